@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Install the tools this workspace needs on a fresh Debian machine (run as root).
+#
+# Usage, from anywhere (the script works relative to the repository root):
+#
+#   scripts/setup.sh [--minimal] [--no-browsers]
+#   export PATH="$PWD/web/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+#
+# The export (run from the repository root) puts wasm-opt (npm package
+# `binaryen`) and the cargo-installed tools (wasm-pack, wasm-bindgen,
+# geckodriver) on PATH for the rest of the caller's shell.
+#
+#   (default)      everything below
+#   --minimal      only the rustup targets (enough for plain `cargo test`/`cargo build`)
+#   --no-browsers  everything except firefox-esr, chromium, chromium-driver, geckodriver
+#
+# What it installs, each only when missing:
+#   rustup targets   wasm32-unknown-unknown, thumbv7em-none-eabihf
+#   cargo install    wasm-pack, wasm-bindgen-cli (version pinned below), geckodriver
+#   apt packages     firefox-esr chromium chromium-driver gforth lua5.4 luajit hyperfine
+#                    (+ gcc, pkg-config, libssl-dev, nodejs, npm when absent)
+#   npm (web/)       devDependencies of web/package.json: binaryen, playwright-core
+#
+# Idempotent: a second run checks everything in a few seconds and installs nothing.
+# `apt-get update` runs at most once, and only when an apt package is missing.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# wasm-bindgen-cli must match the wasm-bindgen crate exactly: take the version
+# from Cargo.lock when it has a `wasm-bindgen` package entry.
+WASM_BINDGEN_VERSION=0.2.130
+if [[ -f Cargo.lock ]]; then
+  locked="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; if ($1 == "version") { gsub(/"/, "", $3); print $3; exit } }' Cargo.lock)"
+  WASM_BINDGEN_VERSION="${locked:-$WASM_BINDGEN_VERSION}"
+fi
+
+RUST_TARGETS=(wasm32-unknown-unknown thumbv7em-none-eabihf)
+APT_TOOLS=(gforth lua5.4 luajit hyperfine)
+APT_BROWSERS=(firefox-esr chromium chromium-driver)
+
+minimal=0
+browsers=1
+for arg in "$@"; do
+  case "$arg" in
+    --minimal) minimal=1 ;;
+    --no-browsers) browsers=0 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup: unknown option: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+start=$SECONDS
+installed_something=0
+
+say() { echo "setup: $*"; }
+installing() { installed_something=1; say "installing $*"; }
+
+command -v rustup >/dev/null && command -v cargo >/dev/null || {
+  echo "setup: rustup and cargo are required (install Rust with rustup first)" >&2
+  exit 1
+}
+
+# --- 1. rustup targets -------------------------------------------------------
+have_targets="$(rustup target list --installed)"
+for t in "${RUST_TARGETS[@]}"; do
+  if ! grep -qxF "$t" <<<"$have_targets"; then
+    installing "rustup target $t"
+    rustup target add "$t"
+  fi
+done
+
+if ((minimal)); then
+  say "done (--minimal) in $((SECONDS - start))s$( ((installed_something)) || echo ', nothing to install')"
+  exit 0
+fi
+
+# --- 2. apt packages (one update, one install, only if something is missing) --
+apt_wanted=("${APT_TOOLS[@]}")
+if ((browsers)); then apt_wanted+=("${APT_BROWSERS[@]}"); fi
+# Build prerequisites of the cargo installs and the npm client, if absent.
+command -v cc >/dev/null || apt_wanted+=(gcc libc6-dev)
+command -v pkg-config >/dev/null || apt_wanted+=(pkg-config)
+command -v npm >/dev/null || apt_wanted+=(nodejs npm)
+apt_wanted+=(libssl-dev)
+
+apt_missing=()
+for p in "${apt_wanted[@]}"; do
+  dpkg -s "$p" 2>/dev/null | grep -qx 'Status: install ok installed' || apt_missing+=("$p")
+done
+if ((${#apt_missing[@]})); then
+  installing "apt packages: ${apt_missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${apt_missing[@]}"
+fi
+
+# --- 3. cargo-installed tools --------------------------------------------------
+if ! command -v wasm-pack >/dev/null; then
+  installing "wasm-pack (cargo install)"
+  cargo install wasm-pack
+fi
+
+have_bindgen="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+if [[ "$have_bindgen" != "$WASM_BINDGEN_VERSION" ]]; then
+  force=()
+  [[ -n "$have_bindgen" ]] && force=(--force)
+  installing "wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo install${have_bindgen:+, replacing $have_bindgen})"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked "${force[@]}"
+fi
+
+if ((browsers)) && ! command -v geckodriver >/dev/null; then
+  installing "geckodriver (cargo install)"
+  cargo install geckodriver
+fi
+
+# --- 4. npm devDependencies of web/ -------------------------------------------
+if [[ ! -f web/node_modules/binaryen/package.json || ! -f web/node_modules/playwright-core/package.json ]]; then
+  installing "npm devDependencies of web/ (binaryen, playwright-core)"
+  npm --prefix web install
+fi
+if ! wasm_opt="$(web/node_modules/.bin/wasm-opt --version 2>&1)"; then
+  echo "setup: web/node_modules/.bin/wasm-opt does not run: $wasm_opt" >&2
+  exit 1
+fi
+
+say "done in $((SECONDS - start))s$( ((installed_something)) || echo ', nothing to install') ($wasm_opt)"
+say "now run: export PATH=\"$ROOT/web/node_modules/.bin:\${CARGO_HOME:-\$HOME/.cargo}/bin:\$PATH\""

@@ -1,0 +1,229 @@
+//! Tokens to a [`Program`]: resolves labels to addresses and lays out the side tables.
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::error::{Diagnostic, Span};
+use crate::lexer::{lex, Token, TokenKind};
+use crate::ops::{Op, OPS};
+use crate::program::{Instr, Label, Program};
+use crate::value::Value;
+
+/// Compiles source text to a program, or reports every problem found, in source order.
+pub fn compile(source: &str) -> Result<Program, Vec<Diagnostic>> {
+    let (tokens, mut errors) = lex(source);
+    let program = assemble(source, &tokens, &mut errors);
+    if errors.is_empty() {
+        Ok(program)
+    } else {
+        errors.sort_by_key(|d| (d.span.start, d.span.end));
+        Err(errors)
+    }
+}
+
+fn assemble(source: &str, tokens: &[Token], errors: &mut Vec<Diagnostic>) -> Program {
+    if tokens.len() >= u32::MAX as usize {
+        let span = tokens.last().map(|t| t.span).unwrap_or_default();
+        errors.push(Diagnostic::new("program too large: more than 4294967294 tokens", span));
+        return Program { pcs: alloc::vec![0], ..Program::default() };
+    }
+
+    // Pass 1: every label definition's address is the index of the token after it.
+    let mut defs: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut labels: Vec<Label> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != TokenKind::LabelDef {
+            continue;
+        }
+        let name = t.label_name(source);
+        match defs.get(name) {
+            Some(&first) => errors.push(
+                Diagnostic::new(format!("label `{name}` is defined twice"), t.span)
+                    .with_note("first defined here", Some(labels[first].span)),
+            ),
+            None => {
+                defs.insert(name, labels.len());
+                labels.push(Label { name: name.to_string(), addr: i as u32 + 1, span: t.span });
+            }
+        }
+    }
+
+    // Pass 2: one instruction per token that is not a label definition.
+    let mut p = Program::default();
+    let mut interned: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut undefined: Vec<(&str, Vec<Span>)> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        p.pcs.push(p.code.len() as u32);
+        let instr = match &t.kind {
+            TokenKind::LabelDef => continue,
+            TokenKind::Int(n) => Instr::Num(*n),
+            TokenKind::Bool(b) => Instr::Bool(*b),
+            TokenKind::Op(op) => Instr::Op(*op),
+            TokenKind::Str(s) => Instr::Str(*interned.entry(s.as_str()).or_insert_with(|| {
+                p.strings.push(Rc::from(s.as_str()));
+                p.strings.len() as u32 - 1
+            })),
+            TokenKind::Word => {
+                let name = t.text(source);
+                match defs.get(name) {
+                    Some(&l) => Instr::Addr(labels[l].addr),
+                    None => {
+                        match undefined.iter_mut().find(|(n, _)| *n == name) {
+                            Some((_, spans)) => spans.push(t.span),
+                            None => undefined.push((name, alloc::vec![t.span])),
+                        }
+                        Instr::Num(0)
+                    }
+                }
+            }
+        };
+        p.code.push(instr);
+        p.spans.push(t.span);
+        p.addrs.push(i as u32);
+    }
+    p.pcs.push(p.code.len() as u32);
+
+    for (name, spans) in undefined {
+        errors.push(undefined_label(name, &spans, &labels));
+    }
+    labels.sort_by_key(|l| l.addr);
+    p.labels = labels;
+    p
+}
+
+fn undefined_label(name: &str, spans: &[Span], labels: &[Label]) -> Diagnostic {
+    let count = match spans.len() {
+        1 => String::from("1 reference"),
+        n => format!("{n} references"),
+    };
+    let mut d = Diagnostic::new(format!("undefined label `{name}` ({count})"), spans[0]);
+    for s in &spans[1..] {
+        d = d.with_note(format!("`{name}` is also referenced here"), Some(*s));
+    }
+    let known = labels.iter().map(|l| l.name.as_str()).chain(OPS.iter().map(|o| o.name));
+    if let Some(best) = closest(name, known) {
+        let kind = if Op::from_name(best).is_some() { "the operation" } else { "the label" };
+        d = d.with_note(format!("did you mean {kind} `{best}`?"), None);
+    } else if !labels.is_empty() || spans.len() == 1 {
+        d = d.with_note(format!("define it with `{name}:` before the code it should point to"), None);
+    }
+    d
+}
+
+/// The candidate nearest to `word` by edit distance, if near enough to be a likely typo.
+fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Reads program arguments: literals with the language's token rules (numbers, booleans,
+/// strings), in order. Anything else is an error at its position in `text`.
+pub fn parse_args(text: &str) -> Result<Vec<Value>, Vec<Diagnostic>> {
+    let (tokens, mut errors) = lex(text);
+    let mut values = Vec::new();
+    for t in tokens {
+        match t.kind {
+            TokenKind::Int(n) => values.push(Value::Num(n)),
+            TokenKind::Bool(b) => values.push(Value::Bool(b)),
+            TokenKind::Str(s) => values.push(Value::Str(Rc::from(s))),
+            _ => errors.push(
+                Diagnostic::new(format!("invalid argument `{}`: arguments are numbers, booleans or strings", t.text(text)), t.span)
+                    .with_note("quote text to pass it as a string, e.g. '\"hello world\"'", None),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        errors.sort_by_key(|d| d.span.start);
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn label_addresses_are_token_indices() {
+        let p = compile("1 a: 2 b: c: 3 a").unwrap();
+        assert_eq!(p.token_count(), 7);
+        assert_eq!(p.label("a").unwrap().addr, 2);
+        assert_eq!(p.label("b").unwrap().addr, 4);
+        assert_eq!(p.label("c").unwrap().addr, 5);
+        assert_eq!(p.code(), &[Instr::Num(1), Instr::Num(2), Instr::Num(3), Instr::Addr(2)]);
+        // Jumping to a label definition continues at the next instruction.
+        assert_eq!(p.pc_of(1), Some(1));
+        assert_eq!(p.pc_of(3), Some(2));
+        assert_eq!(p.pc_of(4), Some(2));
+        assert_eq!(p.pc_of(7), Some(4));
+        assert_eq!(p.pc_of(8), None);
+        assert_eq!(p.pc_of(-1), None);
+        assert_eq!(p.address(2), 5);
+        assert_eq!(p.label_at(4), Some("b"));
+    }
+
+    #[test]
+    fn strings_are_interned() {
+        let p = compile("\"a\" \"b\" \"a\"").unwrap();
+        assert_eq!(p.code(), &[Instr::Str(0), Instr::Str(1), Instr::Str(0)]);
+    }
+
+    #[test]
+    fn undefined_and_duplicate_labels() {
+        let e = compile("x: foo 1 fo x: foo").unwrap_err();
+        let msgs: Vec<_> = e.iter().map(|d| (d.span.col, d.message.as_str())).collect();
+        assert_eq!(
+            msgs,
+            vec![(4, "undefined label `foo` (2 references)"), (10, "undefined label `fo` (1 reference)"), (13, "label `x` is defined twice")]
+        );
+        assert_eq!(e[0].notes[0].span.unwrap().col, 16);
+        assert_eq!(e[2].notes[0].span.unwrap().col, 1);
+        let e = compile("loop: lop jmp").unwrap_err();
+        assert!(e[0].notes.iter().any(|n| n.message.contains("`loop`")), "{e:?}");
+        let e = compile("1 2 ad").unwrap_err();
+        assert!(e[0].notes.iter().any(|n| n.message.contains("operation `and`")), "{e:?}");
+    }
+
+    #[test]
+    fn args() {
+        assert_eq!(
+            parse_args("20 -3 true \"hi there\"").unwrap(),
+            vec![Value::Num(20), Value::Num(-3), Value::Bool(true), Value::Str(Rc::from("hi there"))]
+        );
+        assert_eq!(parse_args("").unwrap(), vec![]);
+        let e = parse_args("1 foo dup").unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].span.col, 3);
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("abc", "abc"), 0);
+    }
+}

@@ -1,0 +1,39 @@
+//! The simple-vm language: a small Forth-like stack language and its virtual machine.
+//!
+//! Stages, one module each: [`lexer`] (source text to tokens), [`asm`] (tokens to a
+//! [`Program`], resolving labels), [`machine`] (a resumable interpreter with budgets and
+//! host statuses for input and sleep), [`disasm`] (a program back to text), [`error`]
+//! (spans, diagnostics, runtime errors and their rendering). The instruction set is
+//! defined once, in [`ops`].
+//!
+//! ```
+//! use vm_core::{compile, Machine, Status};
+//! let program = compile("1 2 + println").unwrap();
+//! let mut machine = Machine::new(program, Vec::new());
+//! let mut out = String::new();
+//! assert_eq!(machine.run(1000, &mut out), Status::Halted(0));
+//! assert_eq!(out, "3\n");
+//! ```
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod asm;
+pub mod disasm;
+pub mod error;
+pub mod lexer;
+pub mod machine;
+pub mod ops;
+pub mod program;
+pub mod value;
+
+pub use asm::{compile, parse_args};
+pub use disasm::disassemble;
+pub use error::{Diagnostic, ErrorKind, Note, RuntimeError, Span, TraceFrame};
+pub use machine::{Limits, Machine, Status};
+pub use ops::{Op, OpInfo};
+pub use program::{Instr, Label, Program};
+pub use value::Value;

@@ -1,0 +1,764 @@
+//! The machine: runs a [`Program`] for a bounded number of steps and reports a [`Status`].
+//!
+//! The machine never blocks and does no I/O. Output goes to a sink the host passes to
+//! [`Machine::run`] (anything that is [`core::fmt::Write`]: a `String`, a buffered writer
+//! adapter). Input and sleeping are statuses: at `read` the machine stops with
+//! [`Status::NeedsInput`] until the host calls [`Machine::provide_input`]; at `sleep_ms`
+//! it stops with [`Status::Sleeping`] and the host decides how to wait. A run that uses
+//! up its budget stops with [`Status::OutOfBudget`] and resumes where it was on the next
+//! call. Every operation either completes or fails without changing the stacks, so an
+//! error leaves the machine exactly as it was before the failing instruction.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt::{self, Write};
+
+use crate::error::{ErrorKind, RuntimeError, Span, TraceFrame};
+use crate::ops::Op;
+use crate::program::{Instr, Program};
+use crate::value::Value;
+
+/// Limits that keep a program from taking its host down. Reaching one is a runtime error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Maximum depth of the data stack.
+    pub max_stack: usize,
+    /// Maximum depth of the return stack (active calls).
+    pub max_calls: usize,
+    /// Maximum number of steps over the machine's life; `None` for no limit.
+    pub max_steps: Option<u64>,
+    /// Maximum length of one string, in bytes.
+    pub max_string: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_stack: 1_000_000, max_calls: 100_000, max_steps: None, max_string: 16 << 20 }
+    }
+}
+
+/// Why [`Machine::run`] returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The program ended with this exit code (`stop` is 0, `exit` gives its own).
+    Halted(i64),
+    /// The step budget of this call is used up; call `run` again to go on.
+    OutOfBudget,
+    /// The program is at `read`: call [`Machine::provide_input`], then `run`.
+    NeedsInput,
+    /// `sleep_ms` asked to wait this many milliseconds; `run` again when done waiting.
+    Sleeping(u64),
+    /// A runtime error. The machine stays at the failing instruction.
+    Failed(Box<RuntimeError>),
+}
+
+/// A return-stack entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Frame {
+    /// Instruction to continue at on `return`.
+    ret: u32,
+    /// Instruction index of the `call`.
+    call: u32,
+    /// The address that was called.
+    target: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum State {
+    Running,
+    Halted(i64),
+    Failed(Box<RuntimeError>),
+}
+
+/// Why an instruction did not simply complete.
+enum Trap {
+    Error(ErrorKind),
+    /// `stop` or `exit`: the instruction completed.
+    Halt(i64),
+    /// `read` with no input yet: the instruction did not run.
+    Input,
+    /// `sleep_ms`: the instruction completed.
+    Sleep(u64),
+}
+
+type Step = Result<(), Trap>;
+
+/// A running program: data stack, return stack, position and step count.
+#[derive(Clone, Debug)]
+pub struct Machine {
+    program: Program,
+    pc: usize,
+    stack: Vec<Value>,
+    frames: Vec<Frame>,
+    steps: u64,
+    limits: Limits,
+    input: Option<Rc<str>>,
+    state: State,
+}
+
+impl Machine {
+    /// A machine at the start of `program`, with `args` on the stack (first at the bottom).
+    pub fn new(program: Program, args: Vec<Value>) -> Machine {
+        Machine {
+            program,
+            pc: 0,
+            stack: args,
+            frames: Vec::new(),
+            steps: 0,
+            limits: Limits::default(),
+            input: None,
+            state: State::Running,
+        }
+    }
+
+    /// The same machine with other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Machine {
+        self.limits = limits;
+        self
+    }
+
+    /// Replaces the program and starts it at instruction `pc`, keeping the data stack
+    /// and the step count (the REPL runs each line this way).
+    pub fn load(&mut self, program: Program, pc: usize) {
+        self.program = program;
+        self.pc = pc.min(self.program.code.len());
+        self.frames.clear();
+        self.input = None;
+        self.state = State::Running;
+    }
+
+    /// Runs at most `budget` steps, writing output to `out`.
+    pub fn run<O: Write + ?Sized>(&mut self, budget: u64, out: &mut O) -> Status {
+        match &self.state {
+            State::Running => {}
+            State::Halted(code) => return Status::Halted(*code),
+            State::Failed(e) => return Status::Failed(e.clone()),
+        }
+        let mut budget = budget;
+        let mut at_limit = false;
+        if let Some(max) = self.limits.max_steps {
+            let left = max.saturating_sub(self.steps);
+            if left <= budget {
+                budget = left;
+                at_limit = true;
+            }
+        }
+        let mut done = 0u64;
+        let trap = loop {
+            let pc = self.pc;
+            let Some(&instr) = self.program.code.get(pc) else {
+                self.steps += done;
+                return self.finish(State::Halted(0));
+            };
+            if done == budget {
+                if at_limit {
+                    break Trap::Error(ErrorKind::StepLimit { limit: self.limits.max_steps.unwrap_or(0) });
+                }
+                self.steps += done;
+                return Status::OutOfBudget;
+            }
+            self.pc = pc + 1;
+            match self.exec(instr, out) {
+                Ok(()) => done += 1,
+                Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => {
+                    done += 1;
+                    break trap;
+                }
+                Err(trap) => {
+                    self.pc = pc;
+                    break trap;
+                }
+            }
+        };
+        self.steps += done;
+        match trap {
+            Trap::Halt(code) => self.finish(State::Halted(code)),
+            Trap::Sleep(ms) => Status::Sleeping(ms),
+            Trap::Input => Status::NeedsInput,
+            Trap::Error(kind) => {
+                let error = Box::new(self.error(kind));
+                self.finish(State::Failed(error))
+            }
+        }
+    }
+
+    fn finish(&mut self, state: State) -> Status {
+        self.state = state;
+        match &self.state {
+            State::Halted(code) => Status::Halted(*code),
+            State::Failed(e) => Status::Failed(e.clone()),
+            State::Running => Status::OutOfBudget,
+        }
+    }
+
+    /// Gives the pending `read` its line (without line ending; it is trimmed), or `None`
+    /// at the end of input, which `read` sees as the empty string.
+    pub fn provide_input(&mut self, line: Option<&str>) {
+        self.input = Some(Rc::from(line.map_or("", str::trim)));
+    }
+
+    /// The program being run.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The data stack, bottom first.
+    pub fn stack(&self) -> &[Value] {
+        &self.stack
+    }
+
+    /// The number of instructions executed so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The index of the next instruction (`program().code().len()` at the end).
+    pub fn pc(&self) -> usize {
+        self.pc
+    }
+
+    /// The source position of the next instruction, if there is one.
+    pub fn next_span(&self) -> Option<Span> {
+        self.program.span(self.pc)
+    }
+
+    /// The exit code, once the program has ended.
+    pub fn exit_code(&self) -> Option<i64> {
+        match self.state {
+            State::Halted(code) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The runtime error the program stopped with, if it did.
+    pub fn error_state(&self) -> Option<&RuntimeError> {
+        match &self.state {
+            State::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The active calls, innermost first.
+    pub fn frames(&self) -> Vec<TraceFrame> {
+        self.frames
+            .iter()
+            .rev()
+            .map(|f| TraceFrame {
+                label: self.program.label_at(f.target).map(ToString::to_string),
+                target: f.target,
+                call_span: self.program.span(f.call as usize).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// A runtime error at the current instruction, with the trace and the stack.
+    fn error(&self, kind: ErrorKind) -> RuntimeError {
+        let shown = self.stack.len().min(RuntimeError::STACK_SHOWN);
+        RuntimeError {
+            kind,
+            span: self.program.span(self.pc).unwrap_or_default(),
+            address: self.program.address(self.pc),
+            trace: self.frames(),
+            stack_top: self.stack[self.stack.len() - shown..].to_vec(),
+            stack_len: self.stack.len(),
+        }
+    }
+
+    // ----- the instructions -----
+
+    #[inline(always)]
+    fn exec<O: Write + ?Sized>(&mut self, instr: Instr, out: &mut O) -> Step {
+        match instr {
+            Instr::Num(n) => self.push(Value::Num(n)),
+            Instr::Bool(b) => self.push(Value::Bool(b)),
+            Instr::Str(i) => self.push_str(i),
+            Instr::Addr(a) => self.push(Value::Num(i64::from(a))),
+            Instr::Op(op) => match op {
+                Op::Add => self.arith(op, i64::checked_add),
+                Op::Sub => self.arith(op, i64::checked_sub),
+                Op::Mul => self.arith(op, i64::checked_mul),
+                Op::Div => self.arith(op, i64::checked_div),
+                Op::Rem => self.arith(op, exact_rem),
+                Op::Eq => self.equal(true),
+                Op::Ne => self.equal(false),
+                Op::Lt => self.compare(op, |a, b| a < b),
+                Op::Le => self.compare(op, |a, b| a <= b),
+                Op::Gt => self.compare(op, |a, b| a > b),
+                Op::Ge => self.compare(op, |a, b| a >= b),
+                Op::And => self.logic(op, |a, b| a && b),
+                Op::Or => self.logic(op, |a, b| a || b),
+                Op::Not => self.not(),
+                Op::If => self.select(),
+                Op::Dup => self.dup(),
+                Op::Drop => self.drop_top(),
+                Op::Swap => self.swap(),
+                Op::Over => self.over(),
+                Op::Rot => self.rot(),
+                Op::CastStr => self.cast_str(),
+                Op::CastInt => self.cast_int(),
+                Op::Println => self.print(op, out, true),
+                Op::Print => self.print(op, out, false),
+                Op::Concat => self.concat(),
+                Op::Read => self.read(),
+                Op::SleepMs => self.sleep(),
+                Op::Jmp => self.jump(),
+                Op::Call => self.call(),
+                Op::Return => self.ret(),
+                Op::Stop => Err(Trap::Halt(0)),
+                Op::Exit => self.exit(),
+            },
+        }
+    }
+
+    /// Checks that `op` finds its operands; returns the stack depth.
+    #[inline(always)]
+    fn need(&self, op: Op) -> Result<usize, Trap> {
+        let len = self.stack.len();
+        let needed = op.info().pops as usize;
+        if len < needed {
+            return Err(underflow(op, needed, len));
+        }
+        Ok(len)
+    }
+
+    #[inline(always)]
+    fn room(&self) -> Step {
+        if self.stack.len() >= self.limits.max_stack {
+            return Err(Trap::Error(ErrorKind::StackOverflow { limit: self.limits.max_stack }));
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn push(&mut self, v: Value) -> Step {
+        self.room()?;
+        self.stack.push(v);
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn push_str(&mut self, i: u32) -> Step {
+        self.room()?;
+        self.stack.push(Value::Str(self.program.string(i).clone()));
+        Ok(())
+    }
+
+    /// Replaces the top two values with `v`.
+    #[inline(always)]
+    fn replace2(&mut self, len: usize, v: Value) -> Step {
+        self.stack.truncate(len - 1);
+        self.stack[len - 2] = v;
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn arith(&mut self, op: Op, f: fn(i64, i64) -> Option<i64>) -> Step {
+        let len = self.need(op)?;
+        let (Value::Num(a), Value::Num(b)) = (&self.stack[len - 2], &self.stack[len - 1]) else {
+            return Err(type_error(op, "two numbers", &self.stack[len - 2..]));
+        };
+        let (a, b) = (*a, *b);
+        match f(a, b) {
+            Some(r) => self.replace2(len, Value::Num(r)),
+            None if b == 0 => Err(Trap::Error(ErrorKind::DivisionByZero { op })),
+            None => Err(Trap::Error(ErrorKind::Overflow { op, a, b })),
+        }
+    }
+
+    #[inline(always)]
+    fn compare(&mut self, op: Op, f: fn(i64, i64) -> bool) -> Step {
+        let len = self.need(op)?;
+        let (Value::Num(a), Value::Num(b)) = (&self.stack[len - 2], &self.stack[len - 1]) else {
+            return Err(type_error(op, "two numbers", &self.stack[len - 2..]));
+        };
+        let r = f(*a, *b);
+        self.replace2(len, Value::Bool(r))
+    }
+
+    #[inline(always)]
+    fn equal(&mut self, want: bool) -> Step {
+        let len = self.need(if want { Op::Eq } else { Op::Ne })?;
+        let r = (self.stack[len - 2] == self.stack[len - 1]) == want;
+        self.replace2(len, Value::Bool(r))
+    }
+
+    #[inline(always)]
+    fn logic(&mut self, op: Op, f: fn(bool, bool) -> bool) -> Step {
+        let len = self.need(op)?;
+        let (Value::Bool(a), Value::Bool(b)) = (&self.stack[len - 2], &self.stack[len - 1]) else {
+            return Err(type_error(op, "two booleans", &self.stack[len - 2..]));
+        };
+        let r = f(*a, *b);
+        self.replace2(len, Value::Bool(r))
+    }
+
+    #[inline(always)]
+    fn not(&mut self) -> Step {
+        let len = self.need(Op::Not)?;
+        match &mut self.stack[len - 1] {
+            Value::Bool(b) => *b = !*b,
+            _ => return Err(type_error(Op::Not, "a boolean", &self.stack[len - 1..])),
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn select(&mut self) -> Step {
+        let len = self.need(Op::If)?;
+        let Value::Bool(cond) = self.stack[len - 3] else {
+            return Err(type_error(Op::If, "a boolean condition below the two choices", &self.stack[len - 3..]));
+        };
+        let f = self.stack.pop();
+        let t = self.stack.pop();
+        if let Some(v) = if cond { t } else { f } {
+            self.stack[len - 3] = v;
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn dup(&mut self) -> Step {
+        let len = self.need(Op::Dup)?;
+        self.room()?;
+        let v = self.stack[len - 1].clone();
+        self.stack.push(v);
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn drop_top(&mut self) -> Step {
+        self.need(Op::Drop)?;
+        self.stack.pop();
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn swap(&mut self) -> Step {
+        let len = self.need(Op::Swap)?;
+        self.stack.swap(len - 1, len - 2);
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn over(&mut self) -> Step {
+        let len = self.need(Op::Over)?;
+        self.room()?;
+        let v = self.stack[len - 2].clone();
+        self.stack.push(v);
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn rot(&mut self) -> Step {
+        let len = self.need(Op::Rot)?;
+        self.stack[len - 3..].rotate_left(1);
+        Ok(())
+    }
+
+    fn cast_str(&mut self) -> Step {
+        let len = self.need(Op::CastStr)?;
+        let top = &mut self.stack[len - 1];
+        if !matches!(top, Value::Str(_)) {
+            *top = Value::Str(Rc::from(top.to_string()));
+        }
+        Ok(())
+    }
+
+    fn cast_int(&mut self) -> Step {
+        let len = self.need(Op::CastInt)?;
+        let top = &mut self.stack[len - 1];
+        let Value::Str(s) = top else {
+            return Err(type_error(Op::CastInt, "a string", &self.stack[len - 1..]));
+        };
+        match s.trim().parse::<i64>() {
+            Ok(n) => *top = Value::Num(n),
+            Err(_) => return Err(Trap::Error(ErrorKind::CastInt { text: top.literal_short(60) })),
+        }
+        Ok(())
+    }
+
+    fn print<O: Write + ?Sized>(&mut self, op: Op, out: &mut O, newline: bool) -> Step {
+        let len = self.need(op)?;
+        let r = match &self.stack[len - 1] {
+            Value::Num(n) => write!(out, "{n}"),
+            Value::Bool(b) => out.write_str(if *b { "true" } else { "false" }),
+            Value::Str(s) => out.write_str(s),
+        };
+        r.and_then(|()| if newline { out.write_char('\n') } else { Ok(()) })
+            .map_err(|fmt::Error| Trap::Error(ErrorKind::Output))?;
+        self.stack.pop();
+        Ok(())
+    }
+
+    fn concat(&mut self) -> Step {
+        let len = self.need(Op::Concat)?;
+        let mut s = String::new();
+        let (a, b) = (&self.stack[len - 2], &self.stack[len - 1]);
+        let limit = self.limits.max_string;
+        let size = printed_len(a).saturating_add(printed_len(b));
+        if size > limit {
+            return Err(Trap::Error(ErrorKind::StringTooLong { op: Op::Concat, len: size, limit }));
+        }
+        s.reserve_exact(size);
+        let _ = write!(s, "{a}{b}");
+        self.replace2(len, Value::Str(Rc::from(s)))
+    }
+
+    fn read(&mut self) -> Step {
+        self.room()?;
+        let Some(line) = self.input.take() else { return Err(Trap::Input) };
+        if line.len() > self.limits.max_string {
+            let e = ErrorKind::StringTooLong { op: Op::Read, len: line.len(), limit: self.limits.max_string };
+            self.input = Some(line);
+            return Err(Trap::Error(e));
+        }
+        self.stack.push(Value::Str(line));
+        Ok(())
+    }
+
+    fn sleep(&mut self) -> Step {
+        let len = self.need(Op::SleepMs)?;
+        match self.stack[len - 1] {
+            Value::Num(ms) if ms >= 0 => {
+                self.stack.pop();
+                Err(Trap::Sleep(ms as u64))
+            }
+            Value::Num(ms) => Err(Trap::Error(ErrorKind::NegativeSleep { ms })),
+            _ => Err(type_error(Op::SleepMs, "a number of milliseconds", &self.stack[len - 1..])),
+        }
+    }
+
+    /// The instruction to continue at for the address on top of the stack.
+    #[inline(always)]
+    fn target(&self, op: Op) -> Result<(usize, u32), Trap> {
+        let len = self.need(op)?;
+        let Value::Num(addr) = self.stack[len - 1] else {
+            return Err(type_error(op, "an address (a number)", &self.stack[len - 1..]));
+        };
+        match self.program.pc_of(addr) {
+            Some(pc) => Ok((pc, addr as u32)),
+            None => Err(Trap::Error(ErrorKind::InvalidAddress { addr, len: self.program.token_count() })),
+        }
+    }
+
+    #[inline(always)]
+    fn jump(&mut self) -> Step {
+        let (pc, _) = self.target(Op::Jmp)?;
+        self.stack.pop();
+        self.pc = pc;
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn call(&mut self) -> Step {
+        let (pc, addr) = self.target(Op::Call)?;
+        if self.frames.len() >= self.limits.max_calls {
+            return Err(Trap::Error(ErrorKind::CallStackOverflow { limit: self.limits.max_calls }));
+        }
+        self.stack.pop();
+        let call = self.pc - 1;
+        self.frames.push(Frame { ret: self.pc as u32, call: call as u32, target: addr });
+        self.pc = pc;
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn ret(&mut self) -> Step {
+        let frame = self.frames.pop().ok_or(Trap::Error(ErrorKind::ReturnWithoutCall))?;
+        self.pc = frame.ret as usize;
+        Ok(())
+    }
+
+    fn exit(&mut self) -> Step {
+        let len = self.need(Op::Exit)?;
+        let Value::Num(code) = self.stack[len - 1] else {
+            return Err(type_error(Op::Exit, "an exit code (a number)", &self.stack[len - 1..]));
+        };
+        self.stack.pop();
+        Err(Trap::Halt(code))
+    }
+}
+
+/// Remainder with exact results: `MIN % -1` is 0 (only division by zero fails).
+fn exact_rem(a: i64, b: i64) -> Option<i64> {
+    if b == -1 {
+        Some(0)
+    } else {
+        a.checked_rem(b)
+    }
+}
+
+/// The length in bytes of a value's printed form.
+fn printed_len(v: &Value) -> usize {
+    match v {
+        Value::Str(s) => s.len(),
+        Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
+        Value::Num(n) => {
+            let mut digits = usize::from(*n < 0) + 1;
+            let mut m = n.unsigned_abs();
+            while m >= 10 {
+                m /= 10;
+                digits += 1;
+            }
+            digits
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn underflow(op: Op, needed: usize, found: usize) -> Trap {
+    Trap::Error(ErrorKind::StackUnderflow { op, needed, found })
+}
+
+#[cold]
+#[inline(never)]
+fn type_error(op: Op, expected: &'static str, operands: &[Value]) -> Trap {
+    let mut found = String::new();
+    for (i, v) in operands.iter().enumerate() {
+        if i > 0 {
+            found.push_str(if i + 1 == operands.len() { " and " } else { ", " });
+        }
+        let _ = write!(found, "{} {}", v.type_name(), v.literal_short(40));
+    }
+    Trap::Error(ErrorKind::TypeError { op, expected, found })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::compile;
+    use alloc::vec;
+
+    fn run(src: &str) -> (Status, String, Machine) {
+        let mut m = Machine::new(compile(src).unwrap(), Vec::new());
+        let mut out = String::new();
+        let s = m.run(u64::MAX, &mut out);
+        (s, out, m)
+    }
+
+    #[test]
+    fn printed_len_matches_display() {
+        for n in [0, 9, 10, -1, -10, 99, 100, i64::MAX, i64::MIN] {
+            assert_eq!(printed_len(&Value::Num(n)), n.to_string().len(), "{n}");
+        }
+    }
+
+    #[test]
+    fn budget_pauses_and_resumes_with_identical_output() {
+        let src = "0 loop: dup println 1 + dup 20 < loop end if jmp end:";
+        let (_, whole, full) = run(src);
+        let mut m = Machine::new(compile(src).unwrap(), Vec::new());
+        let mut out = String::new();
+        let mut pauses = 0;
+        loop {
+            match m.run(7, &mut out) {
+                Status::OutOfBudget => pauses += 1,
+                Status::Halted(0) => break,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(pauses > 10);
+        assert_eq!(out, whole);
+        assert_eq!(m.steps(), full.steps());
+    }
+
+    #[test]
+    fn input_is_a_status() {
+        let mut m = Machine::new(compile("read read concat println").unwrap(), Vec::new());
+        let mut out = String::new();
+        assert_eq!(m.run(100, &mut out), Status::NeedsInput);
+        assert_eq!(m.run(100, &mut out), Status::NeedsInput);
+        m.provide_input(Some("  a b \t"));
+        assert_eq!(m.run(100, &mut out), Status::NeedsInput);
+        assert_eq!(m.steps(), 1);
+        m.provide_input(None);
+        assert_eq!(m.run(100, &mut out), Status::Halted(0));
+        assert_eq!(out, "a b\n");
+    }
+
+    #[test]
+    fn sleep_is_a_status() {
+        let (s, _, mut m) = run("250 sleep_ms 1 exit");
+        assert_eq!(s, Status::Sleeping(250));
+        assert_eq!(m.run(10, &mut String::new()), Status::Halted(1));
+        assert_eq!(m.steps(), 4);
+    }
+
+    #[test]
+    fn errors_leave_the_stack_alone() {
+        let (s, _, m) = run("1 \"x\" +");
+        let Status::Failed(e) = s else { panic!() };
+        assert_eq!(m.stack(), &[Value::Num(1), Value::Str(Rc::from("x"))]);
+        assert_eq!(e.span.col, 7);
+        assert_eq!(e.message(), "type error: `+` ( a b -- a+b ) expects two numbers, found Num 1 and Str \"x\"");
+        assert_eq!(m.pc(), 2);
+        // A failed machine keeps failing the same way.
+        let mut m = m;
+        assert_eq!(m.run(10, &mut String::new()), Status::Failed(e));
+    }
+
+    #[test]
+    fn trace_names_labels_and_addresses() {
+        let (s, _, _) = run("f call stop f: 7 call return 0 0 /");
+        let Status::Failed(e) = s else { panic!() };
+        assert_eq!(e.trace.iter().map(TraceFrame::name).collect::<Vec<_>>(), vec!["7", "f"]);
+        assert_eq!(e.trace[0].call_span.col, 18);
+        assert_eq!(e.trace[1].call_span.col, 3);
+    }
+
+    #[test]
+    fn step_limit() {
+        let mut m = Machine::new(compile("l: l jmp").unwrap(), Vec::new())
+            .with_limits(Limits { max_steps: Some(10), ..Limits::default() });
+        let mut out = String::new();
+        assert_eq!(m.run(4, &mut out), Status::OutOfBudget);
+        let Status::Failed(e) = m.run(100, &mut out) else { panic!() };
+        assert_eq!(e.kind, ErrorKind::StepLimit { limit: 10 });
+        assert_eq!(m.steps(), 10);
+        // A program that ends exactly at the limit ends normally.
+        let mut m = Machine::new(compile("1 2").unwrap(), Vec::new())
+            .with_limits(Limits { max_steps: Some(2), ..Limits::default() });
+        assert_eq!(m.run(100, &mut out), Status::Halted(0));
+    }
+
+    #[test]
+    fn output_errors_are_errors() {
+        struct Closed;
+        impl Write for Closed {
+            fn write_str(&mut self, _: &str) -> fmt::Result {
+                Err(fmt::Error)
+            }
+        }
+        let mut m = Machine::new(compile("1 println").unwrap(), Vec::new());
+        let Status::Failed(e) = m.run(10, &mut Closed) else { panic!() };
+        assert_eq!(e.kind, ErrorKind::Output);
+        assert_eq!(m.stack(), &[Value::Num(1)]);
+    }
+
+    #[test]
+    fn string_limit() {
+        let src = "\"ab\" l: dup concat l jmp";
+        let mut m = Machine::new(compile(src).unwrap(), Vec::new())
+            .with_limits(Limits { max_string: 1000, ..Limits::default() });
+        let Status::Failed(e) = m.run(u64::MAX, &mut String::new()) else { panic!() };
+        assert_eq!(e.kind, ErrorKind::StringTooLong { op: Op::Concat, len: 1024, limit: 1000 });
+    }
+
+    #[test]
+    fn load_keeps_the_stack() {
+        let (_, _, mut m) = run("1 2");
+        m.load(compile("+ println").unwrap(), 0);
+        let mut out = String::new();
+        assert_eq!(m.run(10, &mut out), Status::Halted(0));
+        assert_eq!(out, "3\n");
+    }
+}
