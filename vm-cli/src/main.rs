@@ -1,1 +1,173 @@
-fn main() {}
+//! `svm`: run, check, disassemble, step through and trace simple-vm programs; a REPL.
+
+mod host;
+mod repl;
+mod source;
+mod step;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use vm_core::{compile, disassemble, parse_args, Limits, Machine, OPS};
+
+/// Exit code for usage errors and unreadable files (sysexits `EX_USAGE` is 64; we
+/// follow the common `2` of command-line tools for usage, as clap does).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code for compile errors (sysexits `EX_DATAERR`).
+pub const EXIT_COMPILE: u8 = 65;
+/// Exit code for runtime errors (sysexits `EX_SOFTWARE`).
+pub const EXIT_RUNTIME: u8 = 70;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "svm",
+    version,
+    about = "Run simple-vm programs: a small Forth-like stack language.",
+    after_help = "\
+Options go before FILE; everything after FILE is the program's arguments, read as
+literals (numbers, true/false, \"strings\") and pushed in order before it starts:
+    svm examples/fib 20          # starts with 20 on the stack
+    svm greet.svm '\"hi there\"'   # starts with the string `hi there`
+
+Without FILE (or with `repl`) svm starts a REPL.
+
+Exit codes: the program's own (`stop` 0, `N exit` gives N modulo 256), 65 for compile
+errors, 70 for runtime errors, 2 for usage errors and unreadable files."
+)]
+struct Cli {
+    /// The program (`.svm`; `examples/fib` finds `examples/fib.svm`). `repl` or none: the REPL.
+    file: Option<PathBuf>,
+
+    /// Arguments for the program.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+
+    /// Compile only and report errors.
+    #[arg(long)]
+    check: bool,
+
+    /// Print the compiled program (addresses, labels, positions) instead of running it.
+    #[arg(long)]
+    disasm: bool,
+
+    /// Step through the program: Enter steps, `c` continues, `q` quits.
+    #[arg(long, conflicts_with_all = ["check", "disasm"])]
+    step: bool,
+
+    /// Print every executed instruction and the stack to stderr.
+    #[arg(long)]
+    trace: bool,
+
+    /// Print the number of steps and the run time to stderr at the end.
+    #[arg(long)]
+    stats: bool,
+
+    /// Stop with an error after N executed instructions.
+    #[arg(long, value_name = "N")]
+    max_steps: Option<u64>,
+
+    /// Maximum depth of the data stack [default: 1000000].
+    #[arg(long, value_name = "N")]
+    max_stack: Option<usize>,
+
+    /// Maximum depth of the return stack [default: 100000].
+    #[arg(long, value_name = "N")]
+    max_calls: Option<usize>,
+
+    /// List every operation with its stack effect and description, and exit.
+    #[arg(long)]
+    ops: bool,
+}
+
+impl Cli {
+    fn limits(&self) -> Limits {
+        let d = Limits::default();
+        Limits {
+            max_steps: self.max_steps,
+            max_stack: self.max_stack.unwrap_or(d.max_stack),
+            max_calls: self.max_calls.unwrap_or(d.max_calls),
+            max_string: d.max_string,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    ExitCode::from(real_main(&cli))
+}
+
+fn real_main(cli: &Cli) -> u8 {
+    if cli.ops {
+        for op in OPS {
+            println!("{:<9} {:<20} {}", op.name, op.effect, op.doc);
+        }
+        return 0;
+    }
+    let file = match &cli.file {
+        None => return repl::run(cli.limits()),
+        Some(f) if f.as_os_str() == "repl" => return repl::run(cli.limits()),
+        Some(f) => f,
+    };
+    let src = match source::load(file) {
+        Ok(s) => s,
+        Err(source::LoadError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            return EXIT_USAGE;
+        }
+        Err(source::LoadError::Invalid(msg)) => {
+            eprint!("{msg}");
+            return EXIT_COMPILE;
+        }
+    };
+    let name = src.display_name.as_str();
+    let program = match compile(&src.text) {
+        Ok(p) => p,
+        Err(diags) => {
+            for d in &diags {
+                eprint!("{}", d.render(&src.text, name));
+            }
+            let n = diags.len();
+            eprintln!("{n} error{} in {name}", if n == 1 { "" } else { "s" });
+            return EXIT_COMPILE;
+        }
+    };
+    if cli.check {
+        println!(
+            "{name}: ok ({} instructions, {} labels)",
+            program.code().len(),
+            program.labels().len()
+        );
+        return 0;
+    }
+    if cli.disasm {
+        print!("{}", disassemble(&program));
+        return 0;
+    }
+    let arg_text = cli.args.join(" ");
+    let args = match parse_args(&arg_text) {
+        Ok(a) => a,
+        Err(diags) => {
+            for d in &diags {
+                eprint!("{}", d.render(&arg_text, "<arguments>"));
+            }
+            if cli.args.iter().any(|a| a.starts_with("--")) {
+                eprintln!("note: options go before the file: `svm [OPTIONS] FILE [ARGS]...`");
+            }
+            return EXIT_USAGE;
+        }
+    };
+    let machine = Machine::new(program, args).with_limits(cli.limits());
+    if cli.step {
+        return step::run(machine, &src.text, name);
+    }
+    host::run_to_end(
+        machine,
+        &src.text,
+        name,
+        host::Options {
+            trace: cli.trace,
+            stats: cli.stats,
+        },
+    )
+}

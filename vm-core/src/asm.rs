@@ -27,8 +27,11 @@ pub fn compile(source: &str) -> Result<Program, Vec<Diagnostic>> {
 fn assemble(source: &str, tokens: &[Token], errors: &mut Vec<Diagnostic>) -> Program {
     if tokens.len() >= u32::MAX as usize {
         let span = tokens.last().map(|t| t.span).unwrap_or_default();
-        errors.push(Diagnostic::new("program too large: more than 4294967294 tokens", span));
-        return Program { pcs: alloc::vec![0], ..Program::default() };
+        errors.push(Diagnostic::new(
+            "program too large: more than 4294967294 tokens",
+            span,
+        ));
+        return Program::default();
     }
 
     // Pass 1: every label definition's address is the index of the token after it.
@@ -46,13 +49,20 @@ fn assemble(source: &str, tokens: &[Token], errors: &mut Vec<Diagnostic>) -> Pro
             ),
             None => {
                 defs.insert(name, labels.len());
-                labels.push(Label { name: name.to_string(), addr: i as u32 + 1, span: t.span });
+                labels.push(Label {
+                    name: name.to_string(),
+                    addr: i as u32 + 1,
+                    span: t.span,
+                });
             }
         }
     }
 
     // Pass 2: one instruction per token that is not a label definition.
-    let mut p = Program::default();
+    let mut p = Program {
+        pcs: Vec::with_capacity(tokens.len() + 1),
+        ..Program::default()
+    };
     let mut interned: BTreeMap<&str, u32> = BTreeMap::new();
     let mut undefined: Vec<(&str, Vec<Span>)> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
@@ -103,12 +113,22 @@ fn undefined_label(name: &str, spans: &[Span], labels: &[Label]) -> Diagnostic {
     for s in &spans[1..] {
         d = d.with_note(format!("`{name}` is also referenced here"), Some(*s));
     }
-    let known = labels.iter().map(|l| l.name.as_str()).chain(OPS.iter().map(|o| o.name));
+    let known = labels
+        .iter()
+        .map(|l| l.name.as_str())
+        .chain(OPS.iter().map(|o| o.name));
     if let Some(best) = closest(name, known) {
-        let kind = if Op::from_name(best).is_some() { "the operation" } else { "the label" };
+        let kind = if Op::from_name(best).is_some() {
+            "the operation"
+        } else {
+            "the label"
+        };
         d = d.with_note(format!("did you mean {kind} `{best}`?"), None);
     } else if !labels.is_empty() || spans.len() == 1 {
-        d = d.with_note(format!("define it with `{name}:` before the code it should point to"), None);
+        d = d.with_note(
+            format!("define it with `{name}:` before the code it should point to"),
+            None,
+        );
     }
     d
 }
@@ -149,8 +169,17 @@ pub fn parse_args(text: &str) -> Result<Vec<Value>, Vec<Diagnostic>> {
             TokenKind::Bool(b) => values.push(Value::Bool(b)),
             TokenKind::Str(s) => values.push(Value::Str(Rc::from(s))),
             _ => errors.push(
-                Diagnostic::new(format!("invalid argument `{}`: arguments are numbers, booleans or strings", t.text(text)), t.span)
-                    .with_note("quote text to pass it as a string, e.g. '\"hello world\"'", None),
+                Diagnostic::new(
+                    format!(
+                        "invalid argument `{}`: arguments are numbers, booleans or strings",
+                        t.text(text)
+                    ),
+                    t.span,
+                )
+                .with_note(
+                    "quote text to pass it as a string, e.g. '\"hello world\"'",
+                    None,
+                ),
             ),
         }
     }
@@ -174,7 +203,10 @@ mod tests {
         assert_eq!(p.label("a").unwrap().addr, 2);
         assert_eq!(p.label("b").unwrap().addr, 4);
         assert_eq!(p.label("c").unwrap().addr, 5);
-        assert_eq!(p.code(), &[Instr::Num(1), Instr::Num(2), Instr::Num(3), Instr::Addr(2)]);
+        assert_eq!(
+            p.code(),
+            &[Instr::Num(1), Instr::Num(2), Instr::Num(3), Instr::Addr(2)]
+        );
         // Jumping to a label definition continues at the next instruction.
         assert_eq!(p.pc_of(1), Some(1));
         assert_eq!(p.pc_of(3), Some(2));
@@ -198,21 +230,38 @@ mod tests {
         let msgs: Vec<_> = e.iter().map(|d| (d.span.col, d.message.as_str())).collect();
         assert_eq!(
             msgs,
-            vec![(4, "undefined label `foo` (2 references)"), (10, "undefined label `fo` (1 reference)"), (13, "label `x` is defined twice")]
+            vec![
+                (4, "undefined label `foo` (2 references)"),
+                (10, "undefined label `fo` (1 reference)"),
+                (13, "label `x` is defined twice")
+            ]
         );
         assert_eq!(e[0].notes[0].span.unwrap().col, 16);
         assert_eq!(e[2].notes[0].span.unwrap().col, 1);
         let e = compile("loop: lop jmp").unwrap_err();
-        assert!(e[0].notes.iter().any(|n| n.message.contains("`loop`")), "{e:?}");
+        assert!(
+            e[0].notes.iter().any(|n| n.message.contains("`loop`")),
+            "{e:?}"
+        );
         let e = compile("1 2 ad").unwrap_err();
-        assert!(e[0].notes.iter().any(|n| n.message.contains("operation `and`")), "{e:?}");
+        assert!(
+            e[0].notes
+                .iter()
+                .any(|n| n.message.contains("operation `and`")),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn args() {
         assert_eq!(
             parse_args("20 -3 true \"hi there\"").unwrap(),
-            vec![Value::Num(20), Value::Num(-3), Value::Bool(true), Value::Str(Rc::from("hi there"))]
+            vec![
+                Value::Num(20),
+                Value::Num(-3),
+                Value::Bool(true),
+                Value::Str(Rc::from("hi there"))
+            ]
         );
         assert_eq!(parse_args("").unwrap(), vec![]);
         let e = parse_args("1 foo dup").unwrap_err();

@@ -49,12 +49,19 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with no notes.
     pub fn new(message: impl Into<String>, span: Span) -> Diagnostic {
-        Diagnostic { message: message.into(), span, notes: Vec::new() }
+        Diagnostic {
+            message: message.into(),
+            span,
+            notes: Vec::new(),
+        }
     }
 
     /// Adds a note, pointing somewhere or nowhere.
     pub fn with_note(mut self, message: impl Into<String>, span: Option<Span>) -> Diagnostic {
-        self.notes.push(Note { message: message.into(), span });
+        self.notes.push(Note {
+            message: message.into(),
+            span,
+        });
         self
     }
 
@@ -88,7 +95,11 @@ fn render_into(out: &mut String, d: &Diagnostic, source: &str, file: &str) {
     for note in &d.notes {
         match note.span {
             Some(ns) => {
-                let _ = writeln!(out, "{pad} = note: {} ({file}:{}:{})", note.message, ns.line, ns.col);
+                let _ = writeln!(
+                    out,
+                    "{pad} = note: {} ({file}:{}:{})",
+                    note.message, ns.line, ns.col
+                );
             }
             None => {
                 let _ = writeln!(out, "{pad} = note: {}", note.message);
@@ -103,14 +114,19 @@ pub fn source_line(source: &str, line: u32) -> Option<&str> {
     Some(text.strip_suffix('\r').unwrap_or(text))
 }
 
-/// Spaces (tabs where the source line has tabs) up to the span, then `^` under it.
-fn caret_line(text: &str, s: Span) -> String {
+/// Spaces (tabs where the source line has tabs) up to the span, then `^` under it:
+/// the line to print below `text` to point at `s`.
+pub fn caret_line(text: &str, s: Span) -> String {
     let mut line = String::new();
     let start = s.col.saturating_sub(1) as usize;
     for c in text.chars().take(start) {
         line.push(if c == '\t' { '\t' } else { ' ' });
     }
-    let len = if s.end_line == s.line { s.end_col.saturating_sub(s.col) as usize } else { 1 };
+    let len = if s.end_line == s.line {
+        s.end_col.saturating_sub(s.col) as usize
+    } else {
+        1
+    };
     let rest = text.chars().count().saturating_sub(start);
     let width = len.min(rest).max(1);
     for _ in 0..width {
@@ -206,34 +222,67 @@ impl fmt::Display for ErrorKind {
         match self {
             ErrorKind::StackUnderflow { op, needed, found } => {
                 let s = if *needed == 1 { "" } else { "s" };
-                write!(f, "stack underflow: `{op}` {} takes {needed} value{s}, the stack has {found}", op.info().effect)
+                write!(
+                    f,
+                    "stack underflow: `{op}` {} takes {needed} value{s}, the stack has {found}",
+                    op.info().effect
+                )
             }
-            ErrorKind::TypeError { op, expected, found } => {
-                write!(f, "type error: `{op}` {} expects {expected}, found {found}", op.info().effect)
+            ErrorKind::TypeError {
+                op,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "type error: `{op}` {} expects {expected}, found {found}",
+                    op.info().effect
+                )
             }
             ErrorKind::DivisionByZero { op } => write!(f, "division by zero in `{op}`"),
             ErrorKind::Overflow { op, a, b } => {
-                write!(f, "overflow: `{a} {b} {op}` does not fit in a 64-bit integer")
+                write!(
+                    f,
+                    "overflow: `{a} {b} {op}` does not fit in a 64-bit integer"
+                )
             }
-            ErrorKind::CastInt { text } => write!(f, "cannot convert {text} to an integer (`cast_int`)"),
+            ErrorKind::CastInt { text } => {
+                write!(f, "cannot convert {text} to an integer (`cast_int`)")
+            }
             ErrorKind::InvalidAddress { addr, len } => {
                 write!(f, "invalid address {addr}: addresses go from 0 to {len}")
             }
-            ErrorKind::ReturnWithoutCall => f.write_str("return with no call: the return stack is empty"),
+            ErrorKind::ReturnWithoutCall => {
+                f.write_str("return with no call: the return stack is empty")
+            }
             ErrorKind::StackOverflow { limit } => {
-                write!(f, "stack overflow: the data stack is limited to {limit} values")
+                write!(
+                    f,
+                    "stack overflow: the data stack is limited to {limit} values"
+                )
             }
             ErrorKind::CallStackOverflow { limit } => {
-                write!(f, "stack overflow: the return stack is limited to {limit} calls")
+                write!(
+                    f,
+                    "stack overflow: the return stack is limited to {limit} calls"
+                )
             }
             ErrorKind::StepLimit { limit } => write!(f, "step limit: {limit} steps executed"),
             ErrorKind::NegativeSleep { ms } => {
-                write!(f, "`sleep_ms` needs a non-negative number of milliseconds, found {ms}")
+                write!(
+                    f,
+                    "`sleep_ms` needs a non-negative number of milliseconds, found {ms}"
+                )
             }
             ErrorKind::StringTooLong { op, len, limit } => {
-                write!(f, "string too long: `{op}` would make {len} bytes, the limit is {limit}")
+                write!(
+                    f,
+                    "string too long: `{op}` would make {len} bytes, the limit is {limit}"
+                )
             }
-            ErrorKind::Output => f.write_str("output failed: the host could not take the program's output"),
+            ErrorKind::Output => {
+                f.write_str("output failed: the host could not take the program's output")
+            }
         }
     }
 }
@@ -289,7 +338,10 @@ impl RuntimeError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         let mut d = Diagnostic::new(self.message(), self.span);
         for frame in &self.trace {
-            d.notes.push(Note { message: format!("in `{}`, called here", frame.name()), span: Some(frame.call_span) });
+            d.notes.push(Note {
+                message: format!("in `{}`, called here", frame.name()),
+                span: Some(frame.call_span),
+            });
         }
         d
     }
@@ -298,14 +350,30 @@ impl RuntimeError {
     /// call, innermost first) and the top of the data stack.
     pub fn render(&self, source: &str, file: &str) -> String {
         let mut out = String::new();
-        render_into(&mut out, &Diagnostic::new(self.message(), self.span), source, file);
+        render_into(
+            &mut out,
+            &Diagnostic::new(self.message(), self.span),
+            source,
+            file,
+        );
         let _ = writeln!(out, "stack trace, innermost first:");
         for frame in &self.trace {
             let s = frame.call_span;
-            let _ = writeln!(out, "    in {} (called at {file}:{}:{})", frame.name(), s.line, s.col);
+            let _ = writeln!(
+                out,
+                "    in {} (called at {file}:{}:{})",
+                frame.name(),
+                s.line,
+                s.col
+            );
         }
         let _ = writeln!(out, "    in the main program");
-        let _ = write!(out, "data stack ({} value{}, top last):", self.stack_len, if self.stack_len == 1 { "" } else { "s" });
+        let _ = write!(
+            out,
+            "data stack ({} value{}, top last):",
+            self.stack_len,
+            if self.stack_len == 1 { "" } else { "s" }
+        );
         if self.stack_len > self.stack_top.len() {
             out.push_str(" …");
         }
@@ -333,7 +401,14 @@ mod tests {
     use super::*;
 
     fn span(line: u32, col: u32, end_col: u32) -> Span {
-        Span { start: 0, end: 0, line, col, end_line: line, end_col }
+        Span {
+            start: 0,
+            end: 0,
+            line,
+            col,
+            end_line: line,
+            end_col,
+        }
     }
 
     #[test]

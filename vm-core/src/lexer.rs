@@ -62,7 +62,11 @@ pub fn is_space(c: char) -> bool {
 ///
 /// Tokens with errors are left out of the list; the diagnostics are in source order.
 pub fn lex(source: &str) -> (Vec<Token>, Vec<Diagnostic>) {
-    let mut lx = Lexer { cur: Cursor::new(source), tokens: Vec::new(), errors: Vec::new() };
+    let mut lx = Lexer {
+        cur: Cursor::new(source),
+        tokens: Vec::new(),
+        errors: Vec::new(),
+    };
     lx.run();
     (lx.tokens, lx.errors)
 }
@@ -82,7 +86,14 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(src: &'a str) -> Self {
-        Cursor { src, at: Mark { pos: 0, line: 1, col: 1 } }
+        Cursor {
+            src,
+            at: Mark {
+                pos: 0,
+                line: 1,
+                col: 1,
+            },
+        }
     }
 
     fn peek(&self) -> Option<char> {
@@ -107,7 +118,14 @@ impl<'a> Cursor<'a> {
 }
 
 fn span_between(a: Mark, b: Mark) -> Span {
-    Span { start: a.pos as u32, end: b.pos as u32, line: a.line, col: a.col, end_line: b.line, end_col: b.col }
+    Span {
+        start: a.pos as u32,
+        end: b.pos as u32,
+        line: a.line,
+        col: a.col,
+        end_line: b.line,
+        end_col: b.col,
+    }
 }
 
 struct Lexer<'a> {
@@ -135,7 +153,10 @@ impl Lexer<'_> {
 
     /// A char-wide span at the cursor.
     fn here(&self) -> Span {
-        let mut c = Cursor { src: self.cur.src, at: self.cur.at };
+        let mut c = Cursor {
+            src: self.cur.src,
+            at: self.cur.at,
+        };
         c.bump();
         span_between(self.cur.at, c.at)
     }
@@ -149,10 +170,19 @@ impl Lexer<'_> {
             let before = self.cur.at;
             match self.cur.bump() {
                 None => {
-                    let quote = span_between(start, Mark { pos: start.pos + 1, line: start.line, col: start.col + 1 });
+                    let quote = span_between(
+                        start,
+                        Mark {
+                            pos: start.pos + 1,
+                            line: start.line,
+                            col: start.col + 1,
+                        },
+                    );
                     self.errors.push(
-                        Diagnostic::new("unterminated string: no closing `\"`", quote)
-                            .with_note("a string ends at the next `\"` that is not escaped as `\\\"`", None),
+                        Diagnostic::new("unterminated string: no closing `\"`", quote).with_note(
+                            "a string ends at the next `\"` that is not escaped as `\\\"`",
+                            None,
+                        ),
                     );
                     return;
                 }
@@ -166,8 +196,11 @@ impl Lexer<'_> {
                     Some(other) => {
                         ok = false;
                         self.errors.push(
-                            Diagnostic::new(format!("unknown escape `\\{other}` in string"), self.cur.span_from(before))
-                                .with_note("the escapes are \\\" \\\\ \\n \\t", None),
+                            Diagnostic::new(
+                                format!("unknown escape `\\{other}` in string"),
+                                self.cur.span_from(before),
+                            )
+                            .with_note("the escapes are \\\" \\\\ \\n \\t", None),
                         );
                     }
                 },
@@ -177,11 +210,17 @@ impl Lexer<'_> {
         if let Some(c) = self.cur.peek() {
             if !is_space(c) && c != '#' {
                 ok = false;
-                self.errors.push(Diagnostic::new("missing whitespace after string literal", self.here()));
+                self.errors.push(Diagnostic::new(
+                    "missing whitespace after string literal",
+                    self.here(),
+                ));
             }
         }
         if ok {
-            self.tokens.push(Token { kind: TokenKind::Str(text), span: self.cur.span_from(start) });
+            self.tokens.push(Token {
+                kind: TokenKind::Str(text),
+                span: self.cur.span_from(start),
+            });
         }
     }
 
@@ -195,7 +234,10 @@ impl Lexer<'_> {
         }
         let span = self.cur.span_from(start);
         if self.cur.peek() == Some('"') {
-            self.errors.push(Diagnostic::new("missing whitespace before string literal", self.here()));
+            self.errors.push(Diagnostic::new(
+                "missing whitespace before string literal",
+                self.here(),
+            ));
             return;
         }
         let text = &self.cur.src[start.pos..self.cur.at.pos];
@@ -221,7 +263,9 @@ fn classify(text: &str) -> Result<TokenKind, String> {
         };
     }
     if text.contains(':') {
-        return Err(format!("invalid label name `{text}`: `:` may only end a label definition"));
+        return Err(format!(
+            "invalid label name `{text}`: `:` may only end a label definition"
+        ));
     }
     match text {
         "true" => return Ok(TokenKind::Bool(true)),
@@ -234,7 +278,9 @@ fn classify(text: &str) -> Result<TokenKind, String> {
     let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
     if digits.starts_with(|c: char| c.is_ascii_digit()) {
         if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("invalid integer literal `{text}`: only decimal integers are supported"));
+            return Err(format!(
+                "invalid integer literal `{text}`: only decimal integers are supported"
+            ));
         }
         return match text.parse::<i64>() {
             Ok(n) => Ok(TokenKind::Int(n)),
@@ -260,7 +306,11 @@ mod tests {
     }
 
     fn errors(src: &str) -> Vec<(u32, u32, String)> {
-        lex(src).1.into_iter().map(|d| (d.span.line, d.span.col, d.message)).collect()
+        lex(src)
+            .1
+            .into_iter()
+            .map(|d| (d.span.line, d.span.col, d.message))
+            .collect()
     }
 
     #[test]
@@ -284,7 +334,10 @@ mod tests {
 
     #[test]
     fn int_limits() {
-        assert_eq!(kinds("-9223372036854775808 9223372036854775807"), vec![TokenKind::Int(i64::MIN), TokenKind::Int(i64::MAX)]);
+        assert_eq!(
+            kinds("-9223372036854775808 9223372036854775807"),
+            vec![TokenKind::Int(i64::MIN), TokenKind::Int(i64::MAX)]
+        );
         let e = errors("9223372036854775808");
         assert_eq!(e.len(), 1);
         assert!(e[0].2.contains("out of range"), "{e:?}");
@@ -294,15 +347,27 @@ mod tests {
 
     #[test]
     fn comments_and_strings() {
-        assert_eq!(kinds("1 # two 2\n3"), vec![TokenKind::Int(1), TokenKind::Int(3)]);
+        assert_eq!(
+            kinds("1 # two 2\n3"),
+            vec![TokenKind::Int(1), TokenKind::Int(3)]
+        );
         assert_eq!(kinds("dup# x"), vec![TokenKind::Op(Op::Dup)]);
-        assert_eq!(kinds(r#""a # b" "q\"\\\n\t""#), vec![TokenKind::Str("a # b".into()), TokenKind::Str("q\"\\\n\t".into())]);
+        assert_eq!(
+            kinds(r#""a # b" "q\"\\\n\t""#),
+            vec![
+                TokenKind::Str("a # b".into()),
+                TokenKind::Str("q\"\\\n\t".into())
+            ]
+        );
         assert_eq!(kinds("\"\"#c"), vec![TokenKind::Str("".into())]);
     }
 
     #[test]
     fn string_errors() {
-        assert_eq!(errors("1 \"abc"), vec![(1, 3, "unterminated string: no closing `\"`".into())]);
+        assert_eq!(
+            errors("1 \"abc"),
+            vec![(1, 3, "unterminated string: no closing `\"`".into())]
+        );
         let e = errors("\"a\\qb\"");
         assert_eq!((e[0].0, e[0].1), (1, 3));
         assert!(e[0].2.contains("unknown escape"));
@@ -324,8 +389,20 @@ mod tests {
     fn positions_count_characters_and_lines() {
         let src = "é\t日本 x\r\n  \"s\" y";
         let (tokens, _) = lex(src);
-        let pos: Vec<_> = tokens.iter().map(|t| (t.span.line, t.span.col, t.span.end_col, t.text(src))).collect();
-        assert_eq!(pos, vec![(1, 1, 2, "é"), (1, 3, 5, "日本"), (1, 6, 7, "x"), (2, 3, 6, "\"s\""), (2, 7, 8, "y")]);
+        let pos: Vec<_> = tokens
+            .iter()
+            .map(|t| (t.span.line, t.span.col, t.span.end_col, t.text(src)))
+            .collect();
+        assert_eq!(
+            pos,
+            vec![
+                (1, 1, 2, "é"),
+                (1, 3, 5, "日本"),
+                (1, 6, 7, "x"),
+                (2, 3, 6, "\"s\""),
+                (2, 7, 8, "y")
+            ]
+        );
     }
 
     #[test]

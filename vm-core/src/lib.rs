@@ -34,6 +34,6 @@ pub use asm::{compile, parse_args};
 pub use disasm::disassemble;
 pub use error::{Diagnostic, ErrorKind, Note, RuntimeError, Span, TraceFrame};
 pub use machine::{Limits, Machine, Status};
-pub use ops::{Op, OpInfo};
+pub use ops::{Op, OpInfo, OPS};
 pub use program::{Instr, Label, Program};
 pub use value::Value;

@@ -35,7 +35,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_stack: 1_000_000, max_calls: 100_000, max_steps: None, max_string: 16 << 20 }
+        Limits {
+            max_stack: 1_000_000,
+            max_calls: 100_000,
+            max_steps: None,
+            max_string: 16 << 20,
+        }
     }
 }
 
@@ -154,7 +159,9 @@ impl Machine {
             };
             if done == budget {
                 if at_limit {
-                    break Trap::Error(ErrorKind::StepLimit { limit: self.limits.max_steps.unwrap_or(0) });
+                    break Trap::Error(ErrorKind::StepLimit {
+                        limit: self.limits.max_steps.unwrap_or(0),
+                    });
                 }
                 self.steps += done;
                 return Status::OutOfBudget;
@@ -331,7 +338,9 @@ impl Machine {
     #[inline(always)]
     fn room(&self) -> Step {
         if self.stack.len() >= self.limits.max_stack {
-            return Err(Trap::Error(ErrorKind::StackOverflow { limit: self.limits.max_stack }));
+            return Err(Trap::Error(ErrorKind::StackOverflow {
+                limit: self.limits.max_stack,
+            }));
         }
         Ok(())
     }
@@ -413,7 +422,11 @@ impl Machine {
     fn select(&mut self) -> Step {
         let len = self.need(Op::If)?;
         let Value::Bool(cond) = self.stack[len - 3] else {
-            return Err(type_error(Op::If, "a boolean condition below the two choices", &self.stack[len - 3..]));
+            return Err(type_error(
+                Op::If,
+                "a boolean condition below the two choices",
+                &self.stack[len - 3..],
+            ));
         };
         let f = self.stack.pop();
         let t = self.stack.pop();
@@ -479,7 +492,11 @@ impl Machine {
         };
         match s.trim().parse::<i64>() {
             Ok(n) => *top = Value::Num(n),
-            Err(_) => return Err(Trap::Error(ErrorKind::CastInt { text: top.literal_short(60) })),
+            Err(_) => {
+                return Err(Trap::Error(ErrorKind::CastInt {
+                    text: top.literal_short(60),
+                }))
+            }
         }
         Ok(())
     }
@@ -491,8 +508,14 @@ impl Machine {
             Value::Bool(b) => out.write_str(if *b { "true" } else { "false" }),
             Value::Str(s) => out.write_str(s),
         };
-        r.and_then(|()| if newline { out.write_char('\n') } else { Ok(()) })
-            .map_err(|fmt::Error| Trap::Error(ErrorKind::Output))?;
+        r.and_then(|()| {
+            if newline {
+                out.write_char('\n')
+            } else {
+                Ok(())
+            }
+        })
+        .map_err(|fmt::Error| Trap::Error(ErrorKind::Output))?;
         self.stack.pop();
         Ok(())
     }
@@ -504,7 +527,11 @@ impl Machine {
         let limit = self.limits.max_string;
         let size = printed_len(a).saturating_add(printed_len(b));
         if size > limit {
-            return Err(Trap::Error(ErrorKind::StringTooLong { op: Op::Concat, len: size, limit }));
+            return Err(Trap::Error(ErrorKind::StringTooLong {
+                op: Op::Concat,
+                len: size,
+                limit,
+            }));
         }
         s.reserve_exact(size);
         let _ = write!(s, "{a}{b}");
@@ -513,9 +540,15 @@ impl Machine {
 
     fn read(&mut self) -> Step {
         self.room()?;
-        let Some(line) = self.input.take() else { return Err(Trap::Input) };
+        let Some(line) = self.input.take() else {
+            return Err(Trap::Input);
+        };
         if line.len() > self.limits.max_string {
-            let e = ErrorKind::StringTooLong { op: Op::Read, len: line.len(), limit: self.limits.max_string };
+            let e = ErrorKind::StringTooLong {
+                op: Op::Read,
+                len: line.len(),
+                limit: self.limits.max_string,
+            };
             self.input = Some(line);
             return Err(Trap::Error(e));
         }
@@ -531,7 +564,11 @@ impl Machine {
                 Err(Trap::Sleep(ms as u64))
             }
             Value::Num(ms) => Err(Trap::Error(ErrorKind::NegativeSleep { ms })),
-            _ => Err(type_error(Op::SleepMs, "a number of milliseconds", &self.stack[len - 1..])),
+            _ => Err(type_error(
+                Op::SleepMs,
+                "a number of milliseconds",
+                &self.stack[len - 1..],
+            )),
         }
     }
 
@@ -540,11 +577,18 @@ impl Machine {
     fn target(&self, op: Op) -> Result<(usize, u32), Trap> {
         let len = self.need(op)?;
         let Value::Num(addr) = self.stack[len - 1] else {
-            return Err(type_error(op, "an address (a number)", &self.stack[len - 1..]));
+            return Err(type_error(
+                op,
+                "an address (a number)",
+                &self.stack[len - 1..],
+            ));
         };
         match self.program.pc_of(addr) {
             Some(pc) => Ok((pc, addr as u32)),
-            None => Err(Trap::Error(ErrorKind::InvalidAddress { addr, len: self.program.token_count() })),
+            None => Err(Trap::Error(ErrorKind::InvalidAddress {
+                addr,
+                len: self.program.token_count(),
+            })),
         }
     }
 
@@ -560,18 +604,27 @@ impl Machine {
     fn call(&mut self) -> Step {
         let (pc, addr) = self.target(Op::Call)?;
         if self.frames.len() >= self.limits.max_calls {
-            return Err(Trap::Error(ErrorKind::CallStackOverflow { limit: self.limits.max_calls }));
+            return Err(Trap::Error(ErrorKind::CallStackOverflow {
+                limit: self.limits.max_calls,
+            }));
         }
         self.stack.pop();
         let call = self.pc - 1;
-        self.frames.push(Frame { ret: self.pc as u32, call: call as u32, target: addr });
+        self.frames.push(Frame {
+            ret: self.pc as u32,
+            call: call as u32,
+            target: addr,
+        });
         self.pc = pc;
         Ok(())
     }
 
     #[inline(always)]
     fn ret(&mut self) -> Step {
-        let frame = self.frames.pop().ok_or(Trap::Error(ErrorKind::ReturnWithoutCall))?;
+        let frame = self
+            .frames
+            .pop()
+            .ok_or(Trap::Error(ErrorKind::ReturnWithoutCall))?;
         self.pc = frame.ret as usize;
         Ok(())
     }
@@ -579,7 +632,11 @@ impl Machine {
     fn exit(&mut self) -> Step {
         let len = self.need(Op::Exit)?;
         let Value::Num(code) = self.stack[len - 1] else {
-            return Err(type_error(Op::Exit, "an exit code (a number)", &self.stack[len - 1..]));
+            return Err(type_error(
+                Op::Exit,
+                "an exit code (a number)",
+                &self.stack[len - 1..],
+            ));
         };
         self.stack.pop();
         Err(Trap::Halt(code))
@@ -625,11 +682,19 @@ fn type_error(op: Op, expected: &'static str, operands: &[Value]) -> Trap {
     let mut found = String::new();
     for (i, v) in operands.iter().enumerate() {
         if i > 0 {
-            found.push_str(if i + 1 == operands.len() { " and " } else { ", " });
+            found.push_str(if i + 1 == operands.len() {
+                " and "
+            } else {
+                ", "
+            });
         }
         let _ = write!(found, "{} {}", v.type_name(), v.literal_short(40));
     }
-    Trap::Error(ErrorKind::TypeError { op, expected, found })
+    Trap::Error(ErrorKind::TypeError {
+        op,
+        expected,
+        found,
+    })
 }
 
 #[cfg(test)]
@@ -699,7 +764,10 @@ mod tests {
         let Status::Failed(e) = s else { panic!() };
         assert_eq!(m.stack(), &[Value::Num(1), Value::Str(Rc::from("x"))]);
         assert_eq!(e.span.col, 7);
-        assert_eq!(e.message(), "type error: `+` ( a b -- a+b ) expects two numbers, found Num 1 and Str \"x\"");
+        assert_eq!(
+            e.message(),
+            "type error: `+` ( a b -- a+b ) expects two numbers, found Num 1 and Str \"x\""
+        );
         assert_eq!(m.pc(), 2);
         // A failed machine keeps failing the same way.
         let mut m = m;
@@ -710,23 +778,32 @@ mod tests {
     fn trace_names_labels_and_addresses() {
         let (s, _, _) = run("f call stop f: 7 call return 0 0 /");
         let Status::Failed(e) = s else { panic!() };
-        assert_eq!(e.trace.iter().map(TraceFrame::name).collect::<Vec<_>>(), vec!["7", "f"]);
+        assert_eq!(
+            e.trace.iter().map(TraceFrame::name).collect::<Vec<_>>(),
+            vec!["7", "f"]
+        );
         assert_eq!(e.trace[0].call_span.col, 18);
         assert_eq!(e.trace[1].call_span.col, 3);
     }
 
     #[test]
     fn step_limit() {
-        let mut m = Machine::new(compile("l: l jmp").unwrap(), Vec::new())
-            .with_limits(Limits { max_steps: Some(10), ..Limits::default() });
+        let mut m = Machine::new(compile("l: l jmp").unwrap(), Vec::new()).with_limits(Limits {
+            max_steps: Some(10),
+            ..Limits::default()
+        });
         let mut out = String::new();
         assert_eq!(m.run(4, &mut out), Status::OutOfBudget);
-        let Status::Failed(e) = m.run(100, &mut out) else { panic!() };
+        let Status::Failed(e) = m.run(100, &mut out) else {
+            panic!()
+        };
         assert_eq!(e.kind, ErrorKind::StepLimit { limit: 10 });
         assert_eq!(m.steps(), 10);
         // A program that ends exactly at the limit ends normally.
-        let mut m = Machine::new(compile("1 2").unwrap(), Vec::new())
-            .with_limits(Limits { max_steps: Some(2), ..Limits::default() });
+        let mut m = Machine::new(compile("1 2").unwrap(), Vec::new()).with_limits(Limits {
+            max_steps: Some(2),
+            ..Limits::default()
+        });
         assert_eq!(m.run(100, &mut out), Status::Halted(0));
     }
 
@@ -739,7 +816,9 @@ mod tests {
             }
         }
         let mut m = Machine::new(compile("1 println").unwrap(), Vec::new());
-        let Status::Failed(e) = m.run(10, &mut Closed) else { panic!() };
+        let Status::Failed(e) = m.run(10, &mut Closed) else {
+            panic!()
+        };
         assert_eq!(e.kind, ErrorKind::Output);
         assert_eq!(m.stack(), &[Value::Num(1)]);
     }
@@ -747,10 +826,21 @@ mod tests {
     #[test]
     fn string_limit() {
         let src = "\"ab\" l: dup concat l jmp";
-        let mut m = Machine::new(compile(src).unwrap(), Vec::new())
-            .with_limits(Limits { max_string: 1000, ..Limits::default() });
-        let Status::Failed(e) = m.run(u64::MAX, &mut String::new()) else { panic!() };
-        assert_eq!(e.kind, ErrorKind::StringTooLong { op: Op::Concat, len: 1024, limit: 1000 });
+        let mut m = Machine::new(compile(src).unwrap(), Vec::new()).with_limits(Limits {
+            max_string: 1000,
+            ..Limits::default()
+        });
+        let Status::Failed(e) = m.run(u64::MAX, &mut String::new()) else {
+            panic!()
+        };
+        assert_eq!(
+            e.kind,
+            ErrorKind::StringTooLong {
+                op: Op::Concat,
+                len: 1024,
+                limit: 1000
+            }
+        );
     }
 
     #[test]

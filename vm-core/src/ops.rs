@@ -123,7 +123,12 @@ mod tests {
     fn pops_match_the_stack_effect() {
         for info in OPS {
             let before = info.effect[2..].split("--").next().unwrap();
-            assert_eq!(before.split_whitespace().count(), info.pops as usize, "{}", info.name);
+            assert_eq!(
+                before.split_whitespace().count(),
+                info.pops as usize,
+                "{}",
+                info.name
+            );
         }
     }
 }

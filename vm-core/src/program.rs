@@ -40,7 +40,7 @@ pub struct Label {
 }
 
 /// A compiled program, ready to run. Made by [`crate::compile`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     pub(crate) code: Vec<Instr>,
     pub(crate) spans: Vec<Span>,
@@ -48,6 +48,20 @@ pub struct Program {
     pub(crate) pcs: Vec<u32>,
     pub(crate) strings: Vec<Rc<str>>,
     pub(crate) labels: Vec<Label>,
+}
+
+/// The empty program: running it ends at once.
+impl Default for Program {
+    fn default() -> Self {
+        Program {
+            code: Vec::new(),
+            spans: Vec::new(),
+            addrs: Vec::new(),
+            pcs: alloc::vec![0],
+            strings: Vec::new(),
+            labels: Vec::new(),
+        }
+    }
 }
 
 impl Program {
@@ -68,7 +82,10 @@ impl Program {
 
     /// The token address of instruction `pc` (`pc == code().len()` is the end).
     pub fn address(&self, pc: usize) -> u32 {
-        self.addrs.get(pc).copied().unwrap_or_else(|| self.token_count())
+        self.addrs
+            .get(pc)
+            .copied()
+            .unwrap_or_else(|| self.token_count())
     }
 
     /// The instruction at which execution continues after a jump to `addr`, if `addr`
@@ -91,7 +108,10 @@ impl Program {
     /// The first label pointing at `addr`, if any.
     pub fn label_at(&self, addr: u32) -> Option<&str> {
         let i = self.labels.partition_point(|l| l.addr < addr);
-        self.labels.get(i).filter(|l| l.addr == addr).map(|l| l.name.as_str())
+        self.labels
+            .get(i)
+            .filter(|l| l.addr == addr)
+            .map(|l| l.name.as_str())
     }
 
     /// The label called `name`, if defined.

@@ -1,0 +1,222 @@
+//! The terminal host: buffered stdout as the machine's sink, stdin lines for `read`,
+//! real sleeping, and the run loop shared by running, tracing, stepping and the REPL.
+
+use std::fmt;
+use std::io::{self, BufRead, BufWriter, Write};
+use std::time::{Duration, Instant};
+
+use vm_core::disasm::instr_text;
+use vm_core::{ErrorKind, Machine, RuntimeError, Status, Value};
+
+/// Exit code of a process that wrote into a closed pipe (128 + SIGPIPE), as `yes | head -1`.
+pub const EXIT_BROKEN_PIPE: u8 = 141;
+
+/// Buffered output that remembers the I/O error that stopped it.
+pub struct Sink {
+    out: BufWriter<io::Stdout>,
+    /// The first write error, if any.
+    pub error: Option<io::Error>,
+}
+
+impl Sink {
+    /// A sink on standard output, with a large buffer: programs that print a lot are fast.
+    pub fn stdout() -> Sink {
+        Sink {
+            out: BufWriter::with_capacity(64 * 1024, io::stdout()),
+            error: None,
+        }
+    }
+
+    /// Writes out what is buffered (before `read`, sleeping, errors and exit).
+    pub fn flush(&mut self) {
+        if self.error.is_none() {
+            if let Err(e) = self.out.flush() {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Did the reader of our output go away?
+    pub fn pipe_closed(&self) -> bool {
+        self.error
+            .as_ref()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl fmt::Write for Sink {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.error.is_some() {
+            return Err(fmt::Error);
+        }
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            fmt::Error
+        })
+    }
+}
+
+/// One line of standard input without its line ending, or `None` at the end of input.
+/// Invalid UTF-8 is replaced, not fatal.
+pub fn read_line() -> Option<String> {
+    let mut buf = Vec::new();
+    match io::stdin().lock().read_until(b'\n', &mut buf) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => {
+            if buf.last() == Some(&b'\n') {
+                buf.pop();
+                if buf.last() == Some(&b'\r') {
+                    buf.pop();
+                }
+            }
+            Some(String::from_utf8_lossy(&buf).into_owned())
+        }
+    }
+}
+
+/// How a bounded run ended.
+pub enum End {
+    /// The program ended with this code.
+    Halted(i64),
+    /// A runtime error.
+    Failed(Box<RuntimeError>),
+    /// The budget was used up.
+    Paused,
+}
+
+/// Runs at most `budget` steps, answering `read` from stdin and sleeping for real.
+pub fn drive(machine: &mut Machine, sink: &mut Sink, budget: u64) -> End {
+    let start = machine.steps();
+    loop {
+        let left = budget.saturating_sub(machine.steps() - start);
+        if left == 0 {
+            return End::Paused;
+        }
+        match machine.run(left, sink) {
+            Status::Halted(code) => return End::Halted(code),
+            Status::Failed(e) => return End::Failed(e),
+            Status::OutOfBudget => return End::Paused,
+            Status::NeedsInput => {
+                sink.flush();
+                machine.provide_input(read_line().as_deref());
+            }
+            Status::Sleeping(ms) => {
+                sink.flush();
+                std::thread::sleep(Duration::from_millis(ms));
+            }
+        }
+    }
+}
+
+/// The process exit code for a program's exit code: modulo 256, as the OS does.
+pub fn exit_code(code: i64) -> u8 {
+    code.rem_euclid(256) as u8
+}
+
+/// The stack as literals, bottom first, top on the right; only the top `max` values.
+pub fn format_stack(stack: &[Value], max: usize) -> String {
+    let shown = &stack[stack.len().saturating_sub(max)..];
+    let mut s = String::from("[");
+    if shown.len() < stack.len() {
+        s.push_str(&format!("… {} more, ", stack.len() - shown.len()));
+    }
+    let items: Vec<String> = shown.iter().map(|v| v.literal_short(40)).collect();
+    s.push_str(&items.join(" "));
+    s.push(']');
+    s
+}
+
+/// Prints a runtime error (after the program's own output) and gives its exit code.
+pub fn report(e: &RuntimeError, sink: &mut Sink, source: &str, name: &str) -> u8 {
+    sink.flush();
+    if e.kind == ErrorKind::Output && sink.pipe_closed() {
+        return EXIT_BROKEN_PIPE;
+    }
+    eprint!("{}", e.render(source, name));
+    crate::EXIT_RUNTIME
+}
+
+/// Options of a whole run.
+pub struct Options {
+    /// Print each instruction and the stack to stderr.
+    pub trace: bool,
+    /// Print steps and time at the end.
+    pub stats: bool,
+}
+
+/// Runs the program to its end; returns the process exit code.
+pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options) -> u8 {
+    let mut sink = Sink::stdout();
+    let started = Instant::now();
+    let end = loop {
+        if opts.trace {
+            trace_line(&machine);
+        }
+        match drive(
+            &mut machine,
+            &mut sink,
+            if opts.trace { 1 } else { u64::MAX },
+        ) {
+            End::Paused => continue,
+            end => break end,
+        }
+    };
+    sink.flush();
+    if opts.stats {
+        let t = started.elapsed();
+        let rate = machine.steps() as f64 / t.as_secs_f64().max(1e-9) / 1e6;
+        eprintln!(
+            "steps: {}  time: {:.3} ms  ({rate:.1} M steps/s)",
+            machine.steps(),
+            t.as_secs_f64() * 1e3
+        );
+    }
+    match end {
+        End::Halted(_) if sink.pipe_closed() => EXIT_BROKEN_PIPE,
+        End::Halted(code) => exit_code(code),
+        End::Failed(e) => report(&e, &mut sink, source, name),
+        End::Paused => unreachable!("drive with an unbounded budget does not pause"),
+    }
+}
+
+/// One `--trace` line: step number, address, position, instruction, stack.
+fn trace_line(m: &Machine) {
+    let p = m.program();
+    let Some(&instr) = p.code().get(m.pc()) else {
+        return;
+    };
+    let span = m.next_span().unwrap_or_default();
+    eprintln!(
+        "{:>8} {:>5} {:>9}  {:<16} {}",
+        m.steps(),
+        p.address(m.pc()),
+        format!("{}:{}", span.line, span.col),
+        instr_text(p, instr),
+        format_stack(m.stack(), 8)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::rc::Rc;
+
+    #[test]
+    fn exit_codes_wrap_like_the_os() {
+        assert_eq!(exit_code(0), 0);
+        assert_eq!(exit_code(3), 3);
+        assert_eq!(exit_code(256), 0);
+        assert_eq!(exit_code(-1), 255);
+    }
+
+    #[test]
+    fn stacks_show_the_top() {
+        let s: Vec<Value> = (1..=5)
+            .map(Value::Num)
+            .chain([Value::Str(Rc::from("a b"))])
+            .collect();
+        assert_eq!(format_stack(&s, 10), "[1 2 3 4 5 \"a b\"]");
+        assert_eq!(format_stack(&s, 2), "[… 4 more, 5 \"a b\"]");
+        assert_eq!(format_stack(&[], 2), "[]");
+    }
+}

@@ -1,0 +1,85 @@
+//! Finding and reading a program file.
+
+use std::path::{Path, PathBuf};
+
+/// A program's text and the name errors show for it.
+pub struct Source {
+    /// The file's contents.
+    pub text: String,
+    /// The path as the user can recognise it.
+    pub display_name: String,
+}
+
+/// Why a program could not be read.
+pub enum LoadError {
+    /// Missing, a directory, unreadable: a usage problem (exit 2).
+    Usage(String),
+    /// Read, but not valid UTF-8: a rendered error with the position (exit 65).
+    Invalid(String),
+}
+
+/// Reads `path`, or `path.svm` when `path` does not exist and has no extension.
+pub fn load(path: &Path) -> Result<Source, LoadError> {
+    let path = resolve(path);
+    if path.is_dir() {
+        return Err(LoadError::Usage(format!(
+            "{} is a directory, not a program file",
+            path.display()
+        )));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| {
+        LoadError::Usage(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+    })?;
+    let display_name = path.display().to_string();
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source { text, display_name }),
+        Err(e) => Err(LoadError::Invalid(invalid_utf8(
+            &display_name,
+            e.as_bytes(),
+            e.utf8_error(),
+        ))),
+    }
+}
+
+fn resolve(path: &Path) -> PathBuf {
+    if !path.exists() && path.extension().is_none() {
+        let with_ext = path.with_extension("svm");
+        if with_ext.exists() {
+            return with_ext;
+        }
+    }
+    path.to_path_buf()
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// An error naming the byte offset, line and column of the first invalid byte.
+fn invalid_utf8(name: &str, bytes: &[u8], e: std::str::Utf8Error) -> String {
+    let at = e.valid_up_to();
+    let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!(
+        "error: the file is not valid UTF-8: invalid byte 0x{:02x} at byte offset {at}\n --> {name}:{line}:{col}\n",
+        bytes[at]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_position() {
+        let bytes = [b"1 2\n\xc3\xa9 ".as_slice(), &[0xff], b" x"].concat();
+        let e = std::str::from_utf8(&bytes).unwrap_err();
+        let msg = invalid_utf8("f.svm", &bytes, e);
+        assert_eq!(msg, "error: the file is not valid UTF-8: invalid byte 0xff at byte offset 7\n --> f.svm:2:3\n");
+    }
+}

@@ -1,0 +1,300 @@
+//! Tests of the built `svm` binary: exit codes, stderr format, flags, REPL, bad input.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn svm() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_svm"));
+    c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+    c
+}
+
+/// Runs svm with `args` and `stdin`.
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = svm()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A temporary file with `contents`, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, contents: &[u8]) -> TempFile {
+        let dir = std::env::temp_dir().join(format!("svm-cli-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, contents).unwrap();
+        TempFile(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn runs_fib_like_the_seed() {
+    let out = run(&["examples/fib", "5"], "");
+    assert_eq!(text(&out.stdout), "5\n");
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&["examples/fib.svm", "10"], "");
+    assert_eq!(text(&out.stdout), "55\n");
+}
+
+#[test]
+fn exit_codes() {
+    let f = TempFile::new("exit3.svm", b"3 exit");
+    assert_eq!(run(&[f.path()], "").status.code(), Some(3));
+    let f = TempFile::new("exitneg.svm", b"-1 exit");
+    assert_eq!(run(&[f.path()], "").status.code(), Some(255));
+    let f = TempFile::new("empty.svm", b"");
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+#[test]
+fn compile_errors_render_with_position_and_exit_65() {
+    let f = TempFile::new("bad.svm", b"1 2 +\n  foo println \"open\n");
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(65));
+    let err = text(&out.stderr);
+    let expected = format!(
+        "error: undefined label `foo` (1 reference)\n --> {p}:2:3\n  |\n2 |   foo println \"open\n  |   ^^^\n",
+        p = f.path()
+    );
+    assert!(err.starts_with(&expected), "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: unterminated string: no closing `\"`\n --> {}:2:15\n",
+            f.path()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.ends_with(&format!("2 errors in {}\n", f.path())),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn runtime_errors_have_a_trace_and_exit_70() {
+    let f = TempFile::new(
+        "rt.svm",
+        b"\"before\" println\n10 0 divide call\nstop\ndivide:\n    / return\n",
+    );
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(70));
+    assert_eq!(text(&out.stdout), "before\n");
+    let p = f.path();
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: division by zero in `/`\n --> {p}:5:5\n  |\n5 |     / return\n  |     ^\n\
+             stack trace, innermost first:\n    in divide (called at {p}:2:13)\n    in the main program\n\
+             data stack (2 values, top last): 10 0\n"
+        )
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = run(&["no/such/file.svm"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no such file"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(&["examples"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is a directory"));
+    let out = run(&["examples/fib", "fib"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("invalid argument `fib`"));
+    let out = run(&["--bogus"], "");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn arguments_are_literals() {
+    let f = TempFile::new("args.svm", b"println println println");
+    let out = run(&[f.path(), "-7", "true", "\"hi there\""], "");
+    assert_eq!(text(&out.stdout), "hi there\ntrue\n-7\n");
+}
+
+#[test]
+fn invalid_utf8_names_the_byte() {
+    let f = TempFile::new("latin1.svm", b"\"caf\xe9\" println\n");
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(65));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("not valid UTF-8: invalid byte 0xe9 at byte offset 4"),
+        "{err}"
+    );
+    assert!(err.contains(":1:5"), "{err}");
+}
+
+#[test]
+fn check_and_disasm() {
+    let out = run(&["--check", "examples/fib"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("ok"));
+    let f = TempFile::new("c.svm", b"1 nope");
+    assert_eq!(run(&["--check", f.path()], "").status.code(), Some(65));
+    let out = run(&["--disasm", "examples/fib"], "");
+    let d = text(&out.stdout);
+    assert!(d.contains("fib:") && d.contains("recur (address"), "{d}");
+    assert!(d.lines().any(|l| l.trim_start().starts_with("0 ")), "{d}");
+}
+
+#[test]
+fn input_and_end_of_input() {
+    let f = TempFile::new(
+        "echo.svm",
+        b"read println read println read \"\" == println",
+    );
+    let out = run(&[f.path()], "  first  \r\nsecond");
+    assert_eq!(text(&out.stdout), "first\nsecond\ntrue\n");
+}
+
+#[test]
+fn limits_are_runtime_errors() {
+    let f = TempFile::new("loop.svm", b"l: l jmp");
+    let out = run(&["--max-steps", "1000", f.path()], "");
+    assert_eq!(out.status.code(), Some(70));
+    assert!(text(&out.stderr).contains("step limit: 1000 steps"));
+    let f = TempFile::new("push.svm", b"l: 1 l jmp");
+    let out = run(&["--max-stack", "50", f.path()], "");
+    assert_eq!(out.status.code(), Some(70));
+    assert!(text(&out.stderr).contains("stack overflow: the data stack is limited to 50 values"));
+    let f = TempFile::new("rec.svm", b"r: r call");
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(70));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("the return stack is limited to 100000 calls"),
+        "{}",
+        &err[..200.min(err.len())]
+    );
+}
+
+#[test]
+fn stats_and_trace_go_to_stderr() {
+    let out = run(&["--stats", "examples/fib", "5"], "");
+    assert_eq!(text(&out.stdout), "5\n");
+    assert!(
+        text(&out.stderr).starts_with("steps: "),
+        "{}",
+        text(&out.stderr)
+    );
+    let f = TempFile::new("t.svm", b"1 2 + println");
+    let out = run(&["--trace", f.path()], "");
+    assert_eq!(text(&out.stdout), "3\n");
+    let lines: Vec<String> = text(&out.stderr)
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "0 0 1:1 1 []",
+            "1 1 1:3 2 [1]",
+            "2 2 1:5 + [1 2]",
+            "3 3 1:7 println [3]"
+        ]
+    );
+}
+
+#[test]
+fn step_mode_shows_each_instruction() {
+    let f = TempFile::new("s.svm", b"1 2\n+ println");
+    let out = run(&["--step", f.path()], "\ns\nc\n");
+    assert_eq!(text(&out.stdout), "3\n");
+    let err = text(&out.stderr);
+    assert!(err.contains("-- step 0 · address 0"), "{err}");
+    assert!(err.contains("-- step 2 · address 2"), "{err}");
+    assert!(err.contains("2 | + println\n  | ^\n"), "{err}");
+    assert!(err.contains("stack: [1 2]"), "{err}");
+    assert!(
+        !err.contains("-- step 3"),
+        "continue should not stop again: {err}"
+    );
+    let out = run(&["--step", f.path()], "q\n");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn repl_keeps_the_stack_and_labels() {
+    let out = run(
+        &["repl"],
+        "1 2 +\nsq: dup * return\n7 sq call\nfoo\n\"a\" 1 +\ndrop drop +\n:clear\n",
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "[3]\n[9]\n[9 49]\n[9 49 \"a\" 1]\n[58]\n[]\n"
+    );
+    let err = text(&out.stderr);
+    assert!(err.contains("return with no call"), "{err}");
+    assert!(err.contains("undefined label `foo`"), "{err}");
+    assert!(
+        err.contains("--> <repl>:5:7"),
+        "REPL positions count typed lines: {err}"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // No file at all is the REPL too.
+    assert_eq!(text(&run(&[], "\"hi\" println\n").stdout), "hi\n[]\n");
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    let f = TempFile::new("many.svm", b"0 l: dup println 1 + l jmp");
+    let mut child = svm()
+        .arg(f.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "0\n");
+    // The reader is gone now; the program must end by itself, saying nothing.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn ops_lists_the_table() {
+    let out = run(&["--ops"], "");
+    let t = text(&out.stdout);
+    assert!(t.contains("rot") && t.contains("( a b c -- b c a )"));
+    assert_eq!(t.lines().count(), vm_core::OPS.len());
+}
