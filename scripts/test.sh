@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test of the project, installing what it needs first (scripts/setup.sh).
+#
+#   scripts/test.sh
+#
+# Formatting, clippy (warnings are errors), the unit, golden-program, documentation and
+# CLI tests of the whole workspace, and the no_std build of vm-core for a bare-metal
+# target.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+scripts/setup.sh --minimal
+export PATH="$ROOT/web/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --workspace
+
+step "vm-core builds without std for thumbv7em-none-eabihf"
+cargo build -p vm-core --no-default-features --target thumbv7em-none-eabihf
+
+step "all tests passed"
