@@ -108,7 +108,7 @@ if [[ "$have_bindgen" != "$WASM_BINDGEN_VERSION" ]]; then
   force=()
   [[ -n "$have_bindgen" ]] && force=(--force)
   installing "wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo install${have_bindgen:+, replacing $have_bindgen})"
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked "${force[@]}"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" "${force[@]}"
 fi
 
 if ((browsers)) && ! command -v geckodriver >/dev/null; then

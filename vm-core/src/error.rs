@@ -5,6 +5,8 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::{self, Write};
 
+use unicode_width::UnicodeWidthChar;
+
 use crate::ops::Op;
 use crate::value::Value;
 
@@ -115,21 +117,29 @@ pub fn source_line(source: &str, line: u32) -> Option<&str> {
 }
 
 /// Spaces (tabs where the source line has tabs) up to the span, then `^` under it:
-/// the line to print below `text` to point at `s`.
+/// the line to print below `text` to point at `s`. Wide characters (CJK, emoji) count
+/// as two terminal columns, so the caret lines up under them.
 pub fn caret_line(text: &str, s: Span) -> String {
     let mut line = String::new();
     let start = s.col.saturating_sub(1) as usize;
     for c in text.chars().take(start) {
-        line.push(if c == '\t' { '\t' } else { ' ' });
+        match c {
+            '\t' => line.push('\t'),
+            c => (0..c.width().unwrap_or(0)).for_each(|_| line.push(' ')),
+        }
     }
     let len = if s.end_line == s.line {
         s.end_col.saturating_sub(s.col) as usize
     } else {
-        1
+        usize::MAX
     };
-    let rest = text.chars().count().saturating_sub(start);
-    let width = len.min(rest).max(1);
-    for _ in 0..width {
+    let width: usize = text
+        .chars()
+        .skip(start)
+        .take(len)
+        .map(|c| c.width().unwrap_or(0))
+        .sum();
+    for _ in 0..width.max(1) {
         line.push('^');
     }
     line
@@ -419,6 +429,13 @@ mod tests {
             d.render(src, "x.svm"),
             "error: undefined label `bar`\n --> x.svm:2:6\n  |\n2 | \tfoo bar\n  | \t    ^^^\n"
         );
+    }
+
+    #[test]
+    fn carets_line_up_under_wide_characters() {
+        assert_eq!(caret_line("日本 ab", span(1, 4, 6)), "     ^^");
+        assert_eq!(caret_line("x 日本", span(1, 3, 5)), "  ^^^^");
+        assert_eq!(caret_line("", span(1, 1, 1)), "^");
     }
 
     #[test]

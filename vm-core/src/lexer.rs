@@ -214,6 +214,14 @@ impl Lexer<'_> {
                     "missing whitespace after string literal",
                     self.here(),
                 ));
+                // The rest of the word belongs to this mistake: don't report it again.
+                while self
+                    .cur
+                    .peek()
+                    .is_some_and(|c| !is_space(c) && c != '#' && c != '"')
+                {
+                    self.cur.bump();
+                }
             }
         }
         if ok {
@@ -372,6 +380,7 @@ mod tests {
         assert_eq!((e[0].0, e[0].1), (1, 3));
         assert!(e[0].2.contains("unknown escape"));
         assert!(errors("\"a\"b")[0].2.contains("missing whitespace after"));
+        assert_eq!(errors("\"abc\"def x").len(), 1);
         assert!(errors("a\"b\"")[0].2.contains("missing whitespace before"));
     }
 
