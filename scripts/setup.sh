@@ -18,7 +18,7 @@
 #   rustup targets   wasm32-unknown-unknown, thumbv7em-none-eabihf
 #   cargo install    wasm-pack, wasm-bindgen-cli (version pinned below), geckodriver
 #   apt packages     firefox-esr chromium chromium-driver gforth lua5.4 luajit hyperfine
-#                    (+ gcc, pkg-config, libssl-dev, nodejs, npm when absent)
+#                    (+ gcc, pkg-config, nodejs, npm when absent)
 #   npm (web/)       devDependencies of web/package.json: binaryen, playwright-core
 #
 # Idempotent: a second run checks everything in a few seconds and installs nothing.
@@ -84,7 +84,6 @@ if ((browsers)); then apt_wanted+=("${APT_BROWSERS[@]}"); fi
 command -v cc >/dev/null || apt_wanted+=(gcc libc6-dev)
 command -v pkg-config >/dev/null || apt_wanted+=(pkg-config)
 command -v npm >/dev/null || apt_wanted+=(nodejs npm)
-apt_wanted+=(libssl-dev)
 
 apt_missing=()
 for p in "${apt_wanted[@]}"; do

@@ -4,13 +4,13 @@
 #   scripts/test.sh
 #
 # Formatting, clippy (warnings are errors), the unit, golden-program, documentation and
-# CLI tests of the whole workspace, and the no_std build of vm-core for a bare-metal
-# target.
+# CLI tests of the whole workspace, the no_std build of vm-core for a bare-metal target,
+# and the WebAssembly bindings in headless Firefox and Chromium.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-scripts/setup.sh --minimal
+scripts/setup.sh
 export PATH="$ROOT/web/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -20,11 +20,18 @@ cargo fmt --all -- --check
 
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p vm-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "cargo test"
 cargo test --workspace
 
 step "vm-core builds without std for thumbv7em-none-eabihf"
 cargo build -p vm-core --no-default-features --target thumbv7em-none-eabihf
+
+step "vm-wasm in headless Firefox"
+wasm-pack test --headless --firefox vm-wasm
+
+step "vm-wasm in headless Chromium"
+wasm-pack test --headless --chrome vm-wasm
 
 step "all tests passed"

@@ -1,0 +1,129 @@
+//! What JavaScript sees: `compile`, `ops`, `version` and the `Session` class.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{self, JsCompiled, LineIndex};
+use crate::session::{Core, Options};
+
+/// Installs the panic hook once, when the module starts: a panic (a bug) shows its
+/// message in the console instead of "unreachable".
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_missing_as_null(true)
+        .serialize_maps_as_objects(true);
+    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+}
+
+/// Compiles `source`: `{ ok, diagnostics: [{message, line, column, end_line, end_column,
+/// from, to, notes}], disassembly, labels }`.
+#[wasm_bindgen]
+pub fn compile(source: &str) -> JsValue {
+    to_js(&JsCompiled::new(
+        &vm_core::compile(source),
+        &LineIndex::new(source),
+    ))
+}
+
+/// The operation reference: `[{ name, effect, doc, example }]`, from vm-core's op table.
+#[wasm_bindgen]
+pub fn ops() -> JsValue {
+    to_js(&convert::ops())
+}
+
+/// The version of the language and its machine.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Milliseconds from the page's (or worker's) `performance` clock.
+fn now() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+            .ok()
+            .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+            .map_or(0.0, |p| p.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+/// A program being run: made from source and an argument string, run in slices.
+#[wasm_bindgen]
+pub struct Session {
+    core: Core,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Compiles `source` and reads `args` (literals, as on the command line). `options`
+    /// may set `max_stack`, `max_calls`, `max_steps`, `max_output` (bytes). Throws
+    /// `{ kind: "compile" | "args", diagnostics }` when either has errors.
+    #[wasm_bindgen(constructor)]
+    pub fn new(source: &str, args: &str, options: JsValue) -> Result<Session, JsValue> {
+        let options: Options = if options.is_undefined() || options.is_null() {
+            Options::default()
+        } else {
+            serde_wasm_bindgen::from_value(options)
+                .map_err(|e| JsValue::from_str(&format!("bad options: {e}")))?
+        };
+        Core::new(source, args, options)
+            .map(|core| Session { core })
+            .map_err(|e| to_js(&e))
+    }
+
+    /// Runs at most `budget` steps. Returns `{ status, output, steps, time_ms, exit_code,
+    /// ms, error }`: status is `halted` (with `exit_code`, a decimal string), `paused`
+    /// (budget used; call again), `needs_input` (call `provide_input` or `end_input`),
+    /// `sleeping` (with `ms`; call again when done waiting) or `error` (with `error`:
+    /// message, span, trace, stack, rendered). `output` is what was printed since the
+    /// previous call.
+    pub fn run(&mut self, budget: u32) -> JsValue {
+        to_js(&self.core.run(u64::from(budget), now))
+    }
+
+    /// Runs one instruction; the same status as `run`.
+    pub fn step(&mut self) -> JsValue {
+        self.run(1)
+    }
+
+    /// Gives the pending `read` a line (it is trimmed).
+    pub fn provide_input(&mut self, line: &str) {
+        self.core.provide_input(Some(line));
+    }
+
+    /// Tells the pending `read` that input has ended (it reads `""`).
+    pub fn end_input(&mut self) {
+        self.core.provide_input(None);
+    }
+
+    /// The data stack, bottom first: `[{ type, value, literal }]`.
+    pub fn stack(&self) -> JsValue {
+        to_js(&self.core.stack())
+    }
+
+    /// The active calls, innermost first: `[{ label, name, target, call: span }]`.
+    pub fn call_stack(&self) -> JsValue {
+        to_js(&self.core.call_stack())
+    }
+
+    /// The span of the next instruction, or `null` at the end.
+    pub fn position(&self) -> JsValue {
+        to_js(&self.core.position())
+    }
+
+    /// The number of steps executed so far.
+    pub fn steps(&self) -> f64 {
+        self.core.steps()
+    }
+}

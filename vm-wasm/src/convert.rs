@@ -1,0 +1,355 @@
+//! Plain data shapes that cross into JavaScript, and their conversion from vm-core types.
+//!
+//! Everything here is pure Rust (serde structs), so it is unit-tested natively. Numbers
+//! of the language cross as strings, never as lossy `f64`s. Positions carry both the
+//! language's line and column (1-based, in characters) and `from`/`to` offsets in UTF-16
+//! code units, which is what JavaScript strings and the editor count in.
+
+use serde::Serialize;
+use vm_core::{Diagnostic, Program, RuntimeError, Span, TraceFrame, Value, OPS};
+
+/// Maps byte offsets of a source text to UTF-16 offsets, line by line.
+pub struct LineIndex {
+    /// For each line: its byte offset and its UTF-16 offset.
+    starts: Vec<(usize, usize)>,
+    text: String,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![(0, 0)];
+        let mut utf16 = 0;
+        for (i, c) in text.char_indices() {
+            utf16 += c.len_utf16();
+            if c == '\n' {
+                starts.push((i + 1, utf16));
+            }
+        }
+        LineIndex {
+            starts,
+            text: text.to_string(),
+        }
+    }
+
+    /// The UTF-16 offset of byte offset `byte`, which lies on 1-based line `line`.
+    fn utf16(&self, byte: usize, line: u32) -> usize {
+        let (line_byte, line_utf16) = self
+            .starts
+            .get(line.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or((0, 0));
+        let (from, base) = if line_byte <= byte {
+            (line_byte, line_utf16)
+        } else {
+            (0, 0)
+        };
+        let end = byte.min(self.text.len());
+        base + self
+            .text
+            .get(from..end)
+            .map_or(0, |s| s.encode_utf16().count())
+    }
+
+    /// A span as JavaScript sees it.
+    pub fn span(&self, s: Span) -> JsSpan {
+        JsSpan {
+            line: s.line,
+            column: s.col,
+            end_line: s.end_line,
+            end_column: s.end_col,
+            from: self.utf16(s.start as usize, s.line),
+            to: self.utf16(s.end as usize, s.end_line),
+        }
+    }
+}
+
+/// A source range: 1-based line and column (characters) of its start and end, and its
+/// UTF-16 offsets in the source string.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsSpan {
+    /// Line of the start, from 1.
+    pub line: u32,
+    /// Column of the start, from 1, in characters.
+    pub column: u32,
+    /// Line of the end.
+    pub end_line: u32,
+    /// Column just past the end.
+    pub end_column: u32,
+    /// UTF-16 offset of the start.
+    pub from: usize,
+    /// UTF-16 offset just past the end.
+    pub to: usize,
+}
+
+/// A note of a diagnostic.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsNote {
+    /// Its text.
+    pub message: String,
+    /// Where it points, if anywhere.
+    pub span: Option<JsSpan>,
+}
+
+/// A compile error.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsDiagnostic {
+    /// What is wrong.
+    pub message: String,
+    /// Where.
+    #[serde(flatten)]
+    pub span: JsSpan,
+    /// Related positions and hints.
+    pub notes: Vec<JsNote>,
+}
+
+impl JsDiagnostic {
+    /// Converts a diagnostic of `index`'s source.
+    pub fn new(d: &Diagnostic, index: &LineIndex) -> JsDiagnostic {
+        JsDiagnostic {
+            message: d.message.clone(),
+            span: index.span(d.span),
+            notes: d
+                .notes
+                .iter()
+                .map(|n| JsNote {
+                    message: n.message.clone(),
+                    span: n.span.map(|s| index.span(s)),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A value as the page shows it.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsValueView {
+    /// `Num`, `Bool` or `Str`.
+    #[serde(rename = "type")]
+    pub ty: &'static str,
+    /// The printed form (what `println` prints): exact, numbers as decimal strings.
+    pub value: String,
+    /// The literal form (strings quoted and escaped).
+    pub literal: String,
+}
+
+impl From<&Value> for JsValueView {
+    fn from(v: &Value) -> Self {
+        JsValueView {
+            ty: v.type_name(),
+            value: v.to_string(),
+            literal: v.literal(),
+        }
+    }
+}
+
+/// One active call.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsFrame {
+    /// The label called, when one points there.
+    pub label: Option<String>,
+    /// The label, or the numeric address when no label points there.
+    pub name: String,
+    /// The address called.
+    pub target: u32,
+    /// Where the `call` is.
+    pub call: JsSpan,
+}
+
+impl JsFrame {
+    /// Converts a frame.
+    pub fn new(f: &TraceFrame, index: &LineIndex) -> JsFrame {
+        JsFrame {
+            label: f.label.clone(),
+            name: f.name(),
+            target: f.target,
+            call: index.span(f.call_span),
+        }
+    }
+}
+
+/// A runtime error.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsError {
+    /// What went wrong.
+    pub message: String,
+    /// The instruction at fault.
+    pub span: JsSpan,
+    /// The active calls, innermost first.
+    pub trace: Vec<JsFrame>,
+    /// The top of the data stack, top last.
+    pub stack: Vec<JsValueView>,
+    /// The depth of the data stack.
+    pub stack_len: usize,
+    /// The error rendered as the command line shows it.
+    pub rendered: String,
+}
+
+impl JsError {
+    /// Converts a runtime error; `message` replaces the core's when the host knows better.
+    pub fn new(e: &RuntimeError, index: &LineIndex, message: Option<String>) -> JsError {
+        let core_message = e.message();
+        let message = message.unwrap_or_else(|| core_message.clone());
+        JsError {
+            rendered: e
+                .render(&index.text, "program")
+                .replacen(&core_message, &message, 1),
+            message,
+            span: index.span(e.span),
+            trace: e.trace.iter().map(|f| JsFrame::new(f, index)).collect(),
+            stack: e.stack_top.iter().map(JsValueView::from).collect(),
+            stack_len: e.stack_len,
+        }
+    }
+}
+
+/// What a slice of running ended with.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsStatus {
+    /// `halted`, `paused`, `needs_input`, `sleeping` or `error`.
+    pub status: &'static str,
+    /// Output produced since the previous call.
+    pub output: String,
+    /// Steps executed so far.
+    pub steps: f64,
+    /// Milliseconds spent running so far.
+    pub time_ms: f64,
+    /// With `halted`: the program's exit code, as a decimal string.
+    pub exit_code: Option<String>,
+    /// With `sleeping`: how long.
+    pub ms: Option<f64>,
+    /// With `error`.
+    pub error: Option<JsError>,
+}
+
+/// A label definition.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsLabel {
+    /// Its name.
+    pub name: String,
+    /// Its address.
+    pub address: u32,
+    /// Where it is defined.
+    pub span: JsSpan,
+}
+
+/// The result of compiling.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsCompiled {
+    /// No errors?
+    pub ok: bool,
+    /// Every compile error, in source order.
+    pub diagnostics: Vec<JsDiagnostic>,
+    /// On success, the disassembly.
+    pub disassembly: Option<String>,
+    /// On success, the labels.
+    pub labels: Vec<JsLabel>,
+}
+
+impl JsCompiled {
+    /// Converts a compile result of `source`.
+    pub fn new(result: &Result<Program, Vec<Diagnostic>>, index: &LineIndex) -> JsCompiled {
+        match result {
+            Ok(p) => JsCompiled {
+                ok: true,
+                diagnostics: Vec::new(),
+                disassembly: Some(vm_core::disassemble(p)),
+                labels: p
+                    .labels()
+                    .iter()
+                    .map(|l| JsLabel {
+                        name: l.name.clone(),
+                        address: l.addr,
+                        span: index.span(l.span),
+                    })
+                    .collect(),
+            },
+            Err(ds) => JsCompiled {
+                ok: false,
+                diagnostics: ds.iter().map(|d| JsDiagnostic::new(d, index)).collect(),
+                disassembly: None,
+                labels: Vec::new(),
+            },
+        }
+    }
+}
+
+/// One operation of the language, for docs and hover help.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsOp {
+    /// As written in source.
+    pub name: &'static str,
+    /// `( before -- after )`.
+    pub effect: &'static str,
+    /// What it does.
+    pub doc: &'static str,
+    /// A small program using it.
+    pub example: &'static str,
+}
+
+/// The operation reference, straight from vm-core's op table.
+pub fn ops() -> Vec<JsOp> {
+    OPS.iter()
+        .map(|o| JsOp {
+            name: o.name,
+            effect: o.effect,
+            doc: o.doc,
+            example: o.example,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_offsets() {
+        let src = "é 😀 x\nab y";
+        let index = LineIndex::new(src);
+        let (tokens, _) = vm_core::lexer::lex(src);
+        let spans: Vec<(usize, usize)> = tokens
+            .iter()
+            .map(|t| index.span(t.span))
+            .map(|s| (s.from, s.to))
+            .collect();
+        // é is one UTF-16 unit, 😀 two.
+        assert_eq!(spans, vec![(0, 1), (2, 4), (5, 6), (7, 9), (10, 11)]);
+        let js: Vec<u16> = src.encode_utf16().collect();
+        assert_eq!(String::from_utf16(&js[5..6]).unwrap(), "x");
+        assert_eq!(String::from_utf16(&js[10..11]).unwrap(), "y");
+    }
+
+    #[test]
+    fn numbers_cross_as_exact_strings() {
+        let v = JsValueView::from(&Value::Num(9007199254740993));
+        assert_eq!(v.value, "9007199254740993");
+        assert_eq!(v.ty, "Num");
+    }
+
+    #[test]
+    fn compile_results() {
+        let src = "x: 1 y";
+        let index = LineIndex::new(src);
+        let c = JsCompiled::new(&vm_core::compile(src), &index);
+        assert!(!c.ok);
+        assert_eq!(c.diagnostics[0].span.column, 6);
+        assert_eq!(
+            (c.diagnostics[0].span.from, c.diagnostics[0].span.to),
+            (5, 6)
+        );
+        let c = JsCompiled::new(&vm_core::compile("x: 1 x"), &LineIndex::new("x: 1 x"));
+        assert!(c.ok);
+        assert_eq!(c.labels[0].name, "x");
+        assert!(c.disassembly.unwrap().contains("x (address 1)"));
+    }
+
+    #[test]
+    fn op_reference_is_the_core_table() {
+        let ops = ops();
+        assert_eq!(ops.len(), OPS.len());
+        assert!(ops
+            .iter()
+            .any(|o| o.name == "rot" && o.effect == "( a b c -- b c a )"));
+    }
+}

@@ -1,0 +1,11 @@
+//! WebAssembly bindings of vm-core for the simple-vm playground.
+//!
+//! Thin by design: no language logic lives here, only conversion to plain JavaScript
+//! data ([`convert`]), session state ([`session`]) and the exported functions and class
+//! ([`api`]). Numbers of the language cross as decimal strings, exactly.
+
+pub mod api;
+pub mod convert;
+pub mod session;
+
+pub use api::{compile, ops, version, Session};

@@ -1,0 +1,215 @@
+//! The bindings in a real browser: `wasm-pack test --headless --firefox vm-wasm` (and
+//! `--chrome`). Everything is read back through the JavaScript objects the page gets.
+
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+use vm_wasm::{compile, ops, Session};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const FIB: &str = include_str!("../../examples/fib.svm");
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap_or_else(|_| panic!("no `{key}`"))
+}
+
+fn string(v: &JsValue, key: &str) -> String {
+    get(v, key)
+        .as_string()
+        .unwrap_or_else(|| panic!("`{key}` is not a string: {:?}", get(v, key)))
+}
+
+fn number(v: &JsValue, key: &str) -> f64 {
+    get(v, key)
+        .as_f64()
+        .unwrap_or_else(|| panic!("`{key}` is not a number"))
+}
+
+fn items(v: &JsValue) -> Vec<JsValue> {
+    Array::from(v).iter().collect()
+}
+
+fn session(source: &str, args: &str) -> Session {
+    Session::new(source, args, JsValue::UNDEFINED).unwrap_or_else(|e| panic!("setup failed: {e:?}"))
+}
+
+/// Runs to a status other than `paused`, collecting output.
+fn run_until_stop(s: &mut Session, budget: u32) -> (JsValue, String, usize) {
+    let mut out = String::new();
+    let mut slices = 0;
+    loop {
+        let status = s.run(budget);
+        out.push_str(&string(&status, "output"));
+        slices += 1;
+        if string(&status, "status") != "paused" {
+            return (status, out, slices);
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn compile_errors_have_positions() {
+    let c = compile("1 2 +\n  nope \"open");
+    assert_eq!(get(&c, "ok").as_bool(), Some(false));
+    let diags = items(&get(&c, "diagnostics"));
+    assert_eq!(diags.len(), 2);
+    assert!(string(&diags[0], "message").contains("undefined label `nope`"));
+    assert_eq!(
+        (number(&diags[0], "line"), number(&diags[0], "column")),
+        (2.0, 3.0)
+    );
+    assert_eq!(
+        (
+            number(&diags[0], "end_line"),
+            number(&diags[0], "end_column")
+        ),
+        (2.0, 7.0)
+    );
+    assert_eq!(
+        (number(&diags[0], "from"), number(&diags[0], "to")),
+        (8.0, 12.0)
+    );
+    assert!(string(&diags[1], "message").contains("unterminated string"));
+    let ok = compile(FIB);
+    assert_eq!(get(&ok, "ok").as_bool(), Some(true));
+    assert!(string(&ok, "disassembly").contains("fib:"));
+    let thrown = Session::new("1 nope", "", JsValue::UNDEFINED)
+        .err()
+        .unwrap();
+    assert_eq!(string(&thrown, "kind"), "compile");
+}
+
+#[wasm_bindgen_test]
+fn fib_runs_to_completion() {
+    let mut s = session(FIB, "10");
+    let (status, out, _) = run_until_stop(&mut s, 1_000_000);
+    assert_eq!(string(&status, "status"), "halted");
+    assert_eq!(string(&status, "exit_code"), "0");
+    assert_eq!(out, "55\n");
+    assert!(number(&status, "steps") > 100.0);
+    assert!(get(&status, "error").is_null());
+}
+
+#[wasm_bindgen_test]
+fn pause_and_resume_give_identical_output() {
+    let mut whole = session(FIB, "12");
+    let (a, out_a, n_a) = run_until_stop(&mut whole, 10_000_000);
+    let mut sliced = session(FIB, "12");
+    let (b, out_b, n_b) = run_until_stop(&mut sliced, 50);
+    assert_eq!(n_a, 1);
+    assert!(n_b > 50, "{n_b} slices");
+    assert_eq!(out_a, out_b);
+    assert_eq!(number(&a, "steps"), number(&b, "steps"));
+}
+
+#[wasm_bindgen_test]
+fn input_suspends_and_resumes() {
+    let mut s = session(
+        "read \"hello, \" swap concat println read \"\" == println",
+        "",
+    );
+    let status = s.run(1000);
+    assert_eq!(string(&status, "status"), "needs_input");
+    // Without input the program stays where it is.
+    assert_eq!(string(&s.run(1000), "status"), "needs_input");
+    assert_eq!(s.steps(), 0.0);
+    s.provide_input("  world  ");
+    let status = s.run(1000);
+    assert_eq!(string(&status, "output"), "hello, world\n");
+    assert_eq!(string(&status, "status"), "needs_input");
+    s.end_input();
+    let status = s.run(1000);
+    assert_eq!(string(&status, "output"), "true\n");
+    assert_eq!(string(&status, "status"), "halted");
+}
+
+#[wasm_bindgen_test]
+fn sleep_is_a_status() {
+    let mut s = session("\"a\" print 250 sleep_ms \"b\" println", "");
+    let status = s.run(1000);
+    assert_eq!(string(&status, "status"), "sleeping");
+    assert_eq!(number(&status, "ms"), 250.0);
+    assert_eq!(string(&status, "output"), "a");
+    let status = s.run(1000);
+    assert_eq!(string(&status, "output"), "b\n");
+    assert_eq!(string(&status, "status"), "halted");
+}
+
+#[wasm_bindgen_test]
+fn errors_carry_span_and_trace() {
+    let src = "\"before\" println\n10 0 divide call\nstop\ndivide:\n    / return\n";
+    let mut s = session(src, "");
+    let (status, out, _) = run_until_stop(&mut s, 1000);
+    assert_eq!(out, "before\n");
+    assert_eq!(string(&status, "status"), "error");
+    let e = get(&status, "error");
+    assert_eq!(string(&e, "message"), "division by zero in `/`");
+    let span = get(&e, "span");
+    assert_eq!((number(&span, "line"), number(&span, "column")), (5.0, 5.0));
+    let trace = items(&get(&e, "trace"));
+    assert_eq!(trace.len(), 1);
+    assert_eq!(string(&trace[0], "name"), "divide");
+    let call = get(&trace[0], "call");
+    assert_eq!(
+        (number(&call, "line"), number(&call, "column")),
+        (2.0, 13.0)
+    );
+    assert!(string(&e, "rendered").contains("stack trace"));
+}
+
+#[wasm_bindgen_test]
+fn stack_and_call_stack_at_a_pause() {
+    let mut s = session("1 \"two\" true f call stop f: 3 return", "");
+    let status = s.run(5);
+    assert_eq!(string(&status, "status"), "paused");
+    let frames = items(&s.call_stack());
+    assert_eq!(frames.len(), 1);
+    assert_eq!(string(&frames[0], "name"), "f");
+    let pos = s.position();
+    assert_eq!(number(&pos, "column"), 29.0);
+    let stack = items(&s.stack());
+    let shown: Vec<(String, String, String)> = stack
+        .iter()
+        .map(|v| (string(v, "type"), string(v, "value"), string(v, "literal")))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("Num".into(), "1".into(), "1".into()),
+            ("Str".into(), "two".into(), "\"two\"".into()),
+            ("Bool".into(), "true".into(), "true".into()),
+        ]
+    );
+    assert_eq!(s.steps(), 5.0);
+    let status = s.step();
+    assert_eq!(string(&status, "status"), "paused");
+    assert_eq!(s.steps(), 6.0);
+}
+
+#[wasm_bindgen_test]
+fn i64_values_cross_exactly() {
+    let mut s = session(
+        "9007199254740993 dup println -9223372036854775808 9223372036854775807 exit",
+        "",
+    );
+    let (status, out, _) = run_until_stop(&mut s, 100);
+    assert_eq!(out, "9007199254740993\n");
+    assert_eq!(string(&status, "exit_code"), "9223372036854775807");
+    let stack = items(&s.stack());
+    assert_eq!(string(&stack[0], "value"), "9007199254740993");
+    assert_eq!(string(&stack[1], "value"), "-9223372036854775808");
+}
+
+#[wasm_bindgen_test]
+fn op_reference_comes_from_the_core_table() {
+    let all = items(&ops());
+    assert_eq!(all.len(), vm_core::OPS.len());
+    let rot = all.iter().find(|o| string(o, "name") == "rot").unwrap();
+    assert_eq!(string(rot, "effect"), "( a b c -- b c a )");
+    assert!(!string(rot, "doc").is_empty());
+    assert!(!string(rot, "example").is_empty());
+}
