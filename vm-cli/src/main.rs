@@ -75,6 +75,11 @@ struct Cli {
     #[arg(long, value_name = "N")]
     max_calls: Option<usize>,
 
+    /// Run without superinstructions (every instruction dispatched on its own). Slower;
+    /// behaviour is identical.
+    #[arg(long)]
+    no_opt: bool,
+
     /// List every operation with its stack effect and description, and exit.
     #[arg(long)]
     ops: bool,
@@ -122,6 +127,7 @@ fn real_main(cli: &Cli) -> u8 {
     };
     let name = src.display_name.as_str();
     let program = match compile(&src.text) {
+        Ok(p) if cli.no_opt => p.unoptimized(),
         Ok(p) => p,
         Err(diags) => {
             for d in &diags {

@@ -292,6 +292,24 @@ fn closed_pipe_ends_quietly() {
 }
 
 #[test]
+fn no_opt_runs_the_same() {
+    let a = run(&["--stats", "examples/fib", "12"], "");
+    let b = run(&["--stats", "--no-opt", "examples/fib", "12"], "");
+    assert_eq!(text(&a.stdout), "144\n");
+    assert_eq!(a.stdout, b.stdout);
+    let steps = |o: &Output| {
+        text(&o.stderr)
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(steps(&a), steps(&b));
+    let d = text(&run(&["--disasm", "examples/fib"], "").stdout);
+    assert!(d.contains("runs as one"), "{d}");
+}
+
+#[test]
 fn ops_lists_the_table() {
     let out = run(&["--ops"], "");
     let t = text(&out.stdout);

@@ -2,7 +2,7 @@
 //!
 //! Stages, one module each: [`lexer`] (source text to tokens), [`asm`] (tokens to a
 //! [`Program`], resolving labels), [`machine`] (a resumable interpreter with budgets and
-//! host statuses for input and sleep), [`disasm`] (a program back to text), [`error`]
+//! host statuses for input and sleep), [`opt`] (superinstructions), [`disasm`] (a program back to text), [`error`]
 //! (spans, diagnostics, runtime errors and their rendering). The instruction set is
 //! defined once, in [`ops`].
 //!
@@ -27,6 +27,7 @@ pub mod error;
 pub mod lexer;
 pub mod machine;
 pub mod ops;
+pub mod opt;
 pub mod program;
 pub mod value;
 
@@ -35,5 +36,6 @@ pub use disasm::disassemble;
 pub use error::{Diagnostic, ErrorKind, Note, RuntimeError, Span, TraceFrame};
 pub use machine::{Limits, Machine, Status};
 pub use ops::{Op, OpInfo, OPS};
+pub use opt::Code;
 pub use program::{Instr, Label, Program};
 pub use value::Value;

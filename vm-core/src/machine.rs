@@ -17,7 +17,8 @@ use core::fmt::{self, Write};
 
 use crate::error::{ErrorKind, RuntimeError, Span, TraceFrame};
 use crate::ops::Op;
-use crate::program::{Instr, Program};
+use crate::opt::Code;
+use crate::program::Program;
 use crate::value::Value;
 
 /// Limits that keep a program from taking its host down. Reaching one is a runtime error.
@@ -77,9 +78,10 @@ enum State {
     Failed(Box<RuntimeError>),
 }
 
-/// Why an instruction did not simply complete.
+/// Why an instruction did not simply complete. Small (two words), so that results of
+/// the hot instructions stay in registers; the error itself is boxed on the cold path.
 enum Trap {
-    Error(ErrorKind),
+    Error(Box<ErrorKind>),
     /// `stop` or `exit`: the instruction completed.
     Halt(i64),
     /// `read` with no input yet: the instruction did not run.
@@ -90,10 +92,17 @@ enum Trap {
 
 type Step = Result<(), Trap>;
 
+/// A runtime error as a trap.
+#[cold]
+#[inline(never)]
+fn fail(kind: ErrorKind) -> Trap {
+    Trap::Error(Box::new(kind))
+}
+
 /// A running program: data stack, return stack, position and step count.
 #[derive(Clone, Debug)]
 pub struct Machine {
-    program: Program,
+    program: Rc<Program>,
     pc: usize,
     stack: Vec<Value>,
     frames: Vec<Frame>,
@@ -107,7 +116,7 @@ impl Machine {
     /// A machine at the start of `program`, with `args` on the stack (first at the bottom).
     pub fn new(program: Program, args: Vec<Value>) -> Machine {
         Machine {
-            program,
+            program: Rc::new(program),
             pc: 0,
             stack: args,
             frames: Vec::new(),
@@ -127,7 +136,7 @@ impl Machine {
     /// Replaces the program and starts it at instruction `pc`, keeping the data stack
     /// and the step count (the REPL runs each line this way).
     pub fn load(&mut self, program: Program, pc: usize) {
-        self.program = program;
+        self.program = Rc::new(program);
         self.pc = pc.min(self.program.code.len());
         self.frames.clear();
         self.input = None;
@@ -150,45 +159,194 @@ impl Machine {
                 at_limit = true;
             }
         }
-        let mut done = 0u64;
-        let trap = loop {
-            let pc = self.pc;
-            let Some(&instr) = self.program.code.get(pc) else {
-                self.steps += done;
-                return self.finish(State::Halted(0));
-            };
-            if done == budget {
-                if at_limit {
-                    break Trap::Error(ErrorKind::StepLimit {
-                        limit: self.limits.max_steps.unwrap_or(0),
-                    });
-                }
-                self.steps += done;
-                return Status::OutOfBudget;
-            }
-            self.pc = pc + 1;
-            match self.exec(instr, out) {
-                Ok(()) => done += 1,
-                Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => {
-                    done += 1;
-                    break trap;
-                }
-                Err(trap) => {
-                    self.pc = pc;
-                    break trap;
-                }
-            }
-        };
+        let program = Rc::clone(&self.program);
+        let (trap, done) = self.execute(&program, budget, out);
         self.steps += done;
         match trap {
-            Trap::Halt(code) => self.finish(State::Halted(code)),
-            Trap::Sleep(ms) => Status::Sleeping(ms),
-            Trap::Input => Status::NeedsInput,
-            Trap::Error(kind) => {
-                let error = Box::new(self.error(kind));
+            None if at_limit && self.pc < program.code.len() => {
+                let limit = self.limits.max_steps.unwrap_or(0);
+                let error = Box::new(self.error(ErrorKind::StepLimit { limit }));
+                self.finish(State::Failed(error))
+            }
+            None if self.pc < program.code.len() => Status::OutOfBudget,
+            None => self.finish(State::Halted(0)),
+            Some(Trap::Halt(code)) => self.finish(State::Halted(code)),
+            Some(Trap::Sleep(ms)) => Status::Sleeping(ms),
+            Some(Trap::Input) => Status::NeedsInput,
+            Some(Trap::Error(kind)) => {
+                let error = Box::new(self.error(*kind));
                 self.finish(State::Failed(error))
             }
         }
+    }
+
+    /// The interpreter loop: runs at most `budget` steps from `self.pc`. Returns why it
+    /// stopped (`None`: the budget is used up or the program ran past its end) and the
+    /// number of steps done; leaves `self.pc` at the next instruction (at the failing one
+    /// after an error or at a `read` waiting for input).
+    #[inline(never)]
+    fn execute<O: Write + ?Sized>(
+        &mut self,
+        p: &Program,
+        budget: u64,
+        out: &mut O,
+    ) -> (Option<Trap>, u64) {
+        let mut pc = self.pc;
+        let mut done = 0u64;
+        let trap = loop {
+            let Some(&code) = p.fast.get(pc) else {
+                break None;
+            };
+            let left = budget - done;
+            if left == 0 {
+                break None;
+            }
+            match self.step(p, code, pc, left, out) {
+                Ok((next, steps)) => {
+                    pc = next;
+                    done += steps;
+                }
+                Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => {
+                    pc += 1;
+                    done += 1;
+                    break Some(trap);
+                }
+                Err(trap) => break Some(trap),
+            }
+        };
+        self.pc = pc;
+        (trap, done)
+    }
+
+    /// Runs `code`, the instruction at `pc`, with `left` steps of budget; returns the next
+    /// `pc` and the number of steps it took. Superinstructions run only when they can
+    /// complete exactly as their plain sequence would; otherwise the plain instruction at
+    /// `pc` runs instead.
+    #[inline(always)]
+    fn step<O: Write + ?Sized>(
+        &mut self,
+        p: &Program,
+        code: Code,
+        pc: usize,
+        left: u64,
+        out: &mut O,
+    ) -> Result<(usize, u64), Trap> {
+        let r = match code {
+            Code::Num(n) => self.push(Value::Num(n)),
+            Code::Bool(b) => self.push(Value::Bool(b)),
+            Code::Str(i) => self.push_str(p, i),
+            Code::Addr(a) => self.push(Value::Num(i64::from(a))),
+            Code::Add => self.arith(Op::Add, i64::checked_add),
+            Code::Sub => self.arith(Op::Sub, i64::checked_sub),
+            Code::Mul => self.arith(Op::Mul, i64::checked_mul),
+            Code::Div => self.arith(Op::Div, i64::checked_div),
+            Code::Rem => self.arith(Op::Rem, exact_rem),
+            Code::Eq => self.equal(true),
+            Code::Ne => self.equal(false),
+            Code::Lt => self.compare(Op::Lt, |a, b| a < b),
+            Code::Le => self.compare(Op::Le, |a, b| a <= b),
+            Code::Gt => self.compare(Op::Gt, |a, b| a > b),
+            Code::Ge => self.compare(Op::Ge, |a, b| a >= b),
+            Code::And => self.logic(Op::And, |a, b| a && b),
+            Code::Or => self.logic(Op::Or, |a, b| a || b),
+            Code::Not => self.not(),
+            Code::If => self.select(),
+            Code::Dup => self.dup(),
+            Code::Drop => self.drop_top(),
+            Code::Swap => self.swap(),
+            Code::Over => self.over(),
+            Code::Rot => self.rot(),
+            Code::CastStr => self.cast_str(),
+            Code::CastInt => self.cast_int(),
+            Code::Println => self.print(Op::Println, out, true),
+            Code::Print => self.print(Op::Print, out, false),
+            Code::Concat => self.concat(),
+            Code::Read => self.read(),
+            Code::SleepMs => self.sleep(),
+            Code::Jmp => return self.jump().map(|to| (to, 1)),
+            Code::Call => return self.call(pc).map(|to| (to, 1)),
+            Code::Return => return self.ret().map(|to| (to, 1)),
+            Code::Stop => Err(Trap::Halt(0)),
+            Code::Exit => self.exit(),
+            Code::AddImm(n) if left >= 2 && self.arith_imm(n, i64::checked_add) => {
+                return Ok((pc + 2, 2))
+            }
+            Code::SubImm(n) if left >= 2 && self.arith_imm(n, i64::checked_sub) => {
+                return Ok((pc + 2, 2))
+            }
+            Code::MulImm(n) if left >= 2 && self.arith_imm(n, i64::checked_mul) => {
+                return Ok((pc + 2, 2))
+            }
+            Code::EqImm(n) if left >= 2 && self.compare_imm(n, |a, b| a == b) => {
+                return Ok((pc + 2, 2))
+            }
+            Code::NeImm(n) if left >= 2 && self.compare_imm(n, |a, b| a != b) => {
+                return Ok((pc + 2, 2))
+            }
+            Code::LtImm(n) if left >= 2 && self.compare_imm(n, |a, b| a < b) => {
+                return Ok((pc + 2, 2))
+            }
+            Code::LeImm(n) if left >= 2 && self.compare_imm(n, |a, b| a <= b) => {
+                return Ok((pc + 2, 2))
+            }
+            Code::GtImm(n) if left >= 2 && self.compare_imm(n, |a, b| a > b) => {
+                return Ok((pc + 2, 2))
+            }
+            Code::GeImm(n) if left >= 2 && self.compare_imm(n, |a, b| a >= b) => {
+                return Ok((pc + 2, 2))
+            }
+            Code::DupEqImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a == b) => {
+                return Ok((pc + 3, 3))
+            }
+            Code::DupNeImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a != b) => {
+                return Ok((pc + 3, 3))
+            }
+            Code::DupLtImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a < b) => {
+                return Ok((pc + 3, 3))
+            }
+            Code::DupLeImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a <= b) => {
+                return Ok((pc + 3, 3))
+            }
+            Code::DupGtImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a > b) => {
+                return Ok((pc + 3, 3))
+            }
+            Code::DupGeImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a >= b) => {
+                return Ok((pc + 3, 3))
+            }
+            Code::CallAddr(a) if left >= 2 && self.call_room(0) => {
+                return Ok((self.enter(p, a, pc + 1), 2))
+            }
+            Code::JmpAddr(a) if left >= 2 && self.stack.len() < self.limits.max_stack => {
+                return Ok((p.pcs[a as usize] as usize, 2))
+            }
+            Code::CallIf(t, f) if left >= 4 && self.call_room(1) && self.top_is_bool() => {
+                let to = if self.pop_bool() { t } else { f };
+                return Ok((self.enter(p, to, pc + 3), 4));
+            }
+            Code::JmpIf(t, f)
+                if left >= 4
+                    && self.stack.len() + 2 <= self.limits.max_stack
+                    && self.top_is_bool() =>
+            {
+                let to = if self.pop_bool() { t } else { f };
+                return Ok((p.pcs[to as usize] as usize, 4));
+            }
+            // A superinstruction that cannot run as a whole: run the plain instruction.
+            _ => return self.step_plain(p, pc, out),
+        };
+        r.map(|()| (pc + 1, 1))
+    }
+
+    /// Runs the plain instruction at `pc` (the slow path of a superinstruction).
+    #[cold]
+    #[inline(never)]
+    fn step_plain<O: Write + ?Sized>(
+        &mut self,
+        p: &Program,
+        pc: usize,
+        out: &mut O,
+    ) -> Result<(usize, u64), Trap> {
+        self.step(p, Code::from(p.code[pc]), pc, 1, out)
     }
 
     fn finish(&mut self, state: State) -> Status {
@@ -280,50 +438,6 @@ impl Machine {
 
     // ----- the instructions -----
 
-    #[inline(always)]
-    fn exec<O: Write + ?Sized>(&mut self, instr: Instr, out: &mut O) -> Step {
-        match instr {
-            Instr::Num(n) => self.push(Value::Num(n)),
-            Instr::Bool(b) => self.push(Value::Bool(b)),
-            Instr::Str(i) => self.push_str(i),
-            Instr::Addr(a) => self.push(Value::Num(i64::from(a))),
-            Instr::Op(op) => match op {
-                Op::Add => self.arith(op, i64::checked_add),
-                Op::Sub => self.arith(op, i64::checked_sub),
-                Op::Mul => self.arith(op, i64::checked_mul),
-                Op::Div => self.arith(op, i64::checked_div),
-                Op::Rem => self.arith(op, exact_rem),
-                Op::Eq => self.equal(true),
-                Op::Ne => self.equal(false),
-                Op::Lt => self.compare(op, |a, b| a < b),
-                Op::Le => self.compare(op, |a, b| a <= b),
-                Op::Gt => self.compare(op, |a, b| a > b),
-                Op::Ge => self.compare(op, |a, b| a >= b),
-                Op::And => self.logic(op, |a, b| a && b),
-                Op::Or => self.logic(op, |a, b| a || b),
-                Op::Not => self.not(),
-                Op::If => self.select(),
-                Op::Dup => self.dup(),
-                Op::Drop => self.drop_top(),
-                Op::Swap => self.swap(),
-                Op::Over => self.over(),
-                Op::Rot => self.rot(),
-                Op::CastStr => self.cast_str(),
-                Op::CastInt => self.cast_int(),
-                Op::Println => self.print(op, out, true),
-                Op::Print => self.print(op, out, false),
-                Op::Concat => self.concat(),
-                Op::Read => self.read(),
-                Op::SleepMs => self.sleep(),
-                Op::Jmp => self.jump(),
-                Op::Call => self.call(),
-                Op::Return => self.ret(),
-                Op::Stop => Err(Trap::Halt(0)),
-                Op::Exit => self.exit(),
-            },
-        }
-    }
-
     /// Checks that `op` finds its operands; returns the stack depth.
     #[inline(always)]
     fn need(&self, op: Op) -> Result<usize, Trap> {
@@ -338,7 +452,7 @@ impl Machine {
     #[inline(always)]
     fn room(&self) -> Step {
         if self.stack.len() >= self.limits.max_stack {
-            return Err(Trap::Error(ErrorKind::StackOverflow {
+            return Err(fail(ErrorKind::StackOverflow {
                 limit: self.limits.max_stack,
             }));
         }
@@ -353,9 +467,9 @@ impl Machine {
     }
 
     #[inline(always)]
-    fn push_str(&mut self, i: u32) -> Step {
+    fn push_str(&mut self, p: &Program, i: u32) -> Step {
         self.room()?;
-        self.stack.push(Value::Str(self.program.string(i).clone()));
+        self.stack.push(Value::Str(p.string(i).clone()));
         Ok(())
     }
 
@@ -376,8 +490,8 @@ impl Machine {
         let (a, b) = (*a, *b);
         match f(a, b) {
             Some(r) => self.replace2(len, Value::Num(r)),
-            None if b == 0 => Err(Trap::Error(ErrorKind::DivisionByZero { op })),
-            None => Err(Trap::Error(ErrorKind::Overflow { op, a, b })),
+            None if b == 0 => Err(fail(ErrorKind::DivisionByZero { op })),
+            None => Err(fail(ErrorKind::Overflow { op, a, b })),
         }
     }
 
@@ -493,7 +607,7 @@ impl Machine {
         match s.trim().parse::<i64>() {
             Ok(n) => *top = Value::Num(n),
             Err(_) => {
-                return Err(Trap::Error(ErrorKind::CastInt {
+                return Err(fail(ErrorKind::CastInt {
                     text: top.literal_short(60),
                 }))
             }
@@ -515,7 +629,7 @@ impl Machine {
                 Ok(())
             }
         })
-        .map_err(|fmt::Error| Trap::Error(ErrorKind::Output))?;
+        .map_err(|fmt::Error| fail(ErrorKind::Output))?;
         self.stack.pop();
         Ok(())
     }
@@ -527,7 +641,7 @@ impl Machine {
         let limit = self.limits.max_string;
         let size = printed_len(a).saturating_add(printed_len(b));
         if size > limit {
-            return Err(Trap::Error(ErrorKind::StringTooLong {
+            return Err(fail(ErrorKind::StringTooLong {
                 op: Op::Concat,
                 len: size,
                 limit,
@@ -550,7 +664,7 @@ impl Machine {
                 limit: self.limits.max_string,
             };
             self.input = Some(line);
-            return Err(Trap::Error(e));
+            return Err(fail(e));
         }
         self.stack.push(Value::Str(line));
         Ok(())
@@ -563,7 +677,7 @@ impl Machine {
                 self.stack.pop();
                 Err(Trap::Sleep(ms as u64))
             }
-            Value::Num(ms) => Err(Trap::Error(ErrorKind::NegativeSleep { ms })),
+            Value::Num(ms) => Err(fail(ErrorKind::NegativeSleep { ms })),
             _ => Err(type_error(
                 Op::SleepMs,
                 "a number of milliseconds",
@@ -585,7 +699,7 @@ impl Machine {
         };
         match self.program.pc_of(addr) {
             Some(pc) => Ok((pc, addr as u32)),
-            None => Err(Trap::Error(ErrorKind::InvalidAddress {
+            None => Err(fail(ErrorKind::InvalidAddress {
                 addr,
                 len: self.program.token_count(),
             })),
@@ -593,40 +707,115 @@ impl Machine {
     }
 
     #[inline(always)]
-    fn jump(&mut self) -> Step {
+    fn jump(&mut self) -> Result<usize, Trap> {
         let (pc, _) = self.target(Op::Jmp)?;
         self.stack.pop();
-        self.pc = pc;
-        Ok(())
+        Ok(pc)
     }
 
     #[inline(always)]
-    fn call(&mut self) -> Step {
-        let (pc, addr) = self.target(Op::Call)?;
+    fn call(&mut self, pc: usize) -> Result<usize, Trap> {
+        let (target, addr) = self.target(Op::Call)?;
         if self.frames.len() >= self.limits.max_calls {
-            return Err(Trap::Error(ErrorKind::CallStackOverflow {
+            return Err(fail(ErrorKind::CallStackOverflow {
                 limit: self.limits.max_calls,
             }));
         }
         self.stack.pop();
-        let call = self.pc - 1;
         self.frames.push(Frame {
-            ret: self.pc as u32,
-            call: call as u32,
+            ret: pc as u32 + 1,
+            call: pc as u32,
             target: addr,
         });
-        self.pc = pc;
-        Ok(())
+        Ok(target)
     }
 
     #[inline(always)]
-    fn ret(&mut self) -> Step {
+    fn ret(&mut self) -> Result<usize, Trap> {
         let frame = self
             .frames
             .pop()
-            .ok_or(Trap::Error(ErrorKind::ReturnWithoutCall))?;
-        self.pc = frame.ret as usize;
-        Ok(())
+            .ok_or_else(|| fail(ErrorKind::ReturnWithoutCall))?;
+        Ok(frame.ret as usize)
+    }
+
+    // ----- superinstructions: each returns false (and changes nothing) when it cannot
+    // run with exactly the plain sequence's effect -----
+
+    /// `N op` on a number: room for the literal, a number on top, no overflow.
+    #[inline(always)]
+    fn arith_imm(&mut self, b: i64, f: fn(i64, i64) -> Option<i64>) -> bool {
+        if self.stack.len() >= self.limits.max_stack {
+            return false;
+        }
+        if let Some(Value::Num(a)) = self.stack.last_mut() {
+            if let Some(r) = f(*a, b) {
+                *a = r;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// `N cmp` on a number.
+    #[inline(always)]
+    fn compare_imm(&mut self, b: i64, f: fn(i64, i64) -> bool) -> bool {
+        if self.stack.len() >= self.limits.max_stack {
+            return false;
+        }
+        match self.stack.last_mut() {
+            Some(top @ Value::Num(_)) => {
+                let Value::Num(a) = *top else { return false };
+                *top = Value::Bool(f(a, b));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `dup N cmp` on a number.
+    #[inline(always)]
+    fn dup_compare_imm(&mut self, b: i64, f: fn(i64, i64) -> bool) -> bool {
+        if self.stack.len() + 2 > self.limits.max_stack {
+            return false;
+        }
+        match self.stack.last() {
+            Some(&Value::Num(a)) => {
+                self.stack.push(Value::Bool(f(a, b)));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Room for a fused call: `extra + 1` literals pushed before the `call`, and a frame.
+    #[inline(always)]
+    fn call_room(&self, extra: usize) -> bool {
+        self.stack.len() + extra < self.limits.max_stack
+            && self.frames.len() < self.limits.max_calls
+    }
+
+    #[inline(always)]
+    fn top_is_bool(&self) -> bool {
+        matches!(self.stack.last(), Some(Value::Bool(_)))
+    }
+
+    /// Pops the boolean on top (checked with `top_is_bool`).
+    #[inline(always)]
+    fn pop_bool(&mut self) -> bool {
+        matches!(self.stack.pop(), Some(Value::Bool(true)))
+    }
+
+    /// Pushes a frame for the `call` at `call_pc` to label address `addr`; returns the
+    /// instruction to continue at.
+    #[inline(always)]
+    fn enter(&mut self, p: &Program, addr: u32, call_pc: usize) -> usize {
+        self.frames.push(Frame {
+            ret: call_pc as u32 + 1,
+            call: call_pc as u32,
+            target: addr,
+        });
+        p.pcs[addr as usize] as usize
     }
 
     fn exit(&mut self) -> Step {
@@ -673,7 +862,7 @@ fn printed_len(v: &Value) -> usize {
 #[cold]
 #[inline(never)]
 fn underflow(op: Op, needed: usize, found: usize) -> Trap {
-    Trap::Error(ErrorKind::StackUnderflow { op, needed, found })
+    fail(ErrorKind::StackUnderflow { op, needed, found })
 }
 
 #[cold]
@@ -690,7 +879,7 @@ fn type_error(op: Op, expected: &'static str, operands: &[Value]) -> Trap {
         }
         let _ = write!(found, "{} {}", v.type_name(), v.literal_short(40));
     }
-    Trap::Error(ErrorKind::TypeError {
+    fail(ErrorKind::TypeError {
         op,
         expected,
         found,

@@ -12,8 +12,9 @@ use alloc::vec::Vec;
 
 use crate::error::Span;
 use crate::ops::Op;
+use crate::opt::Code;
 
-/// One compiled instruction.
+/// One compiled instruction: one per executable token of the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Instr {
     /// Push a number.
@@ -43,6 +44,7 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     pub(crate) code: Vec<Instr>,
+    pub(crate) fast: Vec<Code>,
     pub(crate) spans: Vec<Span>,
     pub(crate) addrs: Vec<u32>,
     pub(crate) pcs: Vec<u32>,
@@ -55,6 +57,7 @@ impl Default for Program {
     fn default() -> Self {
         Program {
             code: Vec::new(),
+            fast: Vec::new(),
             spans: Vec::new(),
             addrs: Vec::new(),
             pcs: alloc::vec![0],
@@ -68,6 +71,28 @@ impl Program {
     /// The instructions (label definitions are not instructions).
     pub fn code(&self) -> &[Instr] {
         &self.code
+    }
+
+    /// The instructions the machine dispatches on: [`Program::code`] in the flat form
+    /// of [`Code`], with superinstructions at the start of the sequences they stand for
+    /// (none when unoptimized). Indexes are the same as in `code`.
+    pub fn fast_code(&self) -> &[Code] {
+        &self.fast
+    }
+
+    /// The same program without superinstructions: runs every instruction on its own.
+    /// Behaviour is identical (output, errors, positions, traces, step counts); only
+    /// speed differs.
+    pub fn unoptimized(&self) -> Program {
+        Program {
+            fast: self.code.iter().map(|&i| Code::from(i)).collect(),
+            ..self.clone()
+        }
+    }
+
+    /// Is this program optimized (does it have superinstructions)?
+    pub fn is_optimized(&self) -> bool {
+        self.fast.iter().any(|c| c.is_super())
     }
 
     /// The number of tokens, label definitions included: the address that ends the program.

@@ -1,0 +1,253 @@
+//! The optimizer must not change anything observable. Every golden program, every
+//! example and a few thousand generated programs run optimized and unoptimized, in one
+//! go and in slices of small budgets, and everything observable is compared: output,
+//! how the run ended (exit code, or the error with its position, trace and stack), the
+//! final stacks, the position and the step count.
+
+use std::path::Path;
+
+use vm_core::{compile, parse_args, Limits, Machine, Program, Status, Value};
+
+/// Everything a host can observe of a run.
+#[derive(Debug, PartialEq)]
+struct Observed {
+    output: String,
+    end: Status,
+    stack: Vec<Value>,
+    frames: Vec<String>,
+    pc: usize,
+    steps: u64,
+    /// The status sequence of a sliced run (which slices paused, where input was asked).
+    statuses: Vec<String>,
+}
+
+fn observe(
+    program: Program,
+    args: &[Value],
+    stdin: &[&str],
+    limits: Limits,
+    budget: u64,
+) -> Observed {
+    let mut m = Machine::new(program, args.to_vec()).with_limits(limits);
+    let mut output = String::new();
+    let mut input = stdin.iter();
+    let mut statuses = Vec::new();
+    let end = loop {
+        let status = m.run(budget, &mut output);
+        statuses.push(format!("{status:?}@{}:{}", m.steps(), m.pc()));
+        match status {
+            Status::OutOfBudget | Status::Sleeping(_) => {}
+            Status::NeedsInput => m.provide_input(input.next().copied()),
+            end => break end,
+        }
+        assert!(statuses.len() < 1_000_000, "runaway");
+    };
+    let frames = m
+        .frames()
+        .iter()
+        .map(|f| format!("{} {:?}", f.name(), f.call_span))
+        .collect();
+    Observed {
+        output,
+        end,
+        stack: m.stack().to_vec(),
+        frames,
+        pc: m.pc(),
+        steps: m.steps(),
+        statuses,
+    }
+}
+
+/// Compares optimized and plain runs of `source` under several budgets.
+fn check_same(name: &str, source: &str, args: &[Value], stdin: &[&str], limits: Limits) {
+    let Ok(optimized) = compile(source) else {
+        return;
+    };
+    let plain = optimized.unoptimized();
+    for budget in [u64::MAX, 1, 2, 3, 5, 7] {
+        let a = observe(optimized.clone(), args, stdin, limits, budget);
+        let b = observe(plain.clone(), args, stdin, limits, budget);
+        assert_eq!(
+            a, b,
+            "{name}: optimized and plain runs differ with budget {budget}"
+        );
+    }
+}
+
+fn directive<'a>(source: &'a str, key: &str) -> Vec<&'a str> {
+    let marker = format!("# {key}:");
+    source
+        .lines()
+        .filter_map(|l| {
+            l.find(&marker).map(|i| {
+                l[i + marker.len()..]
+                    .strip_prefix(' ')
+                    .unwrap_or(&l[i + marker.len()..])
+            })
+        })
+        .map(|v| v.trim_end_matches('\r'))
+        .collect()
+}
+
+#[test]
+fn golden_programs_and_examples_behave_the_same_optimized() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut count = 0;
+    for dir in [root.join("tests/programs"), root.join("../examples")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "svm") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            let args = parse_args(directive(&source, "args").first().copied().unwrap_or(""))
+                .unwrap_or_default();
+            let stdin = directive(&source, "stdin");
+            // A step limit keeps a broken optimizer from looping forever.
+            let mut limits = Limits {
+                max_steps: Some(10_000_000),
+                ..Limits::default()
+            };
+            if let Some(n) = directive(&source, "max-steps").first() {
+                limits.max_steps = n.trim().parse().ok();
+            }
+            if let Some(n) = directive(&source, "max-stack").first() {
+                limits.max_stack = n.trim().parse().unwrap();
+            }
+            if let Some(n) = directive(&source, "max-calls").first() {
+                limits.max_calls = n.trim().parse().unwrap();
+            }
+            check_same(&path.display().to_string(), &source, &args, &stdin, limits);
+            count += 1;
+        }
+    }
+    assert!(count > 50, "only {count} programs found");
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// A random program made of the pieces superinstructions are built from, so that
+/// sequences match and also almost match; with loops, calls, wrong types and limits.
+fn generate(rng: &mut Rng) -> String {
+    const WORDS: &[&str] = &[
+        "dup",
+        "drop",
+        "swap",
+        "over",
+        "rot",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "==",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "and",
+        "or",
+        "not",
+        "if",
+        "call",
+        "jmp",
+        "return",
+        "println",
+        "print",
+        "concat",
+        "cast_str",
+        "cast_int",
+        "true",
+        "false",
+        "\"s\"",
+        "\"12\"",
+        "0",
+        "1",
+        "2",
+        "-1",
+        "3",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "a",
+        "b",
+        "c",
+        "a",
+        "b",
+        "dup 1 ==",
+        "1 -",
+        "2 <",
+        "a call",
+        "b jmp",
+        "a b if call",
+        "b c if jmp",
+        "read",
+        "stop",
+    ];
+    let n = 3 + rng.below(30);
+    let mut src = String::new();
+    let labels = ["a:", "b:", "c:"];
+    let mut defined = [false; 3];
+    for i in 0..n {
+        if rng.below(6) == 0 {
+            let l = rng.below(3);
+            if !defined[l] {
+                defined[l] = true;
+                src.push_str(labels[l]);
+                src.push(' ');
+            }
+        }
+        src.push_str(WORDS[rng.below(WORDS.len())]);
+        src.push(if i % 8 == 7 { '\n' } else { ' ' });
+    }
+    for (l, d) in defined.iter().enumerate() {
+        if !d {
+            src.push_str(&format!("\n{} 1 return", labels[l]));
+        }
+    }
+    src
+}
+
+#[test]
+fn generated_programs_behave_the_same_optimized() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let limits = Limits {
+        max_steps: Some(500),
+        max_stack: 40,
+        max_calls: 20,
+        ..Limits::default()
+    };
+    let mut compiled = 0;
+    for i in 0..3000 {
+        let src = generate(&mut rng);
+        if compile(&src).is_ok() {
+            compiled += 1;
+        }
+        let args = [Value::Num(i % 5), Value::Bool(i % 2 == 0)];
+        check_same(
+            &format!("generated #{i}:\n{src}\n"),
+            &src,
+            &args,
+            &["7", "x"],
+            limits,
+        );
+    }
+    assert!(
+        compiled > 2500,
+        "only {compiled} generated programs compiled"
+    );
+}
