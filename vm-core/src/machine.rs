@@ -449,6 +449,16 @@ impl Machine {
         Ok(len)
     }
 
+    /// The error of `op` when its operands are missing or of the wrong type.
+    #[cold]
+    #[inline(never)]
+    fn operand_error(&self, op: Op, expected: &'static str) -> Trap {
+        match self.need(op) {
+            Err(underflow) => underflow,
+            Ok(len) => type_error(op, expected, &self.stack[len - op.info().pops as usize..]),
+        }
+    }
+
     #[inline(always)]
     fn room(&self) -> Step {
         if self.stack.len() >= self.limits.max_stack {
@@ -473,23 +483,23 @@ impl Machine {
         Ok(())
     }
 
-    /// Replaces the top two values with `v`.
+    /// Replaces the top two values with `v` (the caller checked there are two).
     #[inline(always)]
-    fn replace2(&mut self, len: usize, v: Value) -> Step {
-        self.stack.truncate(len - 1);
-        self.stack[len - 2] = v;
+    fn replace2(&mut self, v: Value) -> Step {
+        self.stack.pop();
+        if let Some(top) = self.stack.last_mut() {
+            *top = v;
+        }
         Ok(())
     }
 
     #[inline(always)]
     fn arith(&mut self, op: Op, f: fn(i64, i64) -> Option<i64>) -> Step {
-        let len = self.need(op)?;
-        let (Value::Num(a), Value::Num(b)) = (&self.stack[len - 2], &self.stack[len - 1]) else {
-            return Err(type_error(op, "two numbers", &self.stack[len - 2..]));
+        let [.., Value::Num(a), Value::Num(b)] = *self.stack.as_slice() else {
+            return Err(self.operand_error(op, "two numbers"));
         };
-        let (a, b) = (*a, *b);
         match f(a, b) {
-            Some(r) => self.replace2(len, Value::Num(r)),
+            Some(r) => self.replace2(Value::Num(r)),
             None if b == 0 => Err(fail(ErrorKind::DivisionByZero { op })),
             None => Err(fail(ErrorKind::Overflow { op, a, b })),
         }
@@ -497,95 +507,93 @@ impl Machine {
 
     #[inline(always)]
     fn compare(&mut self, op: Op, f: fn(i64, i64) -> bool) -> Step {
-        let len = self.need(op)?;
-        let (Value::Num(a), Value::Num(b)) = (&self.stack[len - 2], &self.stack[len - 1]) else {
-            return Err(type_error(op, "two numbers", &self.stack[len - 2..]));
+        let [.., Value::Num(a), Value::Num(b)] = *self.stack.as_slice() else {
+            return Err(self.operand_error(op, "two numbers"));
         };
-        let r = f(*a, *b);
-        self.replace2(len, Value::Bool(r))
+        self.replace2(Value::Bool(f(a, b)))
     }
 
     #[inline(always)]
     fn equal(&mut self, want: bool) -> Step {
-        let len = self.need(if want { Op::Eq } else { Op::Ne })?;
-        let r = (self.stack[len - 2] == self.stack[len - 1]) == want;
-        self.replace2(len, Value::Bool(r))
+        let [.., a, b] = self.stack.as_slice() else {
+            return Err(self.operand_error(if want { Op::Eq } else { Op::Ne }, "two values"));
+        };
+        let r = (a == b) == want;
+        self.replace2(Value::Bool(r))
     }
 
     #[inline(always)]
     fn logic(&mut self, op: Op, f: fn(bool, bool) -> bool) -> Step {
-        let len = self.need(op)?;
-        let (Value::Bool(a), Value::Bool(b)) = (&self.stack[len - 2], &self.stack[len - 1]) else {
-            return Err(type_error(op, "two booleans", &self.stack[len - 2..]));
+        let [.., Value::Bool(a), Value::Bool(b)] = *self.stack.as_slice() else {
+            return Err(self.operand_error(op, "two booleans"));
         };
-        let r = f(*a, *b);
-        self.replace2(len, Value::Bool(r))
+        self.replace2(Value::Bool(f(a, b)))
     }
 
     #[inline(always)]
     fn not(&mut self) -> Step {
-        let len = self.need(Op::Not)?;
-        match &mut self.stack[len - 1] {
-            Value::Bool(b) => *b = !*b,
-            _ => return Err(type_error(Op::Not, "a boolean", &self.stack[len - 1..])),
-        }
+        let [.., Value::Bool(b)] = self.stack.as_mut_slice() else {
+            return Err(self.operand_error(Op::Not, "a boolean"));
+        };
+        *b = !*b;
         Ok(())
     }
 
     #[inline(always)]
     fn select(&mut self) -> Step {
-        let len = self.need(Op::If)?;
-        let Value::Bool(cond) = self.stack[len - 3] else {
-            return Err(type_error(
-                Op::If,
-                "a boolean condition below the two choices",
-                &self.stack[len - 3..],
-            ));
+        let [.., Value::Bool(cond), _, _] = *self.stack.as_slice() else {
+            return Err(self.operand_error(Op::If, "a boolean condition below the two choices"));
         };
         let f = self.stack.pop();
         let t = self.stack.pop();
-        if let Some(v) = if cond { t } else { f } {
-            self.stack[len - 3] = v;
+        if let (Some(top), Some(v)) = (self.stack.last_mut(), if cond { t } else { f }) {
+            *top = v;
         }
         Ok(())
     }
 
     #[inline(always)]
     fn dup(&mut self) -> Step {
-        let len = self.need(Op::Dup)?;
-        self.room()?;
-        let v = self.stack[len - 1].clone();
-        self.stack.push(v);
-        Ok(())
+        let [.., top] = self.stack.as_slice() else {
+            return Err(self.operand_error(Op::Dup, "a value"));
+        };
+        let v = top.clone();
+        self.push(v)
     }
 
     #[inline(always)]
     fn drop_top(&mut self) -> Step {
-        self.need(Op::Drop)?;
-        self.stack.pop();
-        Ok(())
+        match self.stack.pop() {
+            Some(_) => Ok(()),
+            None => Err(self.operand_error(Op::Drop, "a value")),
+        }
     }
 
     #[inline(always)]
     fn swap(&mut self) -> Step {
-        let len = self.need(Op::Swap)?;
-        self.stack.swap(len - 1, len - 2);
+        let [.., a, b] = self.stack.as_mut_slice() else {
+            return Err(self.operand_error(Op::Swap, "two values"));
+        };
+        core::mem::swap(a, b);
         Ok(())
     }
 
     #[inline(always)]
     fn over(&mut self) -> Step {
-        let len = self.need(Op::Over)?;
-        self.room()?;
-        let v = self.stack[len - 2].clone();
-        self.stack.push(v);
-        Ok(())
+        let [.., a, _] = self.stack.as_slice() else {
+            return Err(self.operand_error(Op::Over, "two values"));
+        };
+        let v = a.clone();
+        self.push(v)
     }
 
     #[inline(always)]
     fn rot(&mut self) -> Step {
-        let len = self.need(Op::Rot)?;
-        self.stack[len - 3..].rotate_left(1);
+        let [.., a, b, c] = self.stack.as_mut_slice() else {
+            return Err(self.operand_error(Op::Rot, "three values"));
+        };
+        core::mem::swap(a, b);
+        core::mem::swap(b, c);
         Ok(())
     }
 
@@ -649,7 +657,7 @@ impl Machine {
         }
         s.reserve_exact(size);
         let _ = write!(s, "{a}{b}");
-        self.replace2(len, Value::Str(Rc::from(s)))
+        self.replace2(Value::Str(Rc::from(s)))
     }
 
     fn read(&mut self) -> Step {
@@ -745,11 +753,9 @@ impl Machine {
     /// `N op` on a number: room for the literal, a number on top, no overflow.
     #[inline(always)]
     fn arith_imm(&mut self, b: i64, f: fn(i64, i64) -> Option<i64>) -> bool {
-        if self.stack.len() >= self.limits.max_stack {
-            return false;
-        }
-        if let Some(Value::Num(a)) = self.stack.last_mut() {
-            if let Some(r) = f(*a, b) {
+        let room = self.stack.len() < self.limits.max_stack;
+        if let [.., Value::Num(a)] = self.stack.as_mut_slice() {
+            if let (true, Some(r)) = (room, f(*a, b)) {
                 *a = r;
                 return true;
             }
@@ -760,11 +766,9 @@ impl Machine {
     /// `N cmp` on a number.
     #[inline(always)]
     fn compare_imm(&mut self, b: i64, f: fn(i64, i64) -> bool) -> bool {
-        if self.stack.len() >= self.limits.max_stack {
-            return false;
-        }
-        match self.stack.last_mut() {
-            Some(top @ Value::Num(_)) => {
+        let room = self.stack.len() < self.limits.max_stack;
+        match self.stack.as_mut_slice() {
+            [.., top @ Value::Num(_)] if room => {
                 let Value::Num(a) = *top else { return false };
                 *top = Value::Bool(f(a, b));
                 true
@@ -779,8 +783,8 @@ impl Machine {
         if self.stack.len() + 2 > self.limits.max_stack {
             return false;
         }
-        match self.stack.last() {
-            Some(&Value::Num(a)) => {
+        match *self.stack.as_slice() {
+            [.., Value::Num(a)] => {
                 self.stack.push(Value::Bool(f(a, b)));
                 true
             }
