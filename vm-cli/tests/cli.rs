@@ -316,3 +316,74 @@ fn ops_lists_the_table() {
     assert!(t.contains("rot") && t.contains("( a b c -- b c a )"));
     assert_eq!(t.lines().count(), vm_core::OPS.len());
 }
+
+#[test]
+fn nul_bytes_are_an_error_with_a_position() {
+    let f = TempFile::new("nul.svm", b"1 \x00 2 println");
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(65));
+    let err = text(&out.stderr);
+    assert!(err.contains("invalid character U+0000"), "{err}");
+    assert!(err.contains(":1:3"), "{err}");
+}
+
+#[test]
+fn a_50_mb_file_is_refused_at_once() {
+    let f = TempFile::new(
+        "big.svm",
+        "1 drop\n".repeat(50 * 1024 * 1024 / 7).as_bytes(),
+    );
+    let started = std::time::Instant::now();
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(65));
+    assert!(
+        text(&out.stderr).contains("program too large: 52428796 bytes"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(started.elapsed().as_secs() < 30);
+}
+
+#[test]
+fn a_million_labels_and_a_very_long_line() {
+    let labels: Vec<String> = (0..1_000_000).map(|i| format!("l{i}:")).collect();
+    let f = TempFile::new(
+        "labels.svm",
+        format!("{} \"done\" println", labels.join(" ")).as_bytes(),
+    );
+    let out = run(&[f.path()], "");
+    assert_eq!(
+        (out.status.code(), text(&out.stdout).as_str()),
+        (Some(0), "done\n")
+    );
+    let f = TempFile::new(
+        "long.svm",
+        format!("0 {}println", "1 + ".repeat(300_000)).as_bytes(),
+    );
+    let out = run(&[f.path()], "");
+    assert_eq!(
+        (out.status.code(), text(&out.stdout).as_str()),
+        (Some(0), "300000\n")
+    );
+}
+
+#[test]
+fn an_unreadable_file_is_a_usage_error() {
+    // Reading a process's memory from offset 0 fails: a file that exists but cannot be read,
+    // even for root.
+    let out = run(&["/proc/self/mem"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("error: cannot read /proc/self/mem"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn read_on_a_closed_stdin_is_end_of_input() {
+    let f = TempFile::new("closed.svm", b"read \"\" == println");
+    let out = svm().arg(f.path()).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(text(&out.stdout), "true\n");
+    assert_eq!(out.status.code(), Some(0));
+}

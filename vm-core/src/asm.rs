@@ -12,8 +12,30 @@ use crate::ops::{Op, OPS};
 use crate::program::{Instr, Label, Program};
 use crate::value::Value;
 
+/// The largest source [`compile`] accepts, in bytes (16 MiB): far beyond any program
+/// written by hand, and small enough that compiling stays fast and light (a larger one
+/// would take gigabytes in the browser).
+pub const MAX_SOURCE_BYTES: usize = 16 << 20;
+
 /// Compiles source text to a program, or reports every problem found, in source order.
 pub fn compile(source: &str) -> Result<Program, Vec<Diagnostic>> {
+    if source.len() > MAX_SOURCE_BYTES {
+        let first = Span {
+            start: 0,
+            end: 0,
+            line: 1,
+            col: 1,
+            end_line: 1,
+            end_col: 1,
+        };
+        return Err(alloc::vec![Diagnostic::new(
+            format!(
+                "program too large: {} bytes, the limit is {MAX_SOURCE_BYTES} bytes (16 MiB)",
+                source.len()
+            ),
+            first,
+        )]);
+    }
     let (tokens, mut errors) = lex(source);
     let program = assemble(source, &tokens, &mut errors);
     if errors.is_empty() {
@@ -268,6 +290,18 @@ mod tests {
         let e = parse_args("1 foo dup").unwrap_err();
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].span.col, 3);
+    }
+
+    #[test]
+    fn too_large_sources_are_refused() {
+        let big = "1 ".repeat(MAX_SOURCE_BYTES / 2 + 1);
+        let e = compile(&big).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].message.starts_with("program too large"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]

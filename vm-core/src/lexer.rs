@@ -234,13 +234,27 @@ impl Lexer<'_> {
 
     fn word(&mut self) {
         let start = self.cur.at;
+        let mut control = None;
         while let Some(c) = self.cur.peek() {
             if is_space(c) || c == '#' || c == '"' {
                 break;
             }
+            if c.is_control() && control.is_none() {
+                control = Some((c, self.here()));
+            }
             self.cur.bump();
         }
         let span = self.cur.span_from(start);
+        if let Some((c, at)) = control {
+            self.errors.push(Diagnostic::new(
+                format!(
+                    "invalid character U+{:04X}: control characters may only appear in strings",
+                    c as u32
+                ),
+                at,
+            ));
+            return;
+        }
         if self.cur.peek() == Some('"') {
             self.errors.push(Diagnostic::new(
                 "missing whitespace before string literal",
@@ -412,6 +426,19 @@ mod tests {
                 (2, 7, 8, "y")
             ]
         );
+    }
+
+    #[test]
+    fn control_characters_outside_strings() {
+        assert_eq!(
+            errors("1 a\u{0}b"),
+            vec![(
+                1,
+                4,
+                "invalid character U+0000: control characters may only appear in strings".into()
+            )]
+        );
+        assert_eq!(kinds("\"a\u{0}b\""), vec![TokenKind::Str("a\u{0}b".into())]);
     }
 
     #[test]
