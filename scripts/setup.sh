@@ -19,7 +19,8 @@
 #   cargo install    wasm-pack, wasm-bindgen-cli (version pinned below), geckodriver
 #   apt packages     firefox-esr chromium chromium-driver gforth lua5.4 luajit hyperfine
 #                    (+ gcc, pkg-config, nodejs, npm when absent)
-#   npm (web/)       devDependencies of web/package.json: binaryen, playwright-core
+#   npm (web/)       devDependencies of web/package.json (binaryen, playwright-core,
+#                    esbuild, CodeMirror), from web/package-lock.json
 #
 # Idempotent: a second run checks everything in a few seconds and installs nothing.
 # `apt-get update` runs at most once, and only when an apt package is missing.
@@ -116,9 +117,16 @@ if ((browsers)) && ! command -v geckodriver >/dev/null; then
 fi
 
 # --- 4. npm devDependencies of web/ -------------------------------------------
-if [[ ! -f web/node_modules/binaryen/package.json || ! -f web/node_modules/playwright-core/package.json ]]; then
-  installing "npm devDependencies of web/ (binaryen, playwright-core)"
-  npm --prefix web install
+# Installed from web/package-lock.json when any devDependency of web/package.json is
+# missing from web/node_modules (a fresh clone, or a dependency added since).
+web_deps_missing="$(node -e '
+  const fs = require("fs");
+  const deps = Object.keys(require("./web/package.json").devDependencies || {});
+  console.log(deps.filter((d) => !fs.existsSync(`web/node_modules/${d}/package.json`)).join(" "));
+')"
+if [[ -n "$web_deps_missing" ]]; then
+  installing "npm devDependencies of web/ (npm ci; missing: $web_deps_missing)"
+  npm --prefix web ci
 fi
 if ! wasm_opt="$(web/node_modules/.bin/wasm-opt --version 2>&1)"; then
   echo "setup: web/node_modules/.bin/wasm-opt does not run: $wasm_opt" >&2

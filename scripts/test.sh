@@ -5,7 +5,8 @@
 #
 # Formatting, clippy (warnings are errors), the unit, golden-program, documentation and
 # CLI tests of the whole workspace, the no_std build of vm-core for a bare-metal target,
-# and the WebAssembly bindings in headless Firefox and Chromium.
+# the WebAssembly bindings in headless Firefox and Chromium, and the playground (web/):
+# its build and its end-to-end tests in headless Chromium.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -33,5 +34,10 @@ wasm-pack test --headless --firefox vm-wasm
 
 step "vm-wasm in headless Chromium"
 wasm-pack test --headless --chrome vm-wasm
+
+step "the playground: build, and end-to-end tests in headless Chromium"
+[[ -d web/node_modules ]] || npm --prefix web ci
+npm --prefix web run build
+npm --prefix web test
 
 step "all tests passed"

@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+// Builds the playground into web/dist/: the WebAssembly module of vm-wasm (wasm-pack),
+// then the page's scripts and styles (esbuild), with content-hashed file names.
+//
+//   node build.mjs               build vm-wasm and the page (npm run build)
+//   node build.mjs --skip-wasm   reuse web/pkg as it is
+//   node build.mjs --dev         build, serve with live reload, rebuild on changes (npm run dev)
+
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const WEB = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(WEB);
+const DIST = path.join(WEB, 'dist');
+const PKG = path.join(WEB, 'pkg');
+const EXAMPLES = path.join(ROOT, 'examples');
+
+const argv = process.argv.slice(2);
+const dev = argv.includes('--dev');
+const skipWasm = argv.includes('--skip-wasm') || process.env.SVM_SKIP_WASM === '1';
+
+const log = (...a) => console.log('build:', ...a);
+
+// ---- vm-wasm --------------------------------------------------------------------------
+
+function buildWasm() {
+  const env = { ...process.env };
+  const cargoBin = path.join(process.env.CARGO_HOME || path.join(os.homedir(), '.cargo'), 'bin');
+  env.PATH = [path.join(WEB, 'node_modules', '.bin'), cargoBin, env.PATH].join(path.delimiter);
+  const args = ['build', '--release', '--target', 'web', 'vm-wasm', '--out-dir', '../web/pkg'];
+  log('wasm-pack', args.join(' '));
+  return new Promise((resolve, reject) => {
+    const p = spawn('wasm-pack', args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    p.on('error', (e) => reject(new Error(`wasm-pack could not start (${e.message}); run scripts/setup.sh`)));
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`wasm-pack failed with exit code ${code}`))));
+  });
+}
+
+// ---- the examples, bundled from examples/*.svm ------------------------------------------
+
+/** `# key: value` lines, as the golden tests read them (one leading space removed). */
+function directives(source, key) {
+  const out = [];
+  for (const line of source.split('\n')) {
+    const m = line.match(new RegExp(`#\\s*${key}:(.*)$`));
+    if (m) out.push(m[1].replace(/^ /, '').replace(/\r$/, ''));
+  }
+  return out;
+}
+
+export function readExamples(dir = EXAMPLES) {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.svm'))
+    .sort()
+    .map((f) => {
+      const source = fs.readFileSync(path.join(dir, f), 'utf8');
+      const first = source.split('\n').find((l) => l.startsWith('#')) || '';
+      const title = first.replace(/^#\s*/, '').replace(/[.:].*$/, '') || f;
+      const stdin = directives(source, 'stdin');
+      return {
+        name: f.replace(/\.svm$/, ''),
+        title,
+        source,
+        args: directives(source, 'args').join(' '),
+        stdin: stdin.length ? stdin.join('\n') + '\n' : '',
+      };
+    });
+}
+
+const examplesPlugin = {
+  name: 'examples',
+  setup(b) {
+    b.onResolve({ filter: /^virtual:examples$/ }, () => ({ path: 'examples', namespace: 'examples' }));
+    b.onLoad({ filter: /.*/, namespace: 'examples' }, () => ({
+      contents: `export default ${JSON.stringify(readExamples())};`,
+      loader: 'js',
+      watchDirs: [EXAMPLES],
+    }));
+  },
+};
+
+// ---- the page -----------------------------------------------------------------------------
+
+const hash = (buf) => crypto.createHash('sha256').update(buf).digest('hex').slice(0, 10);
+
+function common() {
+  return {
+    bundle: true,
+    minify: !dev && !process.env.NOMIN,
+    sourcemap: dev ? 'inline' : false,
+    target: ['chrome111', 'firefox113', 'safari16.4'],
+    write: false,
+    logLevel: 'warning',
+    legalComments: 'none',
+    // wasm-bindgen's default module URL is never used: the page passes the module.
+    define: { 'import.meta.url': 'self.location.href' },
+    absWorkingDir: WEB,
+  };
+}
+
+function outFile(result, ext) {
+  const f = result.outputFiles.find((o) => o.path.endsWith(ext));
+  if (!f) throw new Error(`esbuild produced no ${ext} file`);
+  return f.contents;
+}
+
+async function buildPage() {
+  const t0 = Date.now();
+  const wasmSrc = path.join(PKG, 'vm_wasm_bg.wasm');
+  if (!fs.existsSync(wasmSrc)) throw new Error(`${wasmSrc} is missing: build vm-wasm first (without --skip-wasm)`);
+  const wasm = fs.readFileSync(wasmSrc);
+  const wasmName = `vm_wasm.${hash(wasm)}.wasm`;
+
+  const worker = await esbuild.build({ ...common(), entryPoints: ['src/worker.js'], format: 'iife', outfile: 'out/worker.js' });
+  const workerJs = outFile(worker, '.js');
+  const workerName = `worker.${hash(workerJs)}.js`;
+
+  const main = await esbuild.build({
+    ...common(),
+    entryPoints: ['src/main.js'],
+    format: 'esm',
+    outfile: 'out/main.js',
+    plugins: [examplesPlugin],
+    define: {
+      ...common().define,
+      __WASM_URL__: JSON.stringify(`./${wasmName}`),
+      __WORKER_URL__: JSON.stringify(`./${workerName}`),
+    },
+  });
+  const mainJs = outFile(main, '.js');
+  const mainCss = outFile(main, '.css');
+  const jsName = `main.${hash(mainJs)}.js`;
+  const cssName = `main.${hash(mainCss)}.css`;
+
+  const html = fs
+    .readFileSync(path.join(WEB, 'index.html'), 'utf8')
+    .replaceAll('%MAIN_JS%', `./${jsName}`)
+    .replaceAll('%MAIN_CSS%', `./${cssName}`)
+    .replaceAll('%WASM%', `./${wasmName}`);
+
+  const tmp = `${DIST}.tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  const files = {
+    'index.html': html,
+    [jsName]: mainJs,
+    [cssName]: mainCss,
+    [workerName]: workerJs,
+    [wasmName]: wasm,
+    'favicon.svg': fs.readFileSync(path.join(WEB, 'favicon.svg')),
+  };
+  for (const [name, body] of Object.entries(files)) fs.writeFileSync(path.join(tmp, name), body);
+  fs.rmSync(DIST, { recursive: true, force: true });
+  fs.renameSync(tmp, DIST);
+  const size = Object.values(files).reduce((n, b) => n + Buffer.byteLength(b), 0);
+  log(`web/dist: ${Object.keys(files).length} files, ${(size / 1024).toFixed(0)} KiB, in ${Date.now() - t0} ms`);
+}
+
+// ---- main ------------------------------------------------------------------------------
+
+async function once() {
+  if (!skipWasm) await buildWasm();
+  await buildPage();
+}
+
+async function devServer() {
+  const { serve } = await import('./serve.mjs');
+  await once();
+  const port = Number(process.env.PORT || 8080);
+  const srv = await serve({ root: DIST, port, liveReload: true });
+  log(`serving web/dist at ${srv.url} with live reload (Ctrl+C stops)`);
+
+  let timer = 0;
+  let rustChanged = false;
+  let busy = false;
+  const rebuild = async () => {
+    if (busy) return void (timer = setTimeout(rebuild, 200));
+    busy = true;
+    const wasm = rustChanged;
+    rustChanged = false;
+    try {
+      if (wasm) await buildWasm();
+      await buildPage();
+      srv.reload();
+    } catch (e) {
+      console.error('build:', e.message);
+    }
+    busy = false;
+  };
+  const watch = (dir, rust) =>
+    fs.watch(dir, { recursive: true }, (_, file) => {
+      if (file && /(^|\/)(dist|pkg|node_modules)(\/|$)|\.tmp|~$/.test(file)) return;
+      if (rust) rustChanged = true;
+      clearTimeout(timer);
+      timer = setTimeout(rebuild, 120);
+    });
+  watch(path.join(WEB, 'src'), false);
+  watch(EXAMPLES, false);
+  fs.watch(path.join(WEB, 'index.html'), () => {
+    clearTimeout(timer);
+    timer = setTimeout(rebuild, 120);
+  });
+  for (const crate of ['vm-wasm/src', 'vm-core/src']) watch(path.join(ROOT, crate), !skipWasm);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  (dev ? devServer() : once()).catch((e) => {
+    console.error('build:', e.message);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,264 @@
+// The program editor: CodeMirror 6 with the language mode, diagnostics as you type,
+// hover help for operations and labels, the runtime error mark, and Ctrl/Cmd+Enter.
+
+import { EditorState, Compartment, StateEffect, StateField } from '@codemirror/state';
+import {
+  EditorView,
+  Decoration,
+  keymap,
+  lineNumbers,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  drawSelection,
+  dropCursor,
+  hoverTooltip,
+} from '@codemirror/view';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { search, searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+import { linter, lintGutter, lintKeymap, forceLinting } from '@codemirror/lint';
+import { syntaxTree } from '@codemirror/language';
+import { svmLanguage, svmHighlight } from './lang.js';
+import { h } from './dom.js';
+
+/** Programs longer than this are checked when run, not as you type. */
+const LINT_MAX_CHARS = 512 * 1024;
+
+const setRuntimeError = StateEffect.define();
+
+/** Colours come from the page's CSS variables, so light and dark follow the system. */
+const theme = EditorView.theme({
+  '&': { height: '100%', backgroundColor: 'var(--panel)', color: 'var(--text)', fontSize: '14px' },
+  '&.cm-focused': { outline: 'none' },
+  '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.5' },
+  '.cm-content': { caretColor: 'var(--text)' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--text)' },
+  '.cm-gutters': { backgroundColor: 'var(--panel)', color: 'var(--muted)', borderRight: '1px solid var(--border)' },
+  '.cm-activeLine': { backgroundColor: 'var(--active-line)' },
+  '.cm-activeLineGutter': { backgroundColor: 'var(--active-line)', color: 'var(--text)' },
+  '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection':
+    { backgroundColor: 'var(--selection)' },
+  '.cm-selectionMatch': { backgroundColor: 'var(--code-bg)' },
+  '.cm-panels': { backgroundColor: 'var(--panel)', color: 'var(--text)' },
+  '.cm-panels.cm-panels-top': { borderBottom: '1px solid var(--border)' },
+  '.cm-textfield': { backgroundColor: 'var(--panel)', color: 'var(--text)', border: '1px solid var(--border)' },
+  '.cm-button': { backgroundImage: 'none', backgroundColor: 'var(--code-bg)', color: 'var(--text)', border: '1px solid var(--border)' },
+  '.cm-tooltip': {
+    backgroundColor: 'var(--panel)',
+    color: 'var(--text)',
+    border: '1px solid var(--border)',
+    borderRadius: '6px',
+    boxShadow: '0 4px 14px rgb(0 0 0 / 0.15)',
+  },
+  '.cm-diagnostic': { whiteSpace: 'pre-wrap', fontFamily: 'var(--sans)', maxWidth: '480px' },
+  '.cm-diagnosticSource': { color: 'var(--muted)' },
+  '.cm-runtime-error': {
+    textDecoration: 'underline wavy var(--error) 2px',
+    textUnderlineOffset: '3px',
+    backgroundColor: 'var(--error-bg)',
+  },
+  '.cm-runtime-error-line': { backgroundColor: 'color-mix(in srgb, var(--error-bg) 60%, transparent)' },
+  '.hover-op': { padding: '6px 10px', maxWidth: '420px', fontFamily: 'var(--sans)', fontSize: '13.5px' },
+  '.hover-head': { fontWeight: '600' },
+  '.hover-name': { color: 'var(--tok-op)' },
+  '.hover-op p': { margin: '4px 0' },
+  '.hover-op pre': {
+    margin: '0',
+    padding: '4px 6px',
+    backgroundColor: 'var(--code-bg)',
+    borderRadius: '4px',
+    whiteSpace: 'pre-wrap',
+    fontFamily: 'var(--mono)',
+  },
+});
+
+/** The runtime error mark: the failing token and its line; it follows edits. */
+const runtimeErrorField = StateField.define({
+  create: () => Decoration.none,
+  update(deco, tr) {
+    deco = deco.map(tr.changes);
+    for (const e of tr.effects) {
+      if (!e.is(setRuntimeError)) continue;
+      if (!e.value) {
+        deco = Decoration.none;
+        continue;
+      }
+      const len = tr.state.doc.length;
+      const from = Math.min(e.value.from, len);
+      const to = Math.min(Math.max(e.value.to, from), len);
+      const line = tr.state.doc.lineAt(from);
+      const ranges = [Decoration.line({ class: 'cm-runtime-error-line' }).range(line.from)];
+      if (to > from) {
+        ranges.push(
+          Decoration.mark({
+            class: 'cm-runtime-error',
+            attributes: { title: e.value.message },
+          }).range(from, to),
+        );
+      }
+      deco = Decoration.set(ranges, true);
+    }
+    return deco;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+/** The word (a token that is not a string or comment) at `pos`, with its style. */
+function tokenAt(state, pos, side) {
+  const node = syntaxTree(state).resolveInner(pos, side);
+  const line = state.doc.lineAt(pos);
+  const text = line.text;
+  let a = pos - line.from;
+  let b = a;
+  const isWord = (c) => c !== undefined && !/[\s#"]/.test(c);
+  while (a > 0 && isWord(text[a - 1])) a--;
+  while (b < text.length && isWord(text[b])) b++;
+  if (a === b) return null;
+  const style = node ? node.name : '';
+  if (/string|comment|escape/i.test(style)) return null;
+  return { from: line.from + a, to: line.from + b, word: text.slice(a, b), style };
+}
+
+function opTooltip(op) {
+  return h(
+    'div',
+    { class: 'hover-op' },
+    h('div', { class: 'hover-head' }, h('code', { class: 'hover-name' }, op.name), ' ', h('code', {}, op.effect)),
+    h('p', {}, op.doc),
+    h('pre', {}, op.example),
+  );
+}
+
+/**
+ * Makes the editor in `host` (inside a shadow root of it).
+ *
+ * hooks: { doc, onRun(), onChange(view, changes), compile(source) -> result or null }
+ */
+export function createEditor(host, hooks) {
+  // The editor lives in a shadow root: CodeMirror then mounts its styles as constructed
+  // style sheets, which the page's Content-Security-Policy (no inline styles) allows.
+  const parent = host.attachShadow({ mode: 'open' });
+  const language = new Compartment();
+  let opsByName = new Map();
+  let lastLabels = [];
+
+  const lintSource = (view) => {
+    const doc = view.state.doc;
+    if (doc.length > LINT_MAX_CHARS) return [];
+    const result = hooks.compile(doc.toString());
+    if (!result) return [];
+    lastLabels = result.labels || [];
+    const len = doc.length;
+    return result.diagnostics.map((d) => {
+      const from = Math.min(d.from, len);
+      let to = Math.min(Math.max(d.to, from), len);
+      if (to === from && to < len) to = from + 1;
+      const notes = d.notes.map((n) => `\nnote: ${n.message}${n.span ? ` (line ${n.span.line}, column ${n.span.column})` : ''}`);
+      return {
+        from,
+        to,
+        severity: 'error',
+        source: `line ${d.line}, column ${d.column}`,
+        message: d.message + notes.join(''),
+      };
+    });
+  };
+
+  const hover = hoverTooltip((view, pos, side) => {
+    const tok = tokenAt(view.state, pos, side);
+    if (!tok) return null;
+    let dom = null;
+    const op = opsByName.get(tok.word);
+    if (op) {
+      dom = opTooltip(op);
+    } else if (/labelName/.test(tok.style)) {
+      const name = tok.word.replace(/:$/, '');
+      const label = lastLabels.find((l) => l.name === name);
+      if (label) {
+        dom = h(
+          'div',
+          { class: 'hover-op' },
+          h('div', { class: 'hover-head' }, 'label ', h('code', { class: 'hover-name' }, name)),
+          h('p', {}, `Defined on line ${label.span.line}; address ${label.address}.`),
+        );
+      }
+    }
+    if (!dom) return null;
+    return { pos: tok.from, end: tok.to, above: true, create: () => ({ dom }) };
+  });
+
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: hooks.doc,
+      extensions: [
+        theme,
+        lineNumbers(),
+        highlightActiveLineGutter(),
+        highlightSpecialChars(),
+        history(),
+        drawSelection(),
+        dropCursor(),
+        highlightActiveLine(),
+        highlightSelectionMatches(),
+        search({ top: true }),
+        language.of(svmLanguage(new Set())),
+        svmHighlight,
+        linter(lintSource, { delay: 300 }),
+        lintGutter(),
+        hover,
+        runtimeErrorField,
+        keymap.of([
+          {
+            key: 'Mod-Enter',
+            run: () => {
+              hooks.onRun();
+              return true;
+            },
+            preventDefault: true,
+          },
+          ...defaultKeymap,
+          ...historyKeymap,
+          ...searchKeymap,
+          ...lintKeymap,
+          indentWithTab,
+        ]),
+        EditorView.contentAttributes.of({ 'aria-label': 'Program (Ctrl+Enter runs it; Esc then Tab leaves the editor)' }),
+        EditorView.updateListener.of((u) => {
+          if (u.docChanged) hooks.onChange(u.view, u.changes);
+        }),
+      ],
+    }),
+  });
+
+  return {
+    view,
+    /** Call once the op reference is known: highlights op names, enables hover help. */
+    setOps(ops) {
+      opsByName = new Map(ops.map((o) => [o.name, o]));
+      view.dispatch({ effects: language.reconfigure(svmLanguage(new Set(opsByName.keys()))) });
+      forceLinting(view);
+    },
+    /** Marks the failing token of a runtime error (or clears the mark with null). */
+    setRuntimeError(err) {
+      view.dispatch({ effects: setRuntimeError.of(err) });
+    },
+    /** Replaces the program as one undoable change. */
+    setDoc(text) {
+      view.dispatch({
+        changes: { from: 0, to: view.state.doc.length, insert: text },
+        selection: { anchor: 0 },
+        scrollIntoView: true,
+      });
+    },
+    /** Selects a range and shows it. */
+    select(from, to) {
+      const len = view.state.doc.length;
+      from = Math.max(0, Math.min(from, len));
+      to = Math.max(from, Math.min(to, len));
+      view.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
+      view.focus();
+    },
+    text: () => view.state.doc.toString(),
+  };
+}

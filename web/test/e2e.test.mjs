@@ -1,0 +1,504 @@
+// End-to-end tests of the playground in Chromium (playwright-core driving Debian's
+// /usr/bin/chromium), against web/dist served by serve.mjs on a free port.
+//
+//   npm --prefix web run build && npm --prefix web test
+//
+// Screenshots and the measured budgets go to web/screenshots/ (git-ignored).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../serve.mjs';
+
+const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const DIST = path.join(WEB, 'dist');
+const SHOTS = path.join(WEB, 'screenshots');
+const EXAMPLES = path.join(WEB, '..', 'examples');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const BUDGET = { gzipBytes: 400 * 1024, editorReadyMs: 1000, stopMs: 100 };
+
+let browser;
+let server;
+const figures = {};
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'web/dist is not built: run `npm --prefix web run build` first');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  server = await serve({ root: DIST, port: 0 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (Object.keys(figures).length) {
+    fs.writeFileSync(path.join(SHOTS, 'budgets.json'), JSON.stringify(figures, null, 2) + '\n');
+    console.log('# budgets:', JSON.stringify(figures));
+  }
+});
+
+// ---- helpers --------------------------------------------------------------------------
+
+/** A fresh context (empty storage) and page; `problems` collects console errors. */
+async function open({ hash = '', context: ctxOptions = {}, wait = true } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...ctxOptions });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(server.url + hash);
+  if (wait) await ready(page);
+  return { context, page, problems };
+}
+
+async function ready(page) {
+  await page.waitForSelector('.cm-content');
+  await page.waitForFunction(() => window.playground?.runner?.ready === true);
+  await page.evaluate(() => window.playground.shareLoaded);
+}
+
+const status = (page) => page.locator('[data-testid=status]');
+const stateOf = (page) => status(page).getAttribute('data-state');
+
+async function waitState(page, states, timeout = 15_000) {
+  await page.waitForFunction(
+    (s) => s.includes(document.querySelector('[data-testid=status]').dataset.state),
+    [].concat(states),
+    { timeout },
+  );
+}
+
+/** Puts a program in the editor (one undoable change) and fills args and input. */
+async function setProgram(page, source, args = '', stdin = '') {
+  await page.evaluate((s) => window.playground.editor.setDoc(s), source);
+  await page.fill('[data-testid=args]', args);
+  await page.fill('[data-testid=stdin]', stdin);
+}
+
+async function run(page, until = ['halted', 'error', 'compile-error', 'args-error']) {
+  await page.click('[data-testid=run]');
+  await waitState(page, until);
+}
+
+const editorText = (page) => page.evaluate(() => window.playground.editor.text());
+const outputText = (page) => page.locator('[data-testid=output]').textContent();
+const selectedText = (page) =>
+  page.evaluate(() => {
+    const { state } = window.playground.editor.view;
+    const r = state.selection.main;
+    return state.sliceDoc(r.from, r.to);
+  });
+
+/** Clicks Share and returns the link it makes (encoding is asynchronous). */
+async function share(page) {
+  await page.click('[data-testid=share]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=share-link]').value !== '');
+  return page.inputValue('[data-testid=share-link]');
+}
+
+function noProblems(problems) {
+  assert.deepEqual(problems, [], 'console errors on the page');
+}
+
+/** `# key: value` lines as the golden tests read them. */
+function directives(source, key) {
+  return source
+    .split('\n')
+    .map((l) => l.match(new RegExp(`#\\s*${key}:(.*)$`)))
+    .filter(Boolean)
+    .map((m) => m[1].replace(/^ /, ''));
+}
+
+// ---- the tests ------------------------------------------------------------------------
+
+test('budgets: gzipped size, time to a ready editor, only own files', async () => {
+  // The first navigation of a freshly started browser, with an empty cache.
+  const requests = [];
+  const problems = [];
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  await page.goto(server.url);
+  await ready(page);
+  const marks = await page.evaluate(() =>
+    Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
+  );
+
+  const origin = server.url.replace(/\/$/, '');
+  const foreign = requests.filter((u) => !u.startsWith(origin + '/'));
+  assert.deepEqual(foreign, [], 'requests beyond the page’s own files');
+
+  // Everything the page can load is in dist: count all of it, gzipped.
+  let gzip = 0;
+  let raw = 0;
+  const files = {};
+  for (const f of fs.readdirSync(DIST)) {
+    const body = fs.readFileSync(path.join(DIST, f));
+    const gz = zlib.gzipSync(body, { level: 9 }).length;
+    files[f] = gz;
+    gzip += gz;
+    raw += body.length;
+  }
+  const paths = new Set(requests.map((u) => new URL(u).pathname));
+  for (const f of ['main.', 'vm_wasm.']) {
+    assert.ok([...paths].some((p) => p.startsWith('/' + f)), `${f}* was not loaded: ${[...paths]}`);
+  }
+
+  Object.assign(figures, {
+    gzip_total_bytes: gzip,
+    raw_total_bytes: raw,
+    gzip_by_file: files,
+    editor_ready_ms: Math.round(marks['editor-ready']),
+    runner_ready_ms: Math.round(marks['runner-ready']),
+  });
+  assert.ok(gzip <= BUDGET.gzipBytes, `gzipped total ${gzip} B > ${BUDGET.gzipBytes} B`);
+  assert.ok(marks['editor-ready'] < BUDGET.editorReadyMs, `editor ready after ${marks['editor-ready']} ms`);
+  noProblems(problems);
+  await context.close();
+});
+
+test('every example runs and prints its expected output', async () => {
+  const { context, page, problems } = await open();
+  const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.svm')).sort();
+  const options = await page.locator('[data-testid=examples] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.deepEqual(options, files.map((f) => f.replace(/\.svm$/, '')), 'the menu lists examples/*.svm');
+  for (const f of files) {
+    const source = fs.readFileSync(path.join(EXAMPLES, f), 'utf8');
+    const expect = directives(source, 'expect');
+    await page.selectOption('[data-testid=examples]', f.replace(/\.svm$/, ''));
+    assert.equal(await editorText(page), source, `${f}: the editor holds the file`);
+    assert.equal(await page.inputValue('[data-testid=args]'), directives(source, 'args').join(' '));
+    await run(page);
+    assert.equal(await stateOf(page), 'halted', `${f}: ${await status(page).textContent()}`);
+    assert.match(await status(page).textContent(), /exit code 0/);
+    assert.equal(await outputText(page), expect.length ? expect.join('\n') + '\n' : '', `${f}: output`);
+    if (f === 'fib.svm') await page.screenshot({ path: path.join(SHOTS, 'desktop.png') });
+  }
+  noProblems(problems);
+  await context.close();
+});
+
+test('a runtime error underlines the right token and shows the trace', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '"before" println\n10 0 divide call\nstop\ndivide:\n    / return\n');
+  await run(page);
+  assert.equal(await stateOf(page), 'error');
+  const error = page.locator('[data-testid=error]');
+  assert.match(await error.textContent(), /division by zero/);
+  assert.match(await error.textContent(), /at line 5, column 5/);
+  assert.match(await error.textContent(), /in divide \(called at line 2, column 13\)/);
+  assert.match(await error.textContent(), /in the main program/);
+  assert.equal(await outputText(page), 'before\n');
+  // The failing token is underlined in the editor, on its line.
+  assert.equal(await page.locator('.cm-runtime-error').textContent(), '/');
+  assert.equal((await page.locator('.cm-runtime-error-line').textContent()).trim(), '/ return');
+  // The stack as the error left it.
+  assert.deepEqual(await page.locator('[data-testid=stack] li code').allTextContents(), ['10', '0']);
+  // Clicking the frame goes to the call; clicking the position goes to the token.
+  await error.getByRole('button', { name: /in divide/ }).click();
+  assert.equal(await selectedText(page), 'call');
+  await error.getByRole('button', { name: 'line 5, column 5' }).click();
+  assert.equal(await selectedText(page), '/');
+  await page.screenshot({ path: path.join(SHOTS, 'desktop-error.png') });
+  noProblems(problems);
+  await context.close();
+});
+
+test('a compile error shows while typing; hover help; Ctrl+Enter runs', async () => {
+  const { context, page, problems } = await open();
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('1 2 + nope println');
+  const range = page.locator('.cm-lintRange-error');
+  await range.waitFor({ timeout: 5000 });
+  assert.equal(await range.textContent(), 'nope');
+  await range.hover();
+  const tip = page.locator('.cm-tooltip-lint');
+  await tip.waitFor();
+  assert.match(await tip.textContent(), /undefined label `nope`/);
+  // Hovering an operation shows its stack effect and description.
+  await page.mouse.move(0, 0);
+  await page.locator('.cm-content span', { hasText: /^println$/ }).hover();
+  const help = page.locator('.hover-op');
+  await help.waitFor();
+  assert.match(await help.textContent(), /println.*\( a -- \).*Prints a value and a newline/s);
+  // Fixing it clears the diagnostic, without running.
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('1 2 + println');
+  await range.waitFor({ state: 'detached', timeout: 5000 });
+  assert.notEqual(await stateOf(page), 'running');
+  // Ctrl+Enter in the editor runs the program (and inserts no line break).
+  await page.keyboard.press('Control+Enter');
+  await waitState(page, 'halted');
+  assert.equal(await outputText(page), '3\n');
+  assert.equal(await editorText(page), '1 2 + println');
+  noProblems(problems);
+  await context.close();
+});
+
+test('an infinite loop stays responsive and stops within the budget', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, 'loop:\n    1 drop\n    loop jmp\n');
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => /[1-9][\d,]* steps/.test(document.querySelector('[data-testid=status]').textContent));
+  // The page's main thread keeps ticking while the program runs.
+  const maxGap = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        let last = performance.now();
+        let max = 0;
+        let n = 0;
+        const id = setInterval(() => {
+          const now = performance.now();
+          max = Math.max(max, now - last);
+          last = now;
+          if (++n === 40) {
+            clearInterval(id);
+            resolve(max);
+          }
+        }, 10);
+      }),
+  );
+  assert.ok(maxGap < 100, `the page froze for ${maxGap} ms`);
+  // Typing works while it runs.
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('# still typing');
+  assert.match(await editorText(page), /# still typing$/);
+  assert.equal(await stateOf(page), 'running');
+  // Stop, measured inside the page from the click to the status saying so.
+  const stopMs = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const el = document.querySelector('[data-testid=status]');
+        const t0 = performance.now();
+        const obs = new MutationObserver(() => {
+          if (el.dataset.state === 'stopped') {
+            obs.disconnect();
+            resolve(performance.now() - t0);
+          }
+        });
+        obs.observe(el, { attributes: true, childList: true, subtree: true });
+        document.querySelector('[data-testid=stop]').click();
+      }),
+  );
+  figures.stop_ms = Math.round(stopMs * 10) / 10;
+  figures.main_thread_max_gap_while_running_ms = Math.round(maxGap);
+  assert.ok(stopMs <= BUDGET.stopMs, `stop took ${stopMs} ms`);
+  assert.match(await status(page).textContent(), /Stopped/);
+  // The runner is ready for the next program at once.
+  await setProgram(page, '"again" println');
+  await run(page);
+  assert.equal(await outputText(page), 'again\n');
+
+  // A runner stuck inside one slice cannot read `stop`: it is ended and replaced in time.
+  await setProgram(page, 'loop:\n    loop jmp\n');
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => /[1-9][\d,]* steps/.test(document.querySelector('[data-testid=status]').textContent));
+  await page.evaluate(() => window.playground.runner.worker.postMessage({ type: 'hang', ms: 5000 }));
+  const forcedMs = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const el = document.querySelector('[data-testid=status]');
+        const t0 = performance.now();
+        const obs = new MutationObserver(() => {
+          if (el.dataset.state === 'stopped') {
+            obs.disconnect();
+            resolve(performance.now() - t0);
+          }
+        });
+        obs.observe(el, { attributes: true, childList: true, subtree: true });
+        document.querySelector('[data-testid=stop]').click();
+      }),
+  );
+  figures.stop_stuck_runner_ms = Math.round(forcedMs * 10) / 10;
+  assert.ok(forcedMs <= BUDGET.stopMs, `stopping a stuck runner took ${forcedMs} ms`);
+  await setProgram(page, '"and again" println');
+  await run(page);
+  assert.equal(await outputText(page), 'and again\n');
+  assert.equal(await page.locator('#banner').isVisible(), false, 'a stop is not reported as a crash');
+  noProblems(problems);
+  await context.close();
+});
+
+test('input: lines from the Input panel, then an inline prompt, then end of input', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, 'read println\nread "got " swap concat println\nread "[" swap concat "]" concat println\n', '', 'one\n');
+  await page.click('[data-testid=run]');
+  const prompt = page.locator('[data-testid=input-prompt]');
+  await prompt.waitFor({ state: 'visible' });
+  assert.equal(await stateOf(page), 'input');
+  assert.equal(await outputText(page), 'one\n');
+  assert.ok(await prompt.evaluate((el) => el === document.activeElement), 'the prompt has the focus');
+  await prompt.fill('two');
+  await prompt.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=output]').textContent.includes('got two'));
+  await prompt.waitFor({ state: 'visible' });
+  await page.getByRole('button', { name: 'End input' }).click();
+  await waitState(page, 'halted');
+  assert.equal(await outputText(page), 'one\ntwo\ngot two\n[end of input]\n[]\n');
+  await prompt.waitFor({ state: 'hidden' });
+  noProblems(problems);
+  await context.close();
+});
+
+test('share link round trip', async () => {
+  const source = '# ünïcödé 😀 and <b>markup</b>\nread "héllo, " swap concat println\n';
+  const args = '1 "two words" true';
+  const stdin = 'wörld\nsecond line\n';
+  const a = await open();
+  await setProgram(a.page, source, args, stdin);
+  const link = await share(a.page);
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#code=[A-Za-z0-9_-]+$/);
+  assert.ok(link.length < 400, `link of ${link.length} characters`);
+  await a.context.close();
+
+  // A fresh browser profile opens the link.
+  const b = await open({ hash: link.slice(link.indexOf('#')) });
+  assert.equal(await editorText(b.page), source);
+  assert.equal(await b.page.inputValue('[data-testid=args]'), args);
+  assert.equal(await b.page.inputValue('[data-testid=stdin]'), stdin);
+  assert.equal(await b.page.evaluate(() => location.hash), '', 'the fragment is cleared once read');
+  await run(b.page);
+  assert.equal(await outputText(b.page), 'héllo, wörld\n');
+  assert.deepEqual(await b.page.locator('[data-testid=stack] li code').allTextContents(), ['1', '"two words"', 'true']);
+  noProblems(a.problems);
+  noProblems(b.problems);
+  await b.context.close();
+});
+
+test('a damaged share link shows a message and keeps the current program', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '"mine" println\n', '7');
+  const good = await share(page);
+  await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+  const code = good.slice(good.indexOf('#code=') + 6);
+  const banner = page.locator('#banner');
+  for (const bad of [`#code=${code.slice(0, Math.floor(code.length / 2))}`, '#code=@@not*base64', '#code=AAAA', `#code=${code}x`]) {
+    // A full load of the damaged link, with the saved program in storage.
+    await page.goto('about:blank');
+    await page.goto(server.url + bad);
+    await ready(page);
+    await banner.waitFor({ state: 'visible' });
+    assert.match(await banner.textContent(), /could not be opened.*current program was kept/s, bad);
+    assert.equal(await editorText(page), '"mine" println\n', bad);
+    assert.equal(await page.inputValue('[data-testid=args]'), '7');
+  }
+  // A damaged link pasted into the open tab (only the fragment changes).
+  await page.click('#banner-close');
+  await page.evaluate(() => (location.hash = '#code=Zm9v'));
+  await banner.waitFor({ state: 'visible' });
+  assert.equal(await editorText(page), '"mine" println\n');
+  noProblems(problems);
+  await context.close();
+});
+
+test('reload keeps the program', async () => {
+  const { context, page, problems } = await open();
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('"kept after reload" println # typed');
+  await page.fill('[data-testid=args]', '42');
+  await page.fill('[data-testid=stdin]', 'a line');
+  await page.reload();
+  await ready(page);
+  assert.equal(await editorText(page), '"kept after reload" println # typed');
+  assert.equal(await page.inputValue('[data-testid=args]'), '42');
+  assert.equal(await page.inputValue('[data-testid=stdin]'), 'a line');
+  noProblems(problems);
+  await context.close();
+});
+
+test('output, errors and stack values with <b> and <script> stay text', async () => {
+  const { context, page, problems } = await open();
+  const markup = '<b>bold</b> <img src=x onerror="window.pwned=1"> <script>window.pwned=2</script>';
+  const literal = markup.replace(/"/g, '\\"');
+  await setProgram(page, `"${literal}" println\n"${literal}" dup cast_int\n`);
+  await run(page);
+  assert.equal(await stateOf(page), 'error');
+  assert.equal(await outputText(page), markup + '\n');
+  const out = page.locator('[data-testid=output]');
+  assert.equal(await out.locator('b, img, script').count(), 0);
+  assert.equal(await page.locator('[data-testid=error] b, [data-testid=error] img, [data-testid=stack] b, [data-testid=stack] img').count(), 0);
+  assert.match(await page.locator('[data-testid=stack]').textContent(), /<b>bold<\/b>/);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  noProblems(problems);
+  await context.close();
+});
+
+test('enormous output is capped with a note and the page stays usable', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, 'loop:\n    "0123456789 <i>abcdef</i>" println\n    loop jmp\n');
+  await run(page);
+  assert.equal(await stateOf(page), 'error');
+  assert.match(await page.locator('[data-testid=error]').textContent(), /output limit/);
+  const text = await outputText(page);
+  assert.ok(text.length <= (1 << 20) + 200, `${text.length} characters shown`);
+  assert.match(text, /\[output capped at 1,048,576 bytes: the program was stopped\]\n$/);
+  await setProgram(page, '"fine" println');
+  await run(page);
+  assert.equal(await outputText(page), 'fine\n');
+  noProblems(problems);
+  await context.close();
+});
+
+test('a runner that dies is replaced and the person is told', async () => {
+  const { context, page, problems } = await open();
+  const program = 'loop:\n    loop jmp\n';
+  await setProgram(page, program);
+  await page.click('[data-testid=run]');
+  await waitState(page, 'running');
+  await page.evaluate(() => window.playground.runner.worker.postMessage({ type: 'crash' }));
+  await waitState(page, 'crashed');
+  const banner = page.locator('#banner');
+  await banner.waitFor({ state: 'visible' });
+  assert.match(await banner.textContent(), /stopped unexpectedly.*still in the editor/s);
+  assert.equal(await editorText(page), program);
+  await page.waitForFunction(() => window.playground.runner.ready);
+  await setProgram(page, '"back" println');
+  await run(page);
+  assert.equal(await outputText(page), 'back\n');
+  noProblems(problems);
+  await context.close();
+});
+
+test('the mobile width has no horizontal scroll', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { context, page, problems } = await open({
+      context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme },
+    });
+    await page.selectOption('[data-testid=examples]', 'fizzbuzz');
+    await run(page);
+    await page.click('#ref-toggle');
+    await share(page);
+    const widths = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+      body: document.body.scrollWidth,
+    }));
+    assert.ok(widths.scroll <= widths.client && widths.body <= widths.client, JSON.stringify(widths));
+    await page.click('#share-close');
+    await page.click('#ref-toggle');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(SHOTS, `mobile${colorScheme === 'dark' ? '-dark' : ''}.png`), fullPage: true });
+    noProblems(problems);
+    await context.close();
+  }
+  const { context, page } = await open({ context: { colorScheme: 'dark' } });
+  await page.selectOption('[data-testid=examples]', 'collatz');
+  await run(page);
+  await page.screenshot({ path: path.join(SHOTS, 'desktop-dark.png') });
+  await context.close();
+});
