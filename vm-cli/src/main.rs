@@ -93,6 +93,7 @@ impl Cli {
             max_stack: self.max_stack.unwrap_or(d.max_stack),
             max_calls: self.max_calls.unwrap_or(d.max_calls),
             max_string: d.max_string,
+            max_string_total: d.max_string_total,
         }
     }
 }

@@ -223,6 +223,15 @@ pub enum ErrorKind {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// The strings alive would exceed the total budget.
+    StringMemory {
+        /// The operation making a new string.
+        op: Op,
+        /// The bytes of strings alive with the new one.
+        live: usize,
+        /// The budget, in bytes.
+        limit: usize,
+    },
     /// The host's output sink refused the text.
     Output,
 }
@@ -290,6 +299,10 @@ impl fmt::Display for ErrorKind {
                     "string too long: `{op}` would make {len} bytes, the limit is {limit}"
                 )
             }
+            ErrorKind::StringMemory { op, live, limit } => write!(
+                f,
+                "string memory limit: `{op}` would keep {live} bytes of strings alive, the limit is {limit}"
+            ),
             ErrorKind::Output => {
                 f.write_str("output failed: the host could not take the program's output")
             }

@@ -32,6 +32,10 @@ pub struct Limits {
     pub max_steps: Option<u64>,
     /// Maximum length of one string, in bytes.
     pub max_string: usize,
+    /// Maximum total length of the strings a program keeps alive (on its stack), in
+    /// bytes. Checked every time the program has made another eighth of it in new
+    /// strings, so the live total stays under 1.125 times this.
+    pub max_string_total: usize,
 }
 
 impl Default for Limits {
@@ -41,6 +45,7 @@ impl Default for Limits {
             max_calls: 100_000,
             max_steps: None,
             max_string: 16 << 20,
+            max_string_total: 256 << 20,
         }
     }
 }
@@ -110,6 +115,8 @@ pub struct Machine {
     limits: Limits,
     input: Option<Rc<str>>,
     state: State,
+    /// Bytes of strings made since the live total was last counted.
+    fresh_string_bytes: usize,
 }
 
 impl Machine {
@@ -124,6 +131,7 @@ impl Machine {
             limits: Limits::default(),
             input: None,
             state: State::Running,
+            fresh_string_bytes: 0,
         }
     }
 
@@ -597,10 +605,47 @@ impl Machine {
         Ok(())
     }
 
+    /// Accounts for a new string of `len` bytes made by `op`: it must fit the limit of
+    /// one string, and from time to time the strings alive are counted against the total.
+    fn new_string(&mut self, op: Op, len: usize) -> Step {
+        let limit = self.limits.max_string;
+        if len > limit {
+            return Err(fail(ErrorKind::StringTooLong { op, len, limit }));
+        }
+        self.fresh_string_bytes = self.fresh_string_bytes.saturating_add(len);
+        let total = self.limits.max_string_total;
+        if self.fresh_string_bytes > total / 8 {
+            let live = self.live_string_bytes().saturating_add(len);
+            if live > total {
+                return Err(fail(ErrorKind::StringMemory {
+                    op,
+                    live,
+                    limit: total,
+                }));
+            }
+            self.fresh_string_bytes = 0;
+        }
+        Ok(())
+    }
+
+    /// The total length of the distinct strings on the stack.
+    #[cold]
+    fn live_string_bytes(&self) -> usize {
+        let mut seen = alloc::collections::BTreeSet::new();
+        self.stack
+            .iter()
+            .filter_map(|v| match v {
+                Value::Str(s) if seen.insert(s.as_ptr()) => Some(s.len()),
+                _ => None,
+            })
+            .sum()
+    }
+
     fn cast_str(&mut self) -> Step {
         let len = self.need(Op::CastStr)?;
-        let top = &mut self.stack[len - 1];
-        if !matches!(top, Value::Str(_)) {
+        if !matches!(self.stack[len - 1], Value::Str(_)) {
+            self.new_string(Op::CastStr, printed_len(&self.stack[len - 1]))?;
+            let top = &mut self.stack[len - 1];
             *top = Value::Str(Rc::from(top.to_string()));
         }
         Ok(())
@@ -644,18 +689,11 @@ impl Machine {
 
     fn concat(&mut self) -> Step {
         let len = self.need(Op::Concat)?;
-        let mut s = String::new();
+        let size =
+            printed_len(&self.stack[len - 2]).saturating_add(printed_len(&self.stack[len - 1]));
+        self.new_string(Op::Concat, size)?;
         let (a, b) = (&self.stack[len - 2], &self.stack[len - 1]);
-        let limit = self.limits.max_string;
-        let size = printed_len(a).saturating_add(printed_len(b));
-        if size > limit {
-            return Err(fail(ErrorKind::StringTooLong {
-                op: Op::Concat,
-                len: size,
-                limit,
-            }));
-        }
-        s.reserve_exact(size);
+        let mut s = String::with_capacity(size);
         let _ = write!(s, "{a}{b}");
         self.replace2(Value::Str(Rc::from(s)))
     }
@@ -665,14 +703,9 @@ impl Machine {
         let Some(line) = self.input.take() else {
             return Err(Trap::Input);
         };
-        if line.len() > self.limits.max_string {
-            let e = ErrorKind::StringTooLong {
-                op: Op::Read,
-                len: line.len(),
-                limit: self.limits.max_string,
-            };
+        if let Err(e) = self.new_string(Op::Read, line.len()) {
             self.input = Some(line);
-            return Err(fail(e));
+            return Err(e);
         }
         self.stack.push(Value::Str(line));
         Ok(())
@@ -1034,6 +1067,40 @@ mod tests {
                 limit: 1000
             }
         );
+    }
+
+    #[test]
+    fn string_memory_limit() {
+        // Each round keeps a string twice as long as the last one alive on the stack.
+        let src = "\"0123456789\" l: dup dup concat dup concat dup concat l jmp";
+        let limits = Limits {
+            max_string_total: 100_000,
+            ..Limits::default()
+        };
+        let mut m = Machine::new(compile(src).unwrap(), Vec::new()).with_limits(limits);
+        let Status::Failed(e) = m.run(u64::MAX, &mut String::new()) else {
+            panic!()
+        };
+        let ErrorKind::StringMemory {
+            op: Op::Concat,
+            live,
+            limit: 100_000,
+        } = e.kind
+        else {
+            panic!("{:?}", e.kind)
+        };
+        assert!(live > 100_000, "{live}");
+        // What is really alive never went past the budget and an eighth.
+        assert!(
+            m.live_string_bytes() <= 112_500,
+            "{}",
+            m.live_string_bytes()
+        );
+        // Strings that are dropped do not count.
+        let src =
+            "0 l: \"0123456789\" dup concat dup concat drop 1 + dup 10000 < l end if jmp end:";
+        let mut m = Machine::new(compile(src).unwrap(), Vec::new()).with_limits(limits);
+        assert_eq!(m.run(u64::MAX, &mut String::new()), Status::Halted(0));
     }
 
     #[test]

@@ -94,7 +94,7 @@ proptest! {
     fn nothing_panics(src in source(), args in "\\PC{0,12}") {
         if let Ok(program) = compile(&src) {
             let args = parse_args(&args).unwrap_or_default();
-            let limits = Limits { max_steps: Some(2000), max_stack: 64, max_calls: 16, max_string: 4096 };
+            let limits = Limits { max_steps: Some(2000), max_stack: 64, max_calls: 16, max_string: 4096, max_string_total: 1 << 20 };
             let mut m = Machine::new(program, args).with_limits(limits);
             let mut out = String::new();
             for _ in 0..100 {

@@ -85,6 +85,7 @@ impl Core {
             max_calls: options.max_calls.unwrap_or(d.max_calls),
             max_steps: options.max_steps.map(|n| n.max(0.0) as u64),
             max_string: d.max_string,
+            max_string_total: d.max_string_total,
         };
         Ok(Core {
             machine: Machine::new(program, args).with_limits(limits),
