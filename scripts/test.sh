@@ -26,6 +26,9 @@ cargo clippy -p vm-wasm --target wasm32-unknown-unknown --all-targets -- -D warn
 step "cargo test"
 cargo test --workspace
 
+step "the benchmarks, once each (test mode)"
+cargo test -p vm-core --benches
+
 step "vm-core builds without std for thumbv7em-none-eabihf"
 cargo build -p vm-core --no-default-features --target thumbv7em-none-eabihf
 

@@ -2,7 +2,7 @@
 //!
 //! Stages, one module each: [`lexer`] (source text to tokens), [`asm`] (tokens to a
 //! [`Program`], resolving labels), [`machine`] (a resumable interpreter with budgets and
-//! host statuses for input and sleep), [`opt`] (superinstructions), [`disasm`] (a program back to text), [`error`]
+//! host statuses for input and sleep), [`opt`] (superinstructions), [`debug`] and [`profile`] (watching a run), [`disasm`] (a program back to text), [`error`]
 //! (spans, diagnostics, runtime errors and their rendering). The instruction set is
 //! defined once, in [`ops`].
 //!
@@ -22,20 +22,24 @@ extern crate alloc;
 extern crate std;
 
 pub mod asm;
+pub mod debug;
 pub mod disasm;
 pub mod error;
 pub mod lexer;
 pub mod machine;
 pub mod ops;
 pub mod opt;
+pub mod profile;
 pub mod program;
 pub mod value;
 
 pub use asm::{compile, parse_args};
+pub use debug::{Observer, Quiet, Stopper};
 pub use disasm::disassemble;
 pub use error::{Diagnostic, ErrorKind, Note, RuntimeError, Span, TraceFrame};
 pub use machine::{Limits, Machine, Status};
 pub use ops::{Op, OpInfo, OPS};
 pub use opt::Code;
+pub use profile::Profile;
 pub use program::{Instr, Label, Program};
 pub use value::Value;

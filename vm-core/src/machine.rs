@@ -10,11 +10,13 @@
 //! error leaves the machine exactly as it was before the failing instruction.
 
 use alloc::boxed::Box;
+use alloc::collections::VecDeque;
 use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::{self, Write};
 
+use crate::debug::{Observer, Quiet};
 use crate::error::{ErrorKind, RuntimeError, Span, TraceFrame};
 use crate::ops::Op;
 use crate::opt::Code;
@@ -67,7 +69,7 @@ pub enum Status {
 
 /// A return-stack entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Frame {
+pub(crate) struct Frame {
     /// Instruction to continue at on `return`.
     ret: u32,
     /// Instruction index of the `call`.
@@ -117,6 +119,39 @@ pub struct Machine {
     state: State,
     /// Bytes of strings made since the live total was last counted.
     fresh_string_bytes: usize,
+    /// What each recent step changed, when recording (for stepping back).
+    history: Option<History>,
+}
+
+/// What one step changed, enough to undo it.
+#[derive(Clone, Debug)]
+struct Undo {
+    pc: usize,
+    stack_len: usize,
+    /// The values the instruction took from the stack (its `pops`), bottom first.
+    popped: Vec<Value>,
+    frames_len: usize,
+    /// The top frame before the step (what a `return` pops).
+    frame: Option<Frame>,
+    input: Option<Rc<str>>,
+    output_bytes: usize,
+}
+
+/// The most recent steps' undo records.
+#[derive(Clone, Debug)]
+struct History {
+    undo: VecDeque<Undo>,
+    capacity: usize,
+}
+
+/// Why the interpreter loop stopped.
+enum Stop {
+    /// The budget is used up, or the program ran past its end.
+    Budget,
+    /// The observer asked to pause.
+    Observer,
+    /// An instruction trapped.
+    Trap(Trap),
 }
 
 impl Machine {
@@ -132,6 +167,7 @@ impl Machine {
             input: None,
             state: State::Running,
             fresh_string_bytes: 0,
+            history: None,
         }
     }
 
@@ -153,6 +189,18 @@ impl Machine {
 
     /// Runs at most `budget` steps, writing output to `out`.
     pub fn run<O: Write + ?Sized>(&mut self, budget: u64, out: &mut O) -> Status {
+        self.run_with(budget, out, &mut Quiet)
+    }
+
+    /// Like [`Machine::run`], telling `observer` about every step; the observer can
+    /// pause the run (the status is then [`Status::OutOfBudget`]). With [`Quiet`] this
+    /// is `run`, at no cost.
+    pub fn run_with<O: Write + ?Sized, B: Observer>(
+        &mut self,
+        budget: u64,
+        out: &mut O,
+        observer: &mut B,
+    ) -> Status {
         match &self.state {
             State::Running => {}
             State::Halted(code) => return Status::Halted(*code),
@@ -168,20 +216,27 @@ impl Machine {
             }
         }
         let program = Rc::clone(&self.program);
-        let (trap, done) = self.execute(&program, budget, out);
-        self.steps += done;
-        match trap {
-            None if at_limit && self.pc < program.code.len() => {
+        let (stop, done) = if self.history.is_some() {
+            self.execute::<O, B, true>(&program, budget, out, observer)
+        } else {
+            self.execute::<O, B, false>(&program, budget, out, observer)
+        };
+        if !B::ACTIVE {
+            self.steps += done;
+        }
+        match stop {
+            Stop::Observer => Status::OutOfBudget,
+            Stop::Budget if at_limit && done == budget && self.pc < program.code.len() => {
                 let limit = self.limits.max_steps.unwrap_or(0);
                 let error = Box::new(self.error(ErrorKind::StepLimit { limit }));
                 self.finish(State::Failed(error))
             }
-            None if self.pc < program.code.len() => Status::OutOfBudget,
-            None => self.finish(State::Halted(0)),
-            Some(Trap::Halt(code)) => self.finish(State::Halted(code)),
-            Some(Trap::Sleep(ms)) => Status::Sleeping(ms),
-            Some(Trap::Input) => Status::NeedsInput,
-            Some(Trap::Error(kind)) => {
+            Stop::Budget if self.pc < program.code.len() => Status::OutOfBudget,
+            Stop::Budget => self.finish(State::Halted(0)),
+            Stop::Trap(Trap::Halt(code)) => self.finish(State::Halted(code)),
+            Stop::Trap(Trap::Sleep(ms)) => Status::Sleeping(ms),
+            Stop::Trap(Trap::Input) => Status::NeedsInput,
+            Stop::Trap(Trap::Error(kind)) => {
                 let error = Box::new(self.error(*kind));
                 self.finish(State::Failed(error))
             }
@@ -189,41 +244,59 @@ impl Machine {
     }
 
     /// The interpreter loop: runs at most `budget` steps from `self.pc`. Returns why it
-    /// stopped (`None`: the budget is used up or the program ran past its end) and the
-    /// number of steps done; leaves `self.pc` at the next instruction (at the failing one
-    /// after an error or at a `read` waiting for input).
+    /// stopped and the number of steps done; leaves `self.pc` at the next instruction
+    /// (at the failing one after an error, or at a `read` waiting for input). With an
+    /// active observer, `self.pc` and `self.steps` are kept up to date at every step so
+    /// that the observer sees them. With `RECORD`, only plain instructions run and each
+    /// step's undo record is kept.
     #[inline(never)]
-    fn execute<O: Write + ?Sized>(
+    fn execute<O: Write + ?Sized, B: Observer, const RECORD: bool>(
         &mut self,
         p: &Program,
         budget: u64,
         out: &mut O,
-    ) -> (Option<Trap>, u64) {
+        observer: &mut B,
+    ) -> (Stop, u64) {
         let mut pc = self.pc;
         let mut done = 0u64;
-        let trap = loop {
-            let Some(&code) = p.fast.get(pc) else {
-                break None;
+        let stop = loop {
+            let Some(&fast) = p.fast.get(pc) else {
+                break Stop::Budget;
             };
             let left = budget - done;
             if left == 0 {
-                break None;
+                break Stop::Budget;
             }
-            match self.step(p, code, pc, left, out) {
-                Ok((next, steps)) => {
-                    pc = next;
-                    done += steps;
+            let code = if RECORD { Code::from(p.code[pc]) } else { fast };
+            let undo = if RECORD {
+                Some(self.undo_record(code, pc))
+            } else {
+                None
+            };
+            let (next, steps, trap) = match self.step(p, code, pc, left, out) {
+                Ok((next, steps)) => (next, steps, None),
+                Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => (pc + 1, 1, Some(trap)),
+                Err(trap) => break Stop::Trap(trap),
+            };
+            if let Some(undo) = undo {
+                self.remember(undo);
+            }
+            let ran = pc;
+            pc = next;
+            done += steps;
+            if B::ACTIVE {
+                self.pc = pc;
+                self.steps += steps;
+                if !observer.after(self, ran, steps) && trap.is_none() {
+                    break Stop::Observer;
                 }
-                Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => {
-                    pc += 1;
-                    done += 1;
-                    break Some(trap);
-                }
-                Err(trap) => break Some(trap),
+            }
+            if let Some(trap) = trap {
+                break Stop::Trap(trap);
             }
         };
         self.pc = pc;
-        (trap, done)
+        (stop, done)
     }
 
     /// Runs `code`, the instruction at `pc`, with `left` steps of budget; returns the next
@@ -364,6 +437,83 @@ impl Machine {
             State::Failed(e) => Status::Failed(e.clone()),
             State::Running => Status::OutOfBudget,
         }
+    }
+
+    /// Starts keeping what each step changes, for the last `capacity` steps, so that
+    /// [`Machine::step_back`] can undo them. While recording, superinstructions are not
+    /// used (every step is one plain instruction). `capacity` 0 stops recording.
+    pub fn record_history(&mut self, capacity: usize) {
+        self.history = (capacity > 0).then(|| History {
+            undo: VecDeque::new(),
+            capacity,
+        });
+    }
+
+    /// How many steps can be undone.
+    pub fn history_len(&self) -> usize {
+        self.history.as_ref().map_or(0, |h| h.undo.len())
+    }
+
+    /// Undoes the last step: the stacks, the position, the step count, pending input and
+    /// a halted or failed state are as before it. Returns how many bytes of output that
+    /// step printed (the host removes them from its output), or `None` when there is
+    /// nothing to undo.
+    pub fn step_back(&mut self) -> Option<usize> {
+        let u = self.history.as_mut()?.undo.pop_back()?;
+        self.stack.truncate(u.stack_len - u.popped.len());
+        self.stack.extend(u.popped);
+        if self.frames.len() > u.frames_len {
+            self.frames.truncate(u.frames_len);
+        } else if self.frames.len() < u.frames_len {
+            self.frames.extend(u.frame);
+        }
+        self.pc = u.pc;
+        self.steps -= 1;
+        self.input = u.input;
+        self.state = State::Running;
+        Some(u.output_bytes)
+    }
+
+    /// What the plain instruction `code` at `pc` may change, taken before it runs.
+    fn undo_record(&self, code: Code, pc: usize) -> Undo {
+        let pops = match self.program.code[pc] {
+            crate::program::Instr::Op(op) => op.info().pops as usize,
+            _ => 0,
+        };
+        let len = self.stack.len();
+        let output_bytes = match (code, self.stack.last()) {
+            (Code::Println, Some(v)) => printed_len(v) + 1,
+            (Code::Print, Some(v)) => printed_len(v),
+            _ => 0,
+        };
+        Undo {
+            pc,
+            stack_len: len,
+            popped: self.stack[len - pops.min(len)..].to_vec(),
+            frames_len: self.frames.len(),
+            frame: self.frames.last().copied(),
+            input: self.input.clone(),
+            output_bytes,
+        }
+    }
+
+    fn remember(&mut self, undo: Undo) {
+        if let Some(h) = &mut self.history {
+            if h.undo.len() == h.capacity {
+                h.undo.pop_front();
+            }
+            h.undo.push_back(undo);
+        }
+    }
+
+    /// The number of active calls.
+    pub fn call_depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// The address called by the innermost active call.
+    pub fn innermost_call(&self) -> Option<u32> {
+        self.frames.last().map(|f| f.target)
     }
 
     /// Gives the pending `read` its line (without line ending; it is trimmed), or `None`

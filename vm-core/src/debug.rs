@@ -1,0 +1,99 @@
+//! Watching a run step by step: the [`Observer`] hook, and [`Stopper`], which pauses a
+//! run at breakpoints or when a call returns (step over, step out).
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::machine::Machine;
+use crate::ops::Op;
+use crate::program::{Instr, Program};
+
+/// Told about every step of [`Machine::run_with`].
+pub trait Observer {
+    /// Whether [`Observer::after`] is called at all. `false` only for [`Quiet`], whose
+    /// run is the plain [`Machine::run`], at no cost.
+    const ACTIVE: bool = true;
+
+    /// Called after each dispatch: `steps` plain instructions ran, the first at `pc`
+    /// (a superinstruction runs several, at `pc`, `pc + 1`, …). The machine is already at
+    /// its next instruction, with its step count updated. Return `false` to pause.
+    fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool;
+}
+
+/// The observer that watches nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Quiet;
+
+impl Observer for Quiet {
+    const ACTIVE: bool = false;
+
+    #[inline(always)]
+    fn after(&mut self, _: &Machine, _: usize, _: u64) -> bool {
+        true
+    }
+}
+
+/// Two observers at once; the run pauses when either asks.
+impl<A: Observer, B: Observer> Observer for (A, B) {
+    const ACTIVE: bool = A::ACTIVE || B::ACTIVE;
+
+    fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool {
+        let a = self.0.after(machine, pc, steps);
+        let b = self.1.after(machine, pc, steps);
+        a && b
+    }
+}
+
+/// Pauses a run at breakpoints, and once the call depth is back at or below a level.
+#[derive(Clone, Debug, Default)]
+pub struct Stopper {
+    breakpoints: Vec<bool>,
+    depth: Option<usize>,
+}
+
+impl Stopper {
+    /// A stopper for `program` with no breakpoints.
+    pub fn new(program: &Program) -> Stopper {
+        Stopper {
+            breakpoints: vec![false; program.code().len() + 1],
+            depth: None,
+        }
+    }
+
+    /// Sets breakpoints on source lines: the run pauses before the first instruction of
+    /// each line (lines without instructions are ignored). Returns the lines that got one.
+    pub fn set_lines(&mut self, program: &Program, lines: &[u32]) -> Vec<u32> {
+        self.breakpoints.iter_mut().for_each(|b| *b = false);
+        let mut set = Vec::new();
+        for &line in lines {
+            let first = (0..program.code().len())
+                .find(|&pc| program.span(pc).is_some_and(|s| s.line == line));
+            if let Some(pc) = first {
+                self.breakpoints[pc] = true;
+                set.push(line);
+            }
+        }
+        set
+    }
+
+    /// Also pause as soon as the call depth is at most `depth` (`None`: don't).
+    pub fn until_depth(&mut self, depth: Option<usize>) {
+        self.depth = depth;
+    }
+
+    /// For "step over" at the machine's position: the depth to wait for when the next
+    /// instruction is a `call` (so the call runs to its return), else `None` (one step).
+    pub fn step_over_depth(machine: &Machine) -> Option<usize> {
+        let code = machine.program().code().get(machine.pc())?;
+        (*code == Instr::Op(Op::Call)).then_some(machine.call_depth())
+    }
+}
+
+impl Observer for Stopper {
+    fn after(&mut self, machine: &Machine, _: usize, _: u64) -> bool {
+        if self.breakpoints.get(machine.pc()).copied().unwrap_or(false) {
+            return false;
+        }
+        !matches!(self.depth, Some(d) if machine.call_depth() <= d)
+    }
+}

@@ -1,0 +1,220 @@
+//! Stepping back, breakpoints, step over/out and profiles.
+
+use std::path::Path;
+
+use vm_core::{compile, parse_args, Machine, Profile, Status, Stopper, Value};
+
+/// Everything that stepping back must restore.
+#[derive(Debug, PartialEq, Clone)]
+struct State {
+    stack: Vec<Value>,
+    frames: Vec<String>,
+    pc: usize,
+    steps: u64,
+    output_len: usize,
+}
+
+fn state(m: &Machine, output: &str) -> State {
+    State {
+        stack: m.stack().to_vec(),
+        frames: m
+            .frames()
+            .iter()
+            .map(|f| format!("{} {:?}", f.name(), f.call_span))
+            .collect(),
+        pc: m.pc(),
+        steps: m.steps(),
+        output_len: output.len(),
+    }
+}
+
+fn directive<'a>(source: &'a str, key: &str) -> Vec<&'a str> {
+    let marker = format!("# {key}:");
+    source
+        .lines()
+        .filter_map(|l| {
+            l.find(&marker).map(|i| {
+                l[i + marker.len()..]
+                    .trim_start_matches(' ')
+                    .trim_end_matches('\r')
+            })
+        })
+        .collect()
+}
+
+/// Steps forward up to `n` steps recording every state, then back, checking each state.
+fn forward_then_back(name: &str, source: &str, n: usize) -> usize {
+    let Ok(program) = compile(source) else {
+        return 0;
+    };
+    let args =
+        parse_args(directive(source, "args").first().copied().unwrap_or("")).unwrap_or_default();
+    let stdin = directive(source, "stdin");
+    let mut m = Machine::new(program.clone(), args.clone());
+    m.record_history(n);
+    let mut output = String::new();
+    let mut input = stdin.iter();
+    let mut provided = Vec::new();
+    let mut states = vec![state(&m, &output)];
+    while states.len() <= n {
+        match m.run(1, &mut output) {
+            Status::OutOfBudget | Status::Sleeping(_) => states.push(state(&m, &output)),
+            Status::Halted(_) => {
+                // `stop` and `exit` are steps; running past the end is not.
+                if m.steps() > states.last().unwrap().steps {
+                    states.push(state(&m, &output));
+                }
+                break;
+            }
+            Status::NeedsInput => {
+                let line = input.next().copied();
+                provided.push((m.steps(), line));
+                m.provide_input(line);
+            }
+            Status::Failed(_) => break,
+        }
+    }
+    let forward = states.len() - 1;
+    assert_eq!(m.history_len(), forward, "{name}");
+    // Going back, every earlier state comes back exactly.
+    for expected in states.iter().rev().skip(1) {
+        let bytes = m
+            .step_back()
+            .unwrap_or_else(|| panic!("{name}: nothing to undo"));
+        output.truncate(output.len() - bytes);
+        assert_eq!(&state(&m, &output), expected, "{name}: stepping back");
+    }
+    assert_eq!(m.step_back(), None);
+    // And forward again from the start: the same states once more. A line that a `read`
+    // took was given back to the machine when that `read` was undone; the machine asks
+    // only for lines it does not hold, and gets the same ones as the first time.
+    for expected in states.iter().skip(1) {
+        while m.run(1, &mut output) == Status::NeedsInput {
+            let line = provided
+                .iter()
+                .find(|(at, _)| *at == m.steps())
+                .map(|(_, l)| *l);
+            m.provide_input(line.expect("asked for a line at another step than the first time"));
+        }
+        assert_eq!(&state(&m, &output), expected, "{name}: forward again");
+    }
+    forward
+}
+
+#[test]
+fn stepping_back_restores_the_exact_state_on_every_golden_program() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut total = 0;
+    for dir in [root.join("tests/programs"), root.join("../examples")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "svm") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                total += forward_then_back(&path.display().to_string(), &source, 3000);
+            }
+        }
+    }
+    assert!(total > 10_000, "only {total} steps checked");
+}
+
+#[test]
+fn history_keeps_the_last_steps_only() {
+    let mut m = Machine::new(compile("0 l: 1 + l jmp").unwrap(), vec![]);
+    m.record_history(10_000);
+    m.run(25_000, &mut String::new());
+    assert_eq!(m.history_len(), 10_000);
+    for _ in 0..10_000 {
+        assert!(m.step_back().is_some());
+    }
+    assert_eq!(m.step_back(), None);
+    assert_eq!(m.steps(), 15_000);
+}
+
+#[test]
+fn recording_runs_exactly_like_a_plain_run() {
+    let src = include_str!("../../examples/fib.svm");
+    let mut a = Machine::new(compile(src).unwrap(), vec![Value::Num(12)]);
+    let mut b = Machine::new(compile(src).unwrap(), vec![Value::Num(12)]);
+    b.record_history(100);
+    let (mut oa, mut ob) = (String::new(), String::new());
+    assert_eq!(a.run(u64::MAX, &mut oa), b.run(u64::MAX, &mut ob));
+    assert_eq!((oa, a.steps()), (ob, b.steps()));
+}
+
+#[test]
+fn breakpoints_step_over_and_step_out() {
+    let src = "1 f call\n2 println\nstop\nf:\n  10 drop\n  return\n";
+    let p = compile(src).unwrap();
+    let mut m = Machine::new(p.clone(), vec![]);
+    let mut out = String::new();
+    let mut stop = Stopper::new(&p);
+    assert_eq!(stop.set_lines(&p, &[5, 4, 99]), vec![5]);
+    assert_eq!(
+        m.run_with(u64::MAX, &mut out, &mut stop),
+        Status::OutOfBudget
+    );
+    assert_eq!(m.next_span().unwrap().line, 5);
+    assert_eq!(m.call_depth(), 1);
+    // Step out: runs until the call returns.
+    stop.set_lines(&p, &[]);
+    stop.until_depth(Some(0));
+    assert_eq!(
+        m.run_with(u64::MAX, &mut out, &mut stop),
+        Status::OutOfBudget
+    );
+    assert_eq!((m.call_depth(), m.next_span().unwrap().line), (0, 2));
+    // Step over a call: from the start, `f call` runs as one step of the debugger.
+    let mut m = Machine::new(p.clone(), vec![]);
+    m.run(2, &mut out); // `1`, `f`: now at `call`
+    let depth = Stopper::step_over_depth(&m);
+    assert_eq!(depth, Some(0));
+    let mut over = Stopper::new(&p);
+    over.until_depth(depth);
+    assert_eq!(
+        m.run_with(u64::MAX, &mut out, &mut over),
+        Status::OutOfBudget
+    );
+    assert_eq!(
+        (m.call_depth(), m.next_span().unwrap().line, m.steps()),
+        (0, 2, 6)
+    );
+    assert_eq!(Stopper::step_over_depth(&m), None);
+}
+
+#[test]
+fn profiles_count_by_call_path_and_line() {
+    let src = include_str!("../../examples/fib.svm");
+    let p = compile(src).unwrap();
+    for program in [p.clone(), p.unoptimized()] {
+        let mut m = Machine::new(program.clone(), vec![Value::Num(5)]);
+        let mut profile = Profile::new(&m);
+        let mut out = String::new();
+        assert_eq!(
+            m.run_with(u64::MAX, &mut out, &mut profile),
+            Status::Halted(0)
+        );
+        assert_eq!(out, "5\n");
+        assert_eq!(profile.total(), m.steps());
+        let folded = profile.folded(&program);
+        let lines: Vec<&str> = folded.lines().collect();
+        assert_eq!(lines[0], "main 4");
+        // The top call of fib runs its 14 instructions of its own: the test, `recur base
+        // if`, `call` and `return`; the deepest paths end in `base`.
+        assert!(lines.contains(&"main;fib 14"), "{folded}");
+        assert!(
+            lines.contains(&"main;fib;recur;fib;recur;fib;recur;fib;recur;fib;base 2"),
+            "{folded}"
+        );
+        let sum: u64 = lines
+            .iter()
+            .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(sum, m.steps());
+        let per_line = profile.lines(&program);
+        assert_eq!(per_line.iter().map(|(_, n)| n).sum::<u64>(), m.steps());
+        assert!(
+            per_line.iter().any(|&(l, n)| l == 19 && n == 15 * 9),
+            "{per_line:?}"
+        );
+    }
+}
