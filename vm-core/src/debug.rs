@@ -44,11 +44,31 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
     }
 }
 
+/// Why a [`Stopper`] paused a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    /// The next instruction has a breakpoint.
+    Breakpoint,
+    /// The call depth came back to the level waited for (step over, step out).
+    Depth,
+}
+
+/// An observer lent out.
+impl<T: Observer + ?Sized> Observer for &mut T {
+    const ACTIVE: bool = T::ACTIVE;
+
+    fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool {
+        (**self).after(machine, pc, steps)
+    }
+}
+
 /// Pauses a run at breakpoints, and once the call depth is back at or below a level.
 #[derive(Clone, Debug, Default)]
 pub struct Stopper {
     breakpoints: Vec<bool>,
+    any_breakpoint: bool,
     depth: Option<usize>,
+    hit: Option<Hit>,
 }
 
 impl Stopper {
@@ -56,7 +76,7 @@ impl Stopper {
     pub fn new(program: &Program) -> Stopper {
         Stopper {
             breakpoints: vec![false; program.code().len() + 1],
-            depth: None,
+            ..Stopper::default()
         }
     }
 
@@ -73,7 +93,23 @@ impl Stopper {
                 set.push(line);
             }
         }
+        self.any_breakpoint = !set.is_empty();
         set
+    }
+
+    /// Does this stopper have nothing to stop at (no breakpoint, no depth to wait for)?
+    pub fn is_idle(&self) -> bool {
+        !self.any_breakpoint && self.depth.is_none()
+    }
+
+    /// Why it paused the last run, if it did; forgets it. Reaching the depth waited for
+    /// also ends the wait.
+    pub fn take_hit(&mut self) -> Option<Hit> {
+        let hit = self.hit.take();
+        if hit == Some(Hit::Depth) {
+            self.depth = None;
+        }
+        hit
     }
 
     /// Also pause as soon as the call depth is at most `depth` (`None`: don't).
@@ -91,9 +127,14 @@ impl Stopper {
 
 impl Observer for Stopper {
     fn after(&mut self, machine: &Machine, _: usize, _: u64) -> bool {
-        if self.breakpoints.get(machine.pc()).copied().unwrap_or(false) {
+        if matches!(self.depth, Some(d) if machine.call_depth() <= d) {
+            self.hit = Some(Hit::Depth);
             return false;
         }
-        !matches!(self.depth, Some(d) if machine.call_depth() <= d)
+        if self.breakpoints.get(machine.pc()).copied().unwrap_or(false) {
+            self.hit = Some(Hit::Breakpoint);
+            return false;
+        }
+        true
     }
 }

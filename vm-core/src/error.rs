@@ -236,6 +236,31 @@ pub enum ErrorKind {
     Output,
 }
 
+impl ErrorKind {
+    /// A short stable name of the kind of error, for hosts: `stack_underflow`,
+    /// `type_error`, `division_by_zero`, `overflow`, `cast_int`, `invalid_address`,
+    /// `return_without_call`, `stack_overflow`, `call_stack_overflow`, `step_limit`,
+    /// `negative_sleep`, `string_too_long`, `string_memory`, `output`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::StackUnderflow { .. } => "stack_underflow",
+            ErrorKind::TypeError { .. } => "type_error",
+            ErrorKind::DivisionByZero { .. } => "division_by_zero",
+            ErrorKind::Overflow { .. } => "overflow",
+            ErrorKind::CastInt { .. } => "cast_int",
+            ErrorKind::InvalidAddress { .. } => "invalid_address",
+            ErrorKind::ReturnWithoutCall => "return_without_call",
+            ErrorKind::StackOverflow { .. } => "stack_overflow",
+            ErrorKind::CallStackOverflow { .. } => "call_stack_overflow",
+            ErrorKind::StepLimit { .. } => "step_limit",
+            ErrorKind::NegativeSleep { .. } => "negative_sleep",
+            ErrorKind::StringTooLong { .. } => "string_too_long",
+            ErrorKind::StringMemory { .. } => "string_memory",
+            ErrorKind::Output => "output",
+        }
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

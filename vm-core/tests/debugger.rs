@@ -155,6 +155,7 @@ fn breakpoints_step_over_and_step_out() {
     );
     assert_eq!(m.next_span().unwrap().line, 5);
     assert_eq!(m.call_depth(), 1);
+    assert_eq!(stop.take_hit(), Some(vm_core::Hit::Breakpoint));
     // Step out: runs until the call returns.
     stop.set_lines(&p, &[]);
     stop.until_depth(Some(0));
@@ -163,6 +164,8 @@ fn breakpoints_step_over_and_step_out() {
         Status::OutOfBudget
     );
     assert_eq!((m.call_depth(), m.next_span().unwrap().line), (0, 2));
+    assert_eq!(stop.take_hit(), Some(vm_core::Hit::Depth));
+    assert!(stop.is_idle());
     // Step over a call: from the start, `f call` runs as one step of the debugger.
     let mut m = Machine::new(p.clone(), vec![]);
     m.run(2, &mut out); // `1`, `f`: now at `call`

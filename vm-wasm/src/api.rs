@@ -67,7 +67,8 @@ pub struct Session {
 #[wasm_bindgen]
 impl Session {
     /// Compiles `source` and reads `args` (literals, as on the command line). `options`
-    /// may set `max_stack`, `max_calls`, `max_steps`, `max_output` (bytes). Throws
+    /// may set `max_stack`, `max_calls`, `max_steps`, `max_output` (bytes), `history`
+    /// (steps that `step_back` can undo; the debugger) and `profile` (bool). Throws
     /// `{ kind: "compile" | "args", diagnostics }` when either has errors.
     #[wasm_bindgen(constructor)]
     pub fn new(source: &str, args: &str, options: JsValue) -> Result<Session, JsValue> {
@@ -92,9 +93,53 @@ impl Session {
         to_js(&self.core.run(u64::from(budget), now))
     }
 
-    /// Runs one instruction; the same status as `run`.
+    /// Runs one instruction; the same status as `run` (`reason: "step"`).
     pub fn step(&mut self) -> JsValue {
-        self.run(1)
+        to_js(&self.core.step(now))
+    }
+
+    /// Runs the `call` at the position until it returns (one instruction when the next
+    /// is not a `call`); pauses at breakpoints. At most `budget` steps: with `reason:
+    /// "budget"` call `run` to go on waiting for the return.
+    pub fn step_over(&mut self, budget: u32) -> JsValue {
+        to_js(&self.core.step_over(u64::from(budget), now))
+    }
+
+    /// Runs until the innermost call returns; like `step_over` otherwise.
+    pub fn step_out(&mut self, budget: u32) -> JsValue {
+        to_js(&self.core.step_out(u64::from(budget), now))
+    }
+
+    /// Undoes the last step (sessions made with the `history` option): stacks, position,
+    /// steps and input are as before it; `output_removed` says how many UTF-16 units to
+    /// remove from the end of the output shown. `reason: "history_empty"` when there is
+    /// nothing left to undo.
+    pub fn step_back(&mut self) -> JsValue {
+        to_js(&self.core.step_back())
+    }
+
+    /// Sets breakpoints on these source lines (replacing earlier ones); `run`, `step_over`
+    /// and `step_out` pause before the first instruction of such a line (`reason:
+    /// "breakpoint"`). Returns the lines that have an instruction to stop at.
+    pub fn set_breakpoints(&mut self, lines: Vec<u32>) -> Vec<u32> {
+        self.core.set_breakpoints(&lines)
+    }
+
+    /// The profile so far (sessions made with `profile: true`), else `null`: `{ folded,
+    /// lines: [{ line, count }], total }`; `folded` has one `main;fib;recur 1234` line
+    /// per call path.
+    pub fn profile(&self) -> JsValue {
+        to_js(&self.core.profile())
+    }
+
+    /// The top `n` values of the data stack, bottom first (cheap on a deep stack).
+    pub fn stack_top(&self, n: u32) -> JsValue {
+        to_js(&self.core.stack_top(n as usize))
+    }
+
+    /// The depth of the data stack.
+    pub fn stack_len(&self) -> u32 {
+        self.core.stack_len() as u32
     }
 
     /// Gives the pending `read` a line (it is trimmed).

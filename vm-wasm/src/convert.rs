@@ -171,6 +171,8 @@ impl JsFrame {
 /// A runtime error.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct JsError {
+    /// The kind of error, a stable name (`division_by_zero`, `output_limit`, …).
+    pub kind: &'static str,
     /// What went wrong.
     pub message: String,
     /// The instruction at fault.
@@ -189,8 +191,14 @@ impl JsError {
     /// Converts a runtime error; `message` replaces the core's when the host knows better.
     pub fn new(e: &RuntimeError, index: &LineIndex, message: Option<String>) -> JsError {
         let core_message = e.message();
+        let kind = if message.is_some() {
+            "output_limit"
+        } else {
+            e.kind.code()
+        };
         let message = message.unwrap_or_else(|| core_message.clone());
         JsError {
+            kind,
             rendered: e
                 .render(&index.text, "program")
                 .replacen(&core_message, &message, 1),
@@ -220,6 +228,11 @@ pub struct JsStatus {
     pub ms: Option<f64>,
     /// With `error`.
     pub error: Option<JsError>,
+    /// With `paused`: why. `budget` (call `run` to go on), `breakpoint`, `step` (a step,
+    /// step over or step out is done), `step_back`, `history_empty`.
+    pub reason: Option<&'static str>,
+    /// With `step_back`: how many UTF-16 units of output the undone step had printed.
+    pub output_removed: Option<usize>,
 }
 
 /// A label definition.

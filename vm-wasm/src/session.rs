@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::Deserialize;
-use vm_core::{compile, parse_args, ErrorKind, Limits, Machine, Status};
+use vm_core::{compile, parse_args, ErrorKind, Hit, Limits, Machine, Profile, Status, Stopper};
 
 use crate::convert::{JsDiagnostic, JsError, JsFrame, JsSpan, JsStatus, JsValueView, LineIndex};
 
@@ -19,6 +19,10 @@ pub struct Options {
     pub max_steps: Option<f64>,
     /// The most output kept, in bytes; more is a runtime error.
     pub max_output: Option<usize>,
+    /// Record the last this-many steps so that `step_back` can undo them (the debugger).
+    pub history: Option<usize>,
+    /// Count instructions by call path and line (`profile()`).
+    pub profile: Option<bool>,
 }
 
 /// The default output limit: a tab stays responsive with this much text.
@@ -38,14 +42,19 @@ pub struct Core {
     machine: Machine,
     index: LineIndex,
     output: String,
+    /// All output so far, kept while recording history (stepping back removes from it).
+    transcript: Option<String>,
     emitted: usize,
     max_output: usize,
     time_ms: f64,
+    stopper: Stopper,
+    profile: Option<Profile>,
 }
 
 /// Collects output up to the limit; refuses (a runtime error of the program) beyond it.
 struct CappedSink<'a> {
     buf: &'a mut String,
+    transcript: Option<&'a mut String>,
     emitted: &'a mut usize,
     max: usize,
 }
@@ -57,8 +66,31 @@ impl fmt::Write for CappedSink<'_> {
         }
         *self.emitted += s.len();
         self.buf.push_str(s);
+        if let Some(t) = &mut self.transcript {
+            t.push_str(s);
+        }
         Ok(())
     }
+}
+
+/// The profile of a run: folded stacks and instructions per line.
+#[derive(serde::Serialize, Debug)]
+pub struct JsProfile {
+    /// `main;fib;recur 1234` lines.
+    pub folded: String,
+    /// Instructions per source line.
+    pub lines: Vec<JsLineCount>,
+    /// All instructions counted.
+    pub total: f64,
+}
+
+/// Instructions executed on one line.
+#[derive(serde::Serialize, Debug)]
+pub struct JsLineCount {
+    /// The line, from 1.
+    pub line: u32,
+    /// How many instructions ran there.
+    pub count: f64,
 }
 
 impl Core {
@@ -87,14 +119,115 @@ impl Core {
             max_string: d.max_string,
             max_string_total: d.max_string_total,
         };
+        let mut machine = Machine::new(program, args).with_limits(limits);
+        let stopper = Stopper::new(machine.program());
+        let history = options.history.unwrap_or(0);
+        machine.record_history(history);
+        let profile = options
+            .profile
+            .unwrap_or(false)
+            .then(|| Profile::new(&machine));
         Ok(Core {
-            machine: Machine::new(program, args).with_limits(limits),
+            machine,
             index,
             output: String::new(),
+            transcript: (history > 0).then(String::new),
             emitted: 0,
             max_output: options.max_output.unwrap_or(DEFAULT_MAX_OUTPUT),
             time_ms: 0.0,
+            stopper,
+            profile,
         })
+    }
+
+    /// Sets breakpoints on these lines; returns the lines that have an instruction.
+    pub fn set_breakpoints(&mut self, lines: &[u32]) -> Vec<u32> {
+        self.stopper.set_lines(self.machine.program(), lines)
+    }
+
+    /// One instruction.
+    pub fn step(&mut self, now: impl Fn() -> f64) -> JsStatus {
+        let mut s = self.run(1, now);
+        if s.status == "paused" {
+            s.reason = Some("step");
+        }
+        s
+    }
+
+    /// Runs a `call` at the position to its return (or one instruction if it is not a
+    /// call), pausing at breakpoints; at most `budget` steps now, then `run` goes on.
+    pub fn step_over(&mut self, budget: u64, now: impl Fn() -> f64) -> JsStatus {
+        match Stopper::step_over_depth(&self.machine) {
+            Some(depth) => {
+                self.stopper.until_depth(Some(depth));
+                self.run(budget, now)
+            }
+            None => self.step(now),
+        }
+    }
+
+    /// Runs until the innermost call returns (or to the end outside any call).
+    pub fn step_out(&mut self, budget: u64, now: impl Fn() -> f64) -> JsStatus {
+        self.stopper
+            .until_depth(self.machine.call_depth().checked_sub(1));
+        self.run(budget, now)
+    }
+
+    /// Undoes the last step (with the `history` option). `output_removed` says how many
+    /// UTF-16 units of output that step had printed; `reason` is `step_back`, or
+    /// `history_empty` when there is nothing to undo.
+    pub fn step_back(&mut self) -> JsStatus {
+        let undone = self.machine.step_back();
+        let mut removed = 0;
+        if let (Some(bytes), Some(t)) = (undone, &mut self.transcript) {
+            let cut = t.len().saturating_sub(bytes);
+            removed = t[cut..].encode_utf16().count();
+            t.truncate(cut);
+            self.emitted = self.emitted.saturating_sub(bytes);
+        }
+        JsStatus {
+            status: "paused",
+            reason: Some(if undone.is_some() {
+                "step_back"
+            } else {
+                "history_empty"
+            }),
+            output_removed: Some(removed),
+            ..self.blank_status()
+        }
+    }
+
+    /// The profile so far (with the `profile` option): every instruction executed,
+    /// including those run again after stepping back.
+    pub fn profile(&self) -> Option<JsProfile> {
+        let p = self.profile.as_ref()?;
+        let program = self.machine.program();
+        Some(JsProfile {
+            folded: p.folded(program),
+            lines: p
+                .lines(program)
+                .into_iter()
+                .map(|(line, n)| JsLineCount {
+                    line,
+                    count: n as f64,
+                })
+                .collect(),
+            total: p.total() as f64,
+        })
+    }
+
+    fn blank_status(&self) -> JsStatus {
+        JsStatus {
+            status: "paused",
+            output: String::new(),
+            steps: self.machine.steps() as f64,
+            time_ms: self.time_ms,
+            exit_code: None,
+            ms: None,
+            error: None,
+            reason: None,
+            output_removed: None,
+        }
     }
 
     /// Runs at most `budget` steps; `now` reads a clock in milliseconds.
@@ -102,26 +235,35 @@ impl Core {
         let started = now();
         let mut sink = CappedSink {
             buf: &mut self.output,
+            transcript: self.transcript.as_mut(),
             emitted: &mut self.emitted,
             max: self.max_output,
         };
-        let status = self.machine.run(budget, &mut sink);
+        let status = match (&mut self.profile, self.stopper.is_idle()) {
+            (None, true) => self.machine.run(budget, &mut sink),
+            (None, false) => self.machine.run_with(budget, &mut sink, &mut self.stopper),
+            (Some(profile), _) => {
+                self.machine
+                    .run_with(budget, &mut sink, &mut (&mut self.stopper, profile))
+            }
+        };
         self.time_ms += now() - started;
         let mut s = JsStatus {
-            status: "paused",
             output: std::mem::take(&mut self.output),
-            steps: self.machine.steps() as f64,
-            time_ms: self.time_ms,
-            exit_code: None,
-            ms: None,
-            error: None,
+            ..self.blank_status()
         };
         match status {
             Status::Halted(code) => {
                 s.status = "halted";
                 s.exit_code = Some(code.to_string());
             }
-            Status::OutOfBudget => {}
+            Status::OutOfBudget => {
+                s.reason = Some(match self.stopper.take_hit() {
+                    Some(Hit::Breakpoint) => "breakpoint",
+                    Some(Hit::Depth) => "step",
+                    None => "budget",
+                });
+            }
             Status::NeedsInput => s.status = "needs_input",
             Status::Sleeping(ms) => {
                 s.status = "sleeping";
@@ -148,7 +290,21 @@ impl Core {
 
     /// The data stack, bottom first.
     pub fn stack(&self) -> Vec<JsValueView> {
-        self.machine.stack().iter().map(JsValueView::from).collect()
+        self.stack_top(usize::MAX)
+    }
+
+    /// The top `n` values of the data stack, bottom first.
+    pub fn stack_top(&self, n: usize) -> Vec<JsValueView> {
+        let stack = self.machine.stack();
+        stack[stack.len().saturating_sub(n)..]
+            .iter()
+            .map(JsValueView::from)
+            .collect()
+    }
+
+    /// The depth of the data stack.
+    pub fn stack_len(&self) -> usize {
+        self.machine.stack().len()
     }
 
     /// The active calls, innermost first.
@@ -217,6 +373,62 @@ mod tests {
             "output limit: the page keeps at most 100 bytes of output"
         );
         assert!(e.rendered.starts_with("error: output limit"));
+    }
+
+    #[test]
+    fn debugging_breakpoints_step_over_out_and_back() {
+        let src = "\"é\" println\n1 f call\n2 println\nstop\nf:\n  \"in f\" println\n  return\n";
+        let opts = Options {
+            history: Some(10_000),
+            profile: Some(true),
+            ..Options::default()
+        };
+        let mut core = Core::new(src, "", opts).unwrap();
+        assert_eq!(core.set_breakpoints(&[6, 5, 42]), vec![6]);
+        let s = core.run(1000, || 0.0);
+        assert_eq!((s.status, s.reason), ("paused", Some("breakpoint")));
+        assert_eq!(s.output, "é\n");
+        assert_eq!(core.position().unwrap().line, 6);
+        assert_eq!(core.call_stack().len(), 1);
+        // Step out: back in the main program after the call, having printed "in f".
+        core.set_breakpoints(&[]);
+        let s = core.step_out(1000, || 0.0);
+        assert_eq!((s.reason, s.output.as_str()), (Some("step"), "in f\n"));
+        assert_eq!(
+            (core.position().unwrap().line, core.call_stack().len()),
+            (3, 0)
+        );
+        // Step back into the call: undoing `return`, then the println removes its output.
+        let s = core.step_back();
+        assert_eq!((s.reason, s.output_removed), (Some("step_back"), Some(0)));
+        assert_eq!(core.call_stack().len(), 1);
+        let s = core.step_back();
+        assert_eq!(s.output_removed, Some(5));
+        assert_eq!(core.position().unwrap().line, 6);
+        // Back to the start, then nothing more to undo; "é\n" is two UTF-16 units.
+        let mut removed = 0;
+        while let s @ JsStatus {
+            reason: Some("step_back"),
+            ..
+        } = core.step_back()
+        {
+            removed += s.output_removed.unwrap();
+        }
+        assert_eq!((removed, core.steps()), (2, 0.0));
+        // Step over the call from `f call`: one debugger step runs the whole call.
+        for _ in 0..4 {
+            core.step(|| 0.0); // `"é"`, `println`, `1`, `f`: now at `call`
+        }
+        let s = core.step_over(1000, || 0.0);
+        assert_eq!((s.reason, s.output.as_str()), (Some("step"), "in f\n"));
+        assert_eq!(core.position().unwrap().line, 3);
+        let s = core.run(1000, || 0.0);
+        assert_eq!(s.status, "halted");
+        let p = core.profile().unwrap();
+        assert!(p.folded.starts_with("main "), "{}", p.folded);
+        // The profile counts every instruction executed: f's three ran twice, before and
+        // after stepping back over them.
+        assert!(p.folded.contains("main;f 6"), "{}", p.folded);
     }
 
     #[test]

@@ -213,3 +213,49 @@ fn op_reference_comes_from_the_core_table() {
     assert!(!string(rot, "doc").is_empty());
     assert!(!string(rot, "example").is_empty());
 }
+
+#[wasm_bindgen_test]
+fn debugging_in_the_browser() {
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"history".into(), &JsValue::from(10_000)).unwrap();
+    Reflect::set(&options, &"profile".into(), &JsValue::TRUE).unwrap();
+    let mut s = Session::new(FIB, "6", options.into()).unwrap();
+    // A breakpoint in `recur:`'s first line.
+    let recur_line = FIB
+        .lines()
+        .position(|l| l.trim_start().starts_with("dup 1 - fib call"))
+        .unwrap() as u32
+        + 1;
+    assert_eq!(s.set_breakpoints(vec![recur_line]), vec![recur_line]);
+    let status = s.run(1_000_000);
+    assert_eq!(string(&status, "reason"), "breakpoint");
+    assert_eq!(number(&s.position(), "line"), f64::from(recur_line));
+    let depth = items(&s.call_stack()).len();
+    assert_eq!(string(&items(&s.call_stack())[0], "name"), "recur");
+    // Step into the recursive call and back out of it.
+    for _ in 0..5 {
+        s.step(); // `dup 1 - fib call`
+    }
+    assert_eq!(items(&s.call_stack()).len(), depth + 1);
+    // (With the breakpoint, stepping out would stop at it again in the recursion.)
+    s.set_breakpoints(vec![]);
+    let out = s.step_out(1_000_000);
+    assert_eq!(string(&out, "reason"), "step");
+    assert_eq!(items(&s.call_stack()).len(), depth);
+    // Step back 50 steps.
+    let steps = s.steps();
+    for _ in 0..50 {
+        assert_eq!(string(&s.step_back(), "reason"), "step_back");
+    }
+    assert_eq!(s.steps(), steps - 50.0);
+    // Without breakpoints the program runs to its end and the profile has its paths.
+    let (status, out, _) = run_until_stop(&mut s, 1_000_000);
+    assert_eq!(
+        (string(&status, "status"), out.as_str()),
+        ("halted".into(), "8\n")
+    );
+    let profile = s.profile();
+    assert!(string(&profile, "folded").contains("main;fib;recur;fib"));
+    assert!(number(&profile, "total") > 0.0);
+    assert!(!items(&get(&profile, "lines")).is_empty());
+}
