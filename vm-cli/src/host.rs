@@ -3,10 +3,11 @@
 
 use std::fmt;
 use std::io::{self, BufRead, BufWriter, Write};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use vm_core::disasm::instr_text;
-use vm_core::{ErrorKind, Machine, RuntimeError, Status, Value};
+use vm_core::{ErrorKind, Machine, Observer, Profile, Quiet, RuntimeError, Status, Value};
 
 /// Exit code of a process that wrote into a closed pipe (128 + SIGPIPE), as `yes | head -1`.
 pub const EXIT_BROKEN_PIPE: u8 = 141;
@@ -86,13 +87,23 @@ pub enum End {
 
 /// Runs at most `budget` steps, answering `read` from stdin and sleeping for real.
 pub fn drive(machine: &mut Machine, sink: &mut Sink, budget: u64) -> End {
+    drive_with(machine, sink, budget, &mut Quiet)
+}
+
+/// Like [`drive`], telling `observer` about every step; it may pause the run.
+pub fn drive_with<B: Observer>(
+    machine: &mut Machine,
+    sink: &mut Sink,
+    budget: u64,
+    observer: &mut B,
+) -> End {
     let start = machine.steps();
     loop {
         let left = budget.saturating_sub(machine.steps() - start);
         if left == 0 {
             return End::Paused;
         }
-        match machine.run(left, sink) {
+        match machine.run_with(left, sink, observer) {
             Status::Halted(code) => return End::Halted(code),
             Status::Failed(e) => return End::Failed(e),
             Status::OutOfBudget => return End::Paused,
@@ -137,31 +148,44 @@ pub fn report(e: &RuntimeError, sink: &mut Sink, source: &str, name: &str) -> u8
 }
 
 /// Options of a whole run.
-pub struct Options {
+pub struct Options<'a> {
     /// Print each instruction and the stack to stderr.
     pub trace: bool,
     /// Print steps and time at the end.
     pub stats: bool,
+    /// Write folded stacks of the run here.
+    pub profile: Option<&'a Path>,
+    /// Write a flamegraph of the run here (SVG).
+    pub flamegraph: Option<&'a Path>,
 }
 
 /// Runs the program to its end; returns the process exit code.
 pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options) -> u8 {
     let mut sink = Sink::stdout();
     let started = Instant::now();
+    let profiling = opts.profile.is_some() || opts.flamegraph.is_some();
+    let mut profile = profiling.then(|| Profile::new(&machine));
+    let budget = if opts.trace { 1 } else { u64::MAX };
     let end = loop {
         if opts.trace {
             trace_line(&machine);
         }
-        match drive(
-            &mut machine,
-            &mut sink,
-            if opts.trace { 1 } else { u64::MAX },
-        ) {
+        let end = match &mut profile {
+            Some(p) => drive_with(&mut machine, &mut sink, budget, p),
+            None => drive(&mut machine, &mut sink, budget),
+        };
+        match end {
             End::Paused => continue,
             end => break end,
         }
     };
     sink.flush();
+    if let Some(p) = &profile {
+        if let Err(msg) = write_profile(p, &machine, &opts, name) {
+            eprintln!("error: {msg}");
+            return crate::EXIT_USAGE;
+        }
+    }
     if opts.stats {
         let t = started.elapsed();
         let rate = machine.steps() as f64 / t.as_secs_f64().max(1e-9) / 1e6;
@@ -172,11 +196,30 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
         );
     }
     match end {
-        End::Halted(_) if sink.pipe_closed() => EXIT_BROKEN_PIPE,
+        End::Halted(_) | End::Paused if sink.pipe_closed() => EXIT_BROKEN_PIPE,
         End::Halted(code) => exit_code(code),
+        End::Paused => 0, // not reached: the loop above goes on after a pause
         End::Failed(e) => report(&e, &mut sink, source, name),
-        End::Paused => unreachable!("drive with an unbounded budget does not pause"),
     }
+}
+
+/// Writes the folded stacks and the flamegraph asked for.
+fn write_profile(p: &Profile, machine: &Machine, opts: &Options, name: &str) -> Result<(), String> {
+    let folded = p.folded(machine.program());
+    if let Some(path) = opts.profile {
+        std::fs::write(path, &folded)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(path) = opts.flamegraph {
+        let mut svg = Vec::new();
+        let mut options = inferno::flamegraph::Options::default();
+        options.title = format!("{name}: instructions by call path");
+        options.count_name = "instructions".to_string();
+        inferno::flamegraph::from_lines(&mut options, folded.lines(), &mut svg)
+            .map_err(|e| format!("cannot make the flamegraph: {e}"))?;
+        std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// One `--trace` line: step number, address, position, instruction, stack.

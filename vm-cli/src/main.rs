@@ -51,9 +51,24 @@ struct Cli {
     #[arg(long)]
     disasm: bool,
 
-    /// Step through the program: Enter steps, `c` continues, `q` quits.
+    /// Step through the program: Enter steps, `n` steps over a call, `o` steps out,
+    /// `b` steps back, `c` continues to the next breakpoint, `q` quits.
     #[arg(long, conflicts_with_all = ["check", "disasm"])]
     step: bool,
+
+    /// Set a breakpoint on a source line (repeatable); implies --step, which then starts
+    /// by running to the first breakpoint.
+    #[arg(long = "break", value_name = "LINE")]
+    breakpoints: Vec<u32>,
+
+    /// Write the instructions executed per call path as folded stacks
+    /// (`main;fib;recur 1234` lines), as flamegraph tools read them.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+
+    /// Write a flamegraph of the instructions executed per call path (SVG).
+    #[arg(long, value_name = "FILE")]
+    flamegraph: Option<PathBuf>,
 
     /// Print every executed instruction and the stack to stderr.
     #[arg(long)]
@@ -165,16 +180,14 @@ fn real_main(cli: &Cli) -> u8 {
         }
     };
     let machine = Machine::new(program, args).with_limits(cli.limits());
-    if cli.step {
-        return step::run(machine, &src.text, name);
+    if cli.step || !cli.breakpoints.is_empty() {
+        return step::run(machine, &src.text, name, &cli.breakpoints);
     }
-    host::run_to_end(
-        machine,
-        &src.text,
-        name,
-        host::Options {
-            trace: cli.trace,
-            stats: cli.stats,
-        },
-    )
+    let opts = host::Options {
+        trace: cli.trace,
+        stats: cli.stats,
+        profile: cli.profile.as_deref(),
+        flamegraph: cli.flamegraph.as_deref(),
+    };
+    host::run_to_end(machine, &src.text, name, opts)
 }

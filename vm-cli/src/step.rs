@@ -1,38 +1,96 @@
 //! `svm --step`: shows each instruction with its source line, the stack and the return
-//! stack, and waits for a command. The view goes to stderr so that stdout stays the
-//! program's own output.
+//! stack, and waits for a command: step, step over a call, step out of one, step back,
+//! continue to the next breakpoint, quit. The view goes to stderr so that stdout stays
+//! the program's own output.
 
 use vm_core::disasm::instr_text;
 use vm_core::error::{caret_line, source_line};
-use vm_core::Machine;
+use vm_core::{Machine, Stopper};
 
-use crate::host::{drive, exit_code, format_stack, read_line, report, End, Sink};
+use crate::host::{drive, drive_with, exit_code, format_stack, read_line, report, End, Sink};
 
-const HELP: &str = "commands: Enter or s = step, c = continue to the end, q = quit, h = help";
+/// Steps that `b` can undo.
+const HISTORY: usize = 10_000;
 
-/// Steps through `machine` interactively; returns the process exit code.
-pub fn run(mut machine: Machine, source: &str, name: &str) -> u8 {
+const HELP: &str =
+    "commands: Enter or s = step, n = step over a call, o = step out, b = step back, \
+c = continue to the next breakpoint or the end, q = quit, h = help";
+
+enum Command {
+    Step,
+    Over,
+    Out,
+    Back,
+    Continue,
+    Quit,
+    Help,
+}
+
+/// Steps through `machine` interactively; with `breakpoints` (source lines) it first
+/// runs to the first one. Returns the process exit code.
+pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) -> u8 {
     let mut sink = Sink::stdout();
-    let mut stepping = true;
+    let mut stopper = Stopper::new(machine.program());
+    let set = stopper.set_lines(machine.program(), breakpoints);
+    for line in breakpoints.iter().filter(|l| !set.contains(l)) {
+        eprintln!("note: line {line} has no instruction; no breakpoint there");
+    }
+    machine.record_history(HISTORY);
     eprintln!("{HELP}");
+    let mut command = if set.is_empty() {
+        None
+    } else {
+        Some(Command::Continue)
+    };
     loop {
-        if stepping {
-            sink.flush();
-            show(&machine, source, name);
-            match command() {
-                Command::Step => {}
-                Command::Continue => stepping = false,
-                Command::Quit => {
-                    sink.flush();
-                    return 0;
-                }
-                Command::Help => {
-                    eprintln!("{HELP}");
-                    continue;
-                }
+        let cmd = match command.take() {
+            Some(c) => c,
+            None => {
+                sink.flush();
+                show(&machine, source, name);
+                prompt()
             }
-        }
-        match drive(&mut machine, &mut sink, if stepping { 1 } else { u64::MAX }) {
+        };
+        let end = match cmd {
+            Command::Step => drive(&mut machine, &mut sink, 1),
+            Command::Over => match Stopper::step_over_depth(&machine) {
+                Some(depth) => {
+                    stopper.until_depth(Some(depth));
+                    drive_with(&mut machine, &mut sink, u64::MAX, &mut stopper)
+                }
+                None => drive(&mut machine, &mut sink, 1),
+            },
+            Command::Out => {
+                stopper.until_depth(machine.call_depth().checked_sub(1));
+                drive_with(&mut machine, &mut sink, u64::MAX, &mut stopper)
+            }
+            Command::Continue => {
+                stopper.until_depth(None);
+                drive_with(&mut machine, &mut sink, u64::MAX, &mut stopper)
+            }
+            Command::Back => {
+                match machine.step_back() {
+                    Some(0) => {}
+                    Some(bytes) => eprintln!(
+                        "(stepped back over a step that printed {bytes} bytes; they stay printed)"
+                    ),
+                    None => eprintln!(
+                        "nothing to step back over (the last {HISTORY} steps can be undone)"
+                    ),
+                }
+                End::Paused
+            }
+            Command::Help => {
+                eprintln!("{HELP}");
+                End::Paused
+            }
+            Command::Quit => {
+                sink.flush();
+                return 0;
+            }
+        };
+        stopper.take_hit();
+        match end {
             End::Paused => {}
             End::Halted(code) => {
                 sink.flush();
@@ -47,14 +105,7 @@ pub fn run(mut machine: Machine, source: &str, name: &str) -> u8 {
     }
 }
 
-enum Command {
-    Step,
-    Continue,
-    Quit,
-    Help,
-}
-
-fn command() -> Command {
+fn prompt() -> Command {
     eprint!("step> ");
     match read_line() {
         None => {
@@ -63,6 +114,9 @@ fn command() -> Command {
         }
         Some(line) => match line.trim() {
             "" | "s" | "step" => Command::Step,
+            "n" | "next" | "over" => Command::Over,
+            "o" | "out" => Command::Out,
+            "b" | "back" => Command::Back,
             "c" | "continue" => Command::Continue,
             "q" | "quit" => Command::Quit,
             _ => Command::Help,

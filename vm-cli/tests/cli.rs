@@ -387,3 +387,94 @@ fn read_on_a_closed_stdin_is_end_of_input() {
     assert_eq!(text(&out.stdout), "true\n");
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn profile_writes_folded_stacks_and_a_flamegraph() {
+    let dir = std::env::temp_dir().join(format!("svm-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (folded, svg) = (dir.join("fib.folded"), dir.join("fib.svg"));
+    let out = run(
+        &[
+            "--profile",
+            folded.to_str().unwrap(),
+            "--flamegraph",
+            svg.to_str().unwrap(),
+            "examples/fib",
+            "5",
+        ],
+        "",
+    );
+    assert_eq!(
+        (out.status.code(), text(&out.stdout).as_str()),
+        (Some(0), "5\n")
+    );
+    // The golden file: instructions per call path of fib 5, 306 in all (as --stats counts).
+    let expected = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/fib5.folded"),
+    )
+    .unwrap();
+    assert_eq!(std::fs::read_to_string(&folded).unwrap(), expected);
+    let total: u64 = expected
+        .lines()
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 306);
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        svg.starts_with("<?xml") && svg.contains("<svg") && svg.contains("recur"),
+        "{}",
+        &svg[..200]
+    );
+    // The same with the optimizer off.
+    let out = run(
+        &[
+            "--no-opt",
+            "--profile",
+            folded.to_str().unwrap(),
+            "examples/fib",
+            "5",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&folded).unwrap(), expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn step_mode_steps_over_out_and_back_and_stops_at_breakpoints() {
+    let f = TempFile::new(
+        "dbg.svm",
+        b"1 f call\n2 println\nstop\nf:\n  \"in f\" println\n  return\n",
+    );
+    // Step twice (to the `call`), over the call, back (into the call, at its `return`),
+    // then continue to the end.
+    let out = run(&["--step", f.path()], "s\ns\nn\nb\nc\n");
+    assert_eq!(text(&out.stdout), "in f\n2\n");
+    let err = text(&out.stderr);
+    assert!(err.contains("-- step 2 · address 2"), "{err}");
+    assert!(
+        err.contains("-- step 6 · address 3 · ") && err.contains("2 | 2 println"),
+        "{err}"
+    );
+    assert!(
+        err.contains("-- step 5 · address 9 · ") && err.contains("6 |   return"),
+        "{err}"
+    );
+    // A breakpoint: runs straight to line 5, inside the call; step out returns to line 2.
+    let out = run(&["--break", "5", f.path()], "o\nq\n");
+    let err = text(&out.stderr);
+    assert!(err.contains("5 |   \"in f\" println"), "{err}");
+    assert!(err.contains("calls: f (called at 1:5)"), "{err}");
+    assert!(
+        err.contains("2 | 2 println") && err.contains("calls: (none)"),
+        "{err}"
+    );
+    assert_eq!(text(&out.stdout), "in f\n");
+    let out = run(&["--break", "3", "--break", "99", f.path()], "c\n");
+    assert!(
+        text(&out.stderr).contains("line 99 has no instruction"),
+        "{}",
+        text(&out.stderr)
+    );
+}
