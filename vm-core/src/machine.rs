@@ -715,7 +715,7 @@ impl Machine {
         let [.., top] = self.stack.as_slice() else {
             return Err(self.operand_error(Op::Dup, "a value"));
         };
-        let v = top.clone();
+        let v = copy(top);
         self.push(v)
     }
 
@@ -741,7 +741,7 @@ impl Machine {
         let [.., a, _] = self.stack.as_slice() else {
             return Err(self.operand_error(Op::Over, "two values"));
         };
-        let v = a.clone();
+        let v = copy(a);
         self.push(v)
     }
 
@@ -791,6 +791,7 @@ impl Machine {
             .sum()
     }
 
+    #[inline(never)]
     fn cast_str(&mut self) -> Step {
         let len = self.need(Op::CastStr)?;
         if !matches!(self.stack[len - 1], Value::Str(_)) {
@@ -801,6 +802,7 @@ impl Machine {
         Ok(())
     }
 
+    #[inline(never)]
     fn cast_int(&mut self) -> Step {
         let len = self.need(Op::CastInt)?;
         let top = &mut self.stack[len - 1];
@@ -818,6 +820,7 @@ impl Machine {
         Ok(())
     }
 
+    #[inline(never)]
     fn print<O: Write + ?Sized>(&mut self, op: Op, out: &mut O, newline: bool) -> Step {
         let len = self.need(op)?;
         let r = match &self.stack[len - 1] {
@@ -837,6 +840,7 @@ impl Machine {
         Ok(())
     }
 
+    #[inline(never)]
     fn concat(&mut self) -> Step {
         let len = self.need(Op::Concat)?;
         let size =
@@ -848,6 +852,7 @@ impl Machine {
         self.replace2(Value::Str(Rc::from(s)))
     }
 
+    #[inline(never)]
     fn read(&mut self) -> Step {
         self.room()?;
         let Some(line) = self.input.take() else {
@@ -861,6 +866,7 @@ impl Machine {
         Ok(())
     }
 
+    #[inline(never)]
     fn sleep(&mut self) -> Step {
         let len = self.need(Op::SleepMs)?;
         match self.stack[len - 1] {
@@ -1005,6 +1011,7 @@ impl Machine {
         p.pcs[addr as usize] as usize
     }
 
+    #[inline(never)]
     fn exit(&mut self) -> Step {
         let len = self.need(Op::Exit)?;
         let Value::Num(code) = self.stack[len - 1] else {
@@ -1016,6 +1023,18 @@ impl Machine {
         };
         self.stack.pop();
         Err(Trap::Halt(code))
+    }
+}
+
+/// A copy of a value, read field by field. (A plain `clone` or move copies the whole
+/// enum with wide loads, which stall when the value was just written with narrow stores,
+/// as pushing a number or a boolean does: this is the interpreter's hottest path.)
+#[inline(always)]
+fn copy(v: &Value) -> Value {
+    match v {
+        Value::Num(n) => Value::Num(*n),
+        Value::Bool(b) => Value::Bool(*b),
+        Value::Str(s) => Value::Str(Rc::clone(s)),
     }
 }
 
