@@ -1,7 +1,8 @@
 //! Stepping back, breakpoints, step over/out and profiles.
 
-use std::path::Path;
+mod common;
 
+use common::directive;
 use vm_core::{compile, parse_args, Machine, Profile, Status, Stopper, Value};
 
 /// Everything that stepping back must restore.
@@ -26,20 +27,6 @@ fn state(m: &Machine, output: &str) -> State {
         steps: m.steps(),
         output_len: output.len(),
     }
-}
-
-fn directive<'a>(source: &'a str, key: &str) -> Vec<&'a str> {
-    let marker = format!("# {key}:");
-    source
-        .lines()
-        .filter_map(|l| {
-            l.find(&marker).map(|i| {
-                l[i + marker.len()..]
-                    .trim_start_matches(' ')
-                    .trim_end_matches('\r')
-            })
-        })
-        .collect()
 }
 
 /// Steps forward up to `n` steps recording every state, then back, checking each state.
@@ -103,16 +90,9 @@ fn forward_then_back(name: &str, source: &str, n: usize) -> usize {
 
 #[test]
 fn stepping_back_restores_the_exact_state_on_every_golden_program() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut total = 0;
-    for dir in [root.join("tests/programs"), root.join("../examples")] {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "svm") {
-                let source = std::fs::read_to_string(&path).unwrap();
-                total += forward_then_back(&path.display().to_string(), &source, 3000);
-            }
-        }
+    for (path, source) in common::golden_sources() {
+        total += forward_then_back(&path.display().to_string(), &source, 3000);
     }
     assert!(total > 10_000, "only {total} steps checked");
 }

@@ -4,8 +4,9 @@
 //! how the run ended (exit code, or the error with its position, trace and stack), the
 //! final stacks, the position and the step count.
 
-use std::path::Path;
+mod common;
 
+use common::directive;
 use vm_core::{compile, parse_args, Limits, Machine, Program, Status, Value};
 
 /// Everything a host can observe of a run.
@@ -74,52 +75,29 @@ fn check_same(name: &str, source: &str, args: &[Value], stdin: &[&str], limits: 
     }
 }
 
-fn directive<'a>(source: &'a str, key: &str) -> Vec<&'a str> {
-    let marker = format!("# {key}:");
-    source
-        .lines()
-        .filter_map(|l| {
-            l.find(&marker).map(|i| {
-                l[i + marker.len()..]
-                    .strip_prefix(' ')
-                    .unwrap_or(&l[i + marker.len()..])
-            })
-        })
-        .map(|v| v.trim_end_matches('\r'))
-        .collect()
-}
-
 #[test]
 fn golden_programs_and_examples_behave_the_same_optimized() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut count = 0;
-    for dir in [root.join("tests/programs"), root.join("../examples")] {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_none_or(|e| e != "svm") {
-                continue;
-            }
-            let source = std::fs::read_to_string(&path).unwrap();
-            let args = parse_args(directive(&source, "args").first().copied().unwrap_or(""))
-                .unwrap_or_default();
-            let stdin = directive(&source, "stdin");
-            // A step limit keeps a broken optimizer from looping forever.
-            let mut limits = Limits {
-                max_steps: Some(10_000_000),
-                ..Limits::default()
-            };
-            if let Some(n) = directive(&source, "max-steps").first() {
-                limits.max_steps = n.trim().parse().ok();
-            }
-            if let Some(n) = directive(&source, "max-stack").first() {
-                limits.max_stack = n.trim().parse().unwrap();
-            }
-            if let Some(n) = directive(&source, "max-calls").first() {
-                limits.max_calls = n.trim().parse().unwrap();
-            }
-            check_same(&path.display().to_string(), &source, &args, &stdin, limits);
-            count += 1;
+    for (path, source) in common::golden_sources() {
+        let args = parse_args(directive(&source, "args").first().copied().unwrap_or(""))
+            .unwrap_or_default();
+        let stdin = directive(&source, "stdin");
+        // A step limit keeps a broken optimizer from looping forever.
+        let mut limits = Limits {
+            max_steps: Some(10_000_000),
+            ..Limits::default()
+        };
+        if let Some(n) = directive(&source, "max-steps").first() {
+            limits.max_steps = n.trim().parse().ok();
         }
+        if let Some(n) = directive(&source, "max-stack").first() {
+            limits.max_stack = n.trim().parse().unwrap();
+        }
+        if let Some(n) = directive(&source, "max-calls").first() {
+            limits.max_calls = n.trim().parse().unwrap();
+        }
+        check_same(&path.display().to_string(), &source, &args, &stdin, limits);
+        count += 1;
     }
     assert!(count > 50, "only {count} programs found");
 }

@@ -2,8 +2,12 @@
 //! its expectations in comments (see `tests/programs/README.md`); this driver runs each
 //! and compares. All mismatches of all files are reported together.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use common::{directive_in_line, svm_files};
 
 use vm_core::{compile, parse_args, Limits, Machine, Status, OPS};
 
@@ -17,17 +21,6 @@ struct Expect {
     args: String,
     stdin: Vec<String>,
     limits: Limits,
-}
-
-fn directive<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    let marker = format!("# {key}:");
-    let i = line.find(&marker)?;
-    let rest = &line[i + marker.len()..];
-    Some(
-        rest.strip_prefix(' ')
-            .unwrap_or(rest)
-            .trim_end_matches('\r'),
-    )
 }
 
 fn parse_position(text: &str) -> (u32, u32, String) {
@@ -45,23 +38,23 @@ fn parse_position(text: &str) -> (u32, u32, String) {
 fn read_expectations(source: &str) -> Expect {
     let mut e = Expect::default();
     for line in source.lines() {
-        if let Some(v) = directive(line, "expect") {
+        if let Some(v) = directive_in_line(line, "expect") {
             e.stdout.push(v.to_string());
-        } else if let Some(v) = directive(line, "expect-exit") {
+        } else if let Some(v) = directive_in_line(line, "expect-exit") {
             e.exit = Some(v.trim().parse().expect("expect-exit"));
-        } else if let Some(v) = directive(line, "expect-error") {
+        } else if let Some(v) = directive_in_line(line, "expect-error") {
             e.errors.push(parse_position(v));
-        } else if let Some(v) = directive(line, "expect-frame") {
+        } else if let Some(v) = directive_in_line(line, "expect-frame") {
             e.frames.push(v.trim().to_string());
-        } else if let Some(v) = directive(line, "args") {
+        } else if let Some(v) = directive_in_line(line, "args") {
             e.args = v.to_string();
-        } else if let Some(v) = directive(line, "stdin") {
+        } else if let Some(v) = directive_in_line(line, "stdin") {
             e.stdin.push(v.to_string());
-        } else if let Some(v) = directive(line, "max-steps") {
+        } else if let Some(v) = directive_in_line(line, "max-steps") {
             e.limits.max_steps = Some(v.trim().parse().expect("max-steps"));
-        } else if let Some(v) = directive(line, "max-stack") {
+        } else if let Some(v) = directive_in_line(line, "max-stack") {
             e.limits.max_stack = v.trim().parse().expect("max-stack");
-        } else if let Some(v) = directive(line, "max-calls") {
+        } else if let Some(v) = directive_in_line(line, "max-calls") {
             e.limits.max_calls = v.trim().parse().expect("max-calls");
         }
     }
@@ -178,16 +171,6 @@ fn check(path: &Path) -> Result<(), String> {
     }
 }
 
-fn svm_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "svm"))
-        .collect();
-    files.sort();
-    files
-}
-
 fn check_all(dir: &Path) {
     let files = svm_files(dir);
     assert!(!files.is_empty(), "no programs in {}", dir.display());
@@ -203,12 +186,12 @@ fn check_all(dir: &Path) {
 
 #[test]
 fn golden_programs() {
-    check_all(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs"));
+    check_all(&common::programs_dir());
 }
 
 #[test]
 fn examples() {
-    check_all(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples"));
+    check_all(&common::examples_dir());
 }
 
 /// Every example in the operation table prints what its trailing comment says.
