@@ -259,3 +259,24 @@ fn debugging_in_the_browser() {
     assert!(number(&profile, "total") > 0.0);
     assert!(!items(&get(&profile, "lines")).is_empty());
 }
+
+/// Not a timing assertion: prints how long fib 25 takes in this browser, for
+/// docs/benchmarks.md (compare with the native `fib_25` of `cargo bench -p vm-core`).
+#[wasm_bindgen_test]
+fn fib_25_in_the_browser_for_the_record() {
+    let performance: web_sys::Performance = wasm_bindgen::JsCast::unchecked_into(
+        Reflect::get(&js_sys::global(), &"performance".into()).unwrap(),
+    );
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let mut s = session(FIB, "25");
+        let start = performance.now();
+        let (status, out, _) = run_until_stop(&mut s, u32::MAX);
+        best = best.min(performance.now() - start);
+        assert_eq!(
+            (string(&status, "status"), out.as_str()),
+            ("halted".into(), "75025\n")
+        );
+    }
+    console_log!("fib 25 through vm-wasm: best of 5 runs {best:.1} ms");
+}
