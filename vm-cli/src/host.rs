@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use vm_core::disasm::instr_text;
-use vm_core::{ErrorKind, Machine, Observer, Profile, Quiet, RuntimeError, Status, Value};
+use vm_core::{ErrorKind, Machine, Observer, Profile, Quiet, RuntimeError, Span, Status, Value};
 
 /// Exit code of a process that wrote into a closed pipe (128 + SIGPIPE), as `yes | head -1`.
 pub const EXIT_BROKEN_PIPE: u8 = 141;
@@ -222,19 +222,39 @@ fn write_profile(p: &Profile, machine: &Machine, opts: &Options, name: &str) -> 
     Ok(())
 }
 
+/// The instruction a machine is at, as the trace and the stepper show it.
+pub struct Next {
+    /// Steps executed so far.
+    pub steps: u64,
+    /// Its address (token index).
+    pub address: u32,
+    /// Its position.
+    pub span: Span,
+    /// Its text.
+    pub text: String,
+}
+
+/// The instruction `m` is at; `None` at the end of the program.
+pub fn next_instruction(m: &Machine) -> Option<Next> {
+    let p = m.program();
+    let &instr = p.code().get(m.pc())?;
+    Some(Next {
+        steps: m.steps(),
+        address: p.address(m.pc()),
+        span: m.next_span()?,
+        text: instr_text(p, instr),
+    })
+}
+
 /// One `--trace` line: step number, address, position, instruction, stack.
 fn trace_line(m: &Machine) {
-    let p = m.program();
-    let Some(&instr) = p.code().get(m.pc()) else {
-        return;
-    };
-    let span = m.next_span().unwrap_or_default();
+    let Some(n) = next_instruction(m) else { return };
+    let pos = format!("{}:{}", n.span.line, n.span.col);
     eprintln!(
-        "{:>8} {:>5} {:>9}  {:<16} {}",
-        m.steps(),
-        p.address(m.pc()),
-        format!("{}:{}", span.line, span.col),
-        instr_text(p, instr),
+        "{:>8} {:>5} {pos:>9}  {:<16} {}",
+        n.steps,
+        n.address,
+        n.text,
         format_stack(m.stack(), 8)
     );
 }

@@ -3,11 +3,12 @@
 //! continue to the next breakpoint, quit. The view goes to stderr so that stdout stays
 //! the program's own output.
 
-use vm_core::disasm::instr_text;
 use vm_core::error::{caret_line, source_line};
 use vm_core::{Machine, Stopper};
 
-use crate::host::{drive, drive_with, exit_code, format_stack, read_line, report, End, Sink};
+use crate::host::{
+    drive, drive_with, exit_code, format_stack, next_instruction, read_line, report, End, Sink,
+};
 
 /// Steps that `b` can undo.
 const HISTORY: usize = 10_000;
@@ -125,18 +126,11 @@ fn prompt() -> Command {
 }
 
 fn show(m: &Machine, source: &str, name: &str) {
-    let p = m.program();
-    let Some(&instr) = p.code().get(m.pc()) else {
-        return;
-    };
-    let span = m.next_span().unwrap_or_default();
+    let Some(n) = next_instruction(m) else { return };
+    let span = n.span;
     eprintln!(
         "-- step {} · address {} · {name}:{}:{} · {}",
-        m.steps(),
-        p.address(m.pc()),
-        span.line,
-        span.col,
-        instr_text(p, instr)
+        n.steps, n.address, span.line, span.col, n.text
     );
     if let Some(text) = source_line(source, span.line) {
         let gutter = span.line.to_string().len();
