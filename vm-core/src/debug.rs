@@ -62,6 +62,26 @@ impl<T: Observer + ?Sized> Observer for &mut T {
     }
 }
 
+/// What a debugger watches a run with: breakpoints and step over/out, and optionally a
+/// profile. One type for all of it, so that the interpreter loop is compiled once for
+/// debugging whatever is switched on.
+#[derive(Debug)]
+pub struct Watch<'a> {
+    /// Breakpoints and the depth to wait for.
+    pub stopper: &'a mut Stopper,
+    /// The profile to count into, if any.
+    pub profile: Option<&'a mut crate::profile::Profile>,
+}
+
+impl Observer for Watch<'_> {
+    fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool {
+        if let Some(p) = &mut self.profile {
+            p.after(machine, pc, steps);
+        }
+        self.stopper.after(machine, pc, steps)
+    }
+}
+
 /// Pauses a run at breakpoints, and once the call depth is back at or below a level.
 #[derive(Clone, Debug, Default)]
 pub struct Stopper {

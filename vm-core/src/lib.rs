@@ -34,7 +34,7 @@ pub mod program;
 pub mod value;
 
 pub use asm::{compile, parse_args};
-pub use debug::{Hit, Observer, Quiet, Stopper};
+pub use debug::{Hit, Observer, Quiet, Stopper, Watch};
 pub use disasm::disassemble;
 pub use error::{Diagnostic, ErrorKind, Note, RuntimeError, Span, TraceFrame};
 pub use machine::{Limits, Machine, Status};

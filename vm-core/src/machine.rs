@@ -267,13 +267,19 @@ impl Machine {
             if left == 0 {
                 break Stop::Budget;
             }
-            let code = if RECORD { Code::from(p.code[pc]) } else { fast };
+            // Recording runs plain instructions only, through the one out-of-line copy of
+            // `step` (speed matters less there than code size, in the browser).
             let undo = if RECORD {
-                Some(self.undo_record(code, pc))
+                Some(self.undo_record(Code::from(p.code[pc]), pc))
             } else {
                 None
             };
-            let (next, steps, trap) = match self.step(p, code, pc, left, out) {
+            let result = if RECORD {
+                self.step_plain(p, pc, out)
+            } else {
+                self.step(p, fast, pc, left, out)
+            };
+            let (next, steps, trap) = match result {
                 Ok((next, steps)) => (next, steps, None),
                 Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => (pc + 1, 1, Some(trap)),
                 Err(trap) => break Stop::Trap(trap),

@@ -3,7 +3,9 @@
 use std::fmt;
 
 use serde::Deserialize;
-use vm_core::{compile, parse_args, ErrorKind, Hit, Limits, Machine, Profile, Status, Stopper};
+use vm_core::{
+    compile, parse_args, ErrorKind, Hit, Limits, Machine, Profile, Status, Stopper, Watch,
+};
 
 use crate::convert::{JsDiagnostic, JsError, JsFrame, JsSpan, JsStatus, JsValueView, LineIndex};
 
@@ -239,13 +241,14 @@ impl Core {
             emitted: &mut self.emitted,
             max: self.max_output,
         };
-        let status = match (&mut self.profile, self.stopper.is_idle()) {
-            (None, true) => self.machine.run(budget, &mut sink),
-            (None, false) => self.machine.run_with(budget, &mut sink, &mut self.stopper),
-            (Some(profile), _) => {
-                self.machine
-                    .run_with(budget, &mut sink, &mut (&mut self.stopper, profile))
-            }
+        let status = if self.profile.is_none() && self.stopper.is_idle() {
+            self.machine.run(budget, &mut sink)
+        } else {
+            let mut watch = Watch {
+                stopper: &mut self.stopper,
+                profile: self.profile.as_mut(),
+            };
+            self.machine.run_with(budget, &mut sink, &mut watch)
         };
         self.time_ms += now() - started;
         let mut s = JsStatus {
