@@ -1,5 +1,6 @@
 // The program editor: CodeMirror 6 with the language mode, diagnostics as you type,
-// hover help for operations and labels, the runtime error mark, and Ctrl/Cmd+Enter.
+// hover help for operations and labels, the runtime error mark, Ctrl/Cmd+Enter, and the
+// debugger's breakpoints, paused mark and heat marks (debug-view.js).
 
 import { EditorState, Compartment, StateEffect, StateField } from '@codemirror/state';
 import {
@@ -20,6 +21,7 @@ import { linter, lintGutter, lintKeymap, forceLinting } from '@codemirror/lint';
 import { syntaxTree } from '@codemirror/language';
 import { svmLanguage, svmHighlight } from './lang.js';
 import { h } from './dom.js';
+import { debugExtensions, debugTheme, breakpointLines, toggleBreakpointAt, clearAllBreakpoints, changesBreakpoints, resetDebugMarks, showPaused, showHeat } from './debug-view.js';
 
 /** Programs longer than this are checked when run, not as you type. */
 const LINT_MAX_CHARS = 512 * 1024;
@@ -50,6 +52,7 @@ const theme = EditorView.theme({
     borderRadius: '6px',
     boxShadow: '0 4px 14px rgb(0 0 0 / 0.15)',
   },
+  ...debugTheme,
   '.cm-diagnostic': { whiteSpace: 'pre-wrap', fontFamily: 'var(--sans)', maxWidth: '480px' },
   '.cm-diagnosticSource': { color: 'var(--muted)' },
   '.cm-runtime-error': {
@@ -132,7 +135,9 @@ function opTooltip(op) {
 /**
  * Makes the editor in `host` (inside a shadow root of it).
  *
- * hooks: { doc, onRun(), onChange(view, changes), compile(source) -> result or null }
+ * hooks: { doc, onRun(), onChange(view, changes), compile(source) -> result or null,
+ *   breakpointLine(line) -> the line that gets a breakpoint clicked on `line` (or null),
+ *   onBreakpoints(lines) }
  */
 export function createEditor(host, hooks) {
   // The editor lives in a shadow root: CodeMirror then mounts its styles as constructed
@@ -187,13 +192,19 @@ export function createEditor(host, hooks) {
     return { pos: tok.from, end: tok.to, above: true, create: () => ({ dom }) };
   });
 
+  const toggle = (view, number) => toggleBreakpointAt(view, number, hooks.breakpointLine);
+  const debug = debugExtensions(toggle);
+
   const view = new EditorView({
     parent,
     state: EditorState.create({
       doc: hooks.doc,
       extensions: [
         theme,
-        lineNumbers(),
+        debug.breakpointGutter,
+        lineNumbers({ domEventHandlers: { mousedown: debug.click } }),
+        debug.heatGutter,
+        debug.paused,
         highlightActiveLineGutter(),
         highlightSpecialChars(),
         history(),
@@ -217,15 +228,24 @@ export function createEditor(host, hooks) {
             },
             preventDefault: true,
           },
+          {
+            key: 'F9',
+            run: (v) => toggle(v, v.state.doc.lineAt(v.state.selection.main.head).number),
+            preventDefault: true,
+          },
           ...defaultKeymap,
           ...historyKeymap,
           ...searchKeymap,
-          ...lintKeymap,
+          // F8 is the debugger's Continue here, not "next diagnostic".
+          ...lintKeymap.filter((k) => k.key !== 'F8'),
           indentWithTab,
         ]),
         EditorView.contentAttributes.of({ 'aria-label': 'Program (Ctrl+Enter runs it; Esc then Tab leaves the editor)' }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) hooks.onChange(u.view, u.changes);
+          if (u.transactions.some(changesBreakpoints)) {
+            hooks.onBreakpoints(breakpointLines(u.state));
+          }
         }),
       ],
     }),
@@ -243,12 +263,22 @@ export function createEditor(host, hooks) {
     setRuntimeError(err) {
       view.dispatch({ effects: setRuntimeError.of(err) });
     },
-    /** Replaces the program as one undoable change. */
+    /** The lines with a breakpoint. */
+    breakpoints: () => breakpointLines(view.state),
+    /** Toggles the breakpoint of a line (as a click in the gutter does). */
+    toggleBreakpoint: (line) => toggle(view, line),
+    clearBreakpoints: () => clearAllBreakpoints(view),
+    /** Marks the next instruction of a paused run ({ from, to }), or clears it (null). */
+    showPaused: (range) => showPaused(view, range),
+    /** Heat marks: [{ pos, count, share, level }], or null to clear them. */
+    showHeat: (marks) => showHeat(view, marks),
+    /** Replaces the program as one undoable change (without breakpoints and marks). */
     setDoc(text) {
       view.dispatch({
         changes: { from: 0, to: view.state.doc.length, insert: text },
         selection: { anchor: 0 },
         scrollIntoView: true,
+        effects: resetDebugMarks(),
       });
     },
     /** Selects a range and shows it. */

@@ -2,13 +2,14 @@
 
 import './style.css';
 import { ChangeSet } from '@codemirror/state';
-import { initSync, compile, ops as opReference, version } from '../pkg/vm_wasm.js';
+import { initSync, compile, ops as opReference, version, Session } from '../pkg/vm_wasm.js';
 import examples from 'virtual:examples';
 import { createEditor } from './editor.js';
 import { Runner } from './runner.js';
 import { OutputPanel } from './output.js';
 import { encodeState, decodeState, isShareFragment } from './share.js';
 import { h, fill, count, duration } from './dom.js';
+import { parseFolded, renderFlame } from './flame.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -16,6 +17,8 @@ const WORKER_URL = __WORKER_URL__;
 
 /** The most output a run keeps (bytes); more ends the run with an "output limit" error. */
 const OUTPUT_CAP = 1 << 20;
+/** Steps a debug run records, so that Step back can undo them. */
+const HISTORY = 10_000;
 const STORE_KEY = 'simple-vm.playground.v1';
 
 const WELCOME = `# Welcome to the simple-vm playground.
@@ -52,6 +55,18 @@ const ui = {
   stackCount: $('stack-count'),
   error: $('error'),
   version: $('version'),
+  profileRun: $('profile-run'),
+  profile: $('profile'),
+  profileSum: $('profile-sum'),
+  callstack: $('callstack'),
+  dbg: {
+    continue: $('dbg-continue'),
+    pause: $('dbg-pause'),
+    step: $('dbg-step'),
+    stepOver: $('dbg-step-over'),
+    stepOut: $('dbg-step-out'),
+    stepBack: $('dbg-step-back'),
+  },
 };
 
 // ---- saved program ---------------------------------------------------------------
@@ -86,7 +101,32 @@ document.addEventListener('visibilitychange', () => document.visibilityState ===
 // ---- editor --------------------------------------------------------------------------
 
 let wasmReady = false;
-let runChanges = null; // the edits since the last run started, to map its positions
+
+/**
+ * The edits made since a text was run, to map its positions to the editor's text (and
+ * back): one for the current run, one for the profiled run the Profile panel shows.
+ */
+class Tracker {
+  constructor(doc) {
+    this.doc = doc; // the text that was run (a CodeMirror Text)
+    this.changes = ChangeSet.empty(doc.length);
+  }
+  /** A position of the run's text in the editor's text. */
+  map(pos, assoc = 1) {
+    return this.changes.mapPos(Math.min(pos, this.doc.length), assoc);
+  }
+  /** A line of the editor's text in the run's text. */
+  runLine(line) {
+    const pos = this.changes.invertedDesc.mapPos(editor.view.state.doc.line(line).from, -1);
+    return this.doc.lineAt(Math.min(pos, this.doc.length)).number;
+  }
+  /** The start of a line of the run's text, in the editor's text. */
+  lineStart(line) {
+    return this.map(this.doc.line(Math.min(Math.max(line, 1), this.doc.lines)).from, -1);
+  }
+}
+let runTrack = null; // the last run started
+let profileTrack = null; // the profiled run shown in the Profile panel
 
 const saved = loadSaved();
 ui.args.value = saved.args;
@@ -96,19 +136,24 @@ const editor = createEditor($('editor'), {
   doc: saved.source,
   onRun: () => run(),
   onChange: (view, changes) => {
-    if (runChanges) runChanges = runChanges.compose(changes);
+    for (const t of new Set([runTrack, profileTrack])) if (t) t.changes = t.changes.compose(changes);
     saveSoon();
   },
   compile: (source) => (wasmReady ? compile(source) : null),
+  breakpointLine,
+  onBreakpoints: (lines) => {
+    if (runner && runTrack) runner.breakpoints(lines.map((l) => runTrack.runLine(l)));
+  },
 });
 performance.mark('editor-ready');
 
 const currentState = () => ({ source: editor.text(), args: ui.args.value, stdin: ui.stdin.value });
 
-/** A span of the last run, in the editor's current text. */
-function spanRange(span) {
-  if (!runChanges) return [span.from, span.to];
-  return [runChanges.mapPos(span.from, 1), runChanges.mapPos(span.to, -1)];
+/** A span of the last run (or of `track`'s run), in the editor's current text. */
+function spanRange(span, track = runTrack) {
+  if (!track) return [span.from, span.to];
+  const from = track.map(span.from, 1);
+  return [from, Math.max(from, track.map(span.to, -1))];
 }
 
 const gotoSpan = (span) => editor.select(...spanRange(span));
@@ -119,11 +164,21 @@ ui.args.addEventListener('input', () => {
 });
 ui.stdin.addEventListener('input', saveSoon);
 
-// Ctrl/Cmd+Enter runs from anywhere on the page, not only the editor.
+// Ctrl/Cmd+Enter runs from anywhere on the page, not only the editor; so do the
+// debugger's keys (see DEBUG_KEYS).
 document.addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
+  if (e.defaultPrevented) return;
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
     e.preventDefault();
     run();
+    return;
+  }
+  if (e.altKey) return;
+  const key = /^F\d+$/.test(e.key) ? e.key : e.code;
+  const action = DEBUG_KEYS[(e.ctrlKey || e.metaKey ? 'Ctrl+' : '') + (e.shiftKey ? 'Shift+' : '') + key];
+  if (action) {
+    e.preventDefault();
+    action();
   }
 });
 
@@ -144,6 +199,7 @@ function setStatus(state, label, detail = '') {
   const active = state === 'running' || state === 'input' || state === 'sleeping' || state === 'paused';
   ui.stop.disabled = !active;
   ui.run.setAttribute('aria-busy', String(active));
+  updateControls();
 }
 
 const stepsAndTime = (m) => `${count(m.steps)} steps · ${duration(m.time_ms || 0)}`;
@@ -176,6 +232,8 @@ function clearResults() {
   renderStack([], undefined);
   hidePrompt();
   editor.setRuntimeError(null);
+  editor.showPaused(null);
+  renderCallStack(null);
 }
 
 const where = (span) => `line ${span.line}, column ${span.column}`;
@@ -293,7 +351,10 @@ ui.promptInput.addEventListener('keydown', (e) => {
 // ---- running -------------------------------------------------------------------------
 
 let runner = null;
-let runPending = false;
+let runPending = null; // the run asked for before the runner was ready
+
+/** What the current (or last) run is: plain, debug (history, breakpoints) or profile. */
+const dbg = { kind: 'plain', history: false, resumable: false, ended: false };
 
 /** The Input panel as lines; a final newline does not add an empty line. */
 function stdinLines(text) {
@@ -303,10 +364,20 @@ function stdinLines(text) {
   return lines;
 }
 
+/** Run: the fast plain run, or a debug run when there are breakpoints to stop at. */
 function run() {
+  start(editor.breakpoints().length ? 'debug' : 'plain');
+}
+
+/**
+ * Starts a run. `kind`: `plain` (no observer, the fast path), `debug` (records history
+ * for Step back, stops at breakpoints) or `profile` (counts instructions by call path and
+ * line). `paused`: start paused before the first instruction.
+ */
+function start(kind, { paused = false } = {}) {
   if (!runner) {
     if (!wasmReady) {
-      runPending = true;
+      runPending = { kind, paused };
       setStatus('loading', 'Loading the runner…', 'the program starts when it is ready');
     }
     return;
@@ -314,44 +385,306 @@ function run() {
   saveNow();
   clearResults();
   ui.args.removeAttribute('aria-invalid');
-  runChanges = ChangeSet.empty(editor.view.state.doc.length);
+  runTrack = new Tracker(editor.view.state.doc);
+  dbg.kind = kind;
+  dbg.history = kind === 'debug';
+  dbg.resumable = false;
+  dbg.ended = false;
+  const options = { max_output: OUTPUT_CAP };
+  if (kind === 'debug') options.history = HISTORY;
+  if (kind === 'profile') {
+    options.profile = true;
+    profileTrack = runTrack;
+    fill(ui.profile, h('p', { class: 'sub' }, 'Profiling…'));
+    ui.profileSum.textContent = '';
+    editor.showHeat(null);
+  }
   runner.run({
     source: editor.text(),
     args: ui.args.value,
     stdin: stdinLines(ui.stdin.value),
-    options: { max_output: OUTPUT_CAP },
+    options,
+    paused,
+    // A profile covers the whole run: it does not stop at breakpoints.
+    breakpoints: kind === 'profile' ? [] : editor.breakpoints(),
   });
-  setStatus('running', 'Running…');
+  setStatus('running', kind === 'profile' ? 'Profiling…' : 'Running…');
   // On a narrow screen the results are below the editor: bring them into view.
   const r = ui.status.getBoundingClientRect();
-  if (r.top > innerHeight - 40 || r.bottom < 0) ui.status.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  if (!paused && (r.top > innerHeight - 40 || r.bottom < 0)) ui.status.scrollIntoView({ block: 'start', behavior: 'smooth' });
 }
 
 function stop() {
   if (runner) runner.stop();
 }
 
+// ---- the debugger --------------------------------------------------------------------
+
+const runState = () => (runner && runner.current ? runner.current.state : null);
+
+/** Continue from a pause; with no run, start a debug run (to the first breakpoint). */
+function cont() {
+  const state = runState();
+  if (state === 'paused') {
+    runner.send('continue');
+    setStatus('running', 'Running…');
+  } else if (!state) start('debug');
+}
+
+function pause() {
+  if (runState() === 'running') runner.send('pause');
+}
+
+/** A step command from a pause; Step and Step over with no run start one, paused. */
+function stepCommand(type) {
+  const state = runState();
+  if (state === 'paused') {
+    runner.send(type);
+    updateControls();
+  } else if (!state && (type === 'step' || type === 'step_over')) {
+    start('debug', { paused: true });
+  }
+}
+
+function stepBack() {
+  const state = runState();
+  if ((state === 'paused' && dbg.history) || (!state && dbg.resumable)) {
+    runner.send('step_back');
+    updateControls();
+  }
+}
+
+/** The F8 key: pause a running program, or continue. */
+const pauseOrContinue = () => (runState() === 'running' || runState() === 'sleeping' ? pause() : cont());
+
+/** Debugger keys, by key (F keys) or key code; also in the buttons' tooltips. */
+const DEBUG_KEYS = {
+  F8: pauseOrContinue,
+  'Ctrl+Backslash': pauseOrContinue,
+  F10: () => stepCommand('step_over'),
+  "Ctrl+Quote": () => stepCommand('step_over'),
+  F11: () => stepCommand('step'),
+  'Ctrl+Semicolon': () => stepCommand('step'),
+  'Shift+F11': () => stepCommand('step_out'),
+  'Ctrl+Shift+Semicolon': () => stepCommand('step_out'),
+  'Shift+F10': stepBack,
+  'Ctrl+Shift+Quote': stepBack,
+  F9: () => editor.toggleBreakpoint(editor.view.state.doc.lineAt(editor.view.state.selection.main.head).number),
+};
+
+ui.dbg.continue.addEventListener('click', cont);
+ui.dbg.pause.addEventListener('click', pause);
+ui.dbg.step.addEventListener('click', () => stepCommand('step'));
+ui.dbg.stepOver.addEventListener('click', () => stepCommand('step_over'));
+ui.dbg.stepOut.addEventListener('click', () => stepCommand('step_out'));
+ui.dbg.stepBack.addEventListener('click', stepBack);
+ui.profileRun.addEventListener('click', () => start('profile'));
+
+// The context menu that Shift+F10 opens in some browsers is not wanted while it steps back.
+document.addEventListener('contextmenu', (e) => {
+  if (performance.now() - lastShiftF10 < 500) e.preventDefault();
+});
+let lastShiftF10 = -1e9;
+document.addEventListener('keydown', (e) => e.key === 'F10' && e.shiftKey && (lastShiftF10 = performance.now()), true);
+
+/** Enables the debugger's buttons for the state of the run. */
+function updateControls() {
+  const state = runState();
+  const ready = Boolean(runner && runner.alive);
+  const b = ui.dbg;
+  const paused = state === 'paused';
+  b.continue.disabled = !ready || !(paused || !state);
+  b.step.disabled = b.continue.disabled;
+  b.stepOver.disabled = b.continue.disabled;
+  b.stepOut.disabled = !paused;
+  b.pause.disabled = !(state === 'running' || state === 'sleeping');
+  b.stepBack.disabled = !((paused && dbg.history) || (!state && dbg.resumable));
+  b.stepBack.title = `Step back (Shift+F10 or Ctrl+Shift+'): undo the last instruction, up to ${count(HISTORY)} steps${
+    paused && !dbg.history ? ' — this run does not record its steps: start it with Step or Continue, or with a breakpoint set' : ''
+  }`;
+  ui.profileRun.disabled = !ready;
+}
+
+/** The active calls, innermost first, and where the run is paused. */
+function renderCallStack(m) {
+  if (!m) {
+    fill(ui.callstack);
+    return;
+  }
+  const items = [];
+  if (m.position) {
+    items.push(
+      h(
+        'li',
+        { class: 'cs-here' },
+        h('button', { type: 'button', class: 'link', onclick: () => gotoSpan(m.position) }, `next: ${where(m.position)}`),
+        ' ',
+        h('span', { class: 'sub' }, m.call_stack.length ? `in ${m.call_stack[0].name}` : 'in the main program'),
+      ),
+    );
+  }
+  for (const f of m.call_stack) {
+    items.push(
+      h(
+        'li',
+        { class: 'cs-frame' },
+        h(
+          'button',
+          { type: 'button', class: 'link', onclick: () => gotoSpan(f.call), title: 'Show the call' },
+          h('code', { class: 'cs-name' }, f.name),
+          ` called at ${where(f.call)}`,
+        ),
+      ),
+    );
+  }
+  items.push(h('li', { class: 'cs-main' }, 'main program'));
+  fill(ui.callstack, items);
+}
+
+const PAUSE_REASONS = {
+  breakpoint: 'at a breakpoint',
+  step: '',
+  start: 'before the first instruction',
+  pause: '',
+  step_back: 'stepped back',
+  history_empty: 'nothing more to step back over',
+};
+
+function paused(m) {
+  // Stepping back into a run that had ended: the page's note about its end goes.
+  if (dbg.ended) output.dropNotes();
+  dbg.ended = false;
+  if (m.output_removed) output.removeLast(m.output_removed);
+  output.append(m.output);
+  output.flush();
+  hidePrompt();
+  fill(ui.error);
+  editor.setRuntimeError(null);
+  renderStack(m.stack, m.stack_len);
+  renderCallStack(m);
+  if (m.position) {
+    const [from, to] = spanRange(m.position);
+    editor.showPaused({ from, to });
+  } else editor.showPaused(null);
+  if (m.profile) renderProfile(m.profile);
+  const why = PAUSE_REASONS[m.reason] ?? '';
+  const at = m.position ? `line ${m.position.line}` : 'at the end';
+  setStatus('paused', 'Paused', `${why ? `${why} · ` : ''}${at} · ${stepsAndTime(m)}`);
+}
+
+// ---- the profile -----------------------------------------------------------------------
+
+/** Empties the Profile panel (a new program; the editor's setDoc drops the heat marks). */
+function clearProfile() {
+  profileTrack = null;
+  fill(ui.profile);
+  ui.profileSum.textContent = '';
+}
+
+/** The flame graph, the busiest lines and the heat marks of a profiled run. */
+function renderProfile(p) {
+  const track = profileTrack;
+  if (!track) return;
+  const labels = new Map();
+  const compiled = compile(track.doc.toString());
+  for (const l of compiled.labels || []) labels.set(l.name, l.span);
+  const goLabel = (name) => editor.select(...spanRange(labels.get(name), track));
+  const total = p.total || 0;
+  ui.profileSum.textContent = `${count(total)} instruction${total === 1 ? '' : 's'}`;
+  if (!total) {
+    fill(ui.profile, h('p', { class: 'sub' }, 'No instructions ran.'));
+    editor.showHeat(null);
+    return;
+  }
+  const flame = h('div', { class: 'flame-box' });
+  const shown = renderFlame(flame, parseFolded(p.folded), { labelled: (name) => labels.has(name), onFrame: goLabel });
+  const byCount = [...p.lines].sort((a, b) => b.count - a.count);
+  const share = (n) => (100 * n) / total;
+  const hot = byCount.slice(0, 5).map((l) =>
+    h(
+      'li',
+      {},
+      h('button', { type: 'button', class: 'link', onclick: () => editor.select(track.lineStart(l.line), track.lineStart(l.line)) }, `line ${l.line}`),
+      `: ${count(l.count)} (${share(l.count).toFixed(1)}%)`,
+    ),
+  );
+  fill(
+    ui.profile,
+    h(
+      'p',
+      { class: 'sub' },
+      'Instructions by call path, the main program on top; a block is as wide as the instructions run in it and in what it called.',
+      shown.frames > 1 ? ' Click a block to see its label.' : '',
+    ),
+    flame,
+    h('p', { class: 'sub' }, 'Busiest lines (the gutter marks every line that ran):'),
+    h('ol', { class: 'hot-lines' }, hot),
+  );
+  const max = byCount.length ? byCount[0].count : 1;
+  editor.showHeat(
+    p.lines.map((l) => ({
+      pos: track.lineStart(l.line),
+      count: l.count,
+      share: share(l.count),
+      level: Math.max(1, Math.min(5, Math.ceil((5 * Math.log1p(l.count)) / Math.log1p(max)))),
+    })),
+  );
+}
+
+// ---- breakpoints -------------------------------------------------------------------------
+
+/**
+ * The line that gets a breakpoint clicked on `line`: the first line from there with an
+ * instruction, or null. Asks the compiler (a session that never runs); a program that
+ * does not compile gets the breakpoint where it was clicked.
+ */
+function breakpointLine(line) {
+  if (!wasmReady) return line;
+  let session;
+  try {
+    session = new Session(editor.text(), '', {});
+  } catch {
+    return line;
+  }
+  try {
+    const last = Math.min(line + 200, editor.view.state.doc.lines);
+    const lines = [];
+    for (let l = line; l <= last; l++) lines.push(l);
+    const got = Array.from(session.set_breakpoints(lines));
+    return got.length ? Math.min(...got) : null;
+  } finally {
+    session.free();
+  }
+}
+
+// ---- events of the runner ----------------------------------------------------------------
+
 function onEvent(m) {
   switch (m.type) {
     case 'ready':
       performance.mark('runner-ready');
       if (ui.status.dataset.state === 'loading') setStatus('idle', 'Ready', `simple-vm ${m.version}`);
+      updateControls();
       if (runPending) {
-        runPending = false;
-        run();
+        const { kind, paused: p } = runPending;
+        runPending = null;
+        start(kind, { paused: p });
       }
       return;
     case 'started':
+    case 'breakpoints':
       return;
     case 'progress':
       output.append(m.output);
       if (m.sleeping_ms) setStatus('sleeping', 'Running…', `sleeping ${count(m.sleeping_ms)} ms · ${count(m.steps)} steps`);
-      else setStatus('running', 'Running…', `${count(m.steps)} steps`);
+      else setStatus('running', dbg.kind === 'profile' ? 'Profiling…' : 'Running…', `${count(m.steps)} steps`);
       return;
     case 'needs_input':
       output.append(m.output);
       output.flush();
       renderStack(m.stack, m.stack_len);
+      editor.showPaused(null);
+      renderCallStack(null);
       setStatus('input', 'Waiting for input', `${count(m.steps)} steps so far`);
       showPrompt();
       return;
@@ -363,18 +696,22 @@ function onEvent(m) {
         renderArgsErrors(m.diagnostics);
         setStatus('args-error', 'Bad arguments');
       }
+      if (dbg.kind === 'profile') fill(ui.profile);
       return;
     case 'paused':
-      output.append(m.output);
-      output.flush();
-      renderStack(m.stack, m.stack_len);
-      setStatus('paused', 'Paused', stepsAndTime(m));
+      return paused(m);
+    case 'history_empty':
+      // A step back from the end of a run that has nothing recorded: it stays ended.
+      updateControls();
       return;
     case 'done':
       return done(m);
     case 'died':
       output.flush();
       hidePrompt();
+      editor.showPaused(null);
+      renderCallStack(null);
+      dbg.resumable = false;
       if (m.final) {
         setStatus('crashed', 'Runner unavailable');
         showBanner(`The runner failed to start several times (${m.message}). Reload the page to try again; your program is kept.`);
@@ -384,7 +721,7 @@ function onEvent(m) {
       if (m.id) {
         output.note('[the runner stopped unexpectedly; the program did not finish]');
         setStatus('crashed', 'Runner crashed', 'restarted: run again');
-      }
+      } else updateControls();
       showBanner(`The runner stopped unexpectedly (${m.message}). A new one has been started; your program is still in the editor.`);
       return;
     default:
@@ -395,15 +732,26 @@ function done(m) {
   output.append(m.output);
   output.flush();
   hidePrompt();
+  editor.showPaused(null);
+  renderCallStack(null);
+  dbg.resumable = Boolean(m.resumable);
+  dbg.ended = true;
   if (m.stack) renderStack(m.stack, m.stack_len);
+  if (m.profile) {
+    renderProfile(m.profile);
+    $('profile-panel').scrollIntoView({ block: 'nearest' });
+  } else if (dbg.kind === 'profile' && m.forced) {
+    fill(ui.profile, h('p', { class: 'sub' }, 'The run was stopped before its profile could be read.'));
+  }
+  const back = m.resumable ? ' · Step back goes on from here' : '';
   if (m.status === 'halted') {
-    setStatus('halted', 'Halted', `exit code ${m.exit_code} · ${stepsAndTime(m)}`);
+    setStatus('halted', 'Halted', `exit code ${m.exit_code} · ${stepsAndTime(m)}${back}`);
   } else if (m.status === 'error') {
-    if (/^output limit/.test(m.error.message)) {
+    if (m.error.kind === 'output_limit') {
       output.note(`[output capped at ${count(OUTPUT_CAP)} bytes: the program was stopped]`);
     }
     renderRuntimeError(m.error, m.stack_len);
-    setStatus('error', 'Runtime error', stepsAndTime(m));
+    setStatus('error', 'Runtime error', `${stepsAndTime(m)}${back}`);
   } else {
     output.note('[stopped]');
     setStatus('stopped', 'Stopped', stepsAndTime(m));
@@ -421,6 +769,7 @@ ui.examples.addEventListener('change', () => {
   ui.examples.value = '';
   if (!ex) return;
   editor.setDoc(ex.source);
+  clearProfile();
   ui.args.value = ex.args;
   ui.stdin.value = ex.stdin;
   saveNow();
@@ -464,6 +813,7 @@ async function openShareLink() {
   try {
     const s = await decodeState(fragment);
     editor.setDoc(s.source);
+    clearProfile();
     ui.args.value = s.args;
     ui.stdin.value = s.stdin;
     saveNow();

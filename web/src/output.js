@@ -52,6 +52,39 @@ export class OutputPanel {
     this.write(h('span', { class: 'note' }, `${sep}${text}\n`));
   }
 
+  /**
+   * Removes the last `n` UTF-16 units of program output (stepping back over a print).
+   * Echoed input and notes stay: only the program's own text goes.
+   */
+  removeLast(n) {
+    this.flush();
+    let node = this.pre.lastChild;
+    while (n > 0 && node) {
+      const prev = node.previousSibling;
+      if (node.nodeType === Node.TEXT_NODE) {
+        const len = node.data.length;
+        if (len <= n) {
+          node.remove();
+          n -= len;
+          this.chars -= len;
+        } else {
+          node.deleteData(len - n, n);
+          this.chars -= n;
+          n = 0;
+        }
+      }
+      node = prev;
+    }
+  }
+
+  /** Removes the page's notes at the end of the output (a run that goes on again). */
+  dropNotes() {
+    this.flush();
+    while (this.pre.lastChild && this.pre.lastChild.nodeType === Node.ELEMENT_NODE && this.pre.lastChild.classList.contains('note')) {
+      this.pre.lastChild.remove();
+    }
+  }
+
   write(node) {
     const p = this.pre;
     const atBottom = p.scrollHeight - p.scrollTop - p.clientHeight < 24;

@@ -23,6 +23,7 @@ export class Runner {
     this.earlyDeaths = 0;
     this.nextId = 1;
     this.current = null; // { id, state, steps, time_ms, heardAt, sleepUntil }
+    this.ended = null; // { id } of a finished run the worker keeps for stepping back
     this.stopTimer = 0;
     this.watchdog = setInterval(() => this.checkSilence(), 1000);
     this.spawn();
@@ -50,6 +51,7 @@ export class Runner {
     this.worker.terminate();
     const run = this.current;
     this.current = null;
+    this.ended = null;
     clearTimeout(this.stopTimer);
     if (!this.ready && !quiet) this.earlyDeaths++;
     if (this.earlyDeaths >= MAX_EARLY_DEATHS) {
@@ -82,8 +84,10 @@ export class Runner {
       else if (msg.type === 'progress' || msg.type === 'started') run.state = 'running';
       if (msg.type === 'done' || msg.type === 'setup_error') {
         this.current = null;
+        this.ended = msg.resumable ? { id: run.id } : null;
         clearTimeout(this.stopTimer);
       }
+      if (msg.type === 'history_empty') this.current = null; // the run stays ended
     } else if (msg.id !== undefined && msg.type !== 'ready') {
       return; // a late message of a run that was stopped
     }
@@ -95,12 +99,13 @@ export class Runner {
   }
 
   /** Starts a program; a program still running is stopped first. Returns its id. */
-  run({ source, args, stdin, options, paused = false }) {
+  run({ source, args, stdin, options, paused = false, breakpoints = [] }) {
     if (!this.worker) throw new Error('the runner is not available');
     if (this.current) this.stop();
+    this.ended = null;
     const id = this.nextId++;
     this.current = { id, state: 'running', steps: 0, time_ms: 0, heardAt: performance.now(), sleepUntil: 0 };
-    this.worker.postMessage({ type: 'run', id, source, args, stdin, options, paused });
+    this.worker.postMessage({ type: 'run', id, source, args, stdin, options, paused, breakpoints });
     return id;
   }
 
@@ -113,9 +118,32 @@ export class Runner {
     this.worker.postMessage(line === null ? { type: 'input', id: run.id, eof: true } : { type: 'input', id: run.id, line });
   }
 
-  /** Debugger messages (pause, continue, step) for the current run. */
+  /**
+   * Debugger commands for the current run: pause, and from a pause continue, step,
+   * step_over, step_out and step_back. A step back from a run that has ended (and that
+   * the worker kept) makes it the current run again.
+   */
   send(type) {
-    if (this.current) this.worker.postMessage({ type, id: this.current.id });
+    let run = this.current;
+    if (!run && type === 'step_back' && this.ended && this.worker) {
+      run = { id: this.ended.id, state: 'paused', steps: 0, time_ms: 0, heardAt: performance.now(), sleepUntil: 0 };
+      this.current = run;
+    }
+    if (!run || run.stopping) return;
+    if (type !== 'pause') {
+      if (run.state !== 'paused') return;
+      if (type !== 'step_back') {
+        run.state = 'running';
+        run.heardAt = performance.now();
+      }
+    }
+    this.worker.postMessage({ type, id: run.id });
+  }
+
+  /** Sets the breakpoints (lines of the run's source) of the current or ended run. */
+  breakpoints(lines) {
+    const id = this.current ? this.current.id : this.ended && this.ended.id;
+    if (id && this.worker) this.worker.postMessage({ type: 'breakpoints', id, lines });
   }
 
   /**

@@ -39,6 +39,9 @@ function guarded(f) {
 
 self.onmessage = (e) => guarded(() => handle(e.data));
 
+/** The job of message `msg`, when it is in one of `states`. */
+const jobIn = (msg, ...states) => (job && job.id === msg.id && states.includes(job.state) ? job : null);
+
 function handle(msg) {
   switch (msg.type) {
     case 'init':
@@ -50,21 +53,41 @@ function handle(msg) {
     case 'input':
       return input(msg);
     case 'stop':
-      if (job && job.id === msg.id) finish('stopped');
+      if (job && job.id === msg.id) {
+        if (job.state === 'ended') free();
+        else finish('stopped');
+      }
       return;
     case 'pause':
-      if (job && job.id === msg.id && job.state === 'running') pause();
+      // A pause during `sleep_ms` ends the wait.
+      if (jobIn(msg, 'running', 'sleeping')) {
+        clearTimeout(job.timer);
+        pause('pause');
+      }
       return;
     case 'continue':
-      if (job && job.id === msg.id && job.state === 'paused') {
+      if (jobIn(msg, 'paused')) {
+        job.mode = 'run';
         job.state = 'running';
         schedule();
       }
       return;
     case 'step':
-      if (job && job.id === msg.id && job.state === 'paused') {
-        job.state = 'running';
-        slice(1, true);
+      if (jobIn(msg, 'paused')) command('step', () => job.session.step());
+      return;
+    case 'step_over':
+      if (jobIn(msg, 'paused')) command(atCall() ? 'over' : 'step', () => job.session.step_over(budget));
+      return;
+    case 'step_out':
+      if (jobIn(msg, 'paused')) command('out', () => job.session.step_out(budget));
+      return;
+    case 'step_back':
+      if (jobIn(msg, 'paused', 'ended')) stepBack();
+      return;
+    case 'breakpoints':
+      if (jobIn(msg, 'running', 'paused', 'sleeping', 'input', 'ended')) {
+        job.breakpoints = Array.from(job.session.set_breakpoints(msg.lines || []));
+        post({ type: 'breakpoints', id: job.id, lines: job.breakpoints });
       }
       return;
     // Test hooks, to exercise the page's recovery: a bug in the runner, and a slice
@@ -83,9 +106,10 @@ function handle(msg) {
 
 function start(msg) {
   if (job) free();
+  const options = msg.options || {};
   let session;
   try {
-    session = new Session(msg.source, msg.args || '', msg.options || {});
+    session = new Session(msg.source, msg.args || '', options);
   } catch (e) {
     if (e && (e.kind === 'compile' || e.kind === 'args')) {
       post({ type: 'setup_error', id: msg.id, kind: e.kind, diagnostics: e.diagnostics });
@@ -93,50 +117,99 @@ function start(msg) {
     }
     throw e;
   }
+  // Runs with history or a profile are slower per step: every run starts with a small
+  // budget, which grows in a few slices.
+  budget = 10_000;
   job = {
     id: msg.id,
     session,
+    source: msg.source,
     stdin: (msg.stdin || []).slice(),
+    // running | paused | sleeping | input | ended (halted or failed, kept for step back)
     state: msg.paused ? 'paused' : 'running',
+    // what the last command asked for: run (go on), step (pause after one step), over
+    // and out (go on until the call returns)
+    mode: 'run',
+    history: (options.history || 0) > 0,
+    profile: Boolean(options.profile),
+    breakpoints: [],
     output: '',
     lastPost: performance.now(),
     timer: 0,
     last: null,
   };
   post({ type: 'started', id: msg.id });
-  if (job.state === 'paused') post(inspect({ type: 'paused', id: job.id }));
+  if (msg.breakpoints && msg.breakpoints.length) {
+    job.breakpoints = Array.from(session.set_breakpoints(msg.breakpoints));
+    post({ type: 'breakpoints', id: job.id, lines: job.breakpoints });
+  }
+  // A breakpoint is checked after each step: one on the first instruction is met here.
+  const first = session.position();
+  if (job.state === 'paused') pause('start');
+  else if (first && job.breakpoints.includes(first.line)) pause('breakpoint');
   else schedule();
 }
 
 function input(msg) {
-  if (!job || job.id !== msg.id || job.state !== 'input') return;
+  if (!jobIn(msg, 'input')) return;
   if (msg.eof) job.session.end_input();
   else job.session.provide_input(String(msg.line));
   job.state = 'running';
-  schedule();
+  // A step that stopped at `read` is done once the line is read.
+  if (job.mode === 'step') act(job.session.step());
+  else schedule();
 }
 
-function drive() {
-  if (job && job.state === 'running') slice(budget, false);
+/** Is the next instruction a `call` (which "step over" runs to its return)? */
+function atCall() {
+  const p = job.session.position();
+  return Boolean(p) && job.source.slice(p.from, p.to) === 'call';
 }
 
-/** Runs one slice of `steps` and acts on the status it ends with. */
-function slice(steps, single) {
-  const t0 = performance.now();
-  const r = job.session.run(steps);
-  const dt = performance.now() - t0;
-  if (!single) {
-    if (dt < SLICE_MS / 2) budget = Math.min(budget * 2, 50_000_000);
-    else if (dt > SLICE_MS * 2) budget = Math.max(1000, Math.floor(budget / 2));
+/** Runs a debugger command from a pause. */
+function command(mode, f) {
+  job.mode = mode;
+  job.state = 'running';
+  act(f());
+}
+
+function stepBack() {
+  const s = job.session;
+  const r = s.step_back();
+  if (r.reason === 'history_empty' && job.state === 'ended') {
+    // Nothing to undo: the run stays ended.
+    post({ type: 'history_empty', id: job.id });
+    return;
   }
+  job.last = r;
+  job.mode = 'run';
+  pause(r.reason, { output_removed: r.output_removed || 0 });
+}
+
+/** Runs one slice; the budget adapts so that a slice takes about SLICE_MS. */
+function drive() {
+  if (!job || job.state !== 'running') return;
+  const t0 = performance.now();
+  const r = job.session.run(budget);
+  const dt = performance.now() - t0;
+  if (dt < SLICE_MS / 2) budget = Math.min(budget * 2, 50_000_000);
+  else if (dt > SLICE_MS * 2) budget = Math.max(1000, Math.floor(budget / 2));
+  act(r);
+}
+
+/** Acts on the status a call of the session ended with. */
+function act(r) {
   job.output += r.output;
   job.last = r;
   switch (r.status) {
     case 'paused':
-      if (single) return pause();
+      // `budget`: the slice is used up (also during a long step over or out): go on.
+      if (r.reason && r.reason !== 'budget') return pause(r.reason);
       flush(false);
       return schedule();
     case 'sleeping':
+      // A step onto `sleep_ms` has done its step: the wait is skipped.
+      if (job.mode === 'step') return pause('step');
       job.state = 'sleeping';
       flush(true, { sleeping_ms: r.ms });
       job.timer = setTimeout(
@@ -151,7 +224,7 @@ function slice(steps, single) {
     case 'needs_input':
       if (job.stdin.length) {
         job.session.provide_input(job.stdin.shift());
-        if (single) return pause();
+        if (job.mode === 'step') return act(job.session.step());
         return schedule();
       }
       job.state = 'input';
@@ -180,10 +253,9 @@ function flush(force, extra) {
   post({ type: 'progress', id: job.id, output: take(), steps: r.steps, time_ms: r.time_ms, ...extra });
 }
 
-/** The state a debugger shows: position, stacks. */
+/** The state a debugger shows: position, stacks, and the profile of a profiled run. */
 function inspect(msg) {
   const s = job.session;
-  const stack = s.stack();
   return {
     ...msg,
     output: take(),
@@ -191,14 +263,17 @@ function inspect(msg) {
     time_ms: job.last ? job.last.time_ms : 0,
     position: s.position(),
     call_stack: s.call_stack(),
-    stack_len: stack.length,
-    stack: stack.slice(-STACK_SHOWN),
+    stack_len: s.stack_len(),
+    stack: s.stack_top(STACK_SHOWN),
+    history: job.history,
+    profile: job.profile ? s.profile() : null,
   };
 }
 
-function pause() {
+function pause(reason, extra) {
   job.state = 'paused';
-  post(inspect({ type: 'paused', id: job.id }));
+  job.mode = 'run';
+  post(inspect({ type: 'paused', id: job.id, reason, ...extra }));
 }
 
 function finish(status) {
@@ -208,8 +283,15 @@ function finish(status) {
     msg.exit_code = r.exit_code;
     msg.error = r.error;
   }
+  // A run with history that halted or failed is kept: stepping back resumes it.
+  msg.resumable = job.history && status !== 'stopped';
   post(msg);
-  free();
+  if (msg.resumable) {
+    clearTimeout(job.timer);
+    job.state = 'ended';
+  } else {
+    free();
+  }
 }
 
 function free() {

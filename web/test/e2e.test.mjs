@@ -105,6 +105,52 @@ async function share(page) {
   return page.inputValue('[data-testid=share-link]');
 }
 
+/** The line number element of `line` in the editor's gutter (a click toggles a breakpoint). */
+const lineNumber = (page, line) => page.locator('.cm-lineNumbers .cm-gutterElement', { hasText: new RegExp(`^${line}$`) });
+const breakpoints = (page) => page.evaluate(() => window.playground.editor.breakpoints());
+const pausedToken = (page) => page.locator('.cm-paused-token').textContent();
+const frameNames = (page) => page.locator('[data-testid=callstack] .cs-name').allTextContents();
+const stackValues = (page) => page.locator('[data-testid=stack] li code').allTextContents();
+/** The line of the editor's selection, or of the element `selector` in the editor. */
+const lineOf = (page, selector) =>
+  page.evaluate((sel) => {
+    const view = window.playground.editor.view;
+    const pos = sel ? view.posAtDOM(view.dom.querySelector(sel)) : view.state.selection.main.head;
+    return view.state.doc.lineAt(pos).number;
+  }, selector);
+
+/**
+ * Does a debugger action (a click or a key) and waits for the run to be paused again
+ * (or in one of `states`) with a new status text: every step changes the step count.
+ */
+async function debug(page, action, states = ['paused']) {
+  const before = await status(page).textContent();
+  if (action.startsWith('[')) await page.click(action);
+  else await page.keyboard.press(action);
+  await page.waitForFunction(
+    ([b, s]) => {
+      const el = document.querySelector('[data-testid=status]');
+      return s.includes(el.dataset.state) && el.textContent !== b;
+    },
+    [before, states],
+    { timeout: 15_000 },
+  );
+}
+
+/** The messages the page posts to its runner, from now on. */
+async function recordRunMessages(page) {
+  await page.evaluate(() => {
+    window.sent = [];
+    const w = window.playground.runner.worker;
+    const post = w.postMessage.bind(w);
+    w.postMessage = (m, ...rest) => {
+      if (m && m.type === 'run') window.sent.push({ options: m.options, breakpoints: m.breakpoints, paused: m.paused });
+      return post(m, ...rest);
+    };
+  });
+  return () => page.evaluate(() => window.sent);
+}
+
 function noProblems(problems) {
   assert.deepEqual(problems, [], 'console errors on the page');
 }
@@ -474,13 +520,233 @@ test('a runner that dies is replaced and the person is told', async () => {
   await context.close();
 });
 
+test('the debugger: a breakpoint in the recursive fib, step in, out, over and back, to the end', async () => {
+  const { context, page, problems } = await open();
+  const sent = await recordRunMessages(page);
+  await page.selectOption('[data-testid=examples]', 'fib');
+  assert.equal(await page.inputValue('[data-testid=args]'), '10');
+  const enabled = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        ['continue', 'pause', 'step', 'step-over', 'step-out', 'step-back'].map(async (id) => [id, await page.locator(`[data-testid=${id}]`).isEnabled()]),
+      ),
+    );
+  // Before a run: Continue, Step and Step over start one; nothing to pause, leave or undo.
+  assert.deepEqual(await enabled(), { continue: true, pause: false, step: true, 'step-over': true, 'step-out': false, 'step-back': false });
+  // Shortcuts are in the tooltips.
+  assert.match(await page.getAttribute('[data-testid=step-over]', 'title'), /F10/);
+  assert.match(await page.getAttribute('[data-testid=step]', 'title'), /F11/);
+  assert.match(await page.getAttribute('[data-testid=step-out]', 'title'), /Shift\+F11/);
+  assert.match(await page.getAttribute('[data-testid=step-back]', 'title'), /Shift\+F10/);
+  assert.match(await page.getAttribute('[data-testid=continue]', 'title'), /F8/);
+
+  // A click on a line number sets a breakpoint; on a line without an instruction (a
+  // comment) it goes to the next line that has one; a click on the dot removes it.
+  await lineNumber(page, 19).click();
+  await page.locator('.cm-breakpoint').waitFor();
+  assert.deepEqual(await breakpoints(page), [19]);
+  await lineNumber(page, 12).click();
+  assert.deepEqual(await breakpoints(page), [13, 19]);
+  await page.locator('.cm-breakpoint').first().click();
+  assert.deepEqual(await breakpoints(page), [19]);
+
+  // Run stops at the breakpoint: the next instruction is marked, the panels show the state.
+  await run(page, ['paused']);
+  assert.match(await status(page).textContent(), /Paused.*at a breakpoint.*line 19/);
+  assert.equal(await pausedToken(page), 'dup');
+  assert.match(await page.locator('.cm-paused-line').textContent(), /^\s*dup dup 1 == swap 0 == or not/);
+  assert.deepEqual(await frameNames(page), ['fib']);
+  assert.match(await page.locator('[data-testid=callstack]').textContent(), /fib called at line 13, column 5/);
+  assert.deepEqual(await stackValues(page), ['10']);
+  assert.deepEqual(await enabled(), { continue: true, pause: false, step: true, 'step-over': true, 'step-out': true, 'step-back': true });
+  const runMsg = (await sent()).at(-1);
+  assert.equal(runMsg.options.history, 10_000, 'a run with breakpoints records its steps');
+  assert.deepEqual(runMsg.breakpoints, [19]);
+  await page.screenshot({ path: path.join(SHOTS, 'desktop-debug.png') });
+
+  // Continue (F8): the next time fib is entered, by recur.
+  await debug(page, 'F8');
+  assert.equal(await pausedToken(page), 'dup');
+  assert.deepEqual(await frameNames(page), ['fib', 'recur', 'fib']);
+  assert.deepEqual(await stackValues(page), ['10', '9']);
+  // Clicking a frame shows its call.
+  await page.locator('[data-testid=callstack] button', { hasText: 'recur called at line 21' }).click();
+  assert.equal(await selectedText(page), 'call');
+  assert.equal(await lineOf(page), 21);
+
+  // Without the breakpoint, step (F11 and the button) to the `call` of line 21.
+  await page.locator('.cm-breakpoint').click();
+  assert.deepEqual(await breakpoints(page), []);
+  for (let i = 0; i < 30 && !((await pausedToken(page)) === 'call' && (await lineOf(page, '.cm-paused-token')) === 21); i++) {
+    await debug(page, i % 2 ? 'F11' : '[data-testid=step]');
+  }
+  assert.equal(await lineOf(page, '.cm-paused-token'), 21);
+  // Step into the call: recur's first instruction, one frame more.
+  await debug(page, '[data-testid=step]');
+  assert.equal(await lineOf(page, '.cm-paused-token'), 24);
+  assert.deepEqual(await frameNames(page), ['recur', 'fib', 'recur', 'fib']);
+  // Step out (Shift+F11): recur ran to its return (fib 9 = 34), back in fib after the call.
+  await debug(page, 'Shift+F11');
+  assert.equal(await pausedToken(page), 'return');
+  assert.equal(await lineOf(page, '.cm-paused-token'), 22);
+  assert.deepEqual(await frameNames(page), ['fib', 'recur', 'fib']);
+  assert.deepEqual(await stackValues(page), ['10', '34']);
+  await debug(page, '[data-testid=step-out]');
+  assert.equal(await pausedToken(page), 'swap');
+  assert.deepEqual(await frameNames(page), ['recur', 'fib']);
+  // Step to the `call` of line 25, then step over it (F10): fib 8 = 21 in one step.
+  for (let i = 0; i < 4; i++) await debug(page, 'F11');
+  assert.equal(await pausedToken(page), 'call');
+  assert.deepEqual(await stackValues(page), ['34', '8', '5']);
+  await debug(page, '[data-testid=step-over]');
+  assert.equal(await pausedToken(page), '+');
+  assert.deepEqual(await frameNames(page), ['recur', 'fib']);
+  assert.deepEqual(await stackValues(page), ['34', '21']);
+  // Step back (Shift+F10): into the return of the call just stepped over, then forward again.
+  await debug(page, 'Shift+F10');
+  assert.match(await status(page).textContent(), /stepped back/);
+  assert.equal(await pausedToken(page), 'return');
+  assert.deepEqual(await frameNames(page), ['fib', 'recur', 'fib']);
+  await debug(page, '[data-testid=step-back]');
+  assert.deepEqual(await frameNames(page), ['recur', 'fib', 'recur', 'fib']);
+  await debug(page, 'F11');
+  await debug(page, 'F10');
+  assert.equal(await pausedToken(page), '+');
+  assert.deepEqual(await stackValues(page), ['34', '21']);
+
+  // Continue to the end; then step back over `stop` and `println`: the output goes back.
+  await debug(page, '[data-testid=continue]', ['halted']);
+  assert.equal(await outputText(page), '55\n');
+  assert.equal(await page.locator('.cm-paused-token').count(), 0);
+  assert.equal(await page.locator('[data-testid=step-back]').isEnabled(), true);
+  await debug(page, '[data-testid=step-back]');
+  assert.equal(await pausedToken(page), 'stop');
+  assert.equal(await outputText(page), '55\n');
+  await debug(page, 'Shift+F10');
+  assert.equal(await pausedToken(page), 'println');
+  assert.equal(await outputText(page), '');
+  assert.deepEqual(await stackValues(page), ['55']);
+  await debug(page, '[data-testid=continue]', ['halted']);
+  assert.equal(await outputText(page), '55\n');
+  assert.deepEqual(await stackValues(page), []);
+
+  // Step with no run starts one, paused before the first instruction.
+  await debug(page, 'F10');
+  assert.match(await status(page).textContent(), /before the first instruction/);
+  assert.equal(await pausedToken(page), 'fib');
+  assert.equal((await sent()).at(-1).paused, true);
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+  noProblems(problems);
+  await context.close();
+});
+
+test('the debugger: pause a loop, step back over its output, stop', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '0\nloop:\n    dup println\n    1 +\n    5 sleep_ms\n    loop jmp\n');
+  // Continue with no run starts a run that records its steps.
+  await page.click('[data-testid=continue]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=output]').textContent.split('\n').length > 10);
+  assert.equal(await page.locator('[data-testid=pause]').isEnabled(), true);
+  await debug(page, '[data-testid=pause]');
+  const out = await outputText(page);
+  const lines = out.split('\n').slice(0, -1);
+  assert.deepEqual(lines.slice(0, 3), ['0', '1', '2']);
+  assert.equal(await page.locator('[data-testid=callstack] .cs-here').count(), 1);
+  // Step back until a `println` is undone: exactly its line leaves the output.
+  let now = out;
+  for (let i = 0; i < 8 && now === out; i++) {
+    await debug(page, '[data-testid=step-back]');
+    now = await outputText(page);
+  }
+  assert.equal(now, lines.slice(0, -1).join('\n') + '\n');
+  assert.equal(await pausedToken(page), 'println');
+  assert.deepEqual(await stackValues(page), [lines.at(-1), lines.at(-1)]);
+  // Step forward prints it again.
+  await debug(page, 'F11');
+  assert.equal(await outputText(page), out);
+  // Pause and Continue with F8.
+  await page.keyboard.press('F8');
+  await waitState(page, 'running');
+  await debug(page, 'F8');
+  assert.ok((await outputText(page)).length > out.length);
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+  assert.equal(await page.locator('.cm-paused-token').count(), 0);
+  noProblems(problems);
+  await context.close();
+});
+
+test('profile: a flame graph of fib by call path; frames go to their labels; heat marks', async () => {
+  const { context, page, problems } = await open();
+  const sent = await recordRunMessages(page);
+  await page.selectOption('[data-testid=examples]', 'fib');
+  // The normal Run is the fast path: no history, no profile.
+  await run(page);
+  assert.deepEqual((await sent()).at(-1).options, { max_output: 1 << 20 });
+  assert.equal(await page.locator('.flame-frame').count(), 0);
+  await page.fill('[data-testid=args]', '15');
+  await page.click('[data-testid=profile-run]');
+  await waitState(page, 'halted');
+  assert.equal((await sent()).at(-1).options.profile, true);
+  assert.equal(await outputText(page), '610\n');
+  const profile = page.locator('[data-testid=profile]');
+  await profile.locator('.flame-frame').first().waitFor();
+  const frames = await profile.locator('.flame-frame').evaluateAll((els) =>
+    els.map((e) => ({ name: e.dataset.name, depth: Number(e.dataset.depth), count: Number(e.dataset.count), width: e.getBoundingClientRect().width })),
+  );
+  // The call paths of the recursion: main;fib;recur;fib;recur;…;fib;base
+  const at = (d) => frames.filter((f) => f.depth === d).map((f) => f.name);
+  assert.deepEqual(at(0), ['main']);
+  assert.deepEqual(at(1), ['fib']);
+  assert.deepEqual(at(2), ['recur']);
+  assert.deepEqual(at(3), ['fib']);
+  assert.deepEqual([...new Set(frames.map((f) => f.name))].sort(), ['base', 'fib', 'main', 'recur']);
+  assert.ok(Math.max(...frames.map((f) => f.depth)) >= 16);
+  // Widths follow the counts.
+  const [main] = frames;
+  const total = Number((await page.locator('#profile-sum').textContent()).replace(/\D/g, ''));
+  assert.equal(main.count, total);
+  for (const f of frames.filter((f) => f.depth <= 3)) {
+    assert.ok(Math.abs(f.width / main.width - f.count / main.count) < 0.01, JSON.stringify(f));
+  }
+  assert.match(await profile.locator('.flame-frame[data-name=recur]').first().getAttribute('title'), /^recur: [\d,]+ instructions \(\d+\.\d%\)/);
+  // A frame goes to its label's definition.
+  await profile.locator('.flame-frame[data-name=recur]').first().click();
+  assert.equal(await selectedText(page), 'recur:');
+  const bases = profile.locator('.flame-frame[data-name=base]');
+  const widths = await bases.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  await bases.nth(widths.indexOf(Math.max(...widths))).click();
+  assert.equal(await selectedText(page), 'base:');
+  // Heat marks in the gutter: the body of fib is the hottest line.
+  const heat = page.locator('.cm-heat');
+  assert.ok((await heat.count()) >= 5);
+  const hottest = page.locator('.cm-heat-5');
+  assert.ok((await hottest.count()) >= 1);
+  assert.match(await hottest.first().getAttribute('title'), /^[\d,]+ instructions on this line \(\d+\.\d% of the run\)$/);
+  assert.match(await profile.textContent(), /line 19: [\d,]+ \(4\d\.\d%\)/);
+  // The screenshot: the editor with its heat marks and the flame graph below it.
+  await page.evaluate(() => {
+    document.querySelector('.flame-box').scrollTop = 0;
+    window.scrollTo(0, 0);
+  });
+  await page.screenshot({ path: path.join(SHOTS, 'desktop-profile.png'), fullPage: true });
+  noProblems(problems);
+  await context.close();
+});
+
 test('the mobile width has no horizontal scroll', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { context, page, problems } = await open({
       context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme },
     });
     await page.selectOption('[data-testid=examples]', 'fizzbuzz');
+    await page.click('[data-testid=step]');
+    await waitState(page, 'paused');
     await run(page);
+    await page.click('[data-testid=profile-run]');
+    await waitState(page, 'halted');
+    await page.locator('.flame-frame').first().waitFor();
     await page.click('#ref-toggle');
     await share(page);
     const widths = await page.evaluate(() => ({
