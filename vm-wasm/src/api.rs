@@ -110,6 +110,12 @@ impl Session {
         to_js(&self.core.step_out(u64::from(budget), now))
     }
 
+    /// Forgets a step over or step out still waiting for its call to return (a pause
+    /// during a long step over: a later `run` then stops only at breakpoints).
+    pub fn cancel_step(&mut self) {
+        self.core.cancel_step();
+    }
+
     /// Undoes the last step (sessions made with the `history` option): stacks, position,
     /// steps and input are as before it; `output_removed` says how many UTF-16 units to
     /// remove from the end of the output shown. `reason: "history_empty"` when there is

@@ -175,6 +175,11 @@ impl Core {
         self.run(budget, now)
     }
 
+    /// Forgets a step over or step out still waiting for its call to return.
+    pub fn cancel_step(&mut self) {
+        self.stopper.until_depth(None);
+    }
+
     /// Undoes the last step (with the `history` option). `output_removed` says how many
     /// UTF-16 units of output that step had printed; `reason` is `step_back`, or
     /// `history_empty` when there is nothing to undo.
@@ -432,6 +437,24 @@ mod tests {
         // The profile counts every instruction executed: f's three ran twice, before and
         // after stepping back over them.
         assert!(p.folded.contains("main;f 6"), "{}", p.folded);
+    }
+
+    #[test]
+    fn a_cancelled_step_out_no_longer_stops() {
+        let src = "f call \"back\" println stop f: 1 drop return";
+        let mut core = Core::new(src, "", Options::default()).unwrap();
+        core.run(3, || 0.0); // inside f
+        assert_eq!(core.call_stack().len(), 1);
+        let s = core.step_out(0, || 0.0); // no budget yet: the wait stays
+        assert_eq!(s.reason, Some("budget"));
+        core.cancel_step();
+        let s = core.run(1000, || 0.0);
+        assert_eq!((s.status, s.output.as_str()), ("halted", "back\n"));
+        // Without cancelling, the run would have stopped when f returned.
+        let mut core = Core::new(src, "", Options::default()).unwrap();
+        core.run(3, || 0.0);
+        core.step_out(0, || 0.0);
+        assert_eq!(core.run(1000, || 0.0).reason, Some("step"));
     }
 
     #[test]

@@ -62,6 +62,8 @@ function handle(msg) {
       // A pause during `sleep_ms` ends the wait.
       if (jobIn(msg, 'running', 'sleeping')) {
         clearTimeout(job.timer);
+        // Pausing takes control back: a step over or out still waiting is forgotten.
+        job.session.cancel_step();
         pause('pause');
       }
       return;
