@@ -665,9 +665,10 @@ test('the debugger: pause a loop, step back over its output, stop', async () => 
   // Step forward prints it again.
   await debug(page, 'F11');
   assert.equal(await outputText(page), out);
-  // Pause and Continue with F8.
+  // Pause and Continue with F8. (The loop sleeps 5 ms a round, so it is seen running or
+  // sleeping.)
   await page.keyboard.press('F8');
-  await waitState(page, 'running');
+  await waitState(page, ['running', 'sleeping']);
   await debug(page, 'F8');
   assert.ok((await outputText(page)).length > out.length);
   await page.click('[data-testid=stop]');
