@@ -86,6 +86,20 @@ export const clearAllBreakpoints = (view) => view.dispatch({ effects: clearBreak
 
 // ---- the next instruction while paused -----------------------------------------------
 
+/**
+ * Decorations for a token at UTF-16 offsets `from`..`to` (clamped to the document): its
+ * whole line gets `lineClass`, the token itself `tokenMark`. Also returns the line.
+ */
+export function tokenDecorations(state, from, to, lineClass, tokenMark) {
+  const len = state.doc.length;
+  const start = Math.min(from, len);
+  const end = Math.min(Math.max(to, start), len);
+  const line = state.doc.lineAt(start);
+  const ranges = [Decoration.line({ class: lineClass }).range(line.from)];
+  if (end > start) ranges.push(Decoration.mark(tokenMark).range(start, end));
+  return { deco: Decoration.set(ranges, true), line };
+}
+
 const pausedLineClass = new (class extends GutterMarker {
   elementClass = 'cm-paused-gutter';
 })();
@@ -103,14 +117,9 @@ const pausedField = StateField.define({
         marks = RangeSet.empty;
         continue;
       }
-      const len = tr.state.doc.length;
-      const from = Math.min(e.value.from, len);
-      const to = Math.min(Math.max(e.value.to, from), len);
-      const line = tr.state.doc.lineAt(from);
-      const ranges = [Decoration.line({ class: 'cm-paused-line' }).range(line.from)];
-      if (to > from) ranges.push(Decoration.mark({ class: 'cm-paused-token' }).range(from, to));
-      deco = Decoration.set(ranges, true);
-      marks = RangeSet.of([pausedLineClass.range(line.from)]);
+      const marked = tokenDecorations(tr.state, e.value.from, e.value.to, 'cm-paused-line', { class: 'cm-paused-token' });
+      deco = marked.deco;
+      marks = RangeSet.of([pausedLineClass.range(marked.line.from)]);
     }
     return { deco, gutter: marks };
   },

@@ -21,7 +21,7 @@ import { linter, lintGutter, lintKeymap, forceLinting } from '@codemirror/lint';
 import { syntaxTree } from '@codemirror/language';
 import { svmLanguage, svmHighlight } from './lang.js';
 import { h } from './dom.js';
-import { debugExtensions, debugTheme, breakpointLines, toggleBreakpointAt, clearAllBreakpoints, changesBreakpoints, resetDebugMarks, showPaused, showHeat } from './debug-view.js';
+import { debugExtensions, debugTheme, breakpointLines, toggleBreakpointAt, clearAllBreakpoints, changesBreakpoints, resetDebugMarks, showPaused, showHeat, tokenDecorations } from './debug-view.js';
 
 /** Programs longer than this are checked when run, not as you type. */
 const LINT_MAX_CHARS = 512 * 1024;
@@ -86,20 +86,8 @@ const runtimeErrorField = StateField.define({
         deco = Decoration.none;
         continue;
       }
-      const len = tr.state.doc.length;
-      const from = Math.min(e.value.from, len);
-      const to = Math.min(Math.max(e.value.to, from), len);
-      const line = tr.state.doc.lineAt(from);
-      const ranges = [Decoration.line({ class: 'cm-runtime-error-line' }).range(line.from)];
-      if (to > from) {
-        ranges.push(
-          Decoration.mark({
-            class: 'cm-runtime-error',
-            attributes: { title: e.value.message },
-          }).range(from, to),
-        );
-      }
-      deco = Decoration.set(ranges, true);
+      const mark = { class: 'cm-runtime-error', attributes: { title: e.value.message } };
+      deco = tokenDecorations(tr.state, e.value.from, e.value.to, 'cm-runtime-error-line', mark).deco;
     }
     return deco;
   },
