@@ -178,13 +178,18 @@ impl Machine {
     }
 
     /// Replaces the program and starts it at instruction `pc`, keeping the data stack
-    /// and the step count (the REPL runs each line this way).
+    /// and the step count (the REPL runs each line this way); the history of steps to
+    /// undo starts afresh.
     pub fn load(&mut self, program: Program, pc: usize) {
         self.program = Rc::new(program);
         self.pc = pc.min(self.program.code.len());
         self.frames.clear();
         self.input = None;
         self.state = State::Running;
+        // Undo records point into the old program.
+        if let Some(h) = &mut self.history {
+            h.undo.clear();
+        }
     }
 
     /// Runs at most `budget` steps, writing output to `out`.

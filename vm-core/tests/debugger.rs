@@ -111,6 +111,16 @@ fn history_keeps_the_last_steps_only() {
 }
 
 #[test]
+fn loading_a_program_forgets_the_history() {
+    let mut m = Machine::new(compile("1 2").unwrap(), vec![]);
+    m.record_history(10);
+    m.run(10, &mut String::new());
+    assert_eq!(m.history_len(), 2);
+    m.load(compile("3").unwrap(), 0);
+    assert_eq!((m.history_len(), m.step_back()), (0, None));
+}
+
+#[test]
 fn recording_runs_exactly_like_a_plain_run() {
     let src = include_str!("../../examples/fib.svm");
     let mut a = Machine::new(compile(src).unwrap(), vec![Value::Num(12)]);
