@@ -405,6 +405,14 @@ impl Machine {
             Code::DupGeImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a >= b) => {
                 return Ok((pc + 3, 3))
             }
+            Code::DupAddImm(n) if left >= 3 && self.dup_arith_imm(n, i64::checked_add) => {
+                return Ok((pc + 3, 3))
+            }
+            Code::DupSubImm(n) if left >= 3 && self.dup_arith_imm(n, i64::checked_sub) => {
+                return Ok((pc + 3, 3))
+            }
+            Code::OrNot if left >= 2 && self.logic_not(|a, b| a || b) => return Ok((pc + 2, 2)),
+            Code::AndNot if left >= 2 && self.logic_not(|a, b| a && b) => return Ok((pc + 2, 2)),
             Code::CallAddr(a) if left >= 2 && self.call_room(0) => {
                 return Ok((self.enter(p, a, pc + 1), 2))
             }
@@ -986,6 +994,40 @@ impl Machine {
         match *self.stack.as_slice() {
             [.., Value::Num(a)] => {
                 self.stack.push(Value::Bool(f(a, b)));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `dup N op` on a number: room for the copy and the literal, no overflow.
+    #[inline(always)]
+    fn dup_arith_imm(&mut self, b: i64, f: fn(i64, i64) -> Option<i64>) -> bool {
+        if self.stack.len() + 2 > self.limits.max_stack {
+            return false;
+        }
+        match *self.stack.as_slice() {
+            [.., Value::Num(a)] => match f(a, b) {
+                Some(r) => {
+                    self.stack.push(Value::Num(r));
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// `and not`, `or not` on two booleans.
+    #[inline(always)]
+    fn logic_not(&mut self, f: fn(bool, bool) -> bool) -> bool {
+        match *self.stack.as_slice() {
+            [.., Value::Bool(a), Value::Bool(b)] => {
+                let r = !f(a, b);
+                self.stack.pop();
+                if let Some(top) = self.stack.last_mut() {
+                    *top = Value::Bool(r);
+                }
                 true
             }
             _ => false,

@@ -87,6 +87,14 @@ pub enum Code {
     DupGtImm(i64),
     /// `dup N >=`
     DupGeImm(i64),
+    /// `dup N +`
+    DupAddImm(i64),
+    /// `dup N -`
+    DupSubImm(i64),
+    /// `or not`
+    OrNot,
+    /// `and not`
+    AndNot,
     /// `label call`
     CallAddr(u32),
     /// `label jmp`
@@ -117,6 +125,10 @@ impl Code {
                 | Code::DupLeImm(_)
                 | Code::DupGtImm(_)
                 | Code::DupGeImm(_)
+                | Code::DupAddImm(_)
+                | Code::DupSubImm(_)
+                | Code::OrNot
+                | Code::AndNot
                 | Code::CallAddr(_)
                 | Code::JmpAddr(_)
                 | Code::CallIf(..)
@@ -185,7 +197,11 @@ fn fuse(s: &[Instr]) -> Option<Code> {
         [Addr(t), Addr(f), Instr::Op(Op::If), Instr::Op(Op::Jmp), ..] => Code::JmpIf(t, f),
         [Addr(a), Instr::Op(Op::Call), ..] => Code::CallAddr(a),
         [Addr(a), Instr::Op(Op::Jmp), ..] => Code::JmpAddr(a),
+        [Instr::Op(Op::Or), Instr::Op(Op::Not), ..] => Code::OrNot,
+        [Instr::Op(Op::And), Instr::Op(Op::Not), ..] => Code::AndNot,
         [Instr::Op(Op::Dup), Num(n), Instr::Op(op), ..] => match op {
+            Op::Add => Code::DupAddImm(n),
+            Op::Sub => Code::DupSubImm(n),
             Op::Eq => Code::DupEqImm(n),
             Op::Ne => Code::DupNeImm(n),
             Op::Lt => Code::DupLtImm(n),
@@ -218,6 +234,22 @@ mod tests {
 
     #[test]
     fn fuses_overlapping_sequences() {
+        let q = compile("dup 1 - or not and not dup 2 +").unwrap();
+        assert_eq!(
+            q.fast_code(),
+            &[
+                Code::DupSubImm(1),
+                Code::SubImm(1),
+                Code::Sub,
+                Code::OrNot,
+                Code::Not,
+                Code::AndNot,
+                Code::Not,
+                Code::DupAddImm(2),
+                Code::AddImm(2),
+                Code::Add,
+            ]
+        );
         let p = compile("f: dup 1 == f g if call 3 - f jmp g:").unwrap();
         assert_eq!(
             p.fast_code(),

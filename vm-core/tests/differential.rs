@@ -175,6 +175,11 @@ fn generate(rng: &mut Rng) -> String {
         "b c if jmp",
         "read",
         "stop",
+        "dup 1 -",
+        "dup 2 +",
+        "or not",
+        "and not",
+        "dup -9223372036854775807 -",
     ];
     let n = 3 + rng.below(30);
     let mut src = String::new();
