@@ -1,6 +1,5 @@
 //! Source positions, compile diagnostics, runtime errors, and their rendering as text.
 
-use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::{self, Write};
@@ -380,18 +379,6 @@ impl RuntimeError {
     /// The error message (without position).
     pub fn message(&self) -> String {
         self.kind.to_string()
-    }
-
-    /// The error as a diagnostic, with the trace as notes.
-    pub fn to_diagnostic(&self) -> Diagnostic {
-        let mut d = Diagnostic::new(self.message(), self.span);
-        for frame in &self.trace {
-            d.notes.push(Note {
-                message: format!("in `{}`, called here", frame.name()),
-                span: Some(frame.call_span),
-            });
-        }
-        d
     }
 
     /// Renders the error: like a compile error, then the stack trace (one line per active

@@ -188,15 +188,15 @@ pub struct JsError {
 }
 
 impl JsError {
-    /// Converts a runtime error; `message` replaces the core's when the host knows better.
-    pub fn new(e: &RuntimeError, index: &LineIndex, message: Option<String>) -> JsError {
+    /// Converts a runtime error. `host` replaces the core's kind and message when the
+    /// host knows better (the page's output limit is the host's, not the program's).
+    pub fn new(
+        e: &RuntimeError,
+        index: &LineIndex,
+        host: Option<(&'static str, String)>,
+    ) -> JsError {
         let core_message = e.message();
-        let kind = if message.is_some() {
-            "output_limit"
-        } else {
-            e.kind.code()
-        };
-        let message = message.unwrap_or_else(|| core_message.clone());
+        let (kind, message) = host.unwrap_or_else(|| (e.kind.code(), core_message.clone()));
         JsError {
             kind,
             rendered: e

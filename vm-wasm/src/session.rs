@@ -279,13 +279,14 @@ impl Core {
             }
             Status::Failed(e) => {
                 s.status = "error";
-                let message = (e.kind == ErrorKind::Output).then(|| {
-                    format!(
+                let host = (e.kind == ErrorKind::Output).then(|| {
+                    let message = format!(
                         "output limit: the page keeps at most {} bytes of output",
                         self.max_output
-                    )
+                    );
+                    ("output_limit", message)
                 });
-                s.error = Some(JsError::new(&e, &self.index, message));
+                s.error = Some(JsError::new(&e, &self.index, host));
             }
         }
         s
