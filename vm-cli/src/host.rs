@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use vm_core::disasm::instr_text;
-use vm_core::{ErrorKind, Machine, Observer, Profile, Quiet, RuntimeError, Span, Status, Value};
+use vm_core::{ErrorKind, Machine, Observer, Profile, Quiet, RuntimeError, Span, Status};
 
 /// Exit code of a process that wrote into a closed pipe (128 + SIGPIPE), as `yes | head -1`.
 pub const EXIT_BROKEN_PIPE: u8 = 141;
@@ -125,11 +125,11 @@ pub fn exit_code(code: i64) -> u8 {
 }
 
 /// The stack as literals, bottom first, top on the right; only the top `max` values.
-pub fn format_stack(stack: &[Value], max: usize) -> String {
-    let shown = &stack[stack.len().saturating_sub(max)..];
+pub fn format_stack(m: &Machine, max: usize) -> String {
+    let shown = m.stack_top(max);
     let mut s = String::from("[");
-    if shown.len() < stack.len() {
-        s.push_str(&format!("… {} more, ", stack.len() - shown.len()));
+    if shown.len() < m.stack_len() {
+        s.push_str(&format!("… {} more, ", m.stack_len() - shown.len()));
     }
     let items: Vec<String> = shown.iter().map(|v| v.literal_short(40)).collect();
     s.push_str(&items.join(" "));
@@ -255,7 +255,7 @@ fn trace_line(m: &Machine) {
         n.steps,
         n.address,
         n.text,
-        format_stack(m.stack(), 8)
+        format_stack(m, 8)
     );
 }
 
@@ -263,6 +263,7 @@ fn trace_line(m: &Machine) {
 mod tests {
     use super::*;
     use std::rc::Rc;
+    use vm_core::Value;
 
     #[test]
     fn exit_codes_wrap_like_the_os() {
@@ -278,8 +279,10 @@ mod tests {
             .map(Value::Num)
             .chain([Value::Str(Rc::from("a b"))])
             .collect();
-        assert_eq!(format_stack(&s, 10), "[1 2 3 4 5 \"a b\"]");
-        assert_eq!(format_stack(&s, 2), "[… 4 more, 5 \"a b\"]");
-        assert_eq!(format_stack(&[], 2), "[]");
+        let m = Machine::new(vm_core::compile("").unwrap(), s);
+        assert_eq!(format_stack(&m, 10), "[1 2 3 4 5 \"a b\"]");
+        assert_eq!(format_stack(&m, 2), "[… 4 more, 5 \"a b\"]");
+        let empty = Machine::new(vm_core::compile("").unwrap(), Vec::new());
+        assert_eq!(format_stack(&empty, 2), "[]");
     }
 }

@@ -56,7 +56,7 @@ pub fn run(limits: Limits) -> u8 {
             }
             // Keep the line count, so that positions are input line numbers.
             session.push('\n');
-            println!("{}", format_stack(machine.stack(), 32));
+            println!("{}", format_stack(&machine, 32));
             continue;
         }
         let candidate = format!("{session}{line}\n");
@@ -82,7 +82,7 @@ pub fn run(limits: Limits) -> u8 {
             }
         }
         sink.flush();
-        println!("{}", format_stack(machine.stack(), 32));
+        println!("{}", format_stack(&machine, 32));
     }
     sink.flush();
     0

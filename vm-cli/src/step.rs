@@ -137,7 +137,7 @@ fn show(m: &Machine, source: &str, name: &str) {
         eprintln!("{} | {text}", span.line);
         eprintln!("{} | {}", " ".repeat(gutter), caret_line(text, span));
     }
-    eprintln!("   stack: {}", format_stack(m.stack(), 16));
+    eprintln!("   stack: {}", format_stack(m, 16));
     let frames = m.frames();
     if frames.is_empty() {
         eprintln!("   calls: (none)");

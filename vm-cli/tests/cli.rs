@@ -306,7 +306,7 @@ fn no_opt_runs_the_same() {
     };
     assert_eq!(steps(&a), steps(&b));
     let d = text(&run(&["--disasm", "examples/fib"], "").stdout);
-    assert!(d.contains("runs as one"), "{d}");
+    assert!(d.contains("run as one"), "{d}");
 }
 
 #[test]

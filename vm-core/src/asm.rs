@@ -123,7 +123,7 @@ fn assemble(source: &str, tokens: &[Token], errors: &mut Vec<Diagnostic>) -> Pro
     }
     labels.sort_by_key(|l| l.addr);
     p.labels = labels;
-    p.fast = crate::opt::optimize(&p.code);
+    crate::opt::optimize(&mut p);
     p
 }
 

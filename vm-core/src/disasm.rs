@@ -1,10 +1,8 @@
 //! A program back to text: addresses, label names, instructions and source positions.
 
-use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use core::fmt::Write;
 
-use crate::opt::Code;
 use crate::program::{Instr, Program};
 use crate::value::Value;
 
@@ -24,44 +22,10 @@ pub fn instr_text(program: &Program, instr: Instr) -> String {
     s
 }
 
-/// The plain sequence a superinstruction stands for; `None` for plain code.
-pub fn super_text(program: &Program, code: Code) -> Option<String> {
-    let name = |a: u32| {
-        program
-            .label_at(a)
-            .map_or_else(|| a.to_string(), String::from)
-    };
-    Some(match code {
-        Code::AddImm(n) => format!("{n} +"),
-        Code::SubImm(n) => format!("{n} -"),
-        Code::MulImm(n) => format!("{n} *"),
-        Code::EqImm(n) => format!("{n} =="),
-        Code::NeImm(n) => format!("{n} !="),
-        Code::LtImm(n) => format!("{n} <"),
-        Code::LeImm(n) => format!("{n} <="),
-        Code::GtImm(n) => format!("{n} >"),
-        Code::GeImm(n) => format!("{n} >="),
-        Code::DupEqImm(n) => format!("dup {n} =="),
-        Code::DupNeImm(n) => format!("dup {n} !="),
-        Code::DupLtImm(n) => format!("dup {n} <"),
-        Code::DupLeImm(n) => format!("dup {n} <="),
-        Code::DupGtImm(n) => format!("dup {n} >"),
-        Code::DupGeImm(n) => format!("dup {n} >="),
-        Code::DupAddImm(n) => format!("dup {n} +"),
-        Code::DupSubImm(n) => format!("dup {n} -"),
-        Code::OrNot => String::from("or not"),
-        Code::AndNot => String::from("and not"),
-        Code::CallAddr(a) => format!("{} call", name(a)),
-        Code::JmpAddr(a) => format!("{} jmp", name(a)),
-        Code::CallIf(t, f) => format!("{} {} if call", name(t), name(f)),
-        Code::JmpIf(t, f) => format!("{} {} if jmp", name(t), name(f)),
-        _ => return None,
-    })
-}
-
 /// The whole program, one instruction a line: its address (token index), its source
 /// position (`line:col`) and its text, with each label definition on a line of its own.
-/// Where the optimizer put a superinstruction, a comment says which sequence runs as one.
+/// Where the optimizer compiled a block, a comment at its first instruction says how many
+/// instructions run as one.
 ///
 /// ```text
 ///  addr  line:col  instruction
@@ -92,11 +56,11 @@ pub fn disassemble(program: &Program) -> String {
         let span = program.span(pc).unwrap_or_default();
         let pos = alloc::format!("{}:{}", span.line, span.col);
         let text = instr_text(program, instr);
-        match super_text(program, program.fast_code()[pc]) {
-            Some(fused) => {
+        match program.block_len(pc) {
+            Some(n) => {
                 let _ = writeln!(
                     out,
-                    "{addr:>5}  {pos:>8}  {text:<20} ; `{fused}` runs as one"
+                    "{addr:>5}  {pos:>8}  {text:<20} ; block: {n} instructions run as one"
                 );
             }
             None => {
@@ -139,16 +103,15 @@ mod tests {
     }
 
     #[test]
-    fn notes_superinstructions() {
-        let p = compile("f: dup 1 == f f if call").unwrap();
+    fn notes_blocks() {
+        let p = compile("f: dup 1 == f f if call println").unwrap();
         let text = disassemble(&p);
         assert!(
-            text.contains("    1       1:4  dup                  ; `dup 1 ==` runs as one\n"),
+            text.contains(
+                "    1       1:4  dup                  ; block: 7 instructions run as one\n"
+            ),
             "{text}"
         );
-        assert!(
-            text.contains("    4      1:13  f (address 1)        ; `f f if call` runs as one\n"),
-            "{text}"
-        );
+        assert!(text.contains("    8      1:25  println\n"), "{text}");
     }
 }

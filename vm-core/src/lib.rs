@@ -2,7 +2,7 @@
 //!
 //! Stages, one module each: [`lexer`] (source text to tokens), [`asm`] (tokens to a
 //! [`Program`], resolving labels), [`machine`] (a resumable interpreter with budgets and
-//! host statuses for input and sleep), [`opt`] (superinstructions), [`debug`] and [`profile`] (watching a run), [`disasm`] (a program back to text), [`error`]
+//! host statuses for input and sleep), [`opt`] (blocks compiled for speed), [`debug`] and [`profile`] (watching a run), [`disasm`] (a program back to text), [`error`]
 //! (spans, diagnostics, runtime errors and their rendering). The instruction set is
 //! defined once, in [`ops`].
 //!
@@ -31,6 +31,7 @@ pub mod ops;
 pub mod opt;
 pub mod profile;
 pub mod program;
+mod slot;
 pub mod value;
 
 pub use asm::{compile, parse_args};

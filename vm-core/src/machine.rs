@@ -8,6 +8,12 @@
 //! up its budget stops with [`Status::OutOfBudget`] and resumes where it was on the next
 //! call. Every operation either completes or fails without changing the stacks, so an
 //! error leaves the machine exactly as it was before the failing instruction.
+//!
+//! This module is the plain interpreter: one instruction a step, each a small function.
+//! The optimizer's blocks run in [`fast`], behind one call in the loop; whenever a block
+//! cannot run exactly as its instructions would, the plain instructions run instead.
+
+mod fast;
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -19,8 +25,9 @@ use core::fmt::{self, Write};
 use crate::debug::{Observer, Quiet};
 use crate::error::{ErrorKind, RuntimeError, Span, TraceFrame};
 use crate::ops::Op;
-use crate::opt::Code;
-use crate::program::Program;
+use crate::opt::{arith_fn, compare_fn, Code};
+use crate::program::{Frame, Instr, Program};
+use crate::slot::{Slot, Stack, Strings, Tag, View};
 use crate::value::Value;
 
 /// Limits that keep a program from taking its host down. Reaching one is a runtime error.
@@ -67,17 +74,6 @@ pub enum Status {
     Failed(Box<RuntimeError>),
 }
 
-/// A return-stack entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Frame {
-    /// Instruction to continue at on `return`.
-    ret: u32,
-    /// Instruction index of the `call`.
-    call: u32,
-    /// The address that was called.
-    target: u32,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum State {
     Running,
@@ -106,12 +102,20 @@ fn fail(kind: ErrorKind) -> Trap {
     Trap::Error(Box::new(kind))
 }
 
+/// Strings made before the first collection of the ones no longer used.
+const FIRST_COLLECTION: usize = 1024;
+
 /// A running program: data stack, return stack, position and step count.
 #[derive(Clone, Debug)]
 pub struct Machine {
     program: Rc<Program>,
     pc: usize,
-    stack: Vec<Value>,
+    /// The data stack is `stack[..sp]`; the slots above are free space (`stack` only
+    /// grows), where blocks put their results before they commit them.
+    stack: Stack,
+    sp: usize,
+    /// The text of the strings made while running.
+    strings: Strings,
     frames: Vec<Frame>,
     steps: u64,
     limits: Limits,
@@ -119,6 +123,8 @@ pub struct Machine {
     state: State,
     /// Bytes of strings made since the live total was last counted.
     fresh_string_bytes: usize,
+    /// Collect unused strings when this many are stored.
+    collect_at: usize,
     /// What each recent step changed, when recording (for stepping back).
     history: Option<History>,
 }
@@ -157,18 +163,27 @@ enum Stop {
 impl Machine {
     /// A machine at the start of `program`, with `args` on the stack (first at the bottom).
     pub fn new(program: Program, args: Vec<Value>) -> Machine {
-        Machine {
+        let mut m = Machine {
             program: Rc::new(program),
             pc: 0,
-            stack: args,
+            stack: Stack::default(),
+            sp: 0,
+            strings: Strings::default(),
             frames: Vec::new(),
             steps: 0,
             limits: Limits::default(),
             input: None,
             state: State::Running,
             fresh_string_bytes: 0,
+            collect_at: FIRST_COLLECTION,
             history: None,
+        };
+        m.grow(args.len());
+        for v in args {
+            let s = m.slot_of(v);
+            m.put(s);
         }
+        m
     }
 
     /// The same machine with other limits.
@@ -181,6 +196,15 @@ impl Machine {
     /// and the step count (the REPL runs each line this way); the history of steps to
     /// undo starts afresh.
     pub fn load(&mut self, program: Program, pc: usize) {
+        // String constants on the stack belong to the old program: keep their text.
+        for i in 0..self.sp {
+            let s = self.stack.get(i);
+            if s.tag == Tag::Const {
+                let text = Rc::clone(self.program.string(s.bits as u32));
+                let s = self.strings.insert(text);
+                self.stack.set(i, s);
+            }
+        }
         self.program = Rc::new(program);
         self.pc = pc.min(self.program.code.len());
         self.frames.clear();
@@ -199,7 +223,8 @@ impl Machine {
 
     /// Like [`Machine::run`], telling `observer` about every step; the observer can
     /// pause the run (the status is then [`Status::OutOfBudget`]). With [`Quiet`] this
-    /// is `run`, at no cost.
+    /// is `run`, at no cost. A watched run, like a run that records history, runs the
+    /// plain instructions one at a time.
     pub fn run_with<O: Write + ?Sized, B: Observer>(
         &mut self,
         budget: u64,
@@ -222,9 +247,11 @@ impl Machine {
         }
         let program = Rc::clone(&self.program);
         let (stop, done) = if self.history.is_some() {
-            self.execute::<O, B, true>(&program, budget, out, observer)
+            self.execute_watched::<O, B, true>(&program, budget, out, observer)
+        } else if B::ACTIVE {
+            self.execute_watched::<O, B, false>(&program, budget, out, observer)
         } else {
-            self.execute::<O, B, false>(&program, budget, out, observer)
+            self.execute(&program, budget, out)
         };
         if !B::ACTIVE {
             self.steps += done;
@@ -248,14 +275,58 @@ impl Machine {
         }
     }
 
-    /// The interpreter loop: runs at most `budget` steps from `self.pc`. Returns why it
-    /// stopped and the number of steps done; leaves `self.pc` at the next instruction
-    /// (at the failing one after an error, or at a `read` waiting for input). With an
-    /// active observer, `self.pc` and `self.steps` are kept up to date at every step so
-    /// that the observer sees them. With `RECORD`, only plain instructions run and each
-    /// step's undo record is kept.
+    /// The interpreter loop: runs at most `budget` steps from `self.pc`, a block at a
+    /// time where the program has one that can run whole, else an instruction at a
+    /// time. Returns why it stopped and the number of steps done; leaves `self.pc` at
+    /// the next instruction (at the failing one after an error, or at a `read` waiting
+    /// for input).
     #[inline(never)]
-    fn execute<O: Write + ?Sized, B: Observer, const RECORD: bool>(
+    fn execute<O: Write + ?Sized>(&mut self, p: &Program, budget: u64, out: &mut O) -> (Stop, u64) {
+        let mut pc = self.pc;
+        let mut done = 0u64;
+        let stop = loop {
+            let Some(&code) = p.fast.get(pc) else {
+                break Stop::Budget;
+            };
+            let left = budget - done;
+            if left == 0 {
+                break Stop::Budget;
+            }
+            let code = match code {
+                Code::Block(_) => {
+                    let (next, steps) = self.run_blocks(p, pc, left);
+                    if steps > 0 {
+                        pc = next;
+                        done += steps;
+                        continue;
+                    }
+                    // The block cannot run whole: its first instruction runs alone.
+                    Code::from(p.code[pc])
+                }
+                plain => plain,
+            };
+            match self.step(p, code, pc, out) {
+                Ok(next) => {
+                    pc = next;
+                    done += 1;
+                }
+                Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => {
+                    pc += 1;
+                    done += 1;
+                    break Stop::Trap(trap);
+                }
+                Err(trap) => break Stop::Trap(trap),
+            }
+        };
+        self.pc = pc;
+        (stop, done)
+    }
+
+    /// The loop of a watched or recorded run: plain instructions only. With an active
+    /// observer, `self.pc` and `self.steps` are kept up to date at every step so that
+    /// the observer sees them; with `RECORD`, each step's undo record is kept.
+    #[inline(never)]
+    fn execute_watched<O: Write + ?Sized, B: Observer, const RECORD: bool>(
         &mut self,
         p: &Program,
         budget: u64,
@@ -265,28 +336,17 @@ impl Machine {
         let mut pc = self.pc;
         let mut done = 0u64;
         let stop = loop {
-            let Some(&fast) = p.fast.get(pc) else {
+            let Some(&instr) = p.code.get(pc) else {
                 break Stop::Budget;
             };
-            let left = budget - done;
-            if left == 0 {
+            if done == budget {
                 break Stop::Budget;
             }
-            // Recording runs plain instructions only, through the one out-of-line copy of
-            // `step` (speed matters less there than code size, in the browser).
-            let undo = if RECORD {
-                Some(self.undo_record(Code::from(p.code[pc]), pc))
-            } else {
-                None
-            };
-            let result = if RECORD {
-                self.step_plain(p, pc, out)
-            } else {
-                self.step(p, fast, pc, left, out)
-            };
-            let (next, steps, trap) = match result {
-                Ok((next, steps)) => (next, steps, None),
-                Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => (pc + 1, 1, Some(trap)),
+            let code = Code::from(instr);
+            let undo = RECORD.then(|| self.undo_record(code, pc));
+            let (next, trap) = match self.step(p, code, pc, out) {
+                Ok(next) => (next, None),
+                Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => (pc + 1, Some(trap)),
                 Err(trap) => break Stop::Trap(trap),
             };
             if let Some(undo) = undo {
@@ -294,11 +354,11 @@ impl Machine {
             }
             let ran = pc;
             pc = next;
-            done += steps;
+            done += 1;
             if B::ACTIVE {
                 self.pc = pc;
-                self.steps += steps;
-                if !observer.after(self, ran, steps) && trap.is_none() {
+                self.steps += 1;
+                if !observer.after(self, ran, 1) && trap.is_none() {
                     break Stop::Observer;
                 }
             }
@@ -310,35 +370,31 @@ impl Machine {
         (stop, done)
     }
 
-    /// Runs `code`, the instruction at `pc`, with `left` steps of budget; returns the next
-    /// `pc` and the number of steps it took. Superinstructions run only when they can
-    /// complete exactly as their plain sequence would; otherwise the plain instruction at
-    /// `pc` runs instead.
+    /// Runs the plain instruction `code` at `pc`; returns the next `pc`.
     #[inline(always)]
     fn step<O: Write + ?Sized>(
         &mut self,
         p: &Program,
         code: Code,
         pc: usize,
-        left: u64,
         out: &mut O,
-    ) -> Result<(usize, u64), Trap> {
+    ) -> Result<usize, Trap> {
         let r = match code {
-            Code::Num(n) => self.push(Value::Num(n)),
-            Code::Bool(b) => self.push(Value::Bool(b)),
-            Code::Str(i) => self.push_str(p, i),
-            Code::Addr(a) => self.push(Value::Num(i64::from(a))),
-            Code::Add => self.arith(Op::Add, i64::checked_add),
-            Code::Sub => self.arith(Op::Sub, i64::checked_sub),
-            Code::Mul => self.arith(Op::Mul, i64::checked_mul),
-            Code::Div => self.arith(Op::Div, i64::checked_div),
-            Code::Rem => self.arith(Op::Rem, exact_rem),
-            Code::Eq => self.equal(true),
-            Code::Ne => self.equal(false),
-            Code::Lt => self.compare(Op::Lt, |a, b| a < b),
-            Code::Le => self.compare(Op::Le, |a, b| a <= b),
-            Code::Gt => self.compare(Op::Gt, |a, b| a > b),
-            Code::Ge => self.compare(Op::Ge, |a, b| a >= b),
+            Code::Num(n) => self.push(Slot::num(n)),
+            Code::Bool(b) => self.push(Slot::bool(b)),
+            Code::Str(i) => self.push(Slot::constant(i)),
+            Code::Addr(a) => self.push(Slot::num(i64::from(a))),
+            Code::Add => self.arith(Op::Add),
+            Code::Sub => self.arith(Op::Sub),
+            Code::Mul => self.arith(Op::Mul),
+            Code::Div => self.arith(Op::Div),
+            Code::Rem => self.arith(Op::Rem),
+            Code::Eq => self.equal(p, true),
+            Code::Ne => self.equal(p, false),
+            Code::Lt => self.compare(Op::Lt),
+            Code::Le => self.compare(Op::Le),
+            Code::Gt => self.compare(Op::Gt),
+            Code::Ge => self.compare(Op::Ge),
             Code::And => self.logic(Op::And, |a, b| a && b),
             Code::Or => self.logic(Op::Or, |a, b| a || b),
             Code::Not => self.not(),
@@ -348,96 +404,25 @@ impl Machine {
             Code::Swap => self.swap(),
             Code::Over => self.over(),
             Code::Rot => self.rot(),
-            Code::CastStr => self.cast_str(),
-            Code::CastInt => self.cast_int(),
-            Code::Println => self.print(Op::Println, out, true),
-            Code::Print => self.print(Op::Print, out, false),
-            Code::Concat => self.concat(),
+            Code::CastStr => self.cast_str(p),
+            Code::CastInt => self.cast_int(p),
+            Code::Println => self.print(p, Op::Println, out, true),
+            Code::Print => self.print(p, Op::Print, out, false),
+            Code::Concat => self.concat(p),
             Code::Read => self.read(),
             Code::SleepMs => self.sleep(),
-            Code::Jmp => return self.jump().map(|to| (to, 1)),
-            Code::Call => return self.call(pc).map(|to| (to, 1)),
-            Code::Return => return self.ret().map(|to| (to, 1)),
+            Code::Jmp => return self.jump(p),
+            Code::Call => return self.call(p, pc),
+            Code::Return => return self.ret(),
             Code::Stop => Err(Trap::Halt(0)),
             Code::Exit => self.exit(),
-            Code::AddImm(n) if left >= 2 && self.arith_imm(n, i64::checked_add) => {
-                return Ok((pc + 2, 2))
-            }
-            Code::SubImm(n) if left >= 2 && self.arith_imm(n, i64::checked_sub) => {
-                return Ok((pc + 2, 2))
-            }
-            Code::MulImm(n) if left >= 2 && self.arith_imm(n, i64::checked_mul) => {
-                return Ok((pc + 2, 2))
-            }
-            Code::EqImm(n) if left >= 2 && self.compare_imm(n, |a, b| a == b) => {
-                return Ok((pc + 2, 2))
-            }
-            Code::NeImm(n) if left >= 2 && self.compare_imm(n, |a, b| a != b) => {
-                return Ok((pc + 2, 2))
-            }
-            Code::LtImm(n) if left >= 2 && self.compare_imm(n, |a, b| a < b) => {
-                return Ok((pc + 2, 2))
-            }
-            Code::LeImm(n) if left >= 2 && self.compare_imm(n, |a, b| a <= b) => {
-                return Ok((pc + 2, 2))
-            }
-            Code::GtImm(n) if left >= 2 && self.compare_imm(n, |a, b| a > b) => {
-                return Ok((pc + 2, 2))
-            }
-            Code::GeImm(n) if left >= 2 && self.compare_imm(n, |a, b| a >= b) => {
-                return Ok((pc + 2, 2))
-            }
-            Code::DupEqImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a == b) => {
-                return Ok((pc + 3, 3))
-            }
-            Code::DupNeImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a != b) => {
-                return Ok((pc + 3, 3))
-            }
-            Code::DupLtImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a < b) => {
-                return Ok((pc + 3, 3))
-            }
-            Code::DupLeImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a <= b) => {
-                return Ok((pc + 3, 3))
-            }
-            Code::DupGtImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a > b) => {
-                return Ok((pc + 3, 3))
-            }
-            Code::DupGeImm(n) if left >= 3 && self.dup_compare_imm(n, |a, b| a >= b) => {
-                return Ok((pc + 3, 3))
-            }
-            Code::DupAddImm(n) if left >= 3 && self.dup_arith_imm(n, i64::checked_add) => {
-                return Ok((pc + 3, 3))
-            }
-            Code::DupSubImm(n) if left >= 3 && self.dup_arith_imm(n, i64::checked_sub) => {
-                return Ok((pc + 3, 3))
-            }
-            Code::OrNot if left >= 2 && self.logic_not(|a, b| a || b) => return Ok((pc + 2, 2)),
-            Code::AndNot if left >= 2 && self.logic_not(|a, b| a && b) => return Ok((pc + 2, 2)),
-            Code::CallAddr(a) if left >= 2 && self.call_room(0) => {
-                return Ok((self.enter(p, a, pc + 1), 2))
-            }
-            Code::JmpAddr(a) if left >= 2 && self.stack.len() < self.limits.max_stack => {
-                return Ok((p.pcs[a as usize] as usize, 2))
-            }
-            Code::CallIf(t, f) if left >= 4 && self.call_room(1) && self.top_is_bool() => {
-                let to = if self.pop_bool() { t } else { f };
-                return Ok((self.enter(p, to, pc + 3), 4));
-            }
-            Code::JmpIf(t, f)
-                if left >= 4
-                    && self.stack.len() + 2 <= self.limits.max_stack
-                    && self.top_is_bool() =>
-            {
-                let to = if self.pop_bool() { t } else { f };
-                return Ok((p.pcs[to as usize] as usize, 4));
-            }
-            // A superinstruction that cannot run as a whole: run the plain instruction.
-            _ => return self.step_plain(p, pc, out),
+            // Blocks are dispatched before plain instructions; this is the plain form.
+            Code::Block(_) => return self.step_plain(p, pc, out),
         };
-        r.map(|()| (pc + 1, 1))
+        r.map(|()| pc + 1)
     }
 
-    /// Runs the plain instruction at `pc` (the slow path of a superinstruction).
+    /// Runs the plain instruction at `pc`.
     #[cold]
     #[inline(never)]
     fn step_plain<O: Write + ?Sized>(
@@ -445,8 +430,8 @@ impl Machine {
         p: &Program,
         pc: usize,
         out: &mut O,
-    ) -> Result<(usize, u64), Trap> {
-        self.step(p, Code::from(p.code[pc]), pc, 1, out)
+    ) -> Result<usize, Trap> {
+        self.step(p, Code::from(p.code[pc]), pc, out)
     }
 
     fn finish(&mut self, state: State) -> Status {
@@ -459,8 +444,8 @@ impl Machine {
     }
 
     /// Starts keeping what each step changes, for the last `capacity` steps, so that
-    /// [`Machine::step_back`] can undo them. While recording, superinstructions are not
-    /// used (every step is one plain instruction). `capacity` 0 stops recording.
+    /// [`Machine::step_back`] can undo them. While recording, the plain instructions
+    /// run one at a time. `capacity` 0 stops recording.
     pub fn record_history(&mut self, capacity: usize) {
         self.history = (capacity > 0).then(|| History {
             undo: VecDeque::new(),
@@ -479,8 +464,11 @@ impl Machine {
     /// nothing to undo.
     pub fn step_back(&mut self) -> Option<usize> {
         let u = self.history.as_mut()?.undo.pop_back()?;
-        self.stack.truncate(u.stack_len - u.popped.len());
-        self.stack.extend(u.popped);
+        self.sp = u.stack_len - u.popped.len();
+        for v in u.popped {
+            let s = self.slot_of(v);
+            self.put(s);
+        }
         if self.frames.len() > u.frames_len {
             self.frames.truncate(u.frames_len);
         } else if self.frames.len() < u.frames_len {
@@ -496,19 +484,24 @@ impl Machine {
     /// What the plain instruction `code` at `pc` may change, taken before it runs.
     fn undo_record(&self, code: Code, pc: usize) -> Undo {
         let pops = match self.program.code[pc] {
-            crate::program::Instr::Op(op) => op.info().pops as usize,
+            Instr::Op(op) => op.info().pops as usize,
             _ => 0,
         };
-        let len = self.stack.len();
-        let output_bytes = match (code, self.stack.last()) {
-            (Code::Println, Some(v)) => printed_len(v) + 1,
-            (Code::Print, Some(v)) => printed_len(v),
+        let len = self.sp;
+        let view = self.view();
+        let output_bytes = match (code, len.checked_sub(1).map(|i| self.stack.get(i))) {
+            (Code::Println, Some(v)) => printed_len(view, v) + 1,
+            (Code::Print, Some(v)) => printed_len(view, v),
             _ => 0,
         };
         Undo {
             pc,
             stack_len: len,
-            popped: self.stack[len - pops.min(len)..].to_vec(),
+            popped: self
+                .stack
+                .iter(len - pops.min(len)..len)
+                .map(|s| view.value(s))
+                .collect(),
             frames_len: self.frames.len(),
             frame: self.frames.last().copied(),
             input: self.input.clone(),
@@ -552,8 +545,22 @@ impl Machine {
     }
 
     /// The data stack, bottom first.
-    pub fn stack(&self) -> &[Value] {
-        &self.stack
+    pub fn stack(&self) -> Vec<Value> {
+        self.stack_top(self.sp)
+    }
+
+    /// The top `n` values of the data stack (all of them if there are fewer), bottom first.
+    pub fn stack_top(&self, n: usize) -> Vec<Value> {
+        let view = self.view();
+        self.stack
+            .iter(self.sp - n.min(self.sp)..self.sp)
+            .map(|s| view.value(s))
+            .collect()
+    }
+
+    /// The depth of the data stack.
+    pub fn stack_len(&self) -> usize {
+        self.sp
     }
 
     /// The number of instructions executed so far.
@@ -602,15 +609,74 @@ impl Machine {
 
     /// A runtime error at the current instruction, with the trace and the stack.
     fn error(&self, kind: ErrorKind) -> RuntimeError {
-        let shown = self.stack.len().min(RuntimeError::STACK_SHOWN);
         RuntimeError {
             kind,
             span: self.program.span(self.pc).unwrap_or_default(),
             address: self.program.address(self.pc),
             trace: self.frames(),
-            stack_top: self.stack[self.stack.len() - shown..].to_vec(),
-            stack_len: self.stack.len(),
+            stack_top: self.stack_top(RuntimeError::STACK_SHOWN),
+            stack_len: self.sp,
         }
+    }
+
+    // ----- values -----
+
+    /// Reads slots as values, with the current program's constants.
+    fn view(&self) -> View<'_> {
+        View {
+            strings: &self.strings,
+            program: &self.program,
+        }
+    }
+
+    /// The slot for a value from outside (its string stored in the machine's table).
+    fn slot_of(&mut self, v: Value) -> Slot {
+        match v {
+            Value::Num(n) => Slot::num(n),
+            Value::Bool(b) => Slot::bool(b),
+            Value::Str(s) => self.strings.insert(s),
+        }
+    }
+
+    /// The total length of the distinct strings on the stack.
+    #[cfg(test)]
+    fn live_string_bytes(&self) -> usize {
+        self.strings.live_bytes(self.stack.iter(0..self.sp))
+    }
+
+    // ----- the stack -----
+
+    /// Makes the stack's storage at least `len` slots long.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, len: usize) {
+        let len = len.max(self.stack.len() * 2).max(64);
+        self.stack.resize(len);
+    }
+
+    /// Pushes without the room check (the caller made it).
+    #[inline(always)]
+    fn put(&mut self, v: Slot) {
+        if self.sp == self.stack.len() {
+            self.grow(self.sp + 1);
+        }
+        self.stack.set(self.sp, v);
+        self.sp += 1;
+    }
+
+    /// The top `N` slots, when there are that many.
+    #[inline(always)]
+    fn top<const N: usize>(&self) -> Option<[Slot; N]> {
+        let first = self.sp.checked_sub(N)?;
+        Some(core::array::from_fn(|i| self.stack.get(first + i)))
+    }
+
+    /// Replaces the top `n` slots (the caller checked there are `n`) with `v`.
+    #[inline(always)]
+    fn replace(&mut self, n: usize, v: Slot) -> Step {
+        self.sp -= n - 1;
+        self.stack.set(self.sp - 1, v);
+        Ok(())
     }
 
     // ----- the instructions -----
@@ -618,7 +684,7 @@ impl Machine {
     /// Checks that `op` finds its operands; returns the stack depth.
     #[inline(always)]
     fn need(&self, op: Op) -> Result<usize, Trap> {
-        let len = self.stack.len();
+        let len = self.sp;
         let needed = op.info().pops as usize;
         if len < needed {
             return Err(underflow(op, needed, len));
@@ -632,13 +698,36 @@ impl Machine {
     fn operand_error(&self, op: Op, expected: &'static str) -> Trap {
         match self.need(op) {
             Err(underflow) => underflow,
-            Ok(len) => type_error(op, expected, &self.stack[len - op.info().pops as usize..]),
+            Ok(_) => self.type_error(op, expected, op.info().pops as usize),
         }
+    }
+
+    /// A type error of `op`, describing the top `n` values.
+    #[cold]
+    #[inline(never)]
+    fn type_error(&self, op: Op, expected: &'static str, n: usize) -> Trap {
+        let operands = self.stack_top(n);
+        let mut found = String::new();
+        for (i, v) in operands.iter().enumerate() {
+            if i > 0 {
+                found.push_str(if i + 1 == operands.len() {
+                    " and "
+                } else {
+                    ", "
+                });
+            }
+            let _ = write!(found, "{} {}", v.type_name(), v.literal_short(40));
+        }
+        fail(ErrorKind::TypeError {
+            op,
+            expected,
+            found,
+        })
     }
 
     #[inline(always)]
     fn room(&self) -> Step {
-        if self.stack.len() >= self.limits.max_stack {
+        if self.sp >= self.limits.max_stack {
             return Err(fail(ErrorKind::StackOverflow {
                 limit: self.limits.max_stack,
             }));
@@ -647,135 +736,131 @@ impl Machine {
     }
 
     #[inline(always)]
-    fn push(&mut self, v: Value) -> Step {
+    fn push(&mut self, v: Slot) -> Step {
         self.room()?;
-        self.stack.push(v);
+        self.put(v);
         Ok(())
     }
 
     #[inline(always)]
-    fn push_str(&mut self, p: &Program, i: u32) -> Step {
-        self.room()?;
-        self.stack.push(Value::Str(p.string(i).clone()));
-        Ok(())
-    }
-
-    /// Replaces the top two values with `v` (the caller checked there are two).
-    #[inline(always)]
-    fn replace2(&mut self, v: Value) -> Step {
-        self.stack.pop();
-        if let Some(top) = self.stack.last_mut() {
-            *top = v;
-        }
-        Ok(())
-    }
-
-    #[inline(always)]
-    fn arith(&mut self, op: Op, f: fn(i64, i64) -> Option<i64>) -> Step {
-        let [.., Value::Num(a), Value::Num(b)] = *self.stack.as_slice() else {
+    fn arith(&mut self, op: Op) -> Step {
+        let Some([a, b]) = self.top() else {
             return Err(self.operand_error(op, "two numbers"));
         };
-        match f(a, b) {
-            Some(r) => self.replace2(Value::Num(r)),
+        let (Some(a), Some(b)) = (a.as_num(), b.as_num()) else {
+            return Err(self.operand_error(op, "two numbers"));
+        };
+        match arith_fn(op)(a, b) {
+            Some(r) => self.replace(2, Slot::num(r)),
             None if b == 0 => Err(fail(ErrorKind::DivisionByZero { op })),
             None => Err(fail(ErrorKind::Overflow { op, a, b })),
         }
     }
 
     #[inline(always)]
-    fn compare(&mut self, op: Op, f: fn(i64, i64) -> bool) -> Step {
-        let [.., Value::Num(a), Value::Num(b)] = *self.stack.as_slice() else {
+    fn compare(&mut self, op: Op) -> Step {
+        let Some([a, b]) = self.top() else {
             return Err(self.operand_error(op, "two numbers"));
         };
-        self.replace2(Value::Bool(f(a, b)))
+        let (Some(a), Some(b)) = (a.as_num(), b.as_num()) else {
+            return Err(self.operand_error(op, "two numbers"));
+        };
+        self.replace(2, Slot::bool(compare_fn(op)(a, b)))
     }
 
     #[inline(always)]
-    fn equal(&mut self, want: bool) -> Step {
-        let [.., a, b] = self.stack.as_slice() else {
+    fn equal(&mut self, p: &Program, want: bool) -> Step {
+        let Some([a, b]) = self.top() else {
             return Err(self.operand_error(if want { Op::Eq } else { Op::Ne }, "two values"));
         };
-        let r = (a == b) == want;
-        self.replace2(Value::Bool(r))
+        let view = View {
+            strings: &self.strings,
+            program: p,
+        };
+        let r = view.equal(a, b) == want;
+        self.replace(2, Slot::bool(r))
     }
 
     #[inline(always)]
     fn logic(&mut self, op: Op, f: fn(bool, bool) -> bool) -> Step {
-        let [.., Value::Bool(a), Value::Bool(b)] = *self.stack.as_slice() else {
+        let Some([a, b]) = self.top() else {
             return Err(self.operand_error(op, "two booleans"));
         };
-        self.replace2(Value::Bool(f(a, b)))
+        let (Some(a), Some(b)) = (a.as_bool(), b.as_bool()) else {
+            return Err(self.operand_error(op, "two booleans"));
+        };
+        self.replace(2, Slot::bool(f(a, b)))
     }
 
     #[inline(always)]
     fn not(&mut self) -> Step {
-        let [.., Value::Bool(b)] = self.stack.as_mut_slice() else {
-            return Err(self.operand_error(Op::Not, "a boolean"));
-        };
-        *b = !*b;
-        Ok(())
+        match self.top() {
+            Some([b]) if b.tag == Tag::Bool => self.replace(1, Slot::bool(b.bits == 0)),
+            _ => Err(self.operand_error(Op::Not, "a boolean")),
+        }
     }
 
     #[inline(always)]
     fn select(&mut self) -> Step {
-        let [.., Value::Bool(cond), _, _] = *self.stack.as_slice() else {
-            return Err(self.operand_error(Op::If, "a boolean condition below the two choices"));
-        };
-        let f = self.stack.pop();
-        let t = self.stack.pop();
-        if let (Some(top), Some(v)) = (self.stack.last_mut(), if cond { t } else { f }) {
-            *top = v;
+        match self.top() {
+            Some([c, t, f]) if c.tag == Tag::Bool => {
+                self.replace(3, if c.bits != 0 { t } else { f })
+            }
+            _ => Err(self.operand_error(Op::If, "a boolean condition below the two choices")),
         }
-        Ok(())
     }
 
     #[inline(always)]
     fn dup(&mut self) -> Step {
-        let [.., top] = self.stack.as_slice() else {
+        let Some([a]) = self.top() else {
             return Err(self.operand_error(Op::Dup, "a value"));
         };
-        let v = copy(top);
-        self.push(v)
+        self.push(a)
     }
 
     #[inline(always)]
     fn drop_top(&mut self) -> Step {
-        match self.stack.pop() {
-            Some(_) => Ok(()),
-            None => Err(self.operand_error(Op::Drop, "a value")),
+        if self.sp == 0 {
+            return Err(self.operand_error(Op::Drop, "a value"));
         }
+        self.sp -= 1;
+        Ok(())
     }
 
     #[inline(always)]
     fn swap(&mut self) -> Step {
-        let [.., a, b] = self.stack.as_mut_slice() else {
+        let Some([a, b]) = self.top() else {
             return Err(self.operand_error(Op::Swap, "two values"));
         };
-        core::mem::swap(a, b);
+        let sp = self.sp;
+        self.stack.set(sp - 2, b);
+        self.stack.set(sp - 1, a);
         Ok(())
     }
 
     #[inline(always)]
     fn over(&mut self) -> Step {
-        let [.., a, _] = self.stack.as_slice() else {
+        let Some([a, _]) = self.top() else {
             return Err(self.operand_error(Op::Over, "two values"));
         };
-        let v = copy(a);
-        self.push(v)
+        self.push(a)
     }
 
     #[inline(always)]
     fn rot(&mut self) -> Step {
-        let [.., a, b, c] = self.stack.as_mut_slice() else {
+        let Some([a, b, c]) = self.top() else {
             return Err(self.operand_error(Op::Rot, "three values"));
         };
-        core::mem::swap(a, b);
-        core::mem::swap(b, c);
+        let sp = self.sp;
+        self.stack.set(sp - 3, b);
+        self.stack.set(sp - 2, c);
+        self.stack.set(sp - 1, a);
         Ok(())
     }
 
     /// Accounts for a new string of `len` bytes made by `op`: it must fit the limit of
-    /// one string, and from time to time the strings alive are counted against the total.
+    /// one string, and from time to time the strings no longer used are freed and the
+    /// ones alive are counted against the total.
     fn new_string(&mut self, op: Op, len: usize) -> Step {
         let limit = self.limits.max_string;
         if len > limit {
@@ -783,8 +868,16 @@ impl Machine {
         }
         self.fresh_string_bytes = self.fresh_string_bytes.saturating_add(len);
         let total = self.limits.max_string_total;
-        if self.fresh_string_bytes > total / 8 {
-            let live = self.live_string_bytes().saturating_add(len);
+        if self.fresh_string_bytes > total / 8 || self.strings.used() >= self.collect_at {
+            let live = self
+                .strings
+                .collect(self.stack.iter(0..self.sp))
+                .saturating_add(len);
+            // Collect again when the table has doubled, or when it grew by a quarter
+            // of the stack (so a deep stack is not scanned for every few strings).
+            self.collect_at = (self.strings.used() * 2)
+                .max(FIRST_COLLECTION)
+                .max(self.sp / 4);
             if live > total {
                 return Err(fail(ErrorKind::StringMemory {
                     op,
@@ -797,42 +890,44 @@ impl Machine {
         Ok(())
     }
 
-    /// The total length of the distinct strings on the stack.
-    #[cold]
-    fn live_string_bytes(&self) -> usize {
-        let mut seen = alloc::collections::BTreeSet::new();
-        self.stack
-            .iter()
-            .filter_map(|v| match v {
-                Value::Str(s) if seen.insert(s.as_ptr()) => Some(s.len()),
-                _ => None,
-            })
-            .sum()
+    /// Stores a new string (accounted for with `new_string`) and returns its slot.
+    fn store(&mut self, text: String) -> Slot {
+        self.strings.insert(Rc::from(text))
     }
 
     #[inline(never)]
-    fn cast_str(&mut self) -> Step {
+    fn cast_str(&mut self, p: &Program) -> Step {
         let len = self.need(Op::CastStr)?;
-        if !matches!(self.stack[len - 1], Value::Str(_)) {
-            self.new_string(Op::CastStr, printed_len(&self.stack[len - 1]))?;
-            let top = &mut self.stack[len - 1];
-            *top = Value::Str(Rc::from(top.to_string()));
+        let top = self.stack.get(len - 1);
+        if !top.is_str() {
+            let view = View {
+                strings: &self.strings,
+                program: p,
+            };
+            let (size, text) = (printed_len(view, top), printed(view, top));
+            self.new_string(Op::CastStr, size)?;
+            let s = self.store(text);
+            self.stack.set(len - 1, s);
         }
         Ok(())
     }
 
     #[inline(never)]
-    fn cast_int(&mut self) -> Step {
+    fn cast_int(&mut self, p: &Program) -> Step {
         let len = self.need(Op::CastInt)?;
-        let top = &mut self.stack[len - 1];
-        let Value::Str(s) = top else {
-            return Err(type_error(Op::CastInt, "a string", &self.stack[len - 1..]));
+        let top = self.stack.get(len - 1);
+        if !top.is_str() {
+            return Err(self.type_error(Op::CastInt, "a string", 1));
+        }
+        let view = View {
+            strings: &self.strings,
+            program: p,
         };
-        match s.trim().parse::<i64>() {
-            Ok(n) => *top = Value::Num(n),
+        match view.text(top).trim().parse::<i64>() {
+            Ok(n) => self.stack.set(len - 1, Slot::num(n)),
             Err(_) => {
                 return Err(fail(ErrorKind::CastInt {
-                    text: top.literal_short(60),
+                    text: view.value(top).literal_short(60),
                 }))
             }
         }
@@ -840,12 +935,25 @@ impl Machine {
     }
 
     #[inline(never)]
-    fn print<O: Write + ?Sized>(&mut self, op: Op, out: &mut O, newline: bool) -> Step {
+    fn print<O: Write + ?Sized>(
+        &mut self,
+        p: &Program,
+        op: Op,
+        out: &mut O,
+        newline: bool,
+    ) -> Step {
         let len = self.need(op)?;
-        let r = match &self.stack[len - 1] {
-            Value::Num(n) => write!(out, "{n}"),
-            Value::Bool(b) => out.write_str(if *b { "true" } else { "false" }),
-            Value::Str(s) => out.write_str(s),
+        let top = self.stack.get(len - 1);
+        let r = match top.tag {
+            Tag::Num => write!(out, "{}", top.bits as i64),
+            Tag::Bool => out.write_str(if top.bits != 0 { "true" } else { "false" }),
+            Tag::Str | Tag::Const => {
+                let view = View {
+                    strings: &self.strings,
+                    program: p,
+                };
+                out.write_str(view.text(top))
+            }
         };
         r.and_then(|()| {
             if newline {
@@ -855,20 +963,31 @@ impl Machine {
             }
         })
         .map_err(|fmt::Error| fail(ErrorKind::Output))?;
-        self.stack.pop();
+        self.sp -= 1;
         Ok(())
     }
 
     #[inline(never)]
-    fn concat(&mut self) -> Step {
+    fn concat(&mut self, p: &Program) -> Step {
         let len = self.need(Op::Concat)?;
-        let size =
-            printed_len(&self.stack[len - 2]).saturating_add(printed_len(&self.stack[len - 1]));
+        let (a, b) = (self.stack.get(len - 2), self.stack.get(len - 1));
+        let size = {
+            let view = View {
+                strings: &self.strings,
+                program: p,
+            };
+            printed_len(view, a).saturating_add(printed_len(view, b))
+        };
         self.new_string(Op::Concat, size)?;
-        let (a, b) = (&self.stack[len - 2], &self.stack[len - 1]);
-        let mut s = String::with_capacity(size);
-        let _ = write!(s, "{a}{b}");
-        self.replace2(Value::Str(Rc::from(s)))
+        let view = View {
+            strings: &self.strings,
+            program: p,
+        };
+        let mut text = String::with_capacity(size);
+        text.push_str(&printed(view, a));
+        text.push_str(&printed(view, b));
+        let s = self.store(text);
+        self.replace(2, s)
     }
 
     #[inline(never)]
@@ -881,63 +1000,56 @@ impl Machine {
             self.input = Some(line);
             return Err(e);
         }
-        self.stack.push(Value::Str(line));
+        let s = self.strings.insert(line);
+        self.put(s);
         Ok(())
     }
 
     #[inline(never)]
     fn sleep(&mut self) -> Step {
         let len = self.need(Op::SleepMs)?;
-        match self.stack[len - 1] {
-            Value::Num(ms) if ms >= 0 => {
-                self.stack.pop();
+        match self.stack.get(len - 1).as_num() {
+            Some(ms) if ms >= 0 => {
+                self.sp -= 1;
                 Err(Trap::Sleep(ms as u64))
             }
-            Value::Num(ms) => Err(fail(ErrorKind::NegativeSleep { ms })),
-            _ => Err(type_error(
-                Op::SleepMs,
-                "a number of milliseconds",
-                &self.stack[len - 1..],
-            )),
+            Some(ms) => Err(fail(ErrorKind::NegativeSleep { ms })),
+            None => Err(self.type_error(Op::SleepMs, "a number of milliseconds", 1)),
         }
     }
 
     /// The instruction to continue at for the address on top of the stack.
     #[inline(always)]
-    fn target(&self, op: Op) -> Result<(usize, u32), Trap> {
+    fn target(&self, p: &Program, op: Op) -> Result<(usize, u32), Trap> {
         let len = self.need(op)?;
-        let Value::Num(addr) = self.stack[len - 1] else {
-            return Err(type_error(
-                op,
-                "an address (a number)",
-                &self.stack[len - 1..],
-            ));
+        let Some(addr) = self.stack.get(len - 1).as_num() else {
+            return Err(self.type_error(op, "an address (a number)", 1));
         };
-        match self.program.pc_of(addr) {
+        match p.pc_of(addr) {
             Some(pc) => Ok((pc, addr as u32)),
             None => Err(fail(ErrorKind::InvalidAddress {
                 addr,
-                len: self.program.token_count(),
+                len: p.token_count(),
             })),
         }
     }
 
     #[inline(always)]
-    fn jump(&mut self) -> Result<usize, Trap> {
-        let (pc, _) = self.target(Op::Jmp)?;
-        self.stack.pop();
+    fn jump(&mut self, p: &Program) -> Result<usize, Trap> {
+        let (pc, _) = self.target(p, Op::Jmp)?;
+        self.sp -= 1;
         Ok(pc)
     }
 
     #[inline(always)]
-    fn call(&mut self, pc: usize) -> Result<usize, Trap> {
-        let (target, addr) = self.target(Op::Call)?;
+    fn call(&mut self, p: &Program, pc: usize) -> Result<usize, Trap> {
+        let (target, addr) = self.target(p, Op::Call)?;
         if self.frames.len() >= self.limits.max_calls {
             return Err(fail(ErrorKind::CallStackOverflow {
                 limit: self.limits.max_calls,
             }));
         }
-        self.stack.pop();
+        self.sp -= 1;
         self.frames.push(Frame {
             ret: pc as u32 + 1,
             call: pc as u32,
@@ -955,159 +1067,34 @@ impl Machine {
         Ok(frame.ret as usize)
     }
 
-    // ----- superinstructions: each returns false (and changes nothing) when it cannot
-    // run with exactly the plain sequence's effect -----
-
-    /// `N op` on a number: room for the literal, a number on top, no overflow.
-    #[inline(always)]
-    fn arith_imm(&mut self, b: i64, f: fn(i64, i64) -> Option<i64>) -> bool {
-        let room = self.stack.len() < self.limits.max_stack;
-        if let [.., Value::Num(a)] = self.stack.as_mut_slice() {
-            if let (true, Some(r)) = (room, f(*a, b)) {
-                *a = r;
-                return true;
-            }
-        }
-        false
-    }
-
-    /// `N cmp` on a number.
-    #[inline(always)]
-    fn compare_imm(&mut self, b: i64, f: fn(i64, i64) -> bool) -> bool {
-        let room = self.stack.len() < self.limits.max_stack;
-        match self.stack.as_mut_slice() {
-            [.., top @ Value::Num(_)] if room => {
-                let Value::Num(a) = *top else { return false };
-                *top = Value::Bool(f(a, b));
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// `dup N cmp` on a number.
-    #[inline(always)]
-    fn dup_compare_imm(&mut self, b: i64, f: fn(i64, i64) -> bool) -> bool {
-        if self.stack.len() + 2 > self.limits.max_stack {
-            return false;
-        }
-        match *self.stack.as_slice() {
-            [.., Value::Num(a)] => {
-                self.stack.push(Value::Bool(f(a, b)));
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// `dup N op` on a number: room for the copy and the literal, no overflow.
-    #[inline(always)]
-    fn dup_arith_imm(&mut self, b: i64, f: fn(i64, i64) -> Option<i64>) -> bool {
-        if self.stack.len() + 2 > self.limits.max_stack {
-            return false;
-        }
-        match *self.stack.as_slice() {
-            [.., Value::Num(a)] => match f(a, b) {
-                Some(r) => {
-                    self.stack.push(Value::Num(r));
-                    true
-                }
-                None => false,
-            },
-            _ => false,
-        }
-    }
-
-    /// `and not`, `or not` on two booleans.
-    #[inline(always)]
-    fn logic_not(&mut self, f: fn(bool, bool) -> bool) -> bool {
-        match *self.stack.as_slice() {
-            [.., Value::Bool(a), Value::Bool(b)] => {
-                let r = !f(a, b);
-                self.stack.pop();
-                if let Some(top) = self.stack.last_mut() {
-                    *top = Value::Bool(r);
-                }
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Room for a fused call: `extra + 1` literals pushed before the `call`, and a frame.
-    #[inline(always)]
-    fn call_room(&self, extra: usize) -> bool {
-        self.stack.len() + extra < self.limits.max_stack
-            && self.frames.len() < self.limits.max_calls
-    }
-
-    #[inline(always)]
-    fn top_is_bool(&self) -> bool {
-        matches!(self.stack.last(), Some(Value::Bool(_)))
-    }
-
-    /// Pops the boolean on top (checked with `top_is_bool`).
-    #[inline(always)]
-    fn pop_bool(&mut self) -> bool {
-        matches!(self.stack.pop(), Some(Value::Bool(true)))
-    }
-
-    /// Pushes a frame for the `call` at `call_pc` to label address `addr`; returns the
-    /// instruction to continue at.
-    #[inline(always)]
-    fn enter(&mut self, p: &Program, addr: u32, call_pc: usize) -> usize {
-        self.frames.push(Frame {
-            ret: call_pc as u32 + 1,
-            call: call_pc as u32,
-            target: addr,
-        });
-        p.pcs[addr as usize] as usize
-    }
-
     #[inline(never)]
     fn exit(&mut self) -> Step {
         let len = self.need(Op::Exit)?;
-        let Value::Num(code) = self.stack[len - 1] else {
-            return Err(type_error(
-                Op::Exit,
-                "an exit code (a number)",
-                &self.stack[len - 1..],
-            ));
+        let Some(code) = self.stack.get(len - 1).as_num() else {
+            return Err(self.type_error(Op::Exit, "an exit code (a number)", 1));
         };
-        self.stack.pop();
+        self.sp -= 1;
         Err(Trap::Halt(code))
     }
 }
 
-/// A copy of a value, read field by field. (A plain `clone` or move copies the whole
-/// enum with wide loads, which stall when the value was just written with narrow stores,
-/// as pushing a number or a boolean does: this is the interpreter's hottest path.)
-#[inline(always)]
-fn copy(v: &Value) -> Value {
-    match v {
-        Value::Num(n) => Value::Num(*n),
-        Value::Bool(b) => Value::Bool(*b),
-        Value::Str(s) => Value::Str(Rc::clone(s)),
+/// The printed form of a slot: what `println`, `cast_str` and `concat` produce.
+fn printed(view: View, s: Slot) -> String {
+    match s.tag {
+        Tag::Str | Tag::Const => String::from(view.text(s)),
+        _ => view.value(s).to_string(),
     }
 }
 
-/// Remainder with exact results: `MIN % -1` is 0 (only division by zero fails).
-fn exact_rem(a: i64, b: i64) -> Option<i64> {
-    if b == -1 {
-        Some(0)
-    } else {
-        a.checked_rem(b)
-    }
-}
-
-/// The length in bytes of a value's printed form.
-fn printed_len(v: &Value) -> usize {
-    match v {
-        Value::Str(s) => s.len(),
-        Value::Bool(true) => 4,
-        Value::Bool(false) => 5,
-        Value::Num(n) => {
-            let mut digits = usize::from(*n < 0) + 1;
+/// The length in bytes of a slot's printed form.
+fn printed_len(view: View, s: Slot) -> usize {
+    match s.tag {
+        Tag::Str | Tag::Const => view.text(s).len(),
+        Tag::Bool if s.bits != 0 => 4,
+        Tag::Bool => 5,
+        Tag::Num => {
+            let n = s.bits as i64;
+            let mut digits = usize::from(n < 0) + 1;
             let mut m = n.unsigned_abs();
             while m >= 10 {
                 m /= 10;
@@ -1122,27 +1109,6 @@ fn printed_len(v: &Value) -> usize {
 #[inline(never)]
 fn underflow(op: Op, needed: usize, found: usize) -> Trap {
     fail(ErrorKind::StackUnderflow { op, needed, found })
-}
-
-#[cold]
-#[inline(never)]
-fn type_error(op: Op, expected: &'static str, operands: &[Value]) -> Trap {
-    let mut found = String::new();
-    for (i, v) in operands.iter().enumerate() {
-        if i > 0 {
-            found.push_str(if i + 1 == operands.len() {
-                " and "
-            } else {
-                ", "
-            });
-        }
-        let _ = write!(found, "{} {}", v.type_name(), v.literal_short(40));
-    }
-    fail(ErrorKind::TypeError {
-        op,
-        expected,
-        found,
-    })
 }
 
 #[cfg(test)]
@@ -1160,8 +1126,19 @@ mod tests {
 
     #[test]
     fn printed_len_matches_display() {
+        let p = Program::default();
+        let strings = Strings::default();
+        let view = View {
+            strings: &strings,
+            program: &p,
+        };
         for n in [0, 9, 10, -1, -10, 99, 100, i64::MAX, i64::MIN] {
-            assert_eq!(printed_len(&Value::Num(n)), n.to_string().len(), "{n}");
+            let s = Slot::num(n);
+            assert_eq!(printed_len(view, s), n.to_string().len(), "{n}");
+            assert_eq!(printed(view, s), n.to_string());
+        }
+        for b in [true, false] {
+            assert_eq!(printed_len(view, Slot::bool(b)), b.to_string().len());
         }
     }
 

@@ -1,23 +1,44 @@
-//! The peephole optimizer: superinstructions for frequent sequences.
+//! The optimizer: runs of instructions compiled into [`Block`]s.
 //!
-//! The optimized stream has the same length and indexing as the plain code: at the start
-//! of each recognised sequence it holds a superinstruction that runs the whole sequence
-//! in one dispatch, and every other position keeps its plain instruction, so a jump into
-//! the middle of a sequence still lands on the right instruction. A superinstruction
-//! only runs when it can complete with exactly the plain sequence's effect (enough step
-//! budget, stack room, operands of the right types, no overflow); otherwise the machine
-//! runs the plain instruction at that position instead, which then behaves (and fails)
-//! exactly as without the optimizer. Positions therefore overlap: in `dup 1 ==`, position
-//! 0 holds `dup 1 ==` and position 1 holds `1 ==`.
+//! A block is a trace: the instructions a program runs from an entry point (the start,
+//! a label, the instruction after a `call` or after an instruction the optimizer leaves
+//! alone), following `label call`, `label jmp`, and a `return` from a call made in the
+//! same trace, up to a conditional `call` or `jmp` (`then else if call`), a `return` to
+//! a caller outside the trace, a call or jump to a computed address, an instruction the
+//! optimizer leaves alone (input and output, string making, `stop`, `exit`), a place the
+//! trace has already been, or 64 instructions. The optimizer runs the trace once on an
+//! abstract stack: literals become immediate operands, `dup`, `drop`, `swap`, `over` and
+//! `rot` become renamings, `not` before `if` swaps the branches, `if` between two labels
+//! before `call` or `jmp` becomes a conditional branch, a call followed in the trace is
+//! a frame to push (or nothing, when the trace also returns from it), and what is left
+//! is a short list of [`Micro`] operations on slots of a window of the stack, then the
+//! moves that put the results in place.
+//!
+//! A block stands for its instructions exactly. The machine runs it only when the
+//! whole run is certain to do what the plain instructions would: enough step budget,
+//! enough values on the stack and room for what the instructions push, room for the
+//! call frames, a frame to return to; and each operation checks its operands' types
+//! and its result (overflow, division by zero) before anything is written where the
+//! program can see it. When any check fails, the machine runs the plain instruction at
+//! the block's start instead, which then behaves (and fails) exactly as without the
+//! optimizer. Output, errors, positions, stack traces and step counts are therefore the
+//! same either way; `vm-core/tests/differential.rs` checks it.
+//!
+//! The optimized stream has one entry per instruction, indexed like the plain code: a
+//! block sits at its entry point, and every other position keeps its plain instruction,
+//! so a jump into the middle of a block (a numeric address) and the fallback both land
+//! on plain instructions.
 
+use alloc::boxed::Box;
+use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::ops::Op;
-use crate::program::Instr;
+use crate::program::{Frame, Instr, Program};
+use crate::slot::Slot;
 
-/// The flat form of an instruction that the machine dispatches on: the literals, one
-/// variant per operation (so that dispatch is a single jump), and the superinstructions,
-/// each standing for the plain sequence written in its doc.
+/// The form of an instruction that the machine dispatches on: the literals, one variant
+/// per operation (so that dispatch is a single jump), and [`Code::Block`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(missing_docs)] // the operations are documented in the op table
 pub enum Code {
@@ -57,84 +78,8 @@ pub enum Code {
     Return,
     Stop,
     Exit,
-    /// `N +`
-    AddImm(i64),
-    /// `N -`
-    SubImm(i64),
-    /// `N *`
-    MulImm(i64),
-    /// `N ==`
-    EqImm(i64),
-    /// `N !=`
-    NeImm(i64),
-    /// `N <`
-    LtImm(i64),
-    /// `N <=`
-    LeImm(i64),
-    /// `N >`
-    GtImm(i64),
-    /// `N >=`
-    GeImm(i64),
-    /// `dup N ==`
-    DupEqImm(i64),
-    /// `dup N !=`
-    DupNeImm(i64),
-    /// `dup N <`
-    DupLtImm(i64),
-    /// `dup N <=`
-    DupLeImm(i64),
-    /// `dup N >`
-    DupGtImm(i64),
-    /// `dup N >=`
-    DupGeImm(i64),
-    /// `dup N +`
-    DupAddImm(i64),
-    /// `dup N -`
-    DupSubImm(i64),
-    /// `or not`
-    OrNot,
-    /// `and not`
-    AndNot,
-    /// `label call`
-    CallAddr(u32),
-    /// `label jmp`
-    JmpAddr(u32),
-    /// `then else if call`
-    CallIf(u32, u32),
-    /// `then else if jmp`
-    JmpIf(u32, u32),
-}
-
-impl Code {
-    /// Is this a superinstruction (standing for several plain instructions)?
-    pub fn is_super(self) -> bool {
-        matches!(
-            self,
-            Code::AddImm(_)
-                | Code::SubImm(_)
-                | Code::MulImm(_)
-                | Code::EqImm(_)
-                | Code::NeImm(_)
-                | Code::LtImm(_)
-                | Code::LeImm(_)
-                | Code::GtImm(_)
-                | Code::GeImm(_)
-                | Code::DupEqImm(_)
-                | Code::DupNeImm(_)
-                | Code::DupLtImm(_)
-                | Code::DupLeImm(_)
-                | Code::DupGtImm(_)
-                | Code::DupGeImm(_)
-                | Code::DupAddImm(_)
-                | Code::DupSubImm(_)
-                | Code::OrNot
-                | Code::AndNot
-                | Code::CallAddr(_)
-                | Code::JmpAddr(_)
-                | Code::CallIf(..)
-                | Code::JmpIf(..)
-        )
-    }
+    /// The start of the block with this index in [`Program::blocks`].
+    Block(u32),
 }
 
 impl From<Instr> for Code {
@@ -182,100 +127,997 @@ impl From<Instr> for Code {
     }
 }
 
-/// The optimized stream for `code`.
-pub fn optimize(code: &[Instr]) -> Vec<Code> {
-    (0..code.len())
-        .map(|i| fuse(&code[i..]).unwrap_or(Code::from(code[i])))
-        .collect()
+/// A slot of a block's window: the stack from `sp - need` on, where `sp` is the depth
+/// when the block starts. Slots below `need` hold the values the block reads; the ones
+/// above are free space for its results and temporaries.
+pub(crate) type W = u16;
+
+/// One operation of a block, on slots of its window. Arithmetic and comparisons check
+/// that their operands are numbers, logic that they are booleans, and arithmetic that
+/// the result is exact; a failed check abandons the block before anything is written
+/// below `sp`. The `I` forms take an immediate right operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub(crate) enum Micro {
+    Add(W, W, W),
+    Sub(W, W, W),
+    Mul(W, W, W),
+    Div(W, W, W),
+    Rem(W, W, W),
+    AddI(W, W, i64),
+    SubI(W, W, i64),
+    MulI(W, W, i64),
+    DivI(W, W, i64),
+    RemI(W, W, i64),
+    Lt(W, W, W),
+    Le(W, W, W),
+    Gt(W, W, W),
+    Ge(W, W, W),
+    LtI(W, W, i64),
+    LeI(W, W, i64),
+    GtI(W, W, i64),
+    GeI(W, W, i64),
+    /// `==` of any two values.
+    Eq(W, W, W),
+    /// `!=` of any two values.
+    Ne(W, W, W),
+    /// `==` with a number.
+    EqI(W, W, i64),
+    /// `!=` with a number.
+    NeI(W, W, i64),
+    And(W, W, W),
+    Or(W, W, W),
+    Not(W, W),
+    /// `dst = if c { t } else { f }`; `c` is known to be a boolean.
+    Select(W, W, W, W),
+    /// Checks that a slot holds a boolean (the condition of an `if`).
+    IsBool(W),
+    /// Stores a number.
+    Num(W, i64),
+    /// Stores a boolean.
+    Bool(W, bool),
+    /// Stores the program's string constant with this index.
+    Str(W, u32),
+    /// Copies a slot: `Move(dst, src)`.
+    Move(W, W),
 }
 
-/// The superinstruction for the sequence at the start of `s`, if there is one.
-fn fuse(s: &[Instr]) -> Option<Code> {
-    use Instr::{Addr, Num};
-    Some(match *s {
-        [Addr(t), Addr(f), Instr::Op(Op::If), Instr::Op(Op::Call), ..] => Code::CallIf(t, f),
-        [Addr(t), Addr(f), Instr::Op(Op::If), Instr::Op(Op::Jmp), ..] => Code::JmpIf(t, f),
-        [Addr(a), Instr::Op(Op::Call), ..] => Code::CallAddr(a),
-        [Addr(a), Instr::Op(Op::Jmp), ..] => Code::JmpAddr(a),
-        [Instr::Op(Op::Or), Instr::Op(Op::Not), ..] => Code::OrNot,
-        [Instr::Op(Op::And), Instr::Op(Op::Not), ..] => Code::AndNot,
-        [Instr::Op(Op::Dup), Num(n), Instr::Op(op), ..] => match op {
-            Op::Add => Code::DupAddImm(n),
-            Op::Sub => Code::DupSubImm(n),
-            Op::Eq => Code::DupEqImm(n),
-            Op::Ne => Code::DupNeImm(n),
-            Op::Lt => Code::DupLtImm(n),
-            Op::Le => Code::DupLeImm(n),
-            Op::Gt => Code::DupGtImm(n),
-            Op::Ge => Code::DupGeImm(n),
-            _ => return None,
-        },
-        [Num(n), Instr::Op(op), ..] => match op {
-            Op::Add => Code::AddImm(n),
-            Op::Sub => Code::SubImm(n),
-            Op::Mul => Code::MulImm(n),
-            Op::Eq => Code::EqImm(n),
-            Op::Ne => Code::NeImm(n),
-            Op::Lt => Code::LtImm(n),
-            Op::Le => Code::LeImm(n),
-            Op::Gt => Code::GtImm(n),
-            Op::Ge => Code::GeImm(n),
-            _ => return None,
-        },
-        _ => return None,
-    })
+impl Micro {
+    /// Applies `f` to every slot the operation names, destination first.
+    fn map_slots(&mut self, mut f: impl FnMut(W) -> W) {
+        use Micro::*;
+        match self {
+            Add(d, a, b)
+            | Sub(d, a, b)
+            | Mul(d, a, b)
+            | Div(d, a, b)
+            | Rem(d, a, b)
+            | Lt(d, a, b)
+            | Le(d, a, b)
+            | Gt(d, a, b)
+            | Ge(d, a, b)
+            | Eq(d, a, b)
+            | Ne(d, a, b)
+            | And(d, a, b)
+            | Or(d, a, b) => {
+                *d = f(*d);
+                *a = f(*a);
+                *b = f(*b);
+            }
+            AddI(d, a, _)
+            | SubI(d, a, _)
+            | MulI(d, a, _)
+            | DivI(d, a, _)
+            | RemI(d, a, _)
+            | LtI(d, a, _)
+            | LeI(d, a, _)
+            | GtI(d, a, _)
+            | GeI(d, a, _)
+            | EqI(d, a, _)
+            | NeI(d, a, _)
+            | Not(d, a)
+            | Move(d, a) => {
+                *d = f(*d);
+                *a = f(*a);
+            }
+            Select(d, c, t, e) => {
+                *d = f(*d);
+                *c = f(*c);
+                *t = f(*t);
+                *e = f(*e);
+            }
+            IsBool(a) | Num(a, _) | Bool(a, _) | Str(a, _) => *a = f(*a),
+        }
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::asm::compile;
-    use alloc::vec;
+/// Where a conditional call or jump of a block goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Target {
+    /// The language's address (a token index), as a frame records it.
+    pub(crate) addr: u32,
+    /// The instruction to continue at.
+    pub(crate) pc: u32,
+    /// For a call: the first instruction there is `return`, so the call and that
+    /// return together only take two steps (the frame is pushed and popped at once).
+    pub(crate) returns_at_once: bool,
+}
 
-    #[test]
-    fn fuses_overlapping_sequences() {
-        let q = compile("dup 1 - or not and not dup 2 +").unwrap();
-        assert_eq!(
-            q.fast_code(),
-            &[
-                Code::DupSubImm(1),
-                Code::SubImm(1),
-                Code::Sub,
-                Code::OrNot,
-                Code::Not,
-                Code::AndNot,
-                Code::Not,
-                Code::DupAddImm(2),
-                Code::AddImm(2),
-                Code::Add,
-            ]
-        );
-        let p = compile("f: dup 1 == f g if call 3 - f jmp g:").unwrap();
-        assert_eq!(
-            p.fast_code(),
-            &[
-                Code::DupEqImm(1),
-                Code::EqImm(1),
-                Code::Eq,
-                Code::CallIf(1, 13),
-                Code::Addr(13),
-                Code::If,
-                Code::Call,
-                Code::SubImm(3),
-                Code::Sub,
-                Code::JmpAddr(1),
-                Code::Jmp,
-            ]
-        );
-        assert_eq!(p.code().len(), p.fast_code().len());
-        assert!(p.is_optimized());
-        let plain = p.unoptimized();
-        assert!(!plain.is_optimized());
-        assert!(plain
-            .fast_code()
+/// How a block ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// Continue at this instruction.
+    Next(u32),
+    /// `then else if jmp`, the condition in slot `c`.
+    JumpIf { c: W, t: Target, f: Target },
+    /// `label call` at instruction `call`, to a place the trace has been.
+    Call { call: u32, to: Target },
+    /// `then else if call` at instruction `call`, the condition in slot `c`.
+    CallIf {
+        call: u32,
+        c: W,
+        t: Target,
+        f: Target,
+    },
+    /// `return` to a caller outside the block.
+    Return,
+}
+
+/// A compiled trace, at the position of its entry point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Block {
+    /// The instructions it stands for (its exit included).
+    pub(crate) steps: u32,
+    /// The step budget it needs: `steps`, and one more when its exit may call a
+    /// subroutine that returns at once.
+    pub(crate) budget: u32,
+    /// The values it reads from the stack.
+    pub(crate) need: u32,
+    /// How far the plain instructions would take the stack above its starting depth
+    /// when they push (what `max_stack` is checked against).
+    pub(crate) room: u32,
+    /// The slots of its window, from `sp - need`.
+    pub(crate) window: u32,
+    /// The stack depth after it is `sp - need + out`.
+    pub(crate) out: u32,
+    /// Frames it needs on the return stack at the start (1 for a `return` exit).
+    pub(crate) frames_min: u32,
+    /// How many frames its calls may add at most (the `max_calls` check).
+    pub(crate) frames_room: u32,
+    /// Its operations.
+    pub(crate) ops: Box<[Micro]>,
+    /// The moves that put results in place, `(to, from)`.
+    pub(crate) moves: Box<[(W, W)]>,
+    /// The literals among the results.
+    pub(crate) sets: Box<[(W, Slot)]>,
+    /// The frames of the calls it made and did not return from, oldest first.
+    pub(crate) pushes: Box<[Frame]>,
+    /// How it ends.
+    pub(crate) exit: Exit,
+}
+
+/// The longest run of instructions one block stands for.
+const MAX_BLOCK: usize = 64;
+
+/// The size of a block's window: every slot a block names is below it. The machine
+/// keeps this many slots of storage above the stack's top, so that a block's window
+/// is always a whole array and indexes need no checks.
+pub(crate) const WINDOW: usize = 64;
+
+/// Builds the optimized stream of `p` (its `fast`, `blocks` and their tables).
+pub(crate) fn optimize(p: &mut Program) {
+    let n = p.code.len();
+    let mut fast: Vec<Code> = p.code.iter().map(|&i| Code::from(i)).collect();
+    // Entry points: the start, labels, numeric addresses before `call` or `jmp`, and
+    // the instruction after each instruction that ends a trace.
+    let mut entry = vec![false; n + 1];
+    entry[0] = true;
+    for l in &p.labels {
+        if let Some(pc) = p.pc_of(i64::from(l.addr)) {
+            entry[pc] = true;
+        }
+    }
+    for (pc, w) in p.code.windows(2).enumerate() {
+        if let [Instr::Num(a), Instr::Op(Op::Call | Op::Jmp)] = *w {
+            if let Some(t) = p.pc_of(a) {
+                entry[t] = true;
+            }
+        }
+        if let Instr::Op(op) = w[0] {
+            if !compiled(op) || matches!(op, Op::Call | Op::Jmp | Op::Return) {
+                entry[pc + 1] = true;
+            }
+        }
+    }
+    let mut blocks = Vec::new();
+    let mut work: Vec<usize> = (0..n).rev().filter(|&pc| entry[pc]).collect();
+    let mut seen = vec![false; n];
+    while let Some(pc) = work.pop() {
+        if pc >= n || seen[pc] {
+            continue;
+        }
+        seen[pc] = true;
+        let Some(block) = build(p, pc) else { continue };
+        // A trace cut short continues at another entry point.
+        if let Exit::Next(next) = block.exit {
+            work.push(next as usize);
+        }
+        fast[pc] = Code::Block(blocks.len() as u32);
+        blocks.push(block);
+    }
+    p.fast = fast;
+    p.blocks = blocks;
+}
+
+/// Does the optimizer compile `op` into blocks?
+fn compiled(op: Op) -> bool {
+    !matches!(
+        op,
+        Op::CastStr
+            | Op::CastInt
+            | Op::Println
+            | Op::Print
+            | Op::Concat
+            | Op::Read
+            | Op::SleepMs
+            | Op::Stop
+            | Op::Exit
+    )
+}
+
+/// A literal the optimizer knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lit {
+    Num(i64),
+    Bool(bool),
+    Str(u32),
+}
+
+/// What the optimizer knows of a value's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ty {
+    Num,
+    Bool,
+    Str,
+    Any,
+}
+
+impl Lit {
+    fn slot(self) -> Slot {
+        match self {
+            Lit::Num(n) => Slot::num(n),
+            Lit::Bool(b) => Slot::bool(b),
+            Lit::Str(i) => Slot::constant(i),
+        }
+    }
+
+    fn ty(self) -> Ty {
+        match self {
+            Lit::Num(_) => Ty::Num,
+            Lit::Bool(_) => Ty::Bool,
+            Lit::Str(_) => Ty::Str,
+        }
+    }
+}
+
+/// A symbolic slot while a block is built: an input (`k` values below the top at the
+/// start) or a temporary (`TMP | t`). Both become window slots at the end.
+type Sym = u16;
+const TMP: Sym = 0x8000;
+
+/// A value on the abstract stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Av {
+    /// An input or a temporary.
+    At(Sym),
+    /// A literal, not stored anywhere yet.
+    Lit(Lit),
+    /// The negation of a boolean input or temporary, not computed yet.
+    Neg(Sym),
+    /// `if` between two literals, not computed yet: the condition is a boolean.
+    Sel(Sym, Lit, Lit),
+}
+
+/// What an instruction did to the block being built.
+enum Step {
+    /// Added to the block; go on with the next instruction.
+    Go,
+    /// Added; go on at this instruction (a call, jump or return followed).
+    Goto(usize),
+    /// Added, and it ends the block.
+    End(Exit),
+    /// Cannot be part of the block: the block ends before it.
+    Reject,
+}
+
+#[derive(Clone)]
+struct Builder<'p> {
+    p: &'p Program,
+    /// The abstract stack above the values not touched (the bottom of it may be inputs).
+    stack: Vec<Av>,
+    /// Inputs taken so far.
+    need: u16,
+    /// The depth relative to the start.
+    depth: i32,
+    /// The highest depth a room-checking push reached (`depth + 1` at the push).
+    room: i32,
+    ops: Vec<Micro>,
+    temps: Vec<Ty>,
+    /// What is known of each input's type (checked by an earlier operation).
+    known: Vec<Ty>,
+    /// Frames of the calls followed and not returned from yet, oldest first.
+    frames: Vec<Frame>,
+    /// The most frames the trace's calls had pushed at once (its own calls counted).
+    frames_room: usize,
+    /// The instructions the trace has run.
+    visited: Vec<u32>,
+}
+
+/// What is saved to undo an instruction that turns out not to fit.
+struct Saved {
+    stack: Vec<Av>,
+    need: u16,
+    depth: i32,
+    room: i32,
+    ops: usize,
+    temps: usize,
+    known: Vec<Ty>,
+    frames: Vec<Frame>,
+    frames_room: usize,
+}
+
+impl<'p> Builder<'p> {
+    fn save(&self) -> Saved {
+        Saved {
+            stack: self.stack.clone(),
+            need: self.need,
+            depth: self.depth,
+            room: self.room,
+            ops: self.ops.len(),
+            temps: self.temps.len(),
+            known: self.known.clone(),
+            frames: self.frames.clone(),
+            frames_room: self.frames_room,
+        }
+    }
+
+    fn restore(&mut self, s: Saved) {
+        self.stack = s.stack;
+        self.need = s.need;
+        self.depth = s.depth;
+        self.room = s.room;
+        self.ops.truncate(s.ops);
+        self.temps.truncate(s.temps);
+        self.known = s.known;
+        self.frames = s.frames;
+        self.frames_room = s.frames_room;
+    }
+
+    /// Makes sure the abstract stack has `n` values, taking inputs below it.
+    fn pull(&mut self, n: usize) {
+        while self.stack.len() < n {
+            self.stack.insert(0, Av::At(self.need));
+            self.known.push(Ty::Any);
+            self.need += 1;
+        }
+    }
+
+    /// The top `N` values, pulling inputs as needed.
+    fn peek<const N: usize>(&mut self) -> [Av; N] {
+        self.pull(N);
+        let len = self.stack.len();
+        let mut out = [Av::Lit(Lit::Num(0)); N];
+        out.copy_from_slice(&self.stack[len - N..]);
+        out
+    }
+
+    fn pop(&mut self, n: usize) {
+        self.pull(n);
+        self.stack.truncate(self.stack.len() - n);
+        self.depth -= n as i32;
+    }
+
+    /// Pushes `v`; `checked` when the plain instruction checks for room first.
+    fn push(&mut self, v: Av, checked: bool) {
+        if checked {
+            self.room = self.room.max(self.depth + 1);
+        }
+        self.stack.push(v);
+        self.depth += 1;
+    }
+
+    fn temp(&mut self, ty: Ty) -> Sym {
+        self.temps.push(ty);
+        TMP | (self.temps.len() - 1) as Sym
+    }
+
+    fn sym_ty(&self, s: Sym) -> Ty {
+        if s & TMP != 0 {
+            self.temps[(s & !TMP) as usize]
+        } else {
+            self.known[s as usize]
+        }
+    }
+
+    fn ty(&self, v: Av) -> Ty {
+        match v {
+            Av::At(s) => self.sym_ty(s),
+            Av::Lit(l) => l.ty(),
+            Av::Neg(_) => Ty::Bool,
+            Av::Sel(_, t, f) if t.ty() == f.ty() => t.ty(),
+            Av::Sel(..) => Ty::Any,
+        }
+    }
+
+    /// Records that `v` has passed a check for `ty`.
+    fn learn(&mut self, v: Av, ty: Ty) {
+        if let Av::At(s) = v {
+            if s & TMP == 0 {
+                self.known[s as usize] = ty;
+            }
+        }
+    }
+
+    /// A slot holding `v`, computing it if it is not stored yet.
+    fn slot(&mut self, v: Av) -> Sym {
+        match v {
+            Av::At(s) => s,
+            Av::Lit(l) => {
+                let d = self.temp(l.ty());
+                self.ops.push(match l {
+                    Lit::Num(n) => Micro::Num(d, n),
+                    Lit::Bool(b) => Micro::Bool(d, b),
+                    Lit::Str(i) => Micro::Str(d, i),
+                });
+                d
+            }
+            Av::Neg(s) => {
+                let d = self.temp(Ty::Bool);
+                self.ops.push(Micro::Not(d, s));
+                d
+            }
+            Av::Sel(c, t, f) => {
+                let (st, sf) = (self.slot(Av::Lit(t)), self.slot(Av::Lit(f)));
+                let d = self.temp(self.ty(v));
+                self.ops.push(Micro::Select(d, c, st, sf));
+                d
+            }
+        }
+    }
+
+    /// Replaces the top `n` values with the result of `op` into a new temporary.
+    fn result(&mut self, n: usize, ty: Ty, op: impl FnOnce(Sym) -> Micro) {
+        let d = self.temp(ty);
+        self.ops.push(op(d));
+        self.pop(n);
+        self.push(Av::At(d), false);
+    }
+
+    /// Adds one instruction (at `pc`) to the block.
+    fn instr(&mut self, pc: usize) -> Step {
+        let instr = self.p.code[pc];
+        match instr {
+            Instr::Num(n) => self.push(Av::Lit(Lit::Num(n)), true),
+            Instr::Bool(b) => self.push(Av::Lit(Lit::Bool(b)), true),
+            Instr::Str(i) => self.push(Av::Lit(Lit::Str(i)), true),
+            Instr::Addr(a) => self.push(Av::Lit(Lit::Num(i64::from(a))), true),
+            Instr::Op(op) => return self.op(pc, op),
+        }
+        Step::Go
+    }
+
+    fn op(&mut self, pc: usize, op: Op) -> Step {
+        match op {
+            Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Rem => return self.arith(op),
+            Op::Lt | Op::Le | Op::Gt | Op::Ge => return self.compare(op),
+            Op::Eq | Op::Ne => self.equal(op == Op::Eq),
+            Op::And | Op::Or => return self.logic(op == Op::And),
+            Op::Not => return self.not(),
+            Op::If => return self.select(),
+            Op::Dup => {
+                let [a] = self.peek();
+                self.push(a, true);
+            }
+            Op::Drop => self.pop(1),
+            Op::Swap => {
+                let [a, b] = self.peek();
+                self.pop(2);
+                self.push(b, false);
+                self.push(a, false);
+            }
+            Op::Over => {
+                let [a, _] = self.peek();
+                self.push(a, true);
+            }
+            Op::Rot => {
+                let [a, b, c] = self.peek();
+                self.pop(3);
+                self.push(b, false);
+                self.push(c, false);
+                self.push(a, false);
+            }
+            Op::Call | Op::Jmp => return self.branch(pc, op == Op::Call),
+            Op::Return => {
+                return match self.frames.pop() {
+                    Some(f) => Step::Goto(f.ret as usize),
+                    None => Step::End(Exit::Return),
+                }
+            }
+            Op::CastStr
+            | Op::CastInt
+            | Op::Println
+            | Op::Print
+            | Op::Concat
+            | Op::Read
+            | Op::SleepMs
+            | Op::Stop
+            | Op::Exit => return Step::Reject,
+        }
+        Step::Go
+    }
+
+    /// Can `v` be a number (or a boolean, for `want == Ty::Bool`)?
+    fn may_be(&self, v: Av, want: Ty) -> bool {
+        matches!(self.ty(v), t if t == want || t == Ty::Any)
+    }
+
+    fn arith(&mut self, op: Op) -> Step {
+        let [a, b] = self.peek();
+        if !self.may_be(a, Ty::Num) || !self.may_be(b, Ty::Num) {
+            return Step::Reject; // always a type error: let the plain instruction say so
+        }
+        let f = arith_fn(op);
+        match (a, b) {
+            (Av::Lit(Lit::Num(x)), Av::Lit(Lit::Num(y))) => match f(x, y) {
+                Some(r) => {
+                    self.pop(2);
+                    self.push(Av::Lit(Lit::Num(r)), false);
+                }
+                None => return Step::Reject,
+            },
+            (_, Av::Lit(Lit::Num(0))) if matches!(op, Op::Div | Op::Rem) => return Step::Reject,
+            (_, Av::Lit(Lit::Num(y))) => {
+                let sa = self.slot(a);
+                self.learn(a, Ty::Num);
+                self.result(2, Ty::Num, |d| arith_imm(op, d, sa, y));
+            }
+            (Av::Lit(Lit::Num(x)), _) if matches!(op, Op::Add | Op::Mul) => {
+                let sb = self.slot(b);
+                self.learn(b, Ty::Num);
+                self.result(2, Ty::Num, |d| arith_imm(op, d, sb, x));
+            }
+            _ => {
+                let (sa, sb) = (self.slot(a), self.slot(b));
+                self.learn(a, Ty::Num);
+                self.learn(b, Ty::Num);
+                self.result(2, Ty::Num, |d| arith_reg(op, d, sa, sb));
+            }
+        }
+        Step::Go
+    }
+
+    fn compare(&mut self, op: Op) -> Step {
+        let [a, b] = self.peek();
+        if !self.may_be(a, Ty::Num) || !self.may_be(b, Ty::Num) {
+            return Step::Reject;
+        }
+        let f = compare_fn(op);
+        match (a, b) {
+            (Av::Lit(Lit::Num(x)), Av::Lit(Lit::Num(y))) => {
+                self.pop(2);
+                self.push(Av::Lit(Lit::Bool(f(x, y))), false);
+            }
+            (_, Av::Lit(Lit::Num(y))) => {
+                let sa = self.slot(a);
+                self.learn(a, Ty::Num);
+                self.result(2, Ty::Bool, |d| compare_imm(op, d, sa, y));
+            }
+            (Av::Lit(Lit::Num(x)), _) => {
+                // x < b is b > x, and so on.
+                let flipped = match op {
+                    Op::Lt => Op::Gt,
+                    Op::Le => Op::Ge,
+                    Op::Gt => Op::Lt,
+                    _ => Op::Le,
+                };
+                let sb = self.slot(b);
+                self.learn(b, Ty::Num);
+                self.result(2, Ty::Bool, |d| compare_imm(flipped, d, sb, x));
+            }
+            _ => {
+                let (sa, sb) = (self.slot(a), self.slot(b));
+                self.learn(a, Ty::Num);
+                self.learn(b, Ty::Num);
+                self.result(2, Ty::Bool, |d| compare_reg(op, d, sa, sb));
+            }
+        }
+        Step::Go
+    }
+
+    fn equal(&mut self, want: bool) {
+        let [a, b] = self.peek();
+        match (a, b) {
+            (Av::Lit(x), Av::Lit(y)) => {
+                let same = match (x, y) {
+                    (Lit::Str(i), Lit::Str(j)) => self.p.string(i) == self.p.string(j),
+                    _ => x == y,
+                };
+                self.pop(2);
+                self.push(Av::Lit(Lit::Bool(same == want)), false);
+            }
+            (v, Av::Lit(Lit::Num(n))) | (Av::Lit(Lit::Num(n)), v) => {
+                let s = self.slot(v);
+                let op = if want { Micro::EqI } else { Micro::NeI };
+                self.result(2, Ty::Bool, |d| op(d, s, n));
+            }
+            _ => {
+                let (sa, sb) = (self.slot(a), self.slot(b));
+                let op = if want { Micro::Eq } else { Micro::Ne };
+                self.result(2, Ty::Bool, |d| op(d, sa, sb));
+            }
+        }
+    }
+
+    fn logic(&mut self, and: bool) -> Step {
+        let [a, b] = self.peek();
+        if !self.may_be(a, Ty::Bool) || !self.may_be(b, Ty::Bool) {
+            return Step::Reject;
+        }
+        if let (Av::Lit(Lit::Bool(x)), Av::Lit(Lit::Bool(y))) = (a, b) {
+            self.pop(2);
+            self.push(Av::Lit(Lit::Bool(if and { x && y } else { x || y })), false);
+            return Step::Go;
+        }
+        let (sa, sb) = (self.slot(a), self.slot(b));
+        self.learn(a, Ty::Bool);
+        self.learn(b, Ty::Bool);
+        let op = if and { Micro::And } else { Micro::Or };
+        self.result(2, Ty::Bool, |d| op(d, sa, sb));
+        Step::Go
+    }
+
+    fn not(&mut self) -> Step {
+        let [a] = self.peek();
+        let v = match a {
+            Av::Lit(Lit::Bool(b)) => Av::Lit(Lit::Bool(!b)),
+            Av::Neg(s) => Av::At(s),
+            Av::Sel(c, Lit::Bool(x), Lit::Bool(y)) => Av::Sel(c, Lit::Bool(!x), Lit::Bool(!y)),
+            Av::At(s) if self.sym_ty(s) == Ty::Bool => Av::Neg(s),
+            _ if !self.may_be(a, Ty::Bool) => return Step::Reject,
+            _ => {
+                let s = self.slot(a);
+                self.learn(a, Ty::Bool);
+                self.result(1, Ty::Bool, |d| Micro::Not(d, s));
+                return Step::Go;
+            }
+        };
+        self.pop(1);
+        self.push(v, false);
+        Step::Go
+    }
+
+    fn select(&mut self) -> Step {
+        let [c, t, f] = self.peek();
+        let (cond, t, f) = match c {
+            Av::Lit(Lit::Bool(b)) => {
+                self.pop(3);
+                self.push(if b { t } else { f }, false);
+                return Step::Go;
+            }
+            Av::Neg(s) => (s, f, t),
+            _ if !self.may_be(c, Ty::Bool) => return Step::Reject,
+            _ => {
+                let s = self.slot(c);
+                if self.sym_ty(s) != Ty::Bool {
+                    self.ops.push(Micro::IsBool(s));
+                    self.learn(c, Ty::Bool);
+                }
+                (s, t, f)
+            }
+        };
+        let v = match (t, f) {
+            (Av::Lit(x), Av::Lit(y)) => Av::Sel(cond, x, y),
+            _ => {
+                let ty = match (self.ty(t), self.ty(f)) {
+                    (x, y) if x == y => x,
+                    _ => Ty::Any,
+                };
+                let (st, sf) = (self.slot(t), self.slot(f));
+                let d = self.temp(ty);
+                self.ops.push(Micro::Select(d, cond, st, sf));
+                Av::At(d)
+            }
+        };
+        self.pop(3);
+        self.push(v, false);
+        Step::Go
+    }
+
+    /// The target of a call or jump to the literal address `a`, if it is one.
+    fn target(&self, v: Lit, call: bool) -> Option<Target> {
+        let Lit::Num(a) = v else { return None };
+        let pc = self.p.pc_of(a)?;
+        Some(Target {
+            addr: a as u32,
+            pc: pc as u32,
+            returns_at_once: call && self.p.code.get(pc) == Some(&Instr::Op(Op::Return)),
+        })
+    }
+
+    /// `call` or `jmp` at `pc`.
+    fn branch(&mut self, pc: usize, call: bool) -> Step {
+        let [a] = self.peek();
+        let step = match a {
+            Av::Lit(l) => match self.target(l, call) {
+                None => return Step::Reject,
+                // Follow it, unless the trace has been there (a loop, or recursion).
+                Some(t) if !self.visited.contains(&t.pc) && (t.pc as usize) < self.p.code.len() => {
+                    if call {
+                        self.frames.push(Frame {
+                            ret: pc as u32 + 1,
+                            call: pc as u32,
+                            target: t.addr,
+                        });
+                        self.frames_room = self.frames_room.max(self.frames.len());
+                    }
+                    Step::Goto(t.pc as usize)
+                }
+                Some(t) if call => {
+                    self.frames_room = self.frames_room.max(self.frames.len() + 1);
+                    Step::End(Exit::Call {
+                        call: pc as u32,
+                        to: t,
+                    })
+                }
+                Some(t) => Step::End(Exit::Next(t.pc)),
+            },
+            Av::Sel(c, x, y) => match (self.target(x, call), self.target(y, call)) {
+                (Some(t), Some(f)) if call => {
+                    self.frames_room = self.frames_room.max(self.frames.len() + 1);
+                    Step::End(Exit::CallIf {
+                        call: pc as u32,
+                        c,
+                        t,
+                        f,
+                    })
+                }
+                (Some(t), Some(f)) => Step::End(Exit::JumpIf { c, t, f }),
+                _ => return Step::Reject,
+            },
+            // A computed address: the plain instruction checks it.
+            Av::At(_) | Av::Neg(_) => return Step::Reject,
+        };
+        self.pop(1);
+        step
+    }
+
+    /// Lays the block out in its window: inputs at `0..need` (the deepest first),
+    /// results at `0..out`, temporaries above both; then the moves that put each
+    /// result in place.
+    fn finish(mut self, steps: usize, mut exit: Exit) -> Option<Block> {
+        let need = self.need as usize;
+        let stack = core::mem::take(&mut self.stack);
+        // Results that are not stored yet: literals are stored last; the rest now.
+        let mut outs: Vec<Result<Sym, Lit>> = Vec::with_capacity(stack.len());
+        for v in stack {
+            outs.push(match v {
+                Av::Lit(l) => Err(l),
+                v => Ok(self.slot(v)),
+            });
+        }
+        // A condition read after the moves must not be in a slot they may overwrite.
+        if let Exit::JumpIf { c, .. } | Exit::CallIf { c, .. } = &mut exit {
+            if *c & TMP == 0 {
+                let d = self.temp(Ty::Bool);
+                self.ops.push(Micro::Move(d, *c));
+                *c = d;
+            }
+        }
+        // Temporaries that are results live where the result goes, if that is free
+        // space; the others above every input and result.
+        let mut home: Vec<Option<W>> = vec![None; self.temps.len()];
+        for (q, o) in outs.iter().enumerate() {
+            if let Ok(s) = *o {
+                if s & TMP != 0 && q >= need && home[(s & !TMP) as usize].is_none() {
+                    home[(s & !TMP) as usize] = Some(q as W);
+                }
+            }
+        }
+        let mut next = need.max(outs.len()) as W;
+        let home: Vec<W> = home
+            .into_iter()
+            .map(|h| {
+                h.unwrap_or_else(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        let spare = next;
+        let place = |s: Sym| -> W {
+            if s & TMP != 0 {
+                home[(s & !TMP) as usize]
+            } else {
+                (need - 1 - s as usize) as W
+            }
+        };
+        for op in &mut self.ops {
+            op.map_slots(place);
+        }
+        if let Exit::JumpIf { c, .. } | Exit::CallIf { c, .. } = &mut exit {
+            *c = place(*c);
+        }
+        // The moves, as a parallel assignment: a move waits while another still reads
+        // its destination; a cycle goes through the spare slot.
+        let mut pending: Vec<(W, W)> = outs
             .iter()
-            .zip(p.code())
-            .all(|(&c, &i)| c == Code::from(i)));
-        assert_eq!(optimize(&[]), vec![]);
+            .enumerate()
+            .filter_map(|(q, o)| match *o {
+                Ok(s) if place(s) != q as W => Some((q as W, place(s))),
+                _ => None,
+            })
+            .collect();
+        let mut moves: Vec<(W, W)> = Vec::with_capacity(pending.len());
+        let mut used_spare = false;
+        while !pending.is_empty() {
+            let free =
+                (0..pending.len()).find(|&i| pending.iter().all(|&(_, s)| s != pending[i].0));
+            match free {
+                Some(i) => moves.push(pending.remove(i)),
+                None => {
+                    let d = pending[0].0;
+                    moves.push((spare, d));
+                    used_spare = true;
+                    for m in &mut pending {
+                        if m.1 == d {
+                            m.1 = spare;
+                        }
+                    }
+                }
+            }
+        }
+        let sets: Vec<(W, Slot)> = outs
+            .iter()
+            .enumerate()
+            .filter_map(|(q, o)| match *o {
+                Err(l) => Some((q as W, l.slot())),
+                Ok(_) => None,
+            })
+            .collect();
+        let at_once = match exit {
+            Exit::CallIf { t, f, .. } => t.returns_at_once || f.returns_at_once,
+            _ => false,
+        };
+        let window = usize::from(spare) + usize::from(used_spare);
+        if window > WINDOW {
+            return None;
+        }
+        Some(Block {
+            steps: steps as u32,
+            budget: steps as u32 + u32::from(at_once),
+            need: need as u32,
+            room: self.room.max(0) as u32,
+            window: window as u32,
+            out: outs.len() as u32,
+            frames_min: u32::from(exit == Exit::Return),
+            frames_room: self.frames_room as u32,
+            ops: self.ops.into(),
+            moves: moves.into(),
+            sets: sets.into(),
+            pushes: self.frames.into(),
+            exit,
+        })
+    }
+}
+
+/// Compiles the trace starting at `start`, if there is one worth having (two
+/// instructions or more).
+fn build(p: &Program, start: usize) -> Option<Block> {
+    let mut b = Builder {
+        p,
+        stack: Vec::new(),
+        need: 0,
+        depth: 0,
+        room: 0,
+        ops: Vec::new(),
+        temps: Vec::new(),
+        known: Vec::new(),
+        frames: Vec::new(),
+        frames_room: 0,
+        visited: Vec::new(),
+    };
+    let mut pc = start;
+    let mut steps = 0;
+    let exit = loop {
+        if pc >= p.code.len() || steps >= MAX_BLOCK {
+            break Exit::Next(pc as u32);
+        }
+        b.visited.push(pc as u32);
+        let saved = b.save();
+        match b.instr(pc) {
+            Step::Go => pc += 1,
+            Step::Goto(to) => pc = to,
+            Step::End(exit) => {
+                steps += 1;
+                break exit;
+            }
+            Step::Reject => {
+                b.restore(saved);
+                break Exit::Next(pc as u32);
+            }
+        }
+        steps += 1;
+    };
+    if steps < 2 {
+        return None;
+    }
+    b.finish(steps, exit)
+}
+
+/// The checked arithmetic of `op` (`%` is exact: `MIN % -1` is 0).
+pub(crate) fn arith_fn(op: Op) -> fn(i64, i64) -> Option<i64> {
+    match op {
+        Op::Add => i64::checked_add,
+        Op::Sub => i64::checked_sub,
+        Op::Mul => i64::checked_mul,
+        Op::Div => i64::checked_div,
+        _ => exact_rem,
+    }
+}
+
+/// Remainder with exact results: `MIN % -1` is 0 (only division by zero fails).
+pub(crate) fn exact_rem(a: i64, b: i64) -> Option<i64> {
+    if b == -1 {
+        Some(0)
+    } else {
+        a.checked_rem(b)
+    }
+}
+
+/// The comparison of `op`.
+pub(crate) fn compare_fn(op: Op) -> fn(i64, i64) -> bool {
+    match op {
+        Op::Lt => |a, b| a < b,
+        Op::Le => |a, b| a <= b,
+        Op::Gt => |a, b| a > b,
+        _ => |a, b| a >= b,
+    }
+}
+
+fn arith_reg(op: Op, d: W, a: W, b: W) -> Micro {
+    match op {
+        Op::Add => Micro::Add(d, a, b),
+        Op::Sub => Micro::Sub(d, a, b),
+        Op::Mul => Micro::Mul(d, a, b),
+        Op::Div => Micro::Div(d, a, b),
+        _ => Micro::Rem(d, a, b),
+    }
+}
+
+fn arith_imm(op: Op, d: W, a: W, n: i64) -> Micro {
+    match op {
+        Op::Add => Micro::AddI(d, a, n),
+        Op::Sub => Micro::SubI(d, a, n),
+        Op::Mul => Micro::MulI(d, a, n),
+        Op::Div => Micro::DivI(d, a, n),
+        _ => Micro::RemI(d, a, n),
+    }
+}
+
+fn compare_reg(op: Op, d: W, a: W, b: W) -> Micro {
+    match op {
+        Op::Lt => Micro::Lt(d, a, b),
+        Op::Le => Micro::Le(d, a, b),
+        Op::Gt => Micro::Gt(d, a, b),
+        _ => Micro::Ge(d, a, b),
+    }
+}
+
+fn compare_imm(op: Op, d: W, a: W, n: i64) -> Micro {
+    match op {
+        Op::Lt => Micro::LtI(d, a, n),
+        Op::Le => Micro::LeI(d, a, n),
+        Op::Gt => Micro::GtI(d, a, n),
+        _ => Micro::GeI(d, a, n),
     }
 }

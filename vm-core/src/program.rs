@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 
 use crate::error::Span;
 use crate::ops::Op;
-use crate::opt::Code;
+use crate::opt::{Block, Code};
 
 /// One compiled instruction: one per executable token of the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +27,17 @@ pub enum Instr {
     Addr(u32),
     /// Run an operation.
     Op(Op),
+}
+
+/// A return-stack entry: where a `call` returns to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Frame {
+    /// Instruction to continue at on `return`.
+    pub(crate) ret: u32,
+    /// Instruction index of the `call`.
+    pub(crate) call: u32,
+    /// The address that was called.
+    pub(crate) target: u32,
 }
 
 /// A label definition.
@@ -45,6 +56,7 @@ pub struct Label {
 pub struct Program {
     pub(crate) code: Vec<Instr>,
     pub(crate) fast: Vec<Code>,
+    pub(crate) blocks: Vec<Block>,
     pub(crate) spans: Vec<Span>,
     pub(crate) addrs: Vec<u32>,
     pub(crate) pcs: Vec<u32>,
@@ -58,6 +70,7 @@ impl Default for Program {
         Program {
             code: Vec::new(),
             fast: Vec::new(),
+            blocks: Vec::new(),
             spans: Vec::new(),
             addrs: Vec::new(),
             pcs: alloc::vec![0],
@@ -74,25 +87,34 @@ impl Program {
     }
 
     /// The instructions the machine dispatches on: [`Program::code`] in the flat form
-    /// of [`Code`], with superinstructions at the start of the sequences they stand for
-    /// (none when unoptimized). Indexes are the same as in `code`.
+    /// of [`Code`], with a [`Code::Block`] at the first instruction of each block the
+    /// optimizer compiled (none when unoptimized). Indexes are the same as in `code`.
     pub fn fast_code(&self) -> &[Code] {
         &self.fast
     }
 
-    /// The same program without superinstructions: runs every instruction on its own.
-    /// Behaviour is identical (output, errors, positions, traces, step counts); only
-    /// speed differs.
+    /// The same program without the optimizer's blocks: runs every instruction on its
+    /// own. Behaviour is identical (output, errors, positions, traces, step counts);
+    /// only speed differs.
     pub fn unoptimized(&self) -> Program {
         Program {
             fast: self.code.iter().map(|&i| Code::from(i)).collect(),
+            blocks: Vec::new(),
             ..self.clone()
         }
     }
 
-    /// Is this program optimized (does it have superinstructions)?
+    /// Is this program optimized (does it have blocks)?
     pub fn is_optimized(&self) -> bool {
-        self.fast.iter().any(|c| c.is_super())
+        !self.blocks.is_empty()
+    }
+
+    /// The number of plain instructions the block at `pc` stands for, if one starts there.
+    pub fn block_len(&self, pc: usize) -> Option<usize> {
+        match self.fast.get(pc) {
+            Some(&Code::Block(i)) => Some(self.blocks[i as usize].steps as usize),
+            _ => None,
+        }
     }
 
     /// The number of tokens, label definitions included: the address that ends the program.
