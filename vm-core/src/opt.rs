@@ -33,9 +33,9 @@ use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::machine::fast::{thread, Insn};
 use crate::ops::Op;
 use crate::program::{Frame, Instr, Program};
-use crate::slot::Slot;
 
 /// The form of an instruction that the machine dispatches on: the literals, one variant
 /// per operation (so that dispatch is a single jump), and [`Code::Block`].
@@ -180,6 +180,8 @@ pub(crate) enum Micro {
     Str(W, u32),
     /// Copies a slot: `Move(dst, src)`.
     Move(W, W),
+    /// Pushes a call frame (a call the block followed and did not return from).
+    Push(Frame),
 }
 
 impl Micro {
@@ -227,6 +229,7 @@ impl Micro {
                 *e = f(*e);
             }
             IsBool(a) | Num(a, _) | Bool(a, _) | Str(a, _) => *a = f(*a),
+            Push(_) => {}
         }
     }
 }
@@ -284,14 +287,11 @@ pub(crate) struct Block {
     pub(crate) frames_min: u32,
     /// How many frames its calls may add at most (the `max_calls` check).
     pub(crate) frames_room: u32,
-    /// Its operations.
-    pub(crate) ops: Box<[Micro]>,
-    /// The moves that put results in place, `(to, from)`.
-    pub(crate) moves: Box<[(W, W)]>,
-    /// The literals among the results.
-    pub(crate) sets: Box<[(W, Slot)]>,
-    /// The frames of the calls it made and did not return from, oldest first.
-    pub(crate) pushes: Box<[Frame]>,
+    /// Its operations: first those that check something (types, exact results),
+    /// which write only above the stack's top; then the ones that cannot fail: the
+    /// moves and literals that put the results in place and the frames of the calls
+    /// it made and did not return from, oldest first.
+    pub(crate) ops: Box<[Insn]>,
     /// How it ends.
     pub(crate) exit: Exit,
 }
@@ -383,11 +383,12 @@ enum Ty {
 }
 
 impl Lit {
-    fn slot(self) -> Slot {
+    /// The operation that stores this literal in slot `d`.
+    fn store(self, d: Sym) -> Micro {
         match self {
-            Lit::Num(n) => Slot::num(n),
-            Lit::Bool(b) => Slot::bool(b),
-            Lit::Str(i) => Slot::constant(i),
+            Lit::Num(n) => Micro::Num(d, n),
+            Lit::Bool(b) => Micro::Bool(d, b),
+            Lit::Str(i) => Micro::Str(d, i),
         }
     }
 
@@ -564,11 +565,7 @@ impl<'p> Builder<'p> {
             Av::At(s) => s,
             Av::Lit(l) => {
                 let d = self.temp(l.ty());
-                self.ops.push(match l {
-                    Lit::Num(n) => Micro::Num(d, n),
-                    Lit::Bool(b) => Micro::Bool(d, b),
-                    Lit::Str(i) => Micro::Str(d, i),
-                });
+                self.ops.push(l.store(d));
                 d
             }
             Av::Neg(s) => {
@@ -976,14 +973,13 @@ impl<'p> Builder<'p> {
                 }
             }
         }
-        let sets: Vec<(W, Slot)> = outs
-            .iter()
-            .enumerate()
-            .filter_map(|(q, o)| match *o {
-                Err(l) => Some((q as W, l.slot())),
-                Ok(_) => None,
-            })
-            .collect();
+        let mut ops = self.ops;
+        ops.extend(moves.iter().map(|&(d, s)| Micro::Move(d, s)));
+        ops.extend(outs.iter().enumerate().filter_map(|(q, o)| match *o {
+            Err(l) => Some(l.store(q as W)),
+            Ok(_) => None,
+        }));
+        ops.extend(self.frames.iter().map(|&f| Micro::Push(f)));
         let at_once = match exit {
             Exit::CallIf { t, f, .. } => t.returns_at_once || f.returns_at_once,
             _ => false,
@@ -1001,10 +997,7 @@ impl<'p> Builder<'p> {
             out: outs.len() as u32,
             frames_min: u32::from(exit == Exit::Return),
             frames_room: self.frames_room as u32,
-            ops: self.ops.into(),
-            moves: moves.into(),
-            sets: sets.into(),
-            pushes: self.frames.into(),
+            ops: thread(&ops),
             exit,
         })
     }
