@@ -13,7 +13,7 @@
 //! The optimizer's blocks run in [`fast`], behind one call in the loop; whenever a block
 //! cannot run exactly as its instructions would, the plain instructions run instead.
 
-pub(crate) mod fast;
+mod fast;
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;

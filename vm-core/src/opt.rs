@@ -33,7 +33,6 @@ use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::machine::fast::{thread, Insn};
 use crate::ops::Op;
 use crate::program::{Frame, Instr, Program};
 
@@ -291,7 +290,7 @@ pub(crate) struct Block {
     /// which write only above the stack's top; then the ones that cannot fail: the
     /// moves and literals that put the results in place and the frames of the calls
     /// it made and did not return from, oldest first.
-    pub(crate) ops: Box<[Insn]>,
+    pub(crate) ops: Box<[Micro]>,
     /// How it ends.
     pub(crate) exit: Exit,
 }
@@ -997,7 +996,7 @@ impl<'p> Builder<'p> {
             out: outs.len() as u32,
             frames_min: u32::from(exit == Exit::Return),
             frames_room: self.frames_room as u32,
-            ops: thread(&ops),
+            ops: ops.into(),
             exit,
         })
     }
@@ -1112,5 +1111,77 @@ fn compare_imm(op: Op, d: W, a: W, n: i64) -> Micro {
         Op::Le => Micro::LeI(d, a, n),
         Op::Gt => Micro::GtI(d, a, n),
         _ => Micro::GeI(d, a, n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::compile;
+
+    /// The block that starts at instruction `pc`.
+    fn block_at(p: &Program, pc: usize) -> &Block {
+        match p.fast[pc] {
+            Code::Block(i) => &p.blocks[i as usize],
+            other => panic!("no block at {pc}: {other:?}"),
+        }
+    }
+
+    const FIB: &str = "fib call println stop
+        fib: dup dup 1 == swap 0 == or not recur base if call return
+        recur: dup 1 - fib call swap 2 - fib call + return
+        base: return";
+
+    #[test]
+    fn traces_follow_calls_into_a_conditional_call() {
+        let p = compile(FIB).unwrap();
+        let recur = p.pc_of(i64::from(p.labels[1].addr)).unwrap();
+        let b = block_at(&p, recur);
+        // `dup 1 - fib call` and then fib's test, up to its `if call`: 5 + 13 steps.
+        assert_eq!(b.steps, 18);
+        // `not` swapped the branches; `dup`, `swap` and the literals left no trace.
+        assert_eq!(
+            &b.ops[..4],
+            [
+                Micro::SubI(1, 0, 1),
+                Micro::EqI(2, 1, 1),
+                Micro::EqI(3, 1, 0),
+                Micro::Or(4, 2, 3),
+            ]
+        );
+        // The call to fib is pushed as a frame; the stack ends as `n n-1`.
+        assert!(matches!(b.ops[4], Micro::Push(Frame { target: 5, .. })));
+        assert_eq!((b.need, b.out, b.frames_room), (1, 2, 2));
+        match b.exit {
+            Exit::CallIf { c: 4, t, f, .. } => {
+                assert!(t.returns_at_once, "base is a bare return");
+                assert_eq!((t.pc as usize, f.pc as usize), (p.code.len() - 1, recur));
+            }
+            other => panic!("{other:?}"),
+        }
+        // The budget counts base's `return` too.
+        assert_eq!(b.budget, 19);
+    }
+
+    #[test]
+    fn traces_stop_before_what_they_leave_alone() {
+        let p = compile("1 2 + dup println 3 *").unwrap();
+        let b = block_at(&p, 0);
+        assert_eq!(b.steps, 4);
+        assert_eq!(b.exit, Exit::Next(4));
+        // `1 2 +` is folded: the block only stores two 3s.
+        assert_eq!(&*b.ops, [Micro::Num(0, 3), Micro::Num(1, 3)]);
+        // Output is left to the plain instruction; what follows is a block again.
+        assert_eq!(p.fast[4], Code::Println);
+        assert_eq!(block_at(&p, 5).steps, 2);
+    }
+
+    #[test]
+    fn unoptimized_programs_have_no_blocks() {
+        let p = compile(FIB).unwrap();
+        assert!(p.is_optimized());
+        let plain = p.unoptimized();
+        assert!(!plain.is_optimized());
+        assert!(plain.fast.iter().all(|c| !matches!(c, Code::Block(_))));
     }
 }

@@ -9,17 +9,8 @@
 //! plain instruction at its start instead (the caller does that when no step was
 //! taken). Only when every such operation succeeded do the last ones put the results
 //! in place and push frames, and the stack depth and the position change.
-//!
-//! The operations are threaded: each is an [`Insn`], the function that runs it with its
-//! operands, and each function ends by calling the next one's. Every operation thus
-//! has its own indirect jump to the next, which processors predict far better than
-//! one shared `match` (the jump after an `==` of a block is usually followed by the
-//! same operation as last time). The calls are tail calls in optimized builds; without
-//! that, the depth is still bounded by the length of a block.
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
-use core::fmt;
 
 use super::Machine;
 use crate::opt::{exact_rem, Code, Exit, Micro, Target, W, WINDOW};
@@ -41,43 +32,6 @@ struct Ctx<'a> {
     w: Window<'a>,
     frames: &'a mut Vec<Frame>,
     view: View<'a>,
-}
-
-/// The function that runs an operation and then the ones after it (the first of the
-/// slice it is given is its own).
-type Handler = fn(&mut Ctx<'_>, &[Insn]) -> bool;
-
-/// A block's operation, threaded: its function and its operands.
-#[derive(Clone, Copy)]
-pub(crate) struct Insn {
-    run: Handler,
-    /// The operation (which `run` is the function of).
-    pub(crate) m: Micro,
-}
-
-/// Threads a block's operations (see the module's documentation).
-pub(crate) fn thread(ops: &[Micro]) -> Box<[Insn]> {
-    ops.iter()
-        .map(|m| Insn {
-            run: handler(m),
-            m: *m,
-        })
-        .collect()
-}
-
-impl PartialEq for Insn {
-    fn eq(&self, other: &Insn) -> bool {
-        // The function follows from the operation.
-        self.m == other.m
-    }
-}
-
-impl Eq for Insn {}
-
-impl fmt::Debug for Insn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.m.fmt(f)
-    }
 }
 
 /// Slot `i` of a window.
@@ -185,7 +139,7 @@ impl Regs {
                 frames: &mut self.frames,
                 view,
             };
-            if !next(&mut c, &b.ops) {
+            if !b.ops.iter().all(|&m| exec(&mut c, m)) {
                 break;
             }
             let w = c.w;
@@ -239,116 +193,81 @@ impl Regs {
     }
 }
 
-/// Runs the operations from the first of `ops` on: calls the first one's function,
-/// which runs it and calls the next; `true` when all ran.
+/// Runs one operation of a block on its window; `false` when its operands or its
+/// result are not what the plain instruction would accept.
 #[inline(always)]
-fn next(c: &mut Ctx<'_>, ops: &[Insn]) -> bool {
-    match ops.first() {
-        Some(op) => (op.run)(c, ops),
-        None => true,
-    }
-}
-
-/// The function for each operation: `name: pattern => body,` where the body says
-/// whether the operation succeeded (see [`next`]). The first two names are the ones
-/// bodies use for the [`Ctx`] and its window.
-macro_rules! threaded {
-    ($c:ident, $w:ident; $($name:ident: $pat:pat => $body:expr,)*) => {
-        $(
-            fn $name($c: &mut Ctx<'_>, ops: &[Insn]) -> bool {
-                let Some((op, rest)) = ops.split_first() else {
-                    return true;
-                };
-                #[allow(unused_variables)]
-                let $w = &mut $c.w;
-                let ok = match op.m {
-                    $pat => $body,
-                    _ => false,
-                };
-                ok && next($c, rest)
-            }
-        )*
-
-        /// The function that runs `m`.
-        #[allow(unused_variables)]
-        fn handler(m: &Micro) -> Handler {
-            match m {
-                $($pat => $name,)*
-            }
-        }
-    };
-}
-
-threaded! {
-    cx, w;
-    add: Micro::Add(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_add),
-    sub: Micro::Sub(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_sub),
-    mul: Micro::Mul(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_mul),
-    div: Micro::Div(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_div),
-    rem: Micro::Rem(d, a, b) => arith(w, d, w.get(a), w.get(b), exact_rem),
-    add_i: Micro::AddI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_add),
-    sub_i: Micro::SubI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_sub),
-    mul_i: Micro::MulI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_mul),
-    div_i: Micro::DivI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_div),
-    rem_i: Micro::RemI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), exact_rem),
-    lt: Micro::Lt(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x < y),
-    le: Micro::Le(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x <= y),
-    gt: Micro::Gt(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x > y),
-    ge: Micro::Ge(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x >= y),
-    lt_i: Micro::LtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x < y),
-    le_i: Micro::LeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x <= y),
-    gt_i: Micro::GtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x > y),
-    ge_i: Micro::GeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x >= y),
-    eq: Micro::Eq(d, a, b) => {
+fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
+    let w = &mut cx.w;
+    match m {
+        Micro::Add(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_add),
+        Micro::Sub(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_sub),
+        Micro::Mul(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_mul),
+        Micro::Div(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_div),
+        Micro::Rem(d, a, b) => arith(w, d, w.get(a), w.get(b), exact_rem),
+        Micro::AddI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_add),
+        Micro::SubI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_sub),
+        Micro::MulI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_mul),
+        Micro::DivI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_div),
+        Micro::RemI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), exact_rem),
+        Micro::Lt(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x < y),
+        Micro::Le(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x <= y),
+        Micro::Gt(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x > y),
+        Micro::Ge(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x >= y),
+        Micro::LtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x < y),
+        Micro::LeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x <= y),
+        Micro::GtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x > y),
+        Micro::GeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x >= y),
+        Micro::Eq(d, a, b) => {
             w.set(d, Slot::bool(cx.view.equal(w.get(a), w.get(b))));
             true
-        },
-    ne: Micro::Ne(d, a, b) => {
+        }
+        Micro::Ne(d, a, b) => {
             w.set(d, Slot::bool(!cx.view.equal(w.get(a), w.get(b))));
             true
-        },
-    eq_i: Micro::EqI(d, a, n) => {
+        }
+        Micro::EqI(d, a, n) => {
             let x = w.get(a);
             w.set(d, Slot::bool(x.tag == Tag::Num && x.bits == n as u64));
             true
-        },
-    ne_i: Micro::NeI(d, a, n) => {
+        }
+        Micro::NeI(d, a, n) => {
             let x = w.get(a);
             w.set(d, Slot::bool(!(x.tag == Tag::Num && x.bits == n as u64)));
             true
-        },
-    and: Micro::And(d, a, b) => logic(w, d, w.get(a), w.get(b), |x, y| x & y),
-    or: Micro::Or(d, a, b) => logic(w, d, w.get(a), w.get(b), |x, y| x | y),
-    not: Micro::Not(d, a) => {
+        }
+        Micro::And(d, a, b) => logic(w, d, w.get(a), w.get(b), |x, y| x & y),
+        Micro::Or(d, a, b) => logic(w, d, w.get(a), w.get(b), |x, y| x | y),
+        Micro::Not(d, a) => {
             let x = w.get(a);
             w.set(d, Slot::bool(x.bits == 0));
             x.tag == Tag::Bool
-        },
-    select: Micro::Select(d, c, t, f) => {
+        }
+        Micro::Select(d, c, t, f) => {
             w.set(d, if w.bits(c) != 0 { w.get(t) } else { w.get(f) });
             true
-        },
-    is_bool: Micro::IsBool(a) => w.tag(a) == Tag::Bool,
-    num: Micro::Num(d, n) => {
+        }
+        Micro::IsBool(a) => w.tag(a) == Tag::Bool,
+        Micro::Num(d, n) => {
             w.set(d, Slot::num(n));
             true
-        },
-    bool: Micro::Bool(d, b) => {
+        }
+        Micro::Bool(d, b) => {
             w.set(d, Slot::bool(b));
             true
-        },
-    str: Micro::Str(d, i) => {
+        }
+        Micro::Str(d, i) => {
             w.set(d, Slot::constant(i));
             true
-        },
-    copy: Micro::Move(d, s) => {
+        }
+        Micro::Move(d, s) => {
             w.set(d, w.get(s));
             true
-        },
-    push: Micro::Push(f) => {
+        }
+        Micro::Push(f) => {
             cx.frames.push(f);
             true
-        },
+        }
+    }
 }
 
 #[inline(always)]
@@ -381,4 +300,86 @@ fn logic(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(u64, u64) -> u64) -> 
         },
     );
     a.tag == Tag::Bool && b.tag == Tag::Bool
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::compile;
+    use crate::slot::Strings;
+
+    /// Runs `ops` on a window holding `values`; returns whether all ran, the window
+    /// and the frames.
+    fn run_with(ops: &[Micro], values: &[Slot], view: View<'_>) -> (bool, Vec<Slot>, Vec<Frame>) {
+        let mut stack = Stack::default();
+        stack.resize(WINDOW);
+        for (i, &v) in values.iter().enumerate() {
+            stack.set(i, v);
+        }
+        let mut frames = Vec::new();
+        let (tags, bits) = stack.window(0).unwrap();
+        let mut c = Ctx {
+            w: Window { tags, bits },
+            frames: &mut frames,
+            view,
+        };
+        let ok = ops.iter().all(|&m| exec(&mut c, m));
+        (ok, stack.iter(0..8).collect(), frames)
+    }
+
+    #[test]
+    fn operations_check_their_operands() {
+        let p = compile("").unwrap();
+        let strings = Strings::default();
+        let view = View {
+            strings: &strings,
+            program: &p,
+        };
+        let two = [Slot::num(i64::MAX), Slot::num(1)];
+        // Overflow abandons the block, and nothing is written.
+        let (ok, w, _) = run_with(&[Micro::Add(2, 0, 1)], &two, view);
+        assert!(!ok);
+        assert_eq!(w[2], Slot::num(0));
+        let (ok, w, _) = run_with(&[Micro::Sub(2, 0, 1)], &two, view);
+        assert!(ok);
+        assert_eq!(w[2], Slot::num(i64::MAX - 1));
+        // A boolean is not a number, a number not a boolean.
+        let mixed = [Slot::bool(true), Slot::num(1)];
+        assert!(!run_with(&[Micro::AddI(2, 0, 1)], &mixed, view).0);
+        assert!(!run_with(&[Micro::Not(2, 1)], &mixed, view).0);
+        assert!(run_with(&[Micro::Not(2, 0)], &mixed, view).0);
+        // Division by zero; `MIN % -1` is 0.
+        assert!(!run_with(&[Micro::DivI(2, 1, 0)], &mixed, view).0);
+        let (ok, w, _) = run_with(&[Micro::RemI(2, 0, -1)], &[Slot::num(i64::MIN)], view);
+        assert!(ok);
+        assert_eq!(w[2], Slot::num(0));
+    }
+
+    #[test]
+    fn strings_compare_by_text_and_frames_are_pushed() {
+        let p = compile("\"ab\" \"c\"").unwrap();
+        let mut strings = Strings::default();
+        // A string made while running, equal to the constant "ab".
+        let made = strings.insert(alloc::rc::Rc::from("ab"));
+        let view = View {
+            strings: &strings,
+            program: &p,
+        };
+        let values = [Slot::constant(0), made, Slot::constant(1)];
+        let frame = Frame {
+            ret: 8,
+            call: 7,
+            target: 3,
+        };
+        let ops = [
+            Micro::Eq(3, 0, 1),
+            Micro::Ne(4, 0, 2),
+            Micro::Select(5, 3, 2, 0),
+            Micro::Push(frame),
+        ];
+        let (ok, w, frames) = run_with(&ops, &values, view);
+        assert!(ok);
+        assert_eq!(&w[3..6], [Slot::bool(true), Slot::bool(true), Slot::constant(1)]);
+        assert_eq!(frames, [frame]);
+    }
 }
