@@ -90,8 +90,8 @@ struct Cli {
     #[arg(long, value_name = "N")]
     max_calls: Option<usize>,
 
-    /// Run without superinstructions (every instruction dispatched on its own). Slower;
-    /// behaviour is identical.
+    /// Run without the optimizer's blocks (every instruction dispatched on its own).
+    /// Slower; behaviour is identical.
     #[arg(long)]
     no_opt: bool,
 

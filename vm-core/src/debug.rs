@@ -14,9 +14,10 @@ pub trait Observer {
     /// run is the plain [`Machine::run`], at no cost.
     const ACTIVE: bool = true;
 
-    /// Called after each dispatch: `steps` plain instructions ran, the first at `pc`
-    /// (a superinstruction runs several, at `pc`, `pc + 1`, …). The machine is already at
-    /// its next instruction, with its step count updated. Return `false` to pause.
+    /// Called after each dispatch: `steps` plain instructions ran, the first at `pc`.
+    /// A watched run dispatches one plain instruction at a time (the optimizer's blocks
+    /// only run unwatched), so `steps` is 1 today. The machine is already at its next
+    /// instruction, with its step count updated. Return `false` to pause.
     fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool;
 }
 

@@ -125,6 +125,8 @@ pub struct Machine {
     fresh_string_bytes: usize,
     /// Collect unused strings when this many are stored.
     collect_at: usize,
+    /// Where `concat` and `cast_str` build a string's text (kept to reuse its memory).
+    scratch: String,
     /// What each recent step changed, when recording (for stepping back).
     history: Option<History>,
 }
@@ -176,6 +178,7 @@ impl Machine {
             state: State::Running,
             fresh_string_bytes: 0,
             collect_at: FIRST_COLLECTION,
+            scratch: String::new(),
             history: None,
         };
         m.grow(args.len());
@@ -891,8 +894,14 @@ impl Machine {
     }
 
     /// Stores a new string (accounted for with `new_string`) and returns its slot.
-    fn store(&mut self, text: String) -> Slot {
-        self.strings.insert(Rc::from(text))
+    /// Stores the text in `scratch` as a new string (one allocation, of its size).
+    /// A very long text's memory is not kept.
+    fn store_scratch(&mut self) -> Slot {
+        let slot = self.strings.insert(Rc::from(self.scratch.as_str()));
+        if self.scratch.capacity() > 1 << 16 {
+            self.scratch = String::new();
+        }
+        slot
     }
 
     #[inline(never)]
@@ -904,9 +913,15 @@ impl Machine {
                 strings: &self.strings,
                 program: p,
             };
-            let (size, text) = (printed_len(view, top), printed(view, top));
+            let size = printed_len(view, top);
             self.new_string(Op::CastStr, size)?;
-            let s = self.store(text);
+            self.scratch.clear();
+            let view = View {
+                strings: &self.strings,
+                program: p,
+            };
+            push_printed(view, top, &mut self.scratch);
+            let s = self.store_scratch();
             self.stack.set(len - 1, s);
         }
         Ok(())
@@ -983,10 +998,10 @@ impl Machine {
             strings: &self.strings,
             program: p,
         };
-        let mut text = String::with_capacity(size);
-        text.push_str(&printed(view, a));
-        text.push_str(&printed(view, b));
-        let s = self.store(text);
+        self.scratch.clear();
+        push_printed(view, a, &mut self.scratch);
+        push_printed(view, b, &mut self.scratch);
+        let s = self.store_scratch();
         self.replace(2, s)
     }
 
@@ -1079,10 +1094,14 @@ impl Machine {
 }
 
 /// The printed form of a slot: what `println`, `cast_str` and `concat` produce.
-fn printed(view: View, s: Slot) -> String {
+fn push_printed(view: View, s: Slot, out: &mut String) {
     match s.tag {
-        Tag::Str | Tag::Const => String::from(view.text(s)),
-        _ => view.value(s).to_string(),
+        Tag::Str | Tag::Const => out.push_str(view.text(s)),
+        Tag::Bool => out.push_str(if s.bits != 0 { "true" } else { "false" }),
+        // Writing to a `String` cannot fail.
+        Tag::Num => {
+            let _ = write!(out, "{}", s.bits as i64);
+        }
     }
 }
 
@@ -1135,7 +1154,9 @@ mod tests {
         for n in [0, 9, 10, -1, -10, 99, 100, i64::MAX, i64::MIN] {
             let s = Slot::num(n);
             assert_eq!(printed_len(view, s), n.to_string().len(), "{n}");
-            assert_eq!(printed(view, s), n.to_string());
+            let mut text = String::new();
+            push_printed(view, s, &mut text);
+            assert_eq!(text, n.to_string());
         }
         for b in [true, false] {
             assert_eq!(printed_len(view, Slot::bool(b)), b.to_string().len());

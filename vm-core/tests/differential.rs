@@ -118,8 +118,10 @@ impl Rng {
     }
 }
 
-/// A random program made of the pieces superinstructions are built from, so that
-/// sequences match and also almost match; with loops, calls, wrong types and limits.
+/// A random program made of the pieces the optimizer's blocks are built from (literals,
+/// stack shuffles, arithmetic and logic, `label call`, `then else if call`, returns),
+/// so that traces follow calls and returns, fold literals, rename shuffles and abandon
+/// blocks on wrong types and overflow; with loops, recursion, input, output and limits.
 fn generate(rng: &mut Rng) -> String {
     const WORDS: &[&str] = &[
         "dup",
@@ -180,6 +182,13 @@ fn generate(rng: &mut Rng) -> String {
         "or not",
         "and not",
         "dup -9223372036854775807 -",
+        "a call return",
+        "swap 2 -",
+        "rot over",
+        "over over ==",
+        "\"s\" \"s\" ==",
+        "1 2 +",
+        "not a b if",
     ];
     let n = 3 + rng.below(30);
     let mut src = String::new();
