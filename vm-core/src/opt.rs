@@ -243,13 +243,19 @@ pub(crate) struct Target {
     /// For a call: the first instruction there is `return`, so the call and that
     /// return together only take two steps (the frame is pushed and popped at once).
     pub(crate) returns_at_once: bool,
+    /// The block that starts at `pc`, or [`NO_BLOCK`]: found once, so that running
+    /// blocks goes from one to the next without looking the position up.
+    pub(crate) block: u32,
 }
+
+/// No block starts there.
+pub(crate) const NO_BLOCK: u32 = u32::MAX;
 
 /// How a block ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Exit {
-    /// Continue at this instruction.
-    Next(u32),
+    /// Continue at this instruction, where this block starts (or [`NO_BLOCK`]).
+    Next { pc: u32, block: u32 },
     /// `then else if jmp`, the condition in slot `c`.
     JumpIf { c: W, t: Target, f: Target },
     /// `label call` at instruction `call`, to a place the trace has been.
@@ -338,11 +344,27 @@ pub(crate) fn optimize(p: &mut Program) {
         seen[pc] = true;
         let Some(block) = build(p, pc) else { continue };
         // A trace cut short continues at another entry point.
-        if let Exit::Next(next) = block.exit {
+        if let Exit::Next { pc: next, .. } = block.exit {
             work.push(next as usize);
         }
         fast[pc] = Code::Block(blocks.len() as u32);
         blocks.push(block);
+    }
+    // Where the exits go, as blocks.
+    let block_at = |pc: u32| match fast.get(pc as usize) {
+        Some(&Code::Block(i)) => i,
+        _ => NO_BLOCK,
+    };
+    for b in &mut blocks {
+        match &mut b.exit {
+            Exit::Next { pc, block } => *block = block_at(*pc),
+            Exit::JumpIf { t, f, .. } | Exit::CallIf { t, f, .. } => {
+                t.block = block_at(t.pc);
+                f.block = block_at(f.pc);
+            }
+            Exit::Call { to, .. } => to.block = block_at(to.pc),
+            Exit::Return => {}
+        }
     }
     p.fast = fast;
     p.blocks = blocks;
@@ -837,6 +859,7 @@ impl<'p> Builder<'p> {
             addr: a as u32,
             pc: pc as u32,
             returns_at_once: call && self.p.code.get(pc) == Some(&Instr::Op(Op::Return)),
+            block: NO_BLOCK,
         })
     }
 
@@ -865,7 +888,10 @@ impl<'p> Builder<'p> {
                         to: t,
                     })
                 }
-                Some(t) => Step::End(Exit::Next(t.pc)),
+                Some(t) => Step::End(Exit::Next {
+                    pc: t.pc,
+                    block: NO_BLOCK,
+                }),
             },
             Av::Sel(c, x, y) => match (self.target(x, call), self.target(y, call)) {
                 (Some(t), Some(f)) if call => {
@@ -1022,7 +1048,10 @@ fn build(p: &Program, start: usize) -> Option<Block> {
     let mut steps = 0;
     let exit = loop {
         if pc >= p.code.len() || steps >= MAX_BLOCK {
-            break Exit::Next(pc as u32);
+            break Exit::Next {
+                pc: pc as u32,
+                block: NO_BLOCK,
+            };
         }
         b.visited.push(pc as u32);
         let saved = b.save();
@@ -1035,7 +1064,10 @@ fn build(p: &Program, start: usize) -> Option<Block> {
             }
             Step::Reject => {
                 b.restore(saved);
-                break Exit::Next(pc as u32);
+                break Exit::Next {
+                    pc: pc as u32,
+                    block: NO_BLOCK,
+                };
             }
         }
         steps += 1;
@@ -1168,7 +1200,13 @@ mod tests {
         let p = compile("1 2 + dup println 3 *").unwrap();
         let b = block_at(&p, 0);
         assert_eq!(b.steps, 4);
-        assert_eq!(b.exit, Exit::Next(4));
+        assert!(matches!(
+            b.exit,
+            Exit::Next {
+                pc: 4,
+                block: NO_BLOCK
+            }
+        ));
         // `1 2 +` is folded: the block only stores two 3s.
         assert_eq!(&*b.ops, [Micro::Num(0, 3), Micro::Num(1, 3)]);
         // Output is left to the plain instruction; what follows is a block again.

@@ -13,7 +13,7 @@
 use alloc::vec::Vec;
 
 use super::Machine;
-use crate::opt::{exact_rem, Code, Exit, Micro, Target, W, WINDOW};
+use crate::opt::{exact_rem, Code, Exit, Micro, Target, NO_BLOCK, W, WINDOW};
 use crate::program::Frame;
 use crate::program::Program;
 use crate::slot::{Slot, Stack, Tag, View};
@@ -112,10 +112,8 @@ impl Regs {
         budget: u64,
     ) -> (usize, u64) {
         let mut done = 0u64;
-        while let Some(&Code::Block(index)) = p.fast.get(pc) {
-            let Some(b) = p.blocks.get(index as usize) else {
-                break;
-            };
+        let mut index = block_at(p, pc);
+        while let Some(b) = p.blocks.get(index as usize) {
             let sp = self.sp;
             let frames = self.frames.len();
             if u64::from(b.budget) > budget - done
@@ -146,22 +144,29 @@ impl Regs {
             // Every operation ran: the results are in place, the frames pushed.
             self.sp = base + b.out as usize;
             done += u64::from(b.steps);
-            pc = match b.exit {
-                Exit::Next(pc) => pc as usize,
-                Exit::JumpIf { c, t, f } => (if w.bits(c) != 0 { t } else { f }).pc as usize,
+            (pc, index) = match b.exit {
+                Exit::Next { pc, block } => (pc as usize, block),
+                Exit::JumpIf { c, t, f } => {
+                    let to = if w.bits(c) != 0 { t } else { f };
+                    (to.pc as usize, to.block)
+                }
                 Exit::Call { call, to } => self.call(call, to),
                 Exit::CallIf { call, c, t, f } => {
                     let to = if w.bits(c) != 0 { t } else { f };
                     if to.returns_at_once {
                         // The callee returns at once: its `return` is one more step.
                         done += 1;
-                        self.ret_chain(p, call as usize + 1, budget, &mut done)
+                        let pc = self.ret_chain(p, call as usize + 1, budget, &mut done);
+                        (pc, block_at(p, pc))
                     } else {
                         self.call(call, to)
                     }
                 }
                 Exit::Return => match self.frames.pop() {
-                    Some(f) => self.ret_chain(p, f.ret as usize, budget, &mut done),
+                    Some(f) => {
+                        let pc = self.ret_chain(p, f.ret as usize, budget, &mut done);
+                        (pc, block_at(p, pc))
+                    }
                     None => unreachable!("checked before the block ran"),
                 },
             };
@@ -169,15 +174,16 @@ impl Regs {
         (pc, done)
     }
 
-    /// Pushes the frame of the `call` at `call` to `to`; returns where it goes.
+    /// Pushes the frame of the `call` at `call` to `to`; returns where it goes (the
+    /// instruction and its block).
     #[inline(always)]
-    fn call(&mut self, call: u32, to: Target) -> usize {
+    fn call(&mut self, call: u32, to: Target) -> (usize, u32) {
         self.frames.push(Frame {
             ret: call + 1,
             call,
             target: to.addr,
         });
-        to.pc as usize
+        (to.pc as usize, to.block)
     }
 
     /// Runs the `return`s that follow at `pc` (as after `call return` at the end of a
@@ -190,6 +196,15 @@ impl Regs {
             *done += 1;
         }
         pc
+    }
+}
+
+/// The block that starts at `pc`, or [`NO_BLOCK`].
+#[inline(always)]
+fn block_at(p: &Program, pc: usize) -> u32 {
+    match p.fast.get(pc) {
+        Some(&Code::Block(i)) => i,
+        _ => NO_BLOCK,
     }
 }
 
@@ -379,7 +394,10 @@ mod tests {
         ];
         let (ok, w, frames) = run_with(&ops, &values, view);
         assert!(ok);
-        assert_eq!(&w[3..6], [Slot::bool(true), Slot::bool(true), Slot::constant(1)]);
+        assert_eq!(
+            &w[3..6],
+            [Slot::bool(true), Slot::bool(true), Slot::constant(1)]
+        );
         assert_eq!(frames, [frame]);
     }
 }
