@@ -913,6 +913,114 @@ impl<'p> Builder<'p> {
         step
     }
 
+    /// Lets results computed after the block's last operation that can fail live
+    /// where they go below the stack's top, instead of moving them there: once that
+    /// operation succeeded the block will complete, so nothing can see the slot's old
+    /// value early, as long as no later operation or move still reads it. The last
+    /// failing operation itself may write there too if it writes only on success (the
+    /// arithmetic does). This saves the moves of results like `a b +`, `n 1 +` in place.
+    fn home_below_top(&self, need: usize, outs: &[Result<Sym, Lit>], home: &mut [Option<W>]) {
+        // Which operations can fail, knowing the temporaries' types and what earlier
+        // operations checked of the inputs.
+        let mut known = vec![Ty::Any; need];
+        let mut last_failing = None;
+        for (k, op) in self.ops.iter().enumerate() {
+            let ty = |s: Sym, known: &[Ty]| {
+                if s & TMP != 0 {
+                    self.temps[(s & !TMP) as usize]
+                } else {
+                    known[s as usize]
+                }
+            };
+            use Micro::*;
+            let (checks, want): (&[Sym], Ty) = match op {
+                Add(_, a, b) | Sub(_, a, b) | Mul(_, a, b) | Div(_, a, b) | Rem(_, a, b) => {
+                    last_failing = Some(k);
+                    (&[*a, *b], Ty::Num)
+                }
+                AddI(_, a, _) | SubI(_, a, _) | MulI(_, a, _) | DivI(_, a, _) | RemI(_, a, _) => {
+                    last_failing = Some(k);
+                    (core::slice::from_ref(a), Ty::Num)
+                }
+                Lt(_, a, b) | Le(_, a, b) | Gt(_, a, b) | Ge(_, a, b) => (&[*a, *b], Ty::Num),
+                LtI(_, a, _) | LeI(_, a, _) | GtI(_, a, _) | GeI(_, a, _) => {
+                    (core::slice::from_ref(a), Ty::Num)
+                }
+                And(_, a, b) | Or(_, a, b) => (&[*a, *b], Ty::Bool),
+                Not(_, a) | IsBool(a) => (core::slice::from_ref(a), Ty::Bool),
+                Eq(..) | Ne(..) | EqI(..) | NeI(..) | Select(..) | Num(..) | Bool(..) | Str(..)
+                | Move(..) | Push(_) => (&[], Ty::Any),
+            };
+            if checks.iter().any(|&s| ty(s, &known) != want) {
+                last_failing = Some(k);
+            }
+            for &s in checks {
+                if s & TMP == 0 {
+                    known[s as usize] = want;
+                }
+            }
+        }
+        let writes_on_success = |op: &Micro| {
+            use Micro::*;
+            matches!(
+                op,
+                Add(..)
+                    | Sub(..)
+                    | Mul(..)
+                    | Div(..)
+                    | Rem(..)
+                    | AddI(..)
+                    | SubI(..)
+                    | MulI(..)
+                    | DivI(..)
+                    | RemI(..)
+            )
+        };
+        let mentions = |op: &Micro, s: Sym| {
+            let mut found = false;
+            let mut copy = *op;
+            copy.map_slots(|x| {
+                found |= x == s;
+                x
+            });
+            found
+        };
+        for (q, o) in outs.iter().enumerate().take(need) {
+            let Ok(t) = *o else { continue };
+            if t & TMP == 0 || home[(t & !TMP) as usize].is_some() {
+                continue;
+            }
+            // Where the temporary is computed.
+            let Some(k) = self.ops.iter().position(|op| {
+                !matches!(op, Micro::IsBool(_) | Micro::Push(_)) && mentions(op, t) && {
+                    let mut first = None;
+                    let mut copy = *op;
+                    copy.map_slots(|x| {
+                        first.get_or_insert(x);
+                        x
+                    });
+                    first == Some(t)
+                }
+            }) else {
+                continue;
+            };
+            let after_failing = match last_failing {
+                None => true,
+                Some(l) => k > l || (k == l && writes_on_success(&self.ops[k])),
+            };
+            // The input that is there now, read by no later operation and no move.
+            let there = (need - 1 - q) as Sym;
+            let read_later = self.ops[k + 1..].iter().any(|op| mentions(op, there))
+                || outs
+                    .iter()
+                    .enumerate()
+                    .any(|(q2, o)| q2 != q && *o == Ok(there));
+            if after_failing && !read_later {
+                home[(t & !TMP) as usize] = Some(q as W);
+            }
+        }
+    }
+
     /// Lays the block out in its window: inputs at `0..need` (the deepest first),
     /// results at `0..out`, temporaries above both; then the moves that put each
     /// result in place.
@@ -945,6 +1053,7 @@ impl<'p> Builder<'p> {
                 }
             }
         }
+        self.home_below_top(need, &outs, &mut home);
         let mut next = need.max(outs.len()) as W;
         let home: Vec<W> = home
             .into_iter()
@@ -1212,6 +1321,24 @@ mod tests {
         // Output is left to the plain instruction; what follows is a block again.
         assert_eq!(p.fast[4], Code::Println);
         assert_eq!(block_at(&p, 5).steps, 2);
+    }
+
+    #[test]
+    fn results_after_the_last_check_are_computed_in_place() {
+        // `1 +` can overflow: it is the last check, and writes only when it succeeds,
+        // so it writes the counter in place; `<` of two numbers cannot fail.
+        let p = compile("0 loop: 1 + dup 10 < loop end if jmp end: println").unwrap();
+        let b = block_at(&p, 1);
+        assert_eq!(&*b.ops, [Micro::AddI(0, 0, 1), Micro::LtI(1, 0, 10)]);
+        // `+ return`: the sum goes where the first operand was.
+        let p = compile(FIB).unwrap();
+        let add = p.code.len() - 3;
+        assert_eq!(&*block_at(&p, add).ops, [Micro::Add(0, 0, 1)]);
+        // A later check keeps results out of the inputs' slots until it passed.
+        let p = compile("1 + swap 2 <").unwrap();
+        let b = block_at(&p, 0);
+        assert_eq!(b.ops[0], Micro::AddI(2, 1, 1));
+        assert!(b.ops.contains(&Micro::Move(0, 2)));
     }
 
     #[test]
