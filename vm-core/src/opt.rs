@@ -246,6 +246,17 @@ pub(crate) struct Target {
     /// The block that starts at `pc`, or [`NO_BLOCK`]: found once, so that running
     /// blocks goes from one to the next without looking the position up.
     pub(crate) block: u32,
+    /// For a call that returns at once: the `return`s right after the call that pop
+    /// frames this block pushed (a subroutine ending in `call return`, whose callee
+    /// returns at once), known before running. They take a step each.
+    pub(crate) pops: u32,
+    /// For a call that returns at once: where the machine is after it and those
+    /// returns, and the block there (or [`NO_BLOCK`]).
+    pub(crate) after: u32,
+    pub(crate) after_block: u32,
+    /// For a call that returns at once: there is another `return` at `after`, to a
+    /// frame older than the block (the machine runs it and those that follow).
+    pub(crate) after_returns: bool,
 }
 
 /// No block starts there.
@@ -276,8 +287,8 @@ pub(crate) enum Exit {
 pub(crate) struct Block {
     /// The instructions it stands for (its exit included).
     pub(crate) steps: u32,
-    /// The step budget it needs: `steps`, and one more when its exit may call a
-    /// subroutine that returns at once.
+    /// The step budget it needs: `steps`, and when its exit may call a subroutine that
+    /// returns at once, that `return` and the ones known to follow it.
     pub(crate) budget: u32,
     /// The values it reads from the stack.
     pub(crate) need: u32,
@@ -359,8 +370,12 @@ pub(crate) fn optimize(p: &mut Program) {
         match &mut b.exit {
             Exit::Next { pc, block } => *block = block_at(*pc),
             Exit::JumpIf { t, f, .. } | Exit::CallIf { t, f, .. } => {
-                t.block = block_at(t.pc);
-                f.block = block_at(f.pc);
+                for t in [t, f] {
+                    t.block = block_at(t.pc);
+                    if t.returns_at_once {
+                        t.after_block = block_at(t.after);
+                    }
+                }
             }
             Exit::Call { to, .. } => to.block = block_at(to.pc),
             Exit::Return => {}
@@ -860,7 +875,30 @@ impl<'p> Builder<'p> {
             pc: pc as u32,
             returns_at_once: call && self.p.code.get(pc) == Some(&Instr::Op(Op::Return)),
             block: NO_BLOCK,
+            pops: 0,
+            after: 0,
+            after_block: NO_BLOCK,
+            after_returns: false,
         })
+    }
+
+    /// Fills in what happens after the call at `call` to `t` when `t` returns at once:
+    /// the `return`s that follow pop the frames of the calls this trace followed, the
+    /// latest first, and go where they return to.
+    fn after_return(&self, mut t: Target, call: usize) -> Target {
+        if !t.returns_at_once {
+            return t;
+        }
+        let mut pc = call + 1;
+        let mut pending = self.frames.len();
+        while pending > 0 && self.p.code.get(pc) == Some(&Instr::Op(Op::Return)) {
+            pending -= 1;
+            pc = self.frames[pending].ret as usize;
+        }
+        t.pops = (self.frames.len() - pending) as u32;
+        t.after = pc as u32;
+        t.after_returns = self.p.code.get(pc) == Some(&Instr::Op(Op::Return));
+        t
     }
 
     /// `call` or `jmp` at `pc`.
@@ -899,8 +937,8 @@ impl<'p> Builder<'p> {
                     Step::End(Exit::CallIf {
                         call: pc as u32,
                         c,
-                        t,
-                        f,
+                        t: self.after_return(t, pc),
+                        f: self.after_return(f, pc),
                     })
                 }
                 (Some(t), Some(f)) => Step::End(Exit::JumpIf { c, t, f }),
@@ -1114,9 +1152,16 @@ impl<'p> Builder<'p> {
             Ok(_) => None,
         }));
         ops.extend(self.frames.iter().map(|&f| Micro::Push(f)));
+        // A call that returns at once also takes the steps of its `return` and of
+        // the returns known to follow it.
         let at_once = match exit {
-            Exit::CallIf { t, f, .. } => t.returns_at_once || f.returns_at_once,
-            _ => false,
+            Exit::CallIf { t, f, .. } => [t, f]
+                .iter()
+                .filter(|t| t.returns_at_once)
+                .map(|t| 1 + t.pops)
+                .max()
+                .unwrap_or(0),
+            _ => 0,
         };
         let window = usize::from(spare) + usize::from(used_spare);
         if window > WINDOW {
@@ -1124,7 +1169,7 @@ impl<'p> Builder<'p> {
         }
         Some(Block {
             steps: steps as u32,
-            budget: steps as u32 + u32::from(at_once),
+            budget: steps as u32 + at_once,
             need: need as u32,
             room: self.room.max(0) as u32,
             window: window as u32,
@@ -1297,11 +1342,16 @@ mod tests {
             Exit::CallIf { c: 4, t, f, .. } => {
                 assert!(t.returns_at_once, "base is a bare return");
                 assert_eq!((t.pc as usize, f.pc as usize), (p.code.len() - 1, recur));
+                // After base returns, fib's `return` pops the frame of `fib call` in
+                // recur, which the block pushed: it goes on at `swap`, recur + 5.
+                assert_eq!((t.pops, t.after as usize), (1, recur + 5));
+                assert!(!t.after_returns);
+                assert_eq!(p.fast[recur + 5], Code::Block(t.after_block));
             }
             other => panic!("{other:?}"),
         }
-        // The budget counts base's `return` too.
-        assert_eq!(b.budget, 19);
+        // The budget counts base's `return` and fib's.
+        assert_eq!(b.budget, 20);
     }
 
     #[test]

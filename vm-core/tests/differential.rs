@@ -189,6 +189,9 @@ fn generate(rng: &mut Rng) -> String {
         "\"s\" \"s\" ==",
         "1 2 +",
         "not a b if",
+        "a b if call return",
+        "f call",
+        "3 f call",
     ];
     let n = 3 + rng.below(30);
     let mut src = String::new();
@@ -208,9 +211,18 @@ fn generate(rng: &mut Rng) -> String {
     }
     for (l, d) in defined.iter().enumerate() {
         if !d {
-            src.push_str(&format!("\n{} 1 return", labels[l]));
+            // Half of them return at once (calls the optimizer shortens).
+            let body = if rng.below(2) == 0 {
+                "return"
+            } else {
+                "1 return"
+            };
+            src.push_str(&format!("\n{} {body}", labels[l]));
         }
     }
+    // A recursive subroutine shaped like fib's: a conditional call to a bare `return`
+    // followed by `return`, reached through calls the trace follows.
+    src.push_str("\nf: dup 0 <= g h if call return\ng: return\nh: 1 - f call 7 + return");
     src
 }
 

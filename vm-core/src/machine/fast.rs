@@ -154,10 +154,18 @@ impl Regs {
                 Exit::CallIf { call, c, t, f } => {
                     let to = if w.bits(c) != 0 { t } else { f };
                     if to.returns_at_once {
-                        // The callee returns at once: its `return` is one more step.
-                        done += 1;
-                        let pc = self.ret_chain(p, call as usize + 1, budget, &mut done);
-                        (pc, block_at(p, pc))
+                        // The callee returns at once, and the returns known to follow
+                        // pop frames this block pushed: no frame for the call, those
+                        // frames dropped, a step for each return.
+                        done += 1 + u64::from(to.pops);
+                        let kept = self.frames.len().saturating_sub(to.pops as usize);
+                        self.frames.truncate(kept);
+                        if to.after_returns {
+                            let pc = self.ret_chain(p, to.after as usize, budget, &mut done);
+                            (pc, block_at(p, pc))
+                        } else {
+                            (to.after as usize, to.after_block)
+                        }
                     } else {
                         self.call(call, to)
                     }
