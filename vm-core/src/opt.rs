@@ -179,8 +179,6 @@ pub(crate) enum Micro {
     Str(W, u32),
     /// Copies a slot: `Move(dst, src)`.
     Move(W, W),
-    /// Pushes a call frame (a call the block followed and did not return from).
-    Push(Frame),
 }
 
 impl Micro {
@@ -228,7 +226,6 @@ impl Micro {
                 *e = f(*e);
             }
             IsBool(a) | Num(a, _) | Bool(a, _) | Str(a, _) => *a = f(*a),
-            Push(_) => {}
         }
     }
 }
@@ -303,11 +300,14 @@ pub(crate) struct Block {
     pub(crate) frames_min: u32,
     /// How many frames its calls may add at most (the `max_calls` check).
     pub(crate) frames_room: u32,
-    /// Its operations: first those that check something (types, exact results),
-    /// which write only above the stack's top; then the ones that cannot fail: the
-    /// moves and literals that put the results in place and the frames of the calls
-    /// it made and did not return from, oldest first.
+    /// Its operations: up to the last one that checks something (types, exact
+    /// results), they write only above the stack's top; the ones after it cannot fail,
+    /// and finish with the moves and literals that put the results in place.
     pub(crate) ops: Box<[Micro]>,
+    /// The frames of the calls it followed and did not return from, oldest first,
+    /// pushed when it completes (but for those that a call returning at once pops at
+    /// once, see [`Target::pops`]).
+    pub(crate) pushes: Box<[Frame]>,
     /// How it ends.
     pub(crate) exit: Exit,
 }
@@ -987,7 +987,7 @@ impl<'p> Builder<'p> {
                 And(_, a, b) | Or(_, a, b) => (&[*a, *b], Ty::Bool),
                 Not(_, a) | IsBool(a) => (core::slice::from_ref(a), Ty::Bool),
                 Eq(..) | Ne(..) | EqI(..) | NeI(..) | Select(..) | Num(..) | Bool(..) | Str(..)
-                | Move(..) | Push(_) => (&[], Ty::Any),
+                | Move(..) => (&[], Ty::Any),
             };
             if checks.iter().any(|&s| ty(s, &known) != want) {
                 last_failing = Some(k);
@@ -1030,7 +1030,7 @@ impl<'p> Builder<'p> {
             }
             // Where the temporary is computed.
             let Some(k) = self.ops.iter().position(|op| {
-                !matches!(op, Micro::IsBool(_) | Micro::Push(_)) && mentions(op, t) && {
+                !matches!(op, Micro::IsBool(_)) && mentions(op, t) && {
                     let mut first = None;
                     let mut copy = *op;
                     copy.map_slots(|x| {
@@ -1151,7 +1151,6 @@ impl<'p> Builder<'p> {
             Err(l) => Some(l.store(q as W)),
             Ok(_) => None,
         }));
-        ops.extend(self.frames.iter().map(|&f| Micro::Push(f)));
         // A call that returns at once also takes the steps of its `return` and of
         // the returns known to follow it.
         let at_once = match exit {
@@ -1177,6 +1176,7 @@ impl<'p> Builder<'p> {
             frames_min: u32::from(exit == Exit::Return),
             frames_room: self.frames_room as u32,
             ops: ops.into(),
+            pushes: self.frames.into(),
             exit,
         })
     }
@@ -1336,7 +1336,8 @@ mod tests {
             ]
         );
         // The call to fib is pushed as a frame; the stack ends as `n n-1`.
-        assert!(matches!(b.ops[4], Micro::Push(Frame { target: 5, .. })));
+        assert_eq!(b.ops.len(), 4);
+        assert!(matches!(*b.pushes, [Frame { target: 5, .. }]));
         assert_eq!((b.need, b.out, b.frames_room), (1, 2, 2));
         match b.exit {
             Exit::CallIf { c: 4, t, f, .. } => {

@@ -8,7 +8,7 @@
 //! or whose result would not be exact abandons the block, and the machine runs the
 //! plain instruction at its start instead (the caller does that when no step was
 //! taken). Only when every such operation succeeded do the last ones put the results
-//! in place and push frames, and the stack depth and the position change.
+//! in place, and the frames, the stack depth and the position change.
 
 use alloc::vec::Vec;
 
@@ -30,7 +30,6 @@ struct Window<'a> {
 /// What the operations of a block work on.
 struct Ctx<'a> {
     w: Window<'a>,
-    frames: &'a mut Vec<Frame>,
     view: View<'a>,
 }
 
@@ -134,32 +133,39 @@ impl Regs {
             };
             let mut c = Ctx {
                 w: Window { tags, bits },
-                frames: &mut self.frames,
                 view,
             };
             if !b.ops.iter().all(|&m| exec(&mut c, m)) {
                 break;
             }
             let w = c.w;
-            // Every operation ran: the results are in place, the frames pushed.
+            // Every operation ran and the results are in place: the frames, the depth
+            // and the position change.
             self.sp = base + b.out as usize;
             done += u64::from(b.steps);
             (pc, index) = match b.exit {
-                Exit::Next { pc, block } => (pc as usize, block),
+                Exit::Next { pc, block } => {
+                    self.push_frames(&b.pushes);
+                    (pc as usize, block)
+                }
                 Exit::JumpIf { c, t, f } => {
                     let to = if w.bits(c) != 0 { t } else { f };
+                    self.push_frames(&b.pushes);
                     (to.pc as usize, to.block)
                 }
-                Exit::Call { call, to } => self.call(call, to),
+                Exit::Call { call, to } => {
+                    self.push_frames(&b.pushes);
+                    self.call(call, to)
+                }
                 Exit::CallIf { call, c, t, f } => {
                     let to = if w.bits(c) != 0 { t } else { f };
                     if to.returns_at_once {
                         // The callee returns at once, and the returns known to follow
-                        // pop frames this block pushed: no frame for the call, those
-                        // frames dropped, a step for each return.
+                        // pop frames this block would push: no frame for the call and
+                        // none for those, a step for each return.
                         done += 1 + u64::from(to.pops);
-                        let kept = self.frames.len().saturating_sub(to.pops as usize);
-                        self.frames.truncate(kept);
+                        let keep = b.pushes.len().saturating_sub(to.pops as usize);
+                        self.push_frames(b.pushes.get(..keep).unwrap_or_default());
                         if to.after_returns {
                             let pc = self.ret_chain(p, to.after as usize, budget, &mut done);
                             (pc, block_at(p, pc))
@@ -167,19 +173,31 @@ impl Regs {
                             (to.after as usize, to.after_block)
                         }
                     } else {
+                        self.push_frames(&b.pushes);
                         self.call(call, to)
                     }
                 }
-                Exit::Return => match self.frames.pop() {
-                    Some(f) => {
-                        let pc = self.ret_chain(p, f.ret as usize, budget, &mut done);
-                        (pc, block_at(p, pc))
+                Exit::Return => {
+                    // (A block that returns has followed no call it did not return from.)
+                    match self.frames.pop() {
+                        Some(f) => {
+                            let pc = self.ret_chain(p, f.ret as usize, budget, &mut done);
+                            (pc, block_at(p, pc))
+                        }
+                        None => unreachable!("checked before the block ran"),
                     }
-                    None => unreachable!("checked before the block ran"),
-                },
+                }
             };
         }
         (pc, done)
+    }
+
+    /// Pushes the frames of calls a block followed.
+    #[inline(always)]
+    fn push_frames(&mut self, frames: &[Frame]) {
+        for &f in frames {
+            self.frames.push(f);
+        }
     }
 
     /// Pushes the frame of the `call` at `call` to `to`; returns where it goes (the
@@ -286,10 +304,6 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
             w.set(d, w.get(s));
             true
         }
-        Micro::Push(f) => {
-            cx.frames.push(f);
-            true
-        }
     }
 }
 
@@ -331,23 +345,21 @@ mod tests {
     use crate::asm::compile;
     use crate::slot::Strings;
 
-    /// Runs `ops` on a window holding `values`; returns whether all ran, the window
-    /// and the frames.
-    fn run_with(ops: &[Micro], values: &[Slot], view: View<'_>) -> (bool, Vec<Slot>, Vec<Frame>) {
+    /// Runs `ops` on a window holding `values`; returns whether all ran, and the
+    /// window.
+    fn run_with(ops: &[Micro], values: &[Slot], view: View<'_>) -> (bool, Vec<Slot>) {
         let mut stack = Stack::default();
         stack.resize(WINDOW);
         for (i, &v) in values.iter().enumerate() {
             stack.set(i, v);
         }
-        let mut frames = Vec::new();
         let (tags, bits) = stack.window(0).unwrap();
         let mut c = Ctx {
             w: Window { tags, bits },
-            frames: &mut frames,
             view,
         };
         let ok = ops.iter().all(|&m| exec(&mut c, m));
-        (ok, stack.iter(0..8).collect(), frames)
+        (ok, stack.iter(0..8).collect())
     }
 
     #[test]
@@ -360,10 +372,10 @@ mod tests {
         };
         let two = [Slot::num(i64::MAX), Slot::num(1)];
         // Overflow abandons the block, and nothing is written.
-        let (ok, w, _) = run_with(&[Micro::Add(2, 0, 1)], &two, view);
+        let (ok, w) = run_with(&[Micro::Add(2, 0, 1)], &two, view);
         assert!(!ok);
         assert_eq!(w[2], Slot::num(0));
-        let (ok, w, _) = run_with(&[Micro::Sub(2, 0, 1)], &two, view);
+        let (ok, w) = run_with(&[Micro::Sub(2, 0, 1)], &two, view);
         assert!(ok);
         assert_eq!(w[2], Slot::num(i64::MAX - 1));
         // A boolean is not a number, a number not a boolean.
@@ -373,13 +385,13 @@ mod tests {
         assert!(run_with(&[Micro::Not(2, 0)], &mixed, view).0);
         // Division by zero; `MIN % -1` is 0.
         assert!(!run_with(&[Micro::DivI(2, 1, 0)], &mixed, view).0);
-        let (ok, w, _) = run_with(&[Micro::RemI(2, 0, -1)], &[Slot::num(i64::MIN)], view);
+        let (ok, w) = run_with(&[Micro::RemI(2, 0, -1)], &[Slot::num(i64::MIN)], view);
         assert!(ok);
         assert_eq!(w[2], Slot::num(0));
     }
 
     #[test]
-    fn strings_compare_by_text_and_frames_are_pushed() {
+    fn strings_compare_by_text() {
         let p = compile("\"ab\" \"c\"").unwrap();
         let mut strings = Strings::default();
         // A string made while running, equal to the constant "ab".
@@ -389,23 +401,16 @@ mod tests {
             program: &p,
         };
         let values = [Slot::constant(0), made, Slot::constant(1)];
-        let frame = Frame {
-            ret: 8,
-            call: 7,
-            target: 3,
-        };
         let ops = [
             Micro::Eq(3, 0, 1),
             Micro::Ne(4, 0, 2),
             Micro::Select(5, 3, 2, 0),
-            Micro::Push(frame),
         ];
-        let (ok, w, frames) = run_with(&ops, &values, view);
+        let (ok, w) = run_with(&ops, &values, view);
         assert!(ok);
         assert_eq!(
             &w[3..6],
             [Slot::bool(true), Slot::bool(true), Slot::constant(1)]
         );
-        assert_eq!(frames, [frame]);
     }
 }
