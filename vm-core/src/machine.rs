@@ -10,7 +10,7 @@
 //! error leaves the machine exactly as it was before the failing instruction.
 //!
 //! This module is the plain interpreter: one instruction a step, each a small function.
-//! The optimizer's blocks run in [`fast`], behind one call in the loop; whenever a block
+//! The optimizer's blocks run in `machine/fast.rs`, behind one call in the loop; whenever a block
 //! cannot run exactly as its instructions would, the plain instructions run instead.
 
 mod fast;

@@ -1,4 +1,4 @@
-//! The optimizer: runs of instructions compiled into [`Block`]s.
+//! The optimizer: runs of instructions compiled into blocks.
 //!
 //! A block is a trace: the instructions a program runs from an entry point (the start,
 //! a label, the instruction after a `call` or after an instruction the optimizer leaves
@@ -11,8 +11,12 @@
 //! `rot` become renamings, `not` before `if` swaps the branches, `if` between two labels
 //! before `call` or `jmp` becomes a conditional branch, a call followed in the trace is
 //! a frame to push (or nothing, when the trace also returns from it), and what is left
-//! is a short list of [`Micro`] operations on slots of a window of the stack, then the
-//! moves that put the results in place.
+//! is a short list of micro-operations on slots of a window of the stack, then the
+//! moves that put the results in place. Results computed after the last operation that
+//! checks something are written in place directly (see `Builder::home_below_top`). A
+//! conditional call to a bare `return`, followed by `return`s that pop frames the trace
+//! pushed (fib's base case, reached from its recursive calls), is resolved when the
+//! block is built: the machine goes on where those returns lead, with no frame pushed.
 //!
 //! A block stands for its instructions exactly. The machine runs it only when the
 //! whole run is certain to do what the plain instructions would: enough step budget,
@@ -77,7 +81,7 @@ pub enum Code {
     Return,
     Stop,
     Exit,
-    /// The start of the block with this index in [`Program::blocks`].
+    /// The start of the block with this index in the program's blocks.
     Block(u32),
 }
 

@@ -2,13 +2,19 @@
 //!
 //! A block runs only when it can run whole exactly as its plain instructions would. All
 //! that can be checked up front is checked before anything happens: the step budget,
-//! the values it reads, room on the stack for what its instructions push, room for a
-//! call frame, a frame to return to. Then its operations run on a window of the stack,
-//! writing only above the stack's top; an operation whose operands have the wrong type
-//! or whose result would not be exact abandons the block, and the machine runs the
-//! plain instruction at its start instead (the caller does that when no step was
-//! taken). Only when every such operation succeeded do the last ones put the results
-//! in place, and the frames, the stack depth and the position change.
+//! the values it reads, room on the stack for what its instructions push, room for the
+//! call frames, a frame to return to. Then its operations run on a window of the stack.
+//! Up to the last one that checks something, they write only above the stack's top; an
+//! operation whose operands have the wrong type or whose result would not be exact
+//! abandons the block, and the machine runs the plain instruction at its start instead
+//! (the caller does that when no step was taken). Once every check passed, the rest
+//! cannot fail: they write results where they go, then the exit pushes the block's
+//! frames and the stack depth and the position change.
+//!
+//! Operations are dispatched by one `match` in a loop. A threaded form (each operation
+//! a function ending with a jump to the next one's) was tried and measured: no faster
+//! natively (`fib_25` 5.73 against 5.43 ms) and much slower in WebAssembly, which has no
+//! tail calls in the engines we target (13.3 against 8.9 ms in Firefox).
 
 use alloc::vec::Vec;
 
