@@ -347,7 +347,9 @@ impl Machine {
             }
             let code = Code::from(instr);
             let undo = RECORD.then(|| self.undo_record(code, pc));
-            let (next, trap) = match self.step(p, code, pc, out) {
+            // One shared copy of the plain step for every kind of observer (a watched
+            // step is slow anyway: the observer runs after each).
+            let (next, trap) = match self.step_plain(p, pc, out) {
                 Ok(next) => (next, None),
                 Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => (pc + 1, Some(trap)),
                 Err(trap) => break Stop::Trap(trap),
@@ -425,8 +427,7 @@ impl Machine {
         r.map(|()| pc + 1)
     }
 
-    /// Runs the plain instruction at `pc`.
-    #[cold]
+    /// Runs the plain instruction at `pc` (out of line).
     #[inline(never)]
     fn step_plain<O: Write + ?Sized>(
         &mut self,

@@ -325,6 +325,7 @@ const MAX_BLOCK: usize = 64;
 pub(crate) const WINDOW: usize = 64;
 
 /// Builds the optimized stream of `p` (its `fast`, `blocks` and their tables).
+#[inline(never)]
 pub(crate) fn optimize(p: &mut Program) {
     let n = p.code.len();
     let mut fast: Vec<Code> = p.code.iter().map(|&i| Code::from(i)).collect();
@@ -507,7 +508,11 @@ struct Saved {
     frames_room: usize,
 }
 
+// The methods are kept out of line (`#[inline(never)]`): this runs once per program,
+// and inlining the helpers into every instruction's case only made the WebAssembly
+// module bigger (by about 1 KB gzipped).
 impl<'p> Builder<'p> {
+    #[inline(never)]
     fn save(&self) -> Saved {
         Saved {
             stack: self.stack.clone(),
@@ -522,6 +527,7 @@ impl<'p> Builder<'p> {
         }
     }
 
+    #[inline(never)]
     fn restore(&mut self, s: Saved) {
         self.stack = s.stack;
         self.need = s.need;
@@ -535,6 +541,7 @@ impl<'p> Builder<'p> {
     }
 
     /// Makes sure the abstract stack has `n` values, taking inputs below it.
+    #[inline(never)]
     fn pull(&mut self, n: usize) {
         while self.stack.len() < n {
             self.stack.insert(0, Av::At(self.need));
@@ -544,6 +551,7 @@ impl<'p> Builder<'p> {
     }
 
     /// The top `N` values, pulling inputs as needed.
+    #[inline(never)]
     fn peek<const N: usize>(&mut self) -> [Av; N] {
         self.pull(N);
         let len = self.stack.len();
@@ -552,6 +560,7 @@ impl<'p> Builder<'p> {
         out
     }
 
+    #[inline(never)]
     fn pop(&mut self, n: usize) {
         self.pull(n);
         self.stack.truncate(self.stack.len() - n);
@@ -559,6 +568,7 @@ impl<'p> Builder<'p> {
     }
 
     /// Pushes `v`; `checked` when the plain instruction checks for room first.
+    #[inline(never)]
     fn push(&mut self, v: Av, checked: bool) {
         if checked {
             self.room = self.room.max(self.depth + 1);
@@ -567,6 +577,7 @@ impl<'p> Builder<'p> {
         self.depth += 1;
     }
 
+    #[inline(never)]
     fn temp(&mut self, ty: Ty) -> Sym {
         self.temps.push(ty);
         TMP | (self.temps.len() - 1) as Sym
@@ -591,6 +602,7 @@ impl<'p> Builder<'p> {
     }
 
     /// Records that `v` has passed a check for `ty`.
+    #[inline(never)]
     fn learn(&mut self, v: Av, ty: Ty) {
         if let Av::At(s) = v {
             if s & TMP == 0 {
@@ -600,6 +612,7 @@ impl<'p> Builder<'p> {
     }
 
     /// A slot holding `v`, computing it if it is not stored yet.
+    #[inline(never)]
     fn slot(&mut self, v: Av) -> Sym {
         match v {
             Av::At(s) => s,
@@ -623,6 +636,7 @@ impl<'p> Builder<'p> {
     }
 
     /// Replaces the top `n` values with the result of `op` into a new temporary.
+    #[inline(never)]
     fn result(&mut self, n: usize, ty: Ty, op: impl FnOnce(Sym) -> Micro) {
         let d = self.temp(ty);
         self.ops.push(op(d));
@@ -698,6 +712,7 @@ impl<'p> Builder<'p> {
         matches!(self.ty(v), t if t == want || t == Ty::Any)
     }
 
+    #[inline(never)]
     fn arith(&mut self, op: Op) -> Step {
         let [a, b] = self.peek();
         if !self.may_be(a, Ty::Num) || !self.may_be(b, Ty::Num) {
@@ -733,6 +748,7 @@ impl<'p> Builder<'p> {
         Step::Go
     }
 
+    #[inline(never)]
     fn compare(&mut self, op: Op) -> Step {
         let [a, b] = self.peek();
         if !self.may_be(a, Ty::Num) || !self.may_be(b, Ty::Num) {
@@ -771,6 +787,7 @@ impl<'p> Builder<'p> {
         Step::Go
     }
 
+    #[inline(never)]
     fn equal(&mut self, want: bool) {
         let [a, b] = self.peek();
         match (a, b) {
@@ -795,6 +812,7 @@ impl<'p> Builder<'p> {
         }
     }
 
+    #[inline(never)]
     fn logic(&mut self, and: bool) -> Step {
         let [a, b] = self.peek();
         if !self.may_be(a, Ty::Bool) || !self.may_be(b, Ty::Bool) {
@@ -813,6 +831,7 @@ impl<'p> Builder<'p> {
         Step::Go
     }
 
+    #[inline(never)]
     fn not(&mut self) -> Step {
         let [a] = self.peek();
         let v = match a {
@@ -833,6 +852,7 @@ impl<'p> Builder<'p> {
         Step::Go
     }
 
+    #[inline(never)]
     fn select(&mut self) -> Step {
         let [c, t, f] = self.peek();
         let (cond, t, f) = match c {
@@ -871,6 +891,7 @@ impl<'p> Builder<'p> {
     }
 
     /// The target of a call or jump to the literal address `a`, if it is one.
+    #[inline(never)]
     fn target(&self, v: Lit, call: bool) -> Option<Target> {
         let Lit::Num(a) = v else { return None };
         let pc = self.p.pc_of(a)?;
@@ -889,6 +910,7 @@ impl<'p> Builder<'p> {
     /// Fills in what happens after the call at `call` to `t` when `t` returns at once:
     /// the `return`s that follow pop the frames of the calls this trace followed, the
     /// latest first, and go where they return to.
+    #[inline(never)]
     fn after_return(&self, mut t: Target, call: usize) -> Target {
         if !t.returns_at_once {
             return t;
@@ -906,6 +928,7 @@ impl<'p> Builder<'p> {
     }
 
     /// `call` or `jmp` at `pc`.
+    #[inline(never)]
     fn branch(&mut self, pc: usize, call: bool) -> Step {
         let [a] = self.peek();
         let step = match a {
@@ -961,6 +984,7 @@ impl<'p> Builder<'p> {
     /// value early, as long as no later operation or move still reads it. The last
     /// failing operation itself may write there too if it writes only on success (the
     /// arithmetic does). This saves the moves of results like `a b +`, `n 1 +` in place.
+    #[inline(never)]
     fn home_below_top(&self, need: usize, outs: &[Result<Sym, Lit>], home: &mut [Option<W>]) {
         // Which operations can fail, knowing the temporaries' types and what earlier
         // operations checked of the inputs.
@@ -1066,6 +1090,7 @@ impl<'p> Builder<'p> {
     /// Lays the block out in its window: inputs at `0..need` (the deepest first),
     /// results at `0..out`, temporaries above both; then the moves that put each
     /// result in place.
+    #[inline(never)]
     fn finish(mut self, steps: usize, mut exit: Exit) -> Option<Block> {
         let need = self.need as usize;
         let stack = core::mem::take(&mut self.stack);
@@ -1188,6 +1213,7 @@ impl<'p> Builder<'p> {
 
 /// Compiles the trace starting at `start`, if there is one worth having (two
 /// instructions or more).
+#[inline(never)]
 fn build(p: &Program, start: usize) -> Option<Block> {
     let mut b = Builder {
         p,
