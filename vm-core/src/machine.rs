@@ -181,7 +181,7 @@ impl Machine {
             scratch: String::new(),
             history: None,
         };
-        m.grow(args.len());
+        m.stack.grow_to(args.len());
         for v in args {
             let s = m.slot_of(v);
             m.put(s);
@@ -650,19 +650,11 @@ impl Machine {
 
     // ----- the stack -----
 
-    /// Makes the stack's storage at least `len` slots long.
-    #[cold]
-    #[inline(never)]
-    fn grow(&mut self, len: usize) {
-        let len = len.max(self.stack.len() * 2).max(64);
-        self.stack.resize(len);
-    }
-
     /// Pushes without the room check (the caller made it).
     #[inline(always)]
     fn put(&mut self, v: Slot) {
         if self.sp == self.stack.len() {
-            self.grow(self.sp + 1);
+            self.stack.grow_to(self.sp + 1);
         }
         self.stack.set(self.sp, v);
         self.sp += 1;
@@ -960,25 +952,19 @@ impl Machine {
     ) -> Step {
         let len = self.need(op)?;
         let top = self.stack.get(len - 1);
-        let r = match top.tag {
-            Tag::Num => write!(out, "{}", top.bits as i64),
-            Tag::Bool => out.write_str(if top.bits != 0 { "true" } else { "false" }),
-            Tag::Str | Tag::Const => {
-                let view = View {
-                    strings: &self.strings,
-                    program: p,
-                };
-                out.write_str(view.text(top))
-            }
+        let view = View {
+            strings: &self.strings,
+            program: p,
         };
-        r.and_then(|()| {
-            if newline {
-                out.write_char('\n')
-            } else {
-                Ok(())
-            }
-        })
-        .map_err(|fmt::Error| fail(ErrorKind::Output))?;
+        write_printed(view, top, out)
+            .and_then(|()| {
+                if newline {
+                    out.write_char('\n')
+                } else {
+                    Ok(())
+                }
+            })
+            .map_err(|fmt::Error| fail(ErrorKind::Output))?;
         self.sp -= 1;
         Ok(())
     }
@@ -1066,11 +1052,7 @@ impl Machine {
             }));
         }
         self.sp -= 1;
-        self.frames.push(Frame {
-            ret: pc as u32 + 1,
-            call: pc as u32,
-            target: addr,
-        });
+        self.frames.push(Frame::of_call(pc as u32, addr));
         Ok(target)
     }
 
@@ -1095,15 +1077,17 @@ impl Machine {
 }
 
 /// The printed form of a slot: what `println`, `cast_str` and `concat` produce.
-fn push_printed(view: View, s: Slot, out: &mut String) {
+fn write_printed<O: Write + ?Sized>(view: View, s: Slot, out: &mut O) -> fmt::Result {
     match s.tag {
-        Tag::Str | Tag::Const => out.push_str(view.text(s)),
-        Tag::Bool => out.push_str(if s.bits != 0 { "true" } else { "false" }),
-        // Writing to a `String` cannot fail.
-        Tag::Num => {
-            let _ = write!(out, "{}", s.bits as i64);
-        }
+        Tag::Str | Tag::Const => out.write_str(view.text(s)),
+        Tag::Bool => out.write_str(if s.bits != 0 { "true" } else { "false" }),
+        Tag::Num => write!(out, "{}", s.bits as i64),
     }
+}
+
+/// Appends the printed form of a slot to a `String` (which cannot fail).
+fn push_printed(view: View, s: Slot, out: &mut String) {
+    let _ = write_printed(view, s, out);
 }
 
 /// The length in bytes of a slot's printed form.

@@ -186,6 +186,31 @@ pub(crate) enum Micro {
 }
 
 impl Micro {
+    /// The slot it writes, if any.
+    fn dest(self) -> Option<W> {
+        if let Micro::IsBool(_) = self {
+            return None;
+        }
+        let mut first = None;
+        let mut copy = self;
+        copy.map_slots(|x| {
+            first.get_or_insert(x);
+            x
+        });
+        first
+    }
+
+    /// Does it name slot `s` (to read or to write)?
+    fn mentions(self, s: W) -> bool {
+        let mut found = false;
+        let mut copy = self;
+        copy.map_slots(|x| {
+            found |= x == s;
+            x
+        });
+        found
+    }
+
     /// Applies `f` to every slot the operation names, destination first.
     fn map_slots(&mut self, mut f: impl FnMut(W) -> W) {
         use Micro::*;
@@ -262,6 +287,15 @@ pub(crate) struct Target {
 
 /// No block starts there.
 pub(crate) const NO_BLOCK: u32 = u32::MAX;
+
+/// The block that starts at `pc` in an optimized stream, or [`NO_BLOCK`].
+#[inline(always)]
+pub(crate) fn block_at(fast: &[Code], pc: usize) -> u32 {
+    match fast.get(pc) {
+        Some(&Code::Block(i)) => i,
+        _ => NO_BLOCK,
+    }
+}
 
 /// How a block ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -367,10 +401,7 @@ pub(crate) fn optimize(p: &mut Program) {
         blocks.push(block);
     }
     // Where the exits go, as blocks.
-    let block_at = |pc: u32| match fast.get(pc as usize) {
-        Some(&Code::Block(i)) => i,
-        _ => NO_BLOCK,
-    };
+    let block_at = |pc: u32| block_at(&fast, pc as usize);
     for b in &mut blocks {
         match &mut b.exit {
             Exit::Next { pc, block } => *block = block_at(*pc),
@@ -937,11 +968,7 @@ impl<'p> Builder<'p> {
                 // Follow it, unless the trace has been there (a loop, or recursion).
                 Some(t) if !self.visited.contains(&t.pc) && (t.pc as usize) < self.p.code.len() => {
                     if call {
-                        self.frames.push(Frame {
-                            ret: pc as u32 + 1,
-                            call: pc as u32,
-                            target: t.addr,
-                        });
+                        self.frames.push(Frame::of_call(pc as u32, t.addr));
                         self.frames_room = self.frames_room.max(self.frames.len());
                     }
                     Step::Goto(t.pc as usize)
@@ -1042,32 +1069,13 @@ impl<'p> Builder<'p> {
                     | RemI(..)
             )
         };
-        let mentions = |op: &Micro, s: Sym| {
-            let mut found = false;
-            let mut copy = *op;
-            copy.map_slots(|x| {
-                found |= x == s;
-                x
-            });
-            found
-        };
         for (q, o) in outs.iter().enumerate().take(need) {
             let Ok(t) = *o else { continue };
             if t & TMP == 0 || home[(t & !TMP) as usize].is_some() {
                 continue;
             }
             // Where the temporary is computed.
-            let Some(k) = self.ops.iter().position(|op| {
-                !matches!(op, Micro::IsBool(_)) && mentions(op, t) && {
-                    let mut first = None;
-                    let mut copy = *op;
-                    copy.map_slots(|x| {
-                        first.get_or_insert(x);
-                        x
-                    });
-                    first == Some(t)
-                }
-            }) else {
+            let Some(k) = self.ops.iter().position(|op| op.dest() == Some(t)) else {
                 continue;
             };
             let after_failing = match last_failing {
@@ -1076,7 +1084,7 @@ impl<'p> Builder<'p> {
             };
             // The input that is there now, read by no later operation and no move.
             let there = (need - 1 - q) as Sym;
-            let read_later = self.ops[k + 1..].iter().any(|op| mentions(op, there))
+            let read_later = self.ops[k + 1..].iter().any(|op| op.mentions(there))
                 || outs
                     .iter()
                     .enumerate()

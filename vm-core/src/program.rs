@@ -40,6 +40,18 @@ pub(crate) struct Frame {
     pub(crate) target: u32,
 }
 
+impl Frame {
+    /// The frame of the `call` at instruction `call` to address `target`: it returns
+    /// to the instruction after the call.
+    pub(crate) fn of_call(call: u32, target: u32) -> Frame {
+        Frame {
+            ret: call + 1,
+            call,
+            target,
+        }
+    }
+}
+
 /// A label definition.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {

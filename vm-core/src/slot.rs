@@ -120,6 +120,21 @@ impl Stack {
         }
     }
 
+    /// Makes room for at least `len` slots, doubling the storage (at least 64 slots)
+    /// so that growing one slot at a time stays cheap.
+    #[inline(always)]
+    pub(crate) fn grow_to(&mut self, len: usize) {
+        if len > self.len() {
+            self.grow(len);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, len: usize) {
+        self.resize(len.max(self.len() * 2).max(64));
+    }
+
     /// Stores slot `i`.
     #[inline(always)]
     pub(crate) fn set(&mut self, i: usize, s: Slot) {

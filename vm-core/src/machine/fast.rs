@@ -19,7 +19,7 @@
 use alloc::vec::Vec;
 
 use super::Machine;
-use crate::opt::{exact_rem, Code, Exit, Micro, Target, NO_BLOCK, W, WINDOW};
+use crate::opt::{block_at, exact_rem, Code, Exit, Micro, Target, W, WINDOW};
 use crate::program::Frame;
 use crate::program::Program;
 use crate::slot::{Slot, Stack, Tag, View};
@@ -117,7 +117,7 @@ impl Regs {
         budget: u64,
     ) -> (usize, u64) {
         let mut done = 0u64;
-        let mut index = block_at(p, pc);
+        let mut index = block_at(&p.fast, pc);
         while let Some(b) = p.blocks.get(index as usize) {
             let sp = self.sp;
             let frames = self.frames.len();
@@ -130,10 +130,7 @@ impl Regs {
                 break;
             }
             let base = sp - b.need as usize;
-            if base + WINDOW > self.stack.len() {
-                let len = (base + WINDOW).max(self.stack.len() * 2);
-                self.stack.resize(len);
-            }
+            self.stack.grow_to(base + WINDOW);
             let Some((tags, bits)) = self.stack.window(base) else {
                 break;
             };
@@ -174,7 +171,7 @@ impl Regs {
                         self.push_frames(b.pushes.get(..keep).unwrap_or_default());
                         if to.after_returns {
                             let pc = self.ret_chain(p, to.after as usize, budget, &mut done);
-                            (pc, block_at(p, pc))
+                            (pc, block_at(&p.fast, pc))
                         } else {
                             (to.after as usize, to.after_block)
                         }
@@ -188,7 +185,7 @@ impl Regs {
                     match self.frames.pop() {
                         Some(f) => {
                             let pc = self.ret_chain(p, f.ret as usize, budget, &mut done);
-                            (pc, block_at(p, pc))
+                            (pc, block_at(&p.fast, pc))
                         }
                         None => unreachable!("checked before the block ran"),
                     }
@@ -210,11 +207,7 @@ impl Regs {
     /// instruction and its block).
     #[inline(always)]
     fn call(&mut self, call: u32, to: Target) -> (usize, u32) {
-        self.frames.push(Frame {
-            ret: call + 1,
-            call,
-            target: to.addr,
-        });
+        self.frames.push(Frame::of_call(call, to.addr));
         (to.pc as usize, to.block)
     }
 
@@ -228,15 +221,6 @@ impl Regs {
             *done += 1;
         }
         pc
-    }
-}
-
-/// The block that starts at `pc`, or [`NO_BLOCK`].
-#[inline(always)]
-fn block_at(p: &Program, pc: usize) -> u32 {
-    match p.fast.get(pc) {
-        Some(&Code::Block(i)) => i,
-        _ => NO_BLOCK,
     }
 }
 
