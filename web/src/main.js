@@ -11,7 +11,7 @@ import { encodeState, decodeState, isShareFragment } from './share.js';
 import { h, fill, count, duration } from './dom.js';
 import { parseFolded, renderFlame } from './flame.js';
 import { byLabel, byLabelView, viewSwitch } from './profile-table.js';
-import { ProgramStore, KEPT_KEY } from './store.js';
+import { ProgramStore, KEPT_KEY, sameProgram } from './store.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -146,9 +146,12 @@ function showDraftBar() {
   ]);
 }
 
-/** The kept program was changed in another tab while this one has edits of its own. */
-function showConflict() {
-  programBar('conflict', 'Your program was changed in another tab; the edits in this tab are not saved.', [
+/**
+ * The kept program was changed in another tab while this one has edits of its own (or a
+ * run going, which a new text would leave behind).
+ */
+function showConflict(message = 'Your program was changed in another tab; the edits in this tab are not saved.') {
+  programBar('conflict', message, [
     [
       'Load the other tab’s version',
       () => {
@@ -171,10 +174,13 @@ function showConflict() {
 addEventListener('storage', (e) => {
   if (e.storageArea !== storage('localStorage') || (e.key !== KEPT_KEY && e.key !== null)) return;
   if (!store.changedElsewhere(e)) return;
-  if (saveTimer || (!ui.programBar.hidden && ui.programBar.dataset.kind === 'conflict')) showConflict();
+  const stored = store.stored();
+  if (stored && sameProgram(stored, currentState())) store.kept(); // the same program: nothing to do
+  else if (saveTimer || (!ui.programBar.hidden && ui.programBar.dataset.kind === 'conflict')) showConflict();
+  else if (runState()) showConflict('Your program was changed in another tab; this tab still shows the program it runs.');
   else {
     loadProgram(store.kept());
-    // What was loaded is what is stored: saving it would only echo it to the other tabs.
+    // What was loaded is what is stored: nothing to save.
     clearTimeout(saveTimer);
     saveTimer = 0;
   }

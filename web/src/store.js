@@ -41,6 +41,9 @@ const plain = (state) => ({
   breakpoints: state.breakpoints ?? [],
 });
 
+/** Do two programs (with their arguments, input and breakpoints) hold the same? */
+export const sameProgram = (a, b) => JSON.stringify(plain(a)) === JSON.stringify(plain(b));
+
 /** A revision that no other tab makes. */
 export const randomRev = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -105,13 +108,15 @@ export class ProgramStore {
 
   /**
    * Saves the tab's program: the draft, or the kept program if no other tab has changed
-   * it since this tab read or wrote it. Returns `saved`, `conflict` (nothing written) or
+   * it since this tab read or wrote it. Returns `saved`, `unchanged` (it is stored as it
+   * is: nothing written, so other tabs hear of nothing), `conflict` (nothing written) or
    * `failed` (no storage).
    */
   save(state) {
     if (this.mode === 'draft') return set(this.session, DRAFT_KEY, JSON.stringify(plain(state))) ? 'saved' : 'failed';
     const s = this.stored();
     if ((s ? s.rev : null) !== this.base) return 'conflict';
+    if (s && sameProgram(s, state)) return 'unchanged';
     return this.write(state);
   }
 

@@ -101,6 +101,8 @@ test('two tabs do not overwrite each other silently', () => {
   assert.equal(c.changedElsewhere({ key: 'something else' }), false);
   assert.equal(c.save(prog('from c')), 'conflict');
   assert.deepEqual(tab(local).load(), prog('from a'));
+  // A save of what is stored already writes nothing (other tabs hear of nothing).
+  assert.equal(a.save(prog('from a')), 'unchanged');
   // c takes a's version: it saves normally from there.
   assert.deepEqual(c.kept(), prog('from a'));
   assert.equal(c.save(prog('from c, after a')), 'saved');
