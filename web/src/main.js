@@ -255,7 +255,8 @@ const argsLabel = (args) => (args.length > 60 ? `${args.slice(0, 59)}…` : args
 function showArgs() {
   const args = ui.args.value.trim();
   ui.argsChip.hidden = !args;
-  ui.argsChip.textContent = `with arguments: ${argsLabel(args)}`;
+  // "args:" on a narrow screen, where the header has little room.
+  fill(ui.argsChip, h('span', { class: 'long' }, 'with arguments: '), h('span', { class: 'short' }, 'args: '), argsLabel(args));
   ui.argsChip.title = `Run pushes these arguments first: ${args.length > 500 ? `${args.slice(0, 499)}…` : args} (click to edit them)`;
 }
 showArgs();

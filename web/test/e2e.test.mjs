@@ -813,7 +813,7 @@ test('arguments: an example brings its own or none; they show beside Run and in 
 
   await page.selectOption('[data-testid=examples]', 'gcd');
   assert.equal(await page.inputValue('[data-testid=args]'), '1071 462');
-  assert.equal(await chip.textContent(), 'with arguments: 1071 462');
+  assert.equal(await chip.innerText(), 'with arguments: 1071 462');
   // An example without arguments or input clears them.
   await page.fill('[data-testid=stdin]', 'left over');
   await page.selectOption('[data-testid=examples]', 'hello');
@@ -825,7 +825,7 @@ test('arguments: an example brings its own or none; they show beside Run and in 
   await page.selectOption('[data-testid=examples]', 'fib');
   await typeProgram(page, '"mine" println');
   assert.equal(await chip.isVisible(), true);
-  assert.equal(await chip.textContent(), 'with arguments: 10');
+  assert.equal(await chip.innerText(), 'with arguments: 10');
   await run(page);
   assert.equal(await outputText(page), 'mine\n');
   assert.deepEqual(await stackValues(page), ['10']);
