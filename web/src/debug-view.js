@@ -38,8 +38,7 @@ const breakpointField = StateField.define({
         const { doc } = tr.state;
         const starts = [...new Set(e.value.filter((l) => l >= 1 && l <= doc.lines))].sort((a, b) => a - b);
         set = RangeSet.of(starts.map((l) => breakpointMarker.range(doc.line(l).from)));
-      }
-      else if (e.is(toggleBreakpoint)) {
+      } else if (e.is(toggleBreakpoint)) {
         const { pos, on } = e.value;
         set = set.update({ filter: (from) => from !== pos });
         if (on) set = set.update({ add: [breakpointMarker.range(pos)] });

@@ -240,8 +240,8 @@ export function createEditor(host, hooks) {
           ...lintKeymap.filter((k) => k.key !== 'F8'),
           indentWithTab,
         ]),
-        // tabindex: the editable text is focusable by the rules of assistive technology (axe:
-        // a scrolled region has focusable content), not only as contenteditable.
+        // tabindex 0: still one tab stop, and focusable content of the scrolled editor for
+        // checkers (axe counts contenteditable alone as not focusable).
         EditorView.contentAttributes.of({ 'aria-label': 'Program (Ctrl+Enter runs it; Esc then Tab leaves the editor)', tabindex: '0' }),
         EditorView.updateListener.of((u) => {
           for (const tr of u.transactions) {
