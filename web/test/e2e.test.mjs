@@ -1091,3 +1091,33 @@ test('accessibility: axe-core finds no violations, light and dark', async () => 
     await context.close();
   }
 });
+
+test('a shared program replaces the kept one only when the person chooses to keep it', async () => {
+  const other = await open();
+  await setProgram(other.page, '"shared" println\n', '3');
+  const link = await share(other.page);
+  await other.context.close();
+
+  const { context, page, problems } = await open();
+  await typeProgram(page, '"kept" println');
+  // The link pasted into this very tab (only the fragment changes).
+  await page.evaluate((hash) => (location.hash = hash), link.slice(link.indexOf('#')));
+  const bar = page.locator('[data-testid=program-bar]');
+  await bar.waitFor();
+  assert.equal(await editorText(page), '"shared" println\n');
+  assert.equal((await storedProgram(page)).source, '"kept" println', 'typed just before, saved before the draft opened');
+  const second = await openTab(context);
+  assert.equal(await editorText(second.page), '"kept" println');
+  // Keeping it: it becomes the kept program, and the other tab follows.
+  await bar.getByRole('button', { name: 'Keep this one instead' }).click();
+  assert.equal(await bar.isVisible(), false);
+  assert.equal((await storedProgram(page)).source, '"shared" println\n');
+  await second.page.waitForFunction(() => window.playground.editor.text() === '"shared" println\n');
+  assert.equal(await second.page.inputValue('[data-testid=args]'), '3');
+  // From now on this tab saves the kept program as usual.
+  await typeProgram(page, '"shared, kept, edited" println');
+  await second.page.waitForFunction(() => window.playground.editor.text() === '"shared, kept, edited" println');
+  noProblems(problems);
+  noProblems(second.problems);
+  await context.close();
+});
