@@ -3,11 +3,14 @@
 // while paused, and the heat marks of a profiled run (instructions per line).
 
 import { StateEffect, StateField, RangeSet } from '@codemirror/state';
+import { invertedEffects } from '@codemirror/commands';
 import { EditorView, Decoration, GutterMarker, gutter, gutterLineClass } from '@codemirror/view';
 import { count } from './dom.js';
 
 const toggleBreakpoint = StateEffect.define(); // { pos, on }
 const clearBreakpoints = StateEffect.define();
+/** Sets exactly these breakpoints: line numbers of the transaction's new text. */
+export const setBreakpointLines = StateEffect.define();
 const setPaused = StateEffect.define(); // { from, to } or null
 const setHeat = StateEffect.define(); // [{ pos, count, share, level }] or null
 
@@ -19,7 +22,6 @@ class BreakpointMarker extends GutterMarker {
     const dot = document.createElement('span');
     dot.className = 'cm-breakpoint';
     dot.title = 'Breakpoint: a run pauses before this line (click to remove)';
-    dot.textContent = '●';
     return dot;
   }
 }
@@ -32,7 +34,11 @@ const breakpointField = StateField.define({
     set = set.map(tr.changes);
     for (const e of tr.effects) {
       if (e.is(clearBreakpoints)) set = RangeSet.empty;
-      else if (e.is(toggleBreakpoint)) {
+      else if (e.is(setBreakpointLines)) {
+        const { doc } = tr.state;
+        const starts = [...new Set(e.value.filter((l) => l >= 1 && l <= doc.lines))].sort((a, b) => a - b);
+        set = RangeSet.of(starts.map((l) => breakpointMarker.range(doc.line(l).from)));
+      } else if (e.is(toggleBreakpoint)) {
         const { pos, on } = e.value;
         set = set.update({ filter: (from) => from !== pos });
         if (on) set = set.update({ add: [breakpointMarker.range(pos)] });
@@ -80,7 +86,16 @@ export function toggleBreakpointAt(view, number, adjust) {
 }
 
 /** Does transaction `tr` set or remove breakpoints? */
-export const changesBreakpoints = (tr) => tr.effects.some((e) => e.is(toggleBreakpoint) || e.is(clearBreakpoints));
+export const changesBreakpoints = (tr) =>
+  tr.effects.some((e) => e.is(toggleBreakpoint) || e.is(clearBreakpoints) || e.is(setBreakpointLines));
+
+/**
+ * A change of the text that also replaced the breakpoints (a new program): its undo
+ * puts the old ones back. (Setting a breakpoint alone is not an edit to undo.)
+ */
+const invertBreakpoints = invertedEffects.of((tr) =>
+  tr.docChanged && changesBreakpoints(tr) ? [setBreakpointLines.of(breakpointLines(tr.startState))] : [],
+);
 
 export const clearAllBreakpoints = (view) => view.dispatch({ effects: clearBreakpoints.of(null) });
 
@@ -182,7 +197,6 @@ const spacer = new (class extends GutterMarker {
   toDOM() {
     const s = document.createElement('span');
     s.className = 'cm-breakpoint-spacer';
-    s.textContent = '●';
     return s;
   }
 })();
@@ -200,6 +214,7 @@ export function debugExtensions(onToggle) {
   return {
     breakpointGutter: [
       breakpointField,
+      invertBreakpoints,
       gutter({
         class: 'cm-breakpoint-gutter',
         markers: (view) => view.state.field(breakpointField),
@@ -216,10 +231,21 @@ export function debugExtensions(onToggle) {
 
 /** The editor theme of these parts (colours from the page's CSS variables). */
 export const debugTheme = {
-  '.cm-breakpoint-gutter .cm-gutterElement': { cursor: 'pointer', padding: '0 2px 0 5px', fontSize: '12px' },
-  '.cm-breakpoint-gutter .cm-gutterElement:empty:hover::before': { content: '"●"', color: 'var(--bp-hover)' },
+  // A breakpoint is a tag pointing at its line (as in browsers' developer tools), in a
+  // colour of its own: not the red circle of a compile error in the gutter beside it.
+  '.cm-breakpoint-gutter .cm-gutterElement': { cursor: 'pointer', padding: '0 2px 0 4px', display: 'flex', alignItems: 'center' },
+  '.cm-breakpoint, .cm-breakpoint-spacer, .cm-breakpoint-gutter .cm-gutterElement:empty:hover::before': {
+    display: 'inline-block',
+    width: '15px',
+    height: '13px',
+  },
+  '.cm-breakpoint, .cm-breakpoint-gutter .cm-gutterElement:empty:hover::before': {
+    clipPath: 'polygon(0 0, 65% 0, 100% 50%, 65% 100%, 0 100%)',
+    borderRadius: '2px 0 0 2px',
+  },
+  '.cm-breakpoint-gutter .cm-gutterElement:empty:hover::before': { content: '""', backgroundColor: 'var(--bp-hover)' },
   '.cm-lineNumbers .cm-gutterElement': { cursor: 'pointer' },
-  '.cm-breakpoint': { color: 'var(--bp)' },
+  '.cm-breakpoint': { backgroundColor: 'var(--bp)' },
   '.cm-paused-line': { backgroundColor: 'var(--paused-line)' },
   '.cm-paused-token': {
     backgroundColor: 'var(--paused-token)',

@@ -15,18 +15,28 @@ import {
   dropCursor,
   hoverTooltip,
 } from '@codemirror/view';
-import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { defaultKeymap, history, historyKeymap, indentWithTab, invertedEffects, isolateHistory } from '@codemirror/commands';
 import { search, searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { linter, lintGutter, lintKeymap, forceLinting } from '@codemirror/lint';
 import { syntaxTree } from '@codemirror/language';
 import { svmLanguage, svmHighlight } from './lang.js';
 import { h } from './dom.js';
-import { debugExtensions, debugTheme, breakpointLines, toggleBreakpointAt, clearAllBreakpoints, changesBreakpoints, resetDebugMarks, showPaused, showHeat, tokenDecorations } from './debug-view.js';
+import { debugExtensions, debugTheme, breakpointLines, toggleBreakpointAt, clearAllBreakpoints, changesBreakpoints, resetDebugMarks, setBreakpointLines, showPaused, showHeat, tokenDecorations } from './debug-view.js';
 
 /** Programs longer than this are checked when run, not as you type. */
 const LINT_MAX_CHARS = 512 * 1024;
 
 const setRuntimeError = StateEffect.define();
+
+/**
+ * The fields that go with the program (the page's arguments and input), changed in the
+ * same transaction as the text: `{ before, after }`. Undo applies its inverse, so
+ * Ctrl+Z after loading an example brings back the arguments and input it replaced.
+ */
+const setFields = StateEffect.define();
+const invertFields = invertedEffects.of((tr) =>
+  tr.effects.filter((e) => e.is(setFields)).map((e) => setFields.of({ before: e.value.after, after: e.value.before })),
+);
 
 /** Colours come from the page's CSS variables, so light and dark follow the system. */
 const theme = EditorView.theme({
@@ -125,7 +135,8 @@ function opTooltip(op) {
  *
  * hooks: { doc, onRun(), onChange(view, changes), compile(source) -> result or null,
  *   breakpointLine(line) -> the line that gets a breakpoint clicked on `line` (or null),
- *   onBreakpoints(lines) }
+ *   onBreakpoints(lines), onFields(fields): a change, an undo or a redo set the fields that
+ *   go with the program (what `setDoc` was given) }
  */
 export function createEditor(host, hooks) {
   // The editor lives in a shadow root: CodeMirror then mounts its styles as constructed
@@ -196,6 +207,7 @@ export function createEditor(host, hooks) {
         highlightActiveLineGutter(),
         highlightSpecialChars(),
         history(),
+        invertFields,
         drawSelection(),
         dropCursor(),
         highlightActiveLine(),
@@ -228,8 +240,13 @@ export function createEditor(host, hooks) {
           ...lintKeymap.filter((k) => k.key !== 'F8'),
           indentWithTab,
         ]),
-        EditorView.contentAttributes.of({ 'aria-label': 'Program (Ctrl+Enter runs it; Esc then Tab leaves the editor)' }),
+        // tabindex 0: still one tab stop, and focusable content of the scrolled editor for
+        // checkers (axe counts contenteditable alone as not focusable).
+        EditorView.contentAttributes.of({ 'aria-label': 'Program (Ctrl+Enter runs it; Esc then Tab leaves the editor)', tabindex: '0' }),
         EditorView.updateListener.of((u) => {
+          for (const tr of u.transactions) {
+            for (const e of tr.effects) if (e.is(setFields)) hooks.onFields(e.value.after);
+          }
           if (u.docChanged) hooks.onChange(u.view, u.changes);
           if (u.transactions.some(changesBreakpoints)) {
             hooks.onBreakpoints(breakpointLines(u.state));
@@ -256,17 +273,27 @@ export function createEditor(host, hooks) {
     /** Toggles the breakpoint of a line (as a click in the gutter does). */
     toggleBreakpoint: (line) => toggle(view, line),
     clearBreakpoints: () => clearAllBreakpoints(view),
+    /** Sets exactly these breakpoints (lines; those past the end are left out). */
+    setBreakpoints: (lines) => view.dispatch({ effects: setBreakpointLines.of(lines) }),
     /** Marks the next instruction of a paused run ({ from, to }), or clears it (null). */
     showPaused: (range) => showPaused(view, range),
     /** Heat marks: [{ pos, count, share, level }], or null to clear them. */
     showHeat: (marks) => showHeat(view, marks),
-    /** Replaces the program as one undoable change (without breakpoints and marks). */
-    setDoc(text) {
+    /**
+     * Replaces the program as one undoable change, without marks, with `breakpoints`
+     * (lines) or none. `fields`: what goes with the new program ({ args, stdin });
+     * `current`: what went with the old one. An undo restores the old text, breakpoints
+     * and fields (through `onFields`).
+     */
+    setDoc(text, { breakpoints = [], fields = null, current = null } = {}) {
+      const effects = [...resetDebugMarks(), setBreakpointLines.of(breakpoints)];
+      if (fields) effects.push(setFields.of({ before: current, after: fields }));
       view.dispatch({
         changes: { from: 0, to: view.state.doc.length, insert: text },
         selection: { anchor: 0 },
         scrollIntoView: true,
-        effects: resetDebugMarks(),
+        effects,
+        annotations: isolateHistory.of('full'),
       });
     },
     /** Selects a range and shows it. */

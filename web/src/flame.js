@@ -79,6 +79,8 @@ export function renderFlame(el, tree, { labelled, onFrame }) {
         type: canGo ? 'button' : null,
         class: `flame-frame ${hue(node.name)}`,
         title: label,
+        // A block that is not a button is an image with a name (a plain div may not have one).
+        role: canGo ? null : 'img',
         'aria-label': label,
         'data-name': node.name,
         'data-depth': d,

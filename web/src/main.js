@@ -10,6 +10,8 @@ import { OutputPanel } from './output.js';
 import { encodeState, decodeState, isShareFragment } from './share.js';
 import { h, fill, count, duration } from './dom.js';
 import { parseFolded, renderFlame } from './flame.js';
+import { byLabel, byLabelView, viewSwitch } from './profile-table.js';
+import { ProgramStore, KEPT_KEY, sameProgram } from './store.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -19,7 +21,6 @@ const WORKER_URL = __WORKER_URL__;
 const OUTPUT_CAP = 1 << 20;
 /** Steps a debug run records, so that Step back can undo them. */
 const HISTORY = 10_000;
-const STORE_KEY = 'simple-vm.playground.v1';
 
 const WELCOME = `# Welcome to the simple-vm playground.
 # Write a program and press Run (Ctrl+Enter). Hover a word to see what it does;
@@ -45,6 +46,8 @@ const ui = {
   banner: $('banner'),
   bannerMsg: $('banner-msg'),
   args: $('args'),
+  argsChip: $('args-chip'),
+  programBar: $('program-bar'),
   stdin: $('stdin'),
   status: $('status'),
   output: $('output'),
@@ -57,6 +60,7 @@ const ui = {
   version: $('version'),
   profileRun: $('profile-run'),
   profile: $('profile'),
+  profilePanel: $('profile-panel'),
   profileSum: $('profile-sum'),
   callstack: $('callstack'),
   dbg: {
@@ -71,25 +75,27 @@ const ui = {
 
 // ---- saved program ---------------------------------------------------------------
 
-function loadSaved() {
+/** A storage of the browser, or null where it is disabled (reading it can throw). */
+function storage(name) {
   try {
-    const s = JSON.parse(localStorage.getItem(STORE_KEY));
-    if (s && typeof s.source === 'string') return { source: s.source, args: String(s.args ?? ''), stdin: String(s.stdin ?? '') };
+    return window[name];
   } catch {
-    // no storage, or a damaged entry: start fresh
+    return null;
   }
-  return { source: WELCOME, args: '', stdin: '' };
 }
+
+/** The kept program (all tabs) and this tab's draft (a shared program): see store.js. */
+const store = new ProgramStore({
+  local: storage('localStorage'),
+  session: storage('sessionStorage'),
+  fallback: { source: WELCOME, args: '', stdin: '' },
+});
 
 let saveTimer = 0;
 function saveNow() {
   clearTimeout(saveTimer);
   saveTimer = 0;
-  try {
-    localStorage.setItem(STORE_KEY, JSON.stringify(currentState()));
-  } catch {
-    // storage full or disabled: nothing to do
-  }
+  if (store.save(currentState()) === 'conflict') showConflict();
 }
 const saveSoon = () => {
   clearTimeout(saveTimer);
@@ -97,6 +103,88 @@ const saveSoon = () => {
 };
 addEventListener('pagehide', () => saveTimer && saveNow());
 document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && saveTimer && saveNow());
+
+/** The bar above the editor about the saved program: a message and its choices. */
+function programBar(kind, message, actions = []) {
+  ui.programBar.dataset.kind = kind;
+  fill(
+    ui.programBar,
+    h('span', { class: 'msg' }, message),
+    actions.map(([label, onclick]) => h('button', { type: 'button', onclick }, label)),
+  );
+  ui.programBar.hidden = false;
+}
+const hideProgramBar = () => (ui.programBar.hidden = true);
+
+/** Replaces the program, its arguments, input and breakpoints (one undoable change). */
+function loadProgram(p) {
+  editor.setDoc(p.source, {
+    breakpoints: p.breakpoints ?? [],
+    fields: { args: p.args, stdin: p.stdin },
+    current: { args: ui.args.value, stdin: ui.stdin.value },
+  });
+  clearProfile();
+}
+
+/** This tab shows a shared program, saved apart from the kept one. */
+function showDraftBar() {
+  programBar('draft', 'A shared program: your own program is kept apart, and edits here stay in this tab.', [
+    [
+      'Keep this one instead',
+      () => {
+        store.keepDraft(currentState());
+        hideProgramBar();
+      },
+    ],
+    [
+      'Back to my program',
+      () => {
+        loadProgram(store.leaveDraft());
+        hideProgramBar();
+      },
+    ],
+  ]);
+}
+
+/**
+ * The kept program was changed in another tab while this one has edits of its own (or a
+ * run going, which a new text would leave behind).
+ */
+function showConflict(message = 'Your program was changed in another tab; the edits in this tab are not saved.') {
+  programBar('conflict', message, [
+    [
+      'Load the other tab’s version',
+      () => {
+        loadProgram(store.kept());
+        hideProgramBar();
+      },
+    ],
+    [
+      'Save this tab’s version over it',
+      () => {
+        store.overwrite(currentState());
+        hideProgramBar();
+      },
+    ],
+  ]);
+}
+
+// Another tab saved the kept program: follow it if this tab has no edits of its own
+// waiting to be saved; else ask.
+addEventListener('storage', (e) => {
+  if (e.storageArea !== storage('localStorage') || (e.key !== KEPT_KEY && e.key !== null)) return;
+  if (!store.changedElsewhere(e)) return;
+  const stored = store.stored();
+  if (stored && sameProgram(stored, currentState())) store.kept(); // the same program: nothing to do
+  else if (saveTimer || (!ui.programBar.hidden && ui.programBar.dataset.kind === 'conflict')) showConflict();
+  else if (runState()) showConflict('Your program was changed in another tab; this tab still shows the program it runs.');
+  else {
+    loadProgram(store.kept());
+    // What was loaded is what is stored: nothing to save.
+    clearTimeout(saveTimer);
+    saveTimer = 0;
+  }
+});
 
 // ---- editor --------------------------------------------------------------------------
 
@@ -128,7 +216,7 @@ class Tracker {
 let runTrack = null; // the last run started
 let profileTrack = null; // the profiled run shown in the Profile panel
 
-const saved = loadSaved();
+const saved = store.load();
 ui.args.value = saved.args;
 ui.stdin.value = saved.stdin;
 
@@ -143,11 +231,40 @@ const editor = createEditor($('editor'), {
   breakpointLine,
   onBreakpoints: (lines) => {
     if (runner && runTrack) runner.breakpoints(lines.map((l) => runTrack.runLine(l)));
+    saveSoon();
+  },
+  onFields: (fields) => {
+    if (!fields) return;
+    ui.args.value = fields.args;
+    ui.stdin.value = fields.stdin;
+    ui.args.removeAttribute('aria-invalid');
+    showArgs();
+    saveSoon();
   },
 });
+editor.setBreakpoints(saved.breakpoints);
+if (store.mode === 'draft') showDraftBar();
 performance.mark('editor-ready');
 
-const currentState = () => ({ source: editor.text(), args: ui.args.value, stdin: ui.stdin.value });
+const currentState = () => ({ source: editor.text(), args: ui.args.value, stdin: ui.stdin.value, breakpoints: editor.breakpoints() });
+
+/** The arguments a run pushes, shortened for a label. */
+const argsLabel = (args) => (args.length > 60 ? `${args.slice(0, 59)}…` : args);
+
+/** Beside Run: the arguments it will push, if any (a click goes to the field). */
+function showArgs() {
+  const args = ui.args.value.trim();
+  ui.argsChip.hidden = !args;
+  // "args:" on a narrow screen, where the header has little room.
+  fill(ui.argsChip, h('span', { class: 'long' }, 'with arguments: '), h('span', { class: 'short' }, 'args: '), argsLabel(args));
+  ui.argsChip.title = `Run pushes these arguments first: ${args.length > 500 ? `${args.slice(0, 499)}…` : args} (click to edit them)`;
+}
+showArgs();
+ui.argsChip.addEventListener('click', () => {
+  ui.args.focus({ preventScroll: true });
+  ui.args.scrollIntoView({ block: 'nearest' });
+  ui.args.select();
+});
 
 /** A span of the last run (or of `track`'s run), in the editor's current text. */
 function spanRange(span, track = runTrack) {
@@ -160,6 +277,7 @@ const gotoSpan = (span) => editor.select(...spanRange(span));
 
 ui.args.addEventListener('input', () => {
   ui.args.removeAttribute('aria-invalid');
+  showArgs();
   saveSoon();
 });
 ui.stdin.addEventListener('input', saveSoon);
@@ -202,7 +320,9 @@ function setStatus(state, label, detail = '') {
   updateControls();
 }
 
-const stepsAndTime = (m) => `${count(m.steps)} steps · ${duration(m.time_ms || 0)}`;
+const stepsAndTime = (m) => `${count(m.steps)} steps · ${duration(m.time_ms || 0)}${withArgs()}`;
+/** The status says when the run pushed arguments, so that they never go unnoticed. */
+const withArgs = () => (dbg.args ? ` · ran with arguments: ${argsLabel(dbg.args)}` : '');
 
 // ---- output, stack, errors -------------------------------------------------------
 
@@ -319,7 +439,10 @@ function renderRuntimeError(e, stackLen) {
 function showPrompt() {
   ui.prompt.hidden = false;
   ui.promptInput.value = '';
-  ui.promptInput.focus({ preventScroll: false });
+  // Focus without the browser's scroll (it would take the header away); bring the
+  // prompt into view only if it is not.
+  ui.promptInput.focus({ preventScroll: true });
+  ui.prompt.scrollIntoView({ block: 'nearest' });
 }
 
 function hidePrompt() {
@@ -354,7 +477,7 @@ let runner = null;
 let runPending = null; // the run asked for before the runner was ready
 
 /** What the current (or last) run is: plain, debug (history, breakpoints) or profile. */
-const dbg = { kind: 'plain', history: false, resumable: false, ended: false };
+const dbg = { kind: 'plain', history: false, resumable: false, ended: false, args: '' };
 
 /** The Input panel as lines; a final newline does not add an empty line. */
 function stdinLines(text) {
@@ -394,11 +517,13 @@ function start(kind, { paused = false } = {}) {
   if (kind === 'debug') options.history = HISTORY;
   if (kind === 'profile') {
     options.profile = true;
+    ui.profilePanel.hidden = false;
     profileTrack = runTrack;
     fill(ui.profile, h('p', { class: 'sub' }, 'Profiling…'));
     ui.profileSum.textContent = '';
     editor.showHeat(null);
   }
+  dbg.args = ui.args.value.trim();
   runner.run({
     source: editor.text(),
     args: ui.args.value,
@@ -574,12 +699,19 @@ function paused(m) {
 
 // ---- the profile -----------------------------------------------------------------------
 
-/** Empties the Profile panel (a new program; the editor's setDoc drops the heat marks). */
+/**
+ * Empties the Profile panel and folds it away until the next profiled run (a new
+ * program; the editor's setDoc drops the heat marks).
+ */
 function clearProfile() {
   profileTrack = null;
   fill(ui.profile);
   ui.profileSum.textContent = '';
+  ui.profilePanel.hidden = true;
 }
+
+/** The Profile panel's view: the flame graph or the table by label, and its sort. */
+const profileView = { by: 'flame', sort: { key: 'total', descending: true } };
 
 /** The flame graph, the busiest lines and the heat marks of a profiled run. */
 function renderProfile(p) {
@@ -596,8 +728,23 @@ function renderProfile(p) {
     editor.showHeat(null);
     return;
   }
+  const labelled = (name) => labels.has(name);
   const flame = h('div', { class: 'flame-box' });
-  const shown = renderFlame(flame, parseFolded(p.folded), { labelled: (name) => labels.has(name), onFrame: goLabel });
+  const shown = renderFlame(flame, parseFolded(p.folded), { labelled, onFrame: goLabel });
+  const flameView = h(
+    'div',
+    { id: 'profile-flame' },
+    h(
+      'p',
+      { class: 'sub' },
+      'Instructions by call path, the main program on top; a block is as wide as the instructions run in it and in what it called.',
+      shown.frames > 1 ? ' Click a block to see its label.' : '',
+    ),
+    flame,
+  );
+  const labelView = byLabelView(byLabel(p.folded), { total, labelled, onLabel: goLabel, sort: profileView.sort, onSort: (sort) => (profileView.sort = sort) });
+  labelView.id = 'profile-by-label';
+  const views = { flame: ['Flame graph', flameView], label: ['By label', labelView] };
   const byCount = [...p.lines].sort((a, b) => b.count - a.count);
   const share = (n) => (100 * n) / total;
   const hot = byCount.slice(0, 5).map((l) =>
@@ -610,13 +757,9 @@ function renderProfile(p) {
   );
   fill(
     ui.profile,
-    h(
-      'p',
-      { class: 'sub' },
-      'Instructions by call path, the main program on top; a block is as wide as the instructions run in it and in what it called.',
-      shown.frames > 1 ? ' Click a block to see its label.' : '',
-    ),
-    flame,
+    viewSwitch(views, profileView.by, (by) => (profileView.by = by)),
+    flameView,
+    labelView,
     h('p', { class: 'sub' }, 'Busiest lines (the gutter marks every line that ran):'),
     h('ol', { class: 'hot-lines' }, hot),
   );
@@ -663,7 +806,8 @@ function onEvent(m) {
   switch (m.type) {
     case 'ready':
       performance.mark('runner-ready');
-      if (ui.status.dataset.state === 'loading') setStatus('idle', 'Ready', `simple-vm ${m.version}`);
+      // The version is in the header: once is enough.
+      if (ui.status.dataset.state === 'loading') setStatus('idle', 'Ready');
       updateControls();
       if (runPending) {
         const { kind, paused: p } = runPending;
@@ -768,14 +912,13 @@ ui.examples.addEventListener('change', () => {
   const ex = examples.find((e) => e.name === ui.examples.value);
   ui.examples.value = '';
   if (!ex) return;
-  editor.setDoc(ex.source);
-  clearProfile();
-  ui.args.value = ex.args;
-  ui.stdin.value = ex.stdin;
+  // Its arguments and input come with it (none when it has none); Ctrl+Z brings back
+  // all three.
+  loadProgram(ex);
   saveNow();
   editor.view.focus();
   if (!ui.status.dataset.state || !['running', 'input', 'sleeping'].includes(ui.status.dataset.state)) {
-    setStatus('idle', `Example ${ex.name} loaded`, 'Ctrl+Z in the editor brings back the previous program');
+    setStatus('idle', `Example ${ex.name} loaded`, 'Ctrl+Z in the editor brings back the previous program, its arguments and input');
   }
 });
 
@@ -796,8 +939,10 @@ ui.share.addEventListener('click', async () => {
     // no clipboard permission: the link is selected for copying by hand
   }
   ui.shareMsg.textContent = copied ? 'Link copied to the clipboard.' : 'Copy this link:';
-  ui.shareLink.focus();
+  // Focus without the browser's scroll, which would take the header away.
+  ui.shareLink.focus({ preventScroll: true });
   ui.shareLink.select();
+  ui.shareBox.scrollIntoView({ block: 'nearest' });
 });
 $('share-close').addEventListener('click', () => {
   ui.shareBox.hidden = true;
@@ -812,11 +957,13 @@ async function openShareLink() {
   history.replaceState(null, '', location.pathname + location.search);
   try {
     const s = await decodeState(fragment);
-    editor.setDoc(s.source);
-    clearProfile();
-    ui.args.value = s.args;
-    ui.stdin.value = s.stdin;
+    // The kept program is saved as it is, and stays: the shared one is this tab's draft
+    // until the person chooses to keep it.
+    if (saveTimer) saveNow();
+    store.openDraft(s);
+    loadProgram(s);
     saveNow();
+    showDraftBar();
     ui.banner.hidden = true;
   } catch (e) {
     showBanner(`This share link could not be opened: ${e.message}. Your current program was kept.`);

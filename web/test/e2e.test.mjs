@@ -760,3 +760,364 @@ test('the mobile width has no horizontal scroll', async () => {
   await page.screenshot({ path: path.join(SHOTS, 'desktop-dark.png') });
   await context.close();
 });
+
+// ---- the program, its arguments and input; saved programs; the page's polish ----------
+
+/** A page in an existing context (another tab of the same browser), ready. */
+async function openTab(context, url = server.url) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(url);
+  await ready(page);
+  return { page, problems };
+}
+
+/** Replaces the editor's text by typing, as a person does. */
+async function typeProgram(page, text) {
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+}
+
+/** The kept program as stored (what a new tab opens). */
+const storedProgram = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('simple-vm.playground.v1') || 'null'));
+
+/** Is the element fully inside the viewport? */
+const inView = (page, selector) =>
+  page.locator(selector).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= innerHeight && r.height > 0;
+  });
+
+test('Arguments and Input are in view at 800 px height: the Profile panel is folded until used', async () => {
+  const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 800 } } });
+  assert.ok(await inView(page, '[data-testid=args]'), 'the Arguments field is in view');
+  assert.ok(await inView(page, '[data-testid=stdin]'), 'the Input field is in view');
+  assert.equal(await page.locator('#profile-panel').isVisible(), false);
+  await page.click('[data-testid=profile-run]');
+  await waitState(page, 'halted');
+  assert.equal(await page.locator('#profile-panel').isVisible(), true);
+  // A new program folds it again.
+  await page.selectOption('[data-testid=examples]', 'hello');
+  assert.equal(await page.locator('#profile-panel').isVisible(), false);
+  noProblems(problems);
+  await context.close();
+});
+
+test('arguments: an example brings its own or none; they show beside Run and in the status', async () => {
+  const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 800 } } });
+  const chip = page.locator('[data-testid=args-chip]');
+  assert.equal(await chip.isVisible(), false, 'no arguments, nothing beside Run');
+
+  await page.selectOption('[data-testid=examples]', 'gcd');
+  assert.equal(await page.inputValue('[data-testid=args]'), '1071 462');
+  assert.equal(await chip.innerText(), 'with arguments: 1071 462');
+  // An example without arguments or input clears them.
+  await page.fill('[data-testid=stdin]', 'left over');
+  await page.selectOption('[data-testid=examples]', 'hello');
+  assert.equal(await page.inputValue('[data-testid=args]'), '');
+  assert.equal(await page.inputValue('[data-testid=stdin]'), '');
+  assert.equal(await chip.isVisible(), false);
+
+  // fib, then a program of one's own typed over it: the 10 is still pushed, and says so.
+  await page.selectOption('[data-testid=examples]', 'fib');
+  await typeProgram(page, '"mine" println');
+  assert.equal(await chip.isVisible(), true);
+  assert.equal(await chip.innerText(), 'with arguments: 10');
+  await run(page);
+  assert.equal(await outputText(page), 'mine\n');
+  assert.deepEqual(await stackValues(page), ['10']);
+  assert.match(await status(page).textContent(), /ran with arguments: 10/);
+  // The chip leads to the field; emptied, the chip and the note go.
+  await chip.click();
+  assert.ok(await page.locator('[data-testid=args]').evaluate((el) => el === document.activeElement));
+  await page.keyboard.press('Delete');
+  assert.equal(await chip.isVisible(), false);
+  await run(page);
+  assert.doesNotMatch(await status(page).textContent(), /arguments/);
+  assert.deepEqual(await stackValues(page), []);
+  noProblems(problems);
+  await context.close();
+});
+
+test('undo after choosing an example brings back the program, its arguments, input and breakpoints', async () => {
+  const { context, page, problems } = await open();
+  const mine = '"one" println\nread println\n';
+  await setProgram(page, mine, '7 "x"', 'a line\n');
+  await lineNumber(page, 2).click();
+  assert.deepEqual(await breakpoints(page), [2]);
+  await page.selectOption('[data-testid=examples]', 'fib');
+  assert.equal(await page.inputValue('[data-testid=args]'), '10');
+  assert.equal(await page.inputValue('[data-testid=stdin]'), '');
+  assert.deepEqual(await breakpoints(page), []);
+  await page.keyboard.press('Control+z');
+  assert.equal(await editorText(page), mine);
+  assert.equal(await page.inputValue('[data-testid=args]'), '7 "x"');
+  assert.equal(await page.inputValue('[data-testid=stdin]'), 'a line\n');
+  assert.deepEqual(await breakpoints(page), [2]);
+  // The status says so when the example is loaded.
+  await page.selectOption('[data-testid=examples]', 'fib');
+  assert.match(await status(page).textContent(), /Ctrl\+Z.*arguments and input/);
+  await page.keyboard.press('Control+z');
+  // Redo goes forward again, all of it.
+  await page.keyboard.press('Control+y');
+  assert.match(await editorText(page), /^# Recursive Fibonacci/);
+  assert.equal(await page.inputValue('[data-testid=args]'), '10');
+  assert.deepEqual(await breakpoints(page), []);
+  await page.keyboard.press('Control+z');
+  // What the undo restored is what is saved.
+  await page.reload();
+  await ready(page);
+  assert.equal(await editorText(page), mine);
+  assert.equal(await page.inputValue('[data-testid=args]'), '7 "x"');
+  assert.equal(await page.inputValue('[data-testid=stdin]'), 'a line\n');
+  noProblems(problems);
+  await context.close();
+});
+
+test('a share link opened in another tab does not replace the kept program; tabs do not overwrite each other', async () => {
+  // Someone else's program, as a link.
+  const other = await open();
+  await setProgram(other.page, '"shared" println\n', '3');
+  const link = await share(other.page);
+  await other.context.close();
+
+  // One browser: the person writes a program, which is kept across reloads.
+  const { context, page: a, problems } = await open();
+  await typeProgram(a, '"my own program" println');
+  await a.fill('[data-testid=args]', '5');
+  await a.waitForFunction(() => /my own program/.test(localStorage.getItem('simple-vm.playground.v1')));
+  // The link opens in another tab of the same browser, and the person types in it.
+  const b = await openTab(context, link);
+  assert.equal(await editorText(b.page), '"shared" println\n');
+  await b.page.click('.cm-content');
+  await b.page.keyboard.press('Control+End');
+  await b.page.keyboard.type('# edited here');
+  await b.page.waitForTimeout(400); // past the save's debounce
+  // Back at the plain address: the person's own program.
+  const c = await openTab(context);
+  assert.equal(await editorText(c.page), '"my own program" println');
+  assert.equal(await c.page.inputValue('[data-testid=args]'), '5');
+  assert.equal(await c.page.locator('[data-testid=program-bar]').isVisible(), false);
+  // The shared tab says what it is.
+  const bar = b.page.locator('[data-testid=program-bar]');
+  assert.match(await bar.textContent(), /shared program.*your own program is kept/i);
+  await a.reload();
+  await ready(a);
+  assert.equal(await editorText(a), '"my own program" println');
+  // The shared tab keeps its draft across a reload, and offers the kept program back.
+  await b.page.reload();
+  await ready(b.page);
+  assert.equal(await editorText(b.page), '"shared" println\n# edited here');
+  await bar.getByRole('button', { name: 'Back to my program' }).click();
+  assert.equal(await editorText(b.page), '"my own program" println');
+  assert.equal(await b.page.inputValue('[data-testid=args]'), '5');
+  assert.equal(await bar.isVisible(), false);
+
+  // Two tabs on the kept program: one's saved edit reaches the other, which has none.
+  await typeProgram(a, '"from a" println');
+  await c.page.waitForFunction(() => window.playground.editor.text() === '"from a" println');
+  // Both edit at once: a saves while c's edit waits to be saved (saves wait 250 ms for
+  // more typing); c's save must not silently replace a's.
+  await c.page.click('.cm-content');
+  await c.page.keyboard.press('Control+End');
+  await typeProgram(a, '"from a again" println');
+  await c.page.keyboard.type(' # c');
+  await a.click('[data-testid=run]'); // saves at once
+  await a.waitForTimeout(400);
+  assert.equal((await storedProgram(a)).source, '"from a again" println');
+  const cBar = c.page.locator('[data-testid=program-bar]');
+  assert.match(await cBar.textContent(), /changed in another tab.*not saved/);
+  assert.equal(await editorText(c.page), '"from a" println # c', 'the tab keeps its own edits on screen');
+  // The person chooses: this tab's version goes over it, and the other tab follows.
+  await cBar.getByRole('button', { name: /Save this tab/ }).click();
+  assert.equal((await storedProgram(a)).source, '"from a" println # c');
+  await a.waitForFunction(() => window.playground.editor.text() === '"from a" println # c');
+  noProblems(problems);
+  noProblems(b.problems);
+  noProblems(c.problems);
+  await context.close();
+});
+
+test('the version is shown once', async () => {
+  const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 900 } } });
+  const v = (await page.locator('#version').textContent()).replace(/^v/, '');
+  assert.match(v, /^\d+\.\d+\.\d+/);
+  const text = await page.evaluate(() => document.body.innerText);
+  assert.equal(text.split(v).length - 1, 1, 'the version is shown once');
+  noProblems(problems);
+  await context.close();
+});
+
+test('a breakpoint marker bigger than a dot, not the red of a compile error', async () => {
+  const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 900 } } });
+  // A breakpoint beside a compile error: bigger than a dot, and not the error's red.
+  await setProgram(page, 'nope\n1 println\n');
+  await page.locator('.cm-lint-marker-error').waitFor();
+  await lineNumber(page, 1).click();
+  const marker = await page.locator('.cm-breakpoint').evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { w: r.width, h: r.height, bg: getComputedStyle(el).backgroundColor };
+  });
+  assert.ok(marker.w >= 12 && marker.h >= 12, JSON.stringify(marker));
+  const [r, g, b] = marker.bg.match(/\d+/g).map(Number);
+  assert.ok(b > r + 80 && b > g, `the breakpoint is blue, not red: ${marker.bg}`);
+  noProblems(problems);
+  await context.close();
+});
+
+test('breakpoints are kept with the program across reloads', async () => {
+  const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 900 } } });
+  await setProgram(page, '1 println\n2 println\n3 println\n');
+  await lineNumber(page, 3).click();
+  await lineNumber(page, 1).click();
+  assert.deepEqual(await breakpoints(page), [1, 3]);
+  await page.reload();
+  await ready(page);
+  assert.deepEqual(await breakpoints(page), [1, 3]);
+  await run(page, ['paused']);
+  assert.match(await status(page).textContent(), /at a breakpoint.*line 1/);
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+  noProblems(problems);
+  await context.close();
+});
+
+test('the share link and the input prompt take the focus without scrolling the header away', async () => {
+  const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 900 } } });
+  await share(page);
+  assert.ok(await page.locator('[data-testid=share-link]').evaluate((el) => el === document.activeElement));
+  assert.equal(await page.evaluate(() => scrollY), 0);
+  await page.click('#share-close');
+  await setProgram(page, 'read println\n');
+  await page.click('[data-testid=run]');
+  await page.locator('[data-testid=input-prompt]').waitFor();
+  assert.ok(await page.locator('[data-testid=input-prompt]').evaluate((el) => el === document.activeElement));
+  assert.equal(await page.evaluate(() => scrollY), 0);
+  assert.ok(await inView(page, '.bar'));
+  noProblems(problems);
+  await context.close();
+});
+
+test('profile by label: self and total instructions per label, sortable', async () => {
+  const { context, page, problems } = await open();
+  await page.selectOption('[data-testid=examples]', 'fib');
+  await page.fill('[data-testid=args]', '15');
+  await page.click('[data-testid=profile-run]');
+  await waitState(page, 'halted');
+  assert.equal(await page.locator('#profile-panel').isVisible(), true);
+  const profile = page.locator('[data-testid=profile]');
+  await profile.getByRole('button', { name: 'By label' }).click();
+  const table = profile.locator('table.by-label');
+  await table.waitFor();
+  assert.equal(await profile.locator('.flame').isVisible(), false);
+  const rows = async () =>
+    table.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ name: tr.dataset.name, self: Number(tr.cells[1].dataset.count), total: Number(tr.cells[2].dataset.count) })),
+    );
+  const all = await rows();
+  const by = Object.fromEntries(all.map((r) => [r.name, r]));
+  const total = Number((await page.locator('#profile-sum').textContent()).replace(/\D/g, ''));
+  assert.deepEqual(Object.keys(by).sort(), ['base', 'fib', 'main', 'recur']);
+  // Totals per label, not per call path: fib is everything under main's own part.
+  assert.equal(by.main.total, total);
+  assert.equal(by.fib.total, total - by.main.self);
+  assert.equal(all.reduce((s, r) => s + r.self, 0), total);
+  assert.ok(by.recur.total < by.fib.total && by.recur.total > by.recur.self);
+  assert.equal(by.base.self, by.base.total);
+  // Sorted by total at first; a click on a column sorts by it, again reverses it.
+  assert.deepEqual(all.map((r) => r.total), [...all.map((r) => r.total)].sort((x, y) => y - x));
+  await table.getByRole('button', { name: 'Self' }).click();
+  let selfs = (await rows()).map((r) => r.self);
+  assert.deepEqual(selfs, [...selfs].sort((x, y) => y - x));
+  assert.equal(await table.locator('th[aria-sort=descending]').textContent(), 'Self ▼');
+  await table.getByRole('button', { name: 'Self' }).click();
+  selfs = (await rows()).map((r) => r.self);
+  assert.deepEqual(selfs, [...selfs].sort((x, y) => x - y));
+  await table.getByRole('button', { name: 'Label' }).click();
+  assert.deepEqual((await rows()).map((r) => r.name), ['base', 'fib', 'main', 'recur']);
+  // A label goes to its definition.
+  await table.getByRole('button', { name: 'recur' }).click();
+  assert.equal(await selectedText(page), 'recur:');
+  // The flame graph is one click away.
+  await profile.getByRole('button', { name: 'Flame graph' }).click();
+  assert.equal(await profile.locator('.flame').isVisible(), true);
+  assert.equal(await table.isVisible(), false);
+  noProblems(problems);
+  await context.close();
+});
+
+test('accessibility: axe-core finds no violations, light and dark', async () => {
+  const AXE = path.join(WEB, 'node_modules', 'axe-core', 'axe.min.js');
+  for (const colorScheme of ['light', 'dark']) {
+    // axe is injected as a script, which the page's Content-Security-Policy would refuse.
+    const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 900 }, bypassCSP: true, colorScheme } });
+    await page.addScriptTag({ path: AXE });
+    const check = async (what) => {
+      const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      const found = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join('; ')}`);
+      assert.deepEqual(found, [], `${colorScheme}, ${what}`);
+    };
+    // The welcome program (with its comments), as a first visit shows it.
+    await check('first visit');
+    // A profile, its table, the Reference, and a shared program's bar.
+    await page.selectOption('[data-testid=examples]', 'fib');
+    await page.click('[data-testid=profile-run]');
+    await waitState(page, 'halted');
+    await page.locator('.flame-frame').first().waitFor();
+    await check('flame graph');
+    await page.getByRole('button', { name: 'By label' }).click();
+    await page.click('#ref-toggle');
+    await check('by label, reference');
+    await page.click('#ref-toggle');
+    // Paused at a breakpoint: the marked line and token, the call stack, the stack.
+    await lineNumber(page, 19).click();
+    await run(page, ['paused']);
+    await check('paused');
+    await page.click('[data-testid=stop]');
+    await waitState(page, 'stopped');
+    // A runtime error, and the input prompt.
+    await setProgram(page, '"text" 1 0 / println\n');
+    await run(page);
+    await check('runtime error');
+    await setProgram(page, 'read println\n', '1 "two"');
+    await page.click('[data-testid=run]');
+    await page.locator('[data-testid=input-prompt]').waitFor();
+    await check('input prompt');
+    await page.screenshot({ path: path.join(SHOTS, `axe-${colorScheme}.png`) });
+    noProblems(problems);
+    await context.close();
+  }
+});
+
+test('a shared program replaces the kept one only when the person chooses to keep it', async () => {
+  const other = await open();
+  await setProgram(other.page, '"shared" println\n', '3');
+  const link = await share(other.page);
+  await other.context.close();
+
+  const { context, page, problems } = await open();
+  await typeProgram(page, '"kept" println');
+  // The link pasted into this very tab (only the fragment changes).
+  await page.evaluate((hash) => (location.hash = hash), link.slice(link.indexOf('#')));
+  const bar = page.locator('[data-testid=program-bar]');
+  await bar.waitFor();
+  assert.equal(await editorText(page), '"shared" println\n');
+  assert.equal((await storedProgram(page)).source, '"kept" println', 'typed just before, saved before the draft opened');
+  const second = await openTab(context);
+  assert.equal(await editorText(second.page), '"kept" println');
+  // Keeping it: it becomes the kept program, and the other tab follows.
+  await bar.getByRole('button', { name: 'Keep this one instead' }).click();
+  assert.equal(await bar.isVisible(), false);
+  assert.equal((await storedProgram(page)).source, '"shared" println\n');
+  await second.page.waitForFunction(() => window.playground.editor.text() === '"shared" println\n');
+  assert.equal(await second.page.inputValue('[data-testid=args]'), '3');
+  // From now on this tab saves the kept program as usual.
+  await typeProgram(page, '"shared, kept, edited" println');
+  await second.page.waitForFunction(() => window.playground.editor.text() === '"shared, kept, edited" println');
+  noProblems(problems);
+  noProblems(second.problems);
+  await context.close();
+});
