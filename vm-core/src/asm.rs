@@ -140,7 +140,11 @@ fn undefined_label(name: &str, spans: &[Span], labels: &[Label]) -> Diagnostic {
         .iter()
         .map(|l| l.name.as_str())
         .chain(OPS.iter().map(|o| o.name));
-    if let Some(best) = closest(name, known) {
+    let lower = name.to_lowercase();
+    let suggestion = known.clone().find(|k| k.to_lowercase() == lower);
+    if let Some(hint) = suggestion.is_none().then(|| forth_hint(name)).flatten() {
+        d = d.with_note(hint, None);
+    } else if let Some(best) = suggestion.or_else(|| closest(name, known)) {
         let kind = if Op::from_name(best).is_some() {
             "the operation"
         } else {
@@ -156,10 +160,48 @@ fn undefined_label(name: &str, spans: &[Span], labels: &[Label]) -> Diagnostic {
     d
 }
 
+/// Words of Forth and of other languages that people try first, and what this language
+/// uses instead.
+const FOREIGN_WORDS: &[(&str, &str)] = &[
+    (".", "`.` is not an operation here: print with `println` (or `print`)"),
+    (".s", "`.s` is not an operation here: the REPL shows the stack after every line, `svm --step` at every step"),
+    (";", "`;` is not an operation here: end a call with `return`"),
+    ("//", "`//` is not an operation here: comments start with `#`"),
+    ("emit", "`emit` is not an operation here: print text with `print`"),
+    ("cr", "`cr` is not an operation here: `\"\" println` prints a line break"),
+    ("=", "`=` is not an operation here: compare with `==`"),
+    ("<>", "`<>` is not an operation here: compare with `!=`"),
+    ("mod", "`mod` is not an operation here: the remainder is `%`"),
+    ("nip", "`nip` is not an operation here: use `swap drop`"),
+    ("tuck", "`tuck` is not an operation here: use `swap over`"),
+    ("2dup", "`2dup` is not an operation here: use `over over`"),
+    ("negate", "`negate` is not an operation here: use `0 swap -`"),
+    ("invert", "`invert` is not an operation here: `not` negates a boolean"),
+    ("bye", "`bye` is not an operation here: `stop` ends the program"),
+    ("then", "`then` is not an operation here: `cond yes no if jmp` jumps to `yes` or `no`"),
+    ("else", "`else` is not an operation here: `cond yes no if jmp` jumps to `yes` or `no`"),
+    ("begin", "`begin` is not an operation here: a loop is a label and a jump back to it, `top: … top jmp`"),
+];
+
+/// What the language uses instead of `word`, when `word` is a known foreign word.
+fn forth_hint(word: &str) -> Option<&'static str> {
+    FOREIGN_WORDS
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))
+        .map(|&(_, hint)| hint)
+}
+
 /// The candidate nearest to `word` by edit distance, if near enough to be a likely typo.
+/// One-character words and candidates are never near anything: `;` is not a typo of `+`
+/// nor `//` of `/`.
 fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let len = word.chars().count();
+    if len < 2 {
+        return None;
+    }
+    let limit = (len / 3).max(1);
     candidates
+        .filter(|c| c.chars().count() >= 2)
         .map(|c| (edit_distance(word, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
@@ -191,19 +233,22 @@ pub fn parse_args(text: &str) -> Result<Vec<Value>, Vec<Diagnostic>> {
             TokenKind::Int(n) => values.push(Value::Num(n)),
             TokenKind::Bool(b) => values.push(Value::Bool(b)),
             TokenKind::Str(s) => values.push(Value::Str(Rc::from(s))),
-            _ => errors.push(
-                Diagnostic::new(
-                    format!(
-                        "invalid argument `{}`: arguments are numbers, booleans or strings",
-                        t.text(text)
+            _ => {
+                let word = t.text(text);
+                let quoted = Value::Str(Rc::from(word)).literal();
+                errors.push(
+                    Diagnostic::new(
+                        format!(
+                            "invalid argument `{word}`: arguments are numbers, booleans or strings"
+                        ),
+                        t.span,
+                    )
+                    .with_note(
+                        format!("did you mean the string {quoted}? (in a shell: '{quoted}')"),
+                        None,
                     ),
-                    t.span,
                 )
-                .with_note(
-                    "quote text to pass it as a string, e.g. '\"hello world\"'",
-                    None,
-                ),
-            ),
+            }
         }
     }
     if errors.is_empty() {
