@@ -205,6 +205,9 @@ pub struct JsError {
     pub trace_depth: usize,
     /// The top of the data stack, top last.
     pub stack: Vec<JsValueView>,
+    /// The same values as the core shows them (`Value::shown`): a long string cut,
+    /// with its size.
+    pub stack_shown: Vec<String>,
     /// The depth of the data stack.
     pub stack_len: usize,
     /// The error rendered as the command line shows it.
@@ -232,6 +235,7 @@ impl JsError {
             trace: JsFrame::trace(&e.trace, index),
             trace_depth: e.trace.depth,
             stack: e.stack_top.iter().map(JsValueView::from).collect(),
+            stack_shown: e.stack_top.iter().map(Value::shown).collect(),
             stack_len: e.stack_len,
         }
     }

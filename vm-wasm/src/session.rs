@@ -458,6 +458,7 @@ mod tests {
         let mut core = Core::new("1 \"a\" +", "", Options::default()).unwrap();
         let e = run_all(&mut core, u64::MAX).0.error.unwrap();
         assert!(e.headline.starts_with("type error: `+`"), "{}", e.headline);
+        assert_eq!(e.stack_shown, ["1", "\"a\""]);
     }
 
     #[test]
