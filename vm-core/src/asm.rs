@@ -140,9 +140,8 @@ fn undefined_label(name: &str, spans: &[Span], labels: &[Label]) -> Diagnostic {
         .iter()
         .map(|l| l.name.as_str())
         .chain(OPS.iter().map(|o| o.name));
-    let lower = name.to_lowercase();
-    let suggestion = known.clone().find(|k| k.to_lowercase() == lower);
-    if let Some(hint) = suggestion.is_none().then(|| forth_hint(name)).flatten() {
+    let suggestion = known.clone().find(|k| k.eq_ignore_ascii_case(name));
+    if let Some(hint) = suggestion.is_none().then(|| foreign_hint(name)).flatten() {
         d = d.with_note(hint, None);
     } else if let Some(best) = suggestion.or_else(|| closest(name, known)) {
         let kind = if Op::from_name(best).is_some() {
@@ -163,32 +162,38 @@ fn undefined_label(name: &str, spans: &[Span], labels: &[Label]) -> Diagnostic {
 /// Words of Forth and of other languages that people try first, and what this language
 /// uses instead.
 const FOREIGN_WORDS: &[(&str, &str)] = &[
-    (".", "`.` is not an operation here: print with `println` (or `print`)"),
-    (".s", "`.s` is not an operation here: the REPL shows the stack after every line, `svm --step` at every step"),
-    (";", "`;` is not an operation here: end a call with `return`"),
-    ("//", "`//` is not an operation here: comments start with `#`"),
-    ("emit", "`emit` is not an operation here: print text with `print`"),
-    ("cr", "`cr` is not an operation here: `\"\" println` prints a line break"),
-    ("=", "`=` is not an operation here: compare with `==`"),
-    ("<>", "`<>` is not an operation here: compare with `!=`"),
-    ("mod", "`mod` is not an operation here: the remainder is `%`"),
-    ("nip", "`nip` is not an operation here: use `swap drop`"),
-    ("tuck", "`tuck` is not an operation here: use `swap over`"),
-    ("2dup", "`2dup` is not an operation here: use `over over`"),
-    ("negate", "`negate` is not an operation here: use `0 swap -`"),
-    ("invert", "`invert` is not an operation here: `not` negates a boolean"),
-    ("bye", "`bye` is not an operation here: `stop` ends the program"),
-    ("then", "`then` is not an operation here: `cond yes no if jmp` jumps to `yes` or `no`"),
-    ("else", "`else` is not an operation here: `cond yes no if jmp` jumps to `yes` or `no`"),
-    ("begin", "`begin` is not an operation here: a loop is a label and a jump back to it, `top: … top jmp`"),
+    (".", "print with `println` (or `print`)"),
+    (
+        ".s",
+        "the REPL shows the stack after every line, `svm --step` at every step",
+    ),
+    (";", "end a call with `return`"),
+    ("//", "comments start with `#`"),
+    ("emit", "print text with `print`"),
+    ("cr", "`\"\" println` prints a line break"),
+    ("=", "compare with `==`"),
+    ("<>", "compare with `!=`"),
+    ("mod", "the remainder is `%`"),
+    ("nip", "use `swap drop`"),
+    ("tuck", "use `swap over`"),
+    ("2dup", "use `over over`"),
+    ("negate", "use `0 swap -`"),
+    ("invert", "`not` negates a boolean"),
+    ("bye", "`stop` ends the program"),
+    ("then", "`cond yes no if jmp` jumps to `yes` or `no`"),
+    ("else", "`cond yes no if jmp` jumps to `yes` or `no`"),
+    (
+        "begin",
+        "a loop is a label and a jump back to it, `top: … top jmp`",
+    ),
 ];
 
 /// What the language uses instead of `word`, when `word` is a known foreign word.
-fn forth_hint(word: &str) -> Option<&'static str> {
-    FOREIGN_WORDS
+fn foreign_hint(word: &str) -> Option<String> {
+    let (_, advice) = FOREIGN_WORDS
         .iter()
-        .find(|(w, _)| w.eq_ignore_ascii_case(word))
-        .map(|&(_, hint)| hint)
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))?;
+    Some(format!("`{word}` is not an operation here: {advice}"))
 }
 
 /// The candidate nearest to `word` by edit distance, if near enough to be a likely typo.

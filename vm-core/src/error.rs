@@ -114,8 +114,9 @@ fn render_into(out: &mut String, d: &Diagnostic, source: &str, file: &str) {
 /// it already calls itself an error (`type error: …`), so that no line says "error"
 /// twice.
 pub fn headline(message: &str) -> String {
-    let kind = message.split(':').next().unwrap_or_default();
-    if kind.len() < message.len() && (kind == "error" || kind.ends_with(" error")) {
+    let colon = message.bytes().position(|b| b == b':');
+    let kind = colon.map_or("", |at| &message[..at]);
+    if kind == "error" || kind.ends_with(" error") {
         message.to_string()
     } else {
         alloc::format!("error: {message}")
@@ -463,38 +464,52 @@ impl Trace {
     /// and `entry` makes the entry of a call (its repeat count is then set).
     pub fn fold<C>(
         calls: &[C],
-        same: impl Fn(&C, &C) -> bool + Copy,
+        same: impl Fn(&C, &C) -> bool,
         entry: impl Fn(&C) -> TraceFrame,
     ) -> Trace {
-        let depth = calls.len();
-        let make = |(c, n): (&C, usize)| TraceFrame {
-            repeat: n,
-            ..entry(c)
-        };
-        let (frames, left_out) = if runs(calls.iter().rev(), same).count() <= 2 * Self::KEPT + 1 {
-            (runs(calls.iter().rev(), same).map(make).collect(), None)
-        } else {
-            let mut frames: Vec<TraceFrame> = runs(calls.iter().rev(), same)
-                .take(Self::KEPT)
-                .map(make)
-                .collect();
-            let mut outer: Vec<TraceFrame> = runs(calls.iter(), same)
-                .take(Self::KEPT)
-                .map(make)
-                .collect();
-            outer.reverse();
-            frames.extend(outer);
-            let kept: usize = frames.iter().map(|f| f.repeat).sum();
-            let left_out = LeftOut {
-                after: Self::KEPT,
-                calls: depth - kept,
+        // One walk from the innermost call, by runs (the index of a run's innermost
+        // call, its length): the first KEPT runs, and the last ones (up to KEPT + 1, so
+        // that a single run in the middle is shown rather than counted).
+        let mut inner: Vec<(usize, usize)> = Vec::new();
+        let mut outer: Vec<(usize, usize)> = Vec::new();
+        let mut dropped = 0;
+        let mut end = calls.len();
+        while end > 0 {
+            let mut start = end - 1;
+            while start > 0 && same(&calls[start - 1], &calls[end - 1]) {
+                start -= 1;
+            }
+            let kept = if inner.len() < Self::KEPT {
+                &mut inner
+            } else {
+                &mut outer
             };
-            (frames, Some(left_out))
-        };
+            kept.push((end - 1, end - start));
+            if outer.len() > Self::KEPT + 1 {
+                dropped += outer.remove(0).1;
+            }
+            end = start;
+        }
+        let left_out = (dropped > 0).then(|| {
+            // The oldest of the runs kept at the outer end goes too.
+            dropped += outer.remove(0).1;
+            LeftOut {
+                after: inner.len(),
+                calls: dropped,
+            }
+        });
+        let frames = inner
+            .into_iter()
+            .chain(outer)
+            .map(|(i, n)| TraceFrame {
+                repeat: n,
+                ..entry(&calls[i])
+            })
+            .collect();
         Trace {
             frames,
             left_out,
-            depth,
+            depth: calls.len(),
         }
     }
 
@@ -543,22 +558,6 @@ impl Trace {
         }
         let _ = writeln!(out, "    in the main program");
     }
-}
-
-/// Runs of equal consecutive items: each first item and the length of its run.
-fn runs<'a, C: 'a>(
-    items: impl Iterator<Item = &'a C>,
-    same: impl Fn(&C, &C) -> bool,
-) -> impl Iterator<Item = (&'a C, usize)> {
-    let mut items = items.peekable();
-    core::iter::from_fn(move || {
-        let first = items.next()?;
-        let mut n = 1;
-        while items.next_if(|c| same(first, c)).is_some() {
-            n += 1;
-        }
-        Some((first, n))
-    })
 }
 
 /// A runtime error: what, where, the active calls and the top of the data stack.

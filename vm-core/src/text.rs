@@ -6,15 +6,13 @@ use alloc::string::String;
 
 /// `n` with a comma every three digits: `16,777,216`.
 pub fn thousands(n: u64) -> String {
-    let digits = format!("{n}");
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    let mut s = format!("{n}");
+    let mut at = s.len();
+    while at > 3 {
+        at -= 3;
+        s.insert(at, ',');
     }
-    out
+    s
 }
 
 /// `""` for one, `"s"` for any other count: `1 step`, `2 steps`, `0 steps`.
