@@ -443,7 +443,7 @@ pub struct LeftOut {
 
 /// The active calls at an error (or at a pause), innermost first, folded so that it
 /// stays small however deep the calls go: identical calls in a row are one entry with
-/// a repeat count, and when there are more than `2 ×` [`Trace::KEPT`] entries only the
+/// a repeat count, and when there are more than `2 × KEPT + 1` entries only the
 /// innermost and the outermost [`Trace::KEPT`] are kept, with the number of calls left
 /// out between them. The full depth is kept as a number.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -467,40 +467,28 @@ impl Trace {
         same: impl Fn(&C, &C) -> bool,
         entry: impl Fn(&C) -> TraceFrame,
     ) -> Trace {
-        // One walk from the innermost call, by runs (the index of a run's innermost
-        // call, its length): the first KEPT runs, and the last ones (up to KEPT + 1, so
-        // that a single run in the middle is shown rather than counted).
-        let mut inner: Vec<(usize, usize)> = Vec::new();
-        let mut outer: Vec<(usize, usize)> = Vec::new();
-        let mut dropped = 0;
+        // The runs from the innermost call: the index of a run's innermost call, and
+        // its length.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut end = calls.len();
         while end > 0 {
             let mut start = end - 1;
             while start > 0 && same(&calls[start - 1], &calls[end - 1]) {
                 start -= 1;
             }
-            let kept = if inner.len() < Self::KEPT {
-                &mut inner
-            } else {
-                &mut outer
-            };
-            kept.push((end - 1, end - start));
-            if outer.len() > Self::KEPT + 1 {
-                dropped += outer.remove(0).1;
-            }
+            runs.push((end - 1, end - start));
             end = start;
         }
-        let left_out = (dropped > 0).then(|| {
-            // The oldest of the runs kept at the outer end goes too.
-            dropped += outer.remove(0).1;
-            LeftOut {
-                after: inner.len(),
-                calls: dropped,
-            }
-        });
-        let frames = inner
+        let mut left_out = None;
+        if runs.len() > 2 * Self::KEPT + 1 {
+            let middle = runs.drain(Self::KEPT..runs.len() - Self::KEPT);
+            left_out = Some(LeftOut {
+                after: Self::KEPT,
+                calls: middle.map(|(_, n)| n).sum(),
+            });
+        }
+        let frames = runs
             .into_iter()
-            .chain(outer)
             .map(|(i, n)| TraceFrame {
                 repeat: n,
                 ..entry(&calls[i])
