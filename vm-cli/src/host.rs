@@ -131,7 +131,7 @@ pub fn format_stack(m: &Machine, max: usize) -> String {
     if shown.len() < m.stack_len() {
         s.push_str(&format!("… {} more, ", m.stack_len() - shown.len()));
     }
-    let items: Vec<String> = shown.iter().map(|v| v.literal_short(40)).collect();
+    let items: Vec<String> = shown.iter().map(|v| v.shown()).collect();
     s.push_str(&items.join(" "));
     s.push(']');
     s

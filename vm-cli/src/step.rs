@@ -3,7 +3,8 @@
 //! continue to the next breakpoint, quit. The view goes to stderr so that stdout stays
 //! the program's own output.
 
-use vm_core::error::{caret_line, source_line};
+use vm_core::error::excerpt;
+use vm_core::text::{counted, thousands};
 use vm_core::{Machine, Stopper};
 
 use crate::host::{
@@ -96,8 +97,8 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
             End::Halted(code) => {
                 sink.flush();
                 eprintln!(
-                    "program ended with exit code {code} after {} steps",
-                    machine.steps()
+                    "program ended with exit code {code} after {}",
+                    counted(machine.steps(), "step")
                 );
                 return exit_code(code);
             }
@@ -132,27 +133,28 @@ fn show(m: &Machine, source: &str, name: &str) {
         "-- step {} · address {} · {name}:{}:{} · {}",
         n.steps, n.address, span.line, span.col, n.text
     );
-    if let Some(text) = source_line(source, span.line) {
+    if let Some((text, carets)) = excerpt(source, span) {
         let gutter = span.line.to_string().len();
         eprintln!("{} | {text}", span.line);
-        eprintln!("{} | {}", " ".repeat(gutter), caret_line(text, span));
+        eprintln!("{} | {carets}", " ".repeat(gutter));
     }
     eprintln!("   stack: {}", format_stack(m, 16));
-    let frames = m.frames();
-    if frames.is_empty() {
+    let trace = m.trace();
+    if trace.frames.is_empty() {
         eprintln!("   calls: (none)");
     } else {
-        let list: Vec<String> = frames
-            .iter()
-            .map(|f| {
-                format!(
-                    "{} (called at {}:{})",
-                    f.name(),
-                    f.call_span.line,
-                    f.call_span.col
-                )
-            })
-            .collect();
+        let mut list = Vec::new();
+        for (i, f) in trace.frames.iter().enumerate() {
+            if let Some(gap) = trace.left_out.filter(|g| g.after == i) {
+                list.push(format!("… {} left out", counted(gap.calls as u64, "frame")));
+            }
+            let times = match f.repeat {
+                1 => String::new(),
+                n => format!(" ×{}", thousands(n as u64)),
+            };
+            let (line, col) = (f.call_span.line, f.call_span.col);
+            list.push(format!("{} (called at {line}:{col}){times}", f.name()));
+        }
         eprintln!("   calls: {}", list.join(" <- "));
     }
 }

@@ -478,3 +478,150 @@ fn step_mode_steps_over_out_and_back_and_stops_at_breakpoints() {
         text(&out.stderr)
     );
 }
+
+/// The first `n` bytes of `s` (for messages about huge outputs).
+fn head(s: &str, n: usize) -> &str {
+    let mut end = n.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+#[test]
+fn deep_recursion_prints_a_folded_trace() {
+    let f = TempFile::new("deep.svm", b"f: f call");
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(70));
+    let err = text(&out.stderr);
+    assert!(err.len() < 4096, "{} bytes: {}", err.len(), head(&err, 600));
+    assert!(err.contains("limited to 100000 calls"), "{err}");
+    assert!(err.contains("(100,000 calls)"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "    in f (called at {}:1:6)\n    … 99,999 more identical frames\n    in the main program\n",
+            f.path()
+        )),
+        "{err}"
+    );
+    // Mutual recursion has no identical neighbours: its middle is left out.
+    let f = TempFile::new("mutual.svm", b"a: b call\nb: a call");
+    let out = run(&[f.path()], "");
+    let err = text(&out.stderr);
+    assert!(err.len() < 4096, "{} bytes: {}", err.len(), head(&err, 600));
+    assert!(err.contains("… 99,980 frames left out\n"), "{err}");
+}
+
+#[test]
+fn long_values_are_cut_with_their_size() {
+    let f = TempFile::new("grow.svm", b"\"x\" loop: dup concat loop jmp");
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(70));
+    let err = text(&out.stderr);
+    assert!(err.contains("string too long"), "{}", head(&err, 600));
+    assert!(err.len() < 4096, "{} bytes: {}", err.len(), head(&err, 600));
+    assert!(err.contains("…\" (16,777,216 bytes in all)"), "{err}");
+    // The trace, the stepper and the REPL show values the same way.
+    let long = format!("\"{}\"", "y".repeat(5000));
+    let f = TempFile::new("show.svm", b"dup drop println");
+    let out = run(&["--trace", f.path(), &long], "");
+    let err = text(&out.stderr);
+    assert!(err.len() < 4096, "{} bytes: {}", err.len(), head(&err, 600));
+    assert!(err.contains("…\" (5,000 bytes in all)"), "{err}");
+    let out = run(&["--step", f.path(), &long], "s\ns\nq\n");
+    let err = text(&out.stderr);
+    assert!(err.len() < 4096, "{} bytes: {}", err.len(), head(&err, 600));
+    assert!(err.contains("…\" (5,000 bytes in all)"), "{err}");
+    let out = run(&["repl"], &format!("{long} dup\n"));
+    let shown = text(&out.stdout);
+    assert!(shown.len() < 2048, "{} bytes", shown.len());
+    assert_eq!(
+        shown.matches("…\" (5,000 bytes in all)").count(),
+        2,
+        "{shown}"
+    );
+}
+
+#[test]
+fn errors_in_very_long_lines_show_a_window_of_the_line() {
+    // 4 MB of `1 1 1 …` overflowing the data stack.
+    let f = TempFile::new("ones.svm", "1 ".repeat(2_000_000).as_bytes());
+    let out = run(&["--max-stack", "1000", f.path()], "");
+    assert_eq!(out.status.code(), Some(70));
+    let err = text(&out.stderr);
+    assert!(err.len() < 4096, "{} bytes: {}", err.len(), head(&err, 600));
+    assert!(err.contains(":1:2001\n"), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    let (code, caret) = (lines[3], lines[4]);
+    assert!(
+        code.starts_with("1 | ...") && code.ends_with("..."),
+        "{err}"
+    );
+    let at = caret.find('^').unwrap();
+    assert_eq!(&code[at - 1..=at + 1], " 1 ", "{err}");
+    assert!(
+        code.len() < 200 && caret.trim_end().len() == at + 1,
+        "{err}"
+    );
+    // A compile error far into a long line.
+    let f = TempFile::new(
+        "far.svm",
+        format!("{}nope", "1 ".repeat(100_000)).as_bytes(),
+    );
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(65));
+    let err = text(&out.stderr);
+    assert!(err.len() < 2048, "{} bytes: {}", err.len(), head(&err, 600));
+    assert!(
+        err.contains("1 1 nope\n  |") && err.contains(" ^^^^\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn hints_suggest_what_the_language_uses() {
+    let f = TempFile::new("forth.svm", b"1 DUP . ;\n// PRINTLN\n");
+    let out = run(&[f.path()], "");
+    assert_eq!(out.status.code(), Some(65));
+    let err = text(&out.stderr);
+    assert!(err.contains("did you mean the operation `dup`?"), "{err}");
+    assert!(
+        err.contains("did you mean the operation `println`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`.` is not an operation here: print with `println`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`;` is not an operation here: end a call with `return`"),
+        "{err}"
+    );
+    assert!(err.contains("comments start with `#`"), "{err}");
+    assert!(
+        !err.contains("`+`") && !err.contains("operation `/`"),
+        "{err}"
+    );
+    let out = run(&["examples/fib", "hello"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("did you mean the string \"hello\"?"), "{err}");
+}
+
+#[test]
+fn messages_say_error_once_and_count_in_words() {
+    let f = TempFile::new("type.svm", b"1 \"a\" +");
+    let err = text(&run(&[f.path()], "").stderr);
+    assert!(err.starts_with("type error: `+`"), "{err}");
+    assert!(!err.contains("error: type error"), "{err}");
+    let f = TempFile::new("ret.svm", b"return");
+    let err = text(&run(&[f.path()], "").stderr);
+    assert!(err.starts_with("error: return with no call"), "{err}");
+    assert!(err.ends_with("\nthe data stack is empty\n"), "{err}");
+    let f = TempFile::new("one.svm", b"l: l jmp");
+    let err = text(&run(&["--max-steps", "1", f.path()], "").stderr);
+    assert!(err.contains("step limit: 1 step executed"), "{err}");
+    let f = TempFile::new("stop.svm", b"stop");
+    let err = text(&run(&["--step", f.path()], "s\n").stderr);
+    assert!(err.contains("exit code 0 after 1 step\n"), "{err}");
+}

@@ -140,7 +140,10 @@ fn undefined_label(name: &str, spans: &[Span], labels: &[Label]) -> Diagnostic {
         .iter()
         .map(|l| l.name.as_str())
         .chain(OPS.iter().map(|o| o.name));
-    if let Some(best) = closest(name, known) {
+    let suggestion = known.clone().find(|k| k.eq_ignore_ascii_case(name));
+    if let Some(hint) = suggestion.is_none().then(|| foreign_hint(name)).flatten() {
+        d = d.with_note(hint, None);
+    } else if let Some(best) = suggestion.or_else(|| closest(name, known)) {
         let kind = if Op::from_name(best).is_some() {
             "the operation"
         } else {
@@ -156,10 +159,54 @@ fn undefined_label(name: &str, spans: &[Span], labels: &[Label]) -> Diagnostic {
     d
 }
 
+/// Words of Forth and of other languages that people try first, and what this language
+/// uses instead.
+const FOREIGN_WORDS: &[(&str, &str)] = &[
+    (".", "print with `println` (or `print`)"),
+    (
+        ".s",
+        "the REPL shows the stack after every line, `svm --step` at every step",
+    ),
+    (";", "end a call with `return`"),
+    ("//", "comments start with `#`"),
+    ("emit", "print text with `print`"),
+    ("cr", "`\"\" println` prints a line break"),
+    ("=", "compare with `==`"),
+    ("<>", "compare with `!=`"),
+    ("mod", "the remainder is `%`"),
+    ("nip", "use `swap drop`"),
+    ("tuck", "use `swap over`"),
+    ("2dup", "use `over over`"),
+    ("negate", "use `0 swap -`"),
+    ("invert", "`not` negates a boolean"),
+    ("bye", "`stop` ends the program"),
+    ("then", "`cond yes no if jmp` jumps to `yes` or `no`"),
+    ("else", "`cond yes no if jmp` jumps to `yes` or `no`"),
+    (
+        "begin",
+        "a loop is a label and a jump back to it, `top: … top jmp`",
+    ),
+];
+
+/// What the language uses instead of `word`, when `word` is a known foreign word.
+fn foreign_hint(word: &str) -> Option<String> {
+    let (_, advice) = FOREIGN_WORDS
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))?;
+    Some(format!("`{word}` is not an operation here: {advice}"))
+}
+
 /// The candidate nearest to `word` by edit distance, if near enough to be a likely typo.
+/// One-character words and candidates are never near anything: `;` is not a typo of `+`
+/// nor `//` of `/`.
 fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let len = word.chars().count();
+    if len < 2 {
+        return None;
+    }
+    let limit = (len / 3).max(1);
     candidates
+        .filter(|c| c.chars().count() >= 2)
         .map(|c| (edit_distance(word, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
@@ -191,19 +238,22 @@ pub fn parse_args(text: &str) -> Result<Vec<Value>, Vec<Diagnostic>> {
             TokenKind::Int(n) => values.push(Value::Num(n)),
             TokenKind::Bool(b) => values.push(Value::Bool(b)),
             TokenKind::Str(s) => values.push(Value::Str(Rc::from(s))),
-            _ => errors.push(
-                Diagnostic::new(
-                    format!(
-                        "invalid argument `{}`: arguments are numbers, booleans or strings",
-                        t.text(text)
+            _ => {
+                let word = t.text(text);
+                let quoted = Value::Str(Rc::from(word)).literal();
+                errors.push(
+                    Diagnostic::new(
+                        format!(
+                            "invalid argument `{word}`: arguments are numbers, booleans or strings"
+                        ),
+                        t.span,
+                    )
+                    .with_note(
+                        format!("did you mean the string {quoted}? (in a shell: '{quoted}')"),
+                        None,
                     ),
-                    t.span,
                 )
-                .with_note(
-                    "quote text to pass it as a string, e.g. '\"hello world\"'",
-                    None,
-                ),
-            ),
+            }
         }
     }
     if errors.is_empty() {

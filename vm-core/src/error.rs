@@ -7,6 +7,7 @@ use core::fmt::{self, Write};
 use unicode_width::UnicodeWidthChar;
 
 use crate::ops::Op;
+use crate::text::{counted, plural};
 use crate::value::Value;
 
 /// A range of source text: bytes `start..end`, and the 1-based line and column (counted
@@ -66,8 +67,9 @@ impl Diagnostic {
         self
     }
 
-    /// Renders the diagnostic like a compiler does: `error: …`, the position as
-    /// `--> FILE:LINE:COL`, the source line with a caret under the token, and the notes.
+    /// Renders the diagnostic like a compiler does: `error: …` (see [`headline`]), the
+    /// position as `--> FILE:LINE:COL`, the source line (a window of it around the token
+    /// when it is long, see [`excerpt`]) with a caret under the token, and the notes.
     pub fn render(&self, source: &str, file: &str) -> String {
         let mut out = String::new();
         render_into(&mut out, self, source, file);
@@ -83,15 +85,14 @@ impl fmt::Display for Diagnostic {
 
 fn render_into(out: &mut String, d: &Diagnostic, source: &str, file: &str) {
     let s = d.span;
-    let line_text = source_line(source, s.line);
     let gutter = s.line.to_string().len();
     let pad = " ".repeat(gutter);
-    let _ = writeln!(out, "error: {}", d.message);
+    let _ = writeln!(out, "{}", headline(&d.message));
     let _ = writeln!(out, "{pad}--> {file}:{}:{}", s.line, s.col);
-    if let Some(text) = line_text {
+    if let Some((text, carets)) = excerpt(source, s) {
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{} | {}", s.line, text);
-        let _ = writeln!(out, "{pad} | {}", caret_line(text, s));
+        let _ = writeln!(out, "{pad} | {carets}");
     }
     for note in &d.notes {
         match note.span {
@@ -107,6 +108,74 @@ fn render_into(out: &mut String, d: &Diagnostic, source: &str, file: &str) {
             }
         }
     }
+}
+
+/// The first line of an error as shown: `error: MESSAGE`, or the message alone when
+/// it already calls itself an error (`type error: …`), so that no line says "error"
+/// twice.
+pub fn headline(message: &str) -> String {
+    let colon = message.bytes().position(|b| b == b':');
+    let kind = colon.map_or("", |at| &message[..at]);
+    if kind == "error" || kind.ends_with(" error") {
+        message.to_string()
+    } else {
+        alloc::format!("error: {message}")
+    }
+}
+
+/// The most characters of a source line that [`excerpt`] shows.
+pub const EXCERPT_CHARS: usize = 120;
+
+/// The source line of `s` and the caret line under it, as errors and the stepper show
+/// them. A line longer than [`EXCERPT_CHARS`] characters is shown as a window around the
+/// span, with `...` where it was cut, the caret still under the span (and cut at the
+/// window's end). `None` when `s` is not on a line of `source`.
+pub fn excerpt(source: &str, s: Span) -> Option<(String, String)> {
+    let text = source_line(source, s.line)?;
+    let (shown, span) = window(text, s);
+    let carets = caret_line(&shown, span);
+    Some((shown, carets))
+}
+
+/// The window of `text` that [`excerpt`] shows for `s`, and `s` moved into it.
+fn window(text: &str, s: Span) -> (String, Span) {
+    let len = text.chars().count();
+    if len <= EXCERPT_CHARS {
+        return (text.to_string(), s);
+    }
+    let start = (s.col.saturating_sub(1) as usize).min(len);
+    // Some context before the span, as much as fits after it, and never past the end.
+    let from = start
+        .saturating_sub(EXCERPT_CHARS / 3)
+        .min(len - EXCERPT_CHARS);
+    let to = from + EXCERPT_CHARS;
+    let byte = |chars: usize| {
+        text.char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(b, _)| b)
+    };
+    let (a, b) = (byte(from), byte(to));
+    let lead = if from > 0 { "..." } else { "" };
+    let mut shown = String::with_capacity(b - a + 6);
+    shown.push_str(lead);
+    shown.push_str(&text[a..b]);
+    if to < len {
+        shown.push_str("...");
+    }
+    let shift = from as u32;
+    let lead = lead.len() as u32;
+    let end_col = if s.end_line == s.line {
+        s.end_col.min(to as u32 + 1)
+    } else {
+        to as u32 + 1
+    };
+    let span = Span {
+        col: s.col - shift + lead,
+        end_line: s.line,
+        end_col: (end_col.max(s.col) - shift + lead),
+        ..s
+    };
+    (shown, span)
 }
 
 /// The text of 1-based line `line`, without its line ending.
@@ -264,11 +333,11 @@ impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ErrorKind::StackUnderflow { op, needed, found } => {
-                let s = if *needed == 1 { "" } else { "s" };
                 write!(
                     f,
-                    "stack underflow: `{op}` {} takes {needed} value{s}, the stack has {found}",
-                    op.info().effect
+                    "stack underflow: `{op}` {} takes {needed} value{}, the stack has {found}",
+                    op.info().effect,
+                    plural(*needed as u64)
                 )
             }
             ErrorKind::TypeError {
@@ -301,16 +370,20 @@ impl fmt::Display for ErrorKind {
             ErrorKind::StackOverflow { limit } => {
                 write!(
                     f,
-                    "stack overflow: the data stack is limited to {limit} values"
+                    "stack overflow: the data stack is limited to {limit} value{}",
+                    plural(*limit as u64)
                 )
             }
             ErrorKind::CallStackOverflow { limit } => {
                 write!(
                     f,
-                    "stack overflow: the return stack is limited to {limit} calls"
+                    "stack overflow: the return stack is limited to {limit} call{}",
+                    plural(*limit as u64)
                 )
             }
-            ErrorKind::StepLimit { limit } => write!(f, "step limit: {limit} steps executed"),
+            ErrorKind::StepLimit { limit } => {
+                write!(f, "step limit: {limit} step{} executed", plural(*limit))
+            }
             ErrorKind::NegativeSleep { ms } => {
                 write!(
                     f,
@@ -334,7 +407,8 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// One active call at the time of an error, as shown in a stack trace.
+/// Active calls, as shown in a stack trace: one entry per run of identical consecutive
+/// calls (see [`TraceFrame::repeat`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceFrame {
     /// The label that was called, when one points at the called address.
@@ -343,6 +417,9 @@ pub struct TraceFrame {
     pub target: u32,
     /// The position of the `call` that made this frame.
     pub call_span: Span,
+    /// How many identical calls (same `call`, same address) in a row this entry stands
+    /// for: 1, or more in a recursion like `f: f call`.
+    pub repeat: usize,
 }
 
 impl TraceFrame {
@@ -355,6 +432,122 @@ impl TraceFrame {
     }
 }
 
+/// Calls left out of the middle of a long [`Trace`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LeftOut {
+    /// How many entries of [`Trace::frames`] come before the calls left out.
+    pub after: usize,
+    /// How many calls are left out.
+    pub calls: usize,
+}
+
+/// The active calls at an error (or at a pause), innermost first, folded so that it
+/// stays small however deep the calls go: identical calls in a row are one entry with
+/// a repeat count, and when there are more than `2 × KEPT + 1` entries only the
+/// innermost and the outermost [`Trace::KEPT`] are kept, with the number of calls left
+/// out between them. The full depth is kept as a number.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trace {
+    /// The entries, innermost first.
+    pub frames: Vec<TraceFrame>,
+    /// The calls left out, if any.
+    pub left_out: Option<LeftOut>,
+    /// The number of active calls (the depth of the return stack).
+    pub depth: usize,
+}
+
+impl Trace {
+    /// How many entries are kept at each end of a long trace.
+    pub const KEPT: usize = 10;
+
+    /// Folds `calls`, given outermost first, where `same` tells identical calls apart
+    /// and `entry` makes the entry of a call (its repeat count is then set).
+    pub fn fold<C>(
+        calls: &[C],
+        same: impl Fn(&C, &C) -> bool,
+        entry: impl Fn(&C) -> TraceFrame,
+    ) -> Trace {
+        // The runs from the innermost call: the index of a run's innermost call, and
+        // its length.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut end = calls.len();
+        while end > 0 {
+            let mut start = end - 1;
+            while start > 0 && same(&calls[start - 1], &calls[end - 1]) {
+                start -= 1;
+            }
+            runs.push((end - 1, end - start));
+            end = start;
+        }
+        let mut left_out = None;
+        if runs.len() > 2 * Self::KEPT + 1 {
+            let middle = runs.drain(Self::KEPT..runs.len() - Self::KEPT);
+            left_out = Some(LeftOut {
+                after: Self::KEPT,
+                calls: middle.map(|(_, n)| n).sum(),
+            });
+        }
+        let frames = runs
+            .into_iter()
+            .map(|(i, n)| TraceFrame {
+                repeat: n,
+                ..entry(&calls[i])
+            })
+            .collect();
+        Trace {
+            frames,
+            left_out,
+            depth: calls.len(),
+        }
+    }
+
+    /// The kept calls, innermost first, each entry as many times as it repeats (the
+    /// calls left out are not there).
+    pub fn calls(&self) -> impl Iterator<Item = &TraceFrame> {
+        self.frames
+            .iter()
+            .flat_map(|f| core::iter::repeat(f).take(f.repeat))
+    }
+
+    /// Writes the trace as errors show it: `stack trace, innermost first:` (with the
+    /// number of calls when it is folded), one line per entry, a line for each run of
+    /// identical calls and for the calls left out, and `in the main program`.
+    fn render_into(&self, out: &mut String, file: &str) {
+        if self.frames.len() == self.depth {
+            let _ = writeln!(out, "stack trace, innermost first:");
+        } else {
+            let _ = writeln!(
+                out,
+                "stack trace, innermost first ({}):",
+                counted(self.depth as u64, "call")
+            );
+        }
+        for (i, frame) in self.frames.iter().enumerate() {
+            if let Some(gap) = self.left_out.filter(|g| g.after == i) {
+                let _ = writeln!(out, "    … {} left out", counted(gap.calls as u64, "frame"));
+            }
+            let s = frame.call_span;
+            let _ = writeln!(
+                out,
+                "    in {} (called at {file}:{}:{})",
+                frame.name(),
+                s.line,
+                s.col
+            );
+            if frame.repeat > 1 {
+                let more = (frame.repeat - 1) as u64;
+                let _ = writeln!(
+                    out,
+                    "    … {} more identical frame{}",
+                    crate::text::thousands(more),
+                    plural(more)
+                );
+            }
+        }
+        let _ = writeln!(out, "    in the main program");
+    }
+}
+
 /// A runtime error: what, where, the active calls and the top of the data stack.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuntimeError {
@@ -364,8 +557,8 @@ pub struct RuntimeError {
     pub span: Span,
     /// The token address of the instruction at fault.
     pub address: u32,
-    /// Active calls, innermost first.
-    pub trace: Vec<TraceFrame>,
+    /// Active calls, innermost first, folded.
+    pub trace: Trace,
     /// The top of the data stack (at most [`RuntimeError::STACK_SHOWN`] values), top last.
     pub stack_top: Vec<Value>,
     /// The depth of the data stack.
@@ -381,8 +574,8 @@ impl RuntimeError {
         self.kind.to_string()
     }
 
-    /// Renders the error: like a compile error, then the stack trace (one line per active
-    /// call, innermost first) and the top of the data stack.
+    /// Renders the error: like a compile error, then the stack trace (folded: see
+    /// [`Trace`]) and the top of the data stack, each value as [`Value::shown`] shows it.
     pub fn render(&self, source: &str, file: &str) -> String {
         let mut out = String::new();
         render_into(
@@ -391,29 +584,21 @@ impl RuntimeError {
             source,
             file,
         );
-        let _ = writeln!(out, "stack trace, innermost first:");
-        for frame in &self.trace {
-            let s = frame.call_span;
-            let _ = writeln!(
-                out,
-                "    in {} (called at {file}:{}:{})",
-                frame.name(),
-                s.line,
-                s.col
-            );
+        self.trace.render_into(&mut out, file);
+        if self.stack_len == 0 {
+            out.push_str("the data stack is empty\n");
+            return out;
         }
-        let _ = writeln!(out, "    in the main program");
         let _ = write!(
             out,
-            "data stack ({} value{}, top last):",
-            self.stack_len,
-            if self.stack_len == 1 { "" } else { "s" }
+            "data stack ({}, top last):",
+            counted(self.stack_len as u64, "value")
         );
         if self.stack_len > self.stack_top.len() {
             out.push_str(" …");
         }
         for v in &self.stack_top {
-            let _ = write!(out, " {}", v.literal_short(40));
+            let _ = write!(out, " {}", v.shown());
         }
         out.push('\n');
         out
@@ -434,6 +619,7 @@ impl std::error::Error for Diagnostic {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
 
     fn span(line: u32, col: u32, end_col: u32) -> Span {
         Span {
@@ -461,6 +647,117 @@ mod tests {
         assert_eq!(caret_line("日本 ab", span(1, 4, 6)), "     ^^");
         assert_eq!(caret_line("x 日本", span(1, 3, 5)), "  ^^^^");
         assert_eq!(caret_line("", span(1, 1, 1)), "^");
+    }
+
+    /// The shown line and caret line for the token at character `col` (from 1) of
+    /// `len` characters, on a one-line `source`.
+    fn excerpt_at(source: &str, col: u32, len: u32) -> (String, String) {
+        excerpt(source, span(1, col, col + len)).unwrap()
+    }
+
+    #[test]
+    fn long_lines_are_windowed_around_the_caret() {
+        let line: String = (0..1000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        // At the start: no `...` before, the caret where it was.
+        let (text, carets) = excerpt_at(&line, 3, 2);
+        assert_eq!(text, format!("{}...", &line[..EXCERPT_CHARS]));
+        assert_eq!(carets, "  ^^");
+        // In the middle: cut at both ends, the caret under the same characters.
+        let (text, carets) = excerpt_at(&line, 500, 3);
+        assert!(text.starts_with("...") && text.ends_with("..."), "{text}");
+        assert_eq!(text.chars().count(), EXCERPT_CHARS + 6);
+        let at = carets.find('^').unwrap();
+        assert_eq!(&text[at..at + 3], &line[499..502]);
+        assert_eq!(carets.trim_start(), "^^^");
+        // At the very end (an error just past the last character): no `...` after.
+        let (text, carets) = excerpt_at(&line, 1001, 0);
+        assert_eq!(text, format!("...{}", &line[1000 - EXCERPT_CHARS..]));
+        assert_eq!(carets.len(), text.len() + 1);
+        assert!(carets.ends_with(" ^"));
+        // A caret longer than the window stops at its end.
+        let (text, carets) = excerpt_at(&line, 10, 900);
+        assert_eq!(carets.trim_start().len(), EXCERPT_CHARS - 9);
+        assert!(text.ends_with("..."));
+        // Short lines are shown whole, as before.
+        assert_eq!(
+            excerpt_at("1 2 +", 5, 1),
+            ("1 2 +".to_string(), "    ^".to_string())
+        );
+    }
+
+    #[test]
+    fn windows_keep_tabs_and_wide_characters_lined_up() {
+        let line = format!("{}\tx 日本 y{}", "日".repeat(300), "z".repeat(300));
+        // `y` is character 300 + 6 + 1 = 307.
+        let (text, carets) = excerpt_at(&line, 307, 1);
+        let before: String = text.chars().take_while(|&c| c != 'y').collect();
+        let width: usize = before
+            .chars()
+            .map(|c| if c == '\t' { 0 } else { c.width().unwrap_or(0) })
+            .sum();
+        assert!(carets.contains('\t'), "the tab is kept: {carets:?}");
+        assert_eq!(
+            carets.replace('\t', "").len(),
+            width + 1,
+            "{text}\n{carets}"
+        );
+        assert!(carets.ends_with(" ^"));
+        assert!(text.starts_with("...日"), "{text}");
+    }
+
+    #[test]
+    fn traces_fold_runs_and_leave_out_the_middle() {
+        let entry = |&(call, target): &(u32, u32)| TraceFrame {
+            label: None,
+            target,
+            call_span: span(call, 1, 2),
+            repeat: 1,
+        };
+        let same = |a: &(u32, u32), b: &(u32, u32)| a == b;
+        // Outermost first: one call from line 1, then 99,999 identical ones from line 2.
+        let calls: Vec<(u32, u32)> = core::iter::once((1, 7))
+            .chain(core::iter::repeat((2, 7)).take(99_999))
+            .collect();
+        let t = Trace::fold(&calls, same, entry);
+        assert_eq!(t.depth, 100_000);
+        assert_eq!(t.left_out, None);
+        let shape: Vec<(u32, usize)> = t
+            .frames
+            .iter()
+            .map(|f| (f.call_span.line, f.repeat))
+            .collect();
+        assert_eq!(shape, [(2, 99_999), (1, 1)]);
+        assert_eq!(t.calls().count(), 100_000);
+        // Alternating calls: ten entries at each end and the count of the others.
+        let calls: Vec<(u32, u32)> = (0..100_000).map(|i| (i % 2, 7)).collect();
+        let t = Trace::fold(&calls, same, entry);
+        assert_eq!(t.frames.len(), 2 * Trace::KEPT);
+        assert_eq!(
+            t.left_out,
+            Some(LeftOut {
+                after: Trace::KEPT,
+                calls: 100_000 - 2 * Trace::KEPT
+            })
+        );
+        assert_eq!(t.frames[0].call_span.line, 1, "innermost first");
+        assert_eq!(t.frames[19].call_span.line, 0, "outermost last");
+        // Up to 2 × KEPT + 1 entries, nothing is left out.
+        let calls: Vec<(u32, u32)> = (0..21).map(|i| (i % 2, 7)).collect();
+        assert_eq!(Trace::fold(&calls, same, entry).frames.len(), 21);
+        assert_eq!(Trace::fold(&[], same, entry), Trace::default());
+    }
+
+    #[test]
+    fn headlines_say_error_once() {
+        assert_eq!(headline("type error: x"), "type error: x");
+        assert_eq!(
+            headline("division by zero in `/`"),
+            "error: division by zero in `/`"
+        );
+        assert_eq!(headline("stack underflow: x"), "error: stack underflow: x");
+        assert_eq!(headline("type error"), "error: type error");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Stages, one module each: [`lexer`] (source text to tokens), [`asm`] (tokens to a
 //! [`Program`], resolving labels), [`machine`] (a resumable interpreter with budgets and
 //! host statuses for input and sleep), [`opt`] (blocks compiled for speed), [`debug`] and [`profile`] (watching a run), [`disasm`] (a program back to text), [`error`]
-//! (spans, diagnostics, runtime errors and their rendering). The instruction set is
+//! (spans, diagnostics, runtime errors and their rendering), [`text`] (counts as people
+//! read them). The instruction set is
 //! defined once, in [`ops`].
 //!
 //! ```
@@ -32,12 +33,13 @@ pub mod opt;
 pub mod profile;
 pub mod program;
 mod slot;
+pub mod text;
 pub mod value;
 
 pub use asm::{compile, parse_args};
 pub use debug::{Hit, Observer, Quiet, Stopper, Watch};
 pub use disasm::disassemble;
-pub use error::{Diagnostic, ErrorKind, Note, RuntimeError, Span, TraceFrame};
+pub use error::{Diagnostic, ErrorKind, LeftOut, Note, RuntimeError, Span, Trace, TraceFrame};
 pub use machine::{Limits, Machine, Status};
 pub use ops::{Op, OpInfo, OPS};
 pub use opt::Code;

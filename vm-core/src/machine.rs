@@ -23,7 +23,7 @@ use alloc::vec::Vec;
 use core::fmt::{self, Write};
 
 use crate::debug::{Observer, Quiet};
-use crate::error::{ErrorKind, RuntimeError, Span, TraceFrame};
+use crate::error::{ErrorKind, RuntimeError, Span, Trace, TraceFrame};
 use crate::ops::Op;
 use crate::opt::{arith_fn, compare_fn, Code};
 use crate::program::{Frame, Instr, Program};
@@ -598,17 +598,34 @@ impl Machine {
         }
     }
 
-    /// The active calls, innermost first.
+    /// Every active call, innermost first, one entry each (`repeat` is 1). Their
+    /// number is [`Machine::call_depth`]; [`Machine::trace`] is the form to show.
     pub fn frames(&self) -> Vec<TraceFrame> {
         self.frames
             .iter()
             .rev()
-            .map(|f| TraceFrame {
-                label: self.program.label_at(f.target).map(ToString::to_string),
-                target: f.target,
-                call_span: self.program.span(f.call as usize).unwrap_or_default(),
-            })
+            .map(|f| self.trace_frame(f))
             .collect()
+    }
+
+    /// The active calls, innermost first, folded to a few entries however deep the
+    /// calls go (see [`Trace`]): the form errors, stack traces and call stacks show.
+    pub fn trace(&self) -> Trace {
+        Trace::fold(
+            &self.frames,
+            |a, b| (a.call, a.target) == (b.call, b.target),
+            |f| self.trace_frame(f),
+        )
+    }
+
+    /// The entry of one call, as a trace shows it.
+    fn trace_frame(&self, f: &Frame) -> TraceFrame {
+        TraceFrame {
+            label: self.program.label_at(f.target).map(ToString::to_string),
+            target: f.target,
+            call_span: self.program.span(f.call as usize).unwrap_or_default(),
+            repeat: 1,
+        }
     }
 
     /// A runtime error at the current instruction, with the trace and the stack.
@@ -617,7 +634,7 @@ impl Machine {
             kind,
             span: self.program.span(self.pc).unwrap_or_default(),
             address: self.program.address(self.pc),
-            trace: self.frames(),
+            trace: self.trace(),
             stack_top: self.stack_top(RuntimeError::STACK_SHOWN),
             stack_len: self.sp,
         }
@@ -712,7 +729,7 @@ impl Machine {
                     ", "
                 });
             }
-            let _ = write!(found, "{} {}", v.type_name(), v.literal_short(40));
+            let _ = write!(found, "{} {}", v.type_name(), v.shown());
         }
         fail(ErrorKind::TypeError {
             op,
@@ -935,7 +952,7 @@ impl Machine {
             Ok(n) => self.stack.set(len - 1, Slot::num(n)),
             Err(_) => {
                 return Err(fail(ErrorKind::CastInt {
-                    text: view.value(top).literal_short(60),
+                    text: view.value(top).shown(),
                 }))
             }
         }
@@ -1210,11 +1227,15 @@ mod tests {
         let (s, _, _) = run("f call stop f: 7 call return 0 0 /");
         let Status::Failed(e) = s else { panic!() };
         assert_eq!(
-            e.trace.iter().map(TraceFrame::name).collect::<Vec<_>>(),
+            e.trace
+                .frames
+                .iter()
+                .map(TraceFrame::name)
+                .collect::<Vec<_>>(),
             vec!["7", "f"]
         );
-        assert_eq!(e.trace[0].call_span.col, 18);
-        assert_eq!(e.trace[1].call_span.col, 3);
+        assert_eq!(e.trace.frames[0].call_span.col, 18);
+        assert_eq!(e.trace.frames[1].call_span.col, 3);
     }
 
     #[test]

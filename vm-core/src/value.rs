@@ -29,15 +29,26 @@ impl Value {
     }
 
     /// The value written as a literal of the language: strings quoted and escaped, so
-    /// that `"1"` and `1` differ. This is how stacks are shown.
+    /// that `"1"` and `1` differ. In full, however long: to show a value to a person,
+    /// use [`Value::shown`].
     pub fn literal(&self) -> String {
         let mut s = String::new();
         write_literal(&mut s, self, usize::MAX);
         s
     }
 
-    /// Like [`Value::literal`], but a long string is cut after `max_chars` characters
-    /// and ends in `…`.
+    /// The most characters of a string's text that [`Value::shown`] keeps.
+    pub const SHOWN_CHARS: usize = 200;
+
+    /// The value as every host shows it to a person (stacks, error messages, traces):
+    /// its literal, but a string of more than [`Value::SHOWN_CHARS`] characters is cut
+    /// and says its full size: `"xxx…" (16,777,216 bytes in all)`. Showing a value costs
+    /// the same whatever its length.
+    pub fn shown(&self) -> String {
+        self.literal_short(Self::SHOWN_CHARS)
+    }
+
+    /// Like [`Value::shown`], cutting a string after `max_chars` characters.
     pub fn literal_short(&self, max_chars: usize) -> String {
         let mut s = String::new();
         write_literal(&mut s, self, max_chars);
@@ -50,9 +61,11 @@ fn write_literal(out: &mut String, value: &Value, max_chars: usize) {
     match value {
         Value::Str(s) => {
             out.push('"');
+            let mut cut = false;
             for (i, c) in s.chars().enumerate() {
                 if i == max_chars {
                     out.push('…');
+                    cut = true;
                     break;
                 }
                 match c {
@@ -64,6 +77,13 @@ fn write_literal(out: &mut String, value: &Value, max_chars: usize) {
                 }
             }
             out.push('"');
+            if cut {
+                let _ = write!(
+                    out,
+                    " ({} in all)",
+                    crate::text::counted(s.len() as u64, "byte")
+                );
+            }
         }
         other => {
             let _ = write!(out, "{other}");
@@ -94,6 +114,22 @@ mod tests {
         assert_eq!(s.literal(), r#""a \"b\"\\\n""#);
         assert_eq!(Value::Num(-3).literal(), "-3");
         assert_eq!(Value::Bool(true).to_string(), "true");
-        assert_eq!(Value::Str(Rc::from("abcdef")).literal_short(3), "\"abc…\"");
+        assert_eq!(
+            Value::Str(Rc::from("abcdef")).literal_short(3),
+            "\"abc…\" (6 bytes in all)"
+        );
+        assert_eq!(Value::Str(Rc::from("abc")).literal_short(3), "\"abc\"");
+    }
+
+    #[test]
+    fn long_strings_are_shown_cut_with_their_size() {
+        let long = Value::Str(Rc::from("é".repeat(10_000)));
+        let shown = long.shown();
+        assert_eq!(
+            shown.chars().filter(|&c| c == 'é').count(),
+            Value::SHOWN_CHARS
+        );
+        assert!(shown.ends_with("…\" (20,000 bytes in all)"), "{shown}");
+        assert_eq!(Value::Num(-5).shown(), "-5");
     }
 }

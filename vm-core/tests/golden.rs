@@ -100,7 +100,7 @@ fn run(source: &str, args: &str, stdin: &[String], limits: Limits) -> Outcome {
                 outcome.errors = vec![(e.span.line, e.span.col, e.message())];
                 outcome.frames = e
                     .trace
-                    .iter()
+                    .calls()
                     .map(|f| format!("{} {}:{}", f.name(), f.call_span.line, f.call_span.col))
                     .collect();
                 return outcome;

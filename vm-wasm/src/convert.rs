@@ -6,7 +6,7 @@
 //! code units, which is what JavaScript strings and the editor count in.
 
 use serde::Serialize;
-use vm_core::{Diagnostic, Program, RuntimeError, Span, TraceFrame, Value, OPS};
+use vm_core::{Diagnostic, Program, RuntimeError, Span, Trace, TraceFrame, Value, OPS};
 
 /// Maps byte offsets of a source text to UTF-16 offsets, line by line.
 pub struct LineIndex {
@@ -143,7 +143,7 @@ impl From<&Value> for JsValueView {
     }
 }
 
-/// One active call.
+/// One active call, or a run of identical ones.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct JsFrame {
     /// The label called, when one points there.
@@ -154,6 +154,10 @@ pub struct JsFrame {
     pub target: u32,
     /// Where the `call` is.
     pub call: JsSpan,
+    /// How many identical calls in a row this entry stands for (1 or more).
+    pub repeat: usize,
+    /// How many calls of a long trace are left out just before this entry (0: none).
+    pub left_out: usize,
 }
 
 impl JsFrame {
@@ -164,7 +168,21 @@ impl JsFrame {
             name: f.name(),
             target: f.target,
             call: index.span(f.call_span),
+            repeat: f.repeat,
+            left_out: 0,
         }
+    }
+
+    /// Converts a folded trace: its entries, the calls left out counted on the entry
+    /// that follows them.
+    pub fn trace(t: &Trace, index: &LineIndex) -> Vec<JsFrame> {
+        let mut frames: Vec<JsFrame> = t.frames.iter().map(|f| JsFrame::new(f, index)).collect();
+        if let Some(gap) = t.left_out {
+            if let Some(f) = frames.get_mut(gap.after) {
+                f.left_out = gap.calls;
+            }
+        }
+        frames
     }
 }
 
@@ -177,10 +195,19 @@ pub struct JsError {
     pub message: String,
     /// The instruction at fault.
     pub span: JsSpan,
-    /// The active calls, innermost first.
+    /// The first line as shown: `error: MESSAGE`, or the message alone when it calls
+    /// itself an error (`type error: …`).
+    pub headline: String,
+    /// The active calls, innermost first, folded (see `vm_core::Trace`).
     pub trace: Vec<JsFrame>,
+    /// The number of active calls (the entries stand for them all, with their `repeat`
+    /// and `left_out` counts).
+    pub trace_depth: usize,
     /// The top of the data stack, top last.
     pub stack: Vec<JsValueView>,
+    /// The same values as the core shows them (`Value::shown`): a long string cut,
+    /// with its size.
+    pub stack_shown: Vec<String>,
     /// The depth of the data stack.
     pub stack_len: usize,
     /// The error rendered as the command line shows it.
@@ -202,10 +229,13 @@ impl JsError {
             rendered: e
                 .render(&index.text, "program")
                 .replacen(&core_message, &message, 1),
+            headline: vm_core::error::headline(&message),
             message,
             span: index.span(e.span),
-            trace: e.trace.iter().map(|f| JsFrame::new(f, index)).collect(),
+            trace: JsFrame::trace(&e.trace, index),
+            trace_depth: e.trace.depth,
             stack: e.stack_top.iter().map(JsValueView::from).collect(),
+            stack_shown: e.stack_top.iter().map(Value::shown).collect(),
             stack_len: e.stack_len,
         }
     }

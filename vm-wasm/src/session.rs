@@ -316,13 +316,11 @@ impl Core {
         self.machine.stack().len()
     }
 
-    /// The active calls, innermost first.
+    /// The active calls, innermost first, folded as error traces are (identical calls
+    /// in a row are one entry with its `repeat`, the middle of a long trace is left out):
+    /// a few dozen entries however deep the calls go.
     pub fn call_stack(&self) -> Vec<JsFrame> {
-        self.machine
-            .frames()
-            .iter()
-            .map(|f| JsFrame::new(f, &self.index))
-            .collect()
+        JsFrame::trace(&self.machine.trace(), &self.index)
     }
 
     /// The position of the next instruction; `None` at the end.
@@ -438,6 +436,29 @@ mod tests {
         // The profile counts every instruction executed: f's three ran twice, before and
         // after stepping back over them.
         assert!(p.folded.contains("main;f 6"), "{}", p.folded);
+    }
+
+    #[test]
+    fn deep_traces_cross_folded() {
+        let mut core = Core::new("f: f call", "", Options::default()).unwrap();
+        let (s, _, _) = run_all(&mut core, u64::MAX);
+        let e = s.error.unwrap();
+        assert_eq!(e.trace.len(), 1);
+        assert_eq!((e.trace[0].repeat, e.trace_depth), (100_000, 100_000));
+        assert!(e.rendered.len() < 1024, "{}", e.rendered);
+        let mut core = Core::new("a: b call\nb: a call", "", Options::default()).unwrap();
+        let e = run_all(&mut core, u64::MAX).0.error.unwrap();
+        assert_eq!(e.trace.len(), 20);
+        assert_eq!(e.trace[10].left_out, 100_000 - 20);
+        // A paused deep run's call stack is folded the same way.
+        let mut core = Core::new("a: b call\nb: a call", "", Options::default()).unwrap();
+        core.run(50_000, || 0.0);
+        assert_eq!(core.call_stack().len(), 20);
+        // One "error" in the headline.
+        let mut core = Core::new("1 \"a\" +", "", Options::default()).unwrap();
+        let e = run_all(&mut core, u64::MAX).0.error.unwrap();
+        assert!(e.headline.starts_with("type error: `+`"), "{}", e.headline);
+        assert_eq!(e.stack_shown, ["1", "\"a\""]);
     }
 
     #[test]

@@ -34,6 +34,9 @@ export function fill(el, ...children) {
 /** 1234567 -> "1,234,567". */
 export const count = (n) => Number(n).toLocaleString('en-US');
 
+/** A count and its noun, plural unless the count is 1: "1 step", "1,234 steps". */
+export const counted = (n, noun) => `${count(n)} ${noun}${Number(n) === 1 ? '' : 's'}`;
+
 /** Milliseconds, readably: "< 0.1 ms", "4.2 ms", "120 ms", "3.10 s". */
 export function duration(ms) {
   if (ms < 0.1) return '< 0.1 ms';

@@ -8,7 +8,7 @@ import { createEditor } from './editor.js';
 import { Runner } from './runner.js';
 import { OutputPanel } from './output.js';
 import { encodeState, decodeState, isShareFragment } from './share.js';
-import { h, fill, count, duration } from './dom.js';
+import { h, fill, count, counted, duration } from './dom.js';
 import { parseFolded, renderFlame } from './flame.js';
 import { byLabel, byLabelView, viewSwitch } from './profile-table.js';
 import { ProgramStore, KEPT_KEY, sameProgram } from './store.js';
@@ -320,7 +320,7 @@ function setStatus(state, label, detail = '') {
   updateControls();
 }
 
-const stepsAndTime = (m) => `${count(m.steps)} steps · ${duration(m.time_ms || 0)}${withArgs()}`;
+const stepsAndTime = (m) => `${counted(m.steps, 'step')} · ${duration(m.time_ms || 0)}${withArgs()}`;
 /** The status says when the run pushed arguments, so that they never go unnoticed. */
 const withArgs = () => (dbg.args ? ` · ran with arguments: ${argsLabel(dbg.args)}` : '');
 
@@ -414,21 +414,45 @@ function renderArgsErrors(diagnostics) {
   return first;
 }
 
+/**
+ * The entries of a folded trace (each with `repeat` and `left_out`, see vm-wasm's
+ * JsFrame), innermost first, numbered by their place among all the calls (1 = the
+ * innermost), with a line for each run of identical calls and for the calls left out.
+ */
+function traceItems(trace) {
+  const items = [];
+  const fold = (text) => h('li', { class: 'fold' }, h('span', { class: 'n' }), text);
+  let n = 1;
+  for (const f of trace) {
+    if (f.left_out) {
+      items.push(fold(`… ${counted(f.left_out, 'frame')} left out`));
+      n += f.left_out;
+    }
+    items.push(h('li', {}, h('span', { class: 'n' }, count(n)), link(f.call, `in ${f.name} (called at ${where(f.call)})`)));
+    if (f.repeat > 1) items.push(fold(`… ${count(f.repeat - 1)} more identical frame${f.repeat === 2 ? '' : 's'}`));
+    n += f.repeat;
+  }
+  items.push(h('li', {}, h('span', { class: 'n' }, count(n)), 'in the main program'));
+  return items;
+}
+
 function renderRuntimeError(e, stackLen) {
-  const frames = e.trace.map((f) => h('li', {}, link(f.call, `in ${f.name} (called at ${where(f.call)})`)));
-  frames.push(h('li', {}, 'in the main program'));
+  const depth = stackLen ?? e.stack_len;
+  const folded = e.trace.length !== e.trace_depth;
   fill(
     ui.error,
-    h('p', { class: 'err-head' }, h('span', { class: 'err-msg' }, `error: ${e.message}`)),
+    h('p', { class: 'err-head' }, h('span', { class: 'err-msg' }, e.headline)),
     h('p', {}, 'at ', link(e.span, where(e.span))),
-    h('p', { class: 'sub' }, 'stack trace, innermost first:'),
-    h('ol', { class: 'trace' }, frames),
-    h(
-      'p',
-      { class: 'sub' },
-      `data stack (${count(stackLen ?? e.stack_len)} value${(stackLen ?? e.stack_len) === 1 ? '' : 's'}, top last): `,
-      h('code', {}, e.stack.map((v) => v.literal).join(' ')),
-    ),
+    h('p', { class: 'sub' }, `stack trace, innermost first${folded ? ` (${counted(e.trace_depth, 'call')})` : ''}:`),
+    h('ol', { class: 'trace' }, traceItems(e.trace)),
+    depth === 0
+      ? h('p', { class: 'sub' }, 'the data stack is empty')
+      : h(
+          'p',
+          { class: 'sub' },
+          `data stack (${counted(depth, 'value')}, top last): `,
+          h('code', {}, `${depth > e.stack_shown.length ? '… ' : ''}${e.stack_shown.join(' ')}`),
+        ),
     h('details', {}, h('summary', {}, 'as the command line shows it'), h('pre', { class: 'rendered' }, e.rendered)),
   );
   editor.setRuntimeError({ ...e.span, from: spanRange(e.span)[0], to: spanRange(e.span)[1], message: e.message });
@@ -630,7 +654,7 @@ function updateControls() {
   ui.profileRun.disabled = !ready;
 }
 
-/** The active calls, innermost first, and where the run is paused. */
+/** The active calls, innermost first (folded as traces are), and where the run is paused. */
 function renderCallStack(m) {
   if (!m) {
     fill(ui.callstack);
@@ -649,6 +673,7 @@ function renderCallStack(m) {
     );
   }
   for (const f of m.call_stack) {
+    if (f.left_out) items.push(h('li', { class: 'cs-fold' }, `… ${counted(f.left_out, 'call')} left out`));
     items.push(
       h(
         'li',
@@ -661,6 +686,7 @@ function renderCallStack(m) {
         ),
       ),
     );
+    if (f.repeat > 1) items.push(h('li', { class: 'cs-fold' }, `… ${count(f.repeat - 1)} more identical call${f.repeat === 2 ? '' : 's'}`));
   }
   items.push(h('li', { class: 'cs-main' }, 'main program'));
   fill(ui.callstack, items);
@@ -820,8 +846,8 @@ function onEvent(m) {
       return;
     case 'progress':
       output.append(m.output);
-      if (m.sleeping_ms) setStatus('sleeping', 'Running…', `sleeping ${count(m.sleeping_ms)} ms · ${count(m.steps)} steps`);
-      else setStatus('running', dbg.kind === 'profile' ? 'Profiling…' : 'Running…', `${count(m.steps)} steps`);
+      if (m.sleeping_ms) setStatus('sleeping', 'Running…', `sleeping ${count(m.sleeping_ms)} ms · ${counted(m.steps, 'step')}`);
+      else setStatus('running', dbg.kind === 'profile' ? 'Profiling…' : 'Running…', counted(m.steps, 'step'));
       return;
     case 'needs_input':
       output.append(m.output);
@@ -829,7 +855,7 @@ function onEvent(m) {
       renderStack(m.stack, m.stack_len);
       editor.showPaused(null);
       renderCallStack(null);
-      setStatus('input', 'Waiting for input', `${count(m.steps)} steps so far`);
+      setStatus('input', 'Waiting for input', `${counted(m.steps, 'step')} so far`);
       showPrompt();
       return;
     case 'setup_error':

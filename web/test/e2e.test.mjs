@@ -1121,3 +1121,64 @@ test('a shared program replaces the kept one only when the person chooses to kee
   noProblems(second.problems);
   await context.close();
 });
+
+// ---- deep recursion: a folded trace --------------------------------------------------
+
+test('deep recursion shows a folded trace in the Errors panel', async () => {
+  const { context, page, problems } = await open({ context: { viewport: { width: 390, height: 844 } } });
+  // Long tasks of the page's main thread, from now on.
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+  });
+  const error = page.locator('[data-testid=error]');
+  const entries = error.locator('ol.trace li');
+  for (const [source, folded] of [
+    ['f: f call\n', /… 99,999 more identical frames/],
+    ['a: b call\nb: a call\n', /… 99,980 frames left out/],
+  ]) {
+    await setProgram(page, source);
+    await run(page);
+    assert.equal(await stateOf(page), 'error');
+    const text = await error.textContent();
+    assert.match(text, /the return stack is limited to 100000 calls/);
+    assert.match(text, /stack trace, innermost first \(100,000 calls\)/);
+    assert.match(text, folded);
+    assert.ok((await entries.count()) <= 2 * 10 + 2, `${await entries.count()} entries`);
+    // Entries are numbered by their place among all the calls, and the numbers (up to
+    // 100,001) stay inside the panel.
+    const numbers = await page.evaluate(() => {
+      const panel = document.querySelector('[data-testid=error]').getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid=error] ol.trace .n')]
+        .filter((n) => n.textContent)
+        .map((n) => ({ text: n.textContent, left: n.getBoundingClientRect().left - panel.left }));
+    });
+    assert.equal(numbers.at(-1).text, '100,001', 'the main program is the last of 100,001 entries');
+    for (const n of numbers) assert.ok(n.left >= 0, `number ${n.text} sticks out by ${-n.left} px`);
+  }
+  await page.screenshot({ path: path.join(SHOTS, 'phone-deep-recursion.png'), fullPage: true });
+  const longest = Math.max(0, ...(await page.evaluate(() => window.longTasks)));
+  assert.ok(longest <= 100, `the main thread was blocked for ${longest} ms`);
+  noProblems(problems);
+  await context.close();
+});
+
+test('error texts say "error" once, an empty stack in words, and "1 step"', async () => {
+  const { context, page, problems } = await open();
+  const error = page.locator('[data-testid=error]');
+  await setProgram(page, '1 "a" +\n');
+  await run(page);
+  const head = await error.locator('.err-head').textContent();
+  assert.match(head, /^type error: `\+`/);
+  assert.doesNotMatch(await error.textContent(), /error: type error/);
+  await setProgram(page, 'return\n');
+  await run(page);
+  assert.match(await error.locator('.err-head').textContent(), /^error: return with no call/);
+  assert.match(await error.textContent(), /the data stack is empty/);
+  assert.doesNotMatch(await error.textContent(), /0 values/);
+  await setProgram(page, 'stop\n');
+  await run(page);
+  assert.match(await status(page).textContent(), /exit code 0 · 1 step ·/);
+  noProblems(problems);
+  await context.close();
+});
