@@ -5,7 +5,7 @@
 //
 // Screenshots and the measured budgets go to web/screenshots/ (git-ignored).
 
-import { test, before, after } from 'node:test';
+import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +20,7 @@ const SHOTS = path.join(WEB, 'screenshots');
 const EXAMPLES = path.join(WEB, '..', 'examples');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const BUDGET = { gzipBytes: 400 * 1024, editorReadyMs: 1000, stopMs: 100 };
+const BUDGET = { gzipBytes: 400 * 1024, editorReadyMs: 1000, stopMs: 100, longTaskMs: 100 };
 
 let browser;
 let server;
@@ -40,9 +40,61 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+  figures.longest_main_thread_task_ms = longestTask;
   if (Object.keys(figures).length) {
     fs.writeFileSync(path.join(SHOTS, 'budgets.json'), JSON.stringify(figures, null, 2) + '\n');
     console.log('# budgets:', JSON.stringify(figures));
+  }
+});
+
+// ---- the long-task guard -------------------------------------------------------------
+//
+// The page never blocks its main thread for more than 100 ms, whatever the program does.
+// Every context the tests open records the page's long tasks (a PerformanceObserver of
+// `longtask` entries, installed before any script of the page runs, reported to the test
+// process so that reloads and navigations lose nothing); after each test, any task over
+// BUDGET.longTaskMs fails it, and the offenders are printed.
+
+/** Long tasks of the current test: { duration, start, url }. */
+let longTasks = [];
+/** The longest task of the whole run (ms), for budgets.json. */
+let longestTask = 0;
+
+function recordLongTasks() {
+  new PerformanceObserver((list) => {
+    // The page marks `runner-ready` once the editor and the runner are both usable.
+    const ready = performance.getEntriesByName('runner-ready')[0];
+    for (const e of list.getEntries()) {
+      window.__svmLongTask({
+        duration: Math.round(e.duration),
+        start: Math.round(e.startTime),
+        startUp: !ready || e.startTime < ready.startTime,
+        url: location.href,
+      });
+    }
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+/** A fresh browser context whose pages report their long tasks. */
+async function newContext(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  await context.exposeFunction('__svmLongTask', (t) => {
+    longTasks.push(t);
+    longestTask = Math.max(longestTask, t.duration);
+  });
+  await context.addInitScript(recordLongTasks);
+  return context;
+}
+
+beforeEach(() => {
+  longTasks = [];
+});
+
+afterEach((t) => {
+  const over = longTasks.filter((l) => l.duration > BUDGET.longTaskMs);
+  if (over.length) {
+    console.log(`# long tasks in "${t.name}":`, JSON.stringify(over));
+    assert.fail(`the main thread was blocked for more than ${BUDGET.longTaskMs} ms: ${over.map((l) => `${l.duration} ms at ${l.start} ms`).join(', ')}`);
   }
 });
 
@@ -50,7 +102,7 @@ after(async () => {
 
 /** A fresh context (empty storage) and page; `problems` collects console errors. */
 async function open({ hash = '', context: ctxOptions = {}, wait = true } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...ctxOptions });
+  const context = await newContext(ctxOptions);
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
@@ -189,7 +241,7 @@ test('budgets: gzipped size, time to a ready editor, only own files', async () =
   // The first navigation of a freshly started browser, with an empty cache.
   const requests = [];
   const problems = [];
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await newContext();
   context.on('request', (r) => requests.push(r.url()));
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(e.message));
@@ -483,6 +535,9 @@ test('enormous output is capped with a note and the page stays usable', async ()
   assert.match(await page.locator('[data-testid=error]').textContent(), /output limit/);
   const text = await outputText(page);
   assert.ok(text.length <= (1 << 20) + 200, `${text.length} characters shown`);
+  // Only the last 128 KiB stay in the page (more blocks its main thread to lay out).
+  assert.match(text, /^\[[\d,]+ characters of earlier output are not shown\]\n/);
+  assert.ok(text.length <= 128 * 1024 + 200, `${text.length} characters shown`);
   assert.match(text, /\[output capped at 1,048,576 bytes: the program was stopped\]\n$/);
   await setProgram(page, '"fine" println');
   await run(page);
