@@ -10,6 +10,8 @@ import { OutputPanel } from './output.js';
 import { encodeState, decodeState, isShareFragment } from './share.js';
 import { h, fill, count, duration } from './dom.js';
 import { parseFolded, renderFlame } from './flame.js';
+import { renderStack as renderStackView, shortLiteral } from './stack-view.js';
+import { pauseReason } from './pause-reason.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -212,22 +214,10 @@ const stepsAndTime = (m) => `${count(m.steps)} steps · ${duration(m.time_ms || 
 
 const output = new OutputPanel(ui.output);
 
-function renderStack(stack, total) {
-  const items = [];
-  if (total === 0) items.push(h('li', { class: 'more' }, 'empty'));
-  if (total > stack.length) items.push(h('li', { class: 'more' }, `… ${count(total - stack.length)} more below`));
-  stack.forEach((v, i) =>
-    items.push(
-      h(
-        'li',
-        { class: i === stack.length - 1 ? 'top' : null },
-        h('code', { class: `val val-${v.type}` }, v.literal),
-        h('span', { class: 'type' }, v.type),
-      ),
-    ),
-  );
-  fill(ui.stack, items);
-  ui.stackCount.textContent = total ? `${count(total)} value${total === 1 ? '' : 's'}, top last` : '';
+/** The Stack panel; `from`: the runner's message with the stack (its run and steps). */
+function renderStack(stack, total, from = null) {
+  const fetchValue = from && runner ? (q) => runner.value({ id: from.id, steps: from.steps, ...q }) : null;
+  renderStackView(ui.stack, ui.stackCount, stack, total, fetchValue);
 }
 
 function clearResults() {
@@ -311,7 +301,7 @@ function renderRuntimeError(e, stackLen) {
       'p',
       { class: 'sub' },
       `data stack (${count(stackLen ?? e.stack_len)} value${(stackLen ?? e.stack_len) === 1 ? '' : 's'}, top last): `,
-      h('code', {}, e.stack.map((v) => v.literal).join(' ')),
+      h('code', {}, e.stack.map(shortLiteral).join(' ')),
     ),
     h('details', {}, h('summary', {}, 'as the command line shows it'), h('pre', { class: 'rendered' }, e.rendered)),
   );
@@ -545,15 +535,6 @@ function renderCallStack(m) {
   fill(ui.callstack, items);
 }
 
-const PAUSE_REASONS = {
-  breakpoint: 'at a breakpoint',
-  step: '',
-  start: 'before the first instruction',
-  pause: '',
-  step_back: 'stepped back',
-  history_empty: 'nothing more to step back over',
-};
-
 function paused(m) {
   // Stepping back into a run that had ended: the page's note about its end goes.
   if (dbg.ended) output.dropNotes();
@@ -564,16 +545,15 @@ function paused(m) {
   hidePrompt();
   fill(ui.error);
   editor.setRuntimeError(null);
-  renderStack(m.stack, m.stack_len);
+  renderStack(m.stack, m.stack_len, m);
   renderCallStack(m);
   if (m.position) {
     const [from, to] = spanRange(m.position);
     editor.showPaused({ from, to });
   } else editor.showPaused(null);
   if (m.profile) renderProfile(m.profile);
-  const why = PAUSE_REASONS[m.reason] ?? '';
   const at = m.position ? `line ${m.position.line}` : 'at the end';
-  setStatus('paused', 'Paused', `${why ? `${why} · ` : ''}${at} · ${stepsAndTime(m)}`);
+  setStatus('paused', 'Paused', `${pauseReason(m.reason, m.command)} · ${at} · ${stepsAndTime(m)}`);
 }
 
 // ---- the profile -----------------------------------------------------------------------
@@ -686,7 +666,7 @@ function onEvent(m) {
     case 'needs_input':
       output.append(m.output);
       output.flush();
-      renderStack(m.stack, m.stack_len);
+      renderStack(m.stack, m.stack_len, m);
       editor.showPaused(null);
       renderCallStack(null);
       setStatus('input', 'Waiting for input', `${count(m.steps)} steps so far`);
@@ -740,7 +720,7 @@ function done(m) {
   renderCallStack(null);
   dbg.resumable = Boolean(m.resumable);
   dbg.ended = true;
-  if (m.stack) renderStack(m.stack, m.stack_len);
+  if (m.stack) renderStack(m.stack, m.stack_len, m);
   if (m.profile) {
     renderProfile(m.profile);
     $('profile-panel').scrollIntoView({ block: 'nearest' });

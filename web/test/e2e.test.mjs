@@ -724,6 +724,112 @@ test('the debugger: pause a loop, step back over its output, stop', async () => 
   await context.close();
 });
 
+test('the debugger: a breakpoint ends a step over or out; every pause says why', async () => {
+  const { context, page, problems } = await open();
+  // The program of the report: Step twice, a breakpoint on line 5, Step over.
+  await setProgram(page, 'f call "after f" println\nf call "after f 2" println\nstop\nf:\n"in f" println\nreturn\n');
+  await debug(page, '[data-testid=step]');
+  assert.match(await status(page).textContent(), /Paused.*before the first instruction · line 1/);
+  await debug(page, '[data-testid=step]');
+  assert.match(await status(page).textContent(), /Paused.*after one step · line 1/);
+  assert.equal(await pausedToken(page), 'call');
+  await lineNumber(page, 5).click();
+  assert.deepEqual(await breakpoints(page), [5]);
+  await debug(page, '[data-testid=step-over]');
+  assert.match(await status(page).textContent(), /Paused.*at a breakpoint \(it ended the step over\) · line 5/);
+  assert.deepEqual(await frameNames(page), ['f']);
+  // Without the breakpoint, Continue runs to the end: the step over is not waiting.
+  await lineNumber(page, 5).click();
+  assert.deepEqual(await breakpoints(page), []);
+  await debug(page, '[data-testid=continue]', ['halted', 'paused']);
+  assert.equal(await stateOf(page), 'halted', await status(page).textContent());
+  assert.equal(await outputText(page), 'in f\nafter f\nin f\nafter f 2\n');
+  // A step over that ends normally says so.
+  await debug(page, '[data-testid=step]');
+  await debug(page, '[data-testid=step]');
+  await debug(page, '[data-testid=step-over]');
+  assert.match(await status(page).textContent(), /Paused.*stepped over the call · line 1/);
+  assert.equal(await pausedToken(page), '"after f"');
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+
+  // fib: a breakpoint on the body of recur, Run, Step out (met again by the recursion),
+  // remove the breakpoint, Continue: to the end.
+  await page.selectOption('[data-testid=examples]', 'fib');
+  await lineNumber(page, 24).click();
+  await run(page, ['paused']);
+  assert.match(await status(page).textContent(), /at a breakpoint · line 24/);
+  assert.deepEqual(await frameNames(page), ['recur', 'fib']);
+  await debug(page, '[data-testid=step-out]');
+  assert.match(await status(page).textContent(), /at a breakpoint \(it ended the step out\) · line 24/);
+  assert.deepEqual(await frameNames(page), ['recur', 'fib', 'recur', 'fib']);
+  await page.locator('.cm-breakpoint').click();
+  assert.deepEqual(await breakpoints(page), []);
+  await debug(page, '[data-testid=continue]', ['halted', 'paused']);
+  assert.equal(await stateOf(page), 'halted', await status(page).textContent());
+  assert.equal(await outputText(page), '55\n');
+  // Step out that ends normally, and Pause, say so too.
+  await setProgram(page, 'f call\nstop\nf:\n1 drop\nloop:\n5 sleep_ms\nloop jmp\n');
+  await lineNumber(page, 4).click();
+  await run(page, ['paused']);
+  await page.click('[data-testid=continue]');
+  await waitState(page, ['running', 'sleeping']);
+  await debug(page, '[data-testid=pause]');
+  assert.match(await status(page).textContent(), /Paused.*paused with Pause · line [67]/);
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+  await setProgram(page, 'f call\n"back" println\nstop\nf:\n1 drop\nreturn\n');
+  await lineNumber(page, 5).click();
+  await run(page, ['paused']);
+  await debug(page, '[data-testid=step-out]');
+  assert.match(await status(page).textContent(), /Paused.*stepped out of the call · line 2/);
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+  noProblems(problems);
+  await context.close();
+});
+
+test('long strings: the panels show a few hundred characters and the size; Copy and Expand give the rest', async () => {
+  const { context, page, problems } = await open();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await setProgram(page, '"x" loop: dup concat loop jmp');
+  await run(page);
+  assert.equal(await stateOf(page), 'error');
+  const error = page.locator('[data-testid=error]');
+  assert.match(await error.textContent(), /string too long/);
+  // Two 16 MiB strings on the stack: each shown cut, with its size.
+  const stack = page.locator('[data-testid=stack]');
+  const text = await stack.textContent();
+  assert.ok(text.length < 2000, `the Stack panel holds ${text.length} characters`);
+  assert.equal(await stack.getByText('… 16,777,216 bytes in all').count(), 2);
+  const top = stack.locator('li.top');
+  assert.match(await top.locator('code').textContent(), /^"x{200}…"$/);
+  // The error's stack line too.
+  const errorText = await error.textContent();
+  assert.ok(errorText.length < 5000, `the Errors panel holds ${errorText.length} characters`);
+  assert.match(errorText, /data stack \(2 values, top last\): "x{200}…" \(16,777,216 bytes in all\) "x{200}…" \(16,777,216 bytes in all\)/);
+  // Copy: the whole value, to the clipboard.
+  await top.getByRole('button', { name: 'Copy' }).click();
+  await top.getByText('Copied 16,777,216 bytes.').waitFor();
+  const copied = await page.evaluate(async () => {
+    const t = await navigator.clipboard.readText();
+    return { length: t.length, onlyX: /^x+$/.test(t) };
+  });
+  assert.deepEqual(copied, { length: 16_777_216, onlyX: true });
+  // Expand: a longer piece, drawn, still far from the whole.
+  await top.getByRole('button', { name: 'Expand' }).click();
+  await top.locator('code.val-expanded').waitFor();
+  assert.match(await top.locator('code').textContent(), /^"x{20000}…"$/);
+  assert.match(await top.textContent(), /the first 20,000 characters of 16,777,216 bytes; Copy takes all of it/);
+  assert.equal(await top.getByRole('button', { name: 'Expand' }).count(), 0);
+  // The page answers at once (the long-task guard checks that nothing blocked it).
+  await setProgram(page, '"fine" println');
+  await run(page);
+  assert.equal(await outputText(page), 'fine\n');
+  noProblems(problems);
+  await context.close();
+});
+
 test('profile: a flame graph of fib by call path; frames go to their labels; heat marks', async () => {
   const { context, page, problems } = await open();
   const sent = await recordRunMessages(page);
