@@ -1,7 +1,6 @@
 // The playground page: wires the editor, the runner, the panels, examples and sharing.
 
 import './style.css';
-import { ChangeSet } from '@codemirror/state';
 import { initSync, compile, ops as opReference, version, Session } from '../pkg/vm_wasm.js';
 import examples from 'virtual:examples';
 import { createEditor } from './editor.js';
@@ -12,6 +11,7 @@ import { h, fill, count, duration } from './dom.js';
 import { parseFolded, renderFlame } from './flame.js';
 import { renderStack as renderStackView, shortLiteral } from './stack-view.js';
 import { pauseReason } from './pause-reason.js';
+import { Tracker, LivePositions } from './positions.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -104,29 +104,6 @@ document.addEventListener('visibilitychange', () => document.visibilityState ===
 
 let wasmReady = false;
 
-/**
- * The edits made since a text was run, to map its positions to the editor's text (and
- * back): one for the current run, one for the profiled run the Profile panel shows.
- */
-class Tracker {
-  constructor(doc) {
-    this.doc = doc; // the text that was run (a CodeMirror Text)
-    this.changes = ChangeSet.empty(doc.length);
-  }
-  /** A position of the run's text in the editor's text. */
-  map(pos, assoc = 1) {
-    return this.changes.mapPos(Math.min(pos, this.doc.length), assoc);
-  }
-  /** A line of the editor's text in the run's text. */
-  runLine(line) {
-    const pos = this.changes.invertedDesc.mapPos(editor.view.state.doc.line(line).from, -1);
-    return this.doc.lineAt(Math.min(pos, this.doc.length)).number;
-  }
-  /** The start of a line of the run's text, in the editor's text. */
-  lineStart(line) {
-    return this.map(this.doc.line(Math.min(Math.max(line, 1), this.doc.lines)).from, -1);
-  }
-}
 let runTrack = null; // the last run started
 let profileTrack = null; // the profiled run shown in the Profile panel
 
@@ -142,13 +119,14 @@ const editor = createEditor($('editor'), {
   doc: saved.source,
   onRun: () => run(),
   onChange: (view, changes) => {
-    for (const t of new Set([runTrack, profileTrack])) if (t) t.changes = t.changes.compose(changes);
+    for (const t of new Set([runTrack, profileTrack])) if (t) t.edit(changes);
+    refreshPositions();
     saveSoon();
   },
   compile: (source) => (wasmReady ? compile(source) : null),
   breakpointLine,
   onBreakpoints: (lines) => {
-    if (runner && runTrack) runner.breakpoints(lines.map((l) => runTrack.runLine(l)));
+    if (runner && runTrack) runner.breakpoints(lines.map((l) => runTrack.runLine(l, editor.view.state.doc)));
   },
 });
 performance.mark('editor-ready');
@@ -158,11 +136,27 @@ const currentState = () => ({ source: editor.text(), args: ui.args.value, stdin:
 /** A span of the last run (or of `track`'s run), in the editor's current text. */
 function spanRange(span, track = runTrack) {
   if (!track) return [span.from, span.to];
-  const from = track.map(span.from, 1);
-  return [from, Math.max(from, track.map(span.to, -1))];
+  const { from, to } = track.range(span);
+  return [from, to];
 }
 
 const gotoSpan = (span) => editor.select(...spanRange(span));
+
+// Line numbers of a run follow later edits; the Status says when the program was edited.
+const positions = new LivePositions(() => editor.view.state.doc);
+const staleNote = h('span', { class: 'stale', hidden: true }, 'the program was edited since this run: positions follow the edits');
+let positionsFrame = 0;
+function refreshPositions() {
+  if (positionsFrame) return;
+  positionsFrame = requestAnimationFrame(() => {
+    positionsFrame = 0;
+    positions.refresh();
+    updateStale();
+  });
+}
+function updateStale() {
+  staleNote.hidden = !(runTrack && runTrack.edited && !['idle', 'loading'].includes(ui.status.dataset.state));
+}
 
 ui.args.addEventListener('input', () => {
   ui.args.removeAttribute('aria-invalid');
@@ -201,7 +195,8 @@ $('banner-close').addEventListener('click', () => (ui.banner.hidden = true));
 
 function setStatus(state, label, detail = '') {
   ui.status.dataset.state = state;
-  fill(ui.status, h('span', { class: 'state' }, label), detail ? h('span', { class: 'detail', 'aria-live': 'off' }, detail) : null);
+  fill(ui.status, h('span', { class: 'state' }, label), detail ? h('span', { class: 'detail', 'aria-live': 'off' }, detail) : null, staleNote);
+  updateStale();
   const active = state === 'running' || state === 'input' || state === 'sleeping' || state === 'paused';
   ui.stop.disabled = !active;
   ui.run.setAttribute('aria-busy', String(active));
@@ -230,8 +225,9 @@ function clearResults() {
   renderCallStack(null);
 }
 
-const where = (span) => `line ${span.line}, column ${span.column}`;
-const link = (span, text) => h('button', { type: 'button', class: 'link', onclick: () => gotoSpan(span) }, text);
+/** "line 3, column 7" of the last run, kept right while the program is edited. */
+const where = (span) => positions.text(span, runTrack);
+const link = (span, ...text) => h('button', { type: 'button', class: 'link', onclick: () => gotoSpan(span) }, text);
 
 function renderCompileErrors(diagnostics) {
   fill(
@@ -289,7 +285,7 @@ function renderArgsErrors(diagnostics) {
 }
 
 function renderRuntimeError(e, stackLen) {
-  const frames = e.trace.map((f) => h('li', {}, link(f.call, `in ${f.name} (called at ${where(f.call)})`)));
+  const frames = e.trace.map((f) => h('li', {}, link(f.call, 'in ', f.name, ' (called at ', where(f.call), ')')));
   frames.push(h('li', {}, 'in the main program'));
   fill(
     ui.error,
@@ -511,7 +507,7 @@ function renderCallStack(m) {
       h(
         'li',
         { class: 'cs-here' },
-        h('button', { type: 'button', class: 'link', onclick: () => gotoSpan(m.position) }, `next: ${where(m.position)}`),
+        h('button', { type: 'button', class: 'link', onclick: () => gotoSpan(m.position) }, ['next: ', where(m.position)]),
         ' ',
         h('span', { class: 'sub' }, m.call_stack.length ? `in ${m.call_stack[0].name}` : 'in the main program'),
       ),
@@ -526,7 +522,8 @@ function renderCallStack(m) {
           'button',
           { type: 'button', class: 'link', onclick: () => gotoSpan(f.call), title: 'Show the call' },
           h('code', { class: 'cs-name' }, f.name),
-          ` called at ${where(f.call)}`,
+          ' called at ',
+          where(f.call),
         ),
       ),
     );
@@ -552,8 +549,8 @@ function paused(m) {
     editor.showPaused({ from, to });
   } else editor.showPaused(null);
   if (m.profile) renderProfile(m.profile);
-  const at = m.position ? `line ${m.position.line}` : 'at the end';
-  setStatus('paused', 'Paused', `${pauseReason(m.reason, m.command)} · ${at} · ${stepsAndTime(m)}`);
+  const at = m.position ? positions.text(m.position, runTrack, { column: false }) : 'at the end';
+  setStatus('paused', 'Paused', [pauseReason(m.reason, m.command), ' · ', at, ' · ', stepsAndTime(m)]);
 }
 
 // ---- the profile -----------------------------------------------------------------------
@@ -563,6 +560,12 @@ function clearProfile() {
   profileTrack = null;
   fill(ui.profile);
   ui.profileSum.textContent = '';
+}
+
+/** The start of line `line` of a text, as a span. */
+function lineSpan(doc, line) {
+  const from = doc.line(line).from;
+  return { line, column: 1, from, to: from };
 }
 
 /** The flame graph, the busiest lines and the heat marks of a profiled run. */
@@ -588,7 +591,11 @@ function renderProfile(p) {
     h(
       'li',
       {},
-      h('button', { type: 'button', class: 'link', onclick: () => editor.select(track.lineStart(l.line), track.lineStart(l.line)) }, `line ${l.line}`),
+      h(
+        'button',
+        { type: 'button', class: 'link', onclick: () => editor.select(track.lineStart(l.line), track.lineStart(l.line)) },
+        positions.text(lineSpan(track.doc, l.line), track, { column: false }),
+      ),
       `: ${count(l.count)} (${share(l.count).toFixed(1)}%)`,
     ),
   );

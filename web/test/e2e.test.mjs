@@ -789,6 +789,63 @@ test('the debugger: a breakpoint ends a step over or out; every pause says why',
   await context.close();
 });
 
+test('positions of a paused or failed run follow edits of the program', async () => {
+  const { context, page, problems } = await open();
+  await page.selectOption('[data-testid=examples]', 'fib');
+  await lineNumber(page, 19).click();
+  await run(page, ['paused']);
+  await debug(page, 'F8'); // the next call of fib, from recur (line 24)
+  const callstack = page.locator('[data-testid=callstack]');
+  const stale = page.locator('[data-testid=status] .stale');
+  assert.equal(await stale.isVisible(), false);
+  assert.match(await status(page).textContent(), /at a breakpoint · line 19 ·/);
+  assert.match(await callstack.textContent(), /next: line 19, column 5.*fib called at line 24, column 17.*recur called at line 21, column 5.*fib called at line 13, column 5/s);
+  // Three lines at the top.
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type('# one\n# two\n# three\n');
+  await stale.waitFor({ state: 'visible' });
+  assert.match(await stale.textContent(), /edited since this run/);
+  assert.match(await status(page).textContent(), /at a breakpoint · line 22 ·/);
+  assert.match(await callstack.textContent(), /next: line 22, column 5.*fib called at line 27, column 17.*recur called at line 24, column 5.*fib called at line 16, column 5/s);
+  assert.equal(await lineOf(page, '.cm-paused-token'), 22);
+  // Every link goes to the right token.
+  await callstack.getByRole('button', { name: 'fib called at line 27, column 17' }).click();
+  assert.deepEqual([await selectedText(page), await lineOf(page)], ['call', 27]);
+  await callstack.getByRole('button', { name: 'recur called at line 24, column 5' }).click();
+  assert.deepEqual([await selectedText(page), await lineOf(page)], ['call', 24]);
+  await callstack.getByRole('button', { name: 'next: line 22, column 5' }).click();
+  assert.deepEqual([await selectedText(page), await lineOf(page)], ['dup', 22]);
+  // A token edited away says so.
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('DUP');
+  await callstack.getByRole('button', { name: 'next: line 22, column 5 (edited)' }).waitFor();
+  await page.keyboard.press('Control+z');
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+
+  // A runtime error: the Errors panel's positions follow too.
+  await setProgram(page, '"before" println\n10 0 divide call\nstop\ndivide:\n    / return\n');
+  await run(page);
+  const error = page.locator('[data-testid=error]');
+  assert.match(await error.textContent(), /at line 5, column 5.*in divide \(called at line 2, column 13\)/s);
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type('# one\n# two\n# three\n');
+  await stale.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /at line 8, column 5.*in divide \(called at line 5, column 13\)/s);
+  await error.getByRole('button', { name: 'line 8, column 5' }).click();
+  assert.deepEqual([await selectedText(page), await lineOf(page)], ['/', 8]);
+  await error.getByRole('button', { name: /in divide/ }).click();
+  assert.deepEqual([await selectedText(page), await lineOf(page)], ['call', 5]);
+  // A new run matches the text again.
+  await run(page);
+  assert.equal(await stale.isVisible(), false);
+  assert.match(await error.textContent(), /at line 8, column 5/);
+  noProblems(problems);
+  await context.close();
+});
+
 test('long strings: the panels show a few hundred characters and the size; Copy and Expand give the rest', async () => {
   const { context, page, problems } = await open();
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
