@@ -12,6 +12,7 @@ import { parseFolded, renderFlame } from './flame.js';
 import { renderStack as renderStackView, shortLiteral } from './stack-view.js';
 import { pauseReason } from './pause-reason.js';
 import { Tracker, LivePositions } from './positions.js';
+import { revealPaused } from './follow.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -399,9 +400,10 @@ function start(kind, { paused = false } = {}) {
     breakpoints: kind === 'profile' ? [] : editor.breakpoints(),
   });
   setStatus('running', kind === 'profile' ? 'Profiling…' : 'Running…');
-  // On a narrow screen the results are below the editor: bring them into view.
+  // On a narrow screen the results are below the editor: bring them into view (not for
+  // a debug run: its pauses show the paused line, which is in the editor).
   const r = ui.status.getBoundingClientRect();
-  if (!paused && (r.top > innerHeight - 40 || r.bottom < 0)) ui.status.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  if (kind !== 'debug' && (r.top > innerHeight - 40 || r.bottom < 0)) ui.status.scrollIntoView({ block: 'start', behavior: 'smooth' });
 }
 
 function stop() {
@@ -493,6 +495,8 @@ function updateControls() {
     paused && !dbg.history ? ' — this run does not record its steps: start it with Step or Continue, or with a breakpoint set' : ''
   }`;
   ui.profileRun.disabled = !ready;
+  // While a debug run goes on, the buttons stay on a phone's screen (style.css).
+  document.body.classList.toggle('debugging', paused || (Boolean(state) && dbg.kind === 'debug'));
 }
 
 /** The active calls, innermost first, and where the run is paused. */
@@ -547,6 +551,7 @@ function paused(m) {
   if (m.position) {
     const [from, to] = spanRange(m.position);
     editor.showPaused({ from, to });
+    revealPaused(editor.view, $('debugbar'));
   } else editor.showPaused(null);
   if (m.profile) renderProfile(m.profile);
   const at = m.position ? positions.text(m.position, runTrack, { column: false }) : 'at the end';
@@ -818,8 +823,10 @@ const shareLoaded = openShareLink();
 
 // ---- reference -----------------------------------------------------------------------
 
+let referenceOps = null; // the operations, once the module is there
 ui.refToggle.addEventListener('click', () => {
   const open = ui.reference.hidden;
+  if (open && referenceOps && !ui.refList.firstChild) renderReference(referenceOps);
   ui.reference.hidden = !open;
   ui.refToggle.setAttribute('aria-expanded', String(open));
   if (open) ui.reference.scrollIntoView({ block: 'nearest' });
@@ -855,14 +862,17 @@ async function loadWasm() {
 
 setStatus('loading', 'Loading…');
 loadWasm()
-  .then((module) => {
+  .then(async (module) => {
     initSync({ module });
     wasmReady = true;
-    const ops = opReference();
-    editor.setOps(ops);
-    renderReference(ops);
-    ui.version.textContent = `v${version()}`;
     runner = new Runner({ module, url: WORKER_URL, onEvent });
+    ui.version.textContent = `v${version()}`;
+    // Highlighting the operations is a task of its own (each stays well under 100 ms);
+    // the Reference is drawn when it is first opened.
+    await new Promise((resolve) => setTimeout(resolve));
+    referenceOps = opReference();
+    editor.setOps(referenceOps);
+    performance.mark('ops-ready');
   })
   .catch((e) => {
     setStatus('crashed', 'Could not load the runner');
