@@ -145,7 +145,7 @@ const gotoSpan = (span) => editor.select(...spanRange(span));
 
 // Line numbers of a run follow later edits; the Status says when the program was edited.
 const positions = new LivePositions(() => editor.view.state.doc);
-const staleNote = h('span', { class: 'stale', hidden: true }, 'the program was edited since this run: positions follow the edits');
+const staleNote = h('span', { class: 'stale' }, 'the program was edited since this run: positions follow the edits');
 let positionsFrame = 0;
 function refreshPositions() {
   if (positionsFrame) return;
@@ -156,7 +156,8 @@ function refreshPositions() {
   });
 }
 function updateStale() {
-  staleNote.hidden = !(runTrack && runTrack.edited && !['idle', 'loading'].includes(ui.status.dataset.state));
+  if (runTrack && runTrack.edited && !['idle', 'loading'].includes(ui.status.dataset.state)) ui.status.append(staleNote);
+  else staleNote.remove();
 }
 
 ui.args.addEventListener('input', () => {
@@ -196,7 +197,7 @@ $('banner-close').addEventListener('click', () => (ui.banner.hidden = true));
 
 function setStatus(state, label, detail = '') {
   ui.status.dataset.state = state;
-  fill(ui.status, h('span', { class: 'state' }, label), detail ? h('span', { class: 'detail', 'aria-live': 'off' }, detail) : null, staleNote);
+  fill(ui.status, h('span', { class: 'state' }, label), detail ? h('span', { class: 'detail', 'aria-live': 'off' }, detail) : null);
   updateStale();
   const active = state === 'running' || state === 'input' || state === 'sleeping' || state === 'paused';
   ui.stop.disabled = !active;

@@ -15,7 +15,7 @@ export function pauseReason(reason, command) {
     case 'step':
       if (command === 'over') return 'stepped over the call';
       if (command === 'out') return 'stepped out of the call';
-      return 'after one step';
+      return command === 'step' ? 'after one step' : 'a step over or out ended';
     case 'start':
       return 'before the first instruction';
     case 'pause':
