@@ -518,7 +518,8 @@ function renderCallStack(m) {
       ),
     );
   }
-  for (const f of m.call_stack) {
+  for (const [i, f] of m.call_stack.entries()) {
+    if (m.call_stack_gap && m.call_stack_gap.at === i) items.push(h('li', { class: 'cs-main' }, `… ${count(m.call_stack_gap.count)} more calls`));
     items.push(
       h(
         'li',

@@ -10,6 +10,9 @@ const SLICE_MS = 8;
 const POST_MS = 33;
 /** The most stack values sent to the page; the total depth is sent too. */
 const STACK_SHOWN = 1000;
+/** Of a deep call stack, the innermost and the outermost calls sent to the page. */
+const CALLS_INNER = 100;
+const CALLS_OUTER = 20;
 
 let job = null;
 let budget = 10_000;
@@ -283,7 +286,7 @@ function inspect(msg) {
     steps: s.steps(),
     time_ms: job.last ? job.last.time_ms : 0,
     position: s.position(),
-    call_stack: s.call_stack(),
+    ...callStack(s.call_stack()),
     stack_len: s.stack_len(),
     stack: s.stack_top(STACK_SHOWN),
     history: job.history,
@@ -292,6 +295,19 @@ function inspect(msg) {
 }
 
 /** Pauses; `command` says what the run was doing (run, step, over, out). */
+/**
+ * The active calls for the page: a recursion 100,000 calls deep would take the page
+ * seconds to receive and draw, so only the innermost and outermost are sent, and
+ * `call_stack_gap` says where the others were left out and how many.
+ */
+function callStack(frames) {
+  if (frames.length <= CALLS_INNER + CALLS_OUTER) return { call_stack: frames, call_stack_gap: null };
+  return {
+    call_stack: frames.slice(0, CALLS_INNER).concat(frames.slice(-CALLS_OUTER)),
+    call_stack_gap: { at: CALLS_INNER, count: frames.length - CALLS_INNER - CALLS_OUTER },
+  };
+}
+
 function pause(reason, extra) {
   const command = job.mode;
   job.state = 'paused';

@@ -841,6 +841,23 @@ test('the debugger: a breakpoint ends a step over or out; every pause says why',
   await context.close();
 });
 
+test('a pause 60,000 calls deep: the call stack shows the innermost and outermost calls', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '30000 f call\nstop\nf:\n    dup 0 == base rec if call\n    return\nrec:\n    1 - f call\n    return\nbase:\n    return\n');
+  await lineNumber(page, 10).click();
+  await run(page, ['paused']);
+  assert.match(await status(page).textContent(), /at a breakpoint · line 10/);
+  const callstack = page.locator('[data-testid=callstack]');
+  assert.equal(await callstack.locator('li').count(), 1 + 100 + 1 + 20 + 1);
+  assert.match(await callstack.textContent(), /… 59,882 more calls/);
+  const names = await frameNames(page);
+  assert.deepEqual([names.length, names[0], names[1], names.at(-1)], [120, 'base', 'f', 'f']);
+  await page.locator('.cm-breakpoint').click();
+  await debug(page, '[data-testid=continue]', ['halted']);
+  noProblems(problems);
+  await context.close();
+});
+
 test('positions of a paused or failed run follow edits of the program', async () => {
   const { context, page, problems } = await open();
   await page.selectOption('[data-testid=examples]', 'fib');
