@@ -87,25 +87,39 @@ export class LivePositions {
   constructor(doc) {
     this.doc = doc;
     this.nodes = new Set();
+    this.forgetting = false;
   }
 
   /** A text node naming `span` of `track`'s run; `options` as for `describe`. */
   text(span, track, options) {
     const node = document.createTextNode(describe(locate(span, track, this.doc()), options));
-    if (track) this.nodes.add({ node, span, track, options });
+    if (track) {
+      // Panels are redrawn at every pause: forget the nodes they no longer show, once
+      // the panel being drawn has put its new nodes in the page.
+      if (this.nodes.size >= 2000 && !this.forgetting) {
+        this.forgetting = true;
+        queueMicrotask(() => {
+          this.forgetting = false;
+          this.forgetGone();
+        });
+      }
+      this.nodes.add({ node, span, track, options });
+    }
     return node;
+  }
+
+  /** Forgets the nodes no longer in the page. */
+  forgetGone() {
+    for (const entry of this.nodes) if (!entry.node.isConnected) this.nodes.delete(entry);
   }
 
   /** Updates every node still in the page; forgets the others. */
   refresh() {
+    this.forgetGone();
     const doc = this.doc();
-    for (const entry of this.nodes) {
-      if (!entry.node.isConnected) {
-        this.nodes.delete(entry);
-        continue;
-      }
-      const text = describe(locate(entry.span, entry.track, doc), entry.options);
-      if (entry.node.data !== text) entry.node.data = text;
+    for (const { node, span, track, options } of this.nodes) {
+      const text = describe(locate(span, track, doc), options);
+      if (node.data !== text) node.data = text;
     }
   }
 }
