@@ -123,11 +123,13 @@ impl Stopper {
         !self.any_breakpoint && self.depth.is_none()
     }
 
-    /// Why it paused the last run, if it did; forgets it. Reaching the depth waited for
-    /// also ends the wait.
+    /// Why it paused the last run, if it did; forgets it. Any pause it made ends the
+    /// wait for a depth: reaching the depth completes a step over or out, and a
+    /// breakpoint met on the way interrupts it (a later run must not stop when the call
+    /// it was stepping over returns).
     pub fn take_hit(&mut self) -> Option<Hit> {
         let hit = self.hit.take();
-        if hit == Some(Hit::Depth) {
+        if hit.is_some() {
             self.depth = None;
         }
         hit

@@ -175,6 +175,30 @@ fn breakpoints_step_over_and_step_out() {
 }
 
 #[test]
+fn a_breakpoint_met_during_a_step_over_ends_it() {
+    // The program: step over `f call` with a breakpoint inside f.
+    let src = "f call \"after f\" println\nf call \"after f 2\" println\nstop\nf:\n\"in f\" println\nreturn\n";
+    let p = compile(src).unwrap();
+    let mut m = Machine::new(p.clone(), vec![]);
+    let mut out = String::new();
+    m.run(1, &mut out); // `f`: now at `call`
+    let mut stop = Stopper::new(&p);
+    stop.set_lines(&p, &[5]);
+    stop.until_depth(Stopper::step_over_depth(&m));
+    assert_eq!(
+        m.run_with(u64::MAX, &mut out, &mut stop),
+        Status::OutOfBudget
+    );
+    assert_eq!((m.call_depth(), m.next_span().unwrap().line), (1, 5));
+    assert_eq!(stop.take_hit(), Some(vm_core::Hit::Breakpoint));
+    // The breakpoint ended the step: without it, the run goes on to the end.
+    stop.set_lines(&p, &[]);
+    assert!(stop.is_idle());
+    assert_eq!(m.run_with(u64::MAX, &mut out, &mut stop), Status::Halted(0));
+    assert_eq!(out, "in f\nafter f\nin f\nafter f 2\n");
+}
+
+#[test]
 fn profiles_count_by_call_path_and_line() {
     let src = include_str!("../../examples/fib.svm");
     let p = compile(src).unwrap();

@@ -143,6 +143,18 @@ impl Session {
         to_js(&self.core.stack_top(n as usize))
     }
 
+    /// The value at `index` of the data stack (0 is the bottom) as `stack` shows values,
+    /// but with at most `max_chars` characters of a string; `null` when there is none.
+    pub fn value_view(&self, index: u32, max_chars: u32) -> JsValue {
+        to_js(&self.core.value_view(index as usize, max_chars as usize))
+    }
+
+    /// The whole printed form of the value at `index` of the data stack (0 is the
+    /// bottom), however long; `undefined` when there is none.
+    pub fn value_text(&self, index: u32) -> Option<String> {
+        self.core.value_text(index as usize)
+    }
+
     /// The depth of the data stack.
     pub fn stack_len(&self) -> u32 {
         self.core.stack_len() as u32
@@ -158,7 +170,8 @@ impl Session {
         self.core.provide_input(None);
     }
 
-    /// The data stack, bottom first: `[{ type, value, literal }]`.
+    /// The data stack, bottom first: `[{ type, value, literal, bytes, cut }]`: at most
+    /// 200 characters of each value (`cut` says so), and its whole length in `bytes`.
     pub fn stack(&self) -> JsValue {
         to_js(&self.core.stack())
     }

@@ -121,25 +121,54 @@ impl JsDiagnostic {
     }
 }
 
-/// A value as the page shows it.
+/// How many characters of a value cross to the page (a string can be 16 MiB; the page
+/// asks for the whole of it only on request).
+pub const VALUE_SHOWN: usize = 200;
+
+/// A value as the page shows it: at most [`VALUE_SHOWN`] characters of it, and its size.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct JsValueView {
     /// `Num`, `Bool` or `Str`.
     #[serde(rename = "type")]
     pub ty: &'static str,
-    /// The printed form (what `println` prints): exact, numbers as decimal strings.
+    /// The printed form (what `println` prints): exact, numbers as decimal strings; a
+    /// long string is cut and ends in `…`.
     pub value: String,
-    /// The literal form (strings quoted and escaped).
+    /// The literal form (strings quoted and escaped), cut like `value`.
     pub literal: String,
+    /// The length of the whole printed form, in bytes (UTF-8).
+    pub bytes: usize,
+    /// Whether `value` and `literal` were cut.
+    pub cut: bool,
+}
+
+impl JsValueView {
+    /// A view of `v` that shows at most `max_chars` characters of a string.
+    pub fn new(v: &Value, max_chars: usize) -> JsValueView {
+        let (value, bytes, cut) = match v {
+            Value::Str(s) => match s.char_indices().nth(max_chars) {
+                Some((end, _)) => (format!("{}…", &s[..end]), s.len(), true),
+                None => (s.to_string(), s.len(), false),
+            },
+            other => {
+                let text = other.to_string();
+                let len = text.len();
+                (text, len, false)
+            }
+        };
+        JsValueView {
+            ty: v.type_name(),
+            value,
+            literal: v.literal_short(max_chars),
+            bytes,
+            cut,
+        }
+    }
 }
 
 impl From<&Value> for JsValueView {
     fn from(v: &Value) -> Self {
-        JsValueView {
-            ty: v.type_name(),
-            value: v.to_string(),
-            literal: v.literal(),
-        }
+        JsValueView::new(v, VALUE_SHOWN)
     }
 }
 
@@ -368,6 +397,24 @@ mod tests {
         let v = JsValueView::from(&Value::Num(9007199254740993));
         assert_eq!(v.value, "9007199254740993");
         assert_eq!(v.ty, "Num");
+    }
+
+    #[test]
+    fn long_strings_cross_cut_with_their_size() {
+        let long = Value::Str("é\"".repeat(1000).into());
+        let v = JsValueView::from(&long);
+        assert_eq!((v.bytes, v.cut), (3000, true));
+        assert_eq!(v.value.chars().count(), VALUE_SHOWN + 1);
+        assert!(v.value.ends_with('…'));
+        assert!(v.literal.starts_with("\"é\\\"é") && v.literal.ends_with("…\""));
+        let short = JsValueView::from(&Value::Str("héllo".into()));
+        assert_eq!(
+            (short.value.as_str(), short.literal.as_str()),
+            ("héllo", "\"héllo\"")
+        );
+        assert_eq!((short.bytes, short.cut), (6, false));
+        let n = JsValueView::from(&Value::Num(-12));
+        assert_eq!((n.bytes, n.cut), (3, false));
     }
 
     #[test]

@@ -311,6 +311,20 @@ impl Core {
             .collect()
     }
 
+    /// The value at `index` of the data stack (0 is the bottom), showing at most
+    /// `max_chars` characters of it; `None` when there is no such value.
+    pub fn value_view(&self, index: usize, max_chars: usize) -> Option<JsValueView> {
+        let stack = self.machine.stack();
+        stack.get(index).map(|v| JsValueView::new(v, max_chars))
+    }
+
+    /// The whole printed form of the value at `index` of the data stack (0 is the
+    /// bottom), however long; `None` when there is no such value.
+    pub fn value_text(&self, index: usize) -> Option<String> {
+        let stack = self.machine.stack();
+        stack.get(index).map(|v| v.to_string())
+    }
+
     /// The depth of the data stack.
     pub fn stack_len(&self) -> usize {
         self.machine.stack().len()
@@ -477,6 +491,45 @@ mod tests {
         core.run(3, || 0.0);
         core.step_out(0, || 0.0);
         assert_eq!(core.run(1000, || 0.0).reason, Some("step"));
+    }
+
+    #[test]
+    fn long_strings_are_cut_until_asked_for() {
+        let src = "\"x\" loop: dup concat loop jmp";
+        let mut core = Core::new(src, "", Options::default()).unwrap();
+        let (s, _, _) = run_all(&mut core, 1_000_000);
+        let e = s.error.unwrap();
+        assert!(e.message.starts_with("string too long"), "{}", e.message);
+        let big = 16 << 20;
+        for v in e.stack.iter().chain(core.stack().iter()) {
+            assert_eq!((v.bytes, v.cut), (big, true));
+            assert!(v.literal.len() < 1000 && v.value.len() < 1000);
+        }
+        assert!(e.rendered.len() < 2000, "{} bytes", e.rendered.len());
+        let top = core.stack_len() - 1;
+        assert_eq!(core.value_text(top).map(|t| t.len()), Some(big));
+        let view = core.value_view(top, 10_000).unwrap();
+        assert_eq!(view.literal.chars().count(), 10_000 + 3);
+        assert_eq!(
+            (core.value_text(top + 1), core.value_view(top + 1, 1)),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn a_breakpoint_ends_a_step_over() {
+        // Step over `f call` stops at a breakpoint inside f; once it is removed, Continue
+        // runs to the end instead of stopping when f returns.
+        let src = "f call \"after f\" println\nf call \"after f 2\" println\nstop\nf:\n\"in f\" println\nreturn\n";
+        let mut core = Core::new(src, "", Options::default()).unwrap();
+        core.step(|| 0.0);
+        core.set_breakpoints(&[5]);
+        let s = core.step_over(1000, || 0.0);
+        assert_eq!(s.reason, Some("breakpoint"));
+        core.set_breakpoints(&[]);
+        let s = core.run(1000, || 0.0);
+        assert_eq!(s.status, "halted");
+        assert_eq!(s.output, "in f\nafter f\nin f\nafter f 2\n");
     }
 
     #[test]

@@ -1,7 +1,6 @@
 // The playground page: wires the editor, the runner, the panels, examples and sharing.
 
 import './style.css';
-import { ChangeSet } from '@codemirror/state';
 import { initSync, compile, ops as opReference, version, Session } from '../pkg/vm_wasm.js';
 import examples from 'virtual:examples';
 import { createEditor } from './editor.js';
@@ -12,6 +11,10 @@ import { h, fill, count, counted, duration } from './dom.js';
 import { parseFolded, renderFlame } from './flame.js';
 import { byLabel, byLabelView, viewSwitch } from './profile-table.js';
 import { ProgramStore, KEPT_KEY, sameProgram } from './store.js';
+import { renderStack as renderStackView, shortLiteral } from './stack-view.js';
+import { pauseReason } from './pause-reason.js';
+import { Tracker, LivePositions } from './positions.js';
+import { revealPaused } from './follow.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -190,29 +193,6 @@ addEventListener('storage', (e) => {
 
 let wasmReady = false;
 
-/**
- * The edits made since a text was run, to map its positions to the editor's text (and
- * back): one for the current run, one for the profiled run the Profile panel shows.
- */
-class Tracker {
-  constructor(doc) {
-    this.doc = doc; // the text that was run (a CodeMirror Text)
-    this.changes = ChangeSet.empty(doc.length);
-  }
-  /** A position of the run's text in the editor's text. */
-  map(pos, assoc = 1) {
-    return this.changes.mapPos(Math.min(pos, this.doc.length), assoc);
-  }
-  /** A line of the editor's text in the run's text. */
-  runLine(line) {
-    const pos = this.changes.invertedDesc.mapPos(editor.view.state.doc.line(line).from, -1);
-    return this.doc.lineAt(Math.min(pos, this.doc.length)).number;
-  }
-  /** The start of a line of the run's text, in the editor's text. */
-  lineStart(line) {
-    return this.map(this.doc.line(Math.min(Math.max(line, 1), this.doc.lines)).from, -1);
-  }
-}
 let runTrack = null; // the last run started
 let profileTrack = null; // the profiled run shown in the Profile panel
 
@@ -220,17 +200,23 @@ const saved = store.load();
 ui.args.value = saved.args;
 ui.stdin.value = saved.stdin;
 
+// Start-up in tasks (the page must never block its main thread for more than 100 ms):
+// evaluating the bundle and building the editor each take 50–90 ms in headless Chromium
+// on the development machine; in one task they took 90–160 ms. The operations are
+// highlighted in a task of their own once the module is there (below).
+await new Promise((resolve) => setTimeout(resolve));
 const editor = createEditor($('editor'), {
   doc: saved.source,
   onRun: () => run(),
   onChange: (view, changes) => {
-    for (const t of new Set([runTrack, profileTrack])) if (t) t.changes = t.changes.compose(changes);
+    for (const t of new Set([runTrack, profileTrack])) if (t) t.edit(changes);
+    refreshPositions();
     saveSoon();
   },
   compile: (source) => (wasmReady ? compile(source) : null),
   breakpointLine,
   onBreakpoints: (lines) => {
-    if (runner && runTrack) runner.breakpoints(lines.map((l) => runTrack.runLine(l)));
+    if (runner && runTrack) runner.breakpoints(lines.map((l) => runTrack.runLine(l, editor.view.state.doc)));
     saveSoon();
   },
   onFields: (fields) => {
@@ -269,11 +255,28 @@ ui.argsChip.addEventListener('click', () => {
 /** A span of the last run (or of `track`'s run), in the editor's current text. */
 function spanRange(span, track = runTrack) {
   if (!track) return [span.from, span.to];
-  const from = track.map(span.from, 1);
-  return [from, Math.max(from, track.map(span.to, -1))];
+  const { from, to } = track.range(span);
+  return [from, to];
 }
 
 const gotoSpan = (span) => editor.select(...spanRange(span));
+
+// Line numbers of a run follow later edits; the Status says when the program was edited.
+const positions = new LivePositions(() => editor.view.state.doc);
+const staleNote = h('span', { class: 'stale' }, 'the program was edited since this run: positions follow the edits');
+let positionsFrame = 0;
+function refreshPositions() {
+  if (positionsFrame) return;
+  positionsFrame = requestAnimationFrame(() => {
+    positionsFrame = 0;
+    positions.refresh();
+    updateStale();
+  });
+}
+function updateStale() {
+  if (runTrack && runTrack.edited && !['idle', 'loading'].includes(ui.status.dataset.state)) ui.status.append(staleNote);
+  else staleNote.remove();
+}
 
 ui.args.addEventListener('input', () => {
   ui.args.removeAttribute('aria-invalid');
@@ -314,6 +317,7 @@ $('banner-close').addEventListener('click', () => (ui.banner.hidden = true));
 function setStatus(state, label, detail = '') {
   ui.status.dataset.state = state;
   fill(ui.status, h('span', { class: 'state' }, label), detail ? h('span', { class: 'detail', 'aria-live': 'off' }, detail) : null);
+  updateStale();
   const active = state === 'running' || state === 'input' || state === 'sleeping' || state === 'paused';
   ui.stop.disabled = !active;
   ui.run.setAttribute('aria-busy', String(active));
@@ -328,22 +332,10 @@ const withArgs = () => (dbg.args ? ` · ran with arguments: ${argsLabel(dbg.args
 
 const output = new OutputPanel(ui.output);
 
-function renderStack(stack, total) {
-  const items = [];
-  if (total === 0) items.push(h('li', { class: 'more' }, 'empty'));
-  if (total > stack.length) items.push(h('li', { class: 'more' }, `… ${count(total - stack.length)} more below`));
-  stack.forEach((v, i) =>
-    items.push(
-      h(
-        'li',
-        { class: i === stack.length - 1 ? 'top' : null },
-        h('code', { class: `val val-${v.type}` }, v.literal),
-        h('span', { class: 'type' }, v.type),
-      ),
-    ),
-  );
-  fill(ui.stack, items);
-  ui.stackCount.textContent = total ? `${count(total)} value${total === 1 ? '' : 's'}, top last` : '';
+/** The Stack panel; `from`: the runner's message with the stack (its run and steps). */
+function renderStack(stack, total, from = null) {
+  const fetchValue = from && runner ? (q) => runner.value({ id: from.id, steps: from.steps, ...q }) : null;
+  renderStackView(ui.stack, ui.stackCount, stack, total, fetchValue);
 }
 
 function clearResults() {
@@ -356,8 +348,9 @@ function clearResults() {
   renderCallStack(null);
 }
 
-const where = (span) => `line ${span.line}, column ${span.column}`;
-const link = (span, text) => h('button', { type: 'button', class: 'link', onclick: () => gotoSpan(span) }, text);
+/** "line 3, column 7" of the last run, kept right while the program is edited. */
+const where = (span) => positions.text(span, runTrack);
+const link = (span, ...text) => h('button', { type: 'button', class: 'link', onclick: () => gotoSpan(span) }, text);
 
 function renderCompileErrors(diagnostics) {
   fill(
@@ -428,7 +421,7 @@ function traceItems(trace) {
       items.push(fold(`… ${counted(f.left_out, 'frame')} left out`));
       n += f.left_out;
     }
-    items.push(h('li', {}, h('span', { class: 'n' }, count(n)), link(f.call, `in ${f.name} (called at ${where(f.call)})`)));
+    items.push(h('li', {}, h('span', { class: 'n' }, count(n)), link(f.call, 'in ', f.name, ' (called at ', where(f.call), ')')));
     if (f.repeat > 1) items.push(fold(`… ${count(f.repeat - 1)} more identical frame${f.repeat === 2 ? '' : 's'}`));
     n += f.repeat;
   }
@@ -558,9 +551,10 @@ function start(kind, { paused = false } = {}) {
     breakpoints: kind === 'profile' ? [] : editor.breakpoints(),
   });
   setStatus('running', kind === 'profile' ? 'Profiling…' : 'Running…');
-  // On a narrow screen the results are below the editor: bring them into view.
+  // On a narrow screen the results are below the editor: bring them into view (not for
+  // a debug run: its pauses show the paused line, which is in the editor).
   const r = ui.status.getBoundingClientRect();
-  if (!paused && (r.top > innerHeight - 40 || r.bottom < 0)) ui.status.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  if (kind !== 'debug' && (r.top > innerHeight - 40 || r.bottom < 0)) ui.status.scrollIntoView({ block: 'start', behavior: 'smooth' });
 }
 
 function stop() {
@@ -652,6 +646,8 @@ function updateControls() {
     paused && !dbg.history ? ' — this run does not record its steps: start it with Step or Continue, or with a breakpoint set' : ''
   }`;
   ui.profileRun.disabled = !ready;
+  // While a debug run goes on, the buttons stay on a phone's screen (style.css).
+  document.body.classList.toggle('debugging', paused || (Boolean(state) && dbg.kind === 'debug'));
 }
 
 /** The active calls, innermost first (folded as traces are), and where the run is paused. */
@@ -666,7 +662,7 @@ function renderCallStack(m) {
       h(
         'li',
         { class: 'cs-here' },
-        h('button', { type: 'button', class: 'link', onclick: () => gotoSpan(m.position) }, `next: ${where(m.position)}`),
+        h('button', { type: 'button', class: 'link', onclick: () => gotoSpan(m.position) }, ['next: ', where(m.position)]),
         ' ',
         h('span', { class: 'sub' }, m.call_stack.length ? `in ${m.call_stack[0].name}` : 'in the main program'),
       ),
@@ -682,7 +678,8 @@ function renderCallStack(m) {
           'button',
           { type: 'button', class: 'link', onclick: () => gotoSpan(f.call), title: 'Show the call' },
           h('code', { class: 'cs-name' }, f.name),
-          ` called at ${where(f.call)}`,
+          ' called at ',
+          where(f.call),
         ),
       ),
     );
@@ -691,15 +688,6 @@ function renderCallStack(m) {
   items.push(h('li', { class: 'cs-main' }, 'main program'));
   fill(ui.callstack, items);
 }
-
-const PAUSE_REASONS = {
-  breakpoint: 'at a breakpoint',
-  step: '',
-  start: 'before the first instruction',
-  pause: '',
-  step_back: 'stepped back',
-  history_empty: 'nothing more to step back over',
-};
 
 function paused(m) {
   // Stepping back into a run that had ended: the page's note about its end goes.
@@ -711,16 +699,16 @@ function paused(m) {
   hidePrompt();
   fill(ui.error);
   editor.setRuntimeError(null);
-  renderStack(m.stack, m.stack_len);
+  renderStack(m.stack, m.stack_len, m);
   renderCallStack(m);
   if (m.position) {
     const [from, to] = spanRange(m.position);
     editor.showPaused({ from, to });
+    revealPaused(editor.view, $('debugbar'));
   } else editor.showPaused(null);
   if (m.profile) renderProfile(m.profile);
-  const why = PAUSE_REASONS[m.reason] ?? '';
-  const at = m.position ? `line ${m.position.line}` : 'at the end';
-  setStatus('paused', 'Paused', `${why ? `${why} · ` : ''}${at} · ${stepsAndTime(m)}`);
+  const at = m.position ? positions.text(m.position, runTrack, { column: false }) : 'at the end';
+  setStatus('paused', 'Paused', [pauseReason(m.reason, m.command), ' · ', at, ' · ', stepsAndTime(m)]);
 }
 
 // ---- the profile -----------------------------------------------------------------------
@@ -734,6 +722,12 @@ function clearProfile() {
   fill(ui.profile);
   ui.profileSum.textContent = '';
   ui.profilePanel.hidden = true;
+}
+
+/** The start of line `line` of a text, as a span. */
+function lineSpan(doc, line) {
+  const from = doc.line(line).from;
+  return { line, column: 1, from, to: from };
 }
 
 /** The Profile panel's view: the flame graph or the table by label, and its sort. */
@@ -777,7 +771,11 @@ function renderProfile(p) {
     h(
       'li',
       {},
-      h('button', { type: 'button', class: 'link', onclick: () => editor.select(track.lineStart(l.line), track.lineStart(l.line)) }, `line ${l.line}`),
+      h(
+        'button',
+        { type: 'button', class: 'link', onclick: () => editor.select(track.lineStart(l.line), track.lineStart(l.line)) },
+        positions.text(lineSpan(track.doc, l.line), track, { column: false }),
+      ),
       `: ${count(l.count)} (${share(l.count).toFixed(1)}%)`,
     ),
   );
@@ -852,7 +850,7 @@ function onEvent(m) {
     case 'needs_input':
       output.append(m.output);
       output.flush();
-      renderStack(m.stack, m.stack_len);
+      renderStack(m.stack, m.stack_len, m);
       editor.showPaused(null);
       renderCallStack(null);
       setStatus('input', 'Waiting for input', `${counted(m.steps, 'step')} so far`);
@@ -906,7 +904,7 @@ function done(m) {
   renderCallStack(null);
   dbg.resumable = Boolean(m.resumable);
   dbg.ended = true;
-  if (m.stack) renderStack(m.stack, m.stack_len);
+  if (m.stack) renderStack(m.stack, m.stack_len, m);
   if (m.profile) {
     renderProfile(m.profile);
     $('profile-panel').scrollIntoView({ block: 'nearest' });
@@ -1000,8 +998,10 @@ const shareLoaded = openShareLink();
 
 // ---- reference -----------------------------------------------------------------------
 
+let referenceOps = null; // the operations, once the module is there
 ui.refToggle.addEventListener('click', () => {
   const open = ui.reference.hidden;
+  if (open && referenceOps && !ui.refList.firstChild) renderReference(referenceOps);
   ui.reference.hidden = !open;
   ui.refToggle.setAttribute('aria-expanded', String(open));
   if (open) ui.reference.scrollIntoView({ block: 'nearest' });
@@ -1037,14 +1037,17 @@ async function loadWasm() {
 
 setStatus('loading', 'Loading…');
 loadWasm()
-  .then((module) => {
+  .then(async (module) => {
     initSync({ module });
     wasmReady = true;
-    const ops = opReference();
-    editor.setOps(ops);
-    renderReference(ops);
-    ui.version.textContent = `v${version()}`;
     runner = new Runner({ module, url: WORKER_URL, onEvent });
+    ui.version.textContent = `v${version()}`;
+    // Highlighting the operations is a task of its own (each stays well under 100 ms);
+    // the Reference is drawn when it is first opened.
+    await new Promise((resolve) => setTimeout(resolve));
+    referenceOps = opReference();
+    editor.setOps(referenceOps);
+    performance.mark('ops-ready');
   })
   .catch((e) => {
     setStatus('crashed', 'Could not load the runner');

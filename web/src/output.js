@@ -2,7 +2,14 @@
 // keeps the view pinned to the bottom while the reader is there, and shows notes and
 // echoed input apart from the program's own output. Everything is inserted as text.
 
-import { h } from './dom.js';
+import { h, count } from './dom.js';
+
+/**
+ * The most program output the panel keeps in the page (UTF-16 units): laying out a
+ * megabyte of text blocks the main thread for 300 ms and more, so earlier output is
+ * dropped from the view, and a note at the top says how much.
+ */
+export const SHOWN_MAX = 128 * 1024;
 
 export class OutputPanel {
   constructor(pre) {
@@ -10,11 +17,15 @@ export class OutputPanel {
     this.pending = '';
     this.frame = 0;
     this.chars = 0;
+    this.dropped = 0;
+    this.head = null;
   }
 
   clear() {
     this.pending = '';
     this.chars = 0;
+    this.dropped = 0;
+    this.head = null;
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.pre.replaceChildren();
@@ -32,10 +43,42 @@ export class OutputPanel {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     if (!this.pending) return;
-    const text = this.pending;
+    let text = this.pending;
     this.pending = '';
+    if (text.length > SHOWN_MAX) {
+      this.drop(text.length - SHOWN_MAX);
+      text = text.slice(-SHOWN_MAX);
+    }
     this.chars += text.length;
     this.write(document.createTextNode(text));
+    if (this.chars > SHOWN_MAX) this.trim(this.chars - SHOWN_MAX);
+  }
+
+  /** Takes `n` UTF-16 units of program output off the start of the view. */
+  trim(n) {
+    let node = this.head ? this.head.nextSibling : this.pre.firstChild;
+    while (n > 0 && node) {
+      const next = node.nextSibling;
+      if (node.nodeType === Node.TEXT_NODE) {
+        const cut = Math.min(n, node.data.length);
+        if (cut === node.data.length) node.remove();
+        else node.deleteData(0, cut);
+        this.chars -= cut;
+        this.drop(cut);
+        n -= cut;
+      }
+      node = next;
+    }
+  }
+
+  /** Counts output left out of the view, and says so at the top. */
+  drop(n) {
+    this.dropped += n;
+    if (!this.head) {
+      this.head = h('span', { class: 'note' });
+      this.pre.prepend(this.head);
+    }
+    this.head.textContent = `[${count(this.dropped)} characters of earlier output are not shown]\n`;
   }
 
   /** A line the person typed for `read`, shown as a terminal would echo it. */

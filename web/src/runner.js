@@ -25,6 +25,8 @@ export class Runner {
     this.current = null; // { id, state, steps, time_ms, heardAt, sleepUntil }
     this.ended = null; // { id } of a finished run the worker keeps for stepping back
     this.stopTimer = 0;
+    this.requests = new Map(); // value requests waiting for the worker: req -> resolve
+    this.nextReq = 1;
     this.watchdog = setInterval(() => this.checkSilence(), 1000);
     this.spawn();
   }
@@ -49,6 +51,8 @@ export class Runner {
   /** Ends the current worker and starts a fresh one; tells the page when it died. */
   replace(reason, { quiet = false } = {}) {
     this.worker.terminate();
+    for (const resolve of this.requests.values()) resolve({ error: 'the runner was restarted: its values are gone' });
+    this.requests.clear();
     const run = this.current;
     this.current = null;
     this.ended = null;
@@ -71,6 +75,12 @@ export class Runner {
     }
     if (msg.type === 'fatal') {
       this.replace(msg.message);
+      return;
+    }
+    if (msg.type === 'value') {
+      const resolve = this.requests.get(msg.req);
+      this.requests.delete(msg.req);
+      if (resolve) resolve(msg);
       return;
     }
     const run = this.current;
@@ -138,6 +148,20 @@ export class Runner {
       }
     }
     this.worker.postMessage({ type, id: run.id });
+  }
+
+  /**
+   * The whole of a stack value of run `id` (`index` from the bottom, as the stack was
+   * after `steps` steps): resolves to `{ text }`, with `chars` to `{ view }` (at most
+   * that many characters), or `{ error }`.
+   */
+  value({ id, index, steps, chars = 0 }) {
+    if (!this.worker) return Promise.resolve({ error: 'the runner is not available' });
+    const req = this.nextReq++;
+    return new Promise((resolve) => {
+      this.requests.set(req, resolve);
+      this.worker.postMessage({ type: 'value', id, req, index, steps, chars });
+    });
   }
 
   /** Sets the breakpoints (lines of the run's source) of the current or ended run. */

@@ -84,8 +84,10 @@ function handle(msg) {
       if (jobIn(msg, 'paused')) command('out', () => job.session.step_out(budget));
       return;
     case 'step_back':
-      if (jobIn(msg, 'paused', 'ended')) stepBack();
+      if (jobIn(msg, 'paused') || (jobIn(msg, 'ended') && job.resumable)) stepBack();
       return;
+    case 'value':
+      return value(msg);
     case 'breakpoints':
       if (jobIn(msg, 'running', 'paused', 'sleeping', 'input', 'ended')) {
         job.breakpoints = Array.from(job.session.set_breakpoints(msg.lines || []));
@@ -103,6 +105,23 @@ function handle(msg) {
     }
     default:
       throw new Error(`unknown message ${JSON.stringify(msg.type)}`);
+  }
+}
+
+/**
+ * The whole of a stack value the page shows cut short: `index` from the bottom of the
+ * data stack of run `id`, as it was after `steps` steps; its printed form, or with
+ * `chars` its view with at most that many characters. Answers `value` with `req`.
+ */
+function value(msg) {
+  const j = job && job.id === msg.id && job.state !== 'running' && job.state !== 'sleeping' ? job : null;
+  const reply = { type: 'value', id: msg.id, req: msg.req };
+  if (!j || j.session.steps() !== msg.steps) {
+    post({ ...reply, error: 'the run has gone on since: its values are no longer there' });
+  } else if (msg.chars) {
+    post({ ...reply, view: j.session.value_view(msg.index, msg.chars) });
+  } else {
+    post({ ...reply, text: j.session.value_text(msg.index) });
   }
 }
 
@@ -272,10 +291,12 @@ function inspect(msg) {
   };
 }
 
+/** Pauses; `command` says what the run was doing (run, step, over, out). */
 function pause(reason, extra) {
+  const command = job.mode;
   job.state = 'paused';
   job.mode = 'run';
-  post(inspect({ type: 'paused', id: job.id, reason, ...extra }));
+  post(inspect({ type: 'paused', id: job.id, reason, command, ...extra }));
 }
 
 function finish(status) {
@@ -285,15 +306,13 @@ function finish(status) {
     msg.exit_code = r.exit_code;
     msg.error = r.error;
   }
-  // A run with history that halted or failed is kept: stepping back resumes it.
+  // A run with history that halted or failed can be resumed by stepping back. Every
+  // ended run is kept until the next one, for the whole of its stack values.
   msg.resumable = job.history && status !== 'stopped';
   post(msg);
-  if (msg.resumable) {
-    clearTimeout(job.timer);
-    job.state = 'ended';
-  } else {
-    free();
-  }
+  clearTimeout(job.timer);
+  job.state = 'ended';
+  job.resumable = msg.resumable;
 }
 
 function free() {

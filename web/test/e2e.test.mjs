@@ -5,7 +5,7 @@
 //
 // Screenshots and the measured budgets go to web/screenshots/ (git-ignored).
 
-import { test, before, after } from 'node:test';
+import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +20,7 @@ const SHOTS = path.join(WEB, 'screenshots');
 const EXAMPLES = path.join(WEB, '..', 'examples');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const BUDGET = { gzipBytes: 400 * 1024, editorReadyMs: 1000, stopMs: 100 };
+const BUDGET = { gzipBytes: 400 * 1024, editorReadyMs: 1000, stopMs: 100, longTaskMs: 100 };
 
 let browser;
 let server;
@@ -40,9 +40,118 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+  figures.longest_main_thread_task_ms = longest.ready;
+  figures.longest_main_thread_task_cpu_ms = longest.readyCpu;
+  figures.longest_start_up_task_ms = longest.startUp;
+  figures.longest_start_up_task_cpu_ms = longest.startUpCpu;
   if (Object.keys(figures).length) {
     fs.writeFileSync(path.join(SHOTS, 'budgets.json'), JSON.stringify(figures, null, 2) + '\n');
     console.log('# budgets:', JSON.stringify(figures));
+  }
+});
+
+// ---- the long-task guard -------------------------------------------------------------
+//
+// The page never blocks its main thread for more than 100 ms, whatever the program does.
+// Every context the tests open records the page's long tasks (a PerformanceObserver of
+// `longtask` entries, installed before any script of the page runs, reported to the test
+// process so that reloads and navigations lose nothing). After each test, a task over
+// BUDGET.longTaskMs once the page is ready fails it, and the offenders are printed.
+//
+// A long task is wall-clock time. On a shared machine (2 cores, load average 8-12) the
+// page's main thread waits for a core, and a task of 37 ms of its own took 150 ms of wall
+// time. So each test also traces the browser (CDP, category `toplevel`), and a long task
+// whose main-thread task had less than BUDGET.longTaskMs of thread (CPU) time is printed
+// as "the machine was busy" but does not fail the test; a long task not found in the trace
+// fails it.
+//
+// Start-up (evaluating the bundle, building the editor, highlighting the operations) is
+// measured, not asserted: its tasks take 50-95 ms each on the idle development machine,
+// so their wall time goes over 100 ms as soon as the machine is shared (see web/README.md,
+// "Budgets"). The longest of each phase is written to budgets.json.
+
+/** Long tasks of the current test: { duration, start, startUp, url }. */
+let longTasks = [];
+/** The longest tasks of the whole run (ms), for budgets.json; `…Cpu`: the longest thread
+ * time of a task over 100 ms that was found in the trace. */
+const longest = { startUp: 0, startUpCpu: 0, ready: 0, readyCpu: 0 };
+let tracer = null;
+
+function recordLongTasks() {
+  new PerformanceObserver((list) => {
+    // The page is ready once the runner answered and the operations are highlighted.
+    const marks = ['runner-ready', 'ops-ready'].map((m) => performance.getEntriesByName(m)[0]);
+    const ready = marks.every(Boolean) ? Math.max(...marks.map((m) => m.startTime)) : Infinity;
+    for (const e of list.getEntries()) {
+      window.__svmLongTask({
+        duration: Math.round(e.duration),
+        start: Math.round(e.startTime),
+        startUp: e.startTime < ready,
+        url: location.href,
+      });
+    }
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+/** A fresh browser context whose pages report their long tasks. */
+async function newContext(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  await context.exposeFunction('__svmLongTask', (t) => {
+    longTasks.push(t);
+    const phase = t.startUp ? 'startUp' : 'ready';
+    longest[phase] = Math.max(longest[phase], t.duration);
+  });
+  await context.addInitScript(recordLongTasks);
+  return context;
+}
+
+/** The tasks of the pages' main threads over 50 ms in the trace: [{ wall, cpu }] in ms. */
+async function mainThreadTasks() {
+  const done = new Promise((resolve) => tracer.once('Tracing.tracingComplete', resolve));
+  await tracer.send('Tracing.end');
+  const { stream } = await done;
+  const chunks = [];
+  for (;;) {
+    const c = await tracer.send('IO.read', { handle: stream });
+    chunks.push(c.base64Encoded ? Buffer.from(c.data, 'base64').toString() : c.data);
+    if (c.eof) break;
+  }
+  await tracer.send('IO.close', { handle: stream });
+  const trace = JSON.parse(chunks.join(''));
+  const events = trace.traceEvents || trace;
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  return events
+    .filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.dur > 50_000 && main.has(`${e.pid}:${e.tid}`))
+    .map((e) => ({ wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
+}
+
+beforeEach(async () => {
+  longTasks = [];
+  tracer = await browser.newBrowserCDPSession();
+  await tracer.send('Tracing.start', { categories: 'toplevel', transferMode: 'ReturnAsStream' });
+});
+
+afterEach(async (t) => {
+  const tasks = await mainThreadTasks();
+  await tracer.detach();
+  const slow = longTasks.filter((l) => l.duration > BUDGET.longTaskMs);
+  for (const l of slow) {
+    // The task of the trace with this wall time (the observer rounds to 1 ms).
+    const match = tasks.filter((k) => Math.abs(k.wall - l.duration) <= 1.5).sort((a, b) => b.cpu - a.cpu)[0];
+    l.cpu = match ? Math.round(match.cpu) : null;
+    const phase = l.startUp ? 'startUpCpu' : 'readyCpu';
+    if (l.cpu !== null) longest[phase] = Math.max(longest[phase], l.cpu);
+  }
+  const startUp = slow.filter((l) => l.startUp);
+  if (startUp.length) console.log(`# start-up tasks over ${BUDGET.longTaskMs} ms in "${t.name}" (not asserted):`, JSON.stringify(startUp));
+  const over = [];
+  for (const l of slow.filter((x) => !x.startUp)) {
+    if (l.cpu !== null && l.cpu <= BUDGET.longTaskMs) console.log(`# a task of ${l.duration} ms in "${t.name}" ran ${l.cpu} ms on its thread: the machine was busy`);
+    else over.push(l);
+  }
+  if (over.length) {
+    console.log(`# long tasks in "${t.name}":`, JSON.stringify(over));
+    assert.fail(`the main thread was blocked for more than ${BUDGET.longTaskMs} ms: ${over.map((l) => `${l.duration} ms (${l.cpu ?? '?'} ms of CPU) at ${l.start} ms`).join(', ')}`);
   }
 });
 
@@ -50,7 +159,7 @@ after(async () => {
 
 /** A fresh context (empty storage) and page; `problems` collects console errors. */
 async function open({ hash = '', context: ctxOptions = {}, wait = true } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...ctxOptions });
+  const context = await newContext(ctxOptions);
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
@@ -189,7 +298,7 @@ test('budgets: gzipped size, time to a ready editor, only own files', async () =
   // The first navigation of a freshly started browser, with an empty cache.
   const requests = [];
   const problems = [];
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await newContext();
   context.on('request', (r) => requests.push(r.url()));
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(e.message));
@@ -483,6 +592,9 @@ test('enormous output is capped with a note and the page stays usable', async ()
   assert.match(await page.locator('[data-testid=error]').textContent(), /output limit/);
   const text = await outputText(page);
   assert.ok(text.length <= (1 << 20) + 200, `${text.length} characters shown`);
+  // Only the last 128 KiB stay in the page (more blocks its main thread to lay out).
+  assert.match(text, /^\[[\d,]+ characters of earlier output are not shown\]\n/);
+  assert.ok(text.length <= 128 * 1024 + 200, `${text.length} characters shown`);
   assert.match(text, /\[output capped at 1,048,576 bytes: the program was stopped\]\n$/);
   await setProgram(page, '"fine" println');
   await run(page);
@@ -669,6 +781,189 @@ test('the debugger: pause a loop, step back over its output, stop', async () => 
   await context.close();
 });
 
+test('the debugger: a breakpoint ends a step over or out; every pause says why', async () => {
+  const { context, page, problems } = await open();
+  // The program of the report: Step twice, a breakpoint on line 5, Step over.
+  await setProgram(page, 'f call "after f" println\nf call "after f 2" println\nstop\nf:\n"in f" println\nreturn\n');
+  await debug(page, '[data-testid=step]');
+  assert.match(await status(page).textContent(), /Paused.*before the first instruction · line 1/);
+  await debug(page, '[data-testid=step]');
+  assert.match(await status(page).textContent(), /Paused.*after one step · line 1/);
+  assert.equal(await pausedToken(page), 'call');
+  await lineNumber(page, 5).click();
+  assert.deepEqual(await breakpoints(page), [5]);
+  await debug(page, '[data-testid=step-over]');
+  assert.match(await status(page).textContent(), /Paused.*at a breakpoint \(it ended the step over\) · line 5/);
+  assert.deepEqual(await frameNames(page), ['f']);
+  // Without the breakpoint, Continue runs to the end: the step over is not waiting.
+  await lineNumber(page, 5).click();
+  assert.deepEqual(await breakpoints(page), []);
+  await debug(page, '[data-testid=continue]', ['halted', 'paused']);
+  assert.equal(await stateOf(page), 'halted', await status(page).textContent());
+  assert.equal(await outputText(page), 'in f\nafter f\nin f\nafter f 2\n');
+  // A step over that ends normally says so.
+  await debug(page, '[data-testid=step]');
+  await debug(page, '[data-testid=step]');
+  await debug(page, '[data-testid=step-over]');
+  assert.match(await status(page).textContent(), /Paused.*stepped over the call · line 1/);
+  assert.equal(await pausedToken(page), '"after f"');
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+
+  // fib: a breakpoint on the body of recur, Run, Step out (met again by the recursion),
+  // remove the breakpoint, Continue: to the end.
+  await page.selectOption('[data-testid=examples]', 'fib');
+  await lineNumber(page, 24).click();
+  await run(page, ['paused']);
+  assert.match(await status(page).textContent(), /at a breakpoint · line 24/);
+  assert.deepEqual(await frameNames(page), ['recur', 'fib']);
+  await debug(page, '[data-testid=step-out]');
+  assert.match(await status(page).textContent(), /at a breakpoint \(it ended the step out\) · line 24/);
+  assert.deepEqual(await frameNames(page), ['recur', 'fib', 'recur', 'fib']);
+  await page.locator('.cm-breakpoint').click();
+  assert.deepEqual(await breakpoints(page), []);
+  await debug(page, '[data-testid=continue]', ['halted', 'paused']);
+  assert.equal(await stateOf(page), 'halted', await status(page).textContent());
+  assert.equal(await outputText(page), '55\n');
+  // Step out that ends normally, and Pause, say so too.
+  await setProgram(page, 'f call\nstop\nf:\n1 drop\nloop:\n5 sleep_ms\nloop jmp\n');
+  await lineNumber(page, 4).click();
+  await run(page, ['paused']);
+  await page.click('[data-testid=continue]');
+  await waitState(page, ['running', 'sleeping']);
+  await debug(page, '[data-testid=pause]');
+  assert.match(await status(page).textContent(), /Paused.*paused with Pause · line [67]/);
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+  await setProgram(page, 'f call\n"back" println\nstop\nf:\n1 drop\nreturn\n');
+  await lineNumber(page, 5).click();
+  await run(page, ['paused']);
+  await debug(page, '[data-testid=step-out]');
+  assert.match(await status(page).textContent(), /Paused.*stepped out of the call · line 2/);
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+  noProblems(problems);
+  await context.close();
+});
+
+test('a pause 60,000 calls deep: the call stack shows the innermost and outermost calls', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '30000 f call\nstop\nf:\n    dup 0 == base rec if call\n    return\nrec:\n    1 - f call\n    return\nbase:\n    return\n');
+  await lineNumber(page, 10).click();
+  await run(page, ['paused']);
+  assert.match(await status(page).textContent(), /at a breakpoint · line 10/);
+  const callstack = page.locator('[data-testid=callstack]');
+  assert.equal(await callstack.locator('li').count(), 1 + 10 + 1 + 10 + 1);
+  assert.match(await callstack.textContent(), /… 59,982 calls left out/);
+  const names = await frameNames(page);
+  assert.deepEqual([names.length, names[0], names[1], names.at(-1)], [20, 'base', 'f', 'f']);
+  await page.locator('.cm-breakpoint').click();
+  await debug(page, '[data-testid=continue]', ['halted']);
+  noProblems(problems);
+  await context.close();
+});
+
+test('positions of a paused or failed run follow edits of the program', async () => {
+  const { context, page, problems } = await open();
+  await page.selectOption('[data-testid=examples]', 'fib');
+  await lineNumber(page, 19).click();
+  await run(page, ['paused']);
+  await debug(page, 'F8'); // the next call of fib, from recur (line 24)
+  const callstack = page.locator('[data-testid=callstack]');
+  const stale = page.locator('[data-testid=status] .stale');
+  assert.equal(await stale.isVisible(), false);
+  assert.match(await status(page).textContent(), /at a breakpoint · line 19 ·/);
+  assert.match(await callstack.textContent(), /next: line 19, column 5.*fib called at line 24, column 17.*recur called at line 21, column 5.*fib called at line 13, column 5/s);
+  // Three lines at the top.
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type('# one\n# two\n# three\n');
+  await stale.waitFor({ state: 'visible' });
+  assert.match(await stale.textContent(), /edited since this run/);
+  // (The positions are brought up to date at the next frame.)
+  await page.waitForFunction(() => / · line 22 · /.test(document.querySelector('[data-testid=status]').textContent));
+  assert.match(await status(page).textContent(), /at a breakpoint · line 22 ·/);
+  assert.match(await callstack.textContent(), /next: line 22, column 5.*fib called at line 27, column 17.*recur called at line 24, column 5.*fib called at line 16, column 5/s);
+  assert.equal(await lineOf(page, '.cm-paused-token'), 22);
+  // Every link goes to the right token.
+  await callstack.getByRole('button', { name: 'fib called at line 27, column 17' }).click();
+  assert.deepEqual([await selectedText(page), await lineOf(page)], ['call', 27]);
+  await callstack.getByRole('button', { name: 'recur called at line 24, column 5' }).click();
+  assert.deepEqual([await selectedText(page), await lineOf(page)], ['call', 24]);
+  await callstack.getByRole('button', { name: 'next: line 22, column 5' }).click();
+  assert.deepEqual([await selectedText(page), await lineOf(page)], ['dup', 22]);
+  // A token edited away says so.
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('DUP');
+  await callstack.getByRole('button', { name: 'next: line 22, column 5 (edited)' }).waitFor();
+  await page.keyboard.press('Control+z');
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+
+  // A runtime error: the Errors panel's positions follow too.
+  await setProgram(page, '"before" println\n10 0 divide call\nstop\ndivide:\n    / return\n');
+  await run(page);
+  const error = page.locator('[data-testid=error]');
+  assert.match(await error.textContent(), /at line 5, column 5.*in divide \(called at line 2, column 13\)/s);
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type('# one\n# two\n# three\n');
+  await stale.waitFor({ state: 'visible' });
+  await page.waitForFunction(() => /at line 8,/.test(document.querySelector('[data-testid=error]').textContent));
+  assert.match(await error.textContent(), /at line 8, column 5.*in divide \(called at line 5, column 13\)/s);
+  await error.getByRole('button', { name: 'line 8, column 5' }).click();
+  assert.deepEqual([await selectedText(page), await lineOf(page)], ['/', 8]);
+  await error.getByRole('button', { name: /in divide/ }).click();
+  assert.deepEqual([await selectedText(page), await lineOf(page)], ['call', 5]);
+  // A new run matches the text again.
+  await run(page);
+  assert.equal(await stale.isVisible(), false);
+  assert.match(await error.textContent(), /at line 8, column 5/);
+  noProblems(problems);
+  await context.close();
+});
+
+test('long strings: the panels show a few hundred characters and the size; Copy and Expand give the rest', async () => {
+  const { context, page, problems } = await open();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await setProgram(page, '"x" loop: dup concat loop jmp');
+  await run(page);
+  assert.equal(await stateOf(page), 'error');
+  const error = page.locator('[data-testid=error]');
+  assert.match(await error.textContent(), /string too long/);
+  // Two 16 MiB strings on the stack: each shown cut, with its size.
+  const stack = page.locator('[data-testid=stack]');
+  const text = await stack.textContent();
+  assert.ok(text.length < 2000, `the Stack panel holds ${text.length} characters`);
+  assert.equal(await stack.getByText('… 16,777,216 bytes in all').count(), 2);
+  const top = stack.locator('li.top');
+  assert.match(await top.locator('code').textContent(), /^"x{200}…"$/);
+  // The error's stack line too.
+  const errorText = await error.textContent();
+  assert.ok(errorText.length < 5000, `the Errors panel holds ${errorText.length} characters`);
+  assert.match(errorText, /data stack \(2 values, top last\): "x{200}…" \(16,777,216 bytes in all\) "x{200}…" \(16,777,216 bytes in all\)/);
+  // Copy: the whole value, to the clipboard.
+  await top.getByRole('button', { name: 'Copy' }).click();
+  await top.getByText('Copied 16,777,216 bytes.').waitFor();
+  const copied = await page.evaluate(async () => {
+    const t = await navigator.clipboard.readText();
+    return { length: t.length, onlyX: /^x+$/.test(t) };
+  });
+  assert.deepEqual(copied, { length: 16_777_216, onlyX: true });
+  // Expand: a longer piece, drawn, still far from the whole.
+  await top.getByRole('button', { name: 'Expand' }).click();
+  await top.locator('code.val-expanded').waitFor();
+  assert.match(await top.locator('code').textContent(), /^"x{20000}…"$/);
+  assert.match(await top.textContent(), /the first 20,000 characters of 16,777,216 bytes; Copy takes all of it/);
+  assert.equal(await top.getByRole('button', { name: 'Expand' }).count(), 0);
+  // The page answers at once (the long-task guard checks that nothing blocked it).
+  await setProgram(page, '"fine" println');
+  await run(page);
+  assert.equal(await outputText(page), 'fine\n');
+  noProblems(problems);
+  await context.close();
+});
+
 test('profile: a flame graph of fib by call path; frames go to their labels; heat marks', async () => {
   const { context, page, problems } = await open();
   const sent = await recordRunMessages(page);
@@ -727,6 +1022,55 @@ test('profile: a flame graph of fib by call path; frames go to their labels; hea
   await context.close();
 });
 
+test('a phone: at a breakpoint the paused line and the Step buttons are on screen', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { context, page, problems } = await open({
+      context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme },
+    });
+    await page.selectOption('[data-testid=examples]', 'fib');
+    await lineNumber(page, 19).click();
+    assert.deepEqual(await breakpoints(page), [19]);
+    await run(page, ['paused']);
+    /** The element's box is inside the viewport, and no other element covers its middle. */
+    const onScreen = (selector) =>
+      page.waitForFunction(
+        (sel) => {
+          const find = (root) => root.querySelector(sel) || [...root.querySelectorAll('*')].map((e) => e.shadowRoot && find(e.shadowRoot)).find(Boolean);
+          const el = find(document);
+          if (!el) return false;
+          const r = el.getBoundingClientRect();
+          if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) return false;
+          let hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          while (hit && hit.shadowRoot && hit.shadowRoot.elementFromPoint) {
+            const inner = hit.shadowRoot.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            if (!inner || inner === hit) break;
+            hit = inner;
+          }
+          return Boolean(hit) && (el === hit || el.contains(hit) || hit.contains(el));
+        },
+        selector,
+        { timeout: 3000 },
+      );
+    // Smooth scrolling may still be under way: wait for both to be seen.
+    await onScreen('.cm-paused-token');
+    await onScreen('[data-testid=step]');
+    await page.screenshot({ path: path.join(SHOTS, `mobile-paused${colorScheme === 'dark' ? '-dark' : ''}.png`) });
+    // Down at the Call stack, the controls are still at hand, and stepping works there.
+    await page.locator('[data-testid=callstack]').scrollIntoViewIfNeeded();
+    await onScreen('[data-testid=callstack]');
+    await onScreen('[data-testid=step]');
+    await page.screenshot({ path: path.join(SHOTS, `mobile-paused-callstack${colorScheme === 'dark' ? '-dark' : ''}.png`) });
+    await debug(page, '[data-testid=step]');
+    assert.match(await status(page).textContent(), /after one step · line 19/);
+    // Continue: the run ends, and the controls leave the screen's edge.
+    await page.locator('.cm-breakpoint').click();
+    await debug(page, '[data-testid=continue]', ['halted']);
+    assert.equal(await outputText(page), '55\n');
+    noProblems(problems);
+    await context.close();
+  }
+});
+
 test('the mobile width has no horizontal scroll', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { context, page, problems } = await open({
@@ -754,10 +1098,21 @@ test('the mobile width has no horizontal scroll', async () => {
     noProblems(problems);
     await context.close();
   }
-  const { context, page } = await open({ context: { colorScheme: 'dark' } });
+  // The desktop in dark mode: the page follows the system's scheme, and runs as in light.
+  const { context, page, problems } = await open({ context: { colorScheme: 'dark' } });
   await page.selectOption('[data-testid=examples]', 'collatz');
   await run(page);
+  const source = fs.readFileSync(path.join(EXAMPLES, 'collatz.svm'), 'utf8');
+  assert.equal(await stateOf(page), 'halted', await status(page).textContent());
+  assert.equal(await outputText(page), directives(source, 'expect').join('\n') + '\n');
+  const colours = await page.evaluate(() => ({
+    body: getComputedStyle(document.body).backgroundColor,
+    editor: getComputedStyle(window.playground.editor.view.dom).backgroundColor,
+    text: getComputedStyle(document.body).color,
+  }));
+  assert.deepEqual(colours, { body: 'rgb(22, 24, 27)', editor: 'rgb(30, 33, 37)', text: 'rgb(228, 230, 232)' });
   await page.screenshot({ path: path.join(SHOTS, 'desktop-dark.png') });
+  noProblems(problems);
   await context.close();
 });
 
@@ -1056,7 +1411,15 @@ test('accessibility: axe-core finds no violations, light and dark', async () => 
     const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 900 }, bypassCSP: true, colorScheme } });
     await page.addScriptTag({ path: AXE });
     const check = async (what) => {
-      const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      const { violations, from, to } = await page.evaluate(async () => {
+        const from = performance.now();
+        const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
+        return { violations, from, to: performance.now() };
+      });
+      // axe-core's own checks run for 200-250 ms on the page's main thread: they are the
+      // test's work, not the page's, so the long-task guard leaves them out.
+      await page.waitForTimeout(100);
+      longTasks = longTasks.filter((l) => l.url !== page.url() || l.start + l.duration < from - 1 || l.start > to + 1);
       const found = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join('; ')}`);
       assert.deepEqual(found, [], `${colorScheme}, ${what}`);
     };
