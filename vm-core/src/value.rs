@@ -54,9 +54,32 @@ impl Value {
         write_literal(&mut s, self, max_chars);
         s
     }
+
+    /// The literal cut after `max_chars` characters of a string's text, ending in `…"`,
+    /// without the size: for a host that shows the size apart (the page's Stack panel).
+    pub fn literal_cut(&self, max_chars: usize) -> String {
+        let mut s = String::new();
+        write_quoted(&mut s, self, max_chars);
+        s
+    }
 }
 
 fn write_literal(out: &mut String, value: &Value, max_chars: usize) {
+    use fmt::Write;
+    if write_quoted(out, value, max_chars) {
+        if let Value::Str(s) = value {
+            let _ = write!(
+                out,
+                " ({} in all)",
+                crate::text::counted(s.len() as u64, "byte")
+            );
+        }
+    }
+}
+
+/// Writes the literal of `value`, a string cut after `max_chars` characters; says
+/// whether it was cut.
+fn write_quoted(out: &mut String, value: &Value, max_chars: usize) -> bool {
     use fmt::Write;
     match value {
         Value::Str(s) => {
@@ -77,16 +100,11 @@ fn write_literal(out: &mut String, value: &Value, max_chars: usize) {
                 }
             }
             out.push('"');
-            if cut {
-                let _ = write!(
-                    out,
-                    " ({} in all)",
-                    crate::text::counted(s.len() as u64, "byte")
-                );
-            }
+            cut
         }
         other => {
             let _ = write!(out, "{other}");
+            false
         }
     }
 }
@@ -119,6 +137,12 @@ mod tests {
             "\"abc…\" (6 bytes in all)"
         );
         assert_eq!(Value::Str(Rc::from("abc")).literal_short(3), "\"abc\"");
+        assert_eq!(
+            Value::Str(Rc::from("a\"cdef")).literal_cut(3),
+            "\"a\\\"c…\""
+        );
+        assert_eq!(Value::Str(Rc::from("abc")).literal_cut(3), "\"abc\"");
+        assert_eq!(Value::Num(-7).literal_cut(1), "-7");
     }
 
     #[test]

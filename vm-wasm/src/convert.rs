@@ -159,7 +159,7 @@ impl JsValueView {
         JsValueView {
             ty: v.type_name(),
             value,
-            literal: v.literal_short(max_chars),
+            literal: v.literal_cut(max_chars),
             bytes,
             cut,
         }

@@ -229,6 +229,10 @@ const editor = createEditor($('editor'), {
   },
 });
 editor.setBreakpoints(saved.breakpoints);
+// What was loaded is what is stored: the breakpoints set from it leave nothing to save
+// (a save pending here would make this tab take another tab's save for a conflict).
+clearTimeout(saveTimer);
+saveTimer = 0;
 if (store.mode === 'draft') showDraftBar();
 performance.mark('editor-ready');
 
