@@ -58,6 +58,58 @@ fn now() -> f64 {
     }
 }
 
+/// Reads the options of a session: a plain object whose fields may each be missing,
+/// `null` or `undefined` (then the default applies); `undefined` or `null` for all
+/// defaults. Read by hand rather than through serde: serde's errors format the floating
+/// point number they found, which pulls float formatting (18 KB) into the module.
+fn read_options(options: &JsValue) -> Result<Options, String> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Options::default());
+    }
+    if !options.is_object() {
+        return Err("expected an object".to_string());
+    }
+    let field = |name: &str| -> Result<Option<JsValue>, String> {
+        let v = js_sys::Reflect::get(options, &JsValue::from_str(name))
+            .map_err(|_| format!("`{name}` cannot be read"))?;
+        Ok((!v.is_undefined() && !v.is_null()).then_some(v))
+    };
+    let count = |name: &str| -> Result<Option<usize>, String> {
+        field(name)?
+            .map(|v| {
+                whole_number(v)
+                    .and_then(|n| usize::try_from(n).ok())
+                    .ok_or_else(|| {
+                        format!("`{name}` must be a whole number from 0 to {}", usize::MAX)
+                    })
+            })
+            .transpose()
+    };
+    Ok(Options {
+        max_stack: count("max_stack")?,
+        max_calls: count("max_calls")?,
+        max_steps: field("max_steps")?
+            .map(|v| v.as_f64().ok_or("`max_steps` must be a number"))
+            .transpose()?,
+        max_output: count("max_output")?,
+        history: count("history")?,
+        profile: field("profile")?
+            .map(|v| v.as_bool().ok_or("`profile` must be true or false"))
+            .transpose()?,
+    })
+}
+
+/// A non-negative safe integer (a number) or a `BigInt` that fits in a `u64`.
+fn whole_number(v: JsValue) -> Option<u64> {
+    if v.is_bigint() {
+        u64::try_from(v).ok()
+    } else if js_sys::Number::is_safe_integer(&v) {
+        v.as_f64().filter(|n| *n >= 0.0).map(|n| n as u64)
+    } else {
+        None
+    }
+}
+
 /// A program being run: made from source and an argument string, run in slices.
 #[wasm_bindgen]
 pub struct Session {
@@ -68,16 +120,13 @@ pub struct Session {
 impl Session {
     /// Compiles `source` and reads `args` (literals, as on the command line). `options`
     /// may set `max_stack`, `max_calls`, `max_steps`, `max_output` (bytes), `history`
-    /// (steps that `step_back` can undo; the debugger) and `profile` (bool). Throws
+    /// (steps that `step_back` can undo; the debugger) and `profile` (bool); throws the
+    /// string `bad options: …` naming the field when one is of the wrong kind. Throws
     /// `{ kind: "compile" | "args", diagnostics }` when either has errors.
     #[wasm_bindgen(constructor)]
     pub fn new(source: &str, args: &str, options: JsValue) -> Result<Session, JsValue> {
-        let options: Options = if options.is_undefined() || options.is_null() {
-            Options::default()
-        } else {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| JsValue::from_str(&format!("bad options: {e}")))?
-        };
+        let options =
+            read_options(&options).map_err(|e| JsValue::from_str(&format!("bad options: {e}")))?;
         Core::new(source, args, options)
             .map(|core| Session { core })
             .map_err(|e| to_js(&e))

@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use serde::Deserialize;
 use vm_core::{
     compile, parse_args, ErrorKind, Hit, Limits, Machine, Profile, Status, Stopper, Watch,
 };
@@ -10,8 +9,7 @@ use vm_core::{
 use crate::convert::{JsDiagnostic, JsError, JsFrame, JsSpan, JsStatus, JsValueView, LineIndex};
 
 /// Options of a session; every field may be left out.
-#[derive(Deserialize, Default, Debug)]
-#[serde(default)]
+#[derive(Default, Debug)]
 pub struct Options {
     /// Data stack limit.
     pub max_stack: Option<usize>,

@@ -161,6 +161,74 @@ fn errors_carry_span_and_trace() {
     assert!(string(&e, "rendered").contains("stack trace"));
 }
 
+/// An options object with these fields.
+fn options(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
+}
+
+/// The error message of a finished run of `source` with these options.
+fn error_with(source: &str, fields: &[(&str, JsValue)]) -> String {
+    let mut s = Session::new(source, "", options(fields)).unwrap();
+    let (status, _, _) = run_until_stop(&mut s, 1000);
+    string(&get(&status, "error"), "message")
+}
+
+#[wasm_bindgen_test]
+fn options_set_the_limits() {
+    let push3 = "1 2 3";
+    assert!(error_with(push3, &[("max_stack", 2.into())]).contains("limited to 2 values"));
+    let calls = "f: f call";
+    let big = js_sys::BigInt::from(3u32);
+    assert!(error_with(calls, &[("max_calls", big.into())]).contains("limited to 3 calls"));
+    let spin = "l: l jmp";
+    assert!(error_with(spin, &[("max_steps", 5.5.into())]).starts_with("step limit: 5 steps"));
+    let loud = "l: \"abc\" print l jmp";
+    assert!(error_with(loud, &[("max_output", 7.into())]).contains("at most 7 bytes"));
+    // `null` and `undefined` fields, and fields it does not know, leave the defaults.
+    let o = [
+        ("max_stack", JsValue::NULL),
+        ("max_steps", JsValue::UNDEFINED),
+        ("colour", "red".into()),
+    ];
+    let mut s = Session::new(push3, "", options(&o)).unwrap();
+    assert_eq!(string(&s.run(100), "status"), "halted");
+    assert!(s.profile().is_null());
+    let s = Session::new(push3, "", options(&[("profile", JsValue::FALSE)])).unwrap();
+    assert!(s.profile().is_null());
+}
+
+#[wasm_bindgen_test]
+fn bad_options_are_a_clear_error() {
+    let bad = |v: JsValue| {
+        Session::new("1", "", v)
+            .err()
+            .and_then(|e| e.as_string())
+            .unwrap_or_default()
+    };
+    for (field, value) in [
+        ("max_stack", JsValue::from(-1)),
+        ("max_calls", JsValue::from(1.5)),
+        ("history", JsValue::from("10")),
+        ("max_output", JsValue::from(f64::INFINITY)),
+        ("max_output", JsValue::from(2f64.powi(60))),
+    ] {
+        let message = bad(options(&[(field, value)]));
+        assert!(
+            message.starts_with(&format!("bad options: `{field}` must be a whole number")),
+            "{message}"
+        );
+    }
+    let message = bad(options(&[("max_steps", "many".into())]));
+    assert_eq!(message, "bad options: `max_steps` must be a number");
+    let message = bad(options(&[("profile", 1.into())]));
+    assert_eq!(message, "bad options: `profile` must be true or false");
+    assert_eq!(bad(7.into()), "bad options: expected an object");
+}
+
 #[wasm_bindgen_test]
 fn stack_and_call_stack_at_a_pause() {
     let mut s = session("1 \"two\" true f call stop f: 3 return", "");
