@@ -11,6 +11,34 @@ use vm_core::{ErrorKind, Machine, Observer, Profile, Quiet, RuntimeError, Span, 
 
 /// Exit code of a process that wrote into a closed pipe (128 + SIGPIPE), as `yes | head -1`.
 pub const EXIT_BROKEN_PIPE: u8 = 141;
+/// Exit code when standard output or standard error fails otherwise (sysexits `EX_IOERR`).
+pub const EXIT_IO: u8 = 74;
+
+/// The one place where a failed write to standard output or standard error ends the
+/// process: quietly with [`EXIT_BROKEN_PIPE`] when the reader went away (`svm --ops |
+/// head -1`), with a message and [`EXIT_IO`] otherwise.
+pub fn write_failed(e: &io::Error) -> ! {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        std::process::exit(EXIT_BROKEN_PIPE.into());
+    }
+    let _ = writeln!(io::stderr(), "error: cannot write the output: {e}");
+    std::process::exit(EXIT_IO.into());
+}
+
+/// Writes `text` to standard output (the `out!` and `outln!` macros).
+pub fn out(text: &str) {
+    let mut o = io::stdout().lock();
+    if let Err(e) = o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
+        write_failed(&e);
+    }
+}
+
+/// Writes `text` to standard error (the `err!` and `errln!` macros).
+pub fn err(text: &str) {
+    if let Err(e) = io::stderr().lock().write_all(text.as_bytes()) {
+        write_failed(&e);
+    }
+}
 
 /// Buffered output that remembers the I/O error that stopped it.
 pub struct Sink {
@@ -35,6 +63,11 @@ impl Sink {
                 self.error = Some(e);
             }
         }
+    }
+
+    /// Is there program output not written out yet?
+    pub fn pending(&self) -> bool {
+        !self.out.buffer().is_empty()
     }
 
     /// Did the reader of our output go away?
@@ -143,7 +176,7 @@ pub fn report(e: &RuntimeError, sink: &mut Sink, source: &str, name: &str) -> u8
     if e.kind == ErrorKind::Output && sink.pipe_closed() {
         return EXIT_BROKEN_PIPE;
     }
-    eprint!("{}", e.render(source, name));
+    err!("{}", e.render(source, name));
     crate::EXIT_RUNTIME
 }
 
@@ -166,14 +199,24 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
     let profiling = opts.profile.is_some() || opts.flamegraph.is_some();
     let mut profile = profiling.then(|| Profile::new(&machine));
     let budget = if opts.trace { 1 } else { u64::MAX };
+    let mut tracer = opts
+        .trace
+        .then(|| BufWriter::with_capacity(64 * 1024, io::stderr()));
     let end = loop {
-        if opts.trace {
-            trace_line(&machine);
+        if let Some(t) = &mut tracer {
+            trace_line(t, &machine);
         }
         let end = match &mut profile {
             Some(p) => drive_with(&mut machine, &mut sink, budget, p),
             None => drive(&mut machine, &mut sink, budget),
         };
+        if let Some(t) = &mut tracer {
+            // The step printed: the trace so far goes first, then its output.
+            if sink.pending() || !matches!(end, End::Paused) {
+                finish_writing(t);
+                sink.flush();
+            }
+        }
         match end {
             End::Paused => continue,
             end => break end,
@@ -182,14 +225,14 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
     sink.flush();
     if let Some(p) = &profile {
         if let Err(msg) = write_profile(p, &machine, &opts, name) {
-            eprintln!("error: {msg}");
+            errln!("error: {msg}");
             return crate::EXIT_USAGE;
         }
     }
     if opts.stats {
         let t = started.elapsed();
         let rate = machine.steps() as f64 / t.as_secs_f64().max(1e-9) / 1e6;
-        eprintln!(
+        errln!(
             "steps: {}  time: {:.3} ms  ({rate:.1} M steps/s)",
             machine.steps(),
             t.as_secs_f64() * 1e3
@@ -247,16 +290,27 @@ pub fn next_instruction(m: &Machine) -> Option<Next> {
 }
 
 /// One `--trace` line: step number, address, position, instruction, stack.
-fn trace_line(m: &Machine) {
+fn trace_line(out: &mut impl Write, m: &Machine) {
     let Some(n) = next_instruction(m) else { return };
     let pos = format!("{}:{}", n.span.line, n.span.col);
-    eprintln!(
+    let written = writeln!(
+        out,
         "{:>8} {:>5} {pos:>9}  {:<16} {}",
         n.steps,
         n.address,
         n.text,
         format_stack(m, 8)
     );
+    if let Err(e) = written {
+        write_failed(&e);
+    }
+}
+
+/// Writes out what `out` holds, ending the process as [`write_failed`] says if it fails.
+fn finish_writing(out: &mut impl Write) {
+    if let Err(e) = out.flush() {
+        write_failed(&e);
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,24 @@
 //! `svm`: run, check, disassemble, step through and trace simple-vm programs; a REPL.
 
+/// `out!` to standard output through [`host::out`], which handles a closed pipe.
+macro_rules! out {
+    ($($t:tt)*) => { $crate::host::out(&format!($($t)*)) };
+}
+/// `outln!` through [`host::out`].
+macro_rules! outln {
+    () => { $crate::host::out("\n") };
+    ($($t:tt)*) => { $crate::host::out(&format!("{}\n", format_args!($($t)*))) };
+}
+/// `err!` through [`host::err`], which handles a closed pipe.
+macro_rules! err {
+    ($($t:tt)*) => { $crate::host::err(&format!($($t)*)) };
+}
+/// `errln!` through [`host::err`].
+macro_rules! errln {
+    () => { $crate::host::err("\n") };
+    ($($t:tt)*) => { $crate::host::err(&format!("{}\n", format_args!($($t)*))) };
+}
+
 mod host;
 mod repl;
 mod source;
@@ -121,7 +140,7 @@ fn main() -> ExitCode {
 fn real_main(cli: &Cli) -> u8 {
     if cli.ops {
         for op in OPS {
-            println!("{:<9} {:<20} {}", op.name, op.effect, op.doc);
+            outln!("{:<9} {:<20} {}", op.name, op.effect, op.doc);
         }
         return 0;
     }
@@ -133,11 +152,11 @@ fn real_main(cli: &Cli) -> u8 {
     let src = match source::load(file) {
         Ok(s) => s,
         Err(source::LoadError::Usage(msg)) => {
-            eprintln!("error: {msg}");
+            errln!("error: {msg}");
             return EXIT_USAGE;
         }
         Err(source::LoadError::Invalid(msg)) => {
-            eprint!("{msg}");
+            err!("{msg}");
             return EXIT_COMPILE;
         }
     };
@@ -147,15 +166,15 @@ fn real_main(cli: &Cli) -> u8 {
         Ok(p) => p,
         Err(diags) => {
             for d in &diags {
-                eprint!("{}", d.render(&src.text, name));
+                err!("{}", d.render(&src.text, name));
             }
             let n = diags.len();
-            eprintln!("{n} error{} in {name}", if n == 1 { "" } else { "s" });
+            errln!("{n} error{} in {name}", if n == 1 { "" } else { "s" });
             return EXIT_COMPILE;
         }
     };
     if cli.check {
-        println!(
+        outln!(
             "{name}: ok ({} instructions, {} labels)",
             program.code().len(),
             program.labels().len()
@@ -163,7 +182,7 @@ fn real_main(cli: &Cli) -> u8 {
         return 0;
     }
     if cli.disasm {
-        print!("{}", disassemble(&program));
+        out!("{}", disassemble(&program));
         return 0;
     }
     let arg_text = cli.args.join(" ");
@@ -171,10 +190,10 @@ fn real_main(cli: &Cli) -> u8 {
         Ok(a) => a,
         Err(diags) => {
             for d in &diags {
-                eprint!("{}", d.render(&arg_text, "<arguments>"));
+                err!("{}", d.render(&arg_text, "<arguments>"));
             }
             if cli.args.iter().any(|a| a.starts_with("--")) {
-                eprintln!("note: options go before the file: `svm [OPTIONS] FILE [ARGS]...`");
+                errln!("note: options go before the file: `svm [OPTIONS] FILE [ARGS]...`");
             }
             return EXIT_USAGE;
         }

@@ -21,7 +21,7 @@ Commands: :help, :ops (list operations), :clear (empty the stack), :reset (forge
 pub fn run(limits: Limits) -> u8 {
     let interactive = std::io::stdin().is_terminal();
     if interactive {
-        eprintln!(
+        errln!(
             "simple-vm {} REPL. :help for help, :quit or Ctrl-D to leave.",
             env!("CARGO_PKG_VERSION")
         );
@@ -32,7 +32,7 @@ pub fn run(limits: Limits) -> u8 {
     let mut accepted = Program::default();
     loop {
         if interactive {
-            eprint!("> ");
+            err!("> ");
             let _ = std::io::stderr().flush();
         }
         let Some(line) = read_line() else { break };
@@ -41,7 +41,7 @@ pub fn run(limits: Limits) -> u8 {
                 "quit" | "q" => break,
                 "ops" => {
                     for op in OPS {
-                        println!("{:<9} {:<20} {}", op.name, op.effect, op.doc);
+                        outln!("{:<9} {:<20} {}", op.name, op.effect, op.doc);
                     }
                 }
                 "clear" => {
@@ -52,11 +52,11 @@ pub fn run(limits: Limits) -> u8 {
                     accepted = Program::default();
                     machine = Machine::new(Program::default(), Vec::new()).with_limits(limits);
                 }
-                _ => println!("{HELP}"),
+                _ => outln!("{HELP}"),
             }
             // Keep the line count, so that positions are input line numbers.
             session.push('\n');
-            println!("{}", format_stack(&machine, 32));
+            outln!("{}", format_stack(&machine, 32));
             continue;
         }
         let candidate = format!("{session}{line}\n");
@@ -64,7 +64,7 @@ pub fn run(limits: Limits) -> u8 {
             Ok(p) => p,
             Err(diags) => {
                 for d in &diags {
-                    eprint!("{}", d.render(&candidate, "<repl>"));
+                    err!("{}", d.render(&candidate, "<repl>"));
                 }
                 // Keep the line count, so that positions are input line numbers.
                 session.push('\n');
@@ -82,7 +82,7 @@ pub fn run(limits: Limits) -> u8 {
             }
         }
         sink.flush();
-        println!("{}", format_stack(&machine, 32));
+        outln!("{}", format_stack(&machine, 32));
     }
     sink.flush();
     0

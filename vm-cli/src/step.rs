@@ -35,10 +35,10 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
     let mut stopper = Stopper::new(machine.program());
     let set = stopper.set_lines(machine.program(), breakpoints);
     for line in breakpoints.iter().filter(|l| !set.contains(l)) {
-        eprintln!("note: line {line} has no instruction; no breakpoint there");
+        errln!("note: line {line} has no instruction; no breakpoint there");
     }
     machine.record_history(HISTORY);
-    eprintln!("{HELP}");
+    errln!("{HELP}");
     let mut command = if set.is_empty() {
         None
     } else {
@@ -73,17 +73,17 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
             Command::Back => {
                 match machine.step_back() {
                     Some(0) => {}
-                    Some(bytes) => eprintln!(
+                    Some(bytes) => errln!(
                         "(stepped back over a step that printed {bytes} bytes; they stay printed)"
                     ),
-                    None => eprintln!(
-                        "nothing to step back over (the last {HISTORY} steps can be undone)"
-                    ),
+                    None => {
+                        errln!("nothing to step back over (the last {HISTORY} steps can be undone)")
+                    }
                 }
                 End::Paused
             }
             Command::Help => {
-                eprintln!("{HELP}");
+                errln!("{HELP}");
                 End::Paused
             }
             Command::Quit => {
@@ -96,7 +96,7 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
             End::Paused => {}
             End::Halted(code) => {
                 sink.flush();
-                eprintln!(
+                errln!(
                     "program ended with exit code {code} after {}",
                     counted(machine.steps(), "step")
                 );
@@ -108,10 +108,10 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
 }
 
 fn prompt() -> Command {
-    eprint!("step> ");
+    err!("step> ");
     match read_line() {
         None => {
-            eprintln!();
+            errln!();
             Command::Continue
         }
         Some(line) => match line.trim() {
@@ -129,19 +129,23 @@ fn prompt() -> Command {
 fn show(m: &Machine, source: &str, name: &str) {
     let Some(n) = next_instruction(m) else { return };
     let span = n.span;
-    eprintln!(
+    errln!(
         "-- step {} · address {} · {name}:{}:{} · {}",
-        n.steps, n.address, span.line, span.col, n.text
+        n.steps,
+        n.address,
+        span.line,
+        span.col,
+        n.text
     );
     if let Some((text, carets)) = excerpt(source, span) {
         let gutter = span.line.to_string().len();
-        eprintln!("{} | {text}", span.line);
-        eprintln!("{} | {carets}", " ".repeat(gutter));
+        errln!("{} | {text}", span.line);
+        errln!("{} | {carets}", " ".repeat(gutter));
     }
-    eprintln!("   stack: {}", format_stack(m, 16));
+    errln!("   stack: {}", format_stack(m, 16));
     let trace = m.trace();
     if trace.frames.is_empty() {
-        eprintln!("   calls: (none)");
+        errln!("   calls: (none)");
     } else {
         let mut list = Vec::new();
         for (i, f) in trace.frames.iter().enumerate() {
@@ -155,6 +159,6 @@ fn show(m: &Machine, source: &str, name: &str) {
             let (line, col) = (f.call_span.line, f.call_span.col);
             list.push(format!("{} (called at {line}:{col}){times}", f.name()));
         }
-        eprintln!("   calls: {}", list.join(" <- "));
+        errln!("   calls: {}", list.join(" <- "));
     }
 }
