@@ -63,38 +63,38 @@ struct Cli {
     args: Vec<String>,
 
     /// Compile only and report errors.
-    #[arg(long)]
+    #[arg(long, requires = "file")]
     check: bool,
 
     /// Print the compiled program (addresses, labels, positions) instead of running it.
-    #[arg(long)]
+    #[arg(long, requires = "file")]
     disasm: bool,
 
     /// Step through the program: Enter steps, `n` steps over a call, `o` steps out,
     /// `b` steps back, `c` continues to the next breakpoint, `q` quits.
-    #[arg(long, conflicts_with_all = ["check", "disasm"])]
+    #[arg(long, requires = "file", conflicts_with_all = ["check", "disasm"])]
     step: bool,
 
     /// Set a breakpoint on a source line (repeatable); implies --step, which then starts
     /// by running to the first breakpoint.
-    #[arg(long = "break", value_name = "LINE")]
+    #[arg(long = "break", value_name = "LINE", requires = "file")]
     breakpoints: Vec<u32>,
 
     /// Write the instructions executed per call path as folded stacks
     /// (`main;fib;recur 1234` lines), as flamegraph tools read them.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "file")]
     profile: Option<PathBuf>,
 
     /// Write a flamegraph of the instructions executed per call path (SVG).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "file")]
     flamegraph: Option<PathBuf>,
 
     /// Print every executed instruction and the stack to stderr.
-    #[arg(long)]
+    #[arg(long, requires = "file")]
     trace: bool,
 
     /// Print the number of steps and the run time to stderr at the end.
-    #[arg(long)]
+    #[arg(long, requires = "file")]
     stats: bool,
 
     /// Stop with an error after N executed instructions.
