@@ -2,8 +2,9 @@
 //! real sleeping, and the run loop shared by running, tracing, stepping and the REPL.
 
 use std::fmt;
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use vm_core::disasm::instr_text;
@@ -11,6 +12,40 @@ use vm_core::{ErrorKind, Machine, Observer, Profile, Quiet, RuntimeError, Span, 
 
 /// Exit code of a process that wrote into a closed pipe (128 + SIGPIPE), as `yes | head -1`.
 pub const EXIT_BROKEN_PIPE: u8 = 141;
+/// Exit code of a run stopped by Ctrl+C (128 + SIGINT), as shells report it.
+pub const EXIT_INTERRUPTED: u8 = 130;
+/// Steps run between two looks at the Ctrl+C flag (a few milliseconds of work).
+const SLICE: u64 = 1 << 20;
+
+/// Set by Ctrl+C; the run loops look at it between slices of [`SLICE`] steps.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Set while the process waits for a line of input for the program or the stepper.
+static WAITING_FOR_INPUT: AtomicBool = AtomicBool::new(false);
+
+/// Makes Ctrl+C stop the running program instead of killing the process: the handler
+/// sets a flag that [`drive`] looks at between slices of steps. While the process waits
+/// for a line of input, Ctrl+C ends it with [`EXIT_INTERRUPTED`], as the output is
+/// already written out then.
+pub fn catch_interrupts() {
+    let _ = ctrlc::set_handler(|| {
+        if WAITING_FOR_INPUT.load(Ordering::SeqCst) {
+            let _ = writeln!(io::stderr(), "^C");
+            std::process::exit(EXIT_INTERRUPTED.into());
+        }
+        INTERRUPTED.store(true, Ordering::SeqCst);
+    });
+}
+
+/// Was Ctrl+C pressed since the last call? Clears the flag.
+pub fn take_interrupt() -> bool {
+    INTERRUPTED.swap(false, Ordering::SeqCst)
+}
+
+/// Forgets a Ctrl+C pressed before now (when a new line starts running).
+pub fn clear_interrupt() {
+    INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
 /// Exit code when standard output or standard error fails otherwise (sysexits `EX_IOERR`).
 pub const EXIT_IO: u8 = 74;
 
@@ -40,9 +75,13 @@ pub fn err(text: &str) {
     }
 }
 
-/// Buffered output that remembers the I/O error that stopped it.
+/// Buffered output that remembers the I/O error that stopped it. On a terminal it
+/// writes out at each newline, so that output shows as it is printed; into pipes and
+/// files it writes in large blocks.
 pub struct Sink {
     out: BufWriter<io::Stdout>,
+    /// Write out at each newline (standard output is a terminal).
+    line_by_line: bool,
     /// The first write error, if any.
     pub error: Option<io::Error>,
 }
@@ -52,6 +91,7 @@ impl Sink {
     pub fn stdout() -> Sink {
         Sink {
             out: BufWriter::with_capacity(64 * 1024, io::stdout()),
+            line_by_line: io::stdout().is_terminal(),
             error: None,
         }
     }
@@ -83,7 +123,11 @@ impl fmt::Write for Sink {
         if self.error.is_some() {
             return Err(fmt::Error);
         }
-        self.out.write_all(s.as_bytes()).map_err(|e| {
+        let mut written = self.out.write_all(s.as_bytes());
+        if written.is_ok() && self.line_by_line && s.contains('\n') {
+            written = self.out.flush();
+        }
+        written.map_err(|e| {
             self.error = Some(e);
             fmt::Error
         })
@@ -94,7 +138,10 @@ impl fmt::Write for Sink {
 /// Invalid UTF-8 is replaced, not fatal.
 pub fn read_line() -> Option<String> {
     let mut buf = Vec::new();
-    match io::stdin().lock().read_until(b'\n', &mut buf) {
+    WAITING_FOR_INPUT.store(true, Ordering::SeqCst);
+    let read = io::stdin().lock().read_until(b'\n', &mut buf);
+    WAITING_FOR_INPUT.store(false, Ordering::SeqCst);
+    match read {
         Ok(0) | Err(_) => None,
         Ok(_) => {
             if buf.last() == Some(&b'\n') {
@@ -116,6 +163,8 @@ pub enum End {
     Failed(Box<RuntimeError>),
     /// The budget was used up.
     Paused,
+    /// Ctrl+C was pressed; the machine can go on.
+    Interrupted,
 }
 
 /// Runs at most `budget` steps, answering `read` from stdin and sleeping for real.
@@ -132,23 +181,44 @@ pub fn drive_with<B: Observer>(
 ) -> End {
     let start = machine.steps();
     loop {
+        if take_interrupt() {
+            sink.flush();
+            return End::Interrupted;
+        }
         let left = budget.saturating_sub(machine.steps() - start);
         if left == 0 {
             return End::Paused;
         }
-        match machine.run_with(left, sink, observer) {
+        let before = machine.steps();
+        match machine.run_with(left.min(SLICE), sink, observer) {
             Status::Halted(code) => return End::Halted(code),
             Status::Failed(e) => return End::Failed(e),
-            Status::OutOfBudget => return End::Paused,
+            // A slice ran out, or the observer paused the run.
+            Status::OutOfBudget if left <= SLICE || machine.steps() - before < left.min(SLICE) => {
+                return End::Paused
+            }
+            Status::OutOfBudget => {}
             Status::NeedsInput => {
                 sink.flush();
                 machine.provide_input(read_line().as_deref());
             }
             Status::Sleeping(ms) => {
                 sink.flush();
-                std::thread::sleep(Duration::from_millis(ms));
+                sleep(ms);
             }
         }
+    }
+}
+
+/// Sleeps `ms` milliseconds, or less when Ctrl+C is pressed.
+fn sleep(ms: u64) {
+    let until = Instant::now() + Duration::from_millis(ms);
+    while !INTERRUPTED.load(Ordering::SeqCst) {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(20)));
     }
 }
 
@@ -243,6 +313,11 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
         End::Halted(code) => exit_code(code),
         End::Paused => 0, // not reached: the loop above goes on after a pause
         End::Failed(e) => report(&e, &mut sink, source, name),
+        End::Interrupted => {
+            sink.flush();
+            err!("{}", machine.interrupted().render(source, name));
+            EXIT_INTERRUPTED
+        }
     }
 }
 

@@ -144,6 +144,7 @@ fn real_main(cli: &Cli) -> u8 {
         }
         return 0;
     }
+    host::catch_interrupts();
     let file = match &cli.file {
         None => return repl::run(cli.limits()),
         Some(f) if f.as_os_str() == "repl" => return repl::run(cli.limits()),

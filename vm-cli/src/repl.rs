@@ -80,6 +80,7 @@ pub fn run(limits: Limits) -> u8 {
             End::Failed(e) => {
                 report(&e, &mut sink, &session, "<repl>");
             }
+            End::Interrupted => err!("{}", machine.interrupted().render(&session, "<repl>")),
         }
         sink.flush();
         outln!("{}", format_stack(&machine, 32));

@@ -94,6 +94,10 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
         stopper.take_hit();
         match end {
             End::Paused => {}
+            End::Interrupted => errln!(
+                "interrupted: paused after {}",
+                counted(machine.steps(), "step")
+            ),
             End::Halted(code) => {
                 sink.flush();
                 errln!(

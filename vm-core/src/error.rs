@@ -302,13 +302,18 @@ pub enum ErrorKind {
     },
     /// The host's output sink refused the text.
     Output,
+    /// The host stopped the program from outside (the terminal's Ctrl+C).
+    Interrupted {
+        /// Steps executed until then.
+        steps: u64,
+    },
 }
 
 impl ErrorKind {
     /// A short stable name of the kind of error, for hosts: `stack_underflow`,
     /// `type_error`, `division_by_zero`, `overflow`, `cast_int`, `invalid_address`,
     /// `return_without_call`, `stack_overflow`, `call_stack_overflow`, `step_limit`,
-    /// `negative_sleep`, `string_too_long`, `string_memory`, `output`.
+    /// `negative_sleep`, `string_too_long`, `string_memory`, `output`, `interrupted`.
     pub fn code(&self) -> &'static str {
         match self {
             ErrorKind::StackUnderflow { .. } => "stack_underflow",
@@ -325,6 +330,7 @@ impl ErrorKind {
             ErrorKind::StringTooLong { .. } => "string_too_long",
             ErrorKind::StringMemory { .. } => "string_memory",
             ErrorKind::Output => "output",
+            ErrorKind::Interrupted { .. } => "interrupted",
         }
     }
 }
@@ -402,6 +408,13 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::Output => {
                 f.write_str("output failed: the host could not take the program's output")
+            }
+            ErrorKind::Interrupted { steps } => {
+                write!(
+                    f,
+                    "interrupted after {}",
+                    crate::text::counted(*steps, "step")
+                )
             }
         }
     }

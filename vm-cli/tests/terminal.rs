@@ -1,0 +1,59 @@
+//! `svm` driven through a pseudo-terminal, as a person at a terminal uses it: output
+//! that appears as it is printed, Ctrl+C, the REPL's line editing and history.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rexpect::process::wait::WaitStatus;
+use rexpect::session::PtySession;
+
+/// A program file in a fresh temporary directory.
+fn program(name: &str, source: &str) -> PathBuf {
+    let dir = scratch(name);
+    let path = dir.join(format!("{name}.svm"));
+    std::fs::write(&path, source).unwrap();
+    path
+}
+
+/// An empty temporary directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("svm-term-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// svm with `args` on a pseudo-terminal, its history kept in `data` (a scratch dir).
+fn spawn(args: &[&str], data: &Path) -> PtySession {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_svm"));
+    c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .args(args)
+        .env("XDG_DATA_HOME", data)
+        .env("HOME", data)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    rexpect::session::spawn_command(c, Some(10_000)).unwrap()
+}
+
+/// Waits for the process to end and gives its exit code.
+fn exit_code(p: &mut PtySession) -> i32 {
+    p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("ended by {other:?}"),
+    }
+}
+
+#[test]
+fn output_shows_at_once_and_ctrl_c_stops_like_an_error() {
+    let p = program("loop", "\"before loop\" println\n0 l: 1 +\nl jmp\n");
+    let mut s = spawn(&[p.to_str().unwrap()], &scratch("loop-data"));
+    // Printed while the program still runs, not at its end.
+    s.exp_string("before loop").unwrap();
+    s.send_control('c').unwrap();
+    s.exp_string("error: interrupted after").unwrap();
+    s.exp_regex(r"loop\.svm:[23]:\d+").unwrap();
+    s.exp_string("in the main program").unwrap();
+    s.exp_string("data stack (").unwrap();
+    assert_eq!(exit_code(&mut s), 130);
+}
