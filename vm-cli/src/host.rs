@@ -155,6 +155,24 @@ pub fn read_line() -> Option<String> {
     }
 }
 
+/// A line of input, or why there is none.
+pub enum Read {
+    /// The line, without its line ending.
+    Line(String),
+    /// The end of the input (Ctrl+D, end of file).
+    End,
+    /// Ctrl+C instead of a line.
+    Interrupted,
+}
+
+/// A line of standard input for the program's `read`.
+fn stdin_line() -> Read {
+    match read_line() {
+        Some(line) => Read::Line(line),
+        None => Read::End,
+    }
+}
+
 /// How a bounded run ended.
 pub enum End {
     /// The program ended with this code.
@@ -179,6 +197,17 @@ pub fn drive_with<B: Observer>(
     budget: u64,
     observer: &mut B,
 ) -> End {
+    drive_reading(machine, sink, budget, observer, &mut stdin_line)
+}
+
+/// Like [`drive_with`], the program's `read` answered by `input`.
+pub fn drive_reading<B: Observer>(
+    machine: &mut Machine,
+    sink: &mut Sink,
+    budget: u64,
+    observer: &mut B,
+    input: &mut dyn FnMut() -> Read,
+) -> End {
     let start = machine.steps();
     loop {
         if take_interrupt() {
@@ -200,7 +229,11 @@ pub fn drive_with<B: Observer>(
             Status::OutOfBudget => {}
             Status::NeedsInput => {
                 sink.flush();
-                machine.provide_input(read_line().as_deref());
+                match input() {
+                    Read::Line(line) => machine.provide_input(Some(&line)),
+                    Read::End => machine.provide_input(None),
+                    Read::Interrupted => return End::Interrupted,
+                }
             }
             Status::Sleeping(ms) => {
                 sink.flush();

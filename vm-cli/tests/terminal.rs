@@ -57,3 +57,55 @@ fn output_shows_at_once_and_ctrl_c_stops_like_an_error() {
     s.exp_string("data stack (").unwrap();
     assert_eq!(exit_code(&mut s), 130);
 }
+
+/// Lets a started program run a little before Ctrl+C comes.
+fn pause() {
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+/// Types `line` at the REPL, waits for `shown` and then for the next prompt.
+fn enter(s: &mut PtySession, line: &str, shown: &str) {
+    s.send_line(line).unwrap();
+    s.exp_string(shown).unwrap();
+    s.exp_string("> ").unwrap();
+}
+
+#[test]
+fn ctrl_c_interrupts_a_repl_line_and_keeps_the_session() {
+    let mut s = spawn(&[], &scratch("repl-ctrl-c"));
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "3 sq: dup * return", "[9]");
+    enter(&mut s, "drop 42", "[42]");
+    s.send_line("0 l: 1 + l jmp").unwrap();
+    pause();
+    s.send_control('c').unwrap();
+    s.exp_string("error: interrupted after").unwrap();
+    s.exp_string("<repl>:3:").unwrap();
+    // The stack is kept and shown; so are the labels.
+    s.exp_regex(r"\[42 \d+( \d+)?\]").unwrap();
+    s.exp_string("> ").unwrap();
+    enter(&mut s, ":clear", "[]");
+    enter(&mut s, "3 sq call", "[9]");
+    // Ctrl+C at the prompt drops the line typed so far, and the REPL goes on.
+    s.send("garbage").unwrap();
+    s.send_control('c').unwrap();
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "7 println", "7\r\n[9]");
+    s.send_control('d').unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
+
+#[test]
+fn ctrl_c_pauses_into_the_stepper() {
+    let p = program("step-loop", "0 l: 1 +\nl jmp\n");
+    let mut s = spawn(&["--step", p.to_str().unwrap()], &scratch("step-data"));
+    s.exp_string("step> ").unwrap();
+    s.send_line("c").unwrap();
+    pause();
+    s.send_control('c').unwrap();
+    s.exp_string("paused after").unwrap();
+    s.exp_regex(r"-- step \d+").unwrap();
+    s.exp_string("step> ").unwrap();
+    s.send_line("q").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}

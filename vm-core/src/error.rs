@@ -519,7 +519,7 @@ impl Trace {
     pub fn calls(&self) -> impl Iterator<Item = &TraceFrame> {
         self.frames
             .iter()
-            .flat_map(|f| core::iter::repeat(f).take(f.repeat))
+            .flat_map(|f| core::iter::repeat_n(f, f.repeat))
     }
 
     /// Writes the trace as errors show it: `stack trace, innermost first:` (with the
@@ -731,7 +731,7 @@ mod tests {
         let same = |a: &(u32, u32), b: &(u32, u32)| a == b;
         // Outermost first: one call from line 1, then 99,999 identical ones from line 2.
         let calls: Vec<(u32, u32)> = core::iter::once((1, 7))
-            .chain(core::iter::repeat((2, 7)).take(99_999))
+            .chain(core::iter::repeat_n((2, 7), 99_999))
             .collect();
         let t = Trace::fold(&calls, same, entry);
         assert_eq!(t.depth, 100_000);
