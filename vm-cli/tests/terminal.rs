@@ -63,6 +63,12 @@ fn pause() {
     std::thread::sleep(std::time::Duration::from_millis(300));
 }
 
+/// Types `text` (keys, escape sequences) without Enter.
+fn typ(s: &mut PtySession, text: &str) {
+    s.send(text).unwrap();
+    s.flush().unwrap();
+}
+
 /// Types `line` at the REPL, waits for `shown` and then for the next prompt.
 fn enter(s: &mut PtySession, line: &str, shown: &str) {
     s.send_line(line).unwrap();
@@ -87,7 +93,7 @@ fn ctrl_c_interrupts_a_repl_line_and_keeps_the_session() {
     enter(&mut s, ":clear", "[]");
     enter(&mut s, "3 sq call", "[9]");
     // Ctrl+C at the prompt drops the line typed so far, and the REPL goes on.
-    s.send("garbage").unwrap();
+    typ(&mut s, "garbage");
     s.send_control('c').unwrap();
     s.exp_string("> ").unwrap();
     enter(&mut s, "7 println", "7\r\n[9]");
@@ -107,5 +113,57 @@ fn ctrl_c_pauses_into_the_stepper() {
     s.exp_regex(r"-- step \d+").unwrap();
     s.exp_string("step> ").unwrap();
     s.send_line("q").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
+
+#[test]
+fn the_repl_edits_lines_and_keeps_history_across_sessions() {
+    let data = scratch("repl-history");
+    let mut s = spawn(&[], &data);
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "1 2 +", "[3]");
+    // Up brings the line back; Left moves in it (here: before `+`, to insert `3 `).
+    typ(&mut s, "\x1b[A");
+    typ(&mut s, "\x1b[D");
+    typ(&mut s, "3 ");
+    enter(&mut s, "", "[3 1 5]");
+    // Ctrl+L clears the screen and keeps the line.
+    typ(&mut s, "4");
+    s.send_control('l').unwrap();
+    s.exp_string("\x1b[H\x1b[J").unwrap();
+    enter(&mut s, "", "[3 1 5 4]");
+    s.send_control('d').unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+    let kept = std::fs::read_to_string(data.join("svm/history")).unwrap();
+    assert!(kept.contains("1 2 +") && kept.contains("1 2 3 +"), "{kept}");
+
+    // A new session finds the lines again, with Up and with Ctrl+R.
+    let mut s = spawn(&[], &data);
+    s.exp_string("> ").unwrap();
+    s.send_control('r').unwrap();
+    typ(&mut s, "2 +");
+    typ(&mut s, "\r");
+    s.exp_string("[3]").unwrap();
+    s.exp_string("> ").unwrap();
+    typ(&mut s, "\x1b[A");
+    enter(&mut s, "", "[3 3]");
+    s.send_control('d').unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
+
+#[test]
+fn the_repl_completes_words_and_continues_open_strings() {
+    let mut s = spawn(&[], &scratch("repl-complete"));
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "square: dup * return", "> ");
+    enter(&mut s, ":clear", "[]");
+    typ(&mut s, "3 squ\t");
+    s.exp_string("square").unwrap();
+    enter(&mut s, " call", "[9]");
+    // A string still open at the end of a line goes on, with a continuation prompt.
+    s.send_line("\"first").unwrap();
+    s.exp_string("... ").unwrap();
+    enter(&mut s, "second\" println", "first\r\nsecond\r\n[9]");
+    s.send_control('d').unwrap();
     assert_eq!(exit_code(&mut s), 0);
 }
