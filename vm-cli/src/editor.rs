@@ -17,7 +17,7 @@ use vm_core::OPS;
 use crate::host::{read_line, Read};
 
 /// The REPL's commands, for completion.
-pub const COMMANDS: &[&str] = &[":help", ":ops", ":clear", ":reset", ":quit"];
+pub const COMMANDS: &[&str] = &[":help", ":ops", ":load", ":clear", ":reset", ":quit"];
 
 /// Lines typed at a terminal or read from a pipe.
 pub enum Lines {

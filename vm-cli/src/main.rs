@@ -115,6 +115,10 @@ struct Cli {
     #[arg(long)]
     no_opt: bool,
 
+    /// Run FILE, then start the REPL with its stack and labels.
+    #[arg(short = 'i', long, requires = "file", conflicts_with_all = ["check", "disasm", "step", "trace"])]
+    interactive: bool,
+
     /// List every operation with its stack effect and description, and exit.
     #[arg(long)]
     ops: bool,
@@ -147,8 +151,8 @@ fn real_main(cli: &Cli) -> u8 {
     }
     host::catch_interrupts();
     let file = match &cli.file {
-        None => return repl::run(cli.limits()),
-        Some(f) if f.as_os_str() == "repl" => return repl::run(cli.limits()),
+        None => return repl::run(cli.limits(), None),
+        Some(f) if f.as_os_str() == "repl" => return repl::run(cli.limits(), None),
         Some(f) => f,
     };
     let src = match source::load(file) {
@@ -201,6 +205,9 @@ fn real_main(cli: &Cli) -> u8 {
         }
     };
     let machine = Machine::new(program, args).with_limits(cli.limits());
+    if cli.interactive {
+        return repl::run(cli.limits(), Some((src, machine)));
+    }
     if cli.step || !cli.breakpoints.is_empty() {
         return step::run(machine, &src.text, name, &cli.breakpoints);
     }

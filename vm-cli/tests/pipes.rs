@@ -2,28 +2,12 @@
 //! of its output has gone away, and `--trace` is buffered and keeps the program's own
 //! output in order among its lines.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-fn svm() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_svm"));
-    c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
-    c
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A program file in a fresh temporary directory.
-fn program(name: &str, source: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("svm-pipes-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.svm"));
-    std::fs::write(&path, source).unwrap();
-    path
-}
+use common::{program, svm, text};
 
 /// Runs svm with `args`, its stdout (and, with `both`, its stderr too) a pipe whose
 /// reading end is already closed; `stdin` is its input.

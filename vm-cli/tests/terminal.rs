@@ -1,33 +1,19 @@
 //! `svm` driven through a pseudo-terminal, as a person at a terminal uses it: output
 //! that appears as it is printed, Ctrl+C, the REPL's line editing and history.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use std::path::Path;
+
+use common::{program, scratch, svm};
 
 use rexpect::process::wait::WaitStatus;
 use rexpect::session::PtySession;
 
-/// A program file in a fresh temporary directory.
-fn program(name: &str, source: &str) -> PathBuf {
-    let dir = scratch(name);
-    let path = dir.join(format!("{name}.svm"));
-    std::fs::write(&path, source).unwrap();
-    path
-}
-
-/// An empty temporary directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("svm-term-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// svm with `args` on a pseudo-terminal, its history kept in `data` (a scratch dir).
 fn spawn(args: &[&str], data: &Path) -> PtySession {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_svm"));
-    c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .args(args)
+    let mut c = svm();
+    c.args(args)
         .env("XDG_DATA_HOME", data)
         .env("HOME", data)
         .env("TERM", "xterm")
@@ -155,7 +141,7 @@ fn the_repl_edits_lines_and_keeps_history_across_sessions() {
 fn the_repl_completes_words_and_continues_open_strings() {
     let mut s = spawn(&[], &scratch("repl-complete"));
     s.exp_string("> ").unwrap();
-    enter(&mut s, "square: dup * return", "> ");
+    enter(&mut s, "square: dup * return", "[]");
     enter(&mut s, ":clear", "[]");
     typ(&mut s, "3 squ\t");
     s.exp_string("square").unwrap();

@@ -1,21 +1,11 @@
 //! Usage errors and how the command line is read: options that need a program file,
 //! and the program's own arguments after FILE.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-fn svm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_svm"))
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{run, text};
 
 #[test]
 fn file_only_options_without_a_file_are_usage_errors() {
@@ -31,7 +21,7 @@ fn file_only_options_without_a_file_are_usage_errors() {
         &["--profile", svg],
         &["--flamegraph", svg],
     ] {
-        let out = svm(args);
+        let out = run(args, "");
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains("Usage: svm"), "{args:?}: {err}");
