@@ -28,7 +28,7 @@ mod step;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use vm_core::{compile, disassemble, parse_args, Limits, Machine, OPS};
 
 /// Exit code for usage errors and unreadable files (sysexits `EX_USAGE` is 64; we
@@ -56,12 +56,16 @@ Exit codes: the program's own (`stop` 0, `N exit` gives N modulo 256), 65 for co
 errors, 70 for runtime errors, 2 for usage errors and unreadable files."
 )]
 struct Cli {
-    /// The program (`.svm`; `examples/fib` finds `examples/fib.svm`). `repl` or none: the REPL.
-    file: Option<PathBuf>,
-
-    /// Arguments for the program.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<String>,
+    /// The program (`.svm`; `examples/fib` finds `examples/fib.svm`; `repl` or none: the
+    /// REPL), then the program's arguments: everything after FILE is the program's, even
+    /// what looks like an option.
+    #[arg(
+        id = "file",
+        value_names = ["FILE", "ARGS"],
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    program: Vec<String>,
 
     /// Compile only and report errors.
     #[arg(long, requires = "file")]
@@ -125,6 +129,16 @@ struct Cli {
 }
 
 impl Cli {
+    /// The program file, if one is given.
+    fn file(&self) -> Option<PathBuf> {
+        self.program.first().map(PathBuf::from)
+    }
+
+    /// The program's arguments: everything after FILE.
+    fn args(&self) -> &[String] {
+        self.program.get(1..).unwrap_or_default()
+    }
+
     fn limits(&self) -> Limits {
         let d = Limits::default();
         Limits {
@@ -139,6 +153,19 @@ impl Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // FILE takes what starts with `-` (so that the program's arguments can): a
+    // misspelt option lands there. Say so as clap would.
+    if let Some(f) = cli
+        .file()
+        .filter(|f| f.to_string_lossy().starts_with('-') && !f.exists())
+    {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::UnknownArgument,
+                format!("unknown option `{}` (see svm --help)", f.display()),
+            )
+            .exit();
+    }
     ExitCode::from(real_main(&cli))
 }
 
@@ -150,12 +177,12 @@ fn real_main(cli: &Cli) -> u8 {
         return 0;
     }
     host::catch_interrupts();
-    let file = match &cli.file {
+    let file = match cli.file() {
         None => return repl::run(cli.limits(), None),
         Some(f) if f.as_os_str() == "repl" => return repl::run(cli.limits(), None),
         Some(f) => f,
     };
-    let src = match source::load(file) {
+    let src = match source::load(&file) {
         Ok(s) => s,
         Err(source::LoadError::Usage(msg)) => {
             errln!("error: {msg}");
@@ -191,14 +218,14 @@ fn real_main(cli: &Cli) -> u8 {
         out!("{}", disassemble(&program));
         return 0;
     }
-    let arg_text = cli.args.join(" ");
+    let arg_text = cli.args().join(" ");
     let args = match parse_args(&arg_text) {
         Ok(a) => a,
         Err(diags) => {
             for d in &diags {
                 err!("{}", d.render(&arg_text, "<arguments>"));
             }
-            if cli.args.iter().any(|a| a.starts_with("--")) {
+            if cli.args().iter().any(|a| a.starts_with('-')) {
                 errln!("note: options go before the file: `svm [OPTIONS] FILE [ARGS]...`");
             }
             return EXIT_USAGE;

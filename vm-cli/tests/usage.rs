@@ -30,3 +30,36 @@ fn file_only_options_without_a_file_are_usage_errors() {
     }
     assert!(!Path::new(svg).exists(), "no flamegraph without a program");
 }
+
+#[test]
+fn everything_after_file_is_the_programs() {
+    let p = common::program("args", "+ println stop");
+    let p = p.to_str().unwrap();
+    // An option after FILE is an argument of the program: not a literal, so a usage
+    // error that says where options go; nothing is traced.
+    for option in ["--trace", "--stats", "-i"] {
+        let out = run(&[p, option], "");
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{option}: {err}");
+        assert!(err.contains("options go before the file"), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = run(&[p, "7", "--stats"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!text(&out.stderr).contains("steps:"));
+    // Before FILE they are options; after it, negative numbers are arguments.
+    let out = run(&["--stats", p, "-7", "8"], "");
+    assert_eq!(text(&out.stdout), "1\n");
+    assert!(text(&out.stderr).contains("steps:"));
+    let out = run(&["--trace", p, "1", "2"], "");
+    assert!(text(&out.stderr).contains("println"));
+}
+
+#[test]
+fn a_misspelt_option_is_not_taken_for_the_file() {
+    let out = run(&["--chek", "examples/fib"], "");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("unknown option `--chek`"), "{err}");
+    assert!(err.contains("Usage: svm"), "{err}");
+}
