@@ -8,7 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use vm_core::disasm::instr_text;
-use vm_core::{ErrorKind, Machine, Observer, Profile, Quiet, RuntimeError, Span, Status};
+use vm_core::{
+    ErrorKind, Instr, Label, Machine, Observer, Op, Profile, Program, Quiet, RuntimeError, Span,
+    Status,
+};
 
 /// Exit code of a process that wrote into a closed pipe (128 + SIGPIPE), as `yes | head -1`.
 pub const EXIT_BROKEN_PIPE: u8 = 141;
@@ -273,14 +276,57 @@ pub fn format_stack(m: &Machine, max: usize) -> String {
     s
 }
 
-/// Prints a runtime error (after the program's own output) and gives its exit code.
-pub fn report(e: &RuntimeError, sink: &mut Sink, source: &str, name: &str) -> u8 {
+/// Prints a runtime error of `program` (after the program's own output) and gives its
+/// exit code.
+pub fn report(
+    e: &RuntimeError,
+    program: &Program,
+    sink: &mut Sink,
+    source: &str,
+    name: &str,
+) -> u8 {
     sink.flush();
     if e.kind == ErrorKind::Output && sink.pipe_closed() {
         return EXIT_BROKEN_PIPE;
     }
     err!("{}", e.render(source, name));
+    if let Some(label) = fell_into(program, e) {
+        errln!(
+            "note: execution ran into `{}:` at line {}; did you forget `stop`?",
+            label.name,
+            label.span.line
+        );
+    }
     crate::EXIT_RUNTIME
+}
+
+/// The subroutine whose code the main program ran into, when `e` happened there: no
+/// call is active, the label (the last one at or before the failing instruction) is
+/// called somewhere (`name call`), and the instruction before it lets execution fall
+/// through into it (it is not `jmp`, `return`, `stop` or `exit`).
+pub fn fell_into<'p>(program: &'p Program, e: &RuntimeError) -> Option<&'p Label> {
+    if e.trace.depth > 0 {
+        return None;
+    }
+    let label = program
+        .labels()
+        .iter()
+        .filter(|l| l.addr <= e.address)
+        .max_by_key(|l| l.addr)?;
+    let called = program
+        .code()
+        .windows(2)
+        .any(|w| w == [Instr::Addr(label.addr), Instr::Op(Op::Call)]);
+    if !called {
+        return None;
+    }
+    let pc = program.pc_of(label.addr.into())?;
+    let before = program.code().get(pc.checked_sub(1)?)?;
+    let ends = |op| matches!(op, Op::Jmp | Op::Return | Op::Stop | Op::Exit);
+    match before {
+        Instr::Op(op) if ends(*op) => None,
+        _ => Some(label),
+    }
 }
 
 /// Options of a whole run.
@@ -345,7 +391,7 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
         End::Halted(_) | End::Paused if sink.pipe_closed() => EXIT_BROKEN_PIPE,
         End::Halted(code) => exit_code(code),
         End::Paused => 0, // not reached: the loop above goes on after a pause
-        End::Failed(e) => report(&e, &mut sink, source, name),
+        End::Failed(e) => report(&e, machine.program(), &mut sink, source, name),
         End::Interrupted => {
             sink.flush();
             err!("{}", machine.interrupted().render(source, name));

@@ -186,7 +186,8 @@ impl Repl {
         match end {
             End::Halted(_) | End::Paused => {}
             End::Failed(e) => {
-                report(&e, &mut self.sink, &self.session, "<repl>");
+                let program = self.machine.program();
+                report(&e, program, &mut self.sink, &self.session, "<repl>");
             }
             End::Interrupted => {
                 err!(

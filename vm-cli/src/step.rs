@@ -106,7 +106,7 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
                 );
                 return exit_code(code);
             }
-            End::Failed(e) => return report(&e, &mut sink, source, name),
+            End::Failed(e) => return report(&e, machine.program(), &mut sink, source, name),
         }
     }
 }
