@@ -45,15 +45,23 @@ pub const EXIT_RUNTIME: u8 = 70;
     version,
     about = "Run simple-vm programs: a small Forth-like stack language.",
     after_help = "\
-Options go before FILE; everything after FILE is the program's arguments, read as
-literals (numbers, true/false, \"strings\") and pushed in order before it starts:
+Options go before FILE; everything after FILE is the program's arguments (even what
+looks like an option), read as literals (numbers, true/false, \"strings\") and pushed in
+order before it starts:
     svm examples/fib 20          # starts with 20 on the stack
     svm greet.svm '\"hi there\"'   # starts with the string `hi there`
 
-Without FILE (or with `repl`) svm starts a REPL.
+Without FILE (or with `repl`) svm starts a REPL: each entry runs and the stack is shown;
+an entry starting with a label definition (`sq: dup * return`) is kept, not run. On a
+terminal it edits lines (arrows, Ctrl+R history search, Tab completion, Ctrl+L), keeps
+its history in $XDG_DATA_HOME/svm/history, and Ctrl+C stops the running entry or drops
+the typed one. :help lists its commands.
+
+Ctrl+C stops a run like a runtime error (position, stack trace, exit code 130).
 
 Exit codes: the program's own (`stop` 0, `N exit` gives N modulo 256), 65 for compile
-errors, 70 for runtime errors, 2 for usage errors and unreadable files."
+errors, 70 for runtime errors, 2 for usage errors and unreadable files, 130 after
+Ctrl+C, 141 when the reader of the output went away."
 )]
 struct Cli {
     /// The program (`.svm`; `examples/fib` finds `examples/fib.svm`; `repl` or none: the
