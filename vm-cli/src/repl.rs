@@ -16,7 +16,7 @@ use vm_core::{compile, Limits, Machine, Op, Program, Quiet, OPS};
 
 use crate::editor::Lines;
 use crate::host::{clear_interrupt, drive_reading, format_stack, report, End, Read, Sink};
-use crate::source;
+use crate::{source, EXIT_COMPILE, EXIT_RUNTIME};
 
 /// The examples `:help` shows: what to type, and the stack shown after it. A test runs
 /// them in one session, in this order.
@@ -76,8 +76,9 @@ pub fn run(limits: Limits, start: Option<(source::Source, Machine)>) -> u8 {
     repl.sink.flush();
     if lines.interactive() {
         errln!();
+        return 0;
     }
-    0
+    repl.failed
 }
 
 /// Whether the session goes on.
@@ -97,6 +98,9 @@ struct Repl {
     accepted: Program,
     machine: Machine,
     sink: Sink,
+    /// The exit code of a session fed from a pipe: 0, [`EXIT_COMPILE`] when an entry
+    /// failed to compile, [`EXIT_RUNTIME`] when one failed at run time.
+    failed: u8,
 }
 
 impl Repl {
@@ -107,6 +111,7 @@ impl Repl {
             accepted: Program::default(),
             machine: Machine::new(Program::default(), Vec::new()).with_limits(limits),
             sink: Sink::stdout(),
+            failed: 0,
         }
     }
 
@@ -137,12 +142,21 @@ impl Repl {
     fn entry(&mut self, text: &str, lines: &mut Lines) -> Flow {
         if let Some(command) = text.trim().strip_prefix(':') {
             let flow = self.command(command.trim(), lines);
-            // Keep the line count, so that positions are input line numbers.
-            self.session.push('\n');
+            // Keep the line count, so that positions are input line numbers (after
+            // :reset they start again at 1).
+            if !self.session.is_empty() || !command.trim().starts_with("reset") {
+                self.session.push('\n');
+            }
             if flow == Flow::Go {
                 outln!("{}", format_stack(&self.machine, 32));
             }
             return flow;
+        }
+        let word = text.trim();
+        if matches!(word, "quit" | "help") && self.accepted.label(word).is_none() {
+            errln!("error: `{word}` is not an operation: type :{word}");
+            self.session.push('\n');
+            return Flow::Go;
         }
         let candidate = format!("{}{text}\n", self.session);
         let program = match compile(&candidate) {
@@ -152,6 +166,7 @@ impl Repl {
                     err!("{}", d.render(&candidate, "<repl>"));
                 }
                 self.session.extend(text.split('\n').map(|_| '\n'));
+                self.failed = self.failed.max(EXIT_COMPILE);
                 return Flow::Go;
             }
         };
@@ -188,6 +203,7 @@ impl Repl {
             End::Failed(e) => {
                 let program = self.machine.program();
                 report(&e, program, &mut self.sink, &self.session, "<repl>");
+                self.failed = EXIT_RUNTIME;
             }
             End::Interrupted => {
                 err!(
@@ -217,7 +233,8 @@ impl Repl {
             }
             "load" if !arg.is_empty() => self.load(Path::new(arg), lines),
             "load" => errln!("error: `:load` needs a file: `:load FILE`"),
-            _ => outln!("{}", help()),
+            "help" | "h" | "?" | "" => outln!("{}", help()),
+            _ => errln!("error: unknown command `:{name}`; :help lists the commands"),
         }
         Flow::Go
     }

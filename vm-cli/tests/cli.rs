@@ -266,7 +266,7 @@ fn repl_keeps_the_stack_and_labels() {
         err.contains("--> <repl>:5:7"),
         "REPL positions count typed lines: {err}"
     );
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(70));
     // No file at all is the REPL too.
     assert_eq!(text(&run(&[], "\"hi\" println\n").stdout), "hi\n[]\n");
 }

@@ -61,3 +61,34 @@ fn dash_i_runs_the_file_then_starts_the_repl() {
     let out = run(&["-i", p.to_str().unwrap(), "7"], "+\n");
     assert_eq!(text(&out.stdout), "ran\n[7 5]\n[12]\n");
 }
+
+#[test]
+fn commands_and_hints() {
+    let out = run(&[], "1\n:foo\nquit\nhelp\n2\n");
+    let err = text(&out.stderr);
+    assert!(err.contains("unknown command `:foo`"), "{err}");
+    assert!(
+        err.contains("`quit` is not an operation: type :quit"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`help` is not an operation: type :help"),
+        "{err}"
+    );
+    assert_eq!(text(&out.stdout), "[1]\n[1]\n[1 2]\n");
+    // After :reset, line numbers start again at 1.
+    let out = run(&[], "1\n2\n:reset\n1 +\n");
+    assert!(
+        text(&out.stderr).contains("--> <repl>:1:3"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_piped_session_with_a_failed_line_exits_non_zero() {
+    assert_eq!(run(&[], "1 2 +\n").status.code(), Some(0));
+    assert_eq!(run(&[], "foo\n1\n").status.code(), Some(65));
+    assert_eq!(run(&[], "+\n1\n").status.code(), Some(70));
+    assert_eq!(run(&[], "+\nfoo\n").status.code(), Some(70));
+}
