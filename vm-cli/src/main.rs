@@ -64,7 +64,8 @@ errors, 70 for runtime errors, 2 for usage errors and unreadable files, 130 afte
 Ctrl+C, 141 when the reader of the output went away."
 )]
 struct Cli {
-    /// The program (`.svm`; `examples/fib` finds `examples/fib.svm`; `repl` or none: the
+    /// The program (`.svm`; `examples/fib` finds `examples/fib.svm`; `-` reads it from
+    /// standard input; `repl` or none: the
     /// REPL), then the program's arguments: everything after FILE is the program's, even
     /// what looks like an option.
     #[arg(
@@ -162,10 +163,10 @@ impl Cli {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // FILE takes what starts with `-` (so that the program's arguments can): a
-    // misspelt option lands there. Say so as clap would.
+    // misspelt option lands there. Say so as clap would. (`-` alone is standard input.)
     if let Some(f) = cli
         .file()
-        .filter(|f| f.to_string_lossy().starts_with('-') && !f.exists())
+        .filter(|f| f.as_os_str() != "-" && f.to_string_lossy().starts_with('-') && !f.exists())
     {
         Cli::command()
             .error(
@@ -190,7 +191,12 @@ fn real_main(cli: &Cli) -> u8 {
         Some(f) if f.as_os_str() == "repl" => return repl::run(cli.limits(), None),
         Some(f) => f,
     };
-    let src = match source::load(&file) {
+    let loaded = if file.as_os_str() == "-" {
+        source::load_stdin()
+    } else {
+        source::load(&file)
+    };
+    let src = match loaded {
         Ok(s) => s,
         Err(source::LoadError::Usage(msg)) => {
             errln!("error: {msg}");
@@ -245,6 +251,13 @@ fn real_main(cli: &Cli) -> u8 {
     }
     if cli.step || !cli.breakpoints.is_empty() {
         return step::run(machine, &src.text, name, &cli.breakpoints);
+    }
+    // Find out now, not after a long run, that a profile cannot be written.
+    for path in [&cli.profile, &cli.flamegraph].into_iter().flatten() {
+        if let Err(e) = std::fs::File::create(path) {
+            errln!("error: cannot write {}: {e}", path.display());
+            return EXIT_USAGE;
+        }
     }
     let opts = host::Options {
         trace: cli.trace,

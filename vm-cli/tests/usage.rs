@@ -63,3 +63,37 @@ fn a_misspelt_option_is_not_taken_for_the_file() {
     assert!(err.contains("unknown option `--chek`"), "{err}");
     assert!(err.contains("Usage: svm"), "{err}");
 }
+
+#[test]
+fn dash_reads_the_program_from_standard_input() {
+    let out = run(&["-", "20", "22"], "+ println\n");
+    assert_eq!(text(&out.stdout), "42\n");
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&["-"], "1 +\n");
+    assert!(
+        text(&out.stderr).contains("--> <stdin>:1:3"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(&["--check", "-"], "1 2 +");
+    assert_eq!(
+        text(&out.stdout),
+        "<stdin>: ok (3 instructions, 0 labels)\n"
+    );
+}
+
+#[test]
+fn an_unwritable_profile_path_fails_before_the_run() {
+    let p = common::program("prints", "\"ran\" println");
+    for option in ["--profile", "--flamegraph"] {
+        let out = run(&[option, "/nonexistent/dir/out", p.to_str().unwrap()], "");
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("cannot write /nonexistent/dir/out"), "{err}");
+        assert!(
+            out.stdout.is_empty(),
+            "the program ran: {}",
+            text(&out.stdout)
+        );
+    }
+}
