@@ -169,7 +169,7 @@ pub enum Read {
 }
 
 /// A line of standard input for the program's `read`.
-fn stdin_line() -> Read {
+pub fn stdin_line() -> Read {
     match read_line() {
         Some(line) => Read::Line(line),
         None => Read::End,

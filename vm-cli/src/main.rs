@@ -89,10 +89,11 @@ struct Cli {
     #[arg(long, requires = "file", conflicts_with_all = ["check", "disasm"])]
     step: bool,
 
-    /// Set a breakpoint on a source line (repeatable); implies --step, which then starts
-    /// by running to the first breakpoint.
-    #[arg(long = "break", value_name = "LINE", requires = "file")]
-    breakpoints: Vec<u32>,
+    /// Set a breakpoint on a source line (on the next line with an instruction when it
+    /// has none) or at a label (repeatable); implies --step, which then starts by running
+    /// to the first breakpoint.
+    #[arg(long = "break", value_name = "LINE|LABEL", requires = "file")]
+    breakpoints: Vec<String>,
 
     /// Write the instructions executed per call path as folded stacks
     /// (`main;fib;recur 1234` lines), as flamegraph tools read them.
@@ -250,7 +251,17 @@ fn real_main(cli: &Cli) -> u8 {
         return repl::run(cli.limits(), Some((src, machine)));
     }
     if cli.step || !cli.breakpoints.is_empty() {
-        return step::run(machine, &src.text, name, &cli.breakpoints);
+        let mut lines = Vec::new();
+        for spec in &cli.breakpoints {
+            match step::breakpoint_line(machine.program(), spec) {
+                Ok(line) => lines.extend(line),
+                Err(msg) => {
+                    errln!("error: --break {spec}: {msg}");
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        return step::run(machine, &src.text, name, &lines);
     }
     // Find out now, not after a long run, that a profile cannot be written.
     for path in [&cli.profile, &cli.flamegraph].into_iter().flatten() {

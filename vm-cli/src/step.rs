@@ -5,11 +5,13 @@
 
 use vm_core::error::excerpt;
 use vm_core::text::{counted, thousands};
-use vm_core::{Machine, Stopper};
+use vm_core::{Machine, Program, Stopper};
 
 use crate::host::{
-    drive, drive_with, exit_code, format_stack, next_instruction, read_line, report, End, Sink,
+    drive_reading, exit_code, format_stack, next_instruction, read_line, report, stdin_line, End,
+    Sink,
 };
+use vm_core::{Observer, Quiet};
 
 /// Steps that `b` can undo.
 const HISTORY: usize = 10_000;
@@ -28,15 +30,41 @@ enum Command {
     Help,
 }
 
+/// The source line a `--break` means: LINE, or the next line after it that has an
+/// instruction (none after the last one), or the line where LABEL's code starts. Notes
+/// what it moved or left out; an unknown label is an error.
+pub fn breakpoint_line(program: &Program, spec: &str) -> Result<Option<u32>, String> {
+    let line_of = |pc: usize| program.span(pc).map(|s| s.line);
+    let lines = || (0..program.code().len()).filter_map(line_of);
+    if let Ok(line) = spec.parse::<u32>() {
+        let next = lines().filter(|&l| l >= line).min();
+        match next {
+            Some(l) if l == line => {}
+            Some(l) => {
+                errln!("note: line {line} has no instruction; the breakpoint is on line {l}")
+            }
+            None => errln!(
+                "note: line {line} has no instruction, nor any line after it; no breakpoint there"
+            ),
+        }
+        return Ok(next);
+    }
+    let label = program
+        .label(spec)
+        .ok_or_else(|| format!("`{spec}` is neither a line number nor a label"))?;
+    let line = program.pc_of(label.addr.into()).and_then(line_of);
+    if line.is_none() {
+        errln!("note: label `{spec}` has no instruction after it; no breakpoint there");
+    }
+    Ok(line)
+}
+
 /// Steps through `machine` interactively; with `breakpoints` (source lines) it first
 /// runs to the first one. Returns the process exit code.
 pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) -> u8 {
     let mut sink = Sink::stdout();
     let mut stopper = Stopper::new(machine.program());
     let set = stopper.set_lines(machine.program(), breakpoints);
-    for line in breakpoints.iter().filter(|l| !set.contains(l)) {
-        errln!("note: line {line} has no instruction; no breakpoint there");
-    }
     machine.record_history(HISTORY);
     errln!("{HELP}");
     let mut command = if set.is_empty() {
@@ -54,21 +82,21 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
             }
         };
         let end = match cmd {
-            Command::Step => drive(&mut machine, &mut sink, 1),
+            Command::Step => steps(&mut machine, &mut sink, 1, &mut Quiet),
             Command::Over => match Stopper::step_over_depth(&machine) {
                 Some(depth) => {
                     stopper.until_depth(Some(depth));
-                    drive_with(&mut machine, &mut sink, u64::MAX, &mut stopper)
+                    steps(&mut machine, &mut sink, u64::MAX, &mut stopper)
                 }
-                None => drive(&mut machine, &mut sink, 1),
+                None => steps(&mut machine, &mut sink, 1, &mut Quiet),
             },
             Command::Out => {
                 stopper.until_depth(machine.call_depth().checked_sub(1));
-                drive_with(&mut machine, &mut sink, u64::MAX, &mut stopper)
+                steps(&mut machine, &mut sink, u64::MAX, &mut stopper)
             }
             Command::Continue => {
                 stopper.until_depth(None);
-                drive_with(&mut machine, &mut sink, u64::MAX, &mut stopper)
+                steps(&mut machine, &mut sink, u64::MAX, &mut stopper)
             }
             Command::Back => {
                 match machine.step_back() {
@@ -109,6 +137,21 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
             End::Failed(e) => return report(&e, machine.program(), &mut sink, source, name),
         }
     }
+}
+
+/// Runs at most `budget` steps; the program's `read` gets a prompt of its own, so that
+/// it is not taken for the stepper's.
+fn steps<B: Observer>(
+    machine: &mut Machine,
+    sink: &mut Sink,
+    budget: u64,
+    observer: &mut B,
+) -> End {
+    let mut input = || {
+        err!("input for `read`> ");
+        stdin_line()
+    };
+    drive_reading(machine, sink, budget, observer, &mut input)
 }
 
 fn prompt() -> Command {
