@@ -153,3 +153,12 @@ fn the_repl_completes_words_and_continues_open_strings() {
     s.send_control('d').unwrap();
     assert_eq!(exit_code(&mut s), 0);
 }
+
+#[test]
+fn ctrl_d_ends_the_repl_on_a_new_line() {
+    let mut s = spawn(&[], &scratch("repl-ctrl-d"));
+    s.exp_string("> ").unwrap();
+    s.send_control('d').unwrap();
+    let rest = s.exp_eof().unwrap();
+    assert!(rest.ends_with("\r\n"), "{rest:?}");
+}
