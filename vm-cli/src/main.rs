@@ -133,6 +133,15 @@ struct Cli {
     #[arg(short = 'i', long, requires = "file", conflicts_with_all = ["check", "disasm", "step", "trace"])]
     interactive: bool,
 
+    /// Print a completion script for SHELL (bash, zsh, fish, elvish, powershell) and
+    /// exit: `svm --completions bash > /etc/bash_completion.d/svm`.
+    #[arg(long, value_name = "SHELL")]
+    completions: Option<clap_complete::Shell>,
+
+    /// Print the manual page (roff) and exit: `svm --man | man -l -`.
+    #[arg(long)]
+    man: bool,
+
     /// List every operation with its stack effect and description, and exit.
     #[arg(long)]
     ops: bool,
@@ -180,6 +189,21 @@ fn main() -> ExitCode {
 }
 
 fn real_main(cli: &Cli) -> u8 {
+    if let Some(shell) = cli.completions {
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "svm", &mut script);
+        out!("{}", String::from_utf8_lossy(&script));
+        return 0;
+    }
+    if cli.man {
+        let mut page = Vec::new();
+        if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
+            errln!("error: cannot make the manual page: {e}");
+            return host::EXIT_IO;
+        }
+        out!("{}", String::from_utf8_lossy(&page));
+        return 0;
+    }
     if cli.ops {
         for op in OPS {
             outln!("{:<9} {:<20} {}", op.name, op.effect, op.doc);

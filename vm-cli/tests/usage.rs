@@ -97,3 +97,36 @@ fn an_unwritable_profile_path_fails_before_the_run() {
         );
     }
 }
+
+#[test]
+fn shell_completions_and_the_manual_page() {
+    let bash = text(&run(&["--completions", "bash"], "").stdout);
+    assert!(
+        bash.contains("_svm()") && bash.contains("--trace"),
+        "{bash}"
+    );
+    // The script is valid bash.
+    let script = common::scratch("completions").join("svm.bash");
+    std::fs::write(&script, &bash).unwrap();
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(checked.success());
+    let zsh = text(&run(&["--completions", "zsh"], "").stdout);
+    assert!(zsh.starts_with("#compdef svm"), "{zsh}");
+    let fish = text(&run(&["--completions", "fish"], "").stdout);
+    assert!(
+        fish.contains("complete -c svm") && fish.contains("-l break"),
+        "{fish}"
+    );
+    let man = text(&run(&["--man"], "").stdout);
+    assert!(man.contains(".TH svm 1"), "{man}");
+    assert!(
+        man.contains("interactive") && man.contains("flamegraph"),
+        "{man}"
+    );
+    let out = run(&["--completions", "tcsh"], "");
+    assert_eq!(out.status.code(), Some(2));
+}
