@@ -71,8 +71,16 @@ pub fn out(text: &str) {
     }
 }
 
-/// Writes `text` to standard error (the `err!` and `errln!` macros).
+/// Writes `text` to standard error (the `err!` and `errln!` macros), with colours on
+/// a terminal (see [`crate::colour`]).
 pub fn err(text: &str) {
+    let painted;
+    let text = if crate::colour::enabled() {
+        painted = crate::colour::paint(text);
+        painted.as_str()
+    } else {
+        text
+    };
     if let Err(e) = io::stderr().lock().write_all(text.as_bytes()) {
         write_failed(&e);
     }

@@ -19,6 +19,7 @@ macro_rules! errln {
     ($($t:tt)*) => { $crate::host::err(&format!("{}\n", format_args!($($t)*))) };
 }
 
+mod colour;
 mod editor;
 mod host;
 mod repl;

@@ -162,3 +162,23 @@ fn ctrl_d_ends_the_repl_on_a_new_line() {
     let rest = s.exp_eof().unwrap();
     assert!(rest.ends_with("\r\n"), "{rest:?}");
 }
+
+#[test]
+fn diagnostics_have_colours_on_a_terminal_unless_no_color() {
+    let p = program("colour", "1 nope\n");
+    for (no_color, coloured) in [("", true), ("1", false)] {
+        let mut c = svm();
+        c.arg(p.to_str().unwrap())
+            .env("TERM", "xterm")
+            .env("NO_COLOR", no_color);
+        let mut s = rexpect::session::spawn_command(c, Some(10_000)).unwrap();
+        let all = s.exp_eof().unwrap();
+        assert!(all.contains("undefined label `nope`"), "{all:?}");
+        assert_eq!(
+            all.contains("\x1b[1;31merror\x1b[0m: "),
+            coloured,
+            "{all:?}"
+        );
+        assert_eq!(all.contains("\x1b["), coloured, "{all:?}");
+    }
+}
