@@ -182,3 +182,22 @@ fn diagnostics_have_colours_on_a_terminal_unless_no_color() {
         assert_eq!(all.contains("\x1b["), coloured, "{all:?}");
     }
 }
+
+#[test]
+fn read_in_the_repl_takes_a_line_and_ctrl_c_stops_it() {
+    let mut s = spawn(&[], &scratch("repl-read"));
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "1", "[1]");
+    s.send_line("read println").unwrap();
+    pause();
+    enter(&mut s, "typed", "typed\r\n[1]");
+    s.send_line("read").unwrap();
+    pause();
+    s.send_control('c').unwrap();
+    s.exp_string("error: interrupted after").unwrap();
+    s.exp_string("[1]").unwrap();
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "2", "[1 2]");
+    s.send_control('d').unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
