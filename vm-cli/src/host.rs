@@ -32,7 +32,8 @@ static WAITING_FOR_INPUT: AtomicBool = AtomicBool::new(false);
 pub fn catch_interrupts() {
     let _ = ctrlc::set_handler(|| {
         if WAITING_FOR_INPUT.load(Ordering::SeqCst) {
-            let _ = writeln!(io::stderr(), "^C");
+            // The terminal has echoed `^C`: end its line.
+            let _ = writeln!(io::stderr());
             std::process::exit(EXIT_INTERRUPTED.into());
         }
         INTERRUPTED.store(true, Ordering::SeqCst);
