@@ -44,9 +44,11 @@ fn output_shows_at_once_and_ctrl_c_stops_like_an_error() {
     assert_eq!(exit_code(&mut s), 130);
 }
 
-/// Lets a started program run a little before Ctrl+C comes.
-fn pause() {
-    std::thread::sleep(std::time::Duration::from_millis(300));
+/// Waits until the line just entered has left the line editor and the editor has
+/// started again (for the program's `read`): it turns bracketed paste off, then on.
+fn in_the_editor_again(s: &mut PtySession) {
+    s.exp_string("\x1b[?2004l").unwrap();
+    s.exp_string("\x1b[?2004h").unwrap();
 }
 
 /// Types `text` (keys, escape sequences) without Enter.
@@ -68,8 +70,9 @@ fn ctrl_c_interrupts_a_repl_line_and_keeps_the_session() {
     s.exp_string("> ").unwrap();
     enter(&mut s, "3 sq: dup * return", "[9]");
     enter(&mut s, "drop 42", "[42]");
-    s.send_line("0 l: 1 + l jmp").unwrap();
-    pause();
+    s.send_line("\"go\" println 0 l: 1 + l jmp").unwrap();
+    // Running: its output is there (the typed line shows `"go" println`).
+    s.exp_string("go\r\n").unwrap();
     s.send_control('c').unwrap();
     s.exp_string("error: interrupted after").unwrap();
     s.exp_string("<repl>:3:").unwrap();
@@ -89,11 +92,11 @@ fn ctrl_c_interrupts_a_repl_line_and_keeps_the_session() {
 
 #[test]
 fn ctrl_c_pauses_into_the_stepper() {
-    let p = program("step-loop", "0 l: 1 +\nl jmp\n");
+    let p = program("step-loop", "\"go\" println\n0 l: 1 +\nl jmp\n");
     let mut s = spawn(&["--step", p.to_str().unwrap()], &scratch("step-data"));
     s.exp_string("step> ").unwrap();
     s.send_line("c").unwrap();
-    pause();
+    s.exp_string("go\r\n").unwrap();
     s.send_control('c').unwrap();
     s.exp_string("paused after").unwrap();
     s.exp_regex(r"-- step \d+").unwrap();
@@ -189,10 +192,10 @@ fn read_in_the_repl_takes_a_line_and_ctrl_c_stops_it() {
     s.exp_string("> ").unwrap();
     enter(&mut s, "1", "[1]");
     s.send_line("read println").unwrap();
-    pause();
+    in_the_editor_again(&mut s);
     enter(&mut s, "typed", "typed\r\n[1]");
     s.send_line("read").unwrap();
-    pause();
+    in_the_editor_again(&mut s);
     s.send_control('c').unwrap();
     s.exp_string("error: interrupted after").unwrap();
     s.exp_string("[1]").unwrap();
