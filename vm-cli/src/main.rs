@@ -159,6 +159,19 @@ impl Cli {
         self.program.get(1..).unwrap_or_default()
     }
 
+    /// Is an option given that only makes sense with a program file?
+    fn needs_a_program(&self) -> bool {
+        self.check
+            || self.disasm
+            || self.step
+            || self.trace
+            || self.stats
+            || self.interactive
+            || !self.breakpoints.is_empty()
+            || self.profile.is_some()
+            || self.flamegraph.is_some()
+    }
+
     fn limits(&self) -> Limits {
         let d = Limits::default();
         Limits {
@@ -214,6 +227,14 @@ fn real_main(cli: &Cli) -> u8 {
     host::catch_interrupts();
     let file = match cli.file() {
         None => return repl::run(cli.limits(), None),
+        Some(f) if f.as_os_str() == "repl" && cli.needs_a_program() => {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::MissingRequiredArgument,
+                    "this option needs a program FILE, not the REPL",
+                )
+                .exit();
+        }
         Some(f) if f.as_os_str() == "repl" => return repl::run(cli.limits(), None),
         Some(f) => f,
     };

@@ -20,6 +20,8 @@ fn file_only_options_without_a_file_are_usage_errors() {
         &["--break", "3"],
         &["--profile", svg],
         &["--flamegraph", svg],
+        &["--check", "repl"],
+        &["--trace", "repl"],
     ] {
         let out = run(args, "");
         let err = text(&out.stderr);
