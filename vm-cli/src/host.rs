@@ -230,14 +230,15 @@ pub fn drive_reading<B: Observer>(
         if left == 0 {
             return End::Paused;
         }
-        let before = machine.steps();
-        match machine.run_with(left.min(SLICE), sink, observer) {
+        let mut watch = Watched {
+            observer: &mut *observer,
+            paused: false,
+        };
+        match machine.run_with(left.min(SLICE), sink, &mut watch) {
             Status::Halted(code) => return End::Halted(code),
             Status::Failed(e) => return End::Failed(e),
-            // A slice ran out, or the observer paused the run.
-            Status::OutOfBudget if left <= SLICE || machine.steps() - before < left.min(SLICE) => {
-                return End::Paused
-            }
+            // The observer paused the run, or the budget (not just a slice) is used up.
+            Status::OutOfBudget if watch.paused || left <= SLICE => return End::Paused,
             Status::OutOfBudget => {}
             Status::NeedsInput => {
                 sink.flush();
@@ -252,6 +253,23 @@ pub fn drive_reading<B: Observer>(
                 sleep(ms);
             }
         }
+    }
+}
+
+/// An observer, and whether it paused the run (which a slice ending looks the same as).
+struct Watched<'a, B> {
+    observer: &'a mut B,
+    paused: bool,
+}
+
+impl<B: Observer> Observer for Watched<'_, B> {
+    const ACTIVE: bool = B::ACTIVE;
+
+    #[inline(always)]
+    fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool {
+        let go = self.observer.after(machine, pc, steps);
+        self.paused |= !go;
+        go
     }
 }
 
@@ -481,6 +499,29 @@ mod tests {
     use super::*;
     use std::rc::Rc;
     use vm_core::Value;
+
+    /// Pauses the run once the machine has made `0` steps.
+    struct PauseAt(u64);
+
+    impl Observer for PauseAt {
+        fn after(&mut self, machine: &Machine, _: usize, _: u64) -> bool {
+            machine.steps() < self.0
+        }
+    }
+
+    #[test]
+    fn a_pause_on_the_last_step_of_a_slice_is_a_pause() {
+        let program = vm_core::compile("0 l: 1 + l jmp").unwrap();
+        let limits = vm_core::Limits {
+            max_steps: Some(3 * SLICE),
+            ..vm_core::Limits::default()
+        };
+        let mut m = Machine::new(program, Vec::new()).with_limits(limits);
+        let mut sink = Sink::stdout();
+        let end = drive_with(&mut m, &mut sink, u64::MAX, &mut PauseAt(SLICE));
+        assert!(matches!(end, End::Paused), "the run went on past the pause");
+        assert_eq!(m.steps(), SLICE);
+    }
 
     #[test]
     fn exit_codes_wrap_like_the_os() {
