@@ -30,7 +30,19 @@ pub fn load(path: &Path) -> Result<Source, LoadError> {
     let bytes = std::fs::read(&path).map_err(|e| {
         LoadError::Usage(format!("cannot read {}: {}", path.display(), io_reason(&e)))
     })?;
-    let display_name = path.display().to_string();
+    from_bytes(bytes, path.display().to_string())
+}
+
+/// Reads the program from standard input (`svm -`); errors call it `<stdin>`.
+pub fn load_stdin() -> Result<Source, LoadError> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+        .map_err(|e| LoadError::Usage(format!("cannot read standard input: {}", io_reason(&e))))?;
+    from_bytes(bytes, "<stdin>".to_string())
+}
+
+/// A program's text from its bytes, which must be UTF-8.
+fn from_bytes(bytes: Vec<u8>, display_name: String) -> Result<Source, LoadError> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source { text, display_name }),
         Err(e) => Err(LoadError::Invalid(invalid_utf8(

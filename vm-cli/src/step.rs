@@ -5,11 +5,13 @@
 
 use vm_core::error::excerpt;
 use vm_core::text::{counted, thousands};
-use vm_core::{Machine, Stopper};
+use vm_core::{Machine, Program, Stopper};
 
 use crate::host::{
-    drive, drive_with, exit_code, format_stack, next_instruction, read_line, report, End, Sink,
+    drive_reading, exit_code, format_stack, next_instruction, read_line, report, stdin_line, End,
+    Sink,
 };
+use vm_core::{Observer, Quiet};
 
 /// Steps that `b` can undo.
 const HISTORY: usize = 10_000;
@@ -28,17 +30,43 @@ enum Command {
     Help,
 }
 
+/// The source line a `--break` means: LINE, or the next line after it that has an
+/// instruction (none after the last one), or the line where LABEL's code starts. Notes
+/// what it moved or left out; an unknown label is an error.
+pub fn breakpoint_line(program: &Program, spec: &str) -> Result<Option<u32>, String> {
+    let line_of = |pc: usize| program.span(pc).map(|s| s.line);
+    let lines = || (0..program.code().len()).filter_map(line_of);
+    if let Ok(line) = spec.parse::<u32>() {
+        let next = lines().filter(|&l| l >= line).min();
+        match next {
+            Some(l) if l == line => {}
+            Some(l) => {
+                errln!("note: line {line} has no instruction; the breakpoint is on line {l}")
+            }
+            None => errln!(
+                "note: line {line} has no instruction, nor any line after it; no breakpoint there"
+            ),
+        }
+        return Ok(next);
+    }
+    let label = program
+        .label(spec)
+        .ok_or_else(|| format!("`{spec}` is neither a line number nor a label"))?;
+    let line = program.pc_of(label.addr.into()).and_then(line_of);
+    if line.is_none() {
+        errln!("note: label `{spec}` has no instruction after it; no breakpoint there");
+    }
+    Ok(line)
+}
+
 /// Steps through `machine` interactively; with `breakpoints` (source lines) it first
 /// runs to the first one. Returns the process exit code.
 pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) -> u8 {
     let mut sink = Sink::stdout();
     let mut stopper = Stopper::new(machine.program());
     let set = stopper.set_lines(machine.program(), breakpoints);
-    for line in breakpoints.iter().filter(|l| !set.contains(l)) {
-        eprintln!("note: line {line} has no instruction; no breakpoint there");
-    }
     machine.record_history(HISTORY);
-    eprintln!("{HELP}");
+    errln!("{HELP}");
     let mut command = if set.is_empty() {
         None
     } else {
@@ -54,36 +82,36 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
             }
         };
         let end = match cmd {
-            Command::Step => drive(&mut machine, &mut sink, 1),
+            Command::Step => steps(&mut machine, &mut sink, 1, &mut Quiet),
             Command::Over => match Stopper::step_over_depth(&machine) {
                 Some(depth) => {
                     stopper.until_depth(Some(depth));
-                    drive_with(&mut machine, &mut sink, u64::MAX, &mut stopper)
+                    steps(&mut machine, &mut sink, u64::MAX, &mut stopper)
                 }
-                None => drive(&mut machine, &mut sink, 1),
+                None => steps(&mut machine, &mut sink, 1, &mut Quiet),
             },
             Command::Out => {
                 stopper.until_depth(machine.call_depth().checked_sub(1));
-                drive_with(&mut machine, &mut sink, u64::MAX, &mut stopper)
+                steps(&mut machine, &mut sink, u64::MAX, &mut stopper)
             }
             Command::Continue => {
                 stopper.until_depth(None);
-                drive_with(&mut machine, &mut sink, u64::MAX, &mut stopper)
+                steps(&mut machine, &mut sink, u64::MAX, &mut stopper)
             }
             Command::Back => {
                 match machine.step_back() {
                     Some(0) => {}
-                    Some(bytes) => eprintln!(
+                    Some(bytes) => errln!(
                         "(stepped back over a step that printed {bytes} bytes; they stay printed)"
                     ),
-                    None => eprintln!(
-                        "nothing to step back over (the last {HISTORY} steps can be undone)"
-                    ),
+                    None => {
+                        errln!("nothing to step back over (the last {HISTORY} steps can be undone)")
+                    }
                 }
                 End::Paused
             }
             Command::Help => {
-                eprintln!("{HELP}");
+                errln!("{HELP}");
                 End::Paused
             }
             Command::Quit => {
@@ -94,24 +122,43 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
         stopper.take_hit();
         match end {
             End::Paused => {}
+            End::Interrupted => errln!(
+                "interrupted: paused after {}",
+                counted(machine.steps(), "step")
+            ),
             End::Halted(code) => {
                 sink.flush();
-                eprintln!(
+                errln!(
                     "program ended with exit code {code} after {}",
                     counted(machine.steps(), "step")
                 );
                 return exit_code(code);
             }
-            End::Failed(e) => return report(&e, &mut sink, source, name),
+            End::Failed(e) => return report(&e, machine.program(), &mut sink, source, name),
         }
     }
 }
 
+/// Runs at most `budget` steps; the program's `read` gets a prompt of its own, so that
+/// it is not taken for the stepper's.
+fn steps<B: Observer>(
+    machine: &mut Machine,
+    sink: &mut Sink,
+    budget: u64,
+    observer: &mut B,
+) -> End {
+    let mut input = || {
+        err!("input for `read`> ");
+        stdin_line()
+    };
+    drive_reading(machine, sink, budget, observer, &mut input)
+}
+
 fn prompt() -> Command {
-    eprint!("step> ");
+    err!("step> ");
     match read_line() {
         None => {
-            eprintln!();
+            errln!();
             Command::Continue
         }
         Some(line) => match line.trim() {
@@ -129,19 +176,23 @@ fn prompt() -> Command {
 fn show(m: &Machine, source: &str, name: &str) {
     let Some(n) = next_instruction(m) else { return };
     let span = n.span;
-    eprintln!(
+    errln!(
         "-- step {} · address {} · {name}:{}:{} · {}",
-        n.steps, n.address, span.line, span.col, n.text
+        n.steps,
+        n.address,
+        span.line,
+        span.col,
+        n.text
     );
     if let Some((text, carets)) = excerpt(source, span) {
         let gutter = span.line.to_string().len();
-        eprintln!("{} | {text}", span.line);
-        eprintln!("{} | {carets}", " ".repeat(gutter));
+        errln!("{} | {text}", span.line);
+        errln!("{} | {carets}", " ".repeat(gutter));
     }
-    eprintln!("   stack: {}", format_stack(m, 16));
+    errln!("   stack: {}", format_stack(m, 16));
     let trace = m.trace();
     if trace.frames.is_empty() {
-        eprintln!("   calls: (none)");
+        errln!("   calls: (none)");
     } else {
         let mut list = Vec::new();
         for (i, f) in trace.frames.iter().enumerate() {
@@ -155,6 +206,6 @@ fn show(m: &Machine, source: &str, name: &str) {
             let (line, col) = (f.call_span.line, f.call_span.col);
             list.push(format!("{} (called at {line}:{col}){times}", f.name()));
         }
-        eprintln!("   calls: {}", list.join(" <- "));
+        errln!("   calls: {}", list.join(" <- "));
     }
 }

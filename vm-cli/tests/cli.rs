@@ -253,11 +253,11 @@ fn step_mode_shows_each_instruction() {
 fn repl_keeps_the_stack_and_labels() {
     let out = run(
         &["repl"],
-        "1 2 +\nsq: dup * return\n7 sq call\nfoo\n\"a\" 1 +\ndrop drop +\n:clear\n",
+        "1 2 +\nsq: dup * return\n7 sq call return\nfoo\n\"a\" 1 +\ndrop drop +\n:clear\n",
     );
     assert_eq!(
         text(&out.stdout),
-        "[3]\n[9]\n[9 49]\n[9 49 \"a\" 1]\n[58]\n[]\n"
+        "[3]\n[3]\n[3 49]\n[3 49 \"a\" 1]\n[52]\n[]\n"
     );
     let err = text(&out.stderr);
     assert!(err.contains("return with no call"), "{err}");
@@ -266,7 +266,7 @@ fn repl_keeps_the_stack_and_labels() {
         err.contains("--> <repl>:5:7"),
         "REPL positions count typed lines: {err}"
     );
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(70));
     // No file at all is the REPL too.
     assert_eq!(text(&run(&[], "\"hi\" println\n").stdout), "hi\n[]\n");
 }

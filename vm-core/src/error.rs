@@ -302,13 +302,18 @@ pub enum ErrorKind {
     },
     /// The host's output sink refused the text.
     Output,
+    /// The host stopped the program from outside (the terminal's Ctrl+C).
+    Interrupted {
+        /// Steps executed until then.
+        steps: u64,
+    },
 }
 
 impl ErrorKind {
     /// A short stable name of the kind of error, for hosts: `stack_underflow`,
     /// `type_error`, `division_by_zero`, `overflow`, `cast_int`, `invalid_address`,
     /// `return_without_call`, `stack_overflow`, `call_stack_overflow`, `step_limit`,
-    /// `negative_sleep`, `string_too_long`, `string_memory`, `output`.
+    /// `negative_sleep`, `string_too_long`, `string_memory`, `output`, `interrupted`.
     pub fn code(&self) -> &'static str {
         match self {
             ErrorKind::StackUnderflow { .. } => "stack_underflow",
@@ -325,6 +330,7 @@ impl ErrorKind {
             ErrorKind::StringTooLong { .. } => "string_too_long",
             ErrorKind::StringMemory { .. } => "string_memory",
             ErrorKind::Output => "output",
+            ErrorKind::Interrupted { .. } => "interrupted",
         }
     }
 }
@@ -402,6 +408,13 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::Output => {
                 f.write_str("output failed: the host could not take the program's output")
+            }
+            ErrorKind::Interrupted { steps } => {
+                write!(
+                    f,
+                    "interrupted after {}",
+                    crate::text::counted(*steps, "step")
+                )
             }
         }
     }
@@ -506,7 +519,7 @@ impl Trace {
     pub fn calls(&self) -> impl Iterator<Item = &TraceFrame> {
         self.frames
             .iter()
-            .flat_map(|f| core::iter::repeat(f).take(f.repeat))
+            .flat_map(|f| core::iter::repeat_n(f, f.repeat))
     }
 
     /// Writes the trace as errors show it: `stack trace, innermost first:` (with the
@@ -718,7 +731,7 @@ mod tests {
         let same = |a: &(u32, u32), b: &(u32, u32)| a == b;
         // Outermost first: one call from line 1, then 99,999 identical ones from line 2.
         let calls: Vec<(u32, u32)> = core::iter::once((1, 7))
-            .chain(core::iter::repeat((2, 7)).take(99_999))
+            .chain(core::iter::repeat_n((2, 7), 99_999))
             .collect();
         let t = Trace::fold(&calls, same, entry);
         assert_eq!(t.depth, 100_000);

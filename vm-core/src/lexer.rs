@@ -161,32 +161,61 @@ impl Lexer<'_> {
         span_between(self.cur.at, c.at)
     }
 
+    /// The error of a string opened at `start` and not closed where it was meant to be:
+    /// at the opening quote, with a note saying where the string ran to (`end`).
+    fn unterminated(&mut self, start: Mark, end: Span, ran_to: &str) {
+        let quote = span_between(
+            start,
+            Mark {
+                pos: start.pos + 1,
+                line: start.line,
+                col: start.col + 1,
+            },
+        );
+        self.errors.push(
+            Diagnostic::new("unterminated string: no closing `\"`", quote)
+                .with_note(ran_to, Some(end))
+                .with_note(
+                    "a string ends at the next `\"` that is not escaped as `\\\"`",
+                    None,
+                ),
+        );
+    }
+
     fn string(&mut self) {
         let start = self.cur.at;
         self.cur.bump(); // the opening quote
         let mut text = String::new();
         let mut ok = true;
+        // Where the string's first line ends, if it holds a line break.
+        let mut line_end = None;
         loop {
             let before = self.cur.at;
             match self.cur.bump() {
                 None => {
-                    let quote = span_between(
-                        start,
-                        Mark {
-                            pos: start.pos + 1,
-                            line: start.line,
-                            col: start.col + 1,
-                        },
-                    );
-                    self.errors.push(
-                        Diagnostic::new("unterminated string: no closing `\"`", quote).with_note(
-                            "a string ends at the next `\"` that is not escaped as `\\\"`",
-                            None,
-                        ),
-                    );
+                    let end = span_between(self.cur.at, self.cur.at);
+                    self.unterminated(start, end, "the string runs to the end of the file");
                     return;
                 }
-                Some('"') => break,
+                Some('"') => {
+                    if let Some(end_of_line) = line_end.filter(|_| self.glued()) {
+                        // This quote opens another string: the one from `start` was
+                        // left open. Report it there and read on from its line's end.
+                        let closed = span_between(before, self.cur.at);
+                        self.unterminated(
+                            start,
+                            closed,
+                            "the string runs over line breaks to the next `\"`, which seems to open another string",
+                        );
+                        self.cur.at = end_of_line;
+                        return;
+                    }
+                    break;
+                }
+                Some('\n') => {
+                    line_end.get_or_insert(before);
+                    text.push('\n');
+                }
                 Some('\\') => match self.cur.bump() {
                     Some('"') => text.push('"'),
                     Some('\\') => text.push('\\'),
@@ -207,21 +236,19 @@ impl Lexer<'_> {
                 Some(c) => text.push(c),
             }
         }
-        if let Some(c) = self.cur.peek() {
-            if !is_space(c) && c != '#' {
-                ok = false;
-                self.errors.push(Diagnostic::new(
-                    "missing whitespace after string literal",
-                    self.here(),
-                ));
-                // The rest of the word belongs to this mistake: don't report it again.
-                while self
-                    .cur
-                    .peek()
-                    .is_some_and(|c| !is_space(c) && c != '#' && c != '"')
-                {
-                    self.cur.bump();
-                }
+        if self.glued() {
+            ok = false;
+            self.errors.push(Diagnostic::new(
+                "missing whitespace after string literal",
+                self.here(),
+            ));
+            // The rest of the word belongs to this mistake: don't report it again.
+            while self
+                .cur
+                .peek()
+                .is_some_and(|c| !is_space(c) && c != '#' && c != '"')
+            {
+                self.cur.bump();
             }
         }
         if ok {
@@ -230,6 +257,11 @@ impl Lexer<'_> {
                 span: self.cur.span_from(start),
             });
         }
+    }
+
+    /// Does a token go on right at the cursor (no whitespace, comment or end)?
+    fn glued(&self) -> bool {
+        self.cur.peek().is_some_and(|c| !is_space(c) && c != '#')
     }
 
     fn word(&mut self) {
@@ -396,6 +428,37 @@ mod tests {
         assert!(errors("\"a\"b")[0].2.contains("missing whitespace after"));
         assert_eq!(errors("\"abc\"def x").len(), 1);
         assert!(errors("a\"b\"")[0].2.contains("missing whitespace before"));
+    }
+
+    #[test]
+    fn an_unclosed_string_is_reported_at_its_opening_quote() {
+        // Line 2 opens a string that the quote opening line 3's string closes: one
+        // error, at the opening quote, with a note where it was closed; the lines
+        // after it are read as they were meant.
+        let src = "1 2\n\"first println\n\"a\" println\n\"b\" println\nstop\n";
+        let (tokens, diags) = lex(src);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let d = &diags[0];
+        assert!(d.message.starts_with("unterminated string"), "{d:?}");
+        assert_eq!((d.span.line, d.span.col), (2, 1));
+        let closed = d.notes.iter().find_map(|n| n.span).unwrap();
+        assert_eq!((closed.line, closed.col), (3, 1));
+        let found: Vec<TokenKind> = tokens.into_iter().map(|t| t.kind).collect();
+        assert_eq!(
+            found[2..4],
+            [TokenKind::Str("a".into()), TokenKind::Op(Op::Println)]
+        );
+        assert_eq!(found.len(), 7, "{found:?}");
+        // Open to the end of the file: the note says where the file ends.
+        let (_, diags) = lex("1\n\"abc\n2 3\n");
+        assert_eq!((diags[0].span.line, diags[0].span.col), (2, 1));
+        let end = diags[0].notes.iter().find_map(|n| n.span).unwrap();
+        assert_eq!((end.line, end.col), (4, 1));
+        // A string that holds line breaks and is closed properly is no error.
+        assert_eq!(
+            kinds("\"a\nb\" 1"),
+            vec![TokenKind::Str("a\nb".into()), TokenKind::Int(1)]
+        );
     }
 
     #[test]

@@ -628,6 +628,13 @@ impl Machine {
         }
     }
 
+    /// The error to show when the host stops the program from outside (Ctrl+C on a
+    /// terminal): at the instruction it would run next, with the active calls and the
+    /// stack, like a runtime error. The machine itself is unchanged and can go on.
+    pub fn interrupted(&self) -> RuntimeError {
+        self.error(ErrorKind::Interrupted { steps: self.steps })
+    }
+
     /// A runtime error at the current instruction, with the trace and the stack.
     fn error(&self, kind: ErrorKind) -> RuntimeError {
         RuntimeError {
@@ -1257,6 +1264,21 @@ mod tests {
             ..Limits::default()
         });
         assert_eq!(m.run(100, &mut out), Status::Halted(0));
+    }
+
+    #[test]
+    fn interrupted_is_an_error_where_the_machine_is() {
+        let mut m = Machine::new(compile("7 0 l: 1 +\nl jmp").unwrap(), Vec::new());
+        let mut out = String::new();
+        assert_eq!(m.run(1001, &mut out), Status::OutOfBudget);
+        let e = m.interrupted();
+        assert_eq!(e.kind, ErrorKind::Interrupted { steps: 1001 });
+        assert_eq!(e.message(), "interrupted after 1,001 steps");
+        assert_eq!(e.stack_len, m.stack_len());
+        assert_eq!(Some(e.span), m.next_span());
+        // The machine goes on as if nothing happened.
+        assert_eq!(m.run(3, &mut out), Status::OutOfBudget);
+        assert_eq!(m.steps(), 1004);
     }
 
     #[test]

@@ -1,0 +1,206 @@
+//! `svm` driven through a pseudo-terminal, as a person at a terminal uses it: output
+//! that appears as it is printed, Ctrl+C, the REPL's line editing and history.
+
+mod common;
+
+use std::path::Path;
+
+use common::{program, scratch, svm};
+
+use rexpect::process::wait::WaitStatus;
+use rexpect::session::PtySession;
+
+/// svm with `args` on a pseudo-terminal, its history kept in `data` (a scratch dir).
+fn spawn(args: &[&str], data: &Path) -> PtySession {
+    let mut c = svm();
+    c.args(args)
+        .env("XDG_DATA_HOME", data)
+        .env("HOME", data)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    rexpect::session::spawn_command(c, Some(10_000)).unwrap()
+}
+
+/// Waits for the process to end and gives its exit code.
+fn exit_code(p: &mut PtySession) -> i32 {
+    p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("ended by {other:?}"),
+    }
+}
+
+#[test]
+fn output_shows_at_once_and_ctrl_c_stops_like_an_error() {
+    let p = program("loop", "\"before loop\" println\n0 l: 1 +\nl jmp\n");
+    let mut s = spawn(&[p.to_str().unwrap()], &scratch("loop-data"));
+    // Printed while the program still runs, not at its end.
+    s.exp_string("before loop").unwrap();
+    s.send_control('c').unwrap();
+    s.exp_string("error: interrupted after").unwrap();
+    s.exp_regex(r"loop\.svm:[23]:\d+").unwrap();
+    s.exp_string("in the main program").unwrap();
+    s.exp_string("data stack (").unwrap();
+    assert_eq!(exit_code(&mut s), 130);
+}
+
+/// Waits until the line just entered has left the line editor and the editor has
+/// started again (for the program's `read`): it turns bracketed paste off, then on.
+fn in_the_editor_again(s: &mut PtySession) {
+    s.exp_string("\x1b[?2004l").unwrap();
+    s.exp_string("\x1b[?2004h").unwrap();
+}
+
+/// Types `text` (keys, escape sequences) without Enter.
+fn typ(s: &mut PtySession, text: &str) {
+    s.send(text).unwrap();
+    s.flush().unwrap();
+}
+
+/// Types `line` at the REPL, waits for `shown` and then for the next prompt.
+fn enter(s: &mut PtySession, line: &str, shown: &str) {
+    s.send_line(line).unwrap();
+    s.exp_string(shown).unwrap();
+    s.exp_string("> ").unwrap();
+}
+
+#[test]
+fn ctrl_c_interrupts_a_repl_line_and_keeps_the_session() {
+    let mut s = spawn(&[], &scratch("repl-ctrl-c"));
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "3 sq: dup * return", "[9]");
+    enter(&mut s, "drop 42", "[42]");
+    s.send_line("\"go\" println 0 l: 1 + l jmp").unwrap();
+    // Running: its output is there (the typed line shows `"go" println`).
+    s.exp_string("go\r\n").unwrap();
+    s.send_control('c').unwrap();
+    s.exp_string("error: interrupted after").unwrap();
+    s.exp_string("<repl>:3:").unwrap();
+    // The stack is kept and shown; so are the labels.
+    s.exp_regex(r"\[42 \d+( \d+)?\]").unwrap();
+    s.exp_string("> ").unwrap();
+    enter(&mut s, ":clear", "[]");
+    enter(&mut s, "3 sq call", "[9]");
+    // Ctrl+C at the prompt drops the line typed so far, and the REPL goes on.
+    typ(&mut s, "garbage");
+    s.send_control('c').unwrap();
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "7 println", "7\r\n[9]");
+    s.send_control('d').unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
+
+#[test]
+fn ctrl_c_pauses_into_the_stepper() {
+    let p = program("step-loop", "\"go\" println\n0 l: 1 +\nl jmp\n");
+    let mut s = spawn(&["--step", p.to_str().unwrap()], &scratch("step-data"));
+    s.exp_string("step> ").unwrap();
+    s.send_line("c").unwrap();
+    s.exp_string("go\r\n").unwrap();
+    s.send_control('c').unwrap();
+    s.exp_string("paused after").unwrap();
+    s.exp_regex(r"-- step \d+").unwrap();
+    s.exp_string("step> ").unwrap();
+    s.send_line("q").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
+
+#[test]
+fn the_repl_edits_lines_and_keeps_history_across_sessions() {
+    let data = scratch("repl-history");
+    let mut s = spawn(&[], &data);
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "1 2 +", "[3]");
+    // Up brings the line back; Left moves in it (here: before `+`, to insert `3 `).
+    typ(&mut s, "\x1b[A");
+    typ(&mut s, "\x1b[D");
+    typ(&mut s, "3 ");
+    enter(&mut s, "", "[3 1 5]");
+    // Ctrl+L clears the screen and keeps the line.
+    typ(&mut s, "4");
+    s.send_control('l').unwrap();
+    s.exp_string("\x1b[H\x1b[J").unwrap();
+    enter(&mut s, "", "[3 1 5 4]");
+    s.send_control('d').unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+    let kept = std::fs::read_to_string(data.join("svm/history")).unwrap();
+    assert!(kept.contains("1 2 +") && kept.contains("1 2 3 +"), "{kept}");
+
+    // A new session finds the lines again, with Up and with Ctrl+R.
+    let mut s = spawn(&[], &data);
+    s.exp_string("> ").unwrap();
+    s.send_control('r').unwrap();
+    typ(&mut s, "2 +");
+    typ(&mut s, "\r");
+    s.exp_string("[3]").unwrap();
+    s.exp_string("> ").unwrap();
+    typ(&mut s, "\x1b[A");
+    enter(&mut s, "", "[3 3]");
+    s.send_control('d').unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
+
+#[test]
+fn the_repl_completes_words_and_continues_open_strings() {
+    let mut s = spawn(&[], &scratch("repl-complete"));
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "square: dup * return", "[]");
+    enter(&mut s, ":clear", "[]");
+    typ(&mut s, "3 squ\t");
+    s.exp_string("square").unwrap();
+    enter(&mut s, " call", "[9]");
+    // A string still open at the end of a line goes on, with a continuation prompt.
+    s.send_line("\"first").unwrap();
+    s.exp_string("... ").unwrap();
+    enter(&mut s, "second\" println", "first\r\nsecond\r\n[9]");
+    s.send_control('d').unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
+
+#[test]
+fn ctrl_d_ends_the_repl_on_a_new_line() {
+    let mut s = spawn(&[], &scratch("repl-ctrl-d"));
+    s.exp_string("> ").unwrap();
+    s.send_control('d').unwrap();
+    let rest = s.exp_eof().unwrap();
+    assert!(rest.ends_with("\r\n"), "{rest:?}");
+}
+
+#[test]
+fn diagnostics_have_colours_on_a_terminal_unless_no_color() {
+    let p = program("colour", "1 nope\n");
+    for (no_color, coloured) in [("", true), ("1", false)] {
+        let mut c = svm();
+        c.arg(p.to_str().unwrap())
+            .env("TERM", "xterm")
+            .env("NO_COLOR", no_color);
+        let mut s = rexpect::session::spawn_command(c, Some(10_000)).unwrap();
+        let all = s.exp_eof().unwrap();
+        assert!(all.contains("undefined label `nope`"), "{all:?}");
+        assert_eq!(
+            all.contains("\x1b[1;31merror\x1b[0m: "),
+            coloured,
+            "{all:?}"
+        );
+        assert_eq!(all.contains("\x1b["), coloured, "{all:?}");
+    }
+}
+
+#[test]
+fn read_in_the_repl_takes_a_line_and_ctrl_c_stops_it() {
+    let mut s = spawn(&[], &scratch("repl-read"));
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "1", "[1]");
+    s.send_line("read println").unwrap();
+    in_the_editor_again(&mut s);
+    enter(&mut s, "typed", "typed\r\n[1]");
+    s.send_line("read").unwrap();
+    in_the_editor_again(&mut s);
+    s.send_control('c').unwrap();
+    s.exp_string("error: interrupted after").unwrap();
+    s.exp_string("[1]").unwrap();
+    s.exp_string("> ").unwrap();
+    enter(&mut s, "2", "[1 2]");
+    s.send_control('d').unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
