@@ -178,6 +178,12 @@ fn breakpoints_step_over_and_step_out() {
 fn profiles_count_by_call_path_and_line() {
     let src = include_str!("../../examples/fib.svm");
     let p = compile(src).unwrap();
+    // A watched run takes the plain instructions whether the program is optimized or
+    // not: what it counts must match a run that is not watched, which takes the blocks.
+    let mut fast = Machine::new(p.clone(), vec![Value::Num(5)]);
+    let mut fast_out = String::new();
+    assert_eq!(fast.run(u64::MAX, &mut fast_out), Status::Halted(0));
+    assert!(fast.block_steps() * 10 > fast.steps() * 9, "the blocks ran");
     for program in [p.clone(), p.unoptimized()] {
         let mut m = Machine::new(program.clone(), vec![Value::Num(5)]);
         let mut profile = Profile::new(&m);
@@ -188,6 +194,8 @@ fn profiles_count_by_call_path_and_line() {
         );
         assert_eq!(out, "5\n");
         assert_eq!(profile.total(), m.steps());
+        assert_eq!((m.block_steps(), profile.total()), (0, fast.steps()));
+        assert_eq!(out, fast_out);
         let folded = profile.folded(&program);
         let lines: Vec<&str> = folded.lines().collect();
         assert_eq!(lines[0], "main 4");
