@@ -25,9 +25,10 @@ if ! cargo mutants --version >/dev/null 2>&1; then
     cargo install --locked cargo-mutants
 fi
 
-# Each mutant builds vm-core and runs its tests (about 15 s of tests); a mutant that
-# makes a program loop is cut off after 60 s and counted as timed out.
-args=(--package vm-core --timeout 60 --build-timeout 600 --jobs 1)
+# Each mutant builds vm-core and runs its tests, built with the `mutants` profile of
+# Cargo.toml (some optimization: the tests take about 6 s instead of 25 s); a mutant
+# that makes a test loop is cut off after 40 s and counted as timed out.
+args=(--package vm-core --profile mutants --timeout 40 --build-timeout 600 --jobs 1)
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --in-diff)

@@ -1132,10 +1132,12 @@ mod tests {
     use crate::asm::compile;
     use alloc::vec;
 
+    /// Runs `src` for at most a million steps (a broken machine that loops fails the
+    /// test instead of hanging it).
     fn run(src: &str) -> (Status, String, Machine) {
         let mut m = Machine::new(compile(src).unwrap(), Vec::new());
         let mut out = String::new();
-        let s = m.run(u64::MAX, &mut out);
+        let s = m.run(1_000_000, &mut out);
         (s, out, m)
     }
 
@@ -1168,7 +1170,7 @@ mod tests {
         let mut pauses = 0;
         loop {
             match m.run(7, &mut out) {
-                Status::OutOfBudget => pauses += 1,
+                Status::OutOfBudget if pauses < 10_000 => pauses += 1,
                 Status::Halted(0) => break,
                 other => panic!("{other:?}"),
             }

@@ -91,6 +91,9 @@ fn parse_position(text: &str) -> (u32, u32, String) {
 
 fn read_expectations(source: &str) -> Expect {
     let mut e = Expect::default();
+    // A step limit unless the program sets one, so that a broken machine that loops
+    // fails instead of hanging (far more steps than any golden program takes).
+    e.limits.max_steps = Some(50_000_000);
     let mut tail = None;
     for line in source.lines() {
         if let Some(v) = directive_in_line(line, "expect") {

@@ -36,7 +36,7 @@
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use vm_core::{compile, Machine, Program, Status, Value};
+use vm_core::{compile, Limits, Machine, Program, Status, Value};
 
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,9 +71,14 @@ pub trait Tier {
     fn run(&mut self, source: &str, args: &[Value]) -> Run;
 }
 
-/// Runs a compiled program to its end (it needs no input).
+/// Runs a compiled program to its end (it needs no input). The oracle's programs take
+/// a few steps: a step limit turns a machine that loops into a wrong answer.
 pub fn run_program(program: Program, args: &[Value]) -> Run {
-    let mut m = Machine::new(program, args.to_vec());
+    let limits = Limits {
+        max_steps: Some(1000),
+        ..Limits::default()
+    };
+    let mut m = Machine::new(program, args.to_vec()).with_limits(limits);
     let mut output = String::new();
     let end = loop {
         match m.run(u64::MAX, &mut output) {
