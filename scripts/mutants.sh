@@ -28,7 +28,7 @@ fi
 # Each mutant builds vm-core and runs its tests, built with the `mutants` profile of
 # Cargo.toml (some optimization: the tests take about 6 s instead of 25 s); a mutant
 # that makes a test loop is cut off after 40 s and counted as timed out.
-args=(--package vm-core --profile mutants --timeout 40 --build-timeout 600 --jobs 1)
+args=(--package vm-core --profile mutants --timeout 40 --build-timeout 600)
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --in-diff)
