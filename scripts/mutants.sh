@@ -32,8 +32,11 @@ args=(--package vm-core --profile mutants --timeout 40 --build-timeout 600)
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --in-diff)
-            base="${2:-origin/main}"
-            [[ $# -ge 2 && "$2" != --* ]] && shift
+            base=origin/main
+            if [[ $# -ge 2 && "$2" != --* ]]; then
+                base="$2"
+                shift
+            fi
             diff="$(mktemp)"
             git diff "$base"...HEAD -- vm-core/src >"$diff"
             if [[ ! -s "$diff" ]]; then
