@@ -76,6 +76,15 @@ fn blocks_run_right_at_the_limits() {
         run(stack, exact, u64::MAX),
         (Status::Halted(0), "6\n".to_string(), 5)
     );
+    // Two values, added, then a third: the stack never holds more than two.
+    let two = Limits {
+        max_stack: 2,
+        ..Limits::default()
+    };
+    assert_eq!(
+        run("1 2 + 3 + println", two, u64::MAX),
+        (Status::Halted(0), "6\n".to_string(), 5)
+    );
     // A budget of the block's 5 steps.
     assert_eq!(
         run(stack, Limits::default(), 5),

@@ -18,6 +18,7 @@
 //! | `literal-left` | `N swap OP` | a literal left operand (`+ *` become immediates, comparisons flip) |
 //! | `dup-literal-left` | `dup N swap OP` | the same, the result above |
 //! | `folded` | `A B OP` | two literals, computed when the program is compiled |
+//! | `reread` | `over over + drop over over OP rot rot ==` | the inputs read again (by `==`) after the result of `OP` is computed: it must not be written over them |
 //!
 //! The values are {MIN, MIN+1, -7, -1, 0, 1, 2, 3, 7, MAX-1, MAX}, both booleans and
 //! strings, so that every operation also meets the wrong types. The expected result
@@ -251,6 +252,13 @@ pub fn cases() -> Vec<Case> {
                 out.push(case("literal-left", &[&la, "swap", op], &one));
                 out.push(case("dup-literal-left", &["dup", &la, "swap", op], &one));
                 out.push(case("folded", &[&la, &lb, op], &[]));
+                out.push(case(
+                    "reread",
+                    &[
+                        "over", "over", "+", "drop", "over", "over", op, "rot", "rot", "==",
+                    ],
+                    &two,
+                ));
             }
         }
     }
@@ -362,6 +370,10 @@ pub fn model(case: &Case) -> Expected {
             }
             "swap" => stack.swap(n - 1, n - 2),
             "over" => stack.push(stack[n - 2].clone()),
+            "rot" => {
+                let a = stack.remove(n - 3);
+                stack.push(a);
+            }
             "println" => {
                 let v = stack.pop().expect("a value to print");
                 output.push_str(&printed(&v));
