@@ -85,7 +85,7 @@ proptest! {
             }
             if d.message.starts_with("missing whitespace after") {
                 prop_assert_eq!(before, Some('"'), "{:?}", d);
-                prop_assert!(at.is_some_and(|c| !c.is_whitespace()) && e - s == at.unwrap().len_utf8(), "{:?}", d);
+                prop_assert!(at.is_some_and(|c| !matches!(c, ' ' | '\t' | '\r' | '\n')) && e - s == at.unwrap().len_utf8(), "{:?}", d);
             }
         }
         // Coverage, on sources the lexer accepts: outside tokens only whitespace and comments.
@@ -192,4 +192,18 @@ proptest! {
         let (tokens, _) = lex(&src);
         prop_assert_eq!(tokens.iter().filter(|t| t.kind == TokenKind::LabelDef).count(), p.labels().len());
     }
+}
+
+/// Found by `lexer_spans_are_exact`: a space that is not the language's whitespace
+/// (U+2000) right after a string is the character the error points at, whole.
+#[test]
+fn a_unicode_space_after_a_string_is_not_whitespace() {
+    let (_, errors) = lex("\"a # b\"\u{2000} ");
+    let s = errors[0].span;
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].message.starts_with("missing whitespace after"));
+    assert_eq!(
+        (s.start, s.end, s.line, s.col, s.end_line, s.end_col),
+        (7, 10, 1, 8, 1, 9)
+    );
 }
