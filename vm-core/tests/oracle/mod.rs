@@ -279,6 +279,10 @@ pub fn cases() -> Vec<Case> {
         out.push(case("select", &["1", "2", "if"], &one));
         out.push(case("negated", &["not", "1", "2", "if"], &one));
         out.push(case("values", &["dup", "dup", "if"], &one));
+        // `not` of a choice between two booleans, and a choice between a number and
+        // a boolean compared (the optimizer must not take it for a number).
+        out.push(case("select-not", &["true", "false", "if", "not"], &one));
+        out.push(case("mixed", &["1", "true", "if", "5", "<"], &one));
     }
     out
 }
