@@ -283,6 +283,12 @@ pub fn cases() -> Vec<Case> {
         // a boolean compared (the optimizer must not take it for a number).
         out.push(case("select-not", &["true", "false", "if", "not"], &one));
         out.push(case("mixed", &["1", "true", "if", "5", "<"], &one));
+        let two = [c.clone(), Value::Num(3)];
+        out.push(case(
+            "mixed-computed",
+            &["0", "+", "true", "if", "5", "<"],
+            &two,
+        ));
     }
     out
 }
