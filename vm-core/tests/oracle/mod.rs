@@ -18,6 +18,7 @@
 //! | `literal-left` | `N swap OP` | a literal left operand (`+ *` become immediates, comparisons flip) |
 //! | `dup-literal-left` | `dup N swap OP` | the same, the result above |
 //! | `folded` | `A B OP` | two literals, computed when the program is compiled |
+//! | `shifted` | `1 - swap 1 + swap OP` | operands changed by earlier operations that can fail (a result must not be written over an input before the last check passed) |
 //! | `reread` | `over over + drop over over OP rot rot ==` | the inputs read again (by `==`) after the result of `OP` is computed: it must not be written over them |
 //!
 //! The values are {MIN, MIN+1, -7, -1, 0, 1, 2, 3, 7, MAX-1, MAX}, both booleans and
@@ -252,6 +253,11 @@ pub fn cases() -> Vec<Case> {
                 out.push(case("literal-left", &[&la, "swap", op], &one));
                 out.push(case("dup-literal-left", &["dup", &la, "swap", op], &one));
                 out.push(case("folded", &[&la, &lb, op], &[]));
+                out.push(case(
+                    "shifted",
+                    &["1", "-", "swap", "1", "+", "swap", op],
+                    &two,
+                ));
                 out.push(case(
                     "reread",
                     &[
