@@ -96,3 +96,18 @@ fn blocks_run_right_at_the_limits() {
         (Status::Halted(0), "7\n".to_string(), 4)
     );
 }
+
+/// A trace that needs more window slots than a block has (64 `+` in a row read 65
+/// values and make 64 temporaries) is not made into a block: it runs plain, and adds
+/// up right.
+#[test]
+fn traces_wider_than_the_window_run_plain() {
+    use vm_core::{compile, Machine, Status, Value};
+    let src = format!("{}println", "+ ".repeat(64));
+    let args: Vec<Value> = (1..=65).map(|n| Value::Num(n * 1000 + n)).collect();
+    let sum: i64 = (1..=65).map(|n| n * 1000 + n).sum();
+    let mut m = Machine::new(compile(&src).unwrap(), args);
+    let mut out = String::new();
+    assert_eq!(m.run(u64::MAX, &mut out), Status::Halted(0));
+    assert_eq!(out, format!("{sum}\n"));
+}
