@@ -21,6 +21,11 @@
 //! | `shifted` | `1 - swap 1 + swap OP` | operands changed by earlier operations that can fail (a result must not be written over an input before the last check passed) |
 //! | `reread` | `over over + drop over over OP rot rot ==` | the inputs read again (by `==`) after the result of `OP` is computed: it must not be written over them |
 //!
+//! The operations with one operand run as `dup drop OP`, `dup OP`, `OP OP` and folded;
+//! `if` with its condition from the arguments chooses between literals (`1 2 if`, after
+//! `not`, and `true false if not`), between values (`dup dup if`), and between a number
+//! and a boolean that is then compared (`1 true if 5 <`, `0 + true if 5 <`).
+//!
 //! The values are {MIN, MIN+1, -7, -1, 0, 1, 2, 3, 7, MAX-1, MAX}, both booleans and
 //! strings, so that every operation also meets the wrong types. The expected result
 //! (the printed value and the stack left, or the kind of error and the column of the
