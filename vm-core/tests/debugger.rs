@@ -219,3 +219,29 @@ fn profiles_count_by_call_path_and_line() {
         );
     }
 }
+
+/// A watched run goes on after `sleep_ms` (not at it again), and stops after `stop`,
+/// at the same places as a run that is not watched.
+#[test]
+fn watched_runs_go_on_after_sleep_and_stop() {
+    let p = compile("1 sleep_ms 2 println stop 3 println").unwrap();
+    let mut fast = Machine::new(p.clone(), vec![]);
+    let mut fast_out = String::new();
+    assert_eq!(fast.run(u64::MAX, &mut fast_out), Status::Sleeping(1));
+    let slept_at = fast.pc();
+    assert_eq!(fast.run(u64::MAX, &mut fast_out), Status::Halted(0));
+    assert_eq!((slept_at, fast.pc(), fast_out.as_str()), (2, 5, "2\n"));
+    let mut m = Machine::new(p, vec![]);
+    let mut profile = Profile::new(&m);
+    let mut out = String::new();
+    assert_eq!(
+        m.run_with(u64::MAX, &mut out, &mut profile),
+        Status::Sleeping(1)
+    );
+    assert_eq!(m.pc(), slept_at);
+    assert_eq!(
+        m.run_with(u64::MAX, &mut out, &mut profile),
+        Status::Halted(0)
+    );
+    assert_eq!((m.pc(), out.as_str(), m.steps()), (5, "2\n", fast.steps()));
+}
