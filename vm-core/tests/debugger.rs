@@ -245,3 +245,18 @@ fn watched_runs_go_on_after_sleep_and_stop() {
     );
     assert_eq!((m.pc(), out.as_str(), m.steps()), (5, "2\n", fast.steps()));
 }
+
+/// Recording history with capacity 0 stops recording: the run takes the blocks again.
+#[test]
+fn recording_stops_at_capacity_zero() {
+    let src = include_str!("../../examples/fib.svm");
+    let mut m = Machine::new(compile(src).unwrap(), vec![Value::Num(10)]);
+    m.record_history(100);
+    let mut out = String::new();
+    m.run(50, &mut out);
+    assert_eq!((m.history_len(), m.block_steps()), (50, 0));
+    m.record_history(0);
+    assert_eq!(m.run(u64::MAX, &mut out), Status::Halted(0));
+    assert_eq!((m.history_len(), out.as_str()), (0, "55\n"));
+    assert!(m.block_steps() > 0);
+}
