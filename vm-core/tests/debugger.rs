@@ -260,3 +260,31 @@ fn recording_stops_at_capacity_zero() {
     assert_eq!((m.history_len(), out.as_str()), (0, "55\n"));
     assert!(m.block_steps() > 0);
 }
+
+/// What a host reads of a machine: its limits, the stack's depth, the exit code, the
+/// error it stopped with.
+#[test]
+fn hosts_read_limits_depth_exit_code_and_error() {
+    use vm_core::Limits;
+    let limits = Limits {
+        max_stack: 7,
+        ..Limits::default()
+    };
+    let mut m =
+        Machine::new(compile("1 2 3 exit").unwrap(), vec![Value::Num(9)]).with_limits(limits);
+    assert_eq!(m.limits(), limits);
+    assert_eq!((m.stack_len(), m.exit_code()), (1, None));
+    assert_eq!(m.run(u64::MAX, &mut String::new()), Status::Halted(3));
+    assert_eq!((m.stack_len(), m.exit_code()), (3, Some(3)));
+    assert!(m.error_state().is_none());
+    let mut f = Machine::new(compile("1 +").unwrap(), vec![]);
+    assert!(matches!(
+        f.run(u64::MAX, &mut String::new()),
+        Status::Failed(_)
+    ));
+    assert_eq!(
+        f.error_state().map(|e| e.kind.code()),
+        Some("stack_underflow")
+    );
+    assert_eq!(f.exit_code(), None);
+}
