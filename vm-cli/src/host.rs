@@ -409,8 +409,9 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
         let t = started.elapsed();
         let rate = machine.steps() as f64 / t.as_secs_f64().max(1e-9) / 1e6;
         errln!(
-            "steps: {}  time: {:.3} ms  ({rate:.1} M steps/s)",
+            "steps: {}  in blocks: {}  time: {:.3} ms  ({rate:.1} M steps/s)",
             machine.steps(),
+            machine.block_steps(),
             t.as_secs_f64() * 1e3
         );
     }

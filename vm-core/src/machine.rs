@@ -118,6 +118,8 @@ pub struct Machine {
     strings: Strings,
     frames: Vec<Frame>,
     steps: u64,
+    /// How many of `steps` ran inside the optimizer's blocks.
+    block_steps: u64,
     limits: Limits,
     input: Option<Rc<str>>,
     state: State,
@@ -173,6 +175,7 @@ impl Machine {
             strings: Strings::default(),
             frames: Vec::new(),
             steps: 0,
+            block_steps: 0,
             limits: Limits::default(),
             input: None,
             state: State::Running,
@@ -301,6 +304,7 @@ impl Machine {
                     if steps > 0 {
                         pc = next;
                         done += steps;
+                        self.block_steps += steps;
                         continue;
                     }
                     // The block cannot run whole: its first instruction runs alone.
@@ -570,6 +574,13 @@ impl Machine {
     /// The number of instructions executed so far.
     pub fn steps(&self) -> u64 {
         self.steps
+    }
+
+    /// How many of the executed instructions ran inside the optimizer's blocks (0 for
+    /// an unoptimized program, or a watched run). Tests and profiles use it to tell
+    /// that the blocks really run, not only that the results are right.
+    pub fn block_steps(&self) -> u64 {
+        self.block_steps
     }
 
     /// The index of the next instruction (`program().code().len()` at the end).
@@ -1145,10 +1156,12 @@ mod tests {
     use crate::asm::compile;
     use alloc::vec;
 
+    /// Runs `src` for at most a million steps (a broken machine that loops fails the
+    /// test instead of hanging it).
     fn run(src: &str) -> (Status, String, Machine) {
         let mut m = Machine::new(compile(src).unwrap(), Vec::new());
         let mut out = String::new();
-        let s = m.run(u64::MAX, &mut out);
+        let s = m.run(1_000_000, &mut out);
         (s, out, m)
     }
 
@@ -1181,7 +1194,7 @@ mod tests {
         let mut pauses = 0;
         loop {
             match m.run(7, &mut out) {
-                Status::OutOfBudget => pauses += 1,
+                Status::OutOfBudget if pauses < 10_000 => pauses += 1,
                 Status::Halted(0) => break,
                 other => panic!("{other:?}"),
             }
@@ -1297,6 +1310,8 @@ mod tests {
         assert_eq!(m.stack(), &[Value::Num(1)]);
     }
 
+    // The loops below run under a step budget: a broken machine that loops fails the
+    // test instead of hanging it.
     #[test]
     fn string_limit() {
         let src = "\"ab\" l: dup concat l jmp";
@@ -1304,7 +1319,7 @@ mod tests {
             max_string: 1000,
             ..Limits::default()
         });
-        let Status::Failed(e) = m.run(u64::MAX, &mut String::new()) else {
+        let Status::Failed(e) = m.run(10_000_000, &mut String::new()) else {
             panic!()
         };
         assert_eq!(
@@ -1326,7 +1341,7 @@ mod tests {
             ..Limits::default()
         };
         let mut m = Machine::new(compile(src).unwrap(), Vec::new()).with_limits(limits);
-        let Status::Failed(e) = m.run(u64::MAX, &mut String::new()) else {
+        let Status::Failed(e) = m.run(10_000_000, &mut String::new()) else {
             panic!()
         };
         let ErrorKind::StringMemory {
@@ -1348,7 +1363,7 @@ mod tests {
         let src =
             "0 l: \"0123456789\" dup concat dup concat drop 1 + dup 10000 < l end if jmp end:";
         let mut m = Machine::new(compile(src).unwrap(), Vec::new()).with_limits(limits);
-        assert_eq!(m.run(u64::MAX, &mut String::new()), Status::Halted(0));
+        assert_eq!(m.run(10_000_000, &mut String::new()), Status::Halted(0));
     }
 
     #[test]

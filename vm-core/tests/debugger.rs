@@ -202,6 +202,12 @@ fn a_breakpoint_met_during_a_step_over_ends_it() {
 fn profiles_count_by_call_path_and_line() {
     let src = include_str!("../../examples/fib.svm");
     let p = compile(src).unwrap();
+    // A watched run takes the plain instructions whether the program is optimized or
+    // not: what it counts must match a run that is not watched, which takes the blocks.
+    let mut fast = Machine::new(p.clone(), vec![Value::Num(5)]);
+    let mut fast_out = String::new();
+    assert_eq!(fast.run(u64::MAX, &mut fast_out), Status::Halted(0));
+    assert!(fast.block_steps() * 10 > fast.steps() * 9, "the blocks ran");
     for program in [p.clone(), p.unoptimized()] {
         let mut m = Machine::new(program.clone(), vec![Value::Num(5)]);
         let mut profile = Profile::new(&m);
@@ -212,6 +218,8 @@ fn profiles_count_by_call_path_and_line() {
         );
         assert_eq!(out, "5\n");
         assert_eq!(profile.total(), m.steps());
+        assert_eq!((m.block_steps(), profile.total()), (0, fast.steps()));
+        assert_eq!(out, fast_out);
         let folded = profile.folded(&program);
         let lines: Vec<&str> = folded.lines().collect();
         assert_eq!(lines[0], "main 4");
@@ -234,4 +242,73 @@ fn profiles_count_by_call_path_and_line() {
             "{per_line:?}"
         );
     }
+}
+
+/// A watched run goes on after `sleep_ms` (not at it again), and stops after `stop`,
+/// at the same places as a run that is not watched.
+#[test]
+fn watched_runs_go_on_after_sleep_and_stop() {
+    let p = compile("1 sleep_ms 2 println stop 3 println").unwrap();
+    let mut fast = Machine::new(p.clone(), vec![]);
+    let mut fast_out = String::new();
+    assert_eq!(fast.run(u64::MAX, &mut fast_out), Status::Sleeping(1));
+    let slept_at = fast.pc();
+    assert_eq!(fast.run(u64::MAX, &mut fast_out), Status::Halted(0));
+    assert_eq!((slept_at, fast.pc(), fast_out.as_str()), (2, 5, "2\n"));
+    let mut m = Machine::new(p, vec![]);
+    let mut profile = Profile::new(&m);
+    let mut out = String::new();
+    assert_eq!(
+        m.run_with(u64::MAX, &mut out, &mut profile),
+        Status::Sleeping(1)
+    );
+    assert_eq!(m.pc(), slept_at);
+    assert_eq!(
+        m.run_with(u64::MAX, &mut out, &mut profile),
+        Status::Halted(0)
+    );
+    assert_eq!((m.pc(), out.as_str(), m.steps()), (5, "2\n", fast.steps()));
+}
+
+/// Recording history with capacity 0 stops recording: the run takes the blocks again.
+#[test]
+fn recording_stops_at_capacity_zero() {
+    let src = include_str!("../../examples/fib.svm");
+    let mut m = Machine::new(compile(src).unwrap(), vec![Value::Num(10)]);
+    m.record_history(100);
+    let mut out = String::new();
+    m.run(50, &mut out);
+    assert_eq!((m.history_len(), m.block_steps()), (50, 0));
+    m.record_history(0);
+    assert_eq!(m.run(u64::MAX, &mut out), Status::Halted(0));
+    assert_eq!((m.history_len(), out.as_str()), (0, "55\n"));
+    assert!(m.block_steps() > 0);
+}
+
+/// What a host reads of a machine: its limits, the stack's depth, the exit code, the
+/// error it stopped with.
+#[test]
+fn hosts_read_limits_depth_exit_code_and_error() {
+    use vm_core::Limits;
+    let limits = Limits {
+        max_stack: 7,
+        ..Limits::default()
+    };
+    let mut m =
+        Machine::new(compile("1 2 3 exit").unwrap(), vec![Value::Num(9)]).with_limits(limits);
+    assert_eq!(m.limits(), limits);
+    assert_eq!((m.stack_len(), m.exit_code()), (1, None));
+    assert_eq!(m.run(u64::MAX, &mut String::new()), Status::Halted(3));
+    assert_eq!((m.stack_len(), m.exit_code()), (3, Some(3)));
+    assert!(m.error_state().is_none());
+    let mut f = Machine::new(compile("1 +").unwrap(), vec![]);
+    assert!(matches!(
+        f.run(u64::MAX, &mut String::new()),
+        Status::Failed(_)
+    ));
+    assert_eq!(
+        f.error_state().map(|e| e.kind.code()),
+        Some("stack_underflow")
+    );
+    assert_eq!(f.exit_code(), None);
 }

@@ -192,6 +192,34 @@ fn generate(rng: &mut Rng) -> String {
         "a b if call return",
         "f call",
         "3 f call",
+        // Operations at the edges, on values the optimizer cannot fold (the arguments
+        // are wide and negative): immediates, literals on the left, registers.
+        "dup 2 *",
+        "dup 2 /",
+        "dup 2 %",
+        "dup -1 *",
+        "dup -1 /",
+        "dup 7 %",
+        "dup 1 +",
+        "dup -2 -",
+        "-7 swap /",
+        "-7 swap %",
+        "2 swap -",
+        "3 swap *",
+        "3 swap <=",
+        "3 swap <",
+        "3 swap >",
+        "3 swap >=",
+        "3 swap ==",
+        "dup 3 >=",
+        "dup 3 <",
+        "dup 3 !=",
+        "over over *",
+        "over over %",
+        "over over /",
+        "swap swap -",
+        "over over >=",
+        "over over <",
     ];
     let n = 3 + rng.below(30);
     let mut src = String::new();
@@ -226,6 +254,22 @@ fn generate(rng: &mut Rng) -> String {
     src
 }
 
+/// Numbers at the edges of the operations, for the arguments.
+const EDGES: [i64; 12] = [
+    i64::MIN,
+    i64::MIN + 1,
+    -7,
+    -2,
+    -1,
+    0,
+    1,
+    2,
+    3,
+    7,
+    i64::MAX - 1,
+    i64::MAX,
+];
+
 #[test]
 fn generated_programs_behave_the_same_optimized() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -241,7 +285,11 @@ fn generated_programs_behave_the_same_optimized() {
         if compile(&src).is_ok() {
             compiled += 1;
         }
-        let args = [Value::Num(i % 5), Value::Bool(i % 2 == 0)];
+        // A wide or negative number below a small one (recursion and loops count it
+        // down) or another edge, and a boolean.
+        let mut edge = || EDGES[rng.below(EDGES.len())];
+        let top = if i % 3 == 0 { i % 5 } else { edge() };
+        let args = [Value::Num(edge()), Value::Num(top), Value::Bool(i % 2 == 0)];
         check_same(
             &format!("generated #{i}:\n{src}\n"),
             &src,

@@ -11,13 +11,67 @@ use common::{directive_in_line, svm_files};
 
 use vm_core::{compile, parse_args, Limits, Machine, Status, OPS};
 
+/// The kinds of runtime error, as their messages name them, with the codes of
+/// [`vm_core::ErrorKind::code`] each name stands for.
+const RUNTIME_KINDS: &[(&str, &[&str])] = &[
+    ("stack underflow", &["stack_underflow"]),
+    ("type error", &["type_error"]),
+    ("division by zero", &["division_by_zero"]),
+    ("overflow", &["overflow"]),
+    ("cannot convert", &["cast_int"]),
+    ("invalid address", &["invalid_address"]),
+    ("return with no call", &["return_without_call"]),
+    ("stack overflow", &["stack_overflow", "call_stack_overflow"]),
+    ("step limit", &["step_limit"]),
+    (
+        "`sleep_ms` needs a non-negative number",
+        &["negative_sleep"],
+    ),
+    ("string too long", &["string_too_long"]),
+    ("string memory limit", &["string_memory"]),
+    ("output failed", &["output"]),
+];
+
+/// The kinds of compile error, as their messages begin.
+const COMPILE_KINDS: &[&str] = &[
+    "invalid integer",
+    "integer literal",
+    "invalid label name",
+    "label definition without a name",
+    "label `",
+    "undefined label",
+    "unknown escape",
+    "unterminated string",
+    "missing whitespace",
+    "invalid character",
+    "program too large",
+];
+
+/// The kind an `expect-error` text names: `Some(codes)` for a runtime error, `None`
+/// for a compile error; an error when it names no kind.
+fn expected_kind(text: &str) -> Result<Option<&'static [&'static str]>, String> {
+    if let Some((_, codes)) = RUNTIME_KINDS.iter().find(|(k, _)| text.starts_with(k)) {
+        return Ok(Some(codes));
+    }
+    if COMPILE_KINDS.iter().any(|k| text.starts_with(k)) {
+        return Ok(None);
+    }
+    Err(format!(
+        "`expect-error: {text}` does not begin with the kind of error (`type error`, `stack underflow`, `unterminated string`, …)"
+    ))
+}
+
 /// What a golden file expects, read from its comments.
 #[derive(Default, Debug)]
 struct Expect {
-    stdout: Vec<String>,
+    /// The whole standard output: each `expect` line and its newline, then the
+    /// `expect-no-newline` text.
+    stdout: String,
     exit: Option<i64>,
     errors: Vec<(u32, u32, String)>,
     frames: Vec<String>,
+    /// The values the runtime error shows of the stack, as literals, top last.
+    stack: Option<String>,
     args: String,
     stdin: Vec<String>,
     limits: Limits,
@@ -37,9 +91,19 @@ fn parse_position(text: &str) -> (u32, u32, String) {
 
 fn read_expectations(source: &str) -> Expect {
     let mut e = Expect::default();
+    // A step limit unless the program sets one, so that a broken machine that loops
+    // fails instead of hanging (far more steps than any golden program takes).
+    e.limits.max_steps = Some(50_000_000);
+    let mut tail = None;
     for line in source.lines() {
         if let Some(v) = directive_in_line(line, "expect") {
-            e.stdout.push(v.to_string());
+            e.stdout.push_str(v);
+            e.stdout.push('\n');
+        } else if let Some(v) = directive_in_line(line, "expect-no-newline") {
+            assert!(tail.is_none(), "more than one `expect-no-newline`");
+            tail = Some(v.to_string());
+        } else if let Some(v) = directive_in_line(line, "expect-stack") {
+            e.stack = Some(v.trim().to_string());
         } else if let Some(v) = directive_in_line(line, "expect-exit") {
             e.exit = Some(v.trim().parse().expect("expect-exit"));
         } else if let Some(v) = directive_in_line(line, "expect-error") {
@@ -58,6 +122,7 @@ fn read_expectations(source: &str) -> Expect {
             e.limits.max_calls = v.trim().parse().expect("max-calls");
         }
     }
+    e.stdout.push_str(&tail.unwrap_or_default());
     e
 }
 
@@ -67,7 +132,12 @@ struct Outcome {
     stdout: String,
     exit: i64,
     errors: Vec<(u32, u32, String)>,
+    /// The runtime error's kind ([`vm_core::ErrorKind::code`]); `None` for compile
+    /// errors or none.
+    runtime: Option<&'static str>,
     frames: Vec<String>,
+    /// The values the runtime error shows of the stack, as literals, top last.
+    stack: String,
 }
 
 /// Runs `source` like `svm` does, with an in-memory host.
@@ -98,6 +168,9 @@ fn run(source: &str, args: &str, stdin: &[String], limits: Limits) -> Outcome {
             Status::Failed(e) => {
                 outcome.exit = 70;
                 outcome.errors = vec![(e.span.line, e.span.col, e.message())];
+                outcome.runtime = Some(e.kind.code());
+                let shown: Vec<String> = e.stack_top.iter().map(|v| v.literal()).collect();
+                outcome.stack = shown.join(" ");
                 outcome.frames = e
                     .trace
                     .calls()
@@ -116,27 +189,31 @@ fn check(path: &Path) -> Result<(), String> {
     let got = run(&source, &e.args, &e.stdin, e.limits);
     let mut problems = String::new();
 
-    let lines: Vec<&str> = if got.stdout.is_empty() {
-        vec![]
-    } else {
-        got.stdout
-            .strip_suffix('\n')
-            .unwrap_or(&got.stdout)
-            .split('\n')
-            .collect()
-    };
-    if lines != e.stdout {
+    if got.stdout != e.stdout {
         let _ = writeln!(
             problems,
             "  stdout: expected {:?}\n          got      {:?}",
-            e.stdout, lines
+            e.stdout, got.stdout
         );
     }
-    let expected_exit = e.exit.unwrap_or(match (e.errors.is_empty(), got.exit) {
-        (true, _) => 0,
-        (false, 65) => 65,
-        (false, _) => 70,
-    });
+    // The exit code follows from the errors expected, never from the run.
+    let mut kinds = Vec::new();
+    for (_, _, text) in &e.errors {
+        match expected_kind(text) {
+            Ok(k) => kinds.push(k),
+            Err(p) => {
+                let _ = writeln!(problems, "  {p}");
+            }
+        }
+    }
+    let runtime_expected = kinds.iter().find_map(|k| *k);
+    let expected_exit = e
+        .exit
+        .unwrap_or(match (e.errors.is_empty(), runtime_expected) {
+            (true, _) => 0,
+            (false, Some(_)) => 70,
+            (false, None) => 65,
+        });
     if got.exit != expected_exit {
         let _ = writeln!(
             problems,
@@ -144,7 +221,13 @@ fn check(path: &Path) -> Result<(), String> {
             got.exit
         );
     }
-    let errors_match = got.errors.len() == e.errors.len()
+    let kind_matches = match (runtime_expected, got.runtime) {
+        (Some(codes), Some(code)) => codes.contains(&code),
+        (None, None) => true,
+        _ => e.errors.is_empty() && got.errors.is_empty(),
+    };
+    let errors_match = kind_matches
+        && got.errors.len() == e.errors.len()
         && got
             .errors
             .iter()
@@ -153,9 +236,20 @@ fn check(path: &Path) -> Result<(), String> {
     if !errors_match {
         let _ = writeln!(
             problems,
-            "  errors: expected {:?}\n          got      {:?}",
-            e.errors, got.errors
+            "  errors: expected {:?}\n          got      {:?} ({})",
+            e.errors,
+            got.errors,
+            got.runtime.unwrap_or("compile errors or none")
         );
+    }
+    if let Some(stack) = &e.stack {
+        if &got.stack != stack {
+            let _ = writeln!(
+                problems,
+                "  stack shown: expected {stack:?}\n               got      {:?}",
+                got.stack
+            );
+        }
     }
     if got.frames != e.frames {
         let _ = writeln!(

@@ -1,9 +1,10 @@
-//! Property tests: the lexer's spans, arithmetic against exact math, label addresses,
+//! Property tests: the lexer's spans (where tokens and diagnostics start and end),
+//! arithmetic against exact math (folded, and on the block runner), label addresses,
 //! and that no input makes compiling or running panic.
 
 use proptest::prelude::*;
 use vm_core::lexer::{lex, TokenKind};
-use vm_core::{compile, parse_args, ErrorKind, Limits, Machine, Op, Status};
+use vm_core::{compile, parse_args, ErrorKind, Limits, Machine, Op, Status, Value};
 
 /// Line and column (1-based, columns in characters) of byte offset `at`, counted afresh.
 fn recount(source: &str, at: usize) -> (u32, u32) {
@@ -69,9 +70,23 @@ proptest! {
             prop_assert_eq!((t.span.end_line, t.span.end_col), recount(&src, e));
         }
         for d in &errors {
-            let s = d.span.start as usize;
-            prop_assert!(s <= src.len() && src.is_char_boundary(s));
+            let (s, e) = (d.span.start as usize, d.span.end as usize);
+            prop_assert!(s < e && e <= src.len(), "{:?}: empty or outside the source", d);
+            prop_assert!(src.is_char_boundary(s) && src.is_char_boundary(e));
             prop_assert_eq!((d.span.line, d.span.col), recount(&src, s));
+            // Where the diagnostic ends (what the CLI's carets and the editor's
+            // underline show) is exact too.
+            prop_assert_eq!((d.span.end_line, d.span.end_col), recount(&src, e), "{:?}", d);
+            // The string errors point at the right character.
+            let at = src[s..].chars().next();
+            let before = src[..s].chars().next_back();
+            if d.message.starts_with("unterminated string") || d.message.starts_with("missing whitespace before") {
+                prop_assert_eq!((at, e - s), (Some('"'), 1), "{:?}", d);
+            }
+            if d.message.starts_with("missing whitespace after") {
+                prop_assert_eq!(before, Some('"'), "{:?}", d);
+                prop_assert!(at.is_some_and(|c| !matches!(c, ' ' | '\t' | '\r' | '\n')) && e - s == at.unwrap().len_utf8(), "{:?}", d);
+            }
         }
         // Coverage, on sources the lexer accepts: outside tokens only whitespace and comments.
         if errors.is_empty() {
@@ -123,21 +138,31 @@ proptest! {
             Op::Div => (y != 0).then(|| x / y),
             _ => (y != 0).then(|| x % y),
         };
-        let mut m = Machine::new(compile(&format!("{a} {b} {op} println")).unwrap(), vec![]);
-        let mut out = String::new();
-        let status = m.run(100, &mut out);
-        match exact {
-            Some(r) if i64::try_from(r).is_ok() => {
-                prop_assert_eq!(status, Status::Halted(0));
-                prop_assert_eq!(out, format!("{r}\n"));
-            }
-            Some(_) => {
-                let Status::Failed(e) = status else { panic!("expected overflow, got {status:?}") };
-                prop_assert_eq!(e.kind, ErrorKind::Overflow { op, a, b });
-            }
-            None => {
-                let Status::Failed(e) = status else { panic!("expected division by zero") };
-                prop_assert_eq!(e.kind, ErrorKind::DivisionByZero { op });
+        // Folded when compiled; with both operands from the arguments (registers);
+        // with `a` from the arguments and `b` an immediate; `a` a literal on the left.
+        let forms = [
+            (format!("{a} {b} {op} println"), vec![]),
+            (format!("swap swap {op} println"), vec![Value::Num(a), Value::Num(b)]),
+            (format!("{b} {op} println"), vec![Value::Num(a)]),
+            (format!("{a} swap {op} println"), vec![Value::Num(b)]),
+        ];
+        for (src, args) in forms {
+            let mut m = Machine::new(compile(&src).unwrap(), args);
+            let mut out = String::new();
+            let status = m.run(100, &mut out);
+            match exact {
+                Some(r) if i64::try_from(r).is_ok() => {
+                    prop_assert_eq!(status, Status::Halted(0), "{}", src);
+                    prop_assert_eq!(out, format!("{r}\n"), "{}", src);
+                }
+                Some(_) => {
+                    let Status::Failed(e) = status else { panic!("{src}: expected overflow, got {status:?}") };
+                    prop_assert_eq!(e.kind, ErrorKind::Overflow { op, a, b }, "{}", src);
+                }
+                None => {
+                    let Status::Failed(e) = status else { panic!("{src}: expected division by zero") };
+                    prop_assert_eq!(e.kind, ErrorKind::DivisionByZero { op }, "{}", src);
+                }
             }
         }
     }
@@ -167,4 +192,18 @@ proptest! {
         let (tokens, _) = lex(&src);
         prop_assert_eq!(tokens.iter().filter(|t| t.kind == TokenKind::LabelDef).count(), p.labels().len());
     }
+}
+
+/// Found by `lexer_spans_are_exact`: a space that is not the language's whitespace
+/// (U+2000) right after a string is the character the error points at, whole.
+#[test]
+fn a_unicode_space_after_a_string_is_not_whitespace() {
+    let (_, errors) = lex("\"a # b\"\u{2000} ");
+    let s = errors[0].span;
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].message.starts_with("missing whitespace after"));
+    assert_eq!(
+        (s.start, s.end, s.line, s.col, s.end_line, s.end_col),
+        (7, 10, 1, 8, 1, 9)
+    );
 }
