@@ -1,36 +1,11 @@
 //! Tests of the built `svm` binary: exit codes, stderr format, flags, REPL, bad input.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use common::{run, svm, text};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn svm() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_svm"));
-    c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
-    c
-}
-
-/// Runs svm with `args` and `stdin`.
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = svm()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::{Output, Stdio};
 
 /// A temporary file with `contents`, removed when dropped.
 struct TempFile(PathBuf);
