@@ -413,7 +413,7 @@ impl fmt::Display for ErrorKind {
                 write!(
                     f,
                     "interrupted after {}",
-                    crate::text::counted(*steps, "step")
+                    counted(*steps, "step")
                 )
             }
         }

@@ -122,8 +122,8 @@ impl JsDiagnostic {
 }
 
 /// How many characters of a value cross to the page (a string can be 16 MiB; the page
-/// asks for the whole of it only on request).
-pub const VALUE_SHOWN: usize = 200;
+/// asks for the whole of it only on request): as many as the core shows.
+pub const VALUE_SHOWN: usize = Value::SHOWN_CHARS;
 
 /// A value as the page shows it: at most [`VALUE_SHOWN`] characters of it, and its size.
 #[derive(Serialize, Debug, Clone, PartialEq)]

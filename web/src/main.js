@@ -11,7 +11,7 @@ import { h, fill, count, counted, duration } from './dom.js';
 import { parseFolded, renderFlame } from './flame.js';
 import { byLabel, byLabelView, viewSwitch } from './profile-table.js';
 import { ProgramStore, KEPT_KEY, sameProgram } from './store.js';
-import { renderStack as renderStackView, shortLiteral } from './stack-view.js';
+import { renderStack as renderStackView } from './stack-view.js';
 import { pauseReason } from './pause-reason.js';
 import { Tracker, LivePositions } from './positions.js';
 import { revealPaused } from './follow.js';

@@ -12,9 +12,6 @@ export const EXPAND_CHARS = 20_000;
 /** "… 16,777,216 bytes in all" for a value that was cut short, else ''. */
 export const sizeNote = (v) => (v.cut ? `… ${count(v.bytes)} bytes in all` : '');
 
-/** A value as a line of text shows it: its literal, and its size when it was cut. */
-export const shortLiteral = (v) => (v.cut ? `${v.literal} (${count(v.bytes)} bytes in all)` : v.literal);
-
 /**
  * Shows `stack` (the top values of a data stack `total` deep, bottom first) in `list`,
  * and the count in `countEl`. `fetchValue({ index, chars })` asks the runner for the
