@@ -130,10 +130,7 @@ fn labels_start_a_line_and_the_code_after_them_is_indented() {
         "a:\n    1 2\nb:\nc:\n    3\nd:\n"
     );
     // Code after the first label is indented even where no label precedes it directly.
-    assert_eq!(
-        fmt("x: 1\n\t\t2\n3"),
-        "x:\n    1\n    2\n    3\n"
-    );
+    assert_eq!(fmt("x: 1\n\t\t2\n3"), "x:\n    1\n    2\n    3\n");
 }
 
 #[test]
@@ -165,10 +162,7 @@ fn comments_on_their_own_line_stay_at_the_start_or_follow_the_indentation() {
 
 #[test]
 fn blank_lines_are_kept_up_to_one() {
-    assert_eq!(
-        fmt("\n\n1\n\n\n\n2\n \t\n3\n\n\n"),
-        "1\n\n2\n\n3\n"
-    );
+    assert_eq!(fmt("\n\n1\n\n\n\n2\n \t\n3\n\n\n"), "1\n\n2\n\n3\n");
     assert_eq!(fmt("a:\n\n\n  1"), "a:\n\n    1\n");
 }
 
