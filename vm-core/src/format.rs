@@ -142,7 +142,11 @@ fn layout(source: &str, lines: &[Line]) -> String {
             out.push('\n');
             blank = false;
         }
-        let pieces = pieces(&line.tokens);
+        // Each label definition alone, the code between them together.
+        let pieces: Vec<_> = line
+            .tokens
+            .chunk_by(|a, b| a.kind != TokenKind::LabelDef && b.kind != TokenKind::LabelDef)
+            .collect();
         if pieces.is_empty() {
             // A comment on a line of its own.
             if let Some(c) = &line.comment {
@@ -160,26 +164,6 @@ fn layout(source: &str, lines: &[Line]) -> String {
     out
 }
 
-/// `tokens` cut into the lines they go on: each label definition alone, the code between
-/// them together.
-fn pieces<'a, 't>(tokens: &'a [&'t Token]) -> Vec<&'a [&'t Token]> {
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    for (i, t) in tokens.iter().enumerate() {
-        if t.kind == TokenKind::LabelDef {
-            if start < i {
-                pieces.push(&tokens[start..i]);
-            }
-            pieces.push(&tokens[i..=i]);
-            start = i + 1;
-        }
-    }
-    if start < tokens.len() {
-        pieces.push(&tokens[start..]);
-    }
-    pieces
-}
-
 /// Appends one line: the indentation, `tokens` one space apart, and `comment` at its
 /// column or one space after the code.
 fn push_line(
@@ -189,7 +173,6 @@ fn push_line(
     tokens: &[&Token],
     comment: Option<&Comment>,
 ) {
-    let line_start = out.len();
     if indented {
         out.push_str(INDENT);
     }
@@ -207,7 +190,6 @@ fn push_line(
         }
         out.push_str(c.text);
     }
-    debug_assert!(out.len() > line_start);
     out.push('\n');
 }
 
