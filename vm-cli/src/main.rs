@@ -21,6 +21,7 @@ macro_rules! errln {
 
 mod colour;
 mod editor;
+mod fmt;
 mod host;
 mod repl;
 mod source;
@@ -30,7 +31,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use vm_core::{compile, disassemble, parse_args, Limits, Machine, OPS};
+use vm_core::{compile, disassemble, parse_args, Diagnostic, Limits, Machine, OPS};
 
 /// Exit code for usage errors and unreadable files (sysexits `EX_USAGE` is 64; we
 /// follow the common `2` of command-line tools for usage, as clap does).
@@ -44,6 +45,8 @@ pub const EXIT_RUNTIME: u8 = 70;
 #[command(
     name = "svm",
     version,
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true,
     about = "Run simple-vm programs: a small Forth-like stack language.",
     after_help = "\
 Options go before FILE; everything after FILE is the program's arguments (even what
@@ -65,6 +68,9 @@ errors, 70 for runtime errors, 2 for usage errors and unreadable files, 130 afte
 Ctrl+C, 141 when the reader of the output went away."
 )]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// The program (`.svm`; `examples/fib` finds `examples/fib.svm`; `-` reads it from
     /// standard input; `repl` or none: the
     /// REPL), then the program's arguments: everything after FILE is the program's, even
@@ -148,6 +154,14 @@ struct Cli {
     ops: bool,
 }
 
+/// The subcommands; a program named like one runs as `svm ./NAME`.
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Format programs: print (FILE), check (--check) or rewrite (-w) them in the
+    /// canonical layout.
+    Fmt(fmt::FmtArgs),
+}
+
 impl Cli {
     /// The program file, if one is given.
     fn file(&self) -> Option<PathBuf> {
@@ -203,6 +217,9 @@ fn main() -> ExitCode {
 }
 
 fn real_main(cli: &Cli) -> u8 {
+    if let Some(Command::Fmt(args)) = &cli.command {
+        return fmt::run(args);
+    }
     if let Some(shell) = cli.completions {
         let mut script = Vec::new();
         clap_complete::generate(shell, &mut Cli::command(), "svm", &mut script);
@@ -258,14 +275,7 @@ fn real_main(cli: &Cli) -> u8 {
     let program = match compile(&src.text) {
         Ok(p) if cli.no_opt => p.unoptimized(),
         Ok(p) => p,
-        Err(diags) => {
-            for d in &diags {
-                err!("{}", d.render(&src.text, name));
-            }
-            let n = diags.len();
-            errln!("{n} error{} in {name}", if n == 1 { "" } else { "s" });
-            return EXIT_COMPILE;
-        }
+        Err(diags) => return report_compile_errors(&diags, &src.text, name),
     };
     if cli.check {
         outln!(
@@ -323,4 +333,15 @@ fn real_main(cli: &Cli) -> u8 {
         flamegraph: cli.flamegraph.as_deref(),
     };
     host::run_to_end(machine, &src.text, name, opts)
+}
+
+/// Prints compile errors with their positions, and how many there are in `name`;
+/// [`EXIT_COMPILE`].
+fn report_compile_errors(diags: &[Diagnostic], source: &str, name: &str) -> u8 {
+    for d in diags {
+        err!("{}", d.render(source, name));
+    }
+    let n = diags.len();
+    errln!("{n} error{} in {name}", if n == 1 { "" } else { "s" });
+    EXIT_COMPILE
 }

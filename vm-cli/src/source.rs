@@ -53,7 +53,9 @@ fn from_bytes(bytes: Vec<u8>, display_name: String) -> Result<Source, LoadError>
     }
 }
 
-fn resolve(path: &Path) -> PathBuf {
+/// `path`, or `path.svm` when `path` does not exist, has no extension and `path.svm`
+/// exists.
+pub fn resolve(path: &Path) -> PathBuf {
     if !path.exists() && path.extension().is_none() {
         let with_ext = path.with_extension("svm");
         if with_ext.exists() {

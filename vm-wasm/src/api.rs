@@ -1,10 +1,10 @@
-//! What JavaScript sees: `compile`, `ops`, `version` and the `Session` class.
+//! What JavaScript sees: `compile`, `format`, `ops`, `version` and the `Session` class.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{self, JsCompiled, LineIndex};
-use crate::session::{Core, Options};
+use crate::convert::{self, JsCompiled, JsDiagnostic, LineIndex};
+use crate::session::{Core, Options, SetupError};
 
 /// Installs the panic hook once, when the module starts: a panic (a bug) shows its
 /// message in the console instead of "unreachable".
@@ -28,6 +28,19 @@ pub fn compile(source: &str) -> JsValue {
         &vm_core::compile(source),
         &LineIndex::new(source),
     ))
+}
+
+/// `source` in the canonical layout (`svm fmt`). Throws `{ kind: "compile", diagnostics }`,
+/// as the `Session` constructor does, when it has lexical errors.
+#[wasm_bindgen]
+pub fn format(source: &str) -> Result<String, JsValue> {
+    vm_core::format(source).map_err(|ds| {
+        let index = LineIndex::new(source);
+        to_js(&SetupError {
+            kind: "compile",
+            diagnostics: ds.iter().map(|d| JsDiagnostic::new(d, &index)).collect(),
+        })
+    })
 }
 
 /// The operation reference: `[{ name, effect, doc, example }]`, from vm-core's op table.

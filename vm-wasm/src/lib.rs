@@ -8,4 +8,4 @@ pub mod api;
 pub mod convert;
 pub mod session;
 
-pub use api::{compile, ops, version, Session};
+pub use api::{compile, format, ops, version, Session};
