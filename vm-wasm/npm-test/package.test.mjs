@@ -39,6 +39,16 @@ test('package.json names the package, its license, repository and types', () => 
   assert.match(fs.readFileSync(path.join(DIR, manifest.types), 'utf8'), /export class Session/);
 });
 
+test('it loads with require and with import, and says its version', async () => {
+  const esm = await import(NAME);
+  for (const name of ['compile', 'ops', 'version', 'Session']) {
+    assert.equal(typeof esm[name], 'function', `import { ${name} }`);
+    assert.equal(esm[name], vm[name], `import { ${name} } is require(...).${name}`);
+  }
+  assert.equal(vm.version(), manifest.version);
+  assert.ok(vm.ops().some((op) => op.name === 'concat' && op.effect));
+});
+
 test('the license texts and the README are in the package', () => {
   assert.match(fs.readFileSync(path.join(DIR, 'LICENSE-MIT'), 'utf8'), /^MIT License/);
   assert.match(fs.readFileSync(path.join(DIR, 'LICENSE-APACHE'), 'utf8'), /Apache License\s+Version 2\.0/);
