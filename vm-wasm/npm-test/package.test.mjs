@@ -1,0 +1,104 @@
+// The npm package @simple-vm/vm-wasm as installed from its tarball into a new project
+// (scripts/package-test.sh copies this file there and runs it with `node --test`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const NAME = '@simple-vm/vm-wasm';
+const vm = require(NAME);
+const DIR = path.dirname(require.resolve(`${NAME}/package.json`));
+const manifest = JSON.parse(fs.readFileSync(path.join(DIR, 'package.json'), 'utf8'));
+
+/** Runs a session to its end, slice by slice, answering `read` from `input`. */
+function runToEnd(session, input = []) {
+  let output = '';
+  for (let slices = 0; slices < 1000; slices++) {
+    const r = session.run(10_000);
+    output += r.output;
+    if (r.status === 'needs_input') {
+      if (input.length) session.provide_input(input.shift());
+      else session.end_input();
+    } else if (r.status !== 'paused') {
+      return { ...r, output };
+    }
+  }
+  throw new Error('the program did not end in 1000 slices');
+}
+
+test('package.json names the package, its license, repository and types', () => {
+  assert.equal(manifest.name, NAME);
+  assert.match(manifest.description, /\S{10}/);
+  assert.equal(manifest.license, 'MIT OR Apache-2.0');
+  assert.match(manifest.repository.url, /^https:\/\/github\.com\//);
+  assert.ok(fs.existsSync(path.join(DIR, manifest.main)), `main ${manifest.main}`);
+  assert.ok(fs.existsSync(path.join(DIR, manifest.types)), `types ${manifest.types}`);
+  assert.match(fs.readFileSync(path.join(DIR, manifest.types), 'utf8'), /export class Session/);
+});
+
+test('it loads with require and with import, and says its version', async () => {
+  const esm = await import(NAME);
+  for (const name of ['compile', 'ops', 'version', 'Session']) {
+    assert.equal(typeof esm[name], 'function', `import { ${name} }`);
+    assert.equal(esm[name], vm[name], `import { ${name} } is require(...).${name}`);
+  }
+  assert.equal(vm.version(), manifest.version);
+  assert.ok(vm.ops().some((op) => op.name === 'concat' && op.effect));
+});
+
+test('the license texts and the README are in the package', () => {
+  assert.match(fs.readFileSync(path.join(DIR, 'LICENSE-MIT'), 'utf8'), /^MIT License/);
+  assert.match(fs.readFileSync(path.join(DIR, 'LICENSE-APACHE'), 'utf8'), /Apache License\s+Version 2\.0/);
+  assert.match(fs.readFileSync(path.join(DIR, 'README.md'), 'utf8'), /^# @simple-vm\/vm-wasm/);
+});
+
+test('a program runs: its output, exit code and final stack', () => {
+  const session = new vm.Session(
+    'read " and " swap concat println 9007199254740993 1 + 2 stop',
+    '"x"',
+    { max_steps: 1000 },
+  );
+  const r = runToEnd(session, ['typed']);
+  assert.equal(r.status, 'halted');
+  assert.equal(r.exit_code, '0');
+  assert.equal(r.output, ' and typed\n');
+  assert.deepEqual(
+    session.stack().map((v) => [v.type, v.value]),
+    [['Str', 'x'], ['Num', '9007199254740994'], ['Num', '2']],
+  );
+});
+
+test('a compile error has its position, from compile and from new Session', () => {
+  const source = 'start:\n  1 2 +\n  nowhere jmp';
+  const compiled = vm.compile(source);
+  assert.equal(compiled.ok, false);
+  const [d] = compiled.diagnostics;
+  assert.match(d.message, /undefined label `nowhere`/);
+  assert.deepEqual([d.line, d.column, d.end_column], [3, 3, 10]);
+  assert.equal(source.slice(d.from, d.to), 'nowhere');
+  assert.throws(() => new vm.Session(source, '', {}), (e) => e.kind === 'compile' && e.diagnostics[0].line === 3);
+});
+
+test('a runtime error has its message, position, stack and rendering', () => {
+  const r = runToEnd(new vm.Session('1 2 println\n7 0 %', '', {}));
+  assert.equal(r.status, 'error');
+  assert.equal(r.output, '2\n');
+  assert.match(r.error.message, /division by zero/);
+  assert.deepEqual([r.error.span.line, r.error.span.column], [2, 5]);
+  assert.deepEqual(r.error.stack.map((v) => v.value), ['1', '7', '0']);
+  assert.match(r.error.rendered, /--> program:2:5/);
+});
+
+test('the example of the README runs and prints what the README says', () => {
+  const readme = fs.readFileSync(path.join(DIR, 'README.md'), 'utf8');
+  const example = readme.match(/```js\n([\s\S]*?)```\n\s*prints\s*\n\s*```text\n([\s\S]*?)```/);
+  assert.ok(example, 'README.md has a ```js block followed by "prints" and a ```text block');
+  const [, code, expected] = example;
+  assert.ok(code.trim().split('\n').length <= 12, 'the example is about ten lines');
+  const file = path.join(path.dirname(new URL(import.meta.url).pathname), 'readme-example.cjs');
+  fs.writeFileSync(file, code);
+  assert.equal(execFileSync(process.execPath, [file], { encoding: 'utf8' }), expected);
+});
