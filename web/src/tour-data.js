@@ -1,0 +1,240 @@
+// The tour's lessons as data: the order of their folders, a lesson's parts, its check,
+// and the comparison of a finished run with the check. Pure: no DOM, no I/O; the files
+// are read by whoever calls it (the build, a test). The format is in web/tour/README.md.
+
+/** The fields a check may have (vm-cli/tests/tour.rs reads the same). */
+const CHECK_FIELDS = ['args', 'input', 'output', 'stack'];
+/** At most this many differing lines are described; the rest are counted. */
+const LINES_SHOWN = 5;
+/** A line or value quoted in a difference is cut after this many characters. */
+const QUOTE_CHARS = 60;
+/** At most this many values of a stack are shown in a difference (the top ones). */
+const STACK_SHOWN = 10;
+
+/**
+ * The lessons' folders in order: names `NN-slug` numbered 01, 02, … without a gap.
+ * Returns `[{ number, slug, dir }]`; throws an Error naming the folder that is wrong.
+ */
+export function lessonOrder(dirs) {
+  const lessons = dirs.map(lessonFolder);
+  lessons.sort((a, b) => a.number - b.number);
+  lessons.forEach((l, i) => {
+    if (l.number !== i + 1) throw new Error(`${l.dir}: expected lesson ${i + 1} here (the numbers go 01, 02, … without a gap)`);
+  });
+  return lessons;
+}
+
+/** A lesson's folder name `NN-slug` read: `{ number, slug, dir }`; throws when it is not one. */
+export function lessonFolder(dir) {
+  const m = /^(\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(dir);
+  if (!m) throw new Error(`${dir}: a lesson's folder is named NN-slug, e.g. 01-push-and-print`);
+  return { number: Number(m[1]), slug: m[2], dir };
+}
+
+/**
+ * A lesson from its files' texts: `{ dir, markdown, starter, solution, check }` (`check`
+ * the text of check.json). Returns `{ number, slug, dir, title, text, starter, solution,
+ * check }`, `text` the Markdown after the title line. Throws an Error naming the file.
+ */
+export function parseLesson({ dir, markdown, starter, solution, check }) {
+  const { number, slug } = lessonFolder(dir);
+  const m = /^# (.+)\n/.exec(markdown);
+  if (!m) throw new Error(`${dir}/lesson.md: the first line is the title, "# Title"`);
+  let parsed;
+  try {
+    parsed = parseCheck(check);
+  } catch (e) {
+    throw new Error(`${dir}/check.json: ${e.message}`);
+  }
+  return { number, slug, dir, title: m[1].trim(), text: markdown.slice(m[0].length), starter, solution, check: parsed };
+}
+
+/**
+ * Reads the text of a check.json: `{ args, input, output, stack }` with `args` a string
+ * ('' when absent), `input` a list of lines, `output` the exact expected output, `stack`
+ * null (not checked) or the expected final stack, bottom first, as `{ type, value }`
+ * (`Num` with a decimal string, `Bool`, `Str`). Throws an Error saying what is wrong.
+ */
+export function parseCheck(text) {
+  let c;
+  try {
+    c = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not JSON: ${e.message}`);
+  }
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new Error('a check is a JSON object');
+  const unknown = Object.keys(c).find((k) => !CHECK_FIELDS.includes(k));
+  if (unknown !== undefined) throw new Error(`unknown field "${unknown}" (a check has ${CHECK_FIELDS.join(', ')})`);
+  if ('args' in c && typeof c.args !== 'string') throw new Error('"args" is a string, the arguments as typed after the file name');
+  const input = c.input ?? [];
+  if (!Array.isArray(input) || !input.every((l) => typeof l === 'string' && !l.includes('\n'))) {
+    throw new Error('"input" is a list of lines (strings without a line break)');
+  }
+  if (typeof c.output !== 'string') throw new Error('"output" (a string, the exact expected output) is required');
+  let stack = null;
+  if ('stack' in c) {
+    if (!Array.isArray(c.stack)) throw new Error('"stack" is a list of values, bottom first');
+    stack = c.stack.map(typed);
+  }
+  return { args: c.args ?? '', input, output: c.output, stack };
+}
+
+/** A JSON value of a check's stack as a value of the language. */
+function typed(v) {
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new Error(`the stack value ${v} is not an integer (or not exactly one)`);
+    return { type: 'Num', value: String(v) };
+  }
+  if (typeof v === 'boolean') return { type: 'Bool', value: String(v) };
+  if (typeof v === 'string') return { type: 'Str', value: v };
+  throw new Error(`a stack value is an integer, a boolean or a string, not ${JSON.stringify(v)}`);
+}
+
+/**
+ * What to run for a check: `{ args, stdin }` for the runner's `run` message. The page
+ * answers a `read` beyond these lines with the end of input, as `svm` gets it from a file.
+ */
+export function runRequest(check) {
+  return { args: check.args, stdin: check.input.slice() };
+}
+
+/** The literal form of a value, as the stack shows it: strings quoted and escaped. */
+export function literal({ type, value }) {
+  if (type !== 'Str') return value;
+  const escaped = value.replace(/[\\"\n\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t' })[c]);
+  return `"${escaped}"`;
+}
+
+/**
+ * Compares a finished run with a check. `run` is what the page knows when the run has
+ * ended: `{ status, output, exit_code, error, stack, stack_len, diagnostics }`, as the
+ * worker's `done` message carries them (status `halted`, `error` or `stopped`; `stack`
+ * the top values `{ type, value, literal, cut, bytes }`, bottom first), `output` all of
+ * the output, or status `compile` or `args` with the `diagnostics` of a `setup_error`.
+ * Returns `{ passed, differences }`, each difference a sentence for the learner.
+ */
+export function compareRun(check, run) {
+  const differences = [];
+  switch (run.status) {
+    case 'compile':
+    case 'args': {
+      const what = run.status === 'compile' ? 'the program does not compile' : 'the arguments cannot be read';
+      const d = (run.diagnostics || [])[0];
+      differences.push(d ? `${what}: ${d.message} (${where(d.span)})` : what);
+      return { passed: false, differences };
+    }
+    case 'stopped':
+      differences.push('the run was stopped before it ended');
+      return { passed: false, differences };
+    case 'error':
+      differences.push(`the program stopped with a runtime error at ${where(run.error.span)}: ${run.error.message}`);
+      break;
+    case 'halted':
+      if (String(run.exit_code ?? '0') !== '0') differences.push(`the program ended with exit code ${run.exit_code}, not 0`);
+      break;
+    default:
+      throw new Error(`compareRun: unknown status ${JSON.stringify(run.status)}`);
+  }
+  differences.push(...outputDifferences(check.output, run.output || ''));
+  // The stack of a failed run is the one its error found: the error says enough.
+  if (check.stack && run.status === 'halted') {
+    const d = stackDifference(check.stack, run.stack || [], run.stack_len ?? (run.stack || []).length);
+    if (d) differences.push(d);
+  }
+  return { passed: differences.length === 0, differences };
+}
+
+/** "line 3, column 5" of a span. */
+function where(span) {
+  return span ? `line ${span.line}, column ${span.column}` : 'an unknown place';
+}
+
+/** A line or value quoted for a difference, cut when long. */
+function quote(text) {
+  if (text === '') return 'an empty line';
+  const chars = Array.from(text);
+  const shown = chars.length > QUOTE_CHARS ? `${chars.slice(0, QUOTE_CHARS).join('')}…` : text;
+  return `\`${shown}\``;
+}
+
+/** The lines of an output and whether it ends with a line break. */
+function lines(text) {
+  const all = text.split('\n');
+  const ended = all[all.length - 1] === '';
+  if (ended) all.pop();
+  return { all, ended };
+}
+
+/** How an output differs from the expected one, line by line. */
+export function outputDifferences(expected, actual) {
+  if (expected === actual) return [];
+  const e = lines(expected);
+  const a = lines(actual);
+  const found = [];
+  let differing = 0;
+  const n = Math.max(e.all.length, a.all.length);
+  for (let i = 0; i < n; i++) {
+    const want = e.all[i];
+    const got = a.all[i];
+    if (want === got) continue;
+    differing++;
+    if (found.length >= LINES_SHOWN) continue;
+    if (got === undefined) found.push(`line ${i + 1}: expected ${quote(want)}, got nothing`);
+    else if (want === undefined) found.push(`line ${i + 1}: expected nothing, got ${quote(got)}`);
+    else found.push(`line ${i + 1}: expected ${quote(want)}, got ${quote(got)}`);
+  }
+  if (differing > found.length) found.push(`… and ${differing - found.length} more differing lines`);
+  if (e.all.length !== a.all.length && !(e.all.length === 0 || a.all.length === 0)) {
+    found.push(`expected ${count(e.all.length, 'line')} of output, got ${count(a.all.length, 'line')}`);
+  }
+  if (differing === 0 && e.ended !== a.ended) {
+    found.push(
+      e.ended
+        ? 'the output does not end with a line break (`println` prints one, `print` does not)'
+        : 'the output ends with a line break, which is not expected (`print` prints none)',
+    );
+  }
+  if (actual === '' && expected !== '') found.unshift('the program printed nothing');
+  return found;
+}
+
+/** "1 line", "2 lines". */
+function count(n, noun) {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** A stack written as the page and `svm` write it, its top values only when deep. */
+function showStack(literals, depth) {
+  const top = literals.slice(-STACK_SHOWN).map((l) => (Array.from(l).length > QUOTE_CHARS ? `${Array.from(l).slice(0, QUOTE_CHARS).join('')}…` : l));
+  const left = depth - top.length;
+  return left > 0 ? `[… ${top.join(' ')}] (${count(depth, 'value')})` : `[${top.join(' ')}]`;
+}
+
+/** Does a value the run reports equal the expected one? A cut string is compared by its
+ * start and its size. */
+function same(want, got) {
+  if (want.type !== got.type) return false;
+  if (!got.cut) return want.value === got.value;
+  const start = got.value.replace(/…$/, '');
+  return want.value.startsWith(start) && new TextEncoder().encode(want.value).length === got.bytes;
+}
+
+/** How the final stack differs from the expected one (null: it does not). */
+export function stackDifference(expected, stack, depth) {
+  const equal = depth === expected.length && stack.length === depth && expected.every((v, i) => same(v, stack[i]));
+  if (equal) return null;
+  const want = showStack(expected.map(literal), expected.length);
+  const got = depth === 0 ? '[] (an empty stack)' : showStack(stack.map((v) => v.literal), depth);
+  let text = `the final stack: expected ${want}, got ${got}`;
+  // A number and a string that print alike are the classic mix-up: name it.
+  const i = expected.findIndex((v, i) => stack[i] && v.type !== stack[i].type && v.value === stack[i].value);
+  if (depth === expected.length && i >= 0) {
+    text += ` (value ${i + 1} from the bottom is ${article(stack[i].type)} ${stack[i].literal}, not ${article(expected[i].type)} ${literal(expected[i])})`;
+  }
+  return text;
+}
+
+/** "the number", "the boolean", "the string" for a type name. */
+function article(type) {
+  return { Num: 'the number', Bool: 'the boolean', Str: 'the string' }[type] || type;
+}
