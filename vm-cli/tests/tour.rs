@@ -61,7 +61,10 @@ fn lessons() -> Vec<Lesson> {
                 && slug
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            assert!(ok, "web/tour/{name}: a lesson's folder is named NN-slug (lowercase)");
+            assert!(
+                ok,
+                "web/tour/{name}: a lesson's folder is named NN-slug (lowercase)"
+            );
             Lesson {
                 number: digits.parse().unwrap(),
                 dir: format!("web/tour/{name}"),
@@ -177,30 +180,20 @@ fn final_stack(file: &str, args: &[&str], stdin: &str, stdout: &str) -> String {
     rest.lines().next().unwrap_or_default().to_string()
 }
 
-/// A typed JSON value as the language writes it: a number, a boolean, or a string quoted
-/// and escaped as the stack shows it.
+/// A typed JSON value as the language writes it (`Value::literal`): a number, a boolean,
+/// or a string quoted and escaped as the stack shows it.
 fn literal(v: &Value) -> Result<String, String> {
-    match v {
-        Value::Number(n) if n.is_i64() => Ok(n.to_string()),
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::String(s) => {
-            let mut out = String::from("\"");
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\t' => out.push_str("\\t"),
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            Ok(out)
+    let value = match v {
+        Value::Number(n) if n.is_i64() => vm_core::Value::Num(n.as_i64().unwrap()),
+        Value::Bool(b) => vm_core::Value::Bool(*b),
+        Value::String(s) => vm_core::Value::Str(s.as_str().into()),
+        other => {
+            return Err(format!(
+                "a stack value is an integer, a boolean or a string, not {other}"
+            ))
         }
-        other => Err(format!(
-            "a stack value is an integer, a boolean or a string, not {other}"
-        )),
-    }
+    };
+    Ok(value.literal())
 }
 
 /// The fenced code blocks marked `svm` in a lesson's text.
@@ -234,7 +227,12 @@ fn the_lessons_are_numbered_from_1_without_gaps_and_complete() {
         lessons.len()
     );
     for (i, lesson) in lessons.iter().enumerate() {
-        assert_eq!(lesson.number, i + 1, "{}: numbered out of order", lesson.dir);
+        assert_eq!(
+            lesson.number,
+            i + 1,
+            "{}: numbered out of order",
+            lesson.dir
+        );
         let md = lesson.read("lesson.md");
         let title = md.lines().next().unwrap_or_default();
         assert!(
@@ -249,7 +247,11 @@ fn the_lessons_are_numbered_from_1_without_gaps_and_complete() {
             lesson.dir
         );
         for file in ["starter.svm", "solution.svm"] {
-            assert!(!lesson.read(file).trim().is_empty(), "{}", lesson.file(file));
+            assert!(
+                !lesson.read(file).trim().is_empty(),
+                "{}",
+                lesson.file(file)
+            );
         }
         lesson.check();
     }
@@ -259,7 +261,11 @@ fn the_lessons_are_numbered_from_1_without_gaps_and_complete() {
 fn every_reference_solution_passes_its_check() {
     for lesson in lessons() {
         let found = lesson.check().differences(&lesson.file("solution.svm"));
-        assert!(found.is_empty(), "{}: {found:#?}", lesson.file("solution.svm"));
+        assert!(
+            found.is_empty(),
+            "{}: {found:#?}",
+            lesson.file("solution.svm")
+        );
     }
 }
 
@@ -319,7 +325,10 @@ fn a_check_compares_the_output_and_the_typed_final_stack() {
         assert!(found[0].starts_with("final stack: expected ["), "{found:?}");
     }
     let found = check(r#"{"output": "8\n", "stack": [1, "a\"b", true]}"#);
-    assert!(found.len() == 1 && found[0].starts_with("output"), "{found:?}");
+    assert!(
+        found.len() == 1 && found[0].starts_with("output"),
+        "{found:?}"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 // the page reads them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { compareRun, lessonOrder, literal, parseCheck, parseLesson, runRequest } from '../src/tour-data.js';
@@ -217,4 +217,59 @@ test('the tour has 10 to 15 lessons, every one of them readable', () => {
     assert.equal(last.type, 'paragraph', dir);
     assert.deepEqual(last.content[0], { type: 'strong', content: [{ type: 'text', text: 'Task:' }] }, `${dir}: the last paragraph is the task`);
   }
+});
+
+// Every lesson run on the machine the page runs (web/pkg, built by `npm run build`), the
+// way the page's worker runs it: the solution passes its check, the starter does not.
+const PKG = new URL('../pkg/', import.meta.url);
+const built = existsSync(new URL('vm_wasm_bg.wasm', PKG));
+
+/** Runs `source` to its end as the worker does, giving the check's input lines and then
+ * the end of input; returns what compareRun reads. */
+function runOnWasm({ Session }, source, { args, stdin }) {
+  let session;
+  try {
+    session = new Session(source, args, {});
+  } catch (e) {
+    if (e && (e.kind === 'compile' || e.kind === 'args')) return { status: e.kind, diagnostics: e.diagnostics };
+    throw e;
+  }
+  try {
+    let output = '';
+    for (let slices = 0; slices < 100; slices++) {
+      const r = session.run(1_000_000);
+      output += r.output;
+      if (r.status === 'needs_input') {
+        if (stdin.length) session.provide_input(stdin.shift());
+        else session.end_input();
+      } else if (r.status === 'halted' || r.status === 'error') {
+        return { status: r.status, output, exit_code: r.exit_code, error: r.error, stack: session.stack_top(1000), stack_len: session.stack_len() };
+      }
+    }
+    throw new Error('the program did not end within 100 million steps');
+  } finally {
+    session.free();
+  }
+}
+
+test('every solution passes its check on the WebAssembly machine, and no starter does', { skip: !built && 'web/pkg is not built (npm run build)' }, async () => {
+  const vm = await import(new URL('vm_wasm.js', PKG));
+  vm.initSync({ module: readFileSync(new URL('vm_wasm_bg.wasm', PKG)) });
+  for (const { dir } of lessonOrder(dirs)) {
+    const check = parseCheck(read(dir, 'check.json'));
+    const solution = compareRun(check, runOnWasm(vm, read(dir, 'solution.svm'), runRequest(check)));
+    assert.deepEqual(solution, { passed: true, differences: [] }, `${dir}/solution.svm`);
+    const starter = compareRun(check, runOnWasm(vm, read(dir, 'starter.svm'), runRequest(check)));
+    assert.equal(starter.passed, false, `${dir}/starter.svm passes`);
+    assert.ok(starter.differences.length > 0, dir);
+  }
+  // What a starter's run is told, for two kinds of failure: a differing stack and a
+  // runtime error.
+  const juggling = parseCheck(read('03-stack-juggling', 'check.json'));
+  assert.deepEqual(compareRun(juggling, runOnWasm(vm, read('03-stack-juggling', 'starter.svm'), runRequest(juggling))).differences, [
+    'the final stack: expected [3 2 1], got [1 3 2]',
+  ]);
+  const errors = parseCheck(read('11-errors-and-debugger', 'check.json'));
+  const failed = compareRun(errors, runOnWasm(vm, read('11-errors-and-debugger', 'starter.svm'), runRequest(errors)));
+  assert.match(failed.differences[0], /^the program stopped with a runtime error at line 5, column 7: type error: `\/`/);
 });
