@@ -24,6 +24,21 @@ export function lessonOrder(dirs) {
   return lessons;
 }
 
+/** The files of a lesson's folder, by the name parseLesson gives their text. */
+const LESSON_FILES = { markdown: 'lesson.md', starter: 'starter.svm', solution: 'solution.svm', check: 'check.json' };
+
+/**
+ * The whole tour from its files: `dirs` the names of the lessons' folders (web/tour's
+ * folders), `read(dir, file)` the text of a file of one. Returns the lessons in order, as
+ * parseLesson gives them; throws an Error naming the folder or file that is wrong.
+ */
+export function loadTour(dirs, read) {
+  return lessonOrder(dirs).map(({ dir }) => {
+    const texts = Object.fromEntries(Object.entries(LESSON_FILES).map(([key, file]) => [key, read(dir, file)]));
+    return parseLesson({ dir, ...texts });
+  });
+}
+
 /** A lesson's folder name `NN-slug` read: `{ number, slug, dir }`; throws when it is not one. */
 export function lessonFolder(dir) {
   const m = /^(\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(dir);

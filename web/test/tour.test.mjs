@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { compareRun, lessonOrder, literal, parseCheck, parseLesson, runRequest } from '../src/tour-data.js';
+import { compareRun, lessonOrder, literal, loadTour, parseCheck, parseLesson, runRequest } from '../src/tour-data.js';
 import { parseMarkdown } from '../src/markdown.js';
 
 const TOUR = fileURLToPath(new URL('../tour/', import.meta.url));
@@ -202,10 +202,14 @@ const dirs = readdirSync(TOUR).filter((name) => statSync(join(TOUR, name)).isDir
 const read = (dir, file) => readFileSync(join(TOUR, dir, file), 'utf8');
 
 test('the tour has 10 to 15 lessons, every one of them readable', () => {
-  const order = lessonOrder(dirs);
-  assert.ok(order.length >= 10 && order.length <= 15, `${order.length} lessons`);
-  for (const { dir } of order) {
-    const lesson = parseLesson({ dir, markdown: read(dir, 'lesson.md'), starter: read(dir, 'starter.svm'), solution: read(dir, 'solution.svm'), check: read(dir, 'check.json') });
+  const lessons = loadTour(dirs, read);
+  assert.ok(lessons.length >= 10 && lessons.length <= 15, `${lessons.length} lessons`);
+  assert.deepEqual(
+    lessons.map((l) => l.number),
+    lessons.map((_, i) => i + 1),
+  );
+  for (const lesson of lessons) {
+    const { dir } = lesson;
     assert.ok(lesson.title.length > 0 && lesson.starter.trim() && lesson.solution.trim(), dir);
     const blocks = parseMarkdown(lesson.text);
     // Only the subset the page renders: no heading in the body, code blocks are svm.
@@ -255,11 +259,10 @@ function runOnWasm({ Session }, source, { args, stdin }) {
 test('every solution passes its check on the WebAssembly machine, and no starter does', { skip: !built && 'web/pkg is not built (npm run build)' }, async () => {
   const vm = await import(new URL('vm_wasm.js', PKG));
   vm.initSync({ module: readFileSync(new URL('vm_wasm_bg.wasm', PKG)) });
-  for (const { dir } of lessonOrder(dirs)) {
-    const check = parseCheck(read(dir, 'check.json'));
-    const solution = compareRun(check, runOnWasm(vm, read(dir, 'solution.svm'), runRequest(check)));
+  for (const { dir, check, solution: solutionSource, starter: starterSource } of loadTour(dirs, read)) {
+    const solution = compareRun(check, runOnWasm(vm, solutionSource, runRequest(check)));
     assert.deepEqual(solution, { passed: true, differences: [] }, `${dir}/solution.svm`);
-    const starter = compareRun(check, runOnWasm(vm, read(dir, 'starter.svm'), runRequest(check)));
+    const starter = compareRun(check, runOnWasm(vm, starterSource, runRequest(check)));
     assert.equal(starter.passed, false, `${dir}/starter.svm passes`);
     assert.ok(starter.differences.length > 0, dir);
   }
@@ -272,4 +275,25 @@ test('every solution passes its check on the WebAssembly machine, and no starter
   const errors = parseCheck(read('11-errors-and-debugger', 'check.json'));
   const failed = compareRun(errors, runOnWasm(vm, read('11-errors-and-debugger', 'starter.svm'), runRequest(errors)));
   assert.match(failed.differences[0], /^the program stopped with a runtime error at line 5, column 7: type error: `\/`/);
+});
+
+test('loadTour reads each lesson folder in order and names a missing file', () => {
+  const files = {
+    '02-b': { 'lesson.md': '# B\n\n**Task:** b.\n', 'starter.svm': '2', 'solution.svm': '2 println', 'check.json': '{"output": "2\\n"}' },
+    '01-a': { 'lesson.md': '# A\n\n**Task:** a.\n', 'starter.svm': '1', 'solution.svm': '1 println', 'check.json': '{"output": "1\\n", "stack": []}' },
+  };
+  const readFake = (dir, file) => {
+    if (!(file in files[dir])) throw new Error(`${dir}/${file}: no such file`);
+    return files[dir][file];
+  };
+  const lessons = loadTour(Object.keys(files), readFake);
+  assert.deepEqual(
+    lessons.map((l) => [l.number, l.title, l.starter, l.solution, l.check.output, l.check.stack]),
+    [
+      [1, 'A', '1', '1 println', '1\n', []],
+      [2, 'B', '2', '2 println', '2\n', null],
+    ],
+  );
+  delete files['02-b']['check.json'];
+  assert.throws(() => loadTour(Object.keys(files), readFake), /02-b\/check.json: no such file/);
 });
