@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 const LESSONS: std::ops::RangeInclusive<usize> = 10..=15;
 
 /// The fields a check may have (`web/src/tour-data.js` reads the same).
-const CHECK_FIELDS: [&str; 4] = ["args", "input", "output", "stack"];
+const CHECK_FIELDS: [&str; 6] = ["args", "input", "output", "stack", "error", "starter"];
+
+/// The fields of a check's `starter`, which runs with the check's arguments and input.
+const STARTER_FIELDS: [&str; 3] = ["output", "stack", "error"];
 
 /// The tour's folder, from the repository's root.
 fn tour_dir() -> PathBuf {
@@ -74,7 +77,7 @@ fn lessons() -> Vec<Lesson> {
 }
 
 /// What a run must do to pass: the program's arguments and input, and what it prints and
-/// leaves on the stack.
+/// leaves on the stack, or the runtime error it ends with.
 #[derive(Debug)]
 struct Check {
     args: Option<String>,
@@ -82,18 +85,30 @@ struct Check {
     output: String,
     /// The final data stack, bottom first, as literals (`1`, `true`, `"a\n"`).
     stack: Option<Vec<String>>,
+    /// The kind of runtime error the run ends with (`type_error`), when it must fail.
+    error: Option<String>,
+    /// What the starter does, as the lesson's text says: a check of the starter, with the
+    /// same arguments and input.
+    starter: Option<Box<Check>>,
 }
 
 impl Check {
     fn parse(json: &str) -> Result<Check, String> {
         let v: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        Check::from_json(&v, &CHECK_FIELDS)
+    }
+
+    fn from_json(v: &Value, known: &[&str]) -> Result<Check, String> {
         let fields = v.as_object().ok_or("a check is a JSON object")?;
-        if let Some(k) = fields.keys().find(|k| !CHECK_FIELDS.contains(&k.as_str())) {
+        if let Some(k) = fields.keys().find(|k| !known.contains(&k.as_str())) {
             return Err(format!("unknown field `{k}`"));
         }
-        let args = match fields.get("args") {
-            None => None,
-            Some(a) => Some(a.as_str().ok_or("`args` is a string")?.to_string()),
+        let string = |name: &str| match fields.get(name) {
+            None => Ok(None),
+            Some(a) => a
+                .as_str()
+                .map(|a| Some(a.to_string()))
+                .ok_or(format!("`{name}` is a string")),
         };
         let input = match fields.get("input") {
             None => Vec::new(),
@@ -107,11 +122,6 @@ impl Check {
                 })
                 .collect::<Result<_, _>>()?,
         };
-        let output = fields
-            .get("output")
-            .and_then(Value::as_str)
-            .ok_or("`output` (a string) is required")?
-            .to_string();
         let stack = match fields.get("stack") {
             None => None,
             Some(s) => Some(
@@ -122,33 +132,65 @@ impl Check {
                     .collect::<Result<_, _>>()?,
             ),
         };
+        let error = string("error")?;
+        if error.is_some() && stack.is_some() {
+            return Err("a run that ends with an error has no final stack to check".into());
+        }
+        let starter = match fields.get("starter") {
+            None => None,
+            Some(s) => Some(Box::new(
+                Check::from_json(s, &STARTER_FIELDS).map_err(|e| format!("starter: {e}"))?,
+            )),
+        };
         Ok(Check {
-            args,
+            args: string("args")?,
             input,
-            output,
+            output: string("output")?.ok_or("`output` (a string) is required")?,
             stack,
+            error,
+            starter,
         })
     }
 
     /// Runs `file` with `svm` and says how the run differs from the check (nothing: it
-    /// passes).
+    /// passes). A `starter` check runs with the arguments and input of `with` (the check
+    /// it belongs to).
     fn differences(&self, file: &str) -> Vec<String> {
+        self.differences_with(file, self)
+    }
+
+    fn differences_with(&self, file: &str, with: &Check) -> Vec<String> {
         let mut args = Vec::new();
-        if let Some(a) = &self.args {
+        if let Some(a) = &with.args {
             args.push(a.as_str());
         }
-        let stdin: String = self.input.iter().map(|l| format!("{l}\n")).collect();
-        let mut with = vec![file];
-        with.extend(&args);
-        let out = run(&with, &stdin);
+        let stdin: String = with.input.iter().map(|l| format!("{l}\n")).collect();
+        let mut argv = vec![file];
+        argv.extend(&args);
+        let out = run(&argv, &stdin);
         let stdout = text(&out.stdout);
+        let stderr = text(&out.stderr);
         let mut found = Vec::new();
-        if out.status.code() != Some(0) {
-            found.push(format!(
-                "exit status {:?}, stderr: {}",
-                out.status.code(),
-                text(&out.stderr)
-            ));
+        match &self.error {
+            None if out.status.code() != Some(0) => found.push(format!(
+                "exit status {:?}, stderr: {stderr}",
+                out.status.code()
+            )),
+            // svm names the error in words: `type_error` is "type error: …".
+            Some(kind)
+                if out.status.code() != Some(70)
+                    || !stderr
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                        .contains(&kind.replace('_', " ")) =>
+            {
+                found.push(format!(
+                    "expected a runtime error {kind}, got exit status {:?}, stderr: {stderr}",
+                    out.status.code()
+                ))
+            }
+            _ => {}
         }
         if stdout != self.output {
             found.push(format!(
@@ -270,13 +312,23 @@ fn every_reference_solution_passes_its_check() {
 }
 
 #[test]
-fn every_starter_compiles_and_does_not_pass_yet() {
+fn every_starter_compiles_does_what_its_lesson_says_and_does_not_pass_yet() {
     for lesson in lessons() {
         let starter = lesson.file("starter.svm");
         let out = run(&["--check", &starter], "");
         assert!(out.status.success(), "{starter}: {}", text(&out.stderr));
-        let found = lesson.check().differences(&starter);
+        let check = lesson.check();
+        let found = check.differences(&starter);
         assert!(!found.is_empty(), "{starter} already passes its check");
+        let said = check
+            .starter
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no `starter`", lesson.file("check.json")));
+        let found = said.differences_with(&starter, &check);
+        assert!(
+            found.is_empty(),
+            "{starter} does not do what check.json's `starter` says: {found:#?}"
+        );
     }
 }
 
@@ -343,4 +395,47 @@ fn a_check_feeds_input_and_arguments_and_fails_a_runtime_error() {
     assert!(Check::parse(r#"{"output": "", "input": ["a\nb"]}"#).is_err());
     assert!(Check::parse(r#"{"output": "", "stack": [1.5]}"#).is_err());
     assert!(Check::parse(r#"{"stack": []}"#).is_err());
+}
+
+#[test]
+fn a_check_may_expect_a_runtime_error_and_say_what_the_starter_does() {
+    let file = program("tour-error", "\"a\" println 1 \"b\" +\n");
+    let file = file.to_str().unwrap();
+    let check = |json: &str| Check::parse(json).unwrap().differences(file);
+    assert!(check(r#"{"output": "a\n", "error": "type_error"}"#).is_empty());
+    for json in [
+        r#"{"output": "a\n", "error": "stack_underflow"}"#,
+        r#"{"output": "a\n"}"#,
+        r#"{"output": "", "error": "type_error"}"#,
+    ] {
+        assert!(!check(json).is_empty(), "{json}");
+    }
+    let halts = program("tour-halts", "1 2 + println\n");
+    let found = Check::parse(r#"{"output": "3\n", "error": "type_error"}"#)
+        .unwrap()
+        .differences(halts.to_str().unwrap());
+    assert!(found[0].starts_with("expected a runtime error type_error, got exit status Some(0)"));
+    // A starter's check runs with the arguments and input of the check it belongs to.
+    let io = program("tour-starter", "read concat println\n");
+    let io = io.to_str().unwrap();
+    let c = Check::parse(
+        r#"{"args": "\"x\"", "input": ["y"], "output": "", "starter": {"output": "xy\n", "stack": []}}"#,
+    )
+    .unwrap();
+    assert!(c
+        .starter
+        .as_ref()
+        .unwrap()
+        .differences_with(io, &c)
+        .is_empty());
+    assert!(!c.differences(io).is_empty());
+    for bad in [
+        r#"{"output": "", "starter": {"output": "", "input": []}}"#,
+        r#"{"output": "", "starter": {"stack": []}}"#,
+        r#"{"output": "", "starter": {"output": "", "starter": {"output": ""}}}"#,
+        r#"{"output": "", "error": "type_error", "stack": []}"#,
+        r#"{"output": "", "error": 1}"#,
+    ] {
+        assert!(Check::parse(bad).is_err(), "{bad}");
+    }
 }

@@ -3,7 +3,9 @@
 // are read by whoever calls it (the build, a test). The format is in web/tour/README.md.
 
 /** The fields a check may have (vm-cli/tests/tour.rs reads the same). */
-const CHECK_FIELDS = ['args', 'input', 'output', 'stack'];
+const CHECK_FIELDS = ['args', 'input', 'output', 'stack', 'error', 'starter'];
+/** The fields of a check's `starter`, which runs with the check's arguments and input. */
+const STARTER_FIELDS = ['output', 'stack', 'error'];
 /** At most this many differing lines are described; the rest are counted. */
 const LINES_SHOWN = 5;
 /** A line or value quoted in a difference is cut after this many characters. */
@@ -65,10 +67,13 @@ export function parseLesson({ dir, markdown, starter, solution, check }) {
 }
 
 /**
- * Reads the text of a check.json: `{ args, input, output, stack }` with `args` a string
- * ('' when absent), `input` a list of lines, `output` the exact expected output, `stack`
- * null (not checked) or the expected final stack, bottom first, as `{ type, value }`
- * (`Num` with a decimal string, `Bool`, `Str`). Throws an Error saying what is wrong.
+ * Reads the text of a check.json: `{ args, input, output, stack, error, starter }` with
+ * `args` a string ('' when absent), `input` a list of lines, `output` the exact expected
+ * output, `stack` null (not checked) or the expected final stack, bottom first, as
+ * `{ type, value }` (`Num` with a decimal string, `Bool`, `Str`), `error` null or the kind
+ * of runtime error the run must end with (`type_error`), and `starter` null or what the
+ * starter does: a check of the same shape, with the same `args` and `input`. Throws an
+ * Error saying what is wrong.
  */
 export function parseCheck(text) {
   let c;
@@ -77,9 +82,22 @@ export function parseCheck(text) {
   } catch (e) {
     throw new Error(`not JSON: ${e.message}`);
   }
+  const check = checkFrom(c, CHECK_FIELDS);
+  if (c.starter !== undefined) {
+    try {
+      check.starter = { ...checkFrom(c.starter, STARTER_FIELDS), args: check.args, input: check.input };
+    } catch (e) {
+      throw new Error(`"starter": ${e.message}`);
+    }
+  }
+  return check;
+}
+
+/** A check from its JSON object, which may have the fields `known`; `starter` left null. */
+function checkFrom(c, known) {
   if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new Error('a check is a JSON object');
-  const unknown = Object.keys(c).find((k) => !CHECK_FIELDS.includes(k));
-  if (unknown !== undefined) throw new Error(`unknown field "${unknown}" (a check has ${CHECK_FIELDS.join(', ')})`);
+  const unknown = Object.keys(c).find((k) => !known.includes(k));
+  if (unknown !== undefined) throw new Error(`unknown field "${unknown}" (a check has ${known.join(', ')})`);
   if ('args' in c && typeof c.args !== 'string') throw new Error('"args" is a string, the arguments as typed after the file name');
   const input = c.input ?? [];
   if (!Array.isArray(input) || !input.every((l) => typeof l === 'string' && !l.includes('\n'))) {
@@ -91,7 +109,11 @@ export function parseCheck(text) {
     if (!Array.isArray(c.stack)) throw new Error('"stack" is a list of values, bottom first');
     stack = c.stack.map(typed);
   }
-  return { args: c.args ?? '', input, output: c.output, stack };
+  if ('error' in c && !(typeof c.error === 'string' && /^[a-z_]+$/.test(c.error))) {
+    throw new Error('"error" is the kind of a runtime error, such as "type_error"');
+  }
+  if ('error' in c && stack) throw new Error('a run that ends with an error has no final stack to check');
+  return { args: c.args ?? '', input, output: c.output, stack, error: c.error ?? null, starter: null };
 }
 
 /** A JSON value of a check's stack as a value of the language. */
@@ -142,10 +164,14 @@ export function compareRun(check, run) {
       differences.push('the run was stopped before it ended');
       return { passed: false, differences };
     case 'error':
-      differences.push(`the program stopped with a runtime error at ${where(run.error.span)}: ${run.error.message}`);
+      if (run.error.kind !== check.error) {
+        const expected = check.error ? `, not ${errorName(check.error)}` : '';
+        differences.push(`the program stopped with a runtime error at ${where(run.error.span)}: ${run.error.message}${expected}`);
+      }
       break;
     case 'halted':
-      if (String(run.exit_code ?? '0') !== '0') differences.push(`the program ended with exit code ${run.exit_code}, not 0`);
+      if (check.error) differences.push(`the program ended without an error; expected ${errorName(check.error)}`);
+      else if (String(run.exit_code ?? '0') !== '0') differences.push(`the program ended with exit code ${run.exit_code}, not 0`);
       break;
     default:
       throw new Error(`compareRun: unknown status ${JSON.stringify(run.status)}`);
@@ -157,6 +183,11 @@ export function compareRun(check, run) {
     if (d) differences.push(d);
   }
   return { passed: differences.length === 0, differences };
+}
+
+/** "a type error" for the kind `type_error`. */
+function errorName(kind) {
+  return `a${/^[aeiou]/.test(kind) ? 'n' : ''} ${kind.replace(/_/g, ' ')} error`.replace(/ error error$/, ' error');
 }
 
 /** "line 3, column 5" of a span. */

@@ -27,8 +27,10 @@ test('parseCheck reads every field and fills the defaults', () => {
       { type: 'Bool', value: 'true' },
       { type: 'Num', value: '-9007199254740991' },
     ],
+    error: null,
+    starter: null,
   });
-  assert.deepEqual(parseCheck('{"output": ""}'), { args: '', input: [], output: '', stack: null });
+  assert.deepEqual(parseCheck('{"output": ""}'), { args: '', input: [], output: '', stack: null, error: null, starter: null });
   assert.deepEqual(runRequest(c), { args: '10 "a b"', stdin: ['3', ''] });
 });
 
@@ -46,6 +48,12 @@ test('parseCheck says what is wrong with a check', () => {
     ['{"output": "", "stack": [1.5]}', /not an integer/],
     ['{"output": "", "stack": [9007199254740993]}', /not an integer/],
     ['{"output": "", "stack": [null]}', /integer, a boolean or a string, not null/],
+    ['{"output": "", "error": "Type error"}', /"error" is the kind of a runtime error/],
+    ['{"output": "", "error": "type_error", "stack": []}', /no final stack/],
+    ['{"output": "", "starter": {"output": "", "input": []}}', /"starter": unknown field "input"/],
+    ['{"output": "", "starter": {"output": "", "starter": {"output": ""}}}', /"starter": unknown field "starter"/],
+    ['{"output": "", "starter": {"stack": []}}', /"starter": "output" .* is required/],
+    ['{"output": "", "starter": []}', /"starter": a check is a JSON object/],
   ];
   for (const [text, message] of cases) assert.throws(() => parseCheck(text), message, text);
 });
@@ -176,6 +184,26 @@ test('a runtime error, an exit code, a stop or a compile error fails the check',
   assert.throws(() => compareRun(check, { status: 'paused' }), /unknown status "paused"/);
 });
 
+test('a check may expect a runtime error of a given kind', () => {
+  const check = parseCheck('{"output": "a\\n", "error": "type_error"}');
+  const run = { status: 'error', output: 'a\n', stack: [], stack_len: 0, error: { kind: 'type_error', message: 'type error: …', span: { line: 1, column: 3 } } };
+  assert.deepEqual(compareRun(check, run), { passed: true, differences: [] });
+  assert.deepEqual(compareRun(check, { ...run, output: '' }).differences, ['the program printed nothing', 'line 1: expected `a`, got nothing']);
+  const other = { ...run, error: { kind: 'stack_underflow', message: 'stack underflow: …', span: { line: 2, column: 1 } } };
+  assert.deepEqual(compareRun(check, other).differences, ['the program stopped with a runtime error at line 2, column 1: stack underflow: …, not a type error']);
+  assert.deepEqual(compareRun(check, halted('a\n')).differences, ['the program ended without an error; expected a type error']);
+  const underflow = parseCheck('{"output": "", "error": "stack_underflow"}');
+  assert.deepEqual(compareRun(underflow, halted('')).differences, ['the program ended without an error; expected a stack underflow error']);
+  const invalid = parseCheck('{"output": "", "error": "invalid_address"}');
+  assert.deepEqual(compareRun(invalid, halted('')).differences, ['the program ended without an error; expected an invalid address error']);
+});
+
+test('a check says what the starter does, run with the same arguments and input', () => {
+  const check = parseCheck('{"args": "1", "input": ["x"], "output": "2\\n", "starter": {"output": "", "error": "type_error"}}');
+  assert.deepEqual(check.starter, { args: '1', input: ['x'], output: '', stack: null, error: 'type_error', starter: null });
+  assert.deepEqual(runRequest(check.starter), runRequest(check));
+});
+
 test('lessonOrder sorts the folders and refuses gaps and bad names', () => {
   assert.deepEqual(
     lessonOrder(['02-b', '01-a-b']).map((l) => [l.number, l.slug, l.dir]),
@@ -256,7 +284,7 @@ function runOnWasm({ Session }, source, { args, stdin }) {
   }
 }
 
-test('every solution passes its check on the WebAssembly machine, and no starter does', { skip: !built && 'web/pkg is not built (npm run build)' }, async () => {
+test('on the WebAssembly machine every solution passes its check, and every starter does what its lesson says and does not pass', { skip: !built && 'web/pkg is not built (npm run build)' }, async () => {
   const vm = await import(new URL('vm_wasm.js', PKG));
   vm.initSync({ module: readFileSync(new URL('vm_wasm_bg.wasm', PKG)) });
   for (const { dir, check, solution: solutionSource, starter: starterSource } of loadTour(dirs, read)) {
@@ -265,6 +293,10 @@ test('every solution passes its check on the WebAssembly machine, and no starter
     const starter = compareRun(check, runOnWasm(vm, starterSource, runRequest(check)));
     assert.equal(starter.passed, false, `${dir}/starter.svm passes`);
     assert.ok(starter.differences.length > 0, dir);
+    // The starter does what the lesson's text says it does.
+    assert.ok(check.starter, `${dir}/check.json has no "starter"`);
+    const said = compareRun(check.starter, runOnWasm(vm, starterSource, runRequest(check.starter)));
+    assert.deepEqual(said, { passed: true, differences: [] }, `${dir}/starter.svm does not do what "starter" says`);
   }
   // What a starter's run is told, for two kinds of failure: a differing stack and a
   // runtime error.
