@@ -304,8 +304,8 @@ test('on the WebAssembly machine every solution passes its check, and every star
   assert.deepEqual(compareRun(juggling, runOnWasm(vm, read('03-stack-juggling', 'starter.svm'), runRequest(juggling))).differences, [
     'the final stack: expected [3 2 1], got [1 3 2]',
   ]);
-  const errors = parseCheck(read('11-errors-and-debugger', 'check.json'));
-  const failed = compareRun(errors, runOnWasm(vm, read('11-errors-and-debugger', 'starter.svm'), runRequest(errors)));
+  const errors = parseCheck(read('12-errors-and-debugger', 'check.json'));
+  const failed = compareRun(errors, runOnWasm(vm, read('12-errors-and-debugger', 'starter.svm'), runRequest(errors)));
   assert.match(failed.differences[0], /^the program stopped with a runtime error at line 5, column 7: type error: `\/`/);
 });
 
