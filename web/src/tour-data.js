@@ -197,45 +197,63 @@ function where(span) {
 
 /** A line or value quoted for a difference, cut when long. */
 function quote(text) {
-  if (text === '') return 'an empty line';
-  const chars = Array.from(text);
-  const shown = chars.length > QUOTE_CHARS ? `${chars.slice(0, QUOTE_CHARS).join('')}…` : text;
-  return `\`${shown}\``;
+  return text === '' ? 'an empty line' : `\`${cut(text)}\``;
 }
 
-/** The lines of an output and whether it ends with a line break. */
+/** A text cut after QUOTE_CHARS characters (costing the same however long it is). */
+function cut(text) {
+  const chars = Array.from(text.slice(0, 2 * QUOTE_CHARS + 2));
+  return chars.length > QUOTE_CHARS ? `${chars.slice(0, QUOTE_CHARS).join('')}…` : text;
+}
+
+/** The lines of an output, without the empty one after a final line break. */
 function lines(text) {
   const all = text.split('\n');
-  const ended = all[all.length - 1] === '';
-  if (ended) all.pop();
-  return { all, ended };
+  if (all[all.length - 1] === '') all.pop();
+  return all;
 }
 
-/** How an output differs from the expected one, line by line. */
+/** One differing line: `want` or `got` undefined when that output has no line `n`. */
+function lineDifference(n, want, got) {
+  if (got === undefined) return `line ${n}: expected ${quote(want)}, got nothing`;
+  if (want === undefined) return `line ${n}: expected nothing, got ${quote(got)}`;
+  return `line ${n}: expected ${quote(want)}, got ${quote(got)}`;
+}
+
+/**
+ * How an output differs from the expected one, line by line. The expected output is a
+ * lesson's, small; the actual one may be large (a megabyte of output): its lines past the
+ * expected ones are counted, not copied.
+ */
 export function outputDifferences(expected, actual) {
   if (expected === actual) return [];
-  const e = lines(expected);
-  const a = lines(actual);
+  const want = lines(expected);
   const found = [];
   let differing = 0;
-  const n = Math.max(e.all.length, a.all.length);
-  for (let i = 0; i < n; i++) {
-    const want = e.all[i];
-    const got = a.all[i];
-    if (want === got) continue;
+  const differ = (n, w, g) => {
     differing++;
-    if (found.length >= LINES_SHOWN) continue;
-    if (got === undefined) found.push(`line ${i + 1}: expected ${quote(want)}, got nothing`);
-    else if (want === undefined) found.push(`line ${i + 1}: expected nothing, got ${quote(got)}`);
-    else found.push(`line ${i + 1}: expected ${quote(want)}, got ${quote(got)}`);
+    if (found.length < LINES_SHOWN) found.push(lineDifference(n, w, g));
+  };
+  let count = 0; // lines of `actual` read
+  for (let from = 0; from < actual.length; count++) {
+    let end = actual.indexOf('\n', from);
+    if (end < 0) end = actual.length;
+    if (count < want.length || found.length < LINES_SHOWN) {
+      const got = actual.slice(from, end);
+      if (got !== want[count]) differ(count + 1, want[count], got);
+    } else {
+      differing++;
+    }
+    from = end + 1;
   }
-  if (differing > found.length) found.push(`… and ${differing - found.length} more differing lines`);
-  if (e.all.length !== a.all.length && !(e.all.length === 0 || a.all.length === 0)) {
-    found.push(`expected ${count(e.all.length, 'line')} of output, got ${count(a.all.length, 'line')}`);
+  for (let i = count; i < want.length; i++) differ(i + 1, want[i], undefined);
+  if (differing > found.length) found.push(`… and ${plural(differing - found.length, 'more differing line')}`);
+  if (want.length !== count && want.length > 0 && count > 0) {
+    found.push(`expected ${plural(want.length, 'line')} of output, got ${plural(count, 'line')}`);
   }
-  if (differing === 0 && e.ended !== a.ended) {
+  if (differing === 0 && expected.endsWith('\n') !== actual.endsWith('\n')) {
     found.push(
-      e.ended
+      expected.endsWith('\n')
         ? 'the output does not end with a line break (`println` prints one, `print` does not)'
         : 'the output ends with a line break, which is not expected (`print` prints none)',
     );
@@ -245,15 +263,15 @@ export function outputDifferences(expected, actual) {
 }
 
 /** "1 line", "2 lines". */
-function count(n, noun) {
+function plural(n, noun) {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** A stack written as the page and `svm` write it, its top values only when deep. */
 function showStack(literals, depth) {
-  const top = literals.slice(-STACK_SHOWN).map((l) => (Array.from(l).length > QUOTE_CHARS ? `${Array.from(l).slice(0, QUOTE_CHARS).join('')}…` : l));
+  const top = literals.slice(-STACK_SHOWN).map(cut);
   const left = depth - top.length;
-  return left > 0 ? `[… ${top.join(' ')}] (${count(depth, 'value')})` : `[${top.join(' ')}]`;
+  return left > 0 ? `[… ${top.join(' ')}] (${plural(depth, 'value')})` : `[${top.join(' ')}]`;
 }
 
 /** Does a value the run reports equal the expected one? A cut string is compared by its

@@ -113,6 +113,22 @@ test('a long or much longer output is summarised', () => {
   assert.equal(r.differences[6], 'expected 1 line of output, got 20 lines');
 });
 
+test('a megabyte of output is summarised from its first lines', () => {
+  const check = parseCheck('{"output": "1\\n2\\n"}');
+  const r = compareRun(check, halted('7\n'.repeat(524_288)));
+  assert.deepEqual(r.differences, [
+    'line 1: expected `1`, got `7`',
+    'line 2: expected `2`, got `7`',
+    'line 3: expected nothing, got `7`',
+    'line 4: expected nothing, got `7`',
+    'line 5: expected nothing, got `7`',
+    '… and 524,283 more differing lines',
+    'expected 2 lines of output, got 524,288 lines',
+  ]);
+  const oneLine = compareRun(check, halted(`1\n2${'x'.repeat(1 << 20)}\n`));
+  assert.deepEqual(oneLine.differences, [`line 2: expected \`2\`, got \`2${'x'.repeat(59)}…\``]);
+});
+
 test('a differing final stack is shown whole, as literals', () => {
   const check = parseCheck('{"output": "", "stack": [3, 2, 1]}');
   assert.deepEqual(compareRun(check, halted('', [num(1), num(3), num(2)])), {
