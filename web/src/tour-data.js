@@ -128,8 +128,9 @@ function typed(v) {
 }
 
 /**
- * What to run for a check: `{ args, stdin }` for the runner's `run` message. The page
- * answers a `read` beyond these lines with the end of input, as `svm` gets it from a file.
+ * What to run for a check: `{ args, stdin }` for the runner's `run` message. A `read`
+ * beyond these lines is to be answered with the end of input (`input` with `eof: true`
+ * on `needs_input`), as `svm` finds it at the end of a file.
  */
 export function runRequest(check) {
   return { args: check.args, stdin: check.input.slice() };
