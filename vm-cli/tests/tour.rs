@@ -1,7 +1,8 @@
 //! Tests of the playground's tour (`web/tour/`, described in `web/tour/README.md`): every
 //! lesson is complete and numbered in order, every reference solution passes its check
-//! when `svm` runs it, every starter compiles and does not pass yet, and every `svm`
-//! snippet in a lesson's text compiles and runs.
+//! when `svm` runs it, every starter compiles, does what its check's `starter` says (as
+//! the lesson's text does) and does not pass yet, and every `svm` snippet in a lesson's
+//! text compiles and runs.
 
 mod common;
 
