@@ -25,9 +25,12 @@ export function classifyWord(word, opNames) {
   return 'labelName';
 }
 
-/** A StreamLanguage for the given set of operation names. */
-export function svmLanguage(opNames) {
-  return StreamLanguage.define({
+/**
+ * The stream parser of the language for the given set of operation names: `token(stream,
+ * state)` reads one token of a line and names its style (CodeMirror's StringStream).
+ */
+export function svmParser(opNames) {
+  return {
     name: 'simple-vm',
     startState: () => ({ inString: false }),
     copyState: (s) => ({ inString: s.inString }),
@@ -62,8 +65,11 @@ export function svmLanguage(opNames) {
     },
     blankLine() {},
     languageData: { commentTokens: { line: '#' } },
-  });
+  };
 }
+
+/** A StreamLanguage for the given set of operation names. */
+export const svmLanguage = (opNames) => StreamLanguage.define(svmParser(opNames));
 
 /** Token colours come from the page's CSS variables (light and dark). */
 export const svmHighlight = syntaxHighlighting(

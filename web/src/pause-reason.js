@@ -1,28 +1,29 @@
 // Why the debugger paused, in words for the Status panel: every pause says why.
 
+import { Reason, Command } from './protocol.js';
+
 /** What a debugger command was doing when the run paused, as the worker names it. */
-const DOING = { over: 'the step over', out: 'the step out' };
+const DOING = { [Command.OVER]: 'the step over', [Command.OUT]: 'the step out' };
 
 /**
- * The reason of a `paused` message in words. `reason`: `start`, `breakpoint`, `step`,
- * `pause`, `step_back`, `history_empty`; `command`: what the run was doing (`run`,
- * `step`, `over`, `out`).
+ * The reason of a `paused` message in words. `reason`: one of `Reason`; `command`: what
+ * the run was doing (one of `Command`).
  */
 export function pauseReason(reason, command) {
   switch (reason) {
-    case 'breakpoint':
+    case Reason.BREAKPOINT:
       return DOING[command] ? `at a breakpoint (it ended ${DOING[command]})` : 'at a breakpoint';
-    case 'step':
-      if (command === 'over') return 'stepped over the call';
-      if (command === 'out') return 'stepped out of the call';
-      return command === 'step' ? 'after one step' : 'a step over or out ended';
-    case 'start':
+    case Reason.STEP:
+      if (command === Command.OVER) return 'stepped over the call';
+      if (command === Command.OUT) return 'stepped out of the call';
+      return command === Command.STEP ? 'after one step' : 'a step over or out ended';
+    case Reason.START:
       return 'before the first instruction';
-    case 'pause':
+    case Reason.PAUSE:
       return 'paused with Pause';
-    case 'step_back':
+    case Reason.STEP_BACK:
       return 'stepped back';
-    case 'history_empty':
+    case Reason.HISTORY_EMPTY:
       return 'nothing more to step back over';
     default:
       return reason ? `paused (${reason})` : 'paused';

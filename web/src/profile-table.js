@@ -145,12 +145,15 @@ export function byLabelView(rows, { total, labelled, onLabel, sort, onSort }) {
  * starting with `current`; `onShow(key)` is told of a change.
  */
 export function viewSwitch(views, current, onShow) {
-  const buttons = Object.entries(views).map(([key, [name, view]]) =>
+  const entries = Object.entries(views);
+  const buttons = entries.map(([key, [name, view]]) =>
     h('button', { type: 'button', class: 'view-tab', 'data-view': key, 'aria-controls': view.id || null, onclick: () => show(key) }, name),
   );
   const show = (key) => {
-    for (const [k, [, view]] of Object.entries(views)) view.hidden = k !== key;
-    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.view === key));
+    entries.forEach(([k, [, view]], i) => {
+      view.hidden = k !== key;
+      buttons[i].setAttribute('aria-pressed', String(k === key));
+    });
     onShow(key);
   };
   show(current);

@@ -1,5 +1,9 @@
 // The page's side of the worker protocol: owns the worker, replaces it when it dies or
-// does not answer a stop, and turns its messages into events for the page.
+// does not answer a stop, and turns its messages into events for the page. Which command
+// is allowed when is the page's run state's to say (run-state.js): the runner only
+// carries them, and drops the late messages of a run the page has moved on from.
+
+import { Msg, Status } from './protocol.js';
 
 /** A stop not acknowledged within this time ends the worker instead (ms). */
 export const STOP_GRACE_MS = 40;
@@ -12,17 +16,19 @@ export class Runner {
   /**
    * module: the compiled WebAssembly.Module (sent to each worker, never fetched twice);
    * url: the worker script; onEvent(msg): every message of the protocol, plus
-   * { type: 'died', id, message } when a worker had to be replaced.
+   * { type: Msg.DIED, id, message, final? } when a worker had to be replaced;
+   * isGoing(): is the worker running the program (so that its silence means it is stuck)?
    */
-  constructor({ module, url, onEvent }) {
+  constructor({ module, url, onEvent, isGoing }) {
     this.module = module;
     this.url = url;
     this.onEvent = onEvent;
+    this.isGoing = isGoing;
     this.worker = null;
     this.ready = false;
     this.earlyDeaths = 0;
     this.nextId = 1;
-    this.current = null; // { id, state, steps, time_ms, heardAt, sleepUntil }
+    this.current = null; // { id, steps, time_ms, heardAt, sleepUntil, stopping }
     this.ended = null; // { id } of a finished run the worker keeps for stepping back
     this.stopTimer = 0;
     this.requests = new Map(); // value requests waiting for the worker: req -> resolve
@@ -45,7 +51,7 @@ export class Runner {
     w.onmessageerror = () => {
       if (w === this.worker) this.replace('a message from the runner could not be read');
     };
-    w.postMessage({ type: 'init', module: this.module });
+    w.postMessage({ type: Msg.INIT, module: this.module });
   }
 
   /** Ends the current worker and starts a fresh one; tells the page when it died. */
@@ -60,24 +66,24 @@ export class Runner {
     if (!this.ready && !quiet) this.earlyDeaths++;
     if (this.earlyDeaths >= MAX_EARLY_DEATHS) {
       this.worker = null;
-      this.onEvent({ type: 'died', id: run && run.id, message: reason, final: true });
+      this.onEvent({ type: Msg.DIED, id: run && run.id, message: reason, final: true });
       return;
     }
     this.spawn();
-    if (!quiet) this.onEvent({ type: 'died', id: run && run.id, message: reason });
+    if (!quiet) this.onEvent({ type: Msg.DIED, id: run && run.id, message: reason });
     return run;
   }
 
   receive(msg) {
-    if (msg.type === 'ready') {
+    if (msg.type === Msg.READY) {
       this.ready = true;
       this.earlyDeaths = 0;
     }
-    if (msg.type === 'fatal') {
+    if (msg.type === Msg.FATAL) {
       this.replace(msg.message);
       return;
     }
-    if (msg.type === 'value') {
+    if (msg.type === Msg.VALUE) {
       const resolve = this.requests.get(msg.req);
       this.requests.delete(msg.req);
       if (resolve) resolve(msg);
@@ -89,16 +95,13 @@ export class Runner {
       if ('steps' in msg) run.steps = msg.steps;
       if ('time_ms' in msg) run.time_ms = msg.time_ms;
       run.sleepUntil = msg.sleeping_ms ? performance.now() + msg.sleeping_ms : 0;
-      if (msg.type === 'needs_input') run.state = 'input';
-      else if (msg.type === 'paused') run.state = 'paused';
-      else if (msg.type === 'progress' || msg.type === 'started') run.state = 'running';
-      if (msg.type === 'done' || msg.type === 'setup_error') {
+      if (msg.type === Msg.DONE || msg.type === Msg.SETUP_ERROR) {
         this.current = null;
         this.ended = msg.resumable ? { id: run.id } : null;
         clearTimeout(this.stopTimer);
       }
-      if (msg.type === 'history_empty') this.current = null; // the run stays ended
-    } else if (msg.id !== undefined && msg.type !== 'ready') {
+      if (msg.type === Msg.HISTORY_EMPTY) this.current = null; // the run stays ended
+    } else if (msg.id !== undefined && msg.type !== Msg.READY) {
       return; // a late message of a run that was stopped
     }
     this.onEvent(msg);
@@ -114,39 +117,32 @@ export class Runner {
     if (this.current) this.stop();
     this.ended = null;
     const id = this.nextId++;
-    this.current = { id, state: 'running', steps: 0, time_ms: 0, heardAt: performance.now(), sleepUntil: 0 };
-    this.worker.postMessage({ type: 'run', id, source, args, stdin, options, paused, breakpoints });
+    this.current = { id, steps: 0, time_ms: 0, heardAt: performance.now(), sleepUntil: 0 };
+    this.worker.postMessage({ type: Msg.RUN, id, source, args, stdin, options, paused, breakpoints });
     return id;
   }
 
   /** Answers a pending `read`: a line, or null for the end of input. */
   input(line) {
     const run = this.current;
-    if (!run || run.state !== 'input') return;
-    run.state = 'running';
+    if (!run) return;
     run.heardAt = performance.now();
-    this.worker.postMessage(line === null ? { type: 'input', id: run.id, eof: true } : { type: 'input', id: run.id, line });
+    this.worker.postMessage(line === null ? { type: Msg.INPUT, id: run.id, eof: true } : { type: Msg.INPUT, id: run.id, line });
   }
 
   /**
-   * Debugger commands for the current run: pause, and from a pause continue, step,
-   * step_over, step_out and step_back. A step back from a run that has ended (and that
-   * the worker kept) makes it the current run again.
+   * A debugger command for the current run: Msg.PAUSE, and from a pause Msg.CONTINUE,
+   * STEP, STEP_OVER, STEP_OUT and STEP_BACK. A step back from a run that has ended (and
+   * that the worker kept) makes it the current run again.
    */
   send(type) {
     let run = this.current;
-    if (!run && type === 'step_back' && this.ended && this.worker) {
-      run = { id: this.ended.id, state: 'paused', steps: 0, time_ms: 0, heardAt: performance.now(), sleepUntil: 0 };
+    if (!run && type === Msg.STEP_BACK && this.ended && this.worker) {
+      run = { id: this.ended.id, steps: 0, time_ms: 0, heardAt: performance.now(), sleepUntil: 0 };
       this.current = run;
     }
     if (!run || run.stopping) return;
-    if (type !== 'pause') {
-      if (run.state !== 'paused') return;
-      if (type !== 'step_back') {
-        run.state = 'running';
-        run.heardAt = performance.now();
-      }
-    }
+    run.heardAt = performance.now();
     this.worker.postMessage({ type, id: run.id });
   }
 
@@ -160,14 +156,14 @@ export class Runner {
     const req = this.nextReq++;
     return new Promise((resolve) => {
       this.requests.set(req, resolve);
-      this.worker.postMessage({ type: 'value', id, req, index, steps, chars });
+      this.worker.postMessage({ type: Msg.VALUE, id, req, index, steps, chars });
     });
   }
 
   /** Sets the breakpoints (lines of the run's source) of the current or ended run. */
   breakpoints(lines) {
     const id = this.current ? this.current.id : this.ended && this.ended.id;
-    if (id && this.worker) this.worker.postMessage({ type: 'breakpoints', id, lines });
+    if (id && this.worker) this.worker.postMessage({ type: Msg.BREAKPOINTS, id, lines });
   }
 
   /**
@@ -179,17 +175,17 @@ export class Runner {
     const run = this.current;
     if (!run || run.stopping) return;
     run.stopping = true;
-    this.worker.postMessage({ type: 'stop', id: run.id });
+    this.worker.postMessage({ type: Msg.STOP, id: run.id });
     this.stopTimer = setTimeout(() => {
       if (this.current !== run) return;
       this.replace('stopped', { quiet: true });
-      this.onEvent({ type: 'done', id: run.id, status: 'stopped', steps: run.steps, time_ms: run.time_ms, forced: true });
+      this.onEvent({ type: Msg.DONE, id: run.id, status: Status.STOPPED, steps: run.steps, time_ms: run.time_ms, forced: true });
     }, STOP_GRACE_MS);
   }
 
   checkSilence() {
     const run = this.current;
-    if (!run || run.state !== 'running' || !this.worker) return;
+    if (!run || !this.isGoing() || !this.worker) return;
     const now = performance.now();
     if (run.sleepUntil && now < run.sleepUntil) return;
     const since = Math.max(run.heardAt, run.sleepUntil || 0);

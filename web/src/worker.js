@@ -3,6 +3,7 @@
 // The protocol is described in web/README.md ("Worker protocol").
 
 import { initSync, Session, version } from '../pkg/vm_wasm.js';
+import { Msg, State, Status, Reason, Command, SetupError } from './protocol.js';
 
 /** A slice should take about this long (ms); the step budget adapts to it. */
 const SLICE_MS = 8;
@@ -23,7 +24,7 @@ const schedule = () => tick.port2.postMessage(0);
 const post = (msg) => self.postMessage(msg);
 
 function die(err) {
-  post({ type: 'fatal', message: String((err && err.message) || err) });
+  post({ type: Msg.FATAL, message: String((err && err.message) || err) });
   job = null;
   self.close();
 }
@@ -44,61 +45,61 @@ const jobIn = (msg, ...states) => (job && job.id === msg.id && states.includes(j
 
 function handle(msg) {
   switch (msg.type) {
-    case 'init':
+    case Msg.INIT:
       initSync({ module: msg.module });
-      post({ type: 'ready', version: version() });
+      post({ type: Msg.READY, version: version() });
       return;
-    case 'run':
+    case Msg.RUN:
       return start(msg);
-    case 'input':
+    case Msg.INPUT:
       return input(msg);
-    case 'stop':
+    case Msg.STOP:
       if (job && job.id === msg.id) {
-        if (job.state === 'ended') free();
-        else finish('stopped');
+        if (job.state === State.ENDED) free();
+        else finish(Status.STOPPED);
       }
       return;
-    case 'pause':
+    case Msg.PAUSE:
       // A pause during `sleep_ms` ends the wait.
-      if (jobIn(msg, 'running', 'sleeping')) {
+      if (jobIn(msg, State.RUNNING, State.SLEEPING)) {
         clearTimeout(job.timer);
         // Pausing takes control back: a step over or out still waiting is forgotten.
         job.session.cancel_step();
-        pause('pause');
+        pause(Reason.PAUSE);
       }
       return;
-    case 'continue':
-      if (jobIn(msg, 'paused')) {
-        job.mode = 'run';
-        job.state = 'running';
+    case Msg.CONTINUE:
+      if (jobIn(msg, State.PAUSED)) {
+        job.mode = Command.RUN;
+        job.state = State.RUNNING;
         schedule();
       }
       return;
-    case 'step':
-      if (jobIn(msg, 'paused')) command('step', () => job.session.step());
+    case Msg.STEP:
+      if (jobIn(msg, State.PAUSED)) command(Command.STEP, () => job.session.step());
       return;
-    case 'step_over':
-      if (jobIn(msg, 'paused')) command(atCall() ? 'over' : 'step', () => job.session.step_over(budget));
+    case Msg.STEP_OVER:
+      if (jobIn(msg, State.PAUSED)) command(atCall() ? Command.OVER : Command.STEP, () => job.session.step_over(budget));
       return;
-    case 'step_out':
-      if (jobIn(msg, 'paused')) command('out', () => job.session.step_out(budget));
+    case Msg.STEP_OUT:
+      if (jobIn(msg, State.PAUSED)) command(Command.OUT, () => job.session.step_out(budget));
       return;
-    case 'step_back':
-      if (jobIn(msg, 'paused') || (jobIn(msg, 'ended') && job.resumable)) stepBack();
+    case Msg.STEP_BACK:
+      if (jobIn(msg, State.PAUSED) || (jobIn(msg, State.ENDED) && job.resumable)) stepBack();
       return;
-    case 'value':
+    case Msg.VALUE:
       return value(msg);
-    case 'breakpoints':
-      if (jobIn(msg, 'running', 'paused', 'sleeping', 'input', 'ended')) {
+    case Msg.BREAKPOINTS:
+      if (jobIn(msg, State.RUNNING, State.PAUSED, State.SLEEPING, State.INPUT, State.ENDED)) {
         job.breakpoints = Array.from(job.session.set_breakpoints(msg.lines || []));
-        post({ type: 'breakpoints', id: job.id, lines: job.breakpoints });
+        post({ type: Msg.BREAKPOINTS, id: job.id, lines: job.breakpoints });
       }
       return;
     // Test hooks, to exercise the page's recovery: a bug in the runner, and a slice
     // that does not end (a worker that cannot read `stop`).
-    case 'crash':
+    case Msg.CRASH:
       throw new Error('the runner was asked to crash');
-    case 'hang': {
+    case Msg.HANG: {
       const end = performance.now() + msg.ms;
       while (performance.now() < end);
       return;
@@ -114,8 +115,8 @@ function handle(msg) {
  * `chars` its view with at most that many characters. Answers `value` with `req`.
  */
 function value(msg) {
-  const j = job && job.id === msg.id && job.state !== 'running' && job.state !== 'sleeping' ? job : null;
-  const reply = { type: 'value', id: msg.id, req: msg.req };
+  const j = job && job.id === msg.id && job.state !== State.RUNNING && job.state !== State.SLEEPING ? job : null;
+  const reply = { type: Msg.VALUE, id: msg.id, req: msg.req };
   if (!j || j.session.steps() !== msg.steps) {
     post({ ...reply, error: 'the run has gone on since: its values are no longer there' });
   } else if (msg.chars) {
@@ -132,8 +133,8 @@ function start(msg) {
   try {
     session = new Session(msg.source, msg.args || '', options);
   } catch (e) {
-    if (e && (e.kind === 'compile' || e.kind === 'args')) {
-      post({ type: 'setup_error', id: msg.id, kind: e.kind, diagnostics: e.diagnostics });
+    if (e && (e.kind === SetupError.COMPILE || e.kind === SetupError.ARGS)) {
+      post({ type: Msg.SETUP_ERROR, id: msg.id, kind: e.kind, diagnostics: e.diagnostics });
       return;
     }
     throw e;
@@ -147,10 +148,10 @@ function start(msg) {
     source: msg.source,
     stdin: (msg.stdin || []).slice(),
     // running | paused | sleeping | input | ended (halted or failed, kept for step back)
-    state: msg.paused ? 'paused' : 'running',
+    state: msg.paused ? State.PAUSED : State.RUNNING,
     // what the last command asked for: run (go on), step (pause after one step), over
     // and out (go on until the call returns)
-    mode: 'run',
+    mode: Command.RUN,
     history: (options.history || 0) > 0,
     profile: Boolean(options.profile),
     breakpoints: [],
@@ -159,25 +160,25 @@ function start(msg) {
     timer: 0,
     last: null,
   };
-  post({ type: 'started', id: msg.id });
+  post({ type: Msg.STARTED, id: msg.id });
   if (msg.breakpoints && msg.breakpoints.length) {
     job.breakpoints = Array.from(session.set_breakpoints(msg.breakpoints));
-    post({ type: 'breakpoints', id: job.id, lines: job.breakpoints });
+    post({ type: Msg.BREAKPOINTS, id: job.id, lines: job.breakpoints });
   }
   // A breakpoint is checked after each step: one on the first instruction is met here.
   const first = session.position();
-  if (job.state === 'paused') pause('start');
-  else if (first && job.breakpoints.includes(first.line)) pause('breakpoint');
+  if (job.state === State.PAUSED) pause(Reason.START);
+  else if (first && job.breakpoints.includes(first.line)) pause(Reason.BREAKPOINT);
   else schedule();
 }
 
 function input(msg) {
-  if (!jobIn(msg, 'input')) return;
+  if (!jobIn(msg, State.INPUT)) return;
   if (msg.eof) job.session.end_input();
   else job.session.provide_input(String(msg.line));
-  job.state = 'running';
+  job.state = State.RUNNING;
   // A step that stopped at `read` is done once the line is read.
-  if (job.mode === 'step') act(job.session.step());
+  if (job.mode === Command.STEP) act(job.session.step());
   else schedule();
 }
 
@@ -190,26 +191,26 @@ function atCall() {
 /** Runs a debugger command from a pause. */
 function command(mode, f) {
   job.mode = mode;
-  job.state = 'running';
+  job.state = State.RUNNING;
   act(f());
 }
 
 function stepBack() {
   const s = job.session;
   const r = s.step_back();
-  if (r.reason === 'history_empty' && job.state === 'ended') {
+  if (r.reason === Reason.HISTORY_EMPTY && job.state === State.ENDED) {
     // Nothing to undo: the run stays ended.
-    post({ type: 'history_empty', id: job.id });
+    post({ type: Msg.HISTORY_EMPTY, id: job.id });
     return;
   }
   job.last = r;
-  job.mode = 'run';
+  job.mode = Command.RUN;
   pause(r.reason, { output_removed: r.output_removed || 0 });
 }
 
 /** Runs one slice; the budget adapts so that a slice takes about SLICE_MS. */
 function drive() {
-  if (!job || job.state !== 'running') return;
+  if (!job || job.state !== State.RUNNING) return;
   const t0 = performance.now();
   const r = job.session.run(budget);
   const dt = performance.now() - t0;
@@ -223,36 +224,36 @@ function act(r) {
   job.output += r.output;
   job.last = r;
   switch (r.status) {
-    case 'paused':
+    case Status.PAUSED:
       // `budget`: the slice is used up (also during a long step over or out): go on.
-      if (r.reason && r.reason !== 'budget') return pause(r.reason);
+      if (r.reason && r.reason !== Reason.BUDGET) return pause(r.reason);
       flush(false);
       return schedule();
-    case 'sleeping':
+    case Status.SLEEPING:
       // A step onto `sleep_ms` has done its step: the wait is skipped.
-      if (job.mode === 'step') return pause('step');
-      job.state = 'sleeping';
+      if (job.mode === Command.STEP) return pause(Reason.STEP);
+      job.state = State.SLEEPING;
       flush(true, { sleeping_ms: r.ms });
       job.timer = setTimeout(
         () =>
           guarded(() => {
-            job.state = 'running';
+            job.state = State.RUNNING;
             drive();
           }),
         r.ms,
       );
       return;
-    case 'needs_input':
+    case Status.NEEDS_INPUT:
       if (job.stdin.length) {
         job.session.provide_input(job.stdin.shift());
-        if (job.mode === 'step') return act(job.session.step());
+        if (job.mode === Command.STEP) return act(job.session.step());
         return schedule();
       }
-      job.state = 'input';
-      post(inspect({ type: 'needs_input', id: job.id }));
+      job.state = State.INPUT;
+      post(inspect({ type: Msg.NEEDS_INPUT, id: job.id }));
       return;
-    case 'halted':
-    case 'error':
+    case Status.HALTED:
+    case Status.ERROR:
       return finish(r.status);
     default:
       throw new Error(`unknown status ${r.status}`);
@@ -271,7 +272,7 @@ function flush(force, extra) {
   if (!force && now - job.lastPost < POST_MS) return;
   job.lastPost = now;
   const r = job.last;
-  post({ type: 'progress', id: job.id, output: take(), steps: r.steps, time_ms: r.time_ms, ...extra });
+  post({ type: Msg.PROGRESS, id: job.id, output: take(), steps: r.steps, time_ms: r.time_ms, ...extra });
 }
 
 /** The state a debugger shows: position, stacks, and the profile of a profiled run. */
@@ -294,24 +295,24 @@ function inspect(msg) {
 /** Pauses; `command` says what the run was doing (run, step, over, out). */
 function pause(reason, extra) {
   const command = job.mode;
-  job.state = 'paused';
-  job.mode = 'run';
-  post(inspect({ type: 'paused', id: job.id, reason, command, ...extra }));
+  job.state = State.PAUSED;
+  job.mode = Command.RUN;
+  post(inspect({ type: Msg.PAUSED, id: job.id, reason, command, ...extra }));
 }
 
 function finish(status) {
   const r = job.last;
-  const msg = inspect({ type: 'done', id: job.id, status });
-  if (r && status !== 'stopped') {
+  const msg = inspect({ type: Msg.DONE, id: job.id, status });
+  if (r && status !== Status.STOPPED) {
     msg.exit_code = r.exit_code;
     msg.error = r.error;
   }
   // A run with history that halted or failed can be resumed by stepping back. Every
   // ended run is kept until the next one, for the whole of its stack values.
-  msg.resumable = job.history && status !== 'stopped';
+  msg.resumable = job.history && status !== Status.STOPPED;
   post(msg);
   clearTimeout(job.timer);
-  job.state = 'ended';
+  job.state = State.ENDED;
   job.resumable = msg.resumable;
 }
 

@@ -1550,3 +1550,41 @@ test('error texts say "error" once, an empty stack in words, and "1 step"', asyn
   noProblems(problems);
   await context.close();
 });
+
+test('a runner module that cannot be loaded: the page says so, and Ctrl+Enter or F8 do not promise a run that never starts', async () => {
+  const context = await newContext();
+  await context.route(/\.wasm$/, (r) => r.abort());
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector('.cm-content');
+  await waitState(page, 'crashed');
+  assert.match(await status(page).textContent(), /Could not load the runner/);
+  assert.match(await page.locator('#banner').textContent(), /could not be loaded/);
+  assert.equal(await page.locator('[data-testid=run]').isDisabled(), true);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+Enter');
+  await page.keyboard.press('F8');
+  await page.keyboard.press('F11');
+  await page.waitForTimeout(300);
+  // Not "Loading the runner…, the program starts when it is ready": it never would.
+  assert.equal(await stateOf(page), 'crashed');
+  assert.match(await status(page).textContent(), /Could not load the runner/);
+  await context.close();
+});
+
+test('a paused run can still be stopped after an example was loaded over it', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '1 println\n2 println\n');
+  await page.click('[data-testid=step]');
+  await waitState(page, 'paused');
+  await page.selectOption('[data-testid=examples]', 'fib');
+  assert.match(await status(page).textContent(), /Example fib loaded/);
+  // The run is still paused: Continue would go on with it, and Stop ends it.
+  assert.equal(await page.locator('[data-testid=continue]').isEnabled(), true);
+  assert.equal(await page.locator('[data-testid=stop]').isEnabled(), true);
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+  assert.match(await outputText(page), /\[stopped\]/);
+  noProblems(problems);
+  await context.close();
+});

@@ -1,0 +1,82 @@
+// The toolbar's Run, Stop and Profile, the debugger's buttons, and their keys: the keys
+// work anywhere on the page (the second ones are for keyboards where the F keys belong to
+// the system). Which are enabled comes from the run state (run-state.js `controls`).
+
+import { count } from './dom.js';
+
+/** Debugger keys, by key (F keys) or key code, with Ctrl+ and Shift+; also in the buttons' tooltips. */
+export const DEBUG_KEYS = Object.freeze({
+  F8: 'pauseOrContinue',
+  'Ctrl+Backslash': 'pauseOrContinue',
+  F10: 'stepOver',
+  'Ctrl+Quote': 'stepOver',
+  F11: 'step',
+  'Ctrl+Semicolon': 'step',
+  'Shift+F11': 'stepOut',
+  'Ctrl+Shift+Semicolon': 'stepOut',
+  'Shift+F10': 'stepBack',
+  'Ctrl+Shift+Quote': 'stepBack',
+  F9: 'toggleBreakpoint',
+});
+
+/**
+ * The action of a key press (`{ key, code, ctrlKey, metaKey, shiftKey, altKey }`): `run`
+ * for Ctrl/Cmd+Enter, a name of DEBUG_KEYS' actions, or null.
+ */
+export function keyAction(e) {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) return 'run';
+  if (e.altKey) return null;
+  const key = /^F\d+$/.test(e.key) ? e.key : e.code;
+  return DEBUG_KEYS[(e.ctrlKey || e.metaKey ? 'Ctrl+' : '') + (e.shiftKey ? 'Shift+' : '') + key] ?? null;
+}
+
+/** Steps that Step back can undo (the history of a debug run). */
+export const HISTORY = 10_000;
+
+/**
+ * Wires the buttons and the page's keys to `actions`: { run, stop, profile, continue,
+ * pause, pauseOrContinue, step, stepOver, stepOut, stepBack, toggleBreakpoint }.
+ * `ui`: { run, stop, profileRun, dbg: { continue, pause, step, stepOver, stepOut, stepBack } }.
+ */
+export function attachControls(ui, actions) {
+  ui.run.addEventListener('click', () => actions.run());
+  ui.stop.addEventListener('click', () => actions.stop());
+  ui.profileRun.addEventListener('click', () => actions.profile());
+  for (const name of ['continue', 'pause', 'step', 'stepOver', 'stepOut', 'stepBack']) {
+    ui.dbg[name].addEventListener('click', () => actions[name]());
+  }
+  document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented) return;
+    const action = keyAction(e);
+    if (action) {
+      e.preventDefault();
+      actions[action]();
+    }
+  });
+  // The context menu that Shift+F10 opens in some browsers is not wanted while it steps back.
+  let lastShiftF10 = -1e9;
+  document.addEventListener('contextmenu', (e) => {
+    if (performance.now() - lastShiftF10 < 500) e.preventDefault();
+  });
+  document.addEventListener('keydown', (e) => e.key === 'F10' && e.shiftKey && (lastShiftF10 = performance.now()), true);
+}
+
+/** Enables the controls as `c` (run-state.js `controls`) says. */
+export function renderControls(ui, c) {
+  const b = ui.dbg;
+  ui.run.disabled = !c.run;
+  ui.stop.disabled = !c.stop;
+  ui.run.setAttribute('aria-busy', String(c.stop));
+  ui.profileRun.disabled = !c.profile;
+  b.continue.disabled = !c.continue;
+  b.step.disabled = !c.step;
+  b.stepOver.disabled = !c.stepOver;
+  b.stepOut.disabled = !c.stepOut;
+  b.pause.disabled = !c.pause;
+  b.stepBack.disabled = !c.stepBack;
+  b.stepBack.title = `Step back (Shift+F10 or Ctrl+Shift+'): undo the last instruction, up to ${count(HISTORY)} steps${
+    c.stepBackHint ? ' — this run does not record its steps: start it with Step or Continue, or with a breakpoint set' : ''
+  }`;
+  // While a debug run goes on, the buttons stay on a phone's screen (style.css).
+  document.body.classList.toggle('debugging', c.debugging);
+}

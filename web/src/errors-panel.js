@@ -1,0 +1,109 @@
+// The Errors panel: compile errors with their positions, the arguments' errors, and a
+// runtime error with its position, stack trace and data stack. Every position is a button
+// that selects its token in the editor.
+
+import { h, fill, count, counted } from './dom.js';
+
+/**
+ * `places`: { link(span, ...text): a button that selects `span` in the editor, where(span):
+ * a live text node naming its line and column }.
+ */
+export class ErrorsPanel {
+  constructor(el, places) {
+    this.el = el;
+    this.places = places;
+  }
+
+  clear() {
+    fill(this.el);
+  }
+
+  /** The program did not compile: each diagnostic with its notes. */
+  compile(diagnostics) {
+    const { link, where } = this.places;
+    fill(
+      this.el,
+      h('p', { class: 'err-head' }, `${diagnostics.length} compile error${diagnostics.length === 1 ? '' : 's'}`),
+      h(
+        'ul',
+        { class: 'diags' },
+        diagnostics.map((d) =>
+          h(
+            'li',
+            {},
+            link(d, where(d)),
+            ': ',
+            h('span', { class: 'err-msg' }, d.message),
+            d.notes.map((n) => h('div', { class: 'note' }, 'note: ', n.message, n.span ? [' (', link(n.span, where(n.span)), ')'] : null)),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** The arguments could not be read; `onColumn(d)` selects the place in the field. */
+  args(diagnostics, onColumn) {
+    fill(
+      this.el,
+      h('p', { class: 'err-head' }, 'The arguments could not be read'),
+      h(
+        'ul',
+        { class: 'diags' },
+        diagnostics.map((d) =>
+          h(
+            'li',
+            {},
+            h('button', { type: 'button', class: 'link', onclick: () => onColumn(d) }, `arguments, column ${d.column}`),
+            ': ',
+            h('span', { class: 'err-msg' }, d.message),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** A runtime error `e` (vm-wasm's JsRuntimeError); `stackLen`: the data stack's depth. */
+  runtime(e, stackLen) {
+    const { link, where } = this.places;
+    const depth = stackLen ?? e.stack_len;
+    const folded = e.trace.length !== e.trace_depth;
+    fill(
+      this.el,
+      h('p', { class: 'err-head' }, h('span', { class: 'err-msg' }, e.headline)),
+      h('p', {}, 'at ', link(e.span, where(e.span))),
+      h('p', { class: 'sub' }, `stack trace, innermost first${folded ? ` (${counted(e.trace_depth, 'call')})` : ''}:`),
+      h('ol', { class: 'trace' }, traceItems(e.trace, this.places)),
+      depth === 0
+        ? h('p', { class: 'sub' }, 'the data stack is empty')
+        : h(
+            'p',
+            { class: 'sub' },
+            `data stack (${counted(depth, 'value')}, top last): `,
+            h('code', {}, `${depth > e.stack_shown.length ? '… ' : ''}${e.stack_shown.join(' ')}`),
+          ),
+      h('details', {}, h('summary', {}, 'as the command line shows it'), h('pre', { class: 'rendered' }, e.rendered)),
+    );
+  }
+}
+
+/**
+ * The entries of a folded trace (each with `repeat` and `left_out`, see vm-wasm's
+ * JsFrame), innermost first, numbered by their place among all the calls (1 = the
+ * innermost), with a line for each run of identical calls and for the calls left out.
+ */
+export function traceItems(trace, { link, where }) {
+  const items = [];
+  const fold = (text) => h('li', { class: 'fold' }, h('span', { class: 'n' }), text);
+  let n = 1;
+  for (const f of trace) {
+    if (f.left_out) {
+      items.push(fold(`… ${counted(f.left_out, 'frame')} left out`));
+      n += f.left_out;
+    }
+    items.push(h('li', {}, h('span', { class: 'n' }, count(n)), link(f.call, 'in ', f.name, ' (called at ', where(f.call), ')')));
+    if (f.repeat > 1) items.push(fold(`… ${count(f.repeat - 1)} more identical frame${f.repeat === 2 ? '' : 's'}`));
+    n += f.repeat;
+  }
+  items.push(h('li', {}, h('span', { class: 'n' }, count(n)), 'in the main program'));
+  return items;
+}
