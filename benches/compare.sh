@@ -84,6 +84,9 @@ print_notes() {
 }
 have() { command -v "$1" >/dev/null 2>&1; }
 have hyperfine || use_hyperfine=0
+# Python's output to a file is block-buffered, as svm's is, unless PYTHONUNBUFFERED is
+# set (then print makes two write(2) calls a line).
+unset PYTHONUNBUFFERED
 # The interpreter itself, not a wrapper such as a pyenv shim (which adds ~100 ms a run).
 PY="$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)"
 
@@ -154,14 +157,14 @@ version_of() {
 versions=()
 for impl in "${OTHERS[@]}"; do have "$impl" && versions+=("$impl: $(version_of "$impl")"); done
 cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
-if [[ "$measure" == cpu ]]; then what="CPU time (user + system)"; else what="wall time"; fi
+if [[ "$measure" == cpu ]]; then what="CPU time"; else what="wall time"; fi
 echo "# svm compared with other implementations"
 echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- vm-core/src vm-cli/src 2>/dev/null || echo ' (with uncommitted changes in vm-core/vm-cli)')"
 echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, $(uname -sr)"
 echo "- others: $(IFS=,; echo "${versions[*]}" | sed 's/,/, /g')"
-echo "- rounds: $rounds (interleaved), the median $what of each program, timing with $( ((use_hyperfine)) && hyperfine --version || echo "bash's time")"
+echo "- rounds: $rounds (interleaved), the median $what$([[ $measure == cpu ]] && echo ' (user + system)') of each program, timing with $( ((use_hyperfine)) && hyperfine --version || echo "bash's time")"
 echo
 
 # --- build ------------------------------------------------------------------------
