@@ -32,8 +32,9 @@ cargo clippy -p vm-wasm --target wasm32-unknown-unknown --all-targets -- -D warn
 step "cargo test"
 cargo test --workspace
 
-step "the benchmarks, once each (test mode)"
+step "the benchmarks, once each (test mode), and the suite's Forth, Lua and Python versions"
 cargo test -p vm-core --benches
+benches/compare.sh --check
 
 step "vm-core builds without std for thumbv7em-none-eabihf"
 cargo build -p vm-core --no-default-features --target thumbv7em-none-eabihf
