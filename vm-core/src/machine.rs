@@ -24,8 +24,8 @@ use core::fmt::{self, Write};
 
 use crate::debug::{Observer, Quiet};
 use crate::error::{ErrorKind, RuntimeError, Span, Trace, TraceFrame};
-use crate::ops::Op;
-use crate::opt::{arith_fn, compare_fn, Code};
+use crate::ops::{self, Arith, ArithError, Class, Compare, Io, Op};
+use crate::opt::Code;
 use crate::program::{Frame, Instr, Program};
 use crate::slot::{Slot, Stack, Strings, Tag, View};
 use crate::value::Value;
@@ -343,14 +343,10 @@ impl Machine {
         let mut pc = self.pc;
         let mut done = 0u64;
         let stop = loop {
-            let Some(&instr) = p.code.get(pc) else {
-                break Stop::Budget;
-            };
-            if done == budget {
+            if pc >= p.code.len() || done == budget {
                 break Stop::Budget;
             }
-            let code = Code::from(instr);
-            let undo = RECORD.then(|| self.undo_record(code, pc));
+            let undo = RECORD.then(|| self.undo_record(pc));
             // One shared copy of the plain step for every kind of observer (a watched
             // step is slow anyway: the observer runs after each).
             let (next, trap) = match self.step_plain(p, pc, out) {
@@ -393,19 +389,19 @@ impl Machine {
             Code::Bool(b) => self.push(Slot::bool(b)),
             Code::Str(i) => self.push(Slot::constant(i)),
             Code::Addr(a) => self.push(Slot::num(i64::from(a))),
-            Code::Add => self.arith(Op::Add),
-            Code::Sub => self.arith(Op::Sub),
-            Code::Mul => self.arith(Op::Mul),
-            Code::Div => self.arith(Op::Div),
-            Code::Rem => self.arith(Op::Rem),
-            Code::Eq => self.equal(p, true),
-            Code::Ne => self.equal(p, false),
-            Code::Lt => self.compare(Op::Lt),
-            Code::Le => self.compare(Op::Le),
-            Code::Gt => self.compare(Op::Gt),
-            Code::Ge => self.compare(Op::Ge),
-            Code::And => self.logic(Op::And, |a, b| a && b),
-            Code::Or => self.logic(Op::Or, |a, b| a || b),
+            Code::Add => self.arith(Arith::Add),
+            Code::Sub => self.arith(Arith::Sub),
+            Code::Mul => self.arith(Arith::Mul),
+            Code::Div => self.arith(Arith::Div),
+            Code::Rem => self.arith(Arith::Rem),
+            Code::Eq => self.equal(p, Compare::Eq),
+            Code::Ne => self.equal(p, Compare::Ne),
+            Code::Lt => self.compare(Compare::Lt),
+            Code::Le => self.compare(Compare::Le),
+            Code::Gt => self.compare(Compare::Gt),
+            Code::Ge => self.compare(Compare::Ge),
+            Code::And => self.logic(Op::And, ops::and),
+            Code::Or => self.logic(Op::Or, ops::or),
             Code::Not => self.not(),
             Code::If => self.select(),
             Code::Dup => self.dup(),
@@ -490,17 +486,33 @@ impl Machine {
     }
 
     /// What the plain instruction `code` at `pc` may change, taken before it runs.
-    fn undo_record(&self, code: Code, pc: usize) -> Undo {
-        let pops = match self.program.code[pc] {
-            Instr::Op(op) => op.info().pops as usize,
-            _ => 0,
+    fn undo_record(&self, pc: usize) -> Undo {
+        let op = match self.program.code[pc] {
+            Instr::Op(op) => Some(op),
+            Instr::Num(_) | Instr::Bool(_) | Instr::Str(_) | Instr::Addr(_) => None,
         };
+        let pops = op.map_or(0, |op| op.info().pops as usize);
         let len = self.sp;
         let view = self.view();
-        let output_bytes = match (code, len.checked_sub(1).map(|i| self.stack.get(i))) {
-            (Code::Println, Some(v)) => printed_len(view, v) + 1,
-            (Code::Print, Some(v)) => printed_len(view, v),
-            _ => 0,
+        let top = len.checked_sub(1).map(|i| self.stack.get(i));
+        // The bytes it prints, if it prints.
+        let output_bytes = match (op.map(Op::class), top) {
+            (Some(Class::Io(Io::Println)), Some(v)) => printed_len(view, v) + 1,
+            (Some(Class::Io(Io::Print)), Some(v)) => printed_len(view, v),
+            (Some(Class::Io(Io::Println | Io::Print)), None) => 0,
+            (Some(Class::Io(Io::Read | Io::SleepMs)), _) => 0,
+            (
+                Some(
+                    Class::Arithmetic(_)
+                    | Class::Comparison(_)
+                    | Class::Logic(_)
+                    | Class::Stack(_)
+                    | Class::Text(_)
+                    | Class::Control(_),
+                )
+                | None,
+                _,
+            ) => 0,
         };
         Undo {
             pc,
@@ -774,41 +786,45 @@ impl Machine {
     }
 
     #[inline(always)]
-    fn arith(&mut self, op: Op) -> Step {
+    fn arith(&mut self, arith: Arith) -> Step {
+        let op = arith.op();
         let Some([a, b]) = self.top() else {
             return Err(self.operand_error(op, "two numbers"));
         };
         let (Some(a), Some(b)) = (a.as_num(), b.as_num()) else {
             return Err(self.operand_error(op, "two numbers"));
         };
-        match arith_fn(op)(a, b) {
-            Some(r) => self.replace(2, Slot::num(r)),
-            None if b == 0 => Err(fail(ErrorKind::DivisionByZero { op })),
-            None => Err(fail(ErrorKind::Overflow { op, a, b })),
+        match arith.apply(a, b) {
+            Ok(r) => self.replace(2, Slot::num(r)),
+            Err(ArithError::DivisionByZero) => Err(fail(ErrorKind::DivisionByZero { op })),
+            Err(ArithError::Overflow) => Err(fail(ErrorKind::Overflow { op, a, b })),
         }
     }
 
+    /// `< <= > >=`, on two numbers.
     #[inline(always)]
-    fn compare(&mut self, op: Op) -> Step {
+    fn compare(&mut self, compare: Compare) -> Step {
+        let op = compare.op();
         let Some([a, b]) = self.top() else {
             return Err(self.operand_error(op, "two numbers"));
         };
         let (Some(a), Some(b)) = (a.as_num(), b.as_num()) else {
             return Err(self.operand_error(op, "two numbers"));
         };
-        self.replace(2, Slot::bool(compare_fn(op)(a, b)))
+        self.replace(2, Slot::bool(compare.numbers(a, b)))
     }
 
+    /// `==`, `!=`, on any two values.
     #[inline(always)]
-    fn equal(&mut self, p: &Program, want: bool) -> Step {
+    fn equal(&mut self, p: &Program, compare: Compare) -> Step {
         let Some([a, b]) = self.top() else {
-            return Err(self.operand_error(if want { Op::Eq } else { Op::Ne }, "two values"));
+            return Err(self.operand_error(compare.op(), "two values"));
         };
         let view = View {
             strings: &self.strings,
             program: p,
         };
-        let r = view.equal(a, b) == want;
+        let r = compare.values(view.equal(a, b)).unwrap_or(false);
         self.replace(2, Slot::bool(r))
     }
 
@@ -826,7 +842,7 @@ impl Machine {
     #[inline(always)]
     fn not(&mut self) -> Step {
         match self.top() {
-            Some([b]) if b.tag == Tag::Bool => self.replace(1, Slot::bool(b.bits == 0)),
+            Some([b]) if b.tag == Tag::Bool => self.replace(1, Slot::bool(ops::not(b.bits != 0))),
             _ => Err(self.operand_error(Op::Not, "a boolean")),
         }
     }
@@ -835,7 +851,7 @@ impl Machine {
     fn select(&mut self) -> Step {
         match self.top() {
             Some([c, t, f]) if c.tag == Tag::Bool => {
-                self.replace(3, if c.bits != 0 { t } else { f })
+                self.replace(3, ops::select(c.bits != 0, t, f))
             }
             _ => Err(self.operand_error(Op::If, "a boolean condition below the two choices")),
         }

@@ -37,7 +37,7 @@ use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::ops::Op;
+use crate::ops::{self, Arith, Class, Compare, Control, Logic, Op, Shuffle};
 use crate::program::{Frame, Instr, Program};
 
 /// The form of an instruction that the machine dispatches on: the literals, one variant
@@ -379,7 +379,7 @@ pub(crate) fn optimize(p: &mut Program) {
             }
         }
         if let Instr::Op(op) = w[0] {
-            if !compiled(op) || matches!(op, Op::Call | Op::Jmp | Op::Return) {
+            if ends_entry(op) {
                 entry[pc + 1] = true;
             }
         }
@@ -421,20 +421,23 @@ pub(crate) fn optimize(p: &mut Program) {
     p.blocks = blocks;
 }
 
-/// Does the optimizer compile `op` into blocks?
+/// Does the optimizer compile `op` into blocks? (Text and I/O are left to the plain
+/// instructions, and so are `stop` and `exit`.)
 fn compiled(op: Op) -> bool {
-    !matches!(
-        op,
-        Op::CastStr
-            | Op::CastInt
-            | Op::Println
-            | Op::Print
-            | Op::Concat
-            | Op::Read
-            | Op::SleepMs
-            | Op::Stop
-            | Op::Exit
-    )
+    match op.class() {
+        Class::Arithmetic(_) | Class::Comparison(_) | Class::Logic(_) | Class::Stack(_) => true,
+        Class::Text(_) | Class::Io(_) => false,
+        Class::Control(c) => match c {
+            Control::Jmp | Control::Call | Control::Return => true,
+            Control::Stop | Control::Exit => false,
+        },
+    }
+}
+
+/// Does `op` end a trace's entry-point search: after it, a new entry point starts
+/// (an instruction left alone, or a change of place)?
+fn ends_entry(op: Op) -> bool {
+    !compiled(op) || matches!(op.class(), Class::Control(_))
 }
 
 /// A literal the optimizer knows.
@@ -689,53 +692,59 @@ impl<'p> Builder<'p> {
     }
 
     fn op(&mut self, pc: usize, op: Op) -> Step {
+        match op.class() {
+            Class::Arithmetic(a) => return self.arith(a),
+            Class::Comparison(c @ (Compare::Eq | Compare::Ne)) => self.equal(c),
+            Class::Comparison(c @ (Compare::Lt | Compare::Le | Compare::Gt | Compare::Ge)) => {
+                return self.compare(c)
+            }
+            Class::Logic(Logic::And) => return self.logic(ops::and, Micro::And),
+            Class::Logic(Logic::Or) => return self.logic(ops::or, Micro::Or),
+            Class::Logic(Logic::Not) => return self.not(),
+            Class::Logic(Logic::If) => return self.select(),
+            Class::Stack(s) => self.shuffle(s),
+            Class::Control(c) => match c {
+                Control::Call => return self.branch(pc, true),
+                Control::Jmp => return self.branch(pc, false),
+                Control::Return => {
+                    return match self.frames.pop() {
+                        Some(f) => Step::Goto(f.ret as usize),
+                        None => Step::End(Exit::Return),
+                    }
+                }
+                Control::Stop | Control::Exit => return Step::Reject,
+            },
+            Class::Text(_) | Class::Io(_) => return Step::Reject,
+        }
+        Step::Go
+    }
+
+    /// `dup drop swap over rot`: renamings on the abstract stack.
+    fn shuffle(&mut self, op: Shuffle) {
         match op {
-            Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Rem => return self.arith(op),
-            Op::Lt | Op::Le | Op::Gt | Op::Ge => return self.compare(op),
-            Op::Eq | Op::Ne => self.equal(op == Op::Eq),
-            Op::And | Op::Or => return self.logic(op == Op::And),
-            Op::Not => return self.not(),
-            Op::If => return self.select(),
-            Op::Dup => {
+            Shuffle::Dup => {
                 let [a] = self.peek();
                 self.push(a, true);
             }
-            Op::Drop => self.pop(1),
-            Op::Swap => {
+            Shuffle::Drop => self.pop(1),
+            Shuffle::Swap => {
                 let [a, b] = self.peek();
                 self.pop(2);
                 self.push(b, false);
                 self.push(a, false);
             }
-            Op::Over => {
+            Shuffle::Over => {
                 let [a, _] = self.peek();
                 self.push(a, true);
             }
-            Op::Rot => {
+            Shuffle::Rot => {
                 let [a, b, c] = self.peek();
                 self.pop(3);
                 self.push(b, false);
                 self.push(c, false);
                 self.push(a, false);
             }
-            Op::Call | Op::Jmp => return self.branch(pc, op == Op::Call),
-            Op::Return => {
-                return match self.frames.pop() {
-                    Some(f) => Step::Goto(f.ret as usize),
-                    None => Step::End(Exit::Return),
-                }
-            }
-            Op::CastStr
-            | Op::CastInt
-            | Op::Println
-            | Op::Print
-            | Op::Concat
-            | Op::Read
-            | Op::SleepMs
-            | Op::Stop
-            | Op::Exit => return Step::Reject,
         }
-        Step::Go
     }
 
     /// Can `v` be a number (or a boolean, for `want == Ty::Bool`)?
@@ -743,28 +752,31 @@ impl<'p> Builder<'p> {
         matches!(self.ty(v), t if t == want || t == Ty::Any)
     }
 
+    /// `+ - * / %`: folded when both operands are literals, an immediate form when
+    /// one is (the left one only when the operation commutes).
     #[inline(never)]
-    fn arith(&mut self, op: Op) -> Step {
+    fn arith(&mut self, op: Arith) -> Step {
         let [a, b] = self.peek();
         if !self.may_be(a, Ty::Num) || !self.may_be(b, Ty::Num) {
             return Step::Reject; // always a type error: let the plain instruction say so
         }
-        let f = arith_fn(op);
         match (a, b) {
-            (Av::Lit(Lit::Num(x)), Av::Lit(Lit::Num(y))) => match f(x, y) {
-                Some(r) => {
+            (Av::Lit(Lit::Num(x)), Av::Lit(Lit::Num(y))) => match op.apply(x, y) {
+                Ok(r) => {
                     self.pop(2);
                     self.push(Av::Lit(Lit::Num(r)), false);
                 }
-                None => return Step::Reject,
+                Err(_) => return Step::Reject,
             },
-            (_, Av::Lit(Lit::Num(0))) if matches!(op, Op::Div | Op::Rem) => return Step::Reject,
+            (_, Av::Lit(Lit::Num(0))) if matches!(op, Arith::Div | Arith::Rem) => {
+                return Step::Reject
+            }
             (_, Av::Lit(Lit::Num(y))) => {
                 let sa = self.slot(a);
                 self.learn(a, Ty::Num);
                 self.result(2, Ty::Num, |d| arith_imm(op, d, sa, y));
             }
-            (Av::Lit(Lit::Num(x)), _) if matches!(op, Op::Add | Op::Mul) => {
+            (Av::Lit(Lit::Num(x)), _) if op.commutes() => {
                 let sb = self.slot(b);
                 self.learn(b, Ty::Num);
                 self.result(2, Ty::Num, |d| arith_imm(op, d, sb, x));
@@ -779,17 +791,17 @@ impl<'p> Builder<'p> {
         Step::Go
     }
 
+    /// `< <= > >=`: folded, or an immediate form (flipped for a literal on the left).
     #[inline(never)]
-    fn compare(&mut self, op: Op) -> Step {
+    fn compare(&mut self, op: Compare) -> Step {
         let [a, b] = self.peek();
         if !self.may_be(a, Ty::Num) || !self.may_be(b, Ty::Num) {
             return Step::Reject;
         }
-        let f = compare_fn(op);
         match (a, b) {
             (Av::Lit(Lit::Num(x)), Av::Lit(Lit::Num(y))) => {
                 self.pop(2);
-                self.push(Av::Lit(Lit::Bool(f(x, y))), false);
+                self.push(Av::Lit(Lit::Bool(op.numbers(x, y))), false);
             }
             (_, Av::Lit(Lit::Num(y))) => {
                 let sa = self.slot(a);
@@ -797,16 +809,9 @@ impl<'p> Builder<'p> {
                 self.result(2, Ty::Bool, |d| compare_imm(op, d, sa, y));
             }
             (Av::Lit(Lit::Num(x)), _) => {
-                // x < b is b > x, and so on.
-                let flipped = match op {
-                    Op::Lt => Op::Gt,
-                    Op::Le => Op::Ge,
-                    Op::Gt => Op::Lt,
-                    _ => Op::Le,
-                };
                 let sb = self.slot(b);
                 self.learn(b, Ty::Num);
-                self.result(2, Ty::Bool, |d| compare_imm(flipped, d, sb, x));
+                self.result(2, Ty::Bool, |d| compare_imm(op.flipped(), d, sb, x));
             }
             _ => {
                 let (sa, sb) = (self.slot(a), self.slot(b));
@@ -818,8 +823,9 @@ impl<'p> Builder<'p> {
         Step::Go
     }
 
+    /// `==`, `!=`: any two values.
     #[inline(never)]
-    fn equal(&mut self, want: bool) {
+    fn equal(&mut self, op: Compare) {
         let [a, b] = self.peek();
         match (a, b) {
             (Av::Lit(x), Av::Lit(y)) => {
@@ -828,37 +834,36 @@ impl<'p> Builder<'p> {
                     _ => x == y,
                 };
                 self.pop(2);
-                self.push(Av::Lit(Lit::Bool(same == want)), false);
+                let r = op.values(same).unwrap_or(false);
+                self.push(Av::Lit(Lit::Bool(r)), false);
             }
             (v, Av::Lit(Lit::Num(n))) | (Av::Lit(Lit::Num(n)), v) => {
                 let s = self.slot(v);
-                let op = if want { Micro::EqI } else { Micro::NeI };
-                self.result(2, Ty::Bool, |d| op(d, s, n));
+                self.result(2, Ty::Bool, |d| compare_imm(op, d, s, n));
             }
             _ => {
                 let (sa, sb) = (self.slot(a), self.slot(b));
-                let op = if want { Micro::Eq } else { Micro::Ne };
-                self.result(2, Ty::Bool, |d| op(d, sa, sb));
+                self.result(2, Ty::Bool, |d| compare_reg(op, d, sa, sb));
             }
         }
     }
 
+    /// `and`, `or` (`f` is the meaning, `micro` the block's operation).
     #[inline(never)]
-    fn logic(&mut self, and: bool) -> Step {
+    fn logic(&mut self, f: fn(bool, bool) -> bool, micro: fn(W, W, W) -> Micro) -> Step {
         let [a, b] = self.peek();
         if !self.may_be(a, Ty::Bool) || !self.may_be(b, Ty::Bool) {
             return Step::Reject;
         }
         if let (Av::Lit(Lit::Bool(x)), Av::Lit(Lit::Bool(y))) = (a, b) {
             self.pop(2);
-            self.push(Av::Lit(Lit::Bool(if and { x && y } else { x || y })), false);
+            self.push(Av::Lit(Lit::Bool(f(x, y))), false);
             return Step::Go;
         }
         let (sa, sb) = (self.slot(a), self.slot(b));
         self.learn(a, Ty::Bool);
         self.learn(b, Ty::Bool);
-        let op = if and { Micro::And } else { Micro::Or };
-        self.result(2, Ty::Bool, |d| op(d, sa, sb));
+        self.result(2, Ty::Bool, |d| micro(d, sa, sb));
         Step::Go
     }
 
@@ -1270,71 +1275,45 @@ fn build(p: &Program, start: usize) -> Option<Block> {
     b.finish(steps, exit)
 }
 
-/// The checked arithmetic of `op` (`%` is exact: `MIN % -1` is 0).
-pub(crate) fn arith_fn(op: Op) -> fn(i64, i64) -> Option<i64> {
+fn arith_reg(op: Arith, d: W, a: W, b: W) -> Micro {
     match op {
-        Op::Add => i64::checked_add,
-        Op::Sub => i64::checked_sub,
-        Op::Mul => i64::checked_mul,
-        Op::Div => i64::checked_div,
-        _ => exact_rem,
+        Arith::Add => Micro::Add(d, a, b),
+        Arith::Sub => Micro::Sub(d, a, b),
+        Arith::Mul => Micro::Mul(d, a, b),
+        Arith::Div => Micro::Div(d, a, b),
+        Arith::Rem => Micro::Rem(d, a, b),
     }
 }
 
-/// Remainder with exact results: `MIN % -1` is 0 (only division by zero fails).
-pub(crate) fn exact_rem(a: i64, b: i64) -> Option<i64> {
-    if b == -1 {
-        Some(0)
-    } else {
-        a.checked_rem(b)
+fn arith_imm(op: Arith, d: W, a: W, n: i64) -> Micro {
+    match op {
+        Arith::Add => Micro::AddI(d, a, n),
+        Arith::Sub => Micro::SubI(d, a, n),
+        Arith::Mul => Micro::MulI(d, a, n),
+        Arith::Div => Micro::DivI(d, a, n),
+        Arith::Rem => Micro::RemI(d, a, n),
     }
 }
 
-/// The comparison of `op`.
-pub(crate) fn compare_fn(op: Op) -> fn(i64, i64) -> bool {
+fn compare_reg(op: Compare, d: W, a: W, b: W) -> Micro {
     match op {
-        Op::Lt => |a, b| a < b,
-        Op::Le => |a, b| a <= b,
-        Op::Gt => |a, b| a > b,
-        _ => |a, b| a >= b,
+        Compare::Eq => Micro::Eq(d, a, b),
+        Compare::Ne => Micro::Ne(d, a, b),
+        Compare::Lt => Micro::Lt(d, a, b),
+        Compare::Le => Micro::Le(d, a, b),
+        Compare::Gt => Micro::Gt(d, a, b),
+        Compare::Ge => Micro::Ge(d, a, b),
     }
 }
 
-fn arith_reg(op: Op, d: W, a: W, b: W) -> Micro {
+fn compare_imm(op: Compare, d: W, a: W, n: i64) -> Micro {
     match op {
-        Op::Add => Micro::Add(d, a, b),
-        Op::Sub => Micro::Sub(d, a, b),
-        Op::Mul => Micro::Mul(d, a, b),
-        Op::Div => Micro::Div(d, a, b),
-        _ => Micro::Rem(d, a, b),
-    }
-}
-
-fn arith_imm(op: Op, d: W, a: W, n: i64) -> Micro {
-    match op {
-        Op::Add => Micro::AddI(d, a, n),
-        Op::Sub => Micro::SubI(d, a, n),
-        Op::Mul => Micro::MulI(d, a, n),
-        Op::Div => Micro::DivI(d, a, n),
-        _ => Micro::RemI(d, a, n),
-    }
-}
-
-fn compare_reg(op: Op, d: W, a: W, b: W) -> Micro {
-    match op {
-        Op::Lt => Micro::Lt(d, a, b),
-        Op::Le => Micro::Le(d, a, b),
-        Op::Gt => Micro::Gt(d, a, b),
-        _ => Micro::Ge(d, a, b),
-    }
-}
-
-fn compare_imm(op: Op, d: W, a: W, n: i64) -> Micro {
-    match op {
-        Op::Lt => Micro::LtI(d, a, n),
-        Op::Le => Micro::LeI(d, a, n),
-        Op::Gt => Micro::GtI(d, a, n),
-        _ => Micro::GeI(d, a, n),
+        Compare::Eq => Micro::EqI(d, a, n),
+        Compare::Ne => Micro::NeI(d, a, n),
+        Compare::Lt => Micro::LtI(d, a, n),
+        Compare::Le => Micro::LeI(d, a, n),
+        Compare::Gt => Micro::GtI(d, a, n),
+        Compare::Ge => Micro::GeI(d, a, n),
     }
 }
 

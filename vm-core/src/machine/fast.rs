@@ -19,7 +19,8 @@
 use alloc::vec::Vec;
 
 use super::Machine;
-use crate::opt::{block_at, exact_rem, Code, Exit, Micro, Target, W, WINDOW};
+use crate::ops::{self, Compare, Exact};
+use crate::opt::{block_at, Code, Exit, Micro, Target, W, WINDOW};
 use crate::program::Frame;
 use crate::program::Program;
 use crate::slot::{Slot, Stack, Tag, View};
@@ -230,30 +231,32 @@ impl Regs {
 fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
     let w = &mut cx.w;
     match m {
-        Micro::Add(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_add),
-        Micro::Sub(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_sub),
-        Micro::Mul(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_mul),
-        Micro::Div(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_div),
-        Micro::Rem(d, a, b) => arith(w, d, w.get(a), w.get(b), exact_rem),
-        Micro::AddI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_add),
-        Micro::SubI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_sub),
-        Micro::MulI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_mul),
-        Micro::DivI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_div),
-        Micro::RemI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), exact_rem),
-        Micro::Lt(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x < y),
-        Micro::Le(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x <= y),
-        Micro::Gt(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x > y),
-        Micro::Ge(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x >= y),
-        Micro::LtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x < y),
-        Micro::LeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x <= y),
-        Micro::GtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x > y),
-        Micro::GeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x >= y),
+        Micro::Add(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::add),
+        Micro::Sub(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::sub),
+        Micro::Mul(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::mul),
+        Micro::Div(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::div),
+        Micro::Rem(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::rem),
+        Micro::AddI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::add),
+        Micro::SubI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::sub),
+        Micro::MulI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::mul),
+        Micro::DivI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::div),
+        Micro::RemI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::rem),
+        Micro::Lt(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Lt),
+        Micro::Le(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Le),
+        Micro::Gt(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Gt),
+        Micro::Ge(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Ge),
+        Micro::LtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Lt),
+        Micro::LeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Le),
+        Micro::GtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Gt),
+        Micro::GeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Ge),
         Micro::Eq(d, a, b) => {
-            w.set(d, Slot::bool(cx.view.equal(w.get(a), w.get(b))));
+            let same = cx.view.equal(w.get(a), w.get(b));
+            w.set(d, Slot::bool(same));
             true
         }
         Micro::Ne(d, a, b) => {
-            w.set(d, Slot::bool(!cx.view.equal(w.get(a), w.get(b))));
+            let same = cx.view.equal(w.get(a), w.get(b));
+            w.set(d, Slot::bool(!same));
             true
         }
         Micro::EqI(d, a, n) => {
@@ -266,15 +269,15 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
             w.set(d, Slot::bool(!(x.tag == Tag::Num && x.bits == n as u64)));
             true
         }
-        Micro::And(d, a, b) => logic(w, d, w.get(a), w.get(b), |x, y| x & y),
-        Micro::Or(d, a, b) => logic(w, d, w.get(a), w.get(b), |x, y| x | y),
+        Micro::And(d, a, b) => logic(w, d, w.get(a), w.get(b), ops::and),
+        Micro::Or(d, a, b) => logic(w, d, w.get(a), w.get(b), ops::or),
         Micro::Not(d, a) => {
             let x = w.get(a);
-            w.set(d, Slot::bool(x.bits == 0));
+            w.set(d, Slot::bool(ops::not(x.bits != 0)));
             x.tag == Tag::Bool
         }
         Micro::Select(d, c, t, f) => {
-            w.set(d, if w.bits(c) != 0 { w.get(t) } else { w.get(f) });
+            w.set(d, ops::select(w.bits(c) != 0, w.get(t), w.get(f)));
             true
         }
         Micro::IsBool(a) => w.tag(a) == Tag::Bool,
@@ -298,34 +301,28 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
 }
 
 #[inline(always)]
-fn arith(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(i64, i64) -> Option<i64>) -> bool {
+fn arith(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(i64, i64) -> Exact) -> bool {
     if a.tag != Tag::Num || b.tag != Tag::Num {
         return false;
     }
     match f(a.bits as i64, b.bits as i64) {
-        Some(r) => {
+        Ok(r) => {
             w.set(d, Slot::num(r));
             true
         }
-        None => false,
+        Err(_) => false,
     }
 }
 
 #[inline(always)]
-fn compare(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(i64, i64) -> bool) -> bool {
-    w.set(d, Slot::bool(f(a.bits as i64, b.bits as i64)));
+fn compare(w: &mut Window<'_>, d: W, a: Slot, b: Slot, c: Compare) -> bool {
+    w.set(d, Slot::bool(c.numbers(a.bits as i64, b.bits as i64)));
     a.tag == Tag::Num && b.tag == Tag::Num
 }
 
 #[inline(always)]
-fn logic(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(u64, u64) -> u64) -> bool {
-    w.set(
-        d,
-        Slot {
-            tag: Tag::Bool,
-            bits: f(a.bits, b.bits),
-        },
-    );
+fn logic(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(bool, bool) -> bool) -> bool {
+    w.set(d, Slot::bool(f(a.bits != 0, b.bits != 0)));
     a.tag == Tag::Bool && b.tag == Tag::Bool
 }
 
