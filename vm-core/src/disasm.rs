@@ -56,7 +56,7 @@ pub fn disassemble(program: &Program) -> String {
         let span = program.span(pc).unwrap_or_default();
         let pos = alloc::format!("{}:{}", span.line, span.col);
         let text = instr_text(program, instr);
-        match program.block_len(pc) {
+        match program.block(pc).map(|b| b.steps) {
             Some(n) => {
                 let _ = writeln!(
                     out,

@@ -10,10 +10,13 @@
 //! error leaves the machine exactly as it was before the failing instruction.
 //!
 //! This module is the plain interpreter: one instruction a step, each a small function.
-//! The optimizer's blocks run in `machine/fast.rs`, behind one call in the loop; whenever a block
+//! The optimizer's blocks run in `machine/blocks.rs`, behind one call in the loop; whenever a block
 //! cannot run exactly as its instructions would, the plain instructions run instead.
 
-mod fast;
+mod blocks;
+mod observer;
+
+pub use observer::{Observer, Quiet};
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -22,11 +25,10 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::{self, Write};
 
-use crate::debug::{Observer, Quiet};
+use crate::block::Frame;
 use crate::error::{ErrorKind, RuntimeError, Span, Trace, TraceFrame};
 use crate::ops::{self, Arith, ArithError, Class, Compare, Io, Op};
-use crate::opt::Code;
-use crate::program::{Frame, Instr, Program};
+use crate::program::{Code, Instr, Program};
 use crate::slot::{Slot, Stack, Strings, Tag, View};
 use crate::value::Value;
 
@@ -291,7 +293,7 @@ impl Machine {
         let mut pc = self.pc;
         let mut done = 0u64;
         let stop = loop {
-            let Some(&code) = p.fast.get(pc) else {
+            let Some(&code) = p.dispatch.get(pc) else {
                 break Stop::Budget;
             };
             let left = budget - done;

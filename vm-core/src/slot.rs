@@ -17,7 +17,6 @@ use alloc::rc::Rc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::opt::WINDOW;
 use crate::program::Program;
 use crate::value::Value;
 
@@ -147,13 +146,13 @@ impl Stack {
         range.map(|i| self.get(i))
     }
 
-    /// The `WINDOW` slots from `base`, as two whole arrays, if there are that many.
+    /// The `N` slots from `base`, as two whole arrays, if there are that many.
     #[inline(always)]
-    pub(crate) fn window(
+    pub(crate) fn window<const N: usize>(
         &mut self,
         base: usize,
-    ) -> Option<(&mut [Tag; WINDOW], &mut [u64; WINDOW])> {
-        let end = base.checked_add(WINDOW)?;
+    ) -> Option<(&mut [Tag; N], &mut [u64; N])> {
+        let end = base.checked_add(N)?;
         let tags = self.tags.get_mut(base..end)?.try_into().ok()?;
         let bits = self.bits.get_mut(base..end)?.try_into().ok()?;
         Some((tags, bits))
@@ -318,9 +317,9 @@ mod tests {
             s.iter(1..3).collect::<Vec<_>>(),
             [Slot::num(0), Slot::bool(true)]
         );
-        assert!(s.window(0).is_none());
-        s.resize(WINDOW + 1);
-        let (tags, bits) = s.window(1).unwrap();
+        assert!(s.window::<64>(0).is_none());
+        s.resize(65);
+        let (tags, bits) = s.window::<64>(1).unwrap();
         tags[0] = Tag::Bool;
         bits[0] = 0;
         assert_eq!(s.get(1), Slot::bool(false));

@@ -1,4 +1,5 @@
-//! Running the optimizer's blocks (see [`crate::opt`]).
+//! The block runner: runs the blocks of a program's block form (see [`crate::block`];
+//! how they are made: [`crate::opt`]).
 //!
 //! A block runs only when it can run whole exactly as its plain instructions would. All
 //! that can be checked up front is checked before anything happens: the step budget,
@@ -19,10 +20,9 @@
 use alloc::vec::Vec;
 
 use super::Machine;
+use crate::block::{Exit, Frame, Micro, Target, W, WINDOW};
 use crate::ops::{self, Compare, Exact};
-use crate::opt::{block_at, Code, Exit, Micro, Target, W, WINDOW};
-use crate::program::Frame;
-use crate::program::Program;
+use crate::program::{Code, Program};
 use crate::slot::{Slot, Stack, Tag, View};
 
 /// A block's window: `WINDOW` slots of the stack from `sp - need`, tags and bits
@@ -118,7 +118,7 @@ impl Regs {
         budget: u64,
     ) -> (usize, u64) {
         let mut done = 0u64;
-        let mut index = block_at(&p.fast, pc);
+        let mut index = p.block_at(pc);
         while let Some(b) = p.blocks.get(index as usize) {
             let sp = self.sp;
             let frames = self.frames.len();
@@ -172,7 +172,7 @@ impl Regs {
                         self.push_frames(b.pushes.get(..keep).unwrap_or_default());
                         if to.after_returns {
                             let pc = self.ret_chain(p, to.after as usize, budget, &mut done);
-                            (pc, block_at(&p.fast, pc))
+                            (pc, p.block_at(pc))
                         } else {
                             (to.after as usize, to.after_block)
                         }
@@ -186,7 +186,7 @@ impl Regs {
                     match self.frames.pop() {
                         Some(f) => {
                             let pc = self.ret_chain(p, f.ret as usize, budget, &mut done);
-                            (pc, block_at(&p.fast, pc))
+                            (pc, p.block_at(pc))
                         }
                         None => unreachable!("checked before the block ran"),
                     }
@@ -216,7 +216,7 @@ impl Regs {
     /// subroutine), while there are frames and budget; returns where it stopped.
     #[inline(always)]
     fn ret_chain(&mut self, p: &Program, mut pc: usize, budget: u64, done: &mut u64) -> usize {
-        while *done < budget && matches!(p.fast.get(pc), Some(Code::Return)) {
+        while *done < budget && matches!(p.dispatch.get(pc), Some(Code::Return)) {
             let Some(f) = self.frames.pop() else { break };
             pc = f.ret as usize;
             *done += 1;
