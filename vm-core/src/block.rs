@@ -8,28 +8,7 @@
 
 use alloc::boxed::Box;
 
-/// A return-stack entry: where a `call` returns to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Frame {
-    /// Instruction to continue at on `return`.
-    pub(crate) ret: u32,
-    /// Instruction index of the `call`.
-    pub(crate) call: u32,
-    /// The address that was called.
-    pub(crate) target: u32,
-}
-
-impl Frame {
-    /// The frame of the `call` at instruction `call` to address `target`: it returns
-    /// to the instruction after the call.
-    pub(crate) fn of_call(call: u32, target: u32) -> Frame {
-        Frame {
-            ret: call + 1,
-            call,
-            target,
-        }
-    }
-}
+use crate::frame::Frame;
 
 /// A slot of a block's window: the stack from `sp - need` on, where `sp` is the depth
 /// when the block starts. Slots below `need` hold the values the block reads; the ones

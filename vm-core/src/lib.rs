@@ -27,6 +27,7 @@ mod block;
 pub mod debug;
 pub mod disasm;
 pub mod error;
+mod frame;
 pub mod lexer;
 pub mod machine;
 pub mod ops;

@@ -36,7 +36,8 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::block::{Block, Exit, Frame, Micro, Target, NO_BLOCK, W, WINDOW};
+use crate::block::{Block, Exit, Micro, Target, NO_BLOCK, W, WINDOW};
+use crate::frame::Frame;
 use crate::ops::{self, Arith, Class, Compare, Control, Logic, Op, Shuffle};
 use crate::program::{Code, Instr, Program};
 

@@ -261,6 +261,12 @@ pub(crate) struct View<'a> {
 }
 
 impl<'a> View<'a> {
+    /// The view of a machine's strings and its program's constants.
+    #[inline(always)]
+    pub(crate) fn new(strings: &'a Strings, program: &'a Program) -> View<'a> {
+        View { strings, program }
+    }
+
     /// The text of a string slot.
     #[inline]
     pub(crate) fn text(self, slot: Slot) -> &'a str {
@@ -339,10 +345,7 @@ mod tests {
         let d = t.insert(Rc::from("dddd"));
         assert_eq!(d.bits, 0);
         let p = compile("").unwrap();
-        let view = View {
-            strings: &t,
-            program: &p,
-        };
+        let view = View::new(&t, &p);
         assert_eq!(view.text(b), "bbb");
         assert_eq!(view.text(d), "dddd");
         assert_eq!(t.collect([].into_iter()), 0);
@@ -355,10 +358,7 @@ mod tests {
         let p = compile("\"x\" \"y\"").unwrap();
         let mut t = Strings::default();
         let x = t.insert(Rc::from("x"));
-        let view = View {
-            strings: &t,
-            program: &p,
-        };
+        let view = View::new(&t, &p);
         assert!(view.equal(x, Slot::constant(0)));
         assert!(!view.equal(x, Slot::constant(1)));
         assert!(view.equal(Slot::num(1), Slot::num(1)));

@@ -129,3 +129,21 @@ fn a_cycle_is_found() {
     graph.get_mut("c").unwrap().clear();
     assert_eq!(cycle(&graph), None);
 }
+
+/// The plain interpreter (its loops and its instructions) uses neither the optimizer
+/// nor the block form: it runs a program as the assembler made it.
+#[test]
+fn the_plain_interpreter_does_not_use_the_optimizer() {
+    let files = sources();
+    for name in ["machine/run.rs", "machine/instr.rs"] {
+        let (_, _, code) = files
+            .iter()
+            .find(|(rel, _, _)| rel == name)
+            .unwrap_or_else(|| panic!("{name} is missing"));
+        let used = uses(code);
+        assert!(used.contains("program"), "{name}: {used:?}");
+        for other in ["opt", "block"] {
+            assert!(!used.contains(other), "{name} uses {other}");
+        }
+    }
+}

@@ -20,7 +20,8 @@
 use alloc::vec::Vec;
 
 use super::Machine;
-use crate::block::{Exit, Frame, Micro, Target, W, WINDOW};
+use crate::block::{Exit, Micro, Target, W, WINDOW};
+use crate::frame::Frame;
 use crate::ops::{self, Compare, Exact};
 use crate::program::{Code, Program};
 use crate::slot::{Slot, Stack, Tag, View};
@@ -87,10 +88,7 @@ impl Machine {
             frames: core::mem::take(&mut self.frames),
             sp: self.sp,
         };
-        let view = View {
-            strings: &self.strings,
-            program: p,
-        };
+        let view = View::new(&self.strings, p);
         let limits = (self.limits.max_stack, self.limits.max_calls);
         let (pc, done) = regs.run(p, view, limits, pc, budget);
         self.stack = regs.stack;
@@ -353,10 +351,7 @@ mod tests {
     fn operations_check_their_operands() {
         let p = compile("").unwrap();
         let strings = Strings::default();
-        let view = View {
-            strings: &strings,
-            program: &p,
-        };
+        let view = View::new(&strings, &p);
         let two = [Slot::num(i64::MAX), Slot::num(1)];
         // Overflow abandons the block, and nothing is written.
         let (ok, w) = run_with(&[Micro::Add(2, 0, 1)], &two, view);
@@ -383,10 +378,7 @@ mod tests {
         let mut strings = Strings::default();
         // A string made while running, equal to the constant "ab".
         let made = strings.insert(alloc::rc::Rc::from("ab"));
-        let view = View {
-            strings: &strings,
-            program: &p,
-        };
+        let view = View::new(&strings, &p);
         let values = [Slot::constant(0), made, Slot::constant(1)];
         let ops = [
             Micro::Eq(3, 0, 1),
