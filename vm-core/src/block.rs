@@ -15,65 +15,66 @@ use crate::frame::Frame;
 /// above are free space for its results and temporaries.
 pub(crate) type W = u16;
 
-/// One operation of a block, on slots of its window. Arithmetic and comparisons check
-/// that their operands are numbers, logic that they are booleans, and arithmetic that
-/// the result is exact; a failed check abandons the block before anything is written
-/// below `sp`. The `I` forms take an immediate right operand.
+/// One operation of a block, on slots of its window (`S` is [`W`] in a finished
+/// block; the optimizer builds them on symbolic slots first). Arithmetic and
+/// comparisons check that their operands are numbers, logic that they are booleans, and
+/// arithmetic that the result is exact; a failed check abandons the block before
+/// anything is written below `sp`. The `I` forms take an immediate right operand. The
+/// destination comes first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(missing_docs)]
-pub(crate) enum Micro {
-    Add(W, W, W),
-    Sub(W, W, W),
-    Mul(W, W, W),
-    Div(W, W, W),
-    Rem(W, W, W),
-    AddI(W, W, i64),
-    SubI(W, W, i64),
-    MulI(W, W, i64),
-    DivI(W, W, i64),
-    RemI(W, W, i64),
-    Lt(W, W, W),
-    Le(W, W, W),
-    Gt(W, W, W),
-    Ge(W, W, W),
-    LtI(W, W, i64),
-    LeI(W, W, i64),
-    GtI(W, W, i64),
-    GeI(W, W, i64),
+pub(crate) enum Micro<S = W> {
+    Add(S, S, S),
+    Sub(S, S, S),
+    Mul(S, S, S),
+    Div(S, S, S),
+    Rem(S, S, S),
+    AddI(S, S, i64),
+    SubI(S, S, i64),
+    MulI(S, S, i64),
+    DivI(S, S, i64),
+    RemI(S, S, i64),
+    Lt(S, S, S),
+    Le(S, S, S),
+    Gt(S, S, S),
+    Ge(S, S, S),
+    LtI(S, S, i64),
+    LeI(S, S, i64),
+    GtI(S, S, i64),
+    GeI(S, S, i64),
     /// `==` of any two values.
-    Eq(W, W, W),
+    Eq(S, S, S),
     /// `!=` of any two values.
-    Ne(W, W, W),
+    Ne(S, S, S),
     /// `==` with a number.
-    EqI(W, W, i64),
+    EqI(S, S, i64),
     /// `!=` with a number.
-    NeI(W, W, i64),
-    And(W, W, W),
-    Or(W, W, W),
-    Not(W, W),
+    NeI(S, S, i64),
+    And(S, S, S),
+    Or(S, S, S),
+    Not(S, S),
     /// `dst = if c { t } else { f }`; `c` is known to be a boolean.
-    Select(W, W, W, W),
+    Select(S, S, S, S),
     /// Checks that a slot holds a boolean (the condition of an `if`).
-    IsBool(W),
+    IsBool(S),
     /// Stores a number.
-    Num(W, i64),
+    Num(S, i64),
     /// Stores a boolean.
-    Bool(W, bool),
+    Bool(S, bool),
     /// Stores the program's string constant with this index.
-    Str(W, u32),
+    Str(S, u32),
     /// Copies a slot: `Move(dst, src)`.
-    Move(W, W),
+    Move(S, S),
 }
 
-impl Micro {
+impl<S: Copy + PartialEq> Micro<S> {
     /// The slot it writes, if any.
-    pub(crate) fn dest(self) -> Option<W> {
+    pub(crate) fn dest(self) -> Option<S> {
         if let Micro::IsBool(_) = self {
             return None;
         }
         let mut first = None;
-        let mut copy = self;
-        copy.map_slots(|x| {
+        self.map(|x| {
             first.get_or_insert(x);
             x
         });
@@ -81,60 +82,50 @@ impl Micro {
     }
 
     /// Does it name slot `s` (to read or to write)?
-    pub(crate) fn mentions(self, s: W) -> bool {
+    pub(crate) fn mentions(self, s: S) -> bool {
         let mut found = false;
-        let mut copy = self;
-        copy.map_slots(|x| {
+        self.map(|x| {
             found |= x == s;
             x
         });
         found
     }
 
-    /// Applies `f` to every slot the operation names, destination first.
-    pub(crate) fn map_slots(&mut self, mut f: impl FnMut(W) -> W) {
+    /// The same operation on the slots `f` gives for its slots, destination first.
+    pub(crate) fn map<T>(self, mut f: impl FnMut(S) -> T) -> Micro<T> {
         use Micro::*;
         match self {
-            Add(d, a, b)
-            | Sub(d, a, b)
-            | Mul(d, a, b)
-            | Div(d, a, b)
-            | Rem(d, a, b)
-            | Lt(d, a, b)
-            | Le(d, a, b)
-            | Gt(d, a, b)
-            | Ge(d, a, b)
-            | Eq(d, a, b)
-            | Ne(d, a, b)
-            | And(d, a, b)
-            | Or(d, a, b) => {
-                *d = f(*d);
-                *a = f(*a);
-                *b = f(*b);
-            }
-            AddI(d, a, _)
-            | SubI(d, a, _)
-            | MulI(d, a, _)
-            | DivI(d, a, _)
-            | RemI(d, a, _)
-            | LtI(d, a, _)
-            | LeI(d, a, _)
-            | GtI(d, a, _)
-            | GeI(d, a, _)
-            | EqI(d, a, _)
-            | NeI(d, a, _)
-            | Not(d, a)
-            | Move(d, a) => {
-                *d = f(*d);
-                *a = f(*a);
-            }
-            Select(d, c, t, e) => {
-                *d = f(*d);
-                *c = f(*c);
-                *t = f(*t);
-                *e = f(*e);
-            }
-            IsBool(a) | Num(a, _) | Bool(a, _) | Str(a, _) => *a = f(*a),
+            Add(d, a, b) => Add(f(d), f(a), f(b)),
+            Sub(d, a, b) => Sub(f(d), f(a), f(b)),
+            Mul(d, a, b) => Mul(f(d), f(a), f(b)),
+            Div(d, a, b) => Div(f(d), f(a), f(b)),
+            Rem(d, a, b) => Rem(f(d), f(a), f(b)),
+            AddI(d, a, n) => AddI(f(d), f(a), n),
+            SubI(d, a, n) => SubI(f(d), f(a), n),
+            MulI(d, a, n) => MulI(f(d), f(a), n),
+            DivI(d, a, n) => DivI(f(d), f(a), n),
+            RemI(d, a, n) => RemI(f(d), f(a), n),
+            Lt(d, a, b) => Lt(f(d), f(a), f(b)),
+            Le(d, a, b) => Le(f(d), f(a), f(b)),
+            Gt(d, a, b) => Gt(f(d), f(a), f(b)),
+            Ge(d, a, b) => Ge(f(d), f(a), f(b)),
+            LtI(d, a, n) => LtI(f(d), f(a), n),
+            LeI(d, a, n) => LeI(f(d), f(a), n),
+            GtI(d, a, n) => GtI(f(d), f(a), n),
+            GeI(d, a, n) => GeI(f(d), f(a), n),
+            Eq(d, a, b) => Eq(f(d), f(a), f(b)),
+            Ne(d, a, b) => Ne(f(d), f(a), f(b)),
+            EqI(d, a, n) => EqI(f(d), f(a), n),
+            NeI(d, a, n) => NeI(f(d), f(a), n),
+            And(d, a, b) => And(f(d), f(a), f(b)),
+            Or(d, a, b) => Or(f(d), f(a), f(b)),
+            Not(d, a) => Not(f(d), f(a)),
+            Select(d, c, t, e) => Select(f(d), f(c), f(t), f(e)),
+            IsBool(a) => IsBool(f(a)),
+            Num(d, n) => Num(f(d), n),
+            Bool(d, b) => Bool(f(d), b),
+            Str(d, i) => Str(f(d), i),
+            Move(d, a) => Move(f(d), f(a)),
         }
     }
 }
@@ -168,24 +159,42 @@ pub(crate) struct Target {
 /// No block starts there.
 pub(crate) const NO_BLOCK: u32 = u32::MAX;
 
-/// How a block ends.
+/// How a block ends (`S` as for [`Micro`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Exit {
+pub(crate) enum Exit<S = W> {
     /// Continue at this instruction, where this block starts (or [`NO_BLOCK`]).
     Next { pc: u32, block: u32 },
     /// `then else if jmp`, the condition in slot `c`.
-    JumpIf { c: W, t: Target, f: Target },
+    JumpIf { c: S, t: Target, f: Target },
     /// `label call` at instruction `call`, to a place the trace has been.
     Call { call: u32, to: Target },
     /// `then else if call` at instruction `call`, the condition in slot `c`.
     CallIf {
         call: u32,
-        c: W,
+        c: S,
         t: Target,
         f: Target,
     },
     /// `return` to a caller outside the block.
     Return,
+}
+
+impl<S> Exit<S> {
+    /// The same exit with its condition's slot as `f` gives it.
+    pub(crate) fn map<T>(self, f: impl FnOnce(S) -> T) -> Exit<T> {
+        match self {
+            Exit::Next { pc, block } => Exit::Next { pc, block },
+            Exit::JumpIf { c, t, f: e } => Exit::JumpIf { c: f(c), t, f: e },
+            Exit::Call { call, to } => Exit::Call { call, to },
+            Exit::CallIf { call, c, t, f: e } => Exit::CallIf {
+                call,
+                c: f(c),
+                t,
+                f: e,
+            },
+            Exit::Return => Exit::Return,
+        }
+    }
 }
 
 /// A compiled trace, at the position of its entry point.
