@@ -30,9 +30,9 @@
 //! (`machine/instr.rs`); the optimizer's `Builder::op` (`opt/build.rs`), which either
 //! compiles it into blocks or leaves it to the plain instruction (`Step::Reject`), and
 //! `compiled` (`opt/mod.rs`). To run it inside blocks too: a `Micro` variant
-//! (`block.rs`, with its text in `Micro::fmt` and its slots in `Micro::map_slots`), its
-//! case in the block runner's `exec` (`machine/blocks.rs`) and what `home_below_top`
-//! (`opt/place.rs`) knows of it. `vm-core/tests/oracle/mod.rs` checks every operation
+//! (`block.rs`); the compiler then names `Micro::map` (`block.rs`), its text in
+//! `micro_text` (`disasm.rs`), its case in the block runner's `exec`
+//! (`machine/blocks.rs`) and what `home_below_top` (`opt/place.rs`) knows of it. `vm-core/tests/oracle/mod.rs` checks every operation
 //! of the pure classes against exact math in every operand form, and
 //! `vm-core/tests/differential.rs` checks that blocks change nothing observable.
 
