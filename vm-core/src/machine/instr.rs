@@ -2,17 +2,38 @@
 //! or fails without changing anything, so that an error leaves the machine as it was
 //! before the failing instruction.
 
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use core::fmt::{self, Write};
 
-use super::run::{fail, Step, Trap};
 use super::{Machine, FIRST_COLLECTION};
 use crate::error::ErrorKind;
 use crate::frame::Frame;
 use crate::ops::{self, Arith, ArithError, Compare, Op};
 use crate::program::Program;
 use crate::slot::{Slot, Tag, View};
+
+/// Why an instruction did not simply complete. Small (two words), so that results of
+/// the hot instructions stay in registers; the error itself is boxed on the cold path.
+pub(super) enum Trap {
+    Error(Box<ErrorKind>),
+    /// `stop` or `exit`: the instruction completed.
+    Halt(i64),
+    /// `read` with no input yet: the instruction did not run.
+    Input,
+    /// `sleep_ms`: the instruction completed.
+    Sleep(u64),
+}
+
+pub(super) type Step = Result<(), Trap>;
+
+/// A runtime error as a trap.
+#[cold]
+#[inline(never)]
+pub(super) fn fail(kind: ErrorKind) -> Trap {
+    Trap::Error(Box::new(kind))
+}
 
 impl Machine {
     // ----- the stack -----

@@ -29,7 +29,8 @@ mod run;
 pub use observer::{Observer, Quiet};
 
 use history::History;
-use run::{Stop, Trap};
+use instr::Trap;
+use run::Stop;
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;

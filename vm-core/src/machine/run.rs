@@ -2,35 +2,13 @@
 //! elsewhere, and the one of a watched or recorded run (plain instructions only); and
 //! the dispatch of one plain instruction to its method (`instr.rs`).
 
-use alloc::boxed::Box;
 use core::fmt::Write;
 
+use super::instr::Trap;
 use super::{Machine, Observer};
-use crate::error::ErrorKind;
 use crate::ops::{self, Arith, Compare, Op};
 use crate::program::{Code, Program};
 use crate::slot::Slot;
-
-/// Why an instruction did not simply complete. Small (two words), so that results of
-/// the hot instructions stay in registers; the error itself is boxed on the cold path.
-pub(super) enum Trap {
-    Error(Box<ErrorKind>),
-    /// `stop` or `exit`: the instruction completed.
-    Halt(i64),
-    /// `read` with no input yet: the instruction did not run.
-    Input,
-    /// `sleep_ms`: the instruction completed.
-    Sleep(u64),
-}
-
-pub(super) type Step = Result<(), Trap>;
-
-/// A runtime error as a trap.
-#[cold]
-#[inline(never)]
-pub(super) fn fail(kind: ErrorKind) -> Trap {
-    Trap::Error(Box::new(kind))
-}
 
 /// Why the interpreter loop stopped.
 pub(super) enum Stop {
