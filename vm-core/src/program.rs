@@ -7,7 +7,7 @@
 //! consulted only to build an error or show a position, never in the hot loop.
 //!
 //! The program also holds what the machine dispatches on: its instructions in the flat
-//! form [`Code`], with a [`Code::Block`] where one of its blocks starts. The blocks
+//! form `Code`, with a `Code::Block` where one of its blocks starts. The blocks
 //! (their format is `block.rs`) are made by the optimizer (`opt/`) once the assembler
 //! has made the program; [`Program::unoptimized`] is the same program without them.
 
