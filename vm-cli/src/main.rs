@@ -31,7 +31,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use vm_core::{compile, disassemble, parse_args, Diagnostic, Limits, Machine, OPS};
+use vm_core::{
+    compile, disassemble, disassemble_blocks, parse_args, Diagnostic, Limits, Machine, OPS,
+};
 
 /// Exit code for usage errors and unreadable files (sysexits `EX_USAGE` is 64; we
 /// follow the common `2` of command-line tools for usage, as clap does).
@@ -90,6 +92,11 @@ struct Cli {
     /// Print the compiled program (addresses, labels, positions) instead of running it.
     #[arg(long, requires = "file")]
     disasm: bool,
+
+    /// With --disasm: print what the optimizer made of the program instead, its blocks
+    /// (each block's operations on the slots of its window, its frames and its exit).
+    #[arg(long, requires = "disasm")]
+    blocks: bool,
 
     /// Step through the program: Enter steps, `n` steps over a call, `o` steps out,
     /// `b` steps back, `c` continues to the next breakpoint, `q` quits.
@@ -283,6 +290,10 @@ fn real_main(cli: &Cli) -> u8 {
             program.code().len(),
             program.labels().len()
         );
+        return 0;
+    }
+    if cli.disasm && cli.blocks {
+        out!("{}", disassemble_blocks(&program));
         return 0;
     }
     if cli.disasm {

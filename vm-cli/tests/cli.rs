@@ -148,6 +148,31 @@ fn check_and_disasm() {
     assert!(d.lines().any(|l| l.trim_start().starts_with("0 ")), "{d}");
 }
 
+/// `--disasm --blocks` prints what the optimizer made of the program; `--blocks`
+/// alone is a usage error.
+#[test]
+fn disasm_blocks() {
+    let out = run(
+        &["--disasm", "--blocks", "benches/programs/count_loop.svm"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let d = text(&out.stdout);
+    assert!(d.starts_with("; 2 blocks\n"), "{d}");
+    assert!(
+        d.contains(
+            "    s0 = s0 + 1\n    s1 = s0 < 10000000\n    if s1 jmp 2 `loop` else 12 `end`\n"
+        ),
+        "{d}"
+    );
+    let out = run(&["--disasm", "--blocks", "--no-opt", "examples/fib"], "");
+    assert_eq!(text(&out.stdout), "; 0 blocks\n");
+    let out = run(&["--blocks", "examples/fib"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let help = text(&run(&["--help"], "").stdout);
+    assert!(help.contains("--blocks"), "{help}");
+}
+
 #[test]
 fn input_and_end_of_input() {
     let f = TempFile::new(

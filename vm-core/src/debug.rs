@@ -1,49 +1,13 @@
-//! Watching a run step by step: the [`Observer`] hook, and [`Stopper`], which pauses a
-//! run at breakpoints or when a call returns (step over, step out).
+//! Debugging a run: [`Stopper`], an [`Observer`] that pauses a run at breakpoints or
+//! when a call returns (step over, step out), and [`Watch`], what a debugger watches a
+//! run with.
 
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::machine::Machine;
+use crate::machine::{Machine, Observer};
 use crate::ops::Op;
 use crate::program::{Instr, Program};
-
-/// Told about every step of [`Machine::run_with`].
-pub trait Observer {
-    /// Whether [`Observer::after`] is called at all. `false` only for [`Quiet`], whose
-    /// run is the plain [`Machine::run`], at no cost.
-    const ACTIVE: bool = true;
-
-    /// Called after each dispatch: `steps` plain instructions ran, the first at `pc`.
-    /// A watched run dispatches one plain instruction at a time (the optimizer's blocks
-    /// only run unwatched), so `steps` is 1 today. The machine is already at its next
-    /// instruction, with its step count updated. Return `false` to pause.
-    fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool;
-}
-
-/// The observer that watches nothing.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Quiet;
-
-impl Observer for Quiet {
-    const ACTIVE: bool = false;
-
-    #[inline(always)]
-    fn after(&mut self, _: &Machine, _: usize, _: u64) -> bool {
-        true
-    }
-}
-
-/// Two observers at once; the run pauses when either asks.
-impl<A: Observer, B: Observer> Observer for (A, B) {
-    const ACTIVE: bool = A::ACTIVE || B::ACTIVE;
-
-    fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool {
-        let a = self.0.after(machine, pc, steps);
-        let b = self.1.after(machine, pc, steps);
-        a && b
-    }
-}
 
 /// Why a [`Stopper`] paused a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,15 +16,6 @@ pub enum Hit {
     Breakpoint,
     /// The call depth came back to the level waited for (step over, step out).
     Depth,
-}
-
-/// An observer lent out.
-impl<T: Observer + ?Sized> Observer for &mut T {
-    const ACTIVE: bool = T::ACTIVE;
-
-    fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool {
-        (**self).after(machine, pc, steps)
-    }
 }
 
 /// What a debugger watches a run with: breakpoints and step over/out, and optionally a

@@ -3,7 +3,10 @@
 use alloc::string::String;
 use core::fmt::Write;
 
+use crate::block::{Exit, Micro, Target, W};
+use crate::ops::Op;
 use crate::program::{Instr, Program};
+use crate::text::counted;
 use crate::value::Value;
 
 /// The text of one instruction, as the disassembler and debuggers show it.
@@ -56,7 +59,7 @@ pub fn disassemble(program: &Program) -> String {
         let span = program.span(pc).unwrap_or_default();
         let pos = alloc::format!("{}:{}", span.line, span.col);
         let text = instr_text(program, instr);
-        match program.block_len(pc) {
+        match program.block(pc).map(|b| b.steps) {
             Some(n) => {
                 let _ = writeln!(
                     out,
@@ -73,6 +76,150 @@ pub fn disassemble(program: &Program) -> String {
     }
     let _ = writeln!(out, "{:>5}            (end)", program.token_count());
     out
+}
+
+/// What the optimizer made of the program: each block, at the address of its first
+/// instruction, with its operations on the slots of its window (`s0` is the deepest
+/// value it reads; the values it reads are `s0` up to `sN-1`, its results `s0` up to
+/// `sM-1` when it ends), the frames it pushes and where it goes on. Empty for an
+/// unoptimized program.
+///
+/// ```text
+/// block 0 at 0 (1:1): 4 steps; reads 0, leaves 2, window 2
+///     s0 = 3
+///     s1 = 3
+///     next 4
+/// ```
+pub fn disassemble_blocks(program: &Program) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "; {}", counted(program.blocks.len() as u64, "block"));
+    for pc in 0..program.code().len() {
+        let Some(b) = program.block(pc) else { continue };
+        let index = program.block_at(pc);
+        let span = program.span(pc).unwrap_or_default();
+        let _ = write!(out, "block {index} at {}", program.address(pc));
+        if let Some(label) = program.label_at(program.address(pc)) {
+            let _ = write!(out, " `{label}`");
+        }
+        let _ = write!(out, " ({}:{}): {} steps", span.line, span.col, b.steps);
+        if b.budget != b.steps {
+            let _ = write!(out, " (budget {})", b.budget);
+        }
+        let _ = write!(
+            out,
+            "; reads {}, leaves {}, window {}",
+            b.need, b.out, b.window
+        );
+        if b.room > 0 {
+            let _ = write!(out, ", room {}", b.room);
+        }
+        if b.frames_min > 0 || b.frames_room > 0 {
+            let _ = write!(out, ", frames {} to +{}", b.frames_min, b.frames_room);
+        }
+        out.push('\n');
+        for &m in b.ops.iter() {
+            let _ = writeln!(out, "    {}", micro_text(program, m));
+        }
+        for f in b.pushes.iter() {
+            let _ = writeln!(
+                out,
+                "    push frame: call at {} to {}",
+                program.address(f.call as usize),
+                address_text(program, f.target)
+            );
+        }
+        let _ = writeln!(out, "    {}", exit_text(program, b.exit));
+    }
+    out
+}
+
+/// One operation of a block.
+fn micro_text(program: &Program, m: Micro) -> String {
+    use Micro::*;
+    let two = |d: W, a: W, op: Op, b: W| alloc::format!("s{d} = s{a} {op} s{b}");
+    let imm = |d: W, a: W, op: Op, n: i64| alloc::format!("s{d} = s{a} {op} {n}");
+    match m {
+        Add(d, a, b) => two(d, a, Op::Add, b),
+        Sub(d, a, b) => two(d, a, Op::Sub, b),
+        Mul(d, a, b) => two(d, a, Op::Mul, b),
+        Div(d, a, b) => two(d, a, Op::Div, b),
+        Rem(d, a, b) => two(d, a, Op::Rem, b),
+        AddI(d, a, n) => imm(d, a, Op::Add, n),
+        SubI(d, a, n) => imm(d, a, Op::Sub, n),
+        MulI(d, a, n) => imm(d, a, Op::Mul, n),
+        DivI(d, a, n) => imm(d, a, Op::Div, n),
+        RemI(d, a, n) => imm(d, a, Op::Rem, n),
+        Lt(d, a, b) => two(d, a, Op::Lt, b),
+        Le(d, a, b) => two(d, a, Op::Le, b),
+        Gt(d, a, b) => two(d, a, Op::Gt, b),
+        Ge(d, a, b) => two(d, a, Op::Ge, b),
+        LtI(d, a, n) => imm(d, a, Op::Lt, n),
+        LeI(d, a, n) => imm(d, a, Op::Le, n),
+        GtI(d, a, n) => imm(d, a, Op::Gt, n),
+        GeI(d, a, n) => imm(d, a, Op::Ge, n),
+        Eq(d, a, b) => two(d, a, Op::Eq, b),
+        Ne(d, a, b) => two(d, a, Op::Ne, b),
+        EqI(d, a, n) => imm(d, a, Op::Eq, n),
+        NeI(d, a, n) => imm(d, a, Op::Ne, n),
+        And(d, a, b) => two(d, a, Op::And, b),
+        Or(d, a, b) => two(d, a, Op::Or, b),
+        Not(d, a) => alloc::format!("s{d} = not s{a}"),
+        Select(d, c, t, f) => alloc::format!("s{d} = if s{c} then s{t} else s{f}"),
+        IsBool(a) => alloc::format!("check s{a} is a boolean"),
+        Num(d, n) => alloc::format!("s{d} = {n}"),
+        Bool(d, b) => alloc::format!("s{d} = {b}"),
+        Str(d, i) => alloc::format!("s{d} = {}", instr_text(program, Instr::Str(i))),
+        Move(d, a) => alloc::format!("s{d} = s{a}"),
+    }
+}
+
+/// An address, with its label if it has one.
+fn address_text(program: &Program, addr: u32) -> String {
+    match program.label_at(addr) {
+        Some(name) => alloc::format!("{addr} `{name}`"),
+        None => alloc::format!("{addr}"),
+    }
+}
+
+/// Where a conditional call or jump goes.
+fn target_text(program: &Program, t: Target) -> String {
+    let mut s = address_text(program, t.addr);
+    if t.returns_at_once {
+        let _ = write!(s, " (returns at once");
+        if t.pops > 0 {
+            let _ = write!(s, ", then {}", counted(u64::from(t.pops), "return"));
+        }
+        let _ = write!(s, ", on at {}", program.address(t.after as usize));
+        if t.after_returns {
+            s.push_str(", a return");
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// How a block ends.
+fn exit_text(program: &Program, exit: Exit) -> String {
+    match exit {
+        Exit::Next { pc, .. } => alloc::format!("next {}", program.address(pc as usize)),
+        Exit::JumpIf { c, t, f } => alloc::format!(
+            "if s{c} jmp {} else {}",
+            target_text(program, t),
+            target_text(program, f)
+        ),
+        Exit::Call { call, to } => alloc::format!(
+            "call at {} to {}",
+            program.address(call as usize),
+            target_text(program, to)
+        ),
+        Exit::CallIf { call, c, t, f } => alloc::format!(
+            "if s{c} call at {} to {} else to {}",
+            program.address(call as usize),
+            target_text(program, t),
+            target_text(program, f)
+        ),
+        Exit::Return => String::from("return"),
+    }
 }
 
 #[cfg(test)]

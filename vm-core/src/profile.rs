@@ -6,8 +6,7 @@ use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::debug::Observer;
-use crate::machine::Machine;
+use crate::machine::{Machine, Observer};
 use crate::program::Program;
 
 #[derive(Clone, Debug)]

@@ -5,14 +5,19 @@
 //! between the two: `pcs[address]` is the instruction to continue at, `addrs[pc]` the
 //! token address of an instruction. Spans live in a side table beside the code and are
 //! consulted only to build an error or show a position, never in the hot loop.
+//!
+//! The program also holds what the machine dispatches on: its instructions in the flat
+//! form `Code`, with a `Code::Block` where one of its blocks starts. The blocks
+//! (their format is `block.rs`) are made by the optimizer (`opt/`) once the assembler
+//! has made the program; [`Program::unoptimized`] is the same program without them.
 
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::block::{Block, NO_BLOCK};
 use crate::error::Span;
 use crate::ops::Op;
-use crate::opt::{Block, Code};
 
 /// One compiled instruction: one per executable token of the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,25 +34,93 @@ pub enum Instr {
     Op(Op),
 }
 
-/// A return-stack entry: where a `call` returns to.
+/// The form of an instruction that the machine dispatches on: the literals, one variant
+/// per operation (so that dispatch is a single jump), and [`Code::Block`] where a block
+/// of the program's block form starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Frame {
-    /// Instruction to continue at on `return`.
-    pub(crate) ret: u32,
-    /// Instruction index of the `call`.
-    pub(crate) call: u32,
-    /// The address that was called.
-    pub(crate) target: u32,
+#[allow(missing_docs)] // the operations are documented in the op table
+pub(crate) enum Code {
+    Num(i64),
+    Bool(bool),
+    Str(u32),
+    Addr(u32),
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+    Not,
+    If,
+    Dup,
+    Drop,
+    Swap,
+    Over,
+    Rot,
+    CastStr,
+    CastInt,
+    Println,
+    Print,
+    Concat,
+    Read,
+    SleepMs,
+    Jmp,
+    Call,
+    Return,
+    Stop,
+    Exit,
+    /// The start of the block with this index in the program's blocks.
+    Block(u32),
 }
 
-impl Frame {
-    /// The frame of the `call` at instruction `call` to address `target`: it returns
-    /// to the instruction after the call.
-    pub(crate) fn of_call(call: u32, target: u32) -> Frame {
-        Frame {
-            ret: call + 1,
-            call,
-            target,
+impl From<Instr> for Code {
+    fn from(i: Instr) -> Code {
+        match i {
+            Instr::Num(n) => Code::Num(n),
+            Instr::Bool(b) => Code::Bool(b),
+            Instr::Str(s) => Code::Str(s),
+            Instr::Addr(a) => Code::Addr(a),
+            Instr::Op(op) => match op {
+                Op::Add => Code::Add,
+                Op::Sub => Code::Sub,
+                Op::Mul => Code::Mul,
+                Op::Div => Code::Div,
+                Op::Rem => Code::Rem,
+                Op::Eq => Code::Eq,
+                Op::Ne => Code::Ne,
+                Op::Lt => Code::Lt,
+                Op::Le => Code::Le,
+                Op::Gt => Code::Gt,
+                Op::Ge => Code::Ge,
+                Op::And => Code::And,
+                Op::Or => Code::Or,
+                Op::Not => Code::Not,
+                Op::If => Code::If,
+                Op::Dup => Code::Dup,
+                Op::Drop => Code::Drop,
+                Op::Swap => Code::Swap,
+                Op::Over => Code::Over,
+                Op::Rot => Code::Rot,
+                Op::CastStr => Code::CastStr,
+                Op::CastInt => Code::CastInt,
+                Op::Println => Code::Println,
+                Op::Print => Code::Print,
+                Op::Concat => Code::Concat,
+                Op::Read => Code::Read,
+                Op::SleepMs => Code::SleepMs,
+                Op::Jmp => Code::Jmp,
+                Op::Call => Code::Call,
+                Op::Return => Code::Return,
+                Op::Stop => Code::Stop,
+                Op::Exit => Code::Exit,
+            },
         }
     }
 }
@@ -67,7 +140,9 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     pub(crate) code: Vec<Instr>,
-    pub(crate) fast: Vec<Code>,
+    /// The instructions as the machine dispatches on them: `code` with a
+    /// [`Code::Block`] where each block starts.
+    pub(crate) dispatch: Vec<Code>,
     pub(crate) blocks: Vec<Block>,
     pub(crate) spans: Vec<Span>,
     pub(crate) addrs: Vec<u32>,
@@ -81,7 +156,7 @@ impl Default for Program {
     fn default() -> Self {
         Program {
             code: Vec::new(),
-            fast: Vec::new(),
+            dispatch: Vec::new(),
             blocks: Vec::new(),
             spans: Vec::new(),
             addrs: Vec::new(),
@@ -98,34 +173,28 @@ impl Program {
         &self.code
     }
 
-    /// The instructions the machine dispatches on: [`Program::code`] in the flat form
-    /// of [`Code`], with a [`Code::Block`] at the first instruction of each block the
-    /// optimizer compiled (none when unoptimized). Indexes are the same as in `code`.
-    pub fn fast_code(&self) -> &[Code] {
-        &self.fast
-    }
-
     /// The same program without the optimizer's blocks: runs every instruction on its
     /// own. Behaviour is identical (output, errors, positions, traces, step counts);
     /// only speed differs.
     pub fn unoptimized(&self) -> Program {
         Program {
-            fast: self.code.iter().map(|&i| Code::from(i)).collect(),
+            dispatch: self.code.iter().map(|&i| Code::from(i)).collect(),
             blocks: Vec::new(),
             ..self.clone()
         }
     }
 
-    /// Is this program optimized (does it have blocks)?
-    pub fn is_optimized(&self) -> bool {
-        !self.blocks.is_empty()
+    /// The block that starts at instruction `pc`, if one does.
+    pub(crate) fn block(&self, pc: usize) -> Option<&Block> {
+        self.blocks.get(self.block_at(pc) as usize)
     }
 
-    /// The number of plain instructions the block at `pc` stands for, if one starts there.
-    pub fn block_len(&self, pc: usize) -> Option<usize> {
-        match self.fast.get(pc) {
-            Some(&Code::Block(i)) => Some(self.blocks[i as usize].steps as usize),
-            _ => None,
+    /// The index of the block that starts at `pc`, or [`NO_BLOCK`].
+    #[inline(always)]
+    pub(crate) fn block_at(&self, pc: usize) -> u32 {
+        match self.dispatch.get(pc) {
+            Some(&Code::Block(i)) => i,
+            _ => NO_BLOCK,
         }
     }
 

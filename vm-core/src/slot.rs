@@ -17,7 +17,6 @@ use alloc::rc::Rc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::opt::WINDOW;
 use crate::program::Program;
 use crate::value::Value;
 
@@ -147,13 +146,13 @@ impl Stack {
         range.map(|i| self.get(i))
     }
 
-    /// The `WINDOW` slots from `base`, as two whole arrays, if there are that many.
+    /// The `N` slots from `base`, as two whole arrays, if there are that many.
     #[inline(always)]
-    pub(crate) fn window(
+    pub(crate) fn window<const N: usize>(
         &mut self,
         base: usize,
-    ) -> Option<(&mut [Tag; WINDOW], &mut [u64; WINDOW])> {
-        let end = base.checked_add(WINDOW)?;
+    ) -> Option<(&mut [Tag; N], &mut [u64; N])> {
+        let end = base.checked_add(N)?;
         let tags = self.tags.get_mut(base..end)?.try_into().ok()?;
         let bits = self.bits.get_mut(base..end)?.try_into().ok()?;
         Some((tags, bits))
@@ -262,6 +261,12 @@ pub(crate) struct View<'a> {
 }
 
 impl<'a> View<'a> {
+    /// The view of a machine's strings and its program's constants.
+    #[inline(always)]
+    pub(crate) fn new(strings: &'a Strings, program: &'a Program) -> View<'a> {
+        View { strings, program }
+    }
+
     /// The text of a string slot.
     #[inline]
     pub(crate) fn text(self, slot: Slot) -> &'a str {
@@ -318,9 +323,9 @@ mod tests {
             s.iter(1..3).collect::<Vec<_>>(),
             [Slot::num(0), Slot::bool(true)]
         );
-        assert!(s.window(0).is_none());
-        s.resize(WINDOW + 1);
-        let (tags, bits) = s.window(1).unwrap();
+        assert!(s.window::<64>(0).is_none());
+        s.resize(65);
+        let (tags, bits) = s.window::<64>(1).unwrap();
         tags[0] = Tag::Bool;
         bits[0] = 0;
         assert_eq!(s.get(1), Slot::bool(false));
@@ -340,10 +345,7 @@ mod tests {
         let d = t.insert(Rc::from("dddd"));
         assert_eq!(d.bits, 0);
         let p = compile("").unwrap();
-        let view = View {
-            strings: &t,
-            program: &p,
-        };
+        let view = View::new(&t, &p);
         assert_eq!(view.text(b), "bbb");
         assert_eq!(view.text(d), "dddd");
         assert_eq!(t.collect([].into_iter()), 0);
@@ -356,10 +358,7 @@ mod tests {
         let p = compile("\"x\" \"y\"").unwrap();
         let mut t = Strings::default();
         let x = t.insert(Rc::from("x"));
-        let view = View {
-            strings: &t,
-            program: &p,
-        };
+        let view = View::new(&t, &p);
         assert!(view.equal(x, Slot::constant(0)));
         assert!(!view.equal(x, Slot::constant(1)));
         assert!(view.equal(Slot::num(1), Slot::num(1)));

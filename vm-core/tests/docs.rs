@@ -9,13 +9,14 @@ use vm_core::OPS;
 /// The reference table, one row per operation, in table order.
 fn reference() -> String {
     let mut s = String::from(
-        "| operation | stack effect | description | example |\n| --- | --- | --- | --- |\n",
+        "| operation | class | stack effect | description | example |\n| --- | --- | --- | --- | --- |\n",
     );
     for op in OPS {
         let cells = [op.name, op.effect, op.doc, op.example].map(|c| c.replace('|', "\\|"));
         let [name, effect, doc, example] = cells;
+        let class = op.class.name();
         s.push_str(&format!(
-            "| `{name}` | `{effect}` | {doc} | `{example}` |\n"
+            "| `{name}` | {class} | `{effect}` | {doc} | `{example}` |\n"
         ));
     }
     s

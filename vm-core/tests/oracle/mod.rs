@@ -6,7 +6,7 @@
 //! arguments. The operands come from the arguments (or from earlier computation on
 //! them), so the optimizer cannot fold them away; only the `folded` form has two
 //! literals on purpose. The forms, one per shape the optimizer gives an operation
-//! (`vm-core/src/opt.rs`, `vm-core/src/machine/fast.rs`):
+//! (`vm-core/src/opt/`, `vm-core/src/machine/blocks.rs`; `svm --disasm --blocks` prints them):
 //!
 //! | form | program | what the block does |
 //! | --- | --- | --- |

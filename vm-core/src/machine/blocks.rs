@@ -1,4 +1,5 @@
-//! Running the optimizer's blocks (see [`crate::opt`]).
+//! The block runner: runs the blocks of a program's block form (see [`crate::block`];
+//! how they are made: [`crate::opt`]).
 //!
 //! A block runs only when it can run whole exactly as its plain instructions would. All
 //! that can be checked up front is checked before anything happens: the step budget,
@@ -19,9 +20,10 @@
 use alloc::vec::Vec;
 
 use super::Machine;
-use crate::opt::{block_at, exact_rem, Code, Exit, Micro, Target, W, WINDOW};
-use crate::program::Frame;
-use crate::program::Program;
+use crate::block::{Exit, Micro, Target, W, WINDOW};
+use crate::frame::Frame;
+use crate::ops::{self, Compare, Exact};
+use crate::program::{Code, Program};
 use crate::slot::{Slot, Stack, Tag, View};
 
 /// A block's window: `WINDOW` slots of the stack from `sp - need`, tags and bits
@@ -86,10 +88,7 @@ impl Machine {
             frames: core::mem::take(&mut self.frames),
             sp: self.sp,
         };
-        let view = View {
-            strings: &self.strings,
-            program: p,
-        };
+        let view = View::new(&self.strings, p);
         let limits = (self.limits.max_stack, self.limits.max_calls);
         let (pc, done) = regs.run(p, view, limits, pc, budget);
         self.stack = regs.stack;
@@ -117,7 +116,7 @@ impl Regs {
         budget: u64,
     ) -> (usize, u64) {
         let mut done = 0u64;
-        let mut index = block_at(&p.fast, pc);
+        let mut index = p.block_at(pc);
         while let Some(b) = p.blocks.get(index as usize) {
             let sp = self.sp;
             let frames = self.frames.len();
@@ -171,7 +170,7 @@ impl Regs {
                         self.push_frames(b.pushes.get(..keep).unwrap_or_default());
                         if to.after_returns {
                             let pc = self.ret_chain(p, to.after as usize, budget, &mut done);
-                            (pc, block_at(&p.fast, pc))
+                            (pc, p.block_at(pc))
                         } else {
                             (to.after as usize, to.after_block)
                         }
@@ -185,7 +184,7 @@ impl Regs {
                     match self.frames.pop() {
                         Some(f) => {
                             let pc = self.ret_chain(p, f.ret as usize, budget, &mut done);
-                            (pc, block_at(&p.fast, pc))
+                            (pc, p.block_at(pc))
                         }
                         None => unreachable!("checked before the block ran"),
                     }
@@ -215,7 +214,7 @@ impl Regs {
     /// subroutine), while there are frames and budget; returns where it stopped.
     #[inline(always)]
     fn ret_chain(&mut self, p: &Program, mut pc: usize, budget: u64, done: &mut u64) -> usize {
-        while *done < budget && matches!(p.fast.get(pc), Some(Code::Return)) {
+        while *done < budget && matches!(p.dispatch.get(pc), Some(Code::Return)) {
             let Some(f) = self.frames.pop() else { break };
             pc = f.ret as usize;
             *done += 1;
@@ -230,30 +229,32 @@ impl Regs {
 fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
     let w = &mut cx.w;
     match m {
-        Micro::Add(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_add),
-        Micro::Sub(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_sub),
-        Micro::Mul(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_mul),
-        Micro::Div(d, a, b) => arith(w, d, w.get(a), w.get(b), i64::checked_div),
-        Micro::Rem(d, a, b) => arith(w, d, w.get(a), w.get(b), exact_rem),
-        Micro::AddI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_add),
-        Micro::SubI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_sub),
-        Micro::MulI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_mul),
-        Micro::DivI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), i64::checked_div),
-        Micro::RemI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), exact_rem),
-        Micro::Lt(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x < y),
-        Micro::Le(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x <= y),
-        Micro::Gt(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x > y),
-        Micro::Ge(d, a, b) => compare(w, d, w.get(a), w.get(b), |x, y| x >= y),
-        Micro::LtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x < y),
-        Micro::LeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x <= y),
-        Micro::GtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x > y),
-        Micro::GeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), |x, y| x >= y),
+        Micro::Add(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::add),
+        Micro::Sub(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::sub),
+        Micro::Mul(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::mul),
+        Micro::Div(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::div),
+        Micro::Rem(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::rem),
+        Micro::AddI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::add),
+        Micro::SubI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::sub),
+        Micro::MulI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::mul),
+        Micro::DivI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::div),
+        Micro::RemI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::rem),
+        Micro::Lt(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Lt),
+        Micro::Le(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Le),
+        Micro::Gt(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Gt),
+        Micro::Ge(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Ge),
+        Micro::LtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Lt),
+        Micro::LeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Le),
+        Micro::GtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Gt),
+        Micro::GeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Ge),
         Micro::Eq(d, a, b) => {
-            w.set(d, Slot::bool(cx.view.equal(w.get(a), w.get(b))));
+            let same = cx.view.equal(w.get(a), w.get(b));
+            w.set(d, Slot::bool(same));
             true
         }
         Micro::Ne(d, a, b) => {
-            w.set(d, Slot::bool(!cx.view.equal(w.get(a), w.get(b))));
+            let same = cx.view.equal(w.get(a), w.get(b));
+            w.set(d, Slot::bool(!same));
             true
         }
         Micro::EqI(d, a, n) => {
@@ -266,15 +267,15 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
             w.set(d, Slot::bool(!(x.tag == Tag::Num && x.bits == n as u64)));
             true
         }
-        Micro::And(d, a, b) => logic(w, d, w.get(a), w.get(b), |x, y| x & y),
-        Micro::Or(d, a, b) => logic(w, d, w.get(a), w.get(b), |x, y| x | y),
+        Micro::And(d, a, b) => logic(w, d, w.get(a), w.get(b), ops::and),
+        Micro::Or(d, a, b) => logic(w, d, w.get(a), w.get(b), ops::or),
         Micro::Not(d, a) => {
             let x = w.get(a);
-            w.set(d, Slot::bool(x.bits == 0));
+            w.set(d, Slot::bool(ops::not(x.bits != 0)));
             x.tag == Tag::Bool
         }
         Micro::Select(d, c, t, f) => {
-            w.set(d, if w.bits(c) != 0 { w.get(t) } else { w.get(f) });
+            w.set(d, ops::select(w.bits(c) != 0, w.get(t), w.get(f)));
             true
         }
         Micro::IsBool(a) => w.tag(a) == Tag::Bool,
@@ -298,34 +299,28 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
 }
 
 #[inline(always)]
-fn arith(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(i64, i64) -> Option<i64>) -> bool {
+fn arith(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(i64, i64) -> Exact) -> bool {
     if a.tag != Tag::Num || b.tag != Tag::Num {
         return false;
     }
     match f(a.bits as i64, b.bits as i64) {
-        Some(r) => {
+        Ok(r) => {
             w.set(d, Slot::num(r));
             true
         }
-        None => false,
+        Err(_) => false,
     }
 }
 
 #[inline(always)]
-fn compare(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(i64, i64) -> bool) -> bool {
-    w.set(d, Slot::bool(f(a.bits as i64, b.bits as i64)));
+fn compare(w: &mut Window<'_>, d: W, a: Slot, b: Slot, c: Compare) -> bool {
+    w.set(d, Slot::bool(c.numbers(a.bits as i64, b.bits as i64)));
     a.tag == Tag::Num && b.tag == Tag::Num
 }
 
 #[inline(always)]
-fn logic(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(u64, u64) -> u64) -> bool {
-    w.set(
-        d,
-        Slot {
-            tag: Tag::Bool,
-            bits: f(a.bits, b.bits),
-        },
-    );
+fn logic(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(bool, bool) -> bool) -> bool {
+    w.set(d, Slot::bool(f(a.bits != 0, b.bits != 0)));
     a.tag == Tag::Bool && b.tag == Tag::Bool
 }
 
@@ -356,10 +351,7 @@ mod tests {
     fn operations_check_their_operands() {
         let p = compile("").unwrap();
         let strings = Strings::default();
-        let view = View {
-            strings: &strings,
-            program: &p,
-        };
+        let view = View::new(&strings, &p);
         let two = [Slot::num(i64::MAX), Slot::num(1)];
         // Overflow abandons the block, and nothing is written.
         let (ok, w) = run_with(&[Micro::Add(2, 0, 1)], &two, view);
@@ -386,10 +378,7 @@ mod tests {
         let mut strings = Strings::default();
         // A string made while running, equal to the constant "ab".
         let made = strings.insert(alloc::rc::Rc::from("ab"));
-        let view = View {
-            strings: &strings,
-            program: &p,
-        };
+        let view = View::new(&strings, &p);
         let values = [Slot::constant(0), made, Slot::constant(1)];
         let ops = [
             Micro::Eq(3, 0, 1),

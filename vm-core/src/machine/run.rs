@@ -1,0 +1,185 @@
+//! The run loops: the one that runs blocks where it can and plain instructions
+//! elsewhere, and the one of a watched or recorded run (plain instructions only); and
+//! the dispatch of one plain instruction to its method (`instr.rs`).
+
+use core::fmt::Write;
+
+use super::instr::Trap;
+use super::{Machine, Observer};
+use crate::ops::{self, Arith, Compare, Op};
+use crate::program::{Code, Program};
+use crate::slot::Slot;
+
+/// Why the interpreter loop stopped.
+pub(super) enum Stop {
+    /// The budget is used up, or the program ran past its end.
+    Budget,
+    /// The observer asked to pause.
+    Observer,
+    /// An instruction trapped.
+    Trap(Trap),
+}
+
+impl Machine {
+    /// The interpreter loop: runs at most `budget` steps from `self.pc`, a block at a
+    /// time where the program has one that can run whole, else an instruction at a
+    /// time. Returns why it stopped and the number of steps done; leaves `self.pc` at
+    /// the next instruction (at the failing one after an error, or at a `read` waiting
+    /// for input).
+    #[inline(never)]
+    pub(super) fn execute<O: Write + ?Sized>(
+        &mut self,
+        p: &Program,
+        budget: u64,
+        out: &mut O,
+    ) -> (Stop, u64) {
+        let mut pc = self.pc;
+        let mut done = 0u64;
+        let stop = loop {
+            let Some(&code) = p.dispatch.get(pc) else {
+                break Stop::Budget;
+            };
+            let left = budget - done;
+            if left == 0 {
+                break Stop::Budget;
+            }
+            let code = match code {
+                Code::Block(_) => {
+                    let (next, steps) = self.run_blocks(p, pc, left);
+                    if steps > 0 {
+                        pc = next;
+                        done += steps;
+                        self.block_steps += steps;
+                        continue;
+                    }
+                    // The block cannot run whole: its first instruction runs alone.
+                    Code::from(p.code[pc])
+                }
+                plain => plain,
+            };
+            match self.step(p, code, pc, out) {
+                Ok(next) => {
+                    pc = next;
+                    done += 1;
+                }
+                Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => {
+                    pc += 1;
+                    done += 1;
+                    break Stop::Trap(trap);
+                }
+                Err(trap) => break Stop::Trap(trap),
+            }
+        };
+        self.pc = pc;
+        (stop, done)
+    }
+
+    /// The loop of a watched or recorded run: plain instructions only. With an active
+    /// observer, `self.pc` and `self.steps` are kept up to date at every step so that
+    /// the observer sees them; with `RECORD`, each step's undo record is kept.
+    #[inline(never)]
+    pub(super) fn execute_watched<O: Write + ?Sized, B: Observer, const RECORD: bool>(
+        &mut self,
+        p: &Program,
+        budget: u64,
+        out: &mut O,
+        observer: &mut B,
+    ) -> (Stop, u64) {
+        let mut pc = self.pc;
+        let mut done = 0u64;
+        let stop = loop {
+            if pc >= p.code.len() || done == budget {
+                break Stop::Budget;
+            }
+            let undo = RECORD.then(|| self.undo_record(pc));
+            // One shared copy of the plain step for every kind of observer (a watched
+            // step is slow anyway: the observer runs after each).
+            let (next, trap) = match self.step_plain(p, pc, out) {
+                Ok(next) => (next, None),
+                Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => (pc + 1, Some(trap)),
+                Err(trap) => break Stop::Trap(trap),
+            };
+            if let Some(undo) = undo {
+                self.remember(undo);
+            }
+            let ran = pc;
+            pc = next;
+            done += 1;
+            if B::ACTIVE {
+                self.pc = pc;
+                self.steps += 1;
+                if !observer.after(self, ran, 1) && trap.is_none() {
+                    break Stop::Observer;
+                }
+            }
+            if let Some(trap) = trap {
+                break Stop::Trap(trap);
+            }
+        };
+        self.pc = pc;
+        (stop, done)
+    }
+
+    /// Runs the plain instruction `code` at `pc`; returns the next `pc`.
+    #[inline(always)]
+    fn step<O: Write + ?Sized>(
+        &mut self,
+        p: &Program,
+        code: Code,
+        pc: usize,
+        out: &mut O,
+    ) -> Result<usize, Trap> {
+        let r = match code {
+            Code::Num(n) => self.push(Slot::num(n)),
+            Code::Bool(b) => self.push(Slot::bool(b)),
+            Code::Str(i) => self.push(Slot::constant(i)),
+            Code::Addr(a) => self.push(Slot::num(i64::from(a))),
+            Code::Add => self.arith(Arith::Add),
+            Code::Sub => self.arith(Arith::Sub),
+            Code::Mul => self.arith(Arith::Mul),
+            Code::Div => self.arith(Arith::Div),
+            Code::Rem => self.arith(Arith::Rem),
+            Code::Eq => self.equal(p, Compare::Eq),
+            Code::Ne => self.equal(p, Compare::Ne),
+            Code::Lt => self.compare(Compare::Lt),
+            Code::Le => self.compare(Compare::Le),
+            Code::Gt => self.compare(Compare::Gt),
+            Code::Ge => self.compare(Compare::Ge),
+            Code::And => self.logic(Op::And, ops::and),
+            Code::Or => self.logic(Op::Or, ops::or),
+            Code::Not => self.not(),
+            Code::If => self.select(),
+            Code::Dup => self.dup(),
+            Code::Drop => self.drop_top(),
+            Code::Swap => self.swap(),
+            Code::Over => self.over(),
+            Code::Rot => self.rot(),
+            Code::CastStr => self.cast_str(p),
+            Code::CastInt => self.cast_int(p),
+            Code::Println => self.print(p, Op::Println, out, true),
+            Code::Print => self.print(p, Op::Print, out, false),
+            Code::Concat => self.concat(p),
+            Code::Read => self.read(),
+            Code::SleepMs => self.sleep(),
+            Code::Jmp => return self.jump(p),
+            Code::Call => return self.call(p, pc),
+            Code::Return => return self.ret(),
+            Code::Stop => Err(Trap::Halt(0)),
+            Code::Exit => self.exit(),
+            // Blocks are dispatched before plain instructions; this is the plain form.
+            Code::Block(_) => return self.step_plain(p, pc, out),
+        };
+        r.map(|()| pc + 1)
+    }
+
+    /// Runs the plain instruction at `pc` (out of line).
+    #[inline(never)]
+    fn step_plain<O: Write + ?Sized>(
+        &mut self,
+        p: &Program,
+        pc: usize,
+        out: &mut O,
+    ) -> Result<usize, Trap> {
+        self.step(p, Code::from(p.code[pc]), pc, out)
+    }
+}

@@ -1,0 +1,686 @@
+//! Building a block: the trace runs once on an abstract stack. Literals stay
+//! literals (and fold), `dup`, `drop`, `swap`, `over` and `rot` rename, `not` before
+//! `if` swaps the branches, calls to known places are followed, and what is left
+//! becomes [`Micro`] operations on symbolic slots ([`Sym`]): the block's inputs and its
+//! temporaries. `place.rs` then gives each a slot of the window.
+
+use alloc::vec::Vec;
+
+use super::MAX_BLOCK;
+use crate::block::{Block, Exit, Micro, Target, NO_BLOCK};
+use crate::frame::Frame;
+use crate::ops::{self, Arith, Class, Compare, Control, Logic, Op, Shuffle};
+use crate::program::{Instr, Program};
+
+/// A literal the optimizer knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Lit {
+    Num(i64),
+    Bool(bool),
+    Str(u32),
+}
+
+/// What the optimizer knows of a value's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Ty {
+    Num,
+    Bool,
+    Str,
+    Any,
+}
+
+impl Lit {
+    /// The operation that stores this literal in slot `d`.
+    pub(super) fn store<S>(self, d: S) -> Micro<S> {
+        match self {
+            Lit::Num(n) => Micro::Num(d, n),
+            Lit::Bool(b) => Micro::Bool(d, b),
+            Lit::Str(i) => Micro::Str(d, i),
+        }
+    }
+
+    fn ty(self) -> Ty {
+        match self {
+            Lit::Num(_) => Ty::Num,
+            Lit::Bool(_) => Ty::Bool,
+            Lit::Str(_) => Ty::Str,
+        }
+    }
+}
+
+/// A symbolic slot while a block is built: an input (`k` values below the top at the
+/// start) or a temporary. Both become window slots when the block is placed
+/// (`place.rs`), where the runner needs only plain indexes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Sym {
+    /// The `k`th value below the stack's top when the block starts (0 is the top).
+    Input(u16),
+    /// The `t`th temporary the block computes.
+    Temp(u16),
+}
+
+/// A value on the abstract stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Av {
+    /// An input or a temporary.
+    At(Sym),
+    /// A literal, not stored anywhere yet.
+    Lit(Lit),
+    /// The negation of a boolean input or temporary, not computed yet.
+    Neg(Sym),
+    /// `if` between two literals, not computed yet: the condition is a boolean.
+    Sel(Sym, Lit, Lit),
+}
+
+/// What an instruction did to the block being built.
+pub(super) enum Step {
+    /// Added to the block; go on with the next instruction.
+    Go,
+    /// Added; go on at this instruction (a call, jump or return followed).
+    Goto(usize),
+    /// Added, and it ends the block.
+    End(Exit<Sym>),
+    /// Cannot be part of the block: the block ends before it.
+    Reject,
+}
+
+/// A block being built.
+#[derive(Clone)]
+pub(super) struct Builder<'p> {
+    pub(super) p: &'p Program,
+    /// The abstract stack above the values not touched (the bottom of it may be inputs).
+    pub(super) stack: Vec<Av>,
+    /// Inputs taken so far.
+    pub(super) need: u16,
+    /// The depth relative to the start.
+    pub(super) depth: i32,
+    /// The highest depth a room-checking push reached (`depth + 1` at the push).
+    pub(super) room: i32,
+    pub(super) ops: Vec<Micro<Sym>>,
+    pub(super) temps: Vec<Ty>,
+    /// What is known of each input's type (checked by an earlier operation).
+    pub(super) known: Vec<Ty>,
+    /// Frames of the calls followed and not returned from yet, oldest first.
+    pub(super) frames: Vec<Frame>,
+    /// The most frames the trace's calls had pushed at once (its own calls counted).
+    pub(super) frames_room: usize,
+    /// The instructions the trace has run.
+    pub(super) visited: Vec<u32>,
+}
+
+/// What is saved to undo an instruction that turns out not to fit.
+struct Saved {
+    stack: Vec<Av>,
+    need: u16,
+    depth: i32,
+    room: i32,
+    ops: usize,
+    temps: usize,
+    known: Vec<Ty>,
+    frames: Vec<Frame>,
+    frames_room: usize,
+}
+
+// The methods are kept out of line (`#[inline(never)]`): this runs once per program,
+// and inlining the helpers into every instruction's case only made the WebAssembly
+// module bigger (by about 1 KB gzipped).
+impl<'p> Builder<'p> {
+    /// Nothing built yet, on `p`.
+    pub(super) fn new(p: &'p Program) -> Builder<'p> {
+        Builder {
+            p,
+            stack: Vec::new(),
+            need: 0,
+            depth: 0,
+            room: 0,
+            ops: Vec::new(),
+            temps: Vec::new(),
+            known: Vec::new(),
+            frames: Vec::new(),
+            frames_room: 0,
+            visited: Vec::new(),
+        }
+    }
+
+    #[inline(never)]
+    fn save(&self) -> Saved {
+        Saved {
+            stack: self.stack.clone(),
+            need: self.need,
+            depth: self.depth,
+            room: self.room,
+            ops: self.ops.len(),
+            temps: self.temps.len(),
+            known: self.known.clone(),
+            frames: self.frames.clone(),
+            frames_room: self.frames_room,
+        }
+    }
+
+    #[inline(never)]
+    fn restore(&mut self, s: Saved) {
+        self.stack = s.stack;
+        self.need = s.need;
+        self.depth = s.depth;
+        self.room = s.room;
+        self.ops.truncate(s.ops);
+        self.temps.truncate(s.temps);
+        self.known = s.known;
+        self.frames = s.frames;
+        self.frames_room = s.frames_room;
+    }
+
+    /// Makes sure the abstract stack has `n` values, taking inputs below it.
+    #[inline(never)]
+    fn pull(&mut self, n: usize) {
+        while self.stack.len() < n {
+            self.stack.insert(0, Av::At(Sym::Input(self.need)));
+            self.known.push(Ty::Any);
+            self.need += 1;
+        }
+    }
+
+    /// The top `N` values, pulling inputs as needed.
+    #[inline(never)]
+    fn peek<const N: usize>(&mut self) -> [Av; N] {
+        self.pull(N);
+        let len = self.stack.len();
+        let mut out = [Av::Lit(Lit::Num(0)); N];
+        out.copy_from_slice(&self.stack[len - N..]);
+        out
+    }
+
+    #[inline(never)]
+    fn pop(&mut self, n: usize) {
+        self.pull(n);
+        self.stack.truncate(self.stack.len() - n);
+        self.depth -= n as i32;
+    }
+
+    /// Pushes `v`; `checked` when the plain instruction checks for room first.
+    #[inline(never)]
+    fn push(&mut self, v: Av, checked: bool) {
+        if checked {
+            self.room = self.room.max(self.depth + 1);
+        }
+        self.stack.push(v);
+        self.depth += 1;
+    }
+
+    #[inline(never)]
+    pub(super) fn temp(&mut self, ty: Ty) -> Sym {
+        self.temps.push(ty);
+        Sym::Temp((self.temps.len() - 1) as u16)
+    }
+
+    fn sym_ty(&self, s: Sym) -> Ty {
+        match s {
+            Sym::Temp(t) => self.temps[usize::from(t)],
+            Sym::Input(k) => self.known[usize::from(k)],
+        }
+    }
+
+    fn ty(&self, v: Av) -> Ty {
+        match v {
+            Av::At(s) => self.sym_ty(s),
+            Av::Lit(l) => l.ty(),
+            Av::Neg(_) => Ty::Bool,
+            Av::Sel(_, t, f) if t.ty() == f.ty() => t.ty(),
+            Av::Sel(..) => Ty::Any,
+        }
+    }
+
+    /// Records that `v` has passed a check for `ty`.
+    #[inline(never)]
+    fn learn(&mut self, v: Av, ty: Ty) {
+        if let Av::At(Sym::Input(k)) = v {
+            self.known[usize::from(k)] = ty;
+        }
+    }
+
+    /// A slot holding `v`, computing it if it is not stored yet.
+    #[inline(never)]
+    pub(super) fn slot(&mut self, v: Av) -> Sym {
+        match v {
+            Av::At(s) => s,
+            Av::Lit(l) => {
+                let d = self.temp(l.ty());
+                self.ops.push(l.store(d));
+                d
+            }
+            Av::Neg(s) => {
+                let d = self.temp(Ty::Bool);
+                self.ops.push(Micro::Not(d, s));
+                d
+            }
+            Av::Sel(c, t, f) => {
+                let (st, sf) = (self.slot(Av::Lit(t)), self.slot(Av::Lit(f)));
+                let d = self.temp(self.ty(v));
+                self.ops.push(Micro::Select(d, c, st, sf));
+                d
+            }
+        }
+    }
+
+    /// Replaces the top `n` values with the result of `op` into a new temporary.
+    #[inline(never)]
+    fn result(&mut self, n: usize, ty: Ty, op: impl FnOnce(Sym) -> Micro<Sym>) {
+        let d = self.temp(ty);
+        self.ops.push(op(d));
+        self.pop(n);
+        self.push(Av::At(d), false);
+    }
+
+    /// Adds one instruction (at `pc`) to the block.
+    fn instr(&mut self, pc: usize) -> Step {
+        let instr = self.p.code[pc];
+        match instr {
+            Instr::Num(n) => self.push(Av::Lit(Lit::Num(n)), true),
+            Instr::Bool(b) => self.push(Av::Lit(Lit::Bool(b)), true),
+            Instr::Str(i) => self.push(Av::Lit(Lit::Str(i)), true),
+            Instr::Addr(a) => self.push(Av::Lit(Lit::Num(i64::from(a))), true),
+            Instr::Op(op) => return self.op(pc, op),
+        }
+        Step::Go
+    }
+
+    fn op(&mut self, pc: usize, op: Op) -> Step {
+        match op.class() {
+            Class::Arithmetic(a) => return self.arith(a),
+            Class::Comparison(c @ (Compare::Eq | Compare::Ne)) => self.equal(c),
+            Class::Comparison(c @ (Compare::Lt | Compare::Le | Compare::Gt | Compare::Ge)) => {
+                return self.compare(c)
+            }
+            Class::Logic(Logic::And) => return self.logic(ops::and, Micro::And),
+            Class::Logic(Logic::Or) => return self.logic(ops::or, Micro::Or),
+            Class::Logic(Logic::Not) => return self.not(),
+            Class::Logic(Logic::If) => return self.select(),
+            Class::Stack(s) => self.shuffle(s),
+            Class::Control(c) => match c {
+                Control::Call => return self.branch(pc, true),
+                Control::Jmp => return self.branch(pc, false),
+                Control::Return => {
+                    return match self.frames.pop() {
+                        Some(f) => Step::Goto(f.ret as usize),
+                        None => Step::End(Exit::Return),
+                    }
+                }
+                Control::Stop | Control::Exit => return Step::Reject,
+            },
+            Class::Text(_) | Class::Io(_) => return Step::Reject,
+        }
+        Step::Go
+    }
+
+    /// `dup drop swap over rot`: renamings on the abstract stack.
+    fn shuffle(&mut self, op: Shuffle) {
+        match op {
+            Shuffle::Dup => {
+                let [a] = self.peek();
+                self.push(a, true);
+            }
+            Shuffle::Drop => self.pop(1),
+            Shuffle::Swap => {
+                let [a, b] = self.peek();
+                self.pop(2);
+                self.push(b, false);
+                self.push(a, false);
+            }
+            Shuffle::Over => {
+                let [a, _] = self.peek();
+                self.push(a, true);
+            }
+            Shuffle::Rot => {
+                let [a, b, c] = self.peek();
+                self.pop(3);
+                self.push(b, false);
+                self.push(c, false);
+                self.push(a, false);
+            }
+        }
+    }
+
+    /// Can `v` be a number (or a boolean, for `want == Ty::Bool`)?
+    fn may_be(&self, v: Av, want: Ty) -> bool {
+        matches!(self.ty(v), t if t == want || t == Ty::Any)
+    }
+
+    /// `+ - * / %`: folded when both operands are literals, an immediate form when
+    /// one is (the left one only when the operation commutes).
+    #[inline(never)]
+    fn arith(&mut self, op: Arith) -> Step {
+        let [a, b] = self.peek();
+        if !self.may_be(a, Ty::Num) || !self.may_be(b, Ty::Num) {
+            return Step::Reject; // always a type error: let the plain instruction say so
+        }
+        match (a, b) {
+            (Av::Lit(Lit::Num(x)), Av::Lit(Lit::Num(y))) => match op.apply(x, y) {
+                Ok(r) => {
+                    self.pop(2);
+                    self.push(Av::Lit(Lit::Num(r)), false);
+                }
+                Err(_) => return Step::Reject,
+            },
+            (_, Av::Lit(Lit::Num(0))) if matches!(op, Arith::Div | Arith::Rem) => {
+                return Step::Reject
+            }
+            (_, Av::Lit(Lit::Num(y))) => {
+                let sa = self.slot(a);
+                self.learn(a, Ty::Num);
+                self.result(2, Ty::Num, |d| arith_imm(op, d, sa, y));
+            }
+            (Av::Lit(Lit::Num(x)), _) if op.commutes() => {
+                let sb = self.slot(b);
+                self.learn(b, Ty::Num);
+                self.result(2, Ty::Num, |d| arith_imm(op, d, sb, x));
+            }
+            _ => {
+                let (sa, sb) = (self.slot(a), self.slot(b));
+                self.learn(a, Ty::Num);
+                self.learn(b, Ty::Num);
+                self.result(2, Ty::Num, |d| arith_reg(op, d, sa, sb));
+            }
+        }
+        Step::Go
+    }
+
+    /// `< <= > >=`: folded, or an immediate form (flipped for a literal on the left).
+    #[inline(never)]
+    fn compare(&mut self, op: Compare) -> Step {
+        let [a, b] = self.peek();
+        if !self.may_be(a, Ty::Num) || !self.may_be(b, Ty::Num) {
+            return Step::Reject;
+        }
+        match (a, b) {
+            (Av::Lit(Lit::Num(x)), Av::Lit(Lit::Num(y))) => {
+                self.pop(2);
+                self.push(Av::Lit(Lit::Bool(op.numbers(x, y))), false);
+            }
+            (_, Av::Lit(Lit::Num(y))) => {
+                let sa = self.slot(a);
+                self.learn(a, Ty::Num);
+                self.result(2, Ty::Bool, |d| compare_imm(op, d, sa, y));
+            }
+            (Av::Lit(Lit::Num(x)), _) => {
+                let sb = self.slot(b);
+                self.learn(b, Ty::Num);
+                self.result(2, Ty::Bool, |d| compare_imm(op.flipped(), d, sb, x));
+            }
+            _ => {
+                let (sa, sb) = (self.slot(a), self.slot(b));
+                self.learn(a, Ty::Num);
+                self.learn(b, Ty::Num);
+                self.result(2, Ty::Bool, |d| compare_reg(op, d, sa, sb));
+            }
+        }
+        Step::Go
+    }
+
+    /// `==`, `!=`: any two values.
+    #[inline(never)]
+    fn equal(&mut self, op: Compare) {
+        let [a, b] = self.peek();
+        match (a, b) {
+            (Av::Lit(x), Av::Lit(y)) => {
+                let same = match (x, y) {
+                    (Lit::Str(i), Lit::Str(j)) => self.p.string(i) == self.p.string(j),
+                    _ => x == y,
+                };
+                self.pop(2);
+                let r = op.values(same).unwrap_or(false);
+                self.push(Av::Lit(Lit::Bool(r)), false);
+            }
+            (v, Av::Lit(Lit::Num(n))) | (Av::Lit(Lit::Num(n)), v) => {
+                let s = self.slot(v);
+                self.result(2, Ty::Bool, |d| compare_imm(op, d, s, n));
+            }
+            _ => {
+                let (sa, sb) = (self.slot(a), self.slot(b));
+                self.result(2, Ty::Bool, |d| compare_reg(op, d, sa, sb));
+            }
+        }
+    }
+
+    /// `and`, `or` (`f` is the meaning, `micro` the block's operation).
+    #[inline(never)]
+    fn logic(&mut self, f: fn(bool, bool) -> bool, micro: fn(Sym, Sym, Sym) -> Micro<Sym>) -> Step {
+        let [a, b] = self.peek();
+        if !self.may_be(a, Ty::Bool) || !self.may_be(b, Ty::Bool) {
+            return Step::Reject;
+        }
+        if let (Av::Lit(Lit::Bool(x)), Av::Lit(Lit::Bool(y))) = (a, b) {
+            self.pop(2);
+            self.push(Av::Lit(Lit::Bool(f(x, y))), false);
+            return Step::Go;
+        }
+        let (sa, sb) = (self.slot(a), self.slot(b));
+        self.learn(a, Ty::Bool);
+        self.learn(b, Ty::Bool);
+        self.result(2, Ty::Bool, |d| micro(d, sa, sb));
+        Step::Go
+    }
+
+    #[inline(never)]
+    fn not(&mut self) -> Step {
+        let [a] = self.peek();
+        let v = match a {
+            Av::Lit(Lit::Bool(b)) => Av::Lit(Lit::Bool(!b)),
+            Av::Neg(s) => Av::At(s),
+            Av::Sel(c, Lit::Bool(x), Lit::Bool(y)) => Av::Sel(c, Lit::Bool(!x), Lit::Bool(!y)),
+            Av::At(s) if self.sym_ty(s) == Ty::Bool => Av::Neg(s),
+            _ if !self.may_be(a, Ty::Bool) => return Step::Reject,
+            _ => {
+                let s = self.slot(a);
+                self.learn(a, Ty::Bool);
+                self.result(1, Ty::Bool, |d| Micro::Not(d, s));
+                return Step::Go;
+            }
+        };
+        self.pop(1);
+        self.push(v, false);
+        Step::Go
+    }
+
+    #[inline(never)]
+    fn select(&mut self) -> Step {
+        let [c, t, f] = self.peek();
+        let (cond, t, f) = match c {
+            Av::Lit(Lit::Bool(b)) => {
+                self.pop(3);
+                self.push(if b { t } else { f }, false);
+                return Step::Go;
+            }
+            Av::Neg(s) => (s, f, t),
+            _ if !self.may_be(c, Ty::Bool) => return Step::Reject,
+            _ => {
+                let s = self.slot(c);
+                if self.sym_ty(s) != Ty::Bool {
+                    self.ops.push(Micro::IsBool(s));
+                    self.learn(c, Ty::Bool);
+                }
+                (s, t, f)
+            }
+        };
+        let v = match (t, f) {
+            (Av::Lit(x), Av::Lit(y)) => Av::Sel(cond, x, y),
+            _ => {
+                let ty = match (self.ty(t), self.ty(f)) {
+                    (x, y) if x == y => x,
+                    _ => Ty::Any,
+                };
+                let (st, sf) = (self.slot(t), self.slot(f));
+                let d = self.temp(ty);
+                self.ops.push(Micro::Select(d, cond, st, sf));
+                Av::At(d)
+            }
+        };
+        self.pop(3);
+        self.push(v, false);
+        Step::Go
+    }
+
+    /// The target of a call or jump to the literal address `a`, if it is one.
+    #[inline(never)]
+    fn target(&self, v: Lit, call: bool) -> Option<Target> {
+        let Lit::Num(a) = v else { return None };
+        let pc = self.p.pc_of(a)?;
+        Some(Target {
+            addr: a as u32,
+            pc: pc as u32,
+            returns_at_once: call && self.p.code.get(pc) == Some(&Instr::Op(Op::Return)),
+            block: NO_BLOCK,
+            pops: 0,
+            after: 0,
+            after_block: NO_BLOCK,
+            after_returns: false,
+        })
+    }
+
+    /// Fills in what happens after the call at `call` to `t` when `t` returns at once:
+    /// the `return`s that follow pop the frames of the calls this trace followed, the
+    /// latest first, and go where they return to.
+    #[inline(never)]
+    fn after_return(&self, mut t: Target, call: usize) -> Target {
+        if !t.returns_at_once {
+            return t;
+        }
+        let mut pc = call + 1;
+        let mut pending = self.frames.len();
+        while pending > 0 && self.p.code.get(pc) == Some(&Instr::Op(Op::Return)) {
+            pending -= 1;
+            pc = self.frames[pending].ret as usize;
+        }
+        t.pops = (self.frames.len() - pending) as u32;
+        t.after = pc as u32;
+        t.after_returns = self.p.code.get(pc) == Some(&Instr::Op(Op::Return));
+        t
+    }
+
+    /// `call` or `jmp` at `pc`.
+    #[inline(never)]
+    fn branch(&mut self, pc: usize, call: bool) -> Step {
+        let [a] = self.peek();
+        let step = match a {
+            Av::Lit(l) => match self.target(l, call) {
+                None => return Step::Reject,
+                // Follow it, unless the trace has been there (a loop, or recursion).
+                Some(t) if !self.visited.contains(&t.pc) && (t.pc as usize) < self.p.code.len() => {
+                    if call {
+                        self.frames.push(Frame::of_call(pc as u32, t.addr));
+                        self.frames_room = self.frames_room.max(self.frames.len());
+                    }
+                    Step::Goto(t.pc as usize)
+                }
+                Some(t) if call => {
+                    self.frames_room = self.frames_room.max(self.frames.len() + 1);
+                    Step::End(Exit::Call {
+                        call: pc as u32,
+                        to: t,
+                    })
+                }
+                Some(t) => Step::End(Exit::Next {
+                    pc: t.pc,
+                    block: NO_BLOCK,
+                }),
+            },
+            Av::Sel(c, x, y) => match (self.target(x, call), self.target(y, call)) {
+                (Some(t), Some(f)) if call => {
+                    self.frames_room = self.frames_room.max(self.frames.len() + 1);
+                    Step::End(Exit::CallIf {
+                        call: pc as u32,
+                        c,
+                        t: self.after_return(t, pc),
+                        f: self.after_return(f, pc),
+                    })
+                }
+                (Some(t), Some(f)) => Step::End(Exit::JumpIf { c, t, f }),
+                _ => return Step::Reject,
+            },
+            // A computed address: the plain instruction checks it.
+            Av::At(_) | Av::Neg(_) => return Step::Reject,
+        };
+        self.pop(1);
+        step
+    }
+}
+
+/// Compiles the trace starting at `start`, if there is one worth having (two
+/// instructions or more).
+#[inline(never)]
+pub(super) fn build(p: &Program, start: usize) -> Option<Block> {
+    let mut b = Builder::new(p);
+    let mut pc = start;
+    let mut steps = 0;
+    let exit = loop {
+        if pc >= p.code.len() || steps >= MAX_BLOCK {
+            break Exit::Next {
+                pc: pc as u32,
+                block: NO_BLOCK,
+            };
+        }
+        b.visited.push(pc as u32);
+        let saved = b.save();
+        match b.instr(pc) {
+            Step::Go => pc += 1,
+            Step::Goto(to) => pc = to,
+            Step::End(exit) => {
+                steps += 1;
+                break exit;
+            }
+            Step::Reject => {
+                b.restore(saved);
+                break Exit::Next {
+                    pc: pc as u32,
+                    block: NO_BLOCK,
+                };
+            }
+        }
+        steps += 1;
+    };
+    if steps < 2 {
+        return None;
+    }
+    b.finish(steps, exit)
+}
+
+fn arith_reg<S>(op: Arith, d: S, a: S, b: S) -> Micro<S> {
+    match op {
+        Arith::Add => Micro::Add(d, a, b),
+        Arith::Sub => Micro::Sub(d, a, b),
+        Arith::Mul => Micro::Mul(d, a, b),
+        Arith::Div => Micro::Div(d, a, b),
+        Arith::Rem => Micro::Rem(d, a, b),
+    }
+}
+
+fn arith_imm<S>(op: Arith, d: S, a: S, n: i64) -> Micro<S> {
+    match op {
+        Arith::Add => Micro::AddI(d, a, n),
+        Arith::Sub => Micro::SubI(d, a, n),
+        Arith::Mul => Micro::MulI(d, a, n),
+        Arith::Div => Micro::DivI(d, a, n),
+        Arith::Rem => Micro::RemI(d, a, n),
+    }
+}
+
+fn compare_reg<S>(op: Compare, d: S, a: S, b: S) -> Micro<S> {
+    match op {
+        Compare::Eq => Micro::Eq(d, a, b),
+        Compare::Ne => Micro::Ne(d, a, b),
+        Compare::Lt => Micro::Lt(d, a, b),
+        Compare::Le => Micro::Le(d, a, b),
+        Compare::Gt => Micro::Gt(d, a, b),
+        Compare::Ge => Micro::Ge(d, a, b),
+    }
+}
+
+fn compare_imm<S>(op: Compare, d: S, a: S, n: i64) -> Micro<S> {
+    match op {
+        Compare::Eq => Micro::EqI(d, a, n),
+        Compare::Ne => Micro::NeI(d, a, n),
+        Compare::Lt => Micro::LtI(d, a, n),
+        Compare::Le => Micro::LeI(d, a, n),
+        Compare::Gt => Micro::GtI(d, a, n),
+        Compare::Ge => Micro::GeI(d, a, n),
+    }
+}

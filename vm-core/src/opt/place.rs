@@ -1,0 +1,246 @@
+//! Placing a built block in its window: inputs at the bottom (the deepest first),
+//! results where the stack will have them, temporaries above both, or in the place of
+//! their result when nothing can see it early ([`Builder::home_below_top`]); then the
+//! moves that put each result in place, as a parallel assignment.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::build::{Av, Builder, Lit, Sym, Ty};
+use crate::block::{Block, Exit, Micro, W, WINDOW};
+
+impl Builder<'_> {
+    /// Lets results computed after the block's last operation that can fail live
+    /// where they go below the stack's top, instead of moving them there: once that
+    /// operation succeeded the block will complete, so nothing can see the slot's old
+    /// value early, as long as no later operation or move still reads it. The last
+    /// failing operation itself may write there too if it writes only on success (the
+    /// arithmetic does). This saves the moves of results like `a b +`, `n 1 +` in place.
+    #[inline(never)]
+    pub(super) fn home_below_top(
+        &self,
+        need: usize,
+        outs: &[Result<Sym, Lit>],
+        home: &mut [Option<W>],
+    ) {
+        // Which operations can fail, knowing the temporaries' types and what earlier
+        // operations checked of the inputs.
+        let mut known = vec![Ty::Any; need];
+        let mut last_failing = None;
+        for (k, op) in self.ops.iter().enumerate() {
+            let ty = |s: Sym, known: &[Ty]| match s {
+                Sym::Temp(t) => self.temps[usize::from(t)],
+                Sym::Input(k) => known[usize::from(k)],
+            };
+            use Micro::*;
+            let (checks, want): (&[Sym], Ty) = match op {
+                Add(_, a, b) | Sub(_, a, b) | Mul(_, a, b) | Div(_, a, b) | Rem(_, a, b) => {
+                    last_failing = Some(k);
+                    (&[*a, *b], Ty::Num)
+                }
+                AddI(_, a, _) | SubI(_, a, _) | MulI(_, a, _) | DivI(_, a, _) | RemI(_, a, _) => {
+                    last_failing = Some(k);
+                    (core::slice::from_ref(a), Ty::Num)
+                }
+                Lt(_, a, b) | Le(_, a, b) | Gt(_, a, b) | Ge(_, a, b) => (&[*a, *b], Ty::Num),
+                LtI(_, a, _) | LeI(_, a, _) | GtI(_, a, _) | GeI(_, a, _) => {
+                    (core::slice::from_ref(a), Ty::Num)
+                }
+                And(_, a, b) | Or(_, a, b) => (&[*a, *b], Ty::Bool),
+                Not(_, a) | IsBool(a) => (core::slice::from_ref(a), Ty::Bool),
+                Eq(..) | Ne(..) | EqI(..) | NeI(..) | Select(..) | Num(..) | Bool(..) | Str(..)
+                | Move(..) => (&[], Ty::Any),
+            };
+            if checks.iter().any(|&s| ty(s, &known) != want) {
+                last_failing = Some(k);
+            }
+            for &s in checks {
+                if let Sym::Input(k) = s {
+                    known[usize::from(k)] = want;
+                }
+            }
+        }
+        let writes_on_success = |op: &Micro<Sym>| {
+            use Micro::*;
+            matches!(
+                op,
+                Add(..)
+                    | Sub(..)
+                    | Mul(..)
+                    | Div(..)
+                    | Rem(..)
+                    | AddI(..)
+                    | SubI(..)
+                    | MulI(..)
+                    | DivI(..)
+                    | RemI(..)
+            )
+        };
+        for (q, o) in outs.iter().enumerate().take(need) {
+            let Ok(t) = *o else { continue };
+            let Sym::Temp(ti) = t else { continue };
+            if home[usize::from(ti)].is_some() {
+                continue;
+            }
+            // Where the temporary is computed.
+            let Some(k) = self.ops.iter().position(|op| op.dest() == Some(t)) else {
+                continue;
+            };
+            let after_failing = match last_failing {
+                None => true,
+                Some(l) => k > l || (k == l && writes_on_success(&self.ops[k])),
+            };
+            // The input that is there now, read by no later operation and no move.
+            let there = Sym::Input((need - 1 - q) as u16);
+            let read_later = self.ops[k + 1..].iter().any(|op| op.mentions(there))
+                || outs
+                    .iter()
+                    .enumerate()
+                    .any(|(q2, o)| q2 != q && *o == Ok(there));
+            if after_failing && !read_later {
+                home[usize::from(ti)] = Some(q as W);
+            }
+        }
+    }
+
+    /// Lays the block out in its window: inputs at `0..need` (the deepest first),
+    /// results at `0..out`, temporaries above both; then the moves that put each
+    /// result in place.
+    #[inline(never)]
+    pub(super) fn finish(mut self, steps: usize, mut exit: Exit<Sym>) -> Option<Block> {
+        let need = self.need as usize;
+        let stack = core::mem::take(&mut self.stack);
+        // Results that are not stored yet: literals are stored last; the rest now.
+        let mut outs: Vec<Result<Sym, Lit>> = Vec::with_capacity(stack.len());
+        for v in stack {
+            outs.push(match v {
+                Av::Lit(l) => Err(l),
+                v => Ok(self.slot(v)),
+            });
+        }
+        // A condition read after the moves must not be in a slot they may overwrite.
+        if let Exit::JumpIf { c, .. } | Exit::CallIf { c, .. } = &mut exit {
+            if let Sym::Input(_) = *c {
+                let d = self.temp(Ty::Bool);
+                self.ops.push(Micro::Move(d, *c));
+                *c = d;
+            }
+        }
+        // Temporaries that are results live where the result goes, if that is free
+        // space; the others above every input and result.
+        let mut home: Vec<Option<W>> = vec![None; self.temps.len()];
+        for (q, o) in outs.iter().enumerate() {
+            if let Ok(Sym::Temp(t)) = *o {
+                if q >= need && home[usize::from(t)].is_none() {
+                    home[usize::from(t)] = Some(q as W);
+                }
+            }
+        }
+        self.home_below_top(need, &outs, &mut home);
+        let mut next = need.max(outs.len()) as W;
+        let home: Vec<W> = home
+            .into_iter()
+            .map(|h| {
+                h.unwrap_or_else(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        let spare = next;
+        let place = |s: Sym| -> W {
+            match s {
+                Sym::Temp(t) => home[usize::from(t)],
+                Sym::Input(k) => (need - 1 - usize::from(k)) as W,
+            }
+        };
+        let mut ops: Vec<Micro> = self.ops.iter().map(|op| op.map(place)).collect();
+        let exit = exit.map(place);
+        let pending: Vec<(W, W)> = outs
+            .iter()
+            .enumerate()
+            .filter_map(|(q, o)| match *o {
+                Ok(s) if place(s) != q as W => Some((q as W, place(s))),
+                _ => None,
+            })
+            .collect();
+        let (moves, used_spare) = parallel_moves(pending, spare);
+        ops.extend(moves.iter().map(|&(d, s)| Micro::Move(d, s)));
+        ops.extend(outs.iter().enumerate().filter_map(|(q, o)| match *o {
+            Err(l) => Some(l.store(q as W)),
+            Ok(_) => None,
+        }));
+        // A call that returns at once also takes the steps of its `return` and of
+        // the returns known to follow it.
+        let at_once = match exit {
+            Exit::CallIf { t, f, .. } => [t, f]
+                .iter()
+                .filter(|t| t.returns_at_once)
+                .map(|t| 1 + t.pops)
+                .max()
+                .unwrap_or(0),
+            Exit::Next { .. } | Exit::JumpIf { .. } | Exit::Call { .. } | Exit::Return => 0,
+        };
+        let window = usize::from(spare) + usize::from(used_spare);
+        if window > WINDOW {
+            return None;
+        }
+        Some(Block {
+            steps: steps as u32,
+            budget: steps as u32 + at_once,
+            need: need as u32,
+            room: self.room.max(0) as u32,
+            window: window as u32,
+            out: outs.len() as u32,
+            frames_min: u32::from(exit == Exit::Return),
+            frames_room: self.frames_room as u32,
+            ops: ops.into(),
+            pushes: self.frames.into(),
+            exit,
+        })
+    }
+}
+
+/// The moves `(destination, source)` of `pending` as a parallel assignment, in an
+/// order that runs one at a time: a move waits while another still reads its
+/// destination, and a cycle goes through the `spare` slot. Returns the moves and
+/// whether the spare slot was used.
+fn parallel_moves(mut pending: Vec<(W, W)>, spare: W) -> (Vec<(W, W)>, bool) {
+    let mut moves: Vec<(W, W)> = Vec::with_capacity(pending.len());
+    let mut used_spare = false;
+    while !pending.is_empty() {
+        let free = (0..pending.len()).find(|&i| pending.iter().all(|&(_, s)| s != pending[i].0));
+        match free {
+            Some(i) => moves.push(pending.remove(i)),
+            None => {
+                let d = pending[0].0;
+                moves.push((spare, d));
+                used_spare = true;
+                for m in &mut pending {
+                    if m.1 == d {
+                        m.1 = spare;
+                    }
+                }
+            }
+        }
+    }
+    (moves, used_spare)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_run_one_at_a_time_and_cycles_use_the_spare_slot() {
+        // 0 <- 1 and 1 <- 2: the first must go first (1 is read before it is written).
+        assert_eq!(
+            parallel_moves(vec![(1, 2), (0, 1)], 9),
+            (vec![(0, 1), (1, 2)], false)
+        );
+        // A swap: 0 <- 1, 1 <- 0.
+        let (moves, spare) = parallel_moves(vec![(0, 1), (1, 0)], 5);
+        assert!(spare);
+        assert_eq!(moves, [(5, 0), (0, 1), (1, 5)]);
+    }
+}
