@@ -4,7 +4,7 @@
 # vm-core do not catch points at a test gap (or is equivalent: see docs/reliability.md).
 #
 #   scripts/mutants.sh                              every file of vm-core (hours on 2 cores)
-#   scripts/mutants.sh vm-core/src/machine/fast.rs  one file (a glob works too)
+#   scripts/mutants.sh vm-core/src/machine/blocks.rs  one file (a glob works too)
 #   scripts/mutants.sh --in-diff [BASE]             only the code changed since BASE
 #                                                   (default origin/main): what CI runs
 #                                                   on pull requests
