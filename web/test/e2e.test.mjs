@@ -1588,3 +1588,131 @@ test('a paused run can still be stopped after an example was loaded over it', as
   noProblems(problems);
   await context.close();
 });
+
+// ---- the tour and the editing help (issue 13) -------------------------------------------
+
+const TOUR = path.join(WEB, 'tour');
+/** A file of lesson `n` of web/tour/. */
+function lessonFile(n, file) {
+  const dir = fs.readdirSync(TOUR).find((d) => d.startsWith(`${String(n).padStart(2, '0')}-`));
+  return fs.readFileSync(path.join(TOUR, dir, file), 'utf8');
+}
+const tourPanel = (page) => page.locator('[data-testid=tour]');
+const tourResult = (page) => page.locator('[data-testid=tour-result]');
+
+/** Runs the program and waits for the tour's verdict on it: `passed` or `failed`. */
+async function runChecked(page) {
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => ['passed', 'failed'].includes(document.querySelector('[data-testid=tour-result]')?.dataset.result));
+  return tourResult(page).getAttribute('data-result');
+}
+
+test('tour: lesson 1 fails with its starter and passes with its solution; progress survives a reload; back to my program', async () => {
+  const { context, page, problems } = await open();
+  const mine = '# my own program\n"mine" println\n';
+  await typeProgram(page, mine);
+  assert.equal(await editorText(page), mine);
+  assert.ok(await tourPanel(page).isHidden());
+  await page.click('#tour-toggle');
+  await tourPanel(page).waitFor();
+  assert.equal(await page.evaluate(() => location.hash), '#tour/1');
+  assert.match(await tourPanel(page).locator('h3').textContent(), /^1\. Pushing and printing$/);
+  assert.match(await tourPanel(page).locator('.tour-task').textContent(), /^Task:/);
+  assert.equal(await editorText(page), lessonFile(1, 'starter.svm'));
+  // The starter fails, and the panel says what differed.
+  assert.equal(await runChecked(page), 'failed');
+  const failed = await tourResult(page).textContent();
+  assert.match(failed, /Not yet/);
+  assert.match(failed, /line 2: expected 2, got nothing/);
+  assert.match(failed, /the final stack: expected \[\], got \[1 2\]/);
+  // Typed as a person does, the solution passes.
+  await typeProgram(page, lessonFile(1, 'solution.svm'));
+  assert.equal(await runChecked(page), 'passed');
+  assert.match(await tourResult(page).textContent(), /Passed.*Next: 2\. /s);
+  assert.match(await page.locator('.tour-lessons summary').textContent(), /1 of 13 passed/);
+  assert.equal(await page.locator('.tour-list li.passed').count(), 1);
+  // The kept program is still the learner's own: a run in the tour does not save over it.
+  assert.equal((await storedProgram(page)).source, mine);
+  // A reload keeps the lesson, what was typed in it, and the progress.
+  await page.waitForTimeout(400);
+  await page.reload();
+  await ready(page);
+  await tourPanel(page).waitFor();
+  assert.equal(await editorText(page), lessonFile(1, 'solution.svm'));
+  assert.match(await page.locator('.tour-lessons summary').textContent(), /1 of 13 passed/);
+  assert.match(await tourResult(page).textContent(), /passed this lesson before/);
+  // Back to my program: the learner's program, in the editor and kept.
+  await page.click('[data-testid=tour-back]');
+  assert.ok(await tourPanel(page).isHidden());
+  assert.equal(await editorText(page), mine);
+  assert.equal(await page.evaluate(() => location.hash), '');
+  await page.waitForTimeout(400);
+  assert.equal((await storedProgram(page)).source, mine);
+  noProblems(problems);
+  await context.close();
+});
+
+test('tour: #tour/5 opens lesson 5; each lesson keeps its code; Reset to starter; input ends after the lesson\'s lines', async () => {
+  const { context, page, problems } = await open({ hash: '#tour/5' });
+  await tourPanel(page).waitFor();
+  assert.match(await tourPanel(page).locator('h3').textContent(), /^5\. Booleans and if$/);
+  assert.equal(await editorText(page), lessonFile(5, 'starter.svm'));
+  await typeProgram(page, '"typed in lesson 5" println\n');
+  await page.click('.tour-nav a[rel=next]');
+  await page.waitForFunction(() => location.hash === '#tour/6');
+  assert.match(await tourPanel(page).locator('h3').textContent(), /^6\. /);
+  assert.equal(await editorText(page), lessonFile(6, 'starter.svm'));
+  await page.click('.tour-nav a[rel=prev]');
+  await page.waitForFunction(() => location.hash === '#tour/5');
+  assert.equal(await editorText(page), '"typed in lesson 5" println\n');
+  await page.click('[data-testid=tour-reset]');
+  assert.equal(await editorText(page), lessonFile(5, 'starter.svm'));
+  await page.screenshot({ path: path.join(SHOTS, 'tour.png') });
+  // The lesson of `read`: its lines go in, then the end of input (no prompt), as with svm.
+  await page.click('.tour-lessons summary');
+  await page.click('.tour-list a[href="#tour/11"]');
+  await page.waitForFunction(() => location.hash === '#tour/11');
+  await typeProgram(page, lessonFile(11, 'solution.svm'));
+  assert.equal(await runChecked(page), 'passed');
+  assert.ok(await page.locator('[data-testid=input-prompt]').isHidden());
+  noProblems(problems);
+  await context.close();
+});
+
+test('completion offers println for pri, and the labels; a did-you-mean fix replaces the word', async () => {
+  const { context, page, problems } = await open();
+  await typeProgram(page, 'loop: 1 pri');
+  const list = page.locator('.cm-tooltip-autocomplete');
+  await list.waitFor({ timeout: 5000 });
+  const println = list.locator('li', { hasText: /^.?println/ });
+  await println.waitFor();
+  assert.match(await println.textContent(), /println\s*\( a -- \)/);
+  await println.click();
+  assert.equal(await editorText(page), 'loop: 1 println');
+  // Ctrl+Space offers the program's labels.
+  await page.keyboard.type(' lo');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Space');
+  const loop = list.locator('li', { hasText: /^.?loop\s*label/ });
+  await loop.waitFor({ timeout: 5000 });
+  await page.keyboard.press('Escape');
+  // Enter on a word typed in full is a line break, not a completion.
+  await typeProgram(page, '1 print');
+  await page.keyboard.press('Control+Space');
+  await list.waitFor();
+  await page.waitForTimeout(100);
+  await page.keyboard.press('Enter');
+  assert.equal(await editorText(page), '1 print\n');
+  // A misspelt operation: the diagnostic's button puts the word it suggests.
+  await typeProgram(page, '1 prinln 2');
+  const range = page.locator('.cm-lintRange-error');
+  await range.waitFor({ timeout: 5000 });
+  await range.hover();
+  const fix = page.locator('.cm-tooltip-lint button', { hasText: 'Replace with println' });
+  await fix.waitFor();
+  await fix.click();
+  assert.equal(await editorText(page), '1 println 2');
+  await range.waitFor({ state: 'detached', timeout: 5000 });
+  noProblems(problems);
+  await context.close();
+});
