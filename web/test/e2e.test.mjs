@@ -1452,6 +1452,13 @@ test('accessibility: axe-core finds no violations, light and dark', async () => 
     await page.locator('[data-testid=input-prompt]').waitFor();
     await check('input prompt');
     await timed(() => page.screenshot({ path: path.join(SHOTS, `axe-${colorScheme}.png`) }));
+    // The tour: a lesson whose check failed, with the list of lessons open.
+    await page.click('[data-testid=stop]');
+    await waitState(page, 'stopped');
+    await page.click('#tour-toggle');
+    await page.click('.tour-lessons summary');
+    await runChecked(page);
+    await check('tour');
     await page.waitForTimeout(300); // the last long tasks reach the test process
     const outside = (l) => axeWindows.every(([from, to]) => l.start + l.duration < from - 1 || l.start > to + 1);
     longTasks = longTasks.filter((l) => !l.url.startsWith(server.url) || l.startUp || outside(l));
@@ -1625,6 +1632,7 @@ test('tour: lesson 1 fails with its starter and passes with its solution; progre
   assert.match(failed, /Not yet/);
   assert.match(failed, /line 2: expected 2, got nothing/);
   assert.match(failed, /the final stack: expected \[\], got \[1 2\]/);
+  await page.screenshot({ path: path.join(SHOTS, 'tour.png') });
   // Typed as a person does, the solution passes.
   await typeProgram(page, lessonFile(1, 'solution.svm'));
   assert.equal(await runChecked(page), 'passed');
@@ -1667,11 +1675,14 @@ test('tour: #tour/5 opens lesson 5; each lesson keeps its code; Reset to starter
   assert.equal(await editorText(page), '"typed in lesson 5" println\n');
   await page.click('[data-testid=tour-reset]');
   assert.equal(await editorText(page), lessonFile(5, 'starter.svm'));
-  await page.screenshot({ path: path.join(SHOTS, 'tour.png') });
   // The lesson of `read`: its lines go in, then the end of input (no prompt), as with svm.
   await page.click('.tour-lessons summary');
   await page.click('.tour-list a[href="#tour/11"]');
   await page.waitForFunction(() => location.hash === '#tour/11');
+  await typeProgram(page, 'read read read concat concat println');
+  assert.equal(await runChecked(page), 'failed');
+  assert.equal(await outputText(page), '[end of input]\n34\n');
+  assert.match(await tourResult(page).textContent(), /line 1: expected 7, got 34/);
   await typeProgram(page, lessonFile(11, 'solution.svm'));
   assert.equal(await runChecked(page), 'passed');
   assert.ok(await page.locator('[data-testid=input-prompt]').isHidden());
@@ -1687,8 +1698,15 @@ test('completion offers println for pri, and the labels; a did-you-mean fix repl
   const println = list.locator('li', { hasText: /^.?println/ });
   await println.waitFor();
   assert.match(await println.textContent(), /println\s*\( a -- \)/);
+  await page.screenshot({ path: path.join(SHOTS, 'completion.png') });
   await println.click();
   assert.equal(await editorText(page), 'loop: 1 println');
+  // Tab takes the selected option.
+  await page.keyboard.type(' printl');
+  await list.locator('li[aria-selected]', { hasText: 'println' }).waitFor();
+  await page.waitForTimeout(100); // keys are not taken for 75 ms after the list changed (interactionDelay)
+  await page.keyboard.press('Tab');
+  assert.equal(await editorText(page), 'loop: 1 println println');
   // Ctrl+Space offers the program's labels.
   await page.keyboard.type(' lo');
   await page.keyboard.press('Escape');
