@@ -1734,3 +1734,19 @@ test('completion offers println for pri, and the labels; a did-you-mean fix repl
   noProblems(problems);
   await context.close();
 });
+
+test('tour on a phone: no horizontal scroll with a failed check and the lessons open', async () => {
+  const { context, page, problems } = await open({
+    hash: '#tour/8',
+    context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  });
+  await tourPanel(page).waitFor();
+  await page.click('.tour-lessons summary');
+  assert.equal(await runChecked(page), 'failed');
+  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(widths.scroll <= widths.client, JSON.stringify(widths));
+  await tourPanel(page).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'tour-mobile.png') });
+  noProblems(problems);
+  await context.close();
+});
