@@ -212,4 +212,5 @@ window.playground = {
     return control.runner;
   },
   shareLoaded,
+  tour,
 };

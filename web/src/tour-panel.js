@@ -67,9 +67,14 @@ export class TourPanel {
     this.run = null;
     this.progress.setLast(n);
     this.show(lessonProgram(this.lesson(), this.progress.code(n)));
+    // A link of the panel (Next, the list) is drawn anew: the focus goes to the lesson's title.
+    const focused = this.panel.contains(document.activeElement);
     this.render();
     this.panel.hidden = false;
     this.toggle.setAttribute('aria-expanded', 'true');
+    if (focused) this.els.title.focus({ preventScroll: true });
+    // On a narrow screen the panel is below the editor: its top is brought into view.
+    if (this.panel.getBoundingClientRect().top > innerHeight) this.panel.scrollIntoView({ block: 'start' });
     if (location.hash !== lessonHash(n)) history.replaceState(null, '', lessonHash(n));
   }
 
@@ -170,6 +175,9 @@ export class TourPanel {
     if (passed && !this.progress.markPassed(this.current)) this.storageNote();
     this.result({ passed, differences });
     this.renderList();
+    // The verdict is in view (on a narrow screen a run scrolls to the Status, below it).
+    const r = this.els.result.getBoundingClientRect();
+    if (r.bottom < 0 || r.top > innerHeight) this.els.result.scrollIntoView({ block: 'nearest' });
   }
 
   // ---- drawing ----------------------------------------------------------------------------
@@ -180,6 +188,7 @@ export class TourPanel {
     const count = this.lessons.length;
     const link = (n, text, rel) => h('a', { href: lessonHash(n), class: 'button', rel }, text);
     this.els = {
+      title: h('h3', { id: 'tour-title', tabindex: '-1' }, `${lesson.number}. ${lesson.title}`),
       list: h('ol', { class: 'tour-list' }),
       summary: h('summary', {}),
       result: h('div', { class: 'tour-result', 'data-testid': 'tour-result', role: 'status' }),
@@ -194,7 +203,7 @@ export class TourPanel {
         h('button', { type: 'button', 'data-testid': 'tour-back', onclick: () => this.close() }, 'Back to my program'),
       ),
       h('details', { class: 'tour-lessons' }, this.els.summary, this.els.list),
-      h('article', { class: 'tour-lesson', 'aria-labelledby': 'tour-title' }, h('h3', { id: 'tour-title' }, `${lesson.number}. ${lesson.title}`), renderMarkdown(body, document)),
+      h('article', { class: 'tour-lesson', 'aria-labelledby': 'tour-title' }, this.els.title, renderMarkdown(body, document)),
       task && h('div', { class: 'tour-task' }, renderMarkdown([task], document)),
       h(
         'div',

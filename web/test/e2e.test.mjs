@@ -1750,3 +1750,28 @@ test('tour on a phone: no horizontal scroll with a failed check and the lessons 
   noProblems(problems);
   await context.close();
 });
+
+test('tour from a shared program: back to my program brings back the draft, and the kept program is untouched', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '"shared" println\n');
+  const link = await share(page);
+  await setProgram(page, '"kept" println\n');
+  await page.waitForTimeout(400);
+  const { page: tab, problems: tabProblems } = await openTab(context, link);
+  await tab.locator('[data-testid=program-bar]').waitFor();
+  assert.equal(await editorText(tab), '"shared" println\n');
+  await typeProgram(tab, '"shared, edited" println\n');
+  await tab.click('#tour-toggle');
+  await tourPanel(tab).waitFor();
+  assert.ok(await tab.locator('[data-testid=program-bar]').isHidden(), 'no "Keep this one instead" for a lesson');
+  assert.equal(await editorText(tab), lessonFile(1, 'starter.svm'));
+  await typeProgram(tab, lessonFile(1, 'solution.svm'));
+  assert.equal(await runChecked(tab), 'passed');
+  await tab.click('[data-testid=tour-back]');
+  assert.equal(await editorText(tab), '"shared, edited" println\n');
+  assert.match(await tab.locator('[data-testid=program-bar]').textContent(), /Keep this one instead/);
+  assert.equal((await storedProgram(tab)).source, '"kept" println\n');
+  noProblems(problems);
+  noProblems(tabProblems);
+  await context.close();
+});
