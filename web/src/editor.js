@@ -72,6 +72,7 @@ const theme = EditorView.theme({
   '.cm-tooltip.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--mono)' },
   '.cm-tooltip.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: 'var(--selection)', color: 'var(--text)' },
   '.cm-completionDetail': { color: 'var(--muted)', fontStyle: 'normal' },
+  '.cm-tooltip-autocomplete > ul > li[aria-selected] .cm-completionDetail': { color: 'var(--text)' },
   '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700' },
   '.cm-tooltip.cm-completionInfo': { fontFamily: 'var(--sans)', maxWidth: '320px', padding: '4px 8px' },
   '.cm-diagnosticSource': { color: 'var(--muted)' },

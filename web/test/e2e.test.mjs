@@ -1459,6 +1459,13 @@ test('accessibility: axe-core finds no violations, light and dark', async () => 
     await page.click('.tour-lessons summary');
     await runChecked(page);
     await check('tour');
+    // The completion list, with the description of the selected operation.
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\npri');
+    await page.locator('.cm-tooltip-autocomplete li[aria-selected]').waitFor();
+    await page.locator('.cm-completionInfo').waitFor();
+    await check('completion');
     await page.waitForTimeout(300); // the last long tasks reach the test process
     const outside = (l) => axeWindows.every(([from, to]) => l.start + l.duration < from - 1 || l.start > to + 1);
     longTasks = longTasks.filter((l) => !l.url.startsWith(server.url) || l.startUp || outside(l));
