@@ -13,12 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { loadTour } from './src/tour-data.js';
 
 const WEB = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(WEB);
 const DIST = path.join(WEB, 'dist');
 const PKG = path.join(WEB, 'pkg');
 const EXAMPLES = path.join(ROOT, 'examples');
+const TOUR = path.join(WEB, 'tour');
 
 const argv = process.argv.slice(2);
 const dev = argv.includes('--dev');
@@ -73,17 +75,34 @@ export function readExamples(dir = EXAMPLES) {
     });
 }
 
-const examplesPlugin = {
-  name: 'examples',
-  setup(b) {
-    b.onResolve({ filter: /^virtual:examples$/ }, () => ({ path: 'examples', namespace: 'examples' }));
-    b.onLoad({ filter: /.*/, namespace: 'examples' }, () => ({
-      contents: `export default ${JSON.stringify(readExamples())};`,
-      loader: 'js',
-      watchDirs: [EXAMPLES],
-    }));
-  },
-};
+/**
+ * An esbuild plugin for the module `virtual:NAME`, whose default export is `data()` (as
+ * JSON), rebuilt in `--dev` when `dir` changes.
+ */
+function virtualModule(name, dir, data) {
+  return {
+    name,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^virtual:${name}$`) }, () => ({ path: name, namespace: name }));
+      b.onLoad({ filter: /.*/, namespace: name }, () => ({ contents: `export default ${JSON.stringify(data())};`, loader: 'js', watchDirs: [dir] }));
+    },
+  };
+}
+
+const examplesPlugin = virtualModule('examples', EXAMPLES, () => readExamples());
+
+// ---- the tour, bundled from web/tour/NN-slug/ -------------------------------------------
+
+/**
+ * The tour's lessons as the page needs them (tour-data.js's `loadTour`): the reference
+ * solutions stay out of the bundle.
+ */
+export function readTour(dir = TOUR) {
+  const dirs = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  return loadTour(dirs, (d, file) => fs.readFileSync(path.join(dir, d, file), 'utf8')).map(({ solution, ...lesson }) => lesson);
+}
+
+const tourPlugin = virtualModule('tour', TOUR, () => readTour());
 
 // ---- the page -----------------------------------------------------------------------------
 
@@ -126,7 +145,7 @@ async function buildPage() {
     entryPoints: ['src/main.js'],
     format: 'esm',
     outfile: 'out/main.js',
-    plugins: [examplesPlugin],
+    plugins: [examplesPlugin, tourPlugin],
     define: {
       ...common().define,
       __WASM_URL__: JSON.stringify(`./${wasmName}`),
@@ -202,6 +221,7 @@ async function devServer() {
     });
   watch(path.join(WEB, 'src'), false);
   watch(EXAMPLES, false);
+  watch(TOUR, false);
   fs.watch(path.join(WEB, 'index.html'), () => {
     clearTimeout(timer);
     timer = setTimeout(rebuild, 120);

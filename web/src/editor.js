@@ -1,6 +1,7 @@
-// The program editor: CodeMirror 6 with the language mode, diagnostics as you type,
-// hover help for operations and labels, the runtime error mark, Ctrl/Cmd+Enter, and the
-// debugger's breakpoints, paused mark and heat marks (debug-view.js).
+// The program editor: CodeMirror 6 with the language mode, diagnostics as you type (with
+// one-click fixes) and completion (completion.js), hover help for operations and labels,
+// the runtime error mark, Ctrl/Cmd+Enter, and the debugger's breakpoints, paused mark and
+// heat marks (debug-view.js).
 
 import { EditorState, Compartment, StateEffect, StateField } from '@codemirror/state';
 import {
@@ -20,11 +21,14 @@ import { search, searchKeymap, highlightSelectionMatches } from '@codemirror/sea
 import { linter, lintGutter, lintKeymap, forceLinting } from '@codemirror/lint';
 import { syntaxTree } from '@codemirror/language';
 import { svmLanguage, svmHighlight } from './lang.js';
+import { completion, fixActions } from './completion.js';
 import { h } from './dom.js';
 import { debugExtensions, debugTheme, breakpointLines, toggleBreakpointAt, clearAllBreakpoints, changesBreakpoints, resetDebugMarks, setBreakpointLines, showPaused, showHeat, tokenDecorations } from './debug-view.js';
 
 /** Programs longer than this are checked when run, not as you type. */
 const LINT_MAX_CHARS = 512 * 1024;
+/** Completion offers the labels of programs up to this long (it reads them at every request). */
+const COMPLETION_LABELS_CHARS = 256 * 1024;
 
 const setRuntimeError = StateEffect.define();
 
@@ -64,6 +68,13 @@ const theme = EditorView.theme({
   },
   ...debugTheme,
   '.cm-diagnostic': { whiteSpace: 'pre-wrap', fontFamily: 'var(--sans)', maxWidth: '480px' },
+  '.cm-diagnosticAction': { backgroundColor: 'var(--accent)', color: 'var(--accent-text)', borderRadius: '4px', padding: '2px 8px', font: 'inherit' },
+  '.cm-tooltip.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--mono)' },
+  '.cm-tooltip.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: 'var(--selection)', color: 'var(--text)' },
+  '.cm-completionDetail': { color: 'var(--muted)', fontStyle: 'normal' },
+  '.cm-tooltip-autocomplete > ul > li[aria-selected] .cm-completionDetail': { color: 'var(--text)' },
+  '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700' },
+  '.cm-tooltip.cm-completionInfo': { fontFamily: 'var(--sans)', maxWidth: '320px', padding: '4px 8px' },
   '.cm-diagnosticSource': { color: 'var(--muted)' },
   '.cm-runtime-error': {
     textDecoration: 'underline wavy var(--error) 2px',
@@ -164,6 +175,7 @@ export function createEditor(host, hooks) {
         severity: 'error',
         source: `line ${d.line}, column ${d.column}`,
         message: d.message + notes.join(''),
+        actions: fixActions(d),
       };
     });
   };
@@ -218,6 +230,7 @@ export function createEditor(host, hooks) {
         linter(lintSource, { delay: 300 }),
         lintGutter(),
         hover,
+        completion({ ops: () => [...opsByName.values()], maxChars: COMPLETION_LABELS_CHARS }),
         runtimeErrorField,
         keymap.of([
           {

@@ -3,6 +3,7 @@
 
 import './style.css';
 import examples from 'virtual:examples';
+import lessons from 'virtual:tour';
 import { createEditor } from './editor.js';
 import { Runner } from './runner.js';
 import { Msg, RunKind } from './protocol.js';
@@ -23,6 +24,8 @@ import { attachShareBox } from './share-box.js';
 import { attachExamples } from './examples-menu.js';
 import { attachReference } from './reference-panel.js';
 import { h } from './dom.js';
+import { TourPanel } from './tour-panel.js';
+import { TourProgress } from './tour-progress.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -68,12 +71,14 @@ fields.set(program);
 // highlighted in a task of their own once the module is there (below).
 await new Promise((resolve) => setTimeout(resolve));
 let control = null;
+let tour = null;
 const editor = createEditor($('editor'), {
   doc: program.source,
   onRun: () => control.run(),
   onChange: (view, changes) => {
     control.edit(changes);
     saved.saveSoon();
+    tour?.edited();
   },
   compile: compileSource,
   breakpointLine: (line) => breakpointLine(editor.text(), line, editor.view.state.doc.lines),
@@ -153,6 +158,7 @@ attachControls(controlsUi, {
 // ---- examples, share, reference ---------------------------------------------------------
 
 attachExamples($('examples'), examples, (ex) => {
+  tour.close();
   // Its arguments and input come with it (none when it has none); Ctrl+Z brings back
   // all three.
   loadProgram(ex);
@@ -165,8 +171,20 @@ attachShareBox({ button: $('share'), box: $('share-box'), link: $('share-link'),
   args: fields.args,
   stdin: fields.stdin,
 }));
-addEventListener('hashchange', () => saved.openShareLink());
+// ---- the tour: its lessons' links (#tour/5) open them --------------------------------------
+
+tour = new TourPanel(
+  { toggle: $('tour-toggle'), panel: $('tour') },
+  { lessons, progress: new TourProgress(saved.store.local), saved, editor, fields, loadProgram, endInput: () => control.input(null), run: () => control.run() },
+);
+control.watch(tour);
+addEventListener('hashchange', () => {
+  if (tour.route(location.hash)) return;
+  tour.close();
+  saved.openShareLink();
+});
 const shareLoaded = saved.openShareLink();
+tour.route(location.hash);
 const reference = attachReference({ toggle: $('ref-toggle'), panel: $('reference'), list: $('ref-list') });
 
 // ---- the WebAssembly module ------------------------------------------------------------
@@ -194,4 +212,5 @@ window.playground = {
     return control.runner;
   },
   shareLoaded,
+  tour,
 };

@@ -29,7 +29,18 @@ export class RunControl {
     /** The last run started (its Tracker: its positions in the editor's text as it is now). */
     this.track = null;
     this.positionsFrame = 0;
+    /** What watches the runs (the tour): `{ starting(), message(m) }`. */
+    this.watchers = [];
     renderControls(ui, controls(this.state));
+  }
+
+  /**
+   * `watcher.starting()` is called when a run is asked for, before its arguments and
+   * input are read (it may set them); `watcher.message(m)` with every message of the
+   * runner the run state took, once the panels have shown it.
+   */
+  watch(watcher) {
+    this.watchers.push(watcher);
   }
 
   // ---- the state ----------------------------------------------------------------------
@@ -129,8 +140,9 @@ export class RunControl {
    */
   start(kind, { paused = false } = {}) {
     const { editor, fields, panels } = this;
+    if (!can(this.state, { type: Msg.RUN, kind, paused })) return;
+    for (const w of this.watchers) w.starting();
     const event = { type: Msg.RUN, kind, paused, args: fields.args.trim() };
-    if (!can(this.state, event)) return;
     this.dispatch(event);
     if (this.state.phase === State.LOADING) {
       this.status('Loading the runner…', 'the program starts when it is ready');
@@ -260,6 +272,12 @@ export class RunControl {
     }
     const before = this.state;
     this.dispatch(m);
+    this.show(m, before);
+    for (const w of this.watchers) w.message(m);
+  }
+
+  /** Has the panels show a message of the runner (`before`: the state it came in). */
+  show(m, before) {
     const { output, profile, errors } = this.panels;
     switch (m.type) {
       case Msg.READY:

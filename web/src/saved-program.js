@@ -52,6 +52,7 @@ export class SavedProgram {
 
   saveNow() {
     this.cancelSave();
+    if (this.away) return;
     if (this.store.save(this.current()) === 'conflict') this.showConflict();
   }
 
@@ -63,6 +64,37 @@ export class SavedProgram {
   cancelSave() {
     clearTimeout(this.timer);
     this.timer = 0;
+  }
+
+  /**
+   * The editor is to show something else (a lesson of the tour): the program is saved as
+   * it is, then neither saved nor replaced (by another tab's change) until `back()`.
+   */
+  leave() {
+    if (this.away) return;
+    this.cancelSave();
+    this.left = this.current();
+    this.leftResult = this.store.save(this.left);
+    this.away = true;
+    this.hideBar();
+  }
+
+  /**
+   * Back from elsewhere: returns the program to show again, and saving goes on. It is the
+   * stored one (the tab's draft or the kept program, another tab's change included); or,
+   * when it could not be saved (a conflict, no storage), the very program that was left.
+   */
+  back() {
+    if (!this.away) return this.current();
+    this.away = false;
+    if (this.leftResult === 'conflict') {
+      this.showConflict();
+      return this.left;
+    }
+    if (this.leftResult === 'failed') return this.left;
+    const p = this.store.load();
+    if (this.store.mode === 'draft') this.showDraftBar();
+    return p;
   }
 
   /** The bar above the editor: a message and its choices ([label, onclick]). */
@@ -105,7 +137,7 @@ export class SavedProgram {
 
   /** Another tab saved the kept program: follow it if this tab has no edits of its own waiting to be saved; else ask. */
   changedElsewhere(e) {
-    if (!this.current) return;
+    if (!this.current || this.away) return;
     if (e.storageArea !== storage('localStorage') || (e.key !== KEPT_KEY && e.key !== null)) return;
     if (!this.store.changedElsewhere(e)) return;
     const stored = this.store.stored();

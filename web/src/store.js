@@ -48,14 +48,14 @@ export const sameProgram = (a, b) => JSON.stringify(plain(a)) === JSON.stringify
 export const randomRev = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** Storage that may be disabled or full: failures read as nothing, writes as false. */
-function get(storage, key) {
+export function get(storage, key) {
   try {
     return storage ? storage.getItem(key) : null;
   } catch {
     return null;
   }
 }
-function set(storage, key, value) {
+export function set(storage, key, value) {
   try {
     if (!storage) return false;
     if (value === null) storage.removeItem(key);

@@ -1452,6 +1452,20 @@ test('accessibility: axe-core finds no violations, light and dark', async () => 
     await page.locator('[data-testid=input-prompt]').waitFor();
     await check('input prompt');
     await timed(() => page.screenshot({ path: path.join(SHOTS, `axe-${colorScheme}.png`) }));
+    // The tour: a lesson whose check failed, with the list of lessons open.
+    await page.click('[data-testid=stop]');
+    await waitState(page, 'stopped');
+    await page.click('#tour-toggle');
+    await page.click('.tour-lessons summary');
+    await runChecked(page);
+    await check('tour');
+    // The completion list, with the description of the selected operation.
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\npri');
+    await page.locator('.cm-tooltip-autocomplete li[aria-selected]').waitFor();
+    await page.locator('.cm-completionInfo').waitFor();
+    await check('completion');
     await page.waitForTimeout(300); // the last long tasks reach the test process
     const outside = (l) => axeWindows.every(([from, to]) => l.start + l.duration < from - 1 || l.start > to + 1);
     longTasks = longTasks.filter((l) => !l.url.startsWith(server.url) || l.startUp || outside(l));
@@ -1586,5 +1600,185 @@ test('a paused run can still be stopped after an example was loaded over it', as
   await waitState(page, 'stopped');
   assert.match(await outputText(page), /\[stopped\]/);
   noProblems(problems);
+  await context.close();
+});
+
+// ---- the tour and the editing help (issue 13) -------------------------------------------
+
+const TOUR = path.join(WEB, 'tour');
+/** A file of lesson `n` of web/tour/. */
+function lessonFile(n, file) {
+  const dir = fs.readdirSync(TOUR).find((d) => d.startsWith(`${String(n).padStart(2, '0')}-`));
+  return fs.readFileSync(path.join(TOUR, dir, file), 'utf8');
+}
+const tourPanel = (page) => page.locator('[data-testid=tour]');
+const tourResult = (page) => page.locator('[data-testid=tour-result]');
+
+/** Runs the program and waits for the tour's verdict on it: `passed` or `failed`. */
+async function runChecked(page) {
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => ['passed', 'failed'].includes(document.querySelector('[data-testid=tour-result]')?.dataset.result));
+  return tourResult(page).getAttribute('data-result');
+}
+
+test('tour: lesson 1 fails with its starter and passes with its solution; progress survives a reload; back to my program', async () => {
+  const { context, page, problems } = await open();
+  const mine = '# my own program\n"mine" println\n';
+  await typeProgram(page, mine);
+  assert.equal(await editorText(page), mine);
+  assert.ok(await tourPanel(page).isHidden());
+  await page.click('#tour-toggle');
+  await tourPanel(page).waitFor();
+  assert.equal(await page.evaluate(() => location.hash), '#tour/1');
+  assert.match(await tourPanel(page).locator('h3').textContent(), /^1\. Pushing and printing$/);
+  assert.match(await tourPanel(page).locator('.tour-task').textContent(), /^Task:/);
+  assert.equal(await editorText(page), lessonFile(1, 'starter.svm'));
+  // The starter fails, and the panel says what differed.
+  assert.equal(await runChecked(page), 'failed');
+  const failed = await tourResult(page).textContent();
+  assert.match(failed, /Not yet/);
+  assert.match(failed, /line 2: expected 2, got nothing/);
+  assert.match(failed, /the final stack: expected \[\], got \[1 2\]/);
+  await page.screenshot({ path: path.join(SHOTS, 'tour.png') });
+  // Typed as a person does, the solution passes.
+  await typeProgram(page, lessonFile(1, 'solution.svm'));
+  assert.equal(await runChecked(page), 'passed');
+  assert.match(await tourResult(page).textContent(), /Passed.*Next: 2\. /s);
+  assert.match(await page.locator('.tour-lessons summary').textContent(), /1 of 13 passed/);
+  assert.equal(await page.locator('.tour-list li.passed').count(), 1);
+  // The kept program is still the learner's own: a run in the tour does not save over it.
+  assert.equal((await storedProgram(page)).source, mine);
+  // A reload keeps the lesson, what was typed in it, and the progress.
+  await page.waitForTimeout(400);
+  await page.reload();
+  await ready(page);
+  await tourPanel(page).waitFor();
+  assert.equal(await editorText(page), lessonFile(1, 'solution.svm'));
+  assert.match(await page.locator('.tour-lessons summary').textContent(), /1 of 13 passed/);
+  assert.match(await tourResult(page).textContent(), /passed this lesson before/);
+  // Back to my program: the learner's program, in the editor and kept.
+  await page.click('[data-testid=tour-back]');
+  assert.ok(await tourPanel(page).isHidden());
+  assert.equal(await editorText(page), mine);
+  assert.equal(await page.evaluate(() => location.hash), '');
+  await page.waitForTimeout(400);
+  assert.equal((await storedProgram(page)).source, mine);
+  noProblems(problems);
+  await context.close();
+});
+
+test('tour: #tour/5 opens lesson 5; each lesson keeps its code; Reset to starter; input ends after the lesson\'s lines', async () => {
+  const { context, page, problems } = await open({ hash: '#tour/5' });
+  await tourPanel(page).waitFor();
+  assert.match(await tourPanel(page).locator('h3').textContent(), /^5\. Booleans and if$/);
+  assert.equal(await editorText(page), lessonFile(5, 'starter.svm'));
+  await typeProgram(page, '"typed in lesson 5" println\n');
+  await page.click('.tour-nav a[rel=next]');
+  await page.waitForFunction(() => location.hash === '#tour/6');
+  assert.match(await tourPanel(page).locator('h3').textContent(), /^6\. /);
+  assert.equal(await editorText(page), lessonFile(6, 'starter.svm'));
+  await page.click('.tour-nav a[rel=prev]');
+  await page.waitForFunction(() => location.hash === '#tour/5');
+  assert.equal(await editorText(page), '"typed in lesson 5" println\n');
+  await page.click('[data-testid=tour-reset]');
+  assert.equal(await editorText(page), lessonFile(5, 'starter.svm'));
+  // The lesson of `read`: its lines go in, then the end of input (no prompt), as with svm.
+  await page.click('.tour-lessons summary');
+  await page.click('.tour-list a[href="#tour/11"]');
+  await page.waitForFunction(() => location.hash === '#tour/11');
+  await typeProgram(page, 'read read read concat concat println');
+  assert.equal(await runChecked(page), 'failed');
+  assert.equal(await outputText(page), '[end of input]\n34\n');
+  assert.match(await tourResult(page).textContent(), /line 1: expected 7, got 34/);
+  await typeProgram(page, lessonFile(11, 'solution.svm'));
+  assert.equal(await runChecked(page), 'passed');
+  assert.ok(await page.locator('[data-testid=input-prompt]').isHidden());
+  noProblems(problems);
+  await context.close();
+});
+
+test('completion offers println for pri, and the labels; a did-you-mean fix replaces the word', async () => {
+  const { context, page, problems } = await open();
+  await typeProgram(page, 'loop: 1 pri');
+  const list = page.locator('.cm-tooltip-autocomplete');
+  await list.waitFor({ timeout: 5000 });
+  const println = list.locator('li', { hasText: /^.?println/ });
+  await println.waitFor();
+  assert.match(await println.textContent(), /println\s*\( a -- \)/);
+  await page.screenshot({ path: path.join(SHOTS, 'completion.png') });
+  await println.click();
+  assert.equal(await editorText(page), 'loop: 1 println');
+  // Tab takes the selected option.
+  await page.keyboard.type(' printl');
+  await list.locator('li[aria-selected]', { hasText: 'println' }).waitFor();
+  await page.waitForTimeout(100); // keys are not taken for 75 ms after the list changed (interactionDelay)
+  await page.keyboard.press('Tab');
+  assert.equal(await editorText(page), 'loop: 1 println println');
+  // Ctrl+Space offers the program's labels.
+  await page.keyboard.type(' lo');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Space');
+  const loop = list.locator('li', { hasText: /^.?loop\s*label/ });
+  await loop.waitFor({ timeout: 5000 });
+  await page.keyboard.press('Escape');
+  // Enter on a word typed in full is a line break, not a completion.
+  await typeProgram(page, '1 print');
+  await page.keyboard.press('Control+Space');
+  await list.waitFor();
+  await page.waitForTimeout(100);
+  await page.keyboard.press('Enter');
+  assert.equal(await editorText(page), '1 print\n');
+  // A misspelt operation: the diagnostic's button puts the word it suggests.
+  await typeProgram(page, '1 prinln 2');
+  const range = page.locator('.cm-lintRange-error');
+  await range.waitFor({ timeout: 5000 });
+  await range.hover();
+  const fix = page.locator('.cm-tooltip-lint button', { hasText: 'Replace with println' });
+  await fix.waitFor();
+  await fix.click();
+  assert.equal(await editorText(page), '1 println 2');
+  await range.waitFor({ state: 'detached', timeout: 5000 });
+  noProblems(problems);
+  await context.close();
+});
+
+test('tour on a phone: no horizontal scroll with a failed check and the lessons open', async () => {
+  const { context, page, problems } = await open({
+    hash: '#tour/8',
+    context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  });
+  await tourPanel(page).waitFor();
+  await page.click('.tour-lessons summary');
+  assert.equal(await runChecked(page), 'failed');
+  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(widths.scroll <= widths.client, JSON.stringify(widths));
+  await tourPanel(page).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'tour-mobile.png') });
+  noProblems(problems);
+  await context.close();
+});
+
+test('tour from a shared program: back to my program brings back the draft, and the kept program is untouched', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '"shared" println\n');
+  const link = await share(page);
+  await setProgram(page, '"kept" println\n');
+  await page.waitForTimeout(400);
+  const { page: tab, problems: tabProblems } = await openTab(context, link);
+  await tab.locator('[data-testid=program-bar]').waitFor();
+  assert.equal(await editorText(tab), '"shared" println\n');
+  await typeProgram(tab, '"shared, edited" println\n');
+  await tab.click('#tour-toggle');
+  await tourPanel(tab).waitFor();
+  assert.ok(await tab.locator('[data-testid=program-bar]').isHidden(), 'no "Keep this one instead" for a lesson');
+  assert.equal(await editorText(tab), lessonFile(1, 'starter.svm'));
+  await typeProgram(tab, lessonFile(1, 'solution.svm'));
+  assert.equal(await runChecked(tab), 'passed');
+  await tab.click('[data-testid=tour-back]');
+  assert.equal(await editorText(tab), '"shared, edited" println\n');
+  assert.match(await tab.locator('[data-testid=program-bar]').textContent(), /Keep this one instead/);
+  assert.equal((await storedProgram(tab)).source, '"kept" println\n');
+  noProblems(problems);
+  noProblems(tabProblems);
   await context.close();
 });
