@@ -1588,3 +1588,93 @@ test('a paused run can still be stopped after an example was loaded over it', as
   noProblems(problems);
   await context.close();
 });
+
+// ---- the Compiled panel -----------------------------------------------------------------
+
+/** The addresses of the instruction rows of the Compiled panel. */
+const disasmAddresses = (page) => page.locator('[data-testid=disasm] tr.disasm-row td.disasm-addr').allTextContents();
+/** The address of the Compiled panel's row with class `cls`, or null. */
+const disasmRowWith = (page, cls) =>
+  page.evaluate((c) => document.querySelector(`[data-testid=disasm] tr.disasm-row.${c}`)?.dataset.address ?? null, cls);
+
+test('the Compiled panel: addresses, labels, hover both ways, the paused instruction, jump targets', async () => {
+  const { context, page, problems } = await open();
+  const source = 'start:\n    1 2 + println\n    end jmp\nend:\n';
+  await setProgram(page, source);
+  await page.click('[data-testid=disasm-toggle]');
+  const panel = page.locator('[data-testid=disasm]');
+  await panel.locator('tr.disasm-row').first().waitFor();
+  // Before any run: the editor's program, as `svm --disasm` shows it.
+  assert.deepEqual(await disasmAddresses(page), ['1', '2', '3', '4', '5', '6', '8']);
+  assert.deepEqual(await panel.locator('tr.disasm-row td.disasm-pos').allTextContents(), ['2:5', '2:7', '2:9', '2:11', '3:5', '3:9', '']);
+  assert.deepEqual(await panel.locator('tr.disasm-label').allTextContents(), ['start: address 1', 'end: address 8']);
+  assert.equal(await page.locator('#compiled-sum').textContent(), '6 instructions, 8 tokens, 2 labels, 0 strings');
+  await run(page);
+  assert.equal(await outputText(page), '3\n');
+  assert.deepEqual(await disasmAddresses(page), ['1', '2', '3', '4', '5', '6', '8']);
+
+  // Hovering a row marks its token in the editor.
+  await panel.locator('tr.disasm-row[data-address="4"]').hover();
+  assert.equal(await page.locator('.cm-disasm-linked').textContent(), 'println');
+  await panel.locator('tr.disasm-row[data-address="6"]').hover();
+  assert.equal(await page.locator('.cm-disasm-linked').textContent(), 'jmp');
+  // Hovering a token in the editor marks its row.
+  const hoverToken = async (text) => {
+    // (the page may still be scrolling to the Status after Run: wait until it is still)
+    await page.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
+    const box = await page.evaluate((t) => {
+      const view = window.playground.editor.view;
+      const pos = view.state.doc.toString().indexOf(t) + 1;
+      const c = view.coordsAtPos(pos);
+      return { x: c.left + 1, y: (c.top + c.bottom) / 2 };
+    }, text);
+    await page.mouse.move(box.x, box.y);
+  };
+  await hoverToken('+');
+  assert.equal(await disasmRowWith(page, 'disasm-linked'), '3');
+  await hoverToken('end jmp');
+  assert.equal(await disasmRowWith(page, 'disasm-linked'), '5');
+  // Clicking a row selects its token.
+  await panel.locator('tr.disasm-row[data-address="2"]').click();
+  assert.equal(await selectedText(page), '2');
+
+  // Paused: the next instruction's row is marked, and follows the steps.
+  await lineNumber(page, 3).click();
+  await run(page, ['paused']);
+  assert.equal(await disasmRowWith(page, 'disasm-paused'), '5');
+  await debug(page, '[data-testid=step]');
+  assert.equal(await disasmRowWith(page, 'disasm-paused'), '6');
+  assert.equal(await pausedToken(page), 'jmp');
+  await panel.locator('tr.disasm-row[data-address="3"]').hover();
+  await page.screenshot({ path: path.join(SHOTS, 'compiled.png'), fullPage: true });
+
+  // A jump target goes to its row: `end` pushes address 8, the end of the program.
+  await panel.getByRole('button', { name: 'end (address 8)' }).click();
+  assert.equal(await disasmRowWith(page, 'disasm-jumped'), '8');
+  assert.equal(await disasmRowWith(page, 'disasm-linked'), '8');
+  await debug(page, '[data-testid=step]', ['halted']);
+  assert.equal(await disasmRowWith(page, 'disasm-paused'), null);
+
+  // A program that does not compile says so; the next good one is shown again.
+  await setProgram(page, '1 nope println\n');
+  await run(page);
+  assert.match(await panel.textContent(), /does not compile \(1 error\)/);
+  noProblems(problems);
+  await context.close();
+});
+
+test('the Compiled panel of a large program draws a page of rows and says how many there are', async () => {
+  const { context, page, problems } = await open();
+  const source = Array.from({ length: 20_000 }, (_, i) => `${i} drop`).join('\n') + '\n';
+  await setProgram(page, source);
+  await page.click('[data-testid=disasm-toggle]');
+  const panel = page.locator('[data-testid=disasm]');
+  await panel.locator('tr.disasm-row').first().waitFor();
+  assert.equal(await panel.locator('tr.disasm-row').count(), 1000);
+  assert.match(await page.locator('.disasm-more').textContent(), /… 39,001 more rows \(40,001 in all\)\. Show 1,000 more/);
+  await page.getByRole('button', { name: 'Show 1,000 more' }).click();
+  assert.equal(await panel.locator('tr.disasm-row').count(), 2000);
+  assert.equal(await page.locator('#compiled-sum').textContent(), '40,000 instructions, 40,000 tokens, 0 labels, 0 strings');
+  noProblems(problems);
+  await context.close();
+});
