@@ -13,12 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { extractReference } from './src/reference-data.js';
 
 const WEB = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(WEB);
 const DIST = path.join(WEB, 'dist');
 const PKG = path.join(WEB, 'pkg');
 const EXAMPLES = path.join(ROOT, 'examples');
+const LANGUAGE = path.join(ROOT, 'docs', 'language.md');
 
 const argv = process.argv.slice(2);
 const dev = argv.includes('--dev');
@@ -73,17 +75,36 @@ export function readExamples(dir = EXAMPLES) {
     });
 }
 
-const examplesPlugin = {
-  name: 'examples',
-  setup(b) {
-    b.onResolve({ filter: /^virtual:examples$/ }, () => ({ path: 'examples', namespace: 'examples' }));
-    b.onLoad({ filter: /.*/, namespace: 'examples' }, () => ({
-      contents: `export default ${JSON.stringify(readExamples())};`,
-      loader: 'js',
-      watchDirs: [EXAMPLES],
-    }));
-  },
-};
+/**
+ * An esbuild plugin for the module `virtual:NAME`, whose default export is `value()` (as
+ * JSON), made at build time; `watch`: esbuild's `watchFiles` or `watchDirs` for it.
+ */
+function virtualModule(name, value, watch) {
+  return {
+    name,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^virtual:${name}$`) }, () => ({ path: name, namespace: name }));
+      b.onLoad({ filter: /.*/, namespace: name }, () => ({ contents: `export default ${JSON.stringify(value())};`, loader: 'js', ...watch }));
+    },
+  };
+}
+
+const examplesPlugin = virtualModule('examples', () => readExamples(), { watchDirs: [EXAMPLES] });
+
+// ---- the language reference, from docs/language.md ------------------------------------------
+
+/**
+ * The Reference panel's entries (reference-data.js) and the address of the full reference
+ * on the repository (the workspace's `repository`, Cargo.toml).
+ */
+export function readReference(file = LANGUAGE) {
+  const cargo = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
+  const repo = /^repository\s*=\s*"([^"]+)"/m.exec(cargo);
+  if (!repo) throw new Error('Cargo.toml has no `repository`: the Reference links to the full reference there');
+  return { entries: extractReference(fs.readFileSync(file, 'utf8')), url: `${repo[1]}/blob/main/docs/language.md` };
+}
+
+const referencePlugin = virtualModule('reference', () => readReference(), { watchFiles: [LANGUAGE] });
 
 // ---- the page -----------------------------------------------------------------------------
 
@@ -126,7 +147,7 @@ async function buildPage() {
     entryPoints: ['src/main.js'],
     format: 'esm',
     outfile: 'out/main.js',
-    plugins: [examplesPlugin],
+    plugins: [examplesPlugin, referencePlugin],
     define: {
       ...common().define,
       __WASM_URL__: JSON.stringify(`./${wasmName}`),
@@ -202,10 +223,12 @@ async function devServer() {
     });
   watch(path.join(WEB, 'src'), false);
   watch(EXAMPLES, false);
-  fs.watch(path.join(WEB, 'index.html'), () => {
-    clearTimeout(timer);
-    timer = setTimeout(rebuild, 120);
-  });
+  for (const file of [path.join(WEB, 'index.html'), LANGUAGE]) {
+    fs.watch(file, () => {
+      clearTimeout(timer);
+      timer = setTimeout(rebuild, 120);
+    });
+  }
   for (const crate of ['vm-wasm/src', 'vm-core/src']) watch(path.join(ROOT, crate), !skipWasm);
 }
 

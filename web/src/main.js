@@ -3,6 +3,7 @@
 
 import './style.css';
 import examples from 'virtual:examples';
+import languageReference from 'virtual:reference';
 import { createEditor } from './editor.js';
 import { Runner } from './runner.js';
 import { Msg, RunKind } from './protocol.js';
@@ -172,7 +173,10 @@ attachShareBox({ button: $('share'), box: $('share-box'), link: $('share-link'),
 }));
 addEventListener('hashchange', () => saved.openShareLink());
 const shareLoaded = saved.openShareLink();
-const reference = attachReference({ toggle: $('ref-toggle'), panel: $('reference'), list: $('ref-list') });
+const reference = attachReference(
+  { toggle: $('ref-toggle'), panel: $('reference'), list: $('ref-list'), search: $('ref-search'), found: $('ref-found'), link: $('ref-link') },
+  languageReference,
+);
 
 // ---- the WebAssembly module ------------------------------------------------------------
 

@@ -1437,9 +1437,12 @@ test('accessibility: axe-core finds no violations, light and dark', async () => 
     await page.click('#ref-toggle');
     await check('by label, reference');
     await page.click('#ref-toggle');
-    // Paused at a breakpoint: the marked line and token, the call stack, the stack.
+    // Paused at a breakpoint: the marked line and token, the call stack, the stack, and
+    // the Compiled panel with its paused row.
+    await page.click('[data-testid=disasm-toggle]');
     await lineNumber(page, 19).click();
     await run(page, ['paused']);
+    await page.locator('[data-testid=disasm] .disasm-paused').waitFor();
     await check('paused');
     await page.click('[data-testid=stop]');
     await waitState(page, 'stopped');
@@ -1675,6 +1678,47 @@ test('the Compiled panel of a large program draws a page of rows and says how ma
   await page.getByRole('button', { name: 'Show 1,000 more' }).click();
   assert.equal(await panel.locator('tr.disasm-row').count(), 2000);
   assert.equal(await page.locator('#compiled-sum').textContent(), '40,000 instructions, 40,000 tokens, 0 labels, 0 strings');
+  noProblems(problems);
+  await context.close();
+});
+
+// ---- the Reference ---------------------------------------------------------------------------
+
+test('the Reference: syntax, idioms, operations with their stack effects, limits and errors; searched as you type', async () => {
+  const { context, page, problems } = await open();
+  await page.click('#ref-toggle');
+  const panel = page.locator('#reference');
+  await panel.locator('.ref-group').first().waitFor();
+  assert.deepEqual(await panel.locator('.ref-group h3').allTextContents(), ['Syntax', 'Idioms', 'Operations', 'Limits', 'Errors']);
+  // Every operation, with its stack effect, as ops() gives them.
+  const all = await page.evaluate(() => [...document.querySelectorAll('#reference .op')].map((o) => [o.querySelector('.op-name').textContent, o.querySelector('.op-effect').textContent]));
+  assert.equal(all.length, 32);
+  assert.deepEqual(all.find(([name]) => name === 'rot'), ['rot', '( a b c -- b c a )']);
+  assert.deepEqual(all.find(([name]) => name === 'if'), ['if', '( cond t f -- t|f )']);
+  const entries = panel.locator('[data-testid=ref-entry]');
+  assert.ok((await entries.count()) >= 25);
+  assert.match(await panel.textContent(), /Conditional jumps: cond then else if jmp/);
+  // The link to the whole document.
+  assert.match(await page.getAttribute('[data-testid=ref-link]', 'href'), /^https:\/\/github\.com\/.+\/blob\/main\/docs\/language\.md$/);
+  assert.equal(await page.getAttribute('[data-testid=ref-link]', 'target'), '_blank');
+
+  // Typing filters: "escape" leaves the strings' entry (and what else mentions escapes).
+  await page.locator('[data-testid=ref-search]').pressSequentially('escape');
+  const visible = () => panel.locator('.ref-entry:visible dt').allTextContents();
+  assert.ok((await visible()).includes('String'), JSON.stringify(await visible()));
+  assert.ok(!(await visible()).includes('Loops'));
+  assert.match(await panel.locator('.ref-entry:visible', { hasText: 'String' }).first().textContent(), /escapes `?\\"/);
+  assert.deepEqual(await panel.locator('.ref-group:visible h3').allTextContents(), ['Syntax']);
+  assert.match(await page.locator('#ref-found').textContent(), /^(1 entry|\d+ entries) found$/);
+  await page.screenshot({ path: path.join(SHOTS, 'reference.png') });
+  // An operation by its description; nothing; everything again.
+  await page.fill('[data-testid=ref-search]', 'third value');
+  assert.deepEqual(await visible(), ['rot ( a b c -- b c a )']);
+  await page.fill('[data-testid=ref-search]', 'zzzz');
+  assert.equal(await panel.locator('.ref-entry:visible').count(), 0);
+  assert.equal(await page.locator('#ref-found').textContent(), 'Nothing found');
+  await page.fill('[data-testid=ref-search]', '');
+  assert.equal(await panel.locator('.ref-entry:visible').count(), (await entries.count()) + 32);
   noProblems(problems);
   await context.close();
 });
