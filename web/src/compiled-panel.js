@@ -11,7 +11,7 @@ import { Tracker } from './positions.js';
 import { h, fill, count, counted } from './dom.js';
 
 /** Rows fetched and drawn at a time (a large program crosses in pieces). */
-export const PAGE_ROWS = 1000;
+export const PAGE_ROWS = 500;
 /** The largest program compiled for the panel (characters), as for the diagnostics. */
 export const MAX_CHARS = 512 * 1024;
 
@@ -98,6 +98,7 @@ export class CompiledPanel {
     Object.assign(this, { ui, editor, disasm, go });
     /** The run (or the text) shown: its Tracker; its rows so far and their size. */
     this.track = null;
+    this.own = false; // the track is the panel's (the editor's text, no run yet), not a run's
     this.shown = null; // the track the rows were made for
     this.rows = [];
     this.info = null;
@@ -132,6 +133,8 @@ export class CompiledPanel {
     panel.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
     if (!open) return this.link(-1, { editor: true });
+    // The panel's own text (no run yet) edited since: the text as it is now.
+    if (this.own && this.track.edited) this.track = null;
     if (this.shown !== this.track || !this.track) this.render();
     panel.scrollIntoView({ block: 'nearest' });
   }
@@ -139,6 +142,7 @@ export class CompiledPanel {
   /** A run started with the text of `track` (positions.js Tracker): its program is shown. */
   show(track) {
     this.track = track;
+    this.own = false;
     this.pausedAt = null;
     if (this.open()) this.render();
   }
@@ -153,7 +157,10 @@ export class CompiledPanel {
 
   /** Compiles the text shown (the last run's, else the editor's) and draws its first rows. */
   render() {
-    if (!this.track) this.track = new Tracker(this.editor.view.state.doc);
+    if (!this.track) {
+      this.track = new Tracker(this.editor.view.state.doc);
+      this.own = true;
+    }
     this.shown = this.track;
     this.rows = [];
     this.rowEls = [];
@@ -172,11 +179,14 @@ export class CompiledPanel {
     }
     this.info = d;
     sum.textContent = summary(d);
+    // A grid of rows rather than a table: rows out of view are not laid out
+    // (`content-visibility`), which a table's layout would not allow.
+    const cell = (text, cls) => h('span', { role: 'columnheader', class: cls }, text);
     const table = h(
-      'table',
-      { class: 'disasm-table' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'address'), h('th', { scope: 'col' }, 'line:col'), h('th', { scope: 'col' }, 'instruction'))),
-      (this.tbody = h('tbody')),
+      'div',
+      { role: 'table', class: 'disasm-table', 'aria-label': 'The compiled program' },
+      h('div', { role: 'row', class: 'disasm-head' }, cell('address', 'disasm-addr'), cell('line:col', 'disasm-pos'), cell('instruction')),
+      (this.tbody = h('div', { role: 'rowgroup' })),
     );
     this.more = h('p', { class: 'disasm-more' });
     fill(body, table, this.more);
@@ -193,11 +203,11 @@ export class CompiledPanel {
       for (const name of row.labels) {
         trs.push(
           h(
-            'tr',
-            { class: 'disasm-label', 'data-row': i },
-            h('td', { class: 'disasm-addr' }),
-            h('td'),
-            h('td', {}, h('span', { class: 'disasm-label-name' }, `${name}:`), ' ', h('small', {}, `address ${row.address}`)),
+            'div',
+            { role: 'row', class: 'disasm-label', 'data-row': i },
+            h('span', { role: 'cell', class: 'disasm-addr' }),
+            h('span', { role: 'cell', class: 'disasm-pos' }),
+            h('span', { role: 'cell' }, h('span', { class: 'disasm-label-name' }, `${name}:`), ' ', h('small', {}, `address ${row.address}`)),
           ),
         );
       }
@@ -206,11 +216,11 @@ export class CompiledPanel {
           ? h('button', { type: 'button', class: 'link disasm-target', 'data-target': row.target, title: `Go to address ${row.target}` }, row.text)
           : row.text;
       const tr = h(
-        'tr',
-        { class: `disasm-row disasm-kind-${row.kind}`, 'data-row': i, 'data-address': row.address },
-        h('td', { class: 'disasm-addr' }, String(row.address)),
-        h('td', { class: 'disasm-pos' }, place(row)),
-        h('td', { class: 'disasm-text' }, text, row.block ? h('small', { class: 'disasm-block' }, ` ; block: ${row.block} instructions run as one`) : null),
+        'div',
+        { role: 'row', class: `disasm-row disasm-kind-${row.kind}`, 'data-row': i, 'data-address': row.address },
+        h('span', { role: 'cell', class: 'disasm-addr' }, String(row.address)),
+        h('span', { role: 'cell', class: 'disasm-pos' }, place(row)),
+        h('span', { role: 'cell', class: 'disasm-text' }, text, row.block ? h('small', { class: 'disasm-block' }, ` ; block: ${row.block} instructions run as one`) : null),
       );
       trs.push(tr);
       this.rowEls[i] = tr;
@@ -276,7 +286,7 @@ export class CompiledPanel {
   }
 
   hoverRow(e) {
-    const tr = e.target.closest && e.target.closest('tr[data-row]');
+    const tr = e.target.closest && e.target.closest('[data-row]');
     if (tr) this.link(Number(tr.dataset.row), { editor: true });
   }
 
@@ -299,7 +309,7 @@ export class CompiledPanel {
       this.link(i, { editor: true, scroll: true });
       return;
     }
-    const tr = t.closest && t.closest('tr.disasm-row');
+    const tr = t.closest && t.closest('.disasm-row');
     const row = tr && this.rows[Number(tr.dataset.row)];
     if (row && row.span) this.go(row.span, this.shown);
   }

@@ -1595,10 +1595,10 @@ test('a paused run can still be stopped after an example was loaded over it', as
 // ---- the Compiled panel -----------------------------------------------------------------
 
 /** The addresses of the instruction rows of the Compiled panel. */
-const disasmAddresses = (page) => page.locator('[data-testid=disasm] tr.disasm-row td.disasm-addr').allTextContents();
+const disasmAddresses = (page) => page.locator('[data-testid=disasm] .disasm-row .disasm-addr').allTextContents();
 /** The address of the Compiled panel's row with class `cls`, or null. */
 const disasmRowWith = (page, cls) =>
-  page.evaluate((c) => document.querySelector(`[data-testid=disasm] tr.disasm-row.${c}`)?.dataset.address ?? null, cls);
+  page.evaluate((c) => document.querySelector(`[data-testid=disasm] .disasm-row.${c}`)?.dataset.address ?? null, cls);
 
 test('the Compiled panel: addresses, labels, hover both ways, the paused instruction, jump targets', async () => {
   const { context, page, problems } = await open();
@@ -1606,20 +1606,20 @@ test('the Compiled panel: addresses, labels, hover both ways, the paused instruc
   await setProgram(page, source);
   await page.click('[data-testid=disasm-toggle]');
   const panel = page.locator('[data-testid=disasm]');
-  await panel.locator('tr.disasm-row').first().waitFor();
+  await panel.locator('div.disasm-row').first().waitFor();
   // Before any run: the editor's program, as `svm --disasm` shows it.
   assert.deepEqual(await disasmAddresses(page), ['1', '2', '3', '4', '5', '6', '8']);
-  assert.deepEqual(await panel.locator('tr.disasm-row td.disasm-pos').allTextContents(), ['2:5', '2:7', '2:9', '2:11', '3:5', '3:9', '']);
-  assert.deepEqual(await panel.locator('tr.disasm-label').allTextContents(), ['start: address 1', 'end: address 8']);
+  assert.deepEqual(await panel.locator('.disasm-row .disasm-pos').allTextContents(), ['2:5', '2:7', '2:9', '2:11', '3:5', '3:9', '']);
+  assert.deepEqual(await panel.locator('.disasm-label').allTextContents(), ['start: address 1', 'end: address 8']);
   assert.equal(await page.locator('#compiled-sum').textContent(), '6 instructions, 8 tokens, 2 labels, 0 strings');
   await run(page);
   assert.equal(await outputText(page), '3\n');
   assert.deepEqual(await disasmAddresses(page), ['1', '2', '3', '4', '5', '6', '8']);
 
   // Hovering a row marks its token in the editor.
-  await panel.locator('tr.disasm-row[data-address="4"]').hover();
+  await panel.locator('div.disasm-row[data-address="4"]').hover();
   assert.equal(await page.locator('.cm-disasm-linked').textContent(), 'println');
-  await panel.locator('tr.disasm-row[data-address="6"]').hover();
+  await panel.locator('div.disasm-row[data-address="6"]').hover();
   assert.equal(await page.locator('.cm-disasm-linked').textContent(), 'jmp');
   // Hovering a token in the editor marks its row.
   const hoverToken = async (text) => {
@@ -1638,7 +1638,7 @@ test('the Compiled panel: addresses, labels, hover both ways, the paused instruc
   await hoverToken('end jmp');
   assert.equal(await disasmRowWith(page, 'disasm-linked'), '5');
   // Clicking a row selects its token.
-  await panel.locator('tr.disasm-row[data-address="2"]').click();
+  await panel.locator('div.disasm-row[data-address="2"]').click();
   assert.equal(await selectedText(page), '2');
 
   // Paused: the next instruction's row is marked, and follows the steps.
@@ -1648,7 +1648,7 @@ test('the Compiled panel: addresses, labels, hover both ways, the paused instruc
   await debug(page, '[data-testid=step]');
   assert.equal(await disasmRowWith(page, 'disasm-paused'), '6');
   assert.equal(await pausedToken(page), 'jmp');
-  await panel.locator('tr.disasm-row[data-address="3"]').hover();
+  await panel.locator('div.disasm-row[data-address="3"]').hover();
   await page.screenshot({ path: path.join(SHOTS, 'compiled.png'), fullPage: true });
 
   // A jump target goes to its row: `end` pushes address 8, the end of the program.
@@ -1672,12 +1672,18 @@ test('the Compiled panel of a large program draws a page of rows and says how ma
   await setProgram(page, source);
   await page.click('[data-testid=disasm-toggle]');
   const panel = page.locator('[data-testid=disasm]');
-  await panel.locator('tr.disasm-row').first().waitFor();
-  assert.equal(await panel.locator('tr.disasm-row').count(), 1000);
-  assert.match(await page.locator('.disasm-more').textContent(), /… 39,001 more rows \(40,001 in all\)\. Show 1,000 more/);
-  await page.getByRole('button', { name: 'Show 1,000 more' }).click();
-  assert.equal(await panel.locator('tr.disasm-row').count(), 2000);
+  await panel.locator('div.disasm-row').first().waitFor();
+  assert.equal(await panel.locator('div.disasm-row').count(), 500);
+  assert.match(await page.locator('.disasm-more').textContent(), /… 39,501 more rows \(40,001 in all\)\. Show 500 more/);
+  await page.getByRole('button', { name: 'Show 500 more' }).click();
+  assert.equal(await panel.locator('div.disasm-row').count(), 1000);
   assert.equal(await page.locator('#compiled-sum').textContent(), '40,000 instructions, 40,000 tokens, 0 labels, 0 strings');
+  // With no run, the panel shows the editor's text as it is when opened.
+  await page.click('[data-testid=disasm-toggle]');
+  await setProgram(page, '"a" "b" concat\n');
+  await page.click('[data-testid=disasm-toggle]');
+  assert.deepEqual(await disasmAddresses(page), ['0', '1', '2', '3']);
+  assert.equal(await page.locator('#compiled-sum').textContent(), '3 instructions, 3 tokens, 0 labels, 2 strings');
   noProblems(problems);
   await context.close();
 });
