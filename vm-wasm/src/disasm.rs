@@ -261,7 +261,10 @@ mod tests {
             ]
         );
         let println = d.rows[3].span.as_ref().unwrap();
-        assert_eq!((println.line, println.column, println.from, println.to), (1, 14, 13, 20));
+        assert_eq!(
+            (println.line, println.column, println.from, println.to),
+            (1, 14, 13, 20)
+        );
         assert_eq!((d.rows[4].kind, d.rows[6].kind), ("addr", "end"));
         assert_eq!(d.total, 7);
     }
@@ -269,7 +272,12 @@ mod tests {
     #[test]
     fn a_window_of_rows_and_errors() {
         let all = rows("1 2 3 4 5");
-        let part = JsDisasm::new(&vm_core::compile("1 2 3 4 5"), &LineIndex::new("1 2 3 4 5"), 2, 2);
+        let part = JsDisasm::new(
+            &vm_core::compile("1 2 3 4 5"),
+            &LineIndex::new("1 2 3 4 5"),
+            2,
+            2,
+        );
         assert_eq!((part.first, part.total), (2, 6));
         assert_eq!(part.rows, all.rows[2..4].to_vec());
         let past = JsDisasm::new(&vm_core::compile("1"), &LineIndex::new("1"), 9, 9);
