@@ -161,6 +161,7 @@ export class CompiledPanel {
       this.track = new Tracker(this.editor.view.state.doc);
       this.own = true;
     }
+    if (this.shown) this.link(-1, { editor: true });
     this.shown = this.track;
     this.rows = [];
     this.rowEls = [];
@@ -172,7 +173,11 @@ export class CompiledPanel {
       return fill(body, h('p', { class: 'help' }, `The program has ${count(source.length)} characters: too large to show here (svm --disasm shows it).`));
     }
     const d = this.disasm && this.disasm(source, 0, PAGE_ROWS);
-    if (!d) return fill(body, h('p', { class: 'help' }, 'Loading…'));
+    if (!d) {
+      // The module is not there yet: drawn again when the panel is next opened.
+      this.shown = null;
+      return fill(body, h('p', { class: 'help' }, 'Loading…'));
+    }
     if (!d.ok) {
       sum.textContent = '';
       return fill(body, h('p', { class: 'help' }, `The program does not compile (${counted(d.diagnostics.length, 'error')}): see the editor's marks.`));
