@@ -1084,6 +1084,8 @@ test('the mobile width has no horizontal scroll', async () => {
     await waitState(page, 'halted');
     await page.locator('.flame-frame').first().waitFor();
     await page.click('#ref-toggle');
+    await page.click('[data-testid=disasm-toggle]');
+    await page.locator('[data-testid=disasm] .disasm-row').first().waitFor();
     await share(page);
     const widths = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
@@ -1093,6 +1095,7 @@ test('the mobile width has no horizontal scroll', async () => {
     assert.ok(widths.scroll <= widths.client && widths.body <= widths.client, JSON.stringify(widths));
     await page.click('#share-close');
     await page.click('#ref-toggle');
+    await page.click('[data-testid=disasm-toggle]');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, `mobile${colorScheme === 'dark' ? '-dark' : ''}.png`), fullPage: true });
     noProblems(problems);
