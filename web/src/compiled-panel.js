@@ -12,6 +12,8 @@ import { h, fill, count, counted } from './dom.js';
 
 /** Rows fetched and drawn at a time (a large program crosses in pieces). */
 export const PAGE_ROWS = 500;
+/** Rows drawn at most to reach a paused instruction further down (a page per task). */
+export const SEEK_ROWS = 10_000;
 /** The largest program compiled for the panel (characters), as for the diagnostics. */
 export const MAX_CHARS = 512 * 1024;
 
@@ -242,11 +244,29 @@ export class CompiledPanel {
     } else fill(this.more);
   }
 
-  /** Fetches and draws the next page of rows. */
-  showMore() {
+  /** Fetches and draws the next page of rows; `scroll`: to the paused row, if there. */
+  showMore(scroll = false) {
     const d = this.disasm(this.track.doc.toString(), this.rows.length, PAGE_ROWS);
     if (d && d.ok) this.append(d);
-    this.markPaused({ scroll: false });
+    this.markPaused({ scroll });
+  }
+
+  /**
+   * The paused instruction is past the rows drawn: draws the next page in a task of its
+   * own (and so on, each page a task) up to SEEK_ROWS rows; beyond, says so.
+   */
+  seekPaused() {
+    const at = this.pausedAt;
+    const last = this.rows[this.rows.length - 1];
+    if (!at || !last || !last.span || last.span.from >= at.from || this.rows.length >= this.info.total) return;
+    if (this.rows.length >= SEEK_ROWS) {
+      this.more.prepend('The paused instruction is further down. ');
+      return;
+    }
+    clearTimeout(this.seekTimer);
+    this.seekTimer = setTimeout(() => {
+      if (this.pausedAt === at && this.shown === this.track && this.open()) this.showMore(true);
+    });
   }
 
   /** Marks the paused instruction's row (`aria-current`) and scrolls the panel to it. */
@@ -256,7 +276,7 @@ export class CompiledPanel {
       el.removeAttribute('aria-current');
     }
     const i = rowOfPosition(this.rows, this.pausedAt);
-    if (i < 0) return;
+    if (i < 0) return this.seekPaused();
     this.rowEls[i].classList.add('disasm-paused');
     this.rowEls[i].setAttribute('aria-current', 'step');
     if (scroll) this.reveal(i);

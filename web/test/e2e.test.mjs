@@ -1687,6 +1687,15 @@ test('the Compiled panel of a large program draws a page of rows and says how ma
   await page.click('[data-testid=disasm-toggle]');
   assert.deepEqual(await disasmAddresses(page), ['0', '1', '2', '3']);
   assert.equal(await page.locator('#compiled-sum').textContent(), '3 instructions, 3 tokens, 0 labels, 2 strings');
+  // Paused further down than the rows drawn: pages are drawn (a task each) down to it.
+  await setProgram(page, source);
+  await page.evaluate(() => window.playground.editor.setBreakpoints([1500]));
+  await run(page, ['paused']);
+  await page.locator('[data-testid=disasm] .disasm-paused').waitFor();
+  assert.equal(await disasmRowWith(page, 'disasm-paused'), '2998');
+  assert.equal(await panel.locator('div.disasm-row').count(), 3000);
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
   noProblems(problems);
   await context.close();
 });
