@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { loadTour } from './src/tour-data.js';
+import { extractReference } from './src/reference-data.js';
 
 const WEB = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(WEB);
@@ -21,6 +22,7 @@ const DIST = path.join(WEB, 'dist');
 const PKG = path.join(WEB, 'pkg');
 const EXAMPLES = path.join(ROOT, 'examples');
 const TOUR = path.join(WEB, 'tour');
+const LANGUAGE = path.join(ROOT, 'docs', 'language.md');
 
 const argv = process.argv.slice(2);
 const dev = argv.includes('--dev');
@@ -76,20 +78,35 @@ export function readExamples(dir = EXAMPLES) {
 }
 
 /**
- * An esbuild plugin for the module `virtual:NAME`, whose default export is `data()` (as
- * JSON), rebuilt in `--dev` when `dir` changes.
+ * An esbuild plugin for the module `virtual:NAME`, whose default export is `value()` (as
+ * JSON), made at build time; `watch`: esbuild's `watchFiles` or `watchDirs` for it.
  */
-function virtualModule(name, dir, data) {
+function virtualModule(name, value, watch) {
   return {
     name,
     setup(b) {
       b.onResolve({ filter: new RegExp(`^virtual:${name}$`) }, () => ({ path: name, namespace: name }));
-      b.onLoad({ filter: /.*/, namespace: name }, () => ({ contents: `export default ${JSON.stringify(data())};`, loader: 'js', watchDirs: [dir] }));
+      b.onLoad({ filter: /.*/, namespace: name }, () => ({ contents: `export default ${JSON.stringify(value())};`, loader: 'js', ...watch }));
     },
   };
 }
 
-const examplesPlugin = virtualModule('examples', EXAMPLES, () => readExamples());
+const examplesPlugin = virtualModule('examples', () => readExamples(), { watchDirs: [EXAMPLES] });
+
+// ---- the language reference, from docs/language.md ------------------------------------------
+
+/**
+ * The Reference panel's entries (reference-data.js) and the address of the full reference
+ * on the repository (the workspace's `repository`, Cargo.toml).
+ */
+export function readReference(file = LANGUAGE) {
+  const cargo = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
+  const repo = /^repository\s*=\s*"([^"]+)"/m.exec(cargo);
+  if (!repo) throw new Error('Cargo.toml has no `repository`: the Reference links to the full reference there');
+  return { entries: extractReference(fs.readFileSync(file, 'utf8')), url: `${repo[1]}/blob/main/docs/language.md` };
+}
+
+const referencePlugin = virtualModule('reference', () => readReference(), { watchFiles: [LANGUAGE] });
 
 // ---- the tour, bundled from web/tour/NN-slug/ -------------------------------------------
 
@@ -102,7 +119,7 @@ export function readTour(dir = TOUR) {
   return loadTour(dirs, (d, file) => fs.readFileSync(path.join(dir, d, file), 'utf8')).map(({ solution, ...lesson }) => lesson);
 }
 
-const tourPlugin = virtualModule('tour', TOUR, () => readTour());
+const tourPlugin = virtualModule('tour', () => readTour(), { watchDirs: [TOUR] });
 
 // ---- the page -----------------------------------------------------------------------------
 
@@ -145,7 +162,7 @@ async function buildPage() {
     entryPoints: ['src/main.js'],
     format: 'esm',
     outfile: 'out/main.js',
-    plugins: [examplesPlugin, tourPlugin],
+    plugins: [examplesPlugin, tourPlugin, referencePlugin],
     define: {
       ...common().define,
       __WASM_URL__: JSON.stringify(`./${wasmName}`),
@@ -222,10 +239,12 @@ async function devServer() {
   watch(path.join(WEB, 'src'), false);
   watch(EXAMPLES, false);
   watch(TOUR, false);
-  fs.watch(path.join(WEB, 'index.html'), () => {
-    clearTimeout(timer);
-    timer = setTimeout(rebuild, 120);
-  });
+  for (const file of [path.join(WEB, 'index.html'), LANGUAGE]) {
+    fs.watch(file, () => {
+      clearTimeout(timer);
+      timer = setTimeout(rebuild, 120);
+    });
+  }
   for (const crate of ['vm-wasm/src', 'vm-core/src']) watch(path.join(ROOT, crate), !skipWasm);
 }
 

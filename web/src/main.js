@@ -4,11 +4,12 @@
 import './style.css';
 import examples from 'virtual:examples';
 import lessons from 'virtual:tour';
+import languageReference from 'virtual:reference';
 import { createEditor } from './editor.js';
 import { Runner } from './runner.js';
 import { Msg, RunKind } from './protocol.js';
 import { LivePositions } from './positions.js';
-import { loadModule, initVm, compileSource, breakpointLine, ops, version } from './vm.js';
+import { loadModule, initVm, compileSource, disasmSource, breakpointLine, ops, version } from './vm.js';
 import { RunControl } from './run-control.js';
 import { attachControls } from './controls.js';
 import { StatusPanel } from './status-panel.js';
@@ -23,6 +24,7 @@ import { SavedProgram } from './saved-program.js';
 import { attachShareBox } from './share-box.js';
 import { attachExamples } from './examples-menu.js';
 import { attachReference } from './reference-panel.js';
+import { CompiledPanel } from './compiled-panel.js';
 import { h } from './dom.js';
 import { TourPanel } from './tour-panel.js';
 import { TourProgress } from './tour-progress.js';
@@ -119,6 +121,10 @@ const panels = {
     { onLine: (line) => control.input(line), onEof: () => control.input(null), focusEditor: () => editor.view.focus() },
   ),
   banner,
+  compiled: new CompiledPanel(
+    { toggle: $('compiled-toggle'), panel: $('compiled-panel'), body: $('compiled'), sum: $('compiled-sum') },
+    { editor, disasm: disasmSource, go: (span, track) => editor.select(...control.spanRange(span, track)) },
+  ),
 };
 control = new RunControl({ editor, fields, saved, panels, positions, ui: { ...controlsUi, debugbar: $('debugbar'), status: $('status') } });
 
@@ -185,7 +191,10 @@ addEventListener('hashchange', () => {
 });
 const shareLoaded = saved.openShareLink();
 tour.route(location.hash);
-const reference = attachReference({ toggle: $('ref-toggle'), panel: $('reference'), list: $('ref-list') });
+const reference = attachReference(
+  { toggle: $('ref-toggle'), panel: $('reference'), list: $('ref-list'), search: $('ref-search'), found: $('ref-found'), link: $('ref-link') },
+  languageReference,
+);
 
 // ---- the WebAssembly module ------------------------------------------------------------
 

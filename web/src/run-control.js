@@ -18,7 +18,7 @@ export const OUTPUT_CAP = 1 << 20;
 export class RunControl {
   /**
    * `editor`; `fields` (fields.js); `saved` (saved-program.js); `panels`: { status,
-   * output, stack: { list, count }, errors, callstack, profile, prompt, banner };
+   * output, stack: { list, count }, errors, callstack, profile, prompt, banner, compiled };
    * `positions` (LivePositions); `ui`: the controls (controls.js) and `debugbar`,
    * `status` (elements).
    */
@@ -88,7 +88,7 @@ export class RunControl {
 
   /** The program was edited (`changes`): the runs' positions follow, at the next frame. */
   edit(changes) {
-    for (const t of new Set([this.track, this.panels.profile.track])) if (t) t.edit(changes);
+    for (const t of new Set([this.track, this.panels.profile.track, this.panels.compiled?.track])) if (t) t.edit(changes);
     if (this.positionsFrame) return;
     this.positionsFrame = requestAnimationFrame(() => {
       this.positionsFrame = 0;
@@ -152,6 +152,7 @@ export class RunControl {
     this.clearResults();
     fields.valid();
     this.track = new Tracker(editor.view.state.doc);
+    panels.compiled?.show(this.track);
     const options = { max_output: OUTPUT_CAP };
     if (kind === RunKind.DEBUG) options.history = HISTORY;
     if (kind === RunKind.PROFILE) {
@@ -236,6 +237,7 @@ export class RunControl {
     prompt.hide();
     this.editor.setRuntimeError(null);
     this.editor.showPaused(null);
+    this.panels.compiled?.paused(null);
     callstack.clear();
   }
 
@@ -259,6 +261,7 @@ export class RunControl {
     output.flush();
     prompt.hide();
     this.editor.showPaused(null);
+    this.panels.compiled?.paused(null);
     callstack.clear();
   }
 
@@ -296,6 +299,7 @@ export class RunControl {
         output.flush();
         this.showStack(m.stack, m.stack_len, m);
         this.editor.showPaused(null);
+        this.panels.compiled?.paused(null);
         this.panels.callstack.clear();
         this.status('Waiting for input', `${counted(m.steps, 'step')} so far`);
         this.panels.prompt.show();
@@ -339,6 +343,7 @@ export class RunControl {
       editor.showPaused({ from, to });
       revealPaused(editor.view, this.ui.debugbar);
     } else editor.showPaused(null);
+    this.panels.compiled?.paused(m.position);
     if (m.profile) profile.show(m.profile);
     const at = m.position ? this.where(m.position, { column: false }) : 'at the end';
     this.status('Paused', [pauseReason(m.reason, m.command), ' · ', at, ' · ', this.stepsAndTime(m)]);

@@ -1084,6 +1084,8 @@ test('the mobile width has no horizontal scroll', async () => {
     await waitState(page, 'halted');
     await page.locator('.flame-frame').first().waitFor();
     await page.click('#ref-toggle');
+    await page.click('[data-testid=disasm-toggle]');
+    await page.locator('[data-testid=disasm] .disasm-row').first().waitFor();
     await share(page);
     const widths = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
@@ -1093,6 +1095,7 @@ test('the mobile width has no horizontal scroll', async () => {
     assert.ok(widths.scroll <= widths.client && widths.body <= widths.client, JSON.stringify(widths));
     await page.click('#share-close');
     await page.click('#ref-toggle');
+    await page.click('[data-testid=disasm-toggle]');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, `mobile${colorScheme === 'dark' ? '-dark' : ''}.png`), fullPage: true });
     noProblems(problems);
@@ -1437,9 +1440,12 @@ test('accessibility: axe-core finds no violations, light and dark', async () => 
     await page.click('#ref-toggle');
     await check('by label, reference');
     await page.click('#ref-toggle');
-    // Paused at a breakpoint: the marked line and token, the call stack, the stack.
+    // Paused at a breakpoint: the marked line and token, the call stack, the stack, and
+    // the Compiled panel with its paused row.
+    await page.click('[data-testid=disasm-toggle]');
     await lineNumber(page, 19).click();
     await run(page, ['paused']);
+    await page.locator('[data-testid=disasm] .disasm-paused').waitFor();
     await check('paused');
     await page.click('[data-testid=stop]');
     await waitState(page, 'stopped');
@@ -1780,5 +1786,151 @@ test('tour from a shared program: back to my program brings back the draft, and 
   assert.equal((await storedProgram(tab)).source, '"kept" println\n');
   noProblems(problems);
   noProblems(tabProblems);
+  await context.close();
+});
+
+// ---- the Compiled panel -----------------------------------------------------------------
+
+/** The addresses of the instruction rows of the Compiled panel. */
+const disasmAddresses = (page) => page.locator('[data-testid=disasm] .disasm-row .disasm-addr').allTextContents();
+/** The address of the Compiled panel's row with class `cls`, or null. */
+const disasmRowWith = (page, cls) =>
+  page.evaluate((c) => document.querySelector(`[data-testid=disasm] .disasm-row.${c}`)?.dataset.address ?? null, cls);
+
+test('the Compiled panel: addresses, labels, hover both ways, the paused instruction, jump targets', async () => {
+  const { context, page, problems } = await open();
+  const source = 'start:\n    1 2 + println\n    end jmp\nend:\n';
+  await setProgram(page, source);
+  await page.click('[data-testid=disasm-toggle]');
+  const panel = page.locator('[data-testid=disasm]');
+  await panel.locator('div.disasm-row').first().waitFor();
+  // Before any run: the editor's program, as `svm --disasm` shows it.
+  assert.deepEqual(await disasmAddresses(page), ['1', '2', '3', '4', '5', '6', '8']);
+  assert.deepEqual(await panel.locator('.disasm-row .disasm-pos').allTextContents(), ['2:5', '2:7', '2:9', '2:11', '3:5', '3:9', '']);
+  assert.deepEqual(await panel.locator('.disasm-label').allTextContents(), ['start: address 1', 'end: address 8']);
+  assert.equal(await page.locator('#compiled-sum').textContent(), '6 instructions, 8 tokens, 2 labels, 0 strings');
+  await run(page);
+  assert.equal(await outputText(page), '3\n');
+  assert.deepEqual(await disasmAddresses(page), ['1', '2', '3', '4', '5', '6', '8']);
+
+  // Hovering a row marks its token in the editor.
+  await panel.locator('div.disasm-row[data-address="4"]').hover();
+  assert.equal(await page.locator('.cm-disasm-linked').textContent(), 'println');
+  await panel.locator('div.disasm-row[data-address="6"]').hover();
+  assert.equal(await page.locator('.cm-disasm-linked').textContent(), 'jmp');
+  // Hovering a token in the editor marks its row.
+  const hoverToken = async (text) => {
+    // (the page may still be scrolling to the Status after Run: wait until it is still)
+    await page.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
+    const box = await page.evaluate((t) => {
+      const view = window.playground.editor.view;
+      const pos = view.state.doc.toString().indexOf(t) + 1;
+      const c = view.coordsAtPos(pos);
+      return { x: c.left + 1, y: (c.top + c.bottom) / 2 };
+    }, text);
+    await page.mouse.move(box.x, box.y);
+  };
+  await hoverToken('+');
+  assert.equal(await disasmRowWith(page, 'disasm-linked'), '3');
+  await hoverToken('end jmp');
+  assert.equal(await disasmRowWith(page, 'disasm-linked'), '5');
+  // Clicking a row selects its token.
+  await panel.locator('div.disasm-row[data-address="2"]').click();
+  assert.equal(await selectedText(page), '2');
+
+  // Paused: the next instruction's row is marked, and follows the steps.
+  await lineNumber(page, 3).click();
+  await run(page, ['paused']);
+  assert.equal(await disasmRowWith(page, 'disasm-paused'), '5');
+  await debug(page, '[data-testid=step]');
+  assert.equal(await disasmRowWith(page, 'disasm-paused'), '6');
+  assert.equal(await pausedToken(page), 'jmp');
+  await panel.locator('div.disasm-row[data-address="3"]').hover();
+  await page.screenshot({ path: path.join(SHOTS, 'compiled.png'), fullPage: true });
+
+  // A jump target goes to its row: `end` pushes address 8, the end of the program.
+  await panel.getByRole('button', { name: 'end (address 8)' }).click();
+  assert.equal(await disasmRowWith(page, 'disasm-jumped'), '8');
+  assert.equal(await disasmRowWith(page, 'disasm-linked'), '8');
+  await debug(page, '[data-testid=step]', ['halted']);
+  assert.equal(await disasmRowWith(page, 'disasm-paused'), null);
+
+  // A program that does not compile says so; the next good one is shown again.
+  await setProgram(page, '1 nope println\n');
+  await run(page);
+  assert.match(await panel.textContent(), /does not compile \(1 error\)/);
+  noProblems(problems);
+  await context.close();
+});
+
+test('the Compiled panel of a large program draws a page of rows and says how many there are', async () => {
+  const { context, page, problems } = await open();
+  const source = Array.from({ length: 20_000 }, (_, i) => `${i} drop`).join('\n') + '\n';
+  await setProgram(page, source);
+  await page.click('[data-testid=disasm-toggle]');
+  const panel = page.locator('[data-testid=disasm]');
+  await panel.locator('div.disasm-row').first().waitFor();
+  assert.equal(await panel.locator('div.disasm-row').count(), 500);
+  assert.match(await page.locator('.disasm-more').textContent(), /… 39,501 more rows \(40,001 in all\)\. Show 500 more/);
+  await page.getByRole('button', { name: 'Show 500 more' }).click();
+  assert.equal(await panel.locator('div.disasm-row').count(), 1000);
+  assert.equal(await page.locator('#compiled-sum').textContent(), '40,000 instructions, 40,000 tokens, 0 labels, 0 strings');
+  // With no run, the panel shows the editor's text as it is when opened.
+  await page.click('[data-testid=disasm-toggle]');
+  await setProgram(page, '"a" "b" concat\n');
+  await page.click('[data-testid=disasm-toggle]');
+  assert.deepEqual(await disasmAddresses(page), ['0', '1', '2', '3']);
+  assert.equal(await page.locator('#compiled-sum').textContent(), '3 instructions, 3 tokens, 0 labels, 2 strings');
+  // Paused further down than the rows drawn: pages are drawn (a task each) down to it.
+  await setProgram(page, source);
+  await page.evaluate(() => window.playground.editor.setBreakpoints([1500]));
+  await run(page, ['paused']);
+  await page.locator('[data-testid=disasm] .disasm-paused').waitFor();
+  assert.equal(await disasmRowWith(page, 'disasm-paused'), '2998');
+  assert.equal(await panel.locator('div.disasm-row').count(), 3000);
+  await page.click('[data-testid=stop]');
+  await waitState(page, 'stopped');
+  noProblems(problems);
+  await context.close();
+});
+
+// ---- the Reference ---------------------------------------------------------------------------
+
+test('the Reference: syntax, idioms, operations with their stack effects, limits and errors; searched as you type', async () => {
+  const { context, page, problems } = await open();
+  await page.click('#ref-toggle');
+  const panel = page.locator('#reference');
+  await panel.locator('.ref-group').first().waitFor();
+  assert.deepEqual(await panel.locator('.ref-group h3').allTextContents(), ['Syntax', 'Idioms', 'Operations', 'Limits', 'Errors']);
+  // Every operation, with its stack effect, as ops() gives them.
+  const all = await page.evaluate(() => [...document.querySelectorAll('#reference .op')].map((o) => [o.querySelector('.op-name').textContent, o.querySelector('.op-effect').textContent]));
+  assert.equal(all.length, 32);
+  assert.deepEqual(all.find(([name]) => name === 'rot'), ['rot', '( a b c -- b c a )']);
+  assert.deepEqual(all.find(([name]) => name === 'if'), ['if', '( cond t f -- t|f )']);
+  const entries = panel.locator('[data-testid=ref-entry]');
+  assert.ok((await entries.count()) >= 25);
+  assert.match(await panel.textContent(), /Conditional jumps: cond then else if jmp/);
+  // The link to the whole document.
+  assert.match(await page.getAttribute('[data-testid=ref-link]', 'href'), /^https:\/\/github\.com\/.+\/blob\/main\/docs\/language\.md$/);
+  assert.equal(await page.getAttribute('[data-testid=ref-link]', 'target'), '_blank');
+
+  // Typing filters: "escape" leaves the strings' entry (and what else mentions escapes).
+  await page.locator('[data-testid=ref-search]').pressSequentially('escape');
+  const visible = () => panel.locator('.ref-entry:visible dt').allTextContents();
+  assert.ok((await visible()).includes('String'), JSON.stringify(await visible()));
+  assert.ok(!(await visible()).includes('Loops'));
+  assert.match(await panel.locator('.ref-entry:visible', { hasText: 'String' }).first().textContent(), /escapes `?\\"/);
+  assert.deepEqual(await panel.locator('.ref-group:visible h3').allTextContents(), ['Syntax']);
+  assert.match(await page.locator('#ref-found').textContent(), /^(1 entry|\d+ entries) found$/);
+  await page.screenshot({ path: path.join(SHOTS, 'reference.png') });
+  // An operation by its description; nothing; everything again.
+  await page.fill('[data-testid=ref-search]', 'third value');
+  assert.deepEqual(await visible(), ['rot ( a b c -- b c a )']);
+  await page.fill('[data-testid=ref-search]', 'zzzz');
+  assert.equal(await panel.locator('.ref-entry:visible').count(), 0);
+  assert.equal(await page.locator('#ref-found').textContent(), 'Nothing found');
+  await page.fill('[data-testid=ref-search]', '');
+  assert.equal(await panel.locator('.ref-entry:visible').count(), (await entries.count()) + 32);
+  noProblems(problems);
   await context.close();
 });
