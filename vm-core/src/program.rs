@@ -184,6 +184,13 @@ impl Program {
         }
     }
 
+    /// How many instructions the optimizer runs as one block starting at instruction
+    /// `pc`, if a block starts there (what [`disassemble`](crate::disassemble) notes as
+    /// "block: N instructions run as one").
+    pub fn block_steps(&self, pc: usize) -> Option<u32> {
+        self.block(pc).map(|b| b.steps)
+    }
+
     /// The block that starts at instruction `pc`, if one does.
     pub(crate) fn block(&self, pc: usize) -> Option<&Block> {
         self.blocks.get(self.block_at(pc) as usize)

@@ -28,7 +28,7 @@ pub struct JsRow {
     /// For a label reference: the address it pushes, where a `jmp` or `call` goes.
     pub target: Option<u32>,
     /// Where the optimizer compiled a block starting here: how many instructions run as one.
-    pub block: Option<usize>,
+    pub block: Option<u32>,
 }
 
 /// The rows `first..first + count` of a compiled program, and its size.
@@ -128,7 +128,7 @@ impl JsDisasm {
                             Instr::Addr(a) => Some(a),
                             _ => None,
                         },
-                        block: p.block_len(pc),
+                        block: p.block_steps(pc),
                     },
                     None => JsRow {
                         address: p.token_count(),
