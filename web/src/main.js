@@ -4,10 +4,10 @@
 import './style.css';
 import examples from 'virtual:examples';
 import { createEditor } from './editor.js';
-import { Runner } from './runner.js';
 import { Msg, RunKind } from './protocol.js';
 import { LivePositions } from './positions.js';
-import { loadModule, initVm, compileSource, breakpointLine, ops, version } from './vm.js';
+import { loadModule, compileSource, breakpointLine, version } from './vm.js';
+import { loadRunner } from './load-runner.js';
 import { RunControl } from './run-control.js';
 import { attachControls } from './controls.js';
 import { StatusPanel } from './status-panel.js';
@@ -22,6 +22,7 @@ import { SavedProgram } from './saved-program.js';
 import { attachShareBox } from './share-box.js';
 import { attachExamples } from './examples-menu.js';
 import { attachReference } from './reference-panel.js';
+import { Formatter } from './format-action.js';
 import { h } from './dom.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
@@ -68,11 +69,13 @@ fields.set(program);
 // highlighted in a task of their own once the module is there (below).
 await new Promise((resolve) => setTimeout(resolve));
 let control = null;
+let formatter = null;
 const editor = createEditor($('editor'), {
   doc: program.source,
   onRun: () => control.run(),
   onChange: (view, changes) => {
     control.edit(changes);
+    formatter.edit(changes);
     saved.saveSoon();
   },
   compile: compileSource,
@@ -116,6 +119,14 @@ const panels = {
   banner,
 };
 control = new RunControl({ editor, fields, saved, panels, positions, ui: { ...controlsUi, debugbar: $('debugbar'), status: $('status') } });
+formatter = new Formatter({
+  editor,
+  runner: () => control.runner,
+  errorsEl: $('error'),
+  positions,
+  notice: (label, detail) => control.notice(label, detail),
+});
+$('format').addEventListener('click', () => formatter.format());
 
 /** Replaces the program, its arguments, input and breakpoints (one undoable change). */
 function loadProgram(p) {
@@ -147,6 +158,7 @@ attachControls(controlsUi, {
   stepOver: () => control.step(Msg.STEP_OVER),
   stepOut: () => control.step(Msg.STEP_OUT),
   stepBack: () => control.stepBack(),
+  format: () => formatter.format(),
   toggleBreakpoint: () => editor.toggleBreakpoint(editor.view.state.doc.lineAt(editor.view.state.selection.main.head).number),
 });
 
@@ -160,7 +172,8 @@ attachExamples($('examples'), examples, (ex) => {
   editor.view.focus();
   control.notice(`Example ${ex.name} loaded`, 'Ctrl+Z in the editor brings back the previous program, its arguments and input');
 });
-attachShareBox({ button: $('share'), box: $('share-box'), link: $('share-link'), msg: $('share-msg'), close: $('share-close') }, () => ({
+const shareUi = { button: $('share'), box: $('share-box'), link: $('share-link'), msg: $('share-msg'), close: $('share-close') };
+attachShareBox({ ...shareUi, embed: $('share-embed'), copyEmbed: $('share-embed-copy') }, () => ({
   source: editor.text(),
   args: fields.args,
   stdin: fields.stdin,
@@ -172,20 +185,15 @@ const reference = attachReference({ toggle: $('ref-toggle'), panel: $('reference
 // ---- the WebAssembly module ------------------------------------------------------------
 
 control.status('Loading…');
-loadModule(WASM_URL)
-  .then(async (module) => {
-    initVm(module);
-    control.loaded((onEvent, isGoing) => new Runner({ module, url: WORKER_URL, onEvent, isGoing }));
-    $('version').textContent = `v${version()}`;
-    // Highlighting the operations is a task of its own (each stays well under 100 ms);
-    // the Reference is drawn when it is first opened.
-    await new Promise((resolve) => setTimeout(resolve));
-    const all = ops();
+// The Reference is drawn when it is first opened.
+loadRunner(control, loadModule(WASM_URL), {
+  workerUrl: WORKER_URL,
+  onReady: () => ($('version').textContent = `v${version()}`),
+  onOps: (all) => {
     reference.setOps(all);
     editor.setOps(all);
-    performance.mark('ops-ready');
-  })
-  .catch((e) => control.loadFailed(e));
+  },
+});
 
 // For the end-to-end tests and for poking around in the console.
 window.playground = {
