@@ -1415,27 +1415,42 @@ test('profile by label: self and total instructions per label, sortable', async 
   await context.close();
 });
 
-test('accessibility: axe-core finds no violations, light and dark', async () => {
+/**
+ * axe-core in `page` (opened with `bypassCSP`: the page's Content-Security-Policy refuses
+ * its script). `check(what)` asserts no violation of its default rules; `timed(work)`;
+ * `done()` leaves out of the long-task guard the tasks that fell within axe's work and the
+ * screenshots taken with `timed`: axe-core's own work (evaluating its 500 KB script, then
+ * each check: 150-250 ms on the page's main thread) is the test's, not the page's.
+ */
+async function axeOn(page, colorScheme) {
   const AXE = path.join(WEB, 'node_modules', 'axe-core', 'axe.min.js');
-  for (const colorScheme of ['light', 'dark']) {
-    // axe is injected as a script, which the page's Content-Security-Policy would refuse.
-    const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 900 }, bypassCSP: true, colorScheme } });
-    // axe-core's own work (evaluating its 500 KB script, then each check: 150-250 ms on
-    // the page's main thread) and the screenshot are the test's, not the page's: the
-    // long-task guard leaves out the tasks that fall within those windows.
-    const axeWindows = [];
-    const timed = async (work) => {
-      const from = await page.evaluate(() => performance.now());
-      const result = await work();
-      axeWindows.push([from, await page.evaluate(() => performance.now())]);
-      return result;
-    };
-    await timed(() => page.addScriptTag({ path: AXE }));
-    const check = async (what) => {
+  const windows = [];
+  const timed = async (work) => {
+    const from = await page.evaluate(() => performance.now());
+    const result = await work();
+    windows.push([from, await page.evaluate(() => performance.now())]);
+    return result;
+  };
+  await timed(() => page.addScriptTag({ path: AXE }));
+  return {
+    timed,
+    async check(what) {
       const { violations } = await timed(() => page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] })));
       const found = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join('; ')}`);
       assert.deepEqual(found, [], `${colorScheme}, ${what}`);
-    };
+    },
+    async done() {
+      await page.waitForTimeout(300); // the last long tasks reach the test process
+      const outside = (l) => windows.every(([from, to]) => l.start + l.duration < from - 1 || l.start > to + 1);
+      longTasks = longTasks.filter((l) => !l.url.startsWith(server.url) || l.startUp || outside(l));
+    },
+  };
+}
+
+test('accessibility: axe-core finds no violations, light and dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 900 }, bypassCSP: true, colorScheme } });
+    const { check, timed, done } = await axeOn(page, colorScheme);
     // The welcome program (with its comments), as a first visit shows it.
     await check('first visit');
     // A profile, its table, the Reference, and a shared program's bar.
@@ -1463,9 +1478,7 @@ test('accessibility: axe-core finds no violations, light and dark', async () => 
     await page.locator('[data-testid=input-prompt]').waitFor();
     await check('input prompt');
     await timed(() => page.screenshot({ path: path.join(SHOTS, `axe-${colorScheme}.png`) }));
-    await page.waitForTimeout(300); // the last long tasks reach the test process
-    const outside = (l) => axeWindows.every(([from, to]) => l.start + l.duration < from - 1 || l.start > to + 1);
-    longTasks = longTasks.filter((l) => !l.url.startsWith(server.url) || l.startUp || outside(l));
+    await done();
     noProblems(problems);
     await context.close();
   }
@@ -1749,6 +1762,25 @@ test('Format: the layout of svm fmt, one undoable change; lexical errors leave t
   assert.equal(await editorText(page), messy);
   await page.locator('.cm-content').press('Control+y');
   assert.equal(await editorText(page), formatted);
+  // Typing just before Format: Ctrl+Z undoes the Format alone, the typing stays.
+  await setProgram(page, messy);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(' drop');
+  await page.locator('.cm-content').press('Shift+Alt+F');
+  await page.waitForFunction((f) => window.playground.editor.text() === f, formatted.replace(/\n$/, ' drop\n'));
+  await page.locator('.cm-content').press('Control+z');
+  assert.equal(await editorText(page), `${messy} drop`);
+  await page.locator('.cm-content').press('Control+y');
+  // Typing just after Format, next to a change it made: Ctrl+Z undoes the typing alone.
+  await page.locator('.cm-content').press('Control+z');
+  await page.evaluate((at) => window.playground.editor.view.dispatch({ selection: { anchor: at } }), messy.indexOf('dup'));
+  await page.locator('.cm-content').press('Shift+Alt+F');
+  await page.waitForFunction((f) => window.playground.editor.text() === f, formatted.replace(/\n$/, ' drop\n'));
+  await page.keyboard.type('x');
+  assert.equal(await editorText(page), formatted.replace(/\n$/, ' drop\n').replace('dup', 'xdup'));
+  await page.locator('.cm-content').press('Control+z');
+  assert.equal(await editorText(page), formatted.replace(/\n$/, ' drop\n'));
   // Again: nothing to do.
   await page.click('[data-testid=format]');
   await page.waitForFunction(() => /Already formatted/.test(document.querySelector('[data-testid=status]').textContent));
@@ -1778,11 +1810,53 @@ test('Format: the layout of svm fmt, one undoable change; lexical errors leave t
   // (26,000 lines: over the 512 KiB up to which the editor checks the program as you type.)
   const huge = 'loop:   1   2 +  drop\n'.repeat(26_000);
   await setProgram(page, huge);
+  // The cursor on the last `drop` and a breakpoint on line 20,000 stay where they were,
+  // though the changes are merged.
+  await page.evaluate((at) => window.playground.editor.view.dispatch({ selection: { anchor: at } }), huge.indexOf('2 +', 13_000 * 22));
+  await page.evaluate(() => window.playground.editor.setBreakpoints([20_000]));
   const t0 = Date.now();
   await page.click('[data-testid=format]');
   await page.waitForFunction(() => window.playground.editor.text().startsWith('loop:\n    1 2 + drop\n'), null, { timeout: 30_000 });
   figures.format_26000_lines_ms = Date.now() - t0;
   assert.equal(await editorText(page), 'loop:\n    1 2 + drop\n'.repeat(26_000));
+  const after = await page.evaluate(() => {
+    const { state } = window.playground.editor.view;
+    const head = state.selection.main.head;
+    return { at: state.sliceDoc(head, head + 3), line: state.doc.lineAt(head).number, breakpoints: window.playground.editor.breakpoints() };
+  });
+  assert.deepEqual([after.at, after.line], ['2 +', 26_002]);
+  assert.deepEqual(after.breakpoints, [39_999]);
   noProblems(problems);
   await context.close();
+});
+
+test('the embeddable page: axe-core finds no violations, light and dark, in a narrow frame', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { context, page, problems } = await openEmbed(
+      { source: '# a runtime error\n"text" 1 0 / println\n' },
+      { context: { viewport: { width: 480, height: 400 }, bypassCSP: true, colorScheme } },
+    );
+    const { check, timed, done } = await axeOn(page, colorScheme);
+    await check('first visit');
+    await run(page);
+    assert.equal(await stateOf(page), 'error');
+    // Narrow: the results are below the editor, and the page fits the frame.
+    const [ed, results] = await Promise.all(['#editor', '.embed-results'].map((sel) => page.locator(sel).boundingBox()));
+    assert.ok(results.y >= ed.y + ed.height - 1, 'the results are below the editor');
+    assert.ok(results.y + results.height <= 400 + 1, 'the results end within the frame');
+    await check('runtime error');
+    await timed(() => page.screenshot({ path: path.join(SHOTS, `embed-narrow${colorScheme === 'dark' ? '-dark' : ''}.png`) }));
+    await page.evaluate(() => window.playground.editor.setDoc('read println\n'));
+    await page.click('[data-testid=run]');
+    await page.locator('[data-testid=input-prompt]').waitFor();
+    await check('input prompt');
+    await page.locator('[data-testid=input-prompt]').fill('typed');
+    await page.locator('[data-testid=input-prompt]').press('Enter');
+    await waitState(page, 'halted');
+    // The line as typed (echoed), then as printed.
+    assert.equal(await outputText(page), 'typed\ntyped\n');
+    await done();
+    noProblems(problems);
+    await context.close();
+  }
 });
