@@ -1709,6 +1709,22 @@ test('the Share box offers an <iframe>; in a page of another origin it runs and 
     const frame = await (await b.page.waitForSelector('iframe')).contentFrame();
     await ready(frame);
     assert.equal(await frame.evaluate(() => location.origin), new URL(server.url).origin);
+    // In the frame, the playground's Content-Security-Policy holds: an inline script is refused.
+    const indexCsp = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8').match(/http-equiv="Content-Security-Policy" content="([^"]*)"/)[1];
+    assert.equal(await frame.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').content), indexCsp);
+    const refused = await frame.evaluate(
+      () =>
+        new Promise((resolve) => {
+          document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true });
+          const s = document.createElement('script');
+          s.textContent = 'window.__inline = true';
+          document.body.append(s);
+          setTimeout(() => resolve(window.__inline ? 'ran' : 'no event'), 2000);
+        }),
+    );
+    assert.match(refused, /^script-src/);
+    // (The refusal is reported on the console: that report is this test's own.)
+    b.problems.splice(0, b.problems.length, ...b.problems.filter((p) => !/Content Security Policy/.test(p)));
     assert.equal(await editorText(frame), source);
     await run(frame);
     assert.equal(await stateOf(frame), 'halted');
