@@ -157,36 +157,54 @@ async function buildPage() {
   const workerJs = outFile(worker, '.js');
   const workerName = `worker.${hash(workerJs)}.js`;
 
-  const main = await esbuild.build({
-    ...common(),
-    entryPoints: ['src/main.js'],
-    format: 'esm',
-    outfile: 'out/main.js',
-    plugins: [examplesPlugin, tourPlugin, referencePlugin],
-    define: {
-      ...common().define,
-      __WASM_URL__: JSON.stringify(`./${wasmName}`),
-      __WORKER_URL__: JSON.stringify(`./${workerName}`),
-    },
-  });
-  const mainJs = outFile(main, '.js');
-  const mainCss = outFile(main, '.css');
-  const jsName = `main.${hash(mainJs)}.js`;
-  const cssName = `main.${hash(mainCss)}.css`;
-
-  const html = fs
-    .readFileSync(path.join(WEB, 'index.html'), 'utf8')
-    .replaceAll('%MAIN_JS%', `./${jsName}`)
-    .replaceAll('%MAIN_CSS%', `./${cssName}`)
-    .replaceAll('%WASM%', `./${wasmName}`);
+  // A page's script and style sheet: `name.HASH.js` and `name.HASH.css`.
+  const page = async (name, plugins = []) => {
+    const out = await esbuild.build({
+      ...common(),
+      entryPoints: [`src/${name}.js`],
+      format: 'esm',
+      outfile: `out/${name}.js`,
+      plugins,
+      define: {
+        ...common().define,
+        __WASM_URL__: JSON.stringify(`./${wasmName}`),
+        __WORKER_URL__: JSON.stringify(`./${workerName}`),
+      },
+    });
+    const js = outFile(out, '.js');
+    const css = outFile(out, '.css');
+    return { js, css, jsName: `${name}.${hash(js)}.js`, cssName: `${name}.${hash(css)}.css` };
+  };
+  const main = await page('main', [examplesPlugin, tourPlugin, referencePlugin]);
+  // The embeddable page (embed.html): the editor and the run only, a bundle of its own.
+  const embed = await page('embed');
+  const html = (file, { jsName, cssName }, key) =>
+    fs
+      .readFileSync(path.join(WEB, file), 'utf8')
+      .replaceAll(`%${key}_JS%`, `./${jsName}`)
+      .replaceAll(`%${key}_CSS%`, `./${cssName}`)
+      .replaceAll('%WASM%', `./${wasmName}`);
+  // embed.html takes the Content-Security-Policy and the input prompt of index.html as they are.
+  const index = fs.readFileSync(path.join(WEB, 'index.html'), 'utf8');
+  const part = (re) => {
+    const m = index.match(re);
+    if (!m) throw new Error(`index.html has no ${re}`);
+    return m[0];
+  };
+  const embedHtml = html('embed.html', embed, 'EMBED')
+    .replace('%CSP%', part(/<meta http-equiv="Content-Security-Policy"[^>]*>/))
+    .replace('%PROMPT%', part(/<form id="prompt"[^]*?<\/form>/));
 
   const tmp = `${DIST}.tmp`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   const files = {
-    'index.html': html,
-    [jsName]: mainJs,
-    [cssName]: mainCss,
+    'index.html': html('index.html', main, 'MAIN'),
+    [main.jsName]: main.js,
+    [main.cssName]: main.css,
+    'embed.html': embedHtml,
+    [embed.jsName]: embed.js,
+    [embed.cssName]: embed.css,
     [workerName]: workerJs,
     [wasmName]: wasm,
     'favicon.svg': fs.readFileSync(path.join(WEB, 'favicon.svg')),
@@ -239,7 +257,7 @@ async function devServer() {
   watch(path.join(WEB, 'src'), false);
   watch(EXAMPLES, false);
   watch(TOUR, false);
-  for (const file of [path.join(WEB, 'index.html'), LANGUAGE]) {
+  for (const file of [path.join(WEB, 'index.html'), path.join(WEB, 'embed.html'), LANGUAGE]) {
     fs.watch(file, () => {
       clearTimeout(timer);
       timer = setTimeout(rebuild, 120);

@@ -21,11 +21,12 @@ export const DEBUG_KEYS = Object.freeze({
 
 /**
  * The action of a key press (`{ key, code, ctrlKey, metaKey, shiftKey, altKey }`): `run`
- * for Ctrl/Cmd+Enter, a name of DEBUG_KEYS' actions, or null.
+ * for Ctrl/Cmd+Enter, `format` for Shift+Alt+F (by its key code: on a Mac, Alt changes the
+ * key's character; CodeMirror's keymaps do not use it), a name of DEBUG_KEYS' actions, or null.
  */
 export function keyAction(e) {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) return 'run';
-  if (e.altKey) return null;
+  if (e.altKey) return e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyF' ? 'format' : null;
   const key = /^F\d+$/.test(e.key) ? e.key : e.code;
   return DEBUG_KEYS[(e.ctrlKey || e.metaKey ? 'Ctrl+' : '') + (e.shiftKey ? 'Shift+' : '') + key] ?? null;
 }
@@ -35,7 +36,7 @@ export const HISTORY = 10_000;
 
 /**
  * Wires the buttons and the page's keys to `actions`: { run, stop, profile, continue,
- * pause, pauseOrContinue, step, stepOver, stepOut, stepBack, toggleBreakpoint }.
+ * pause, pauseOrContinue, step, stepOver, stepOut, stepBack, toggleBreakpoint, format }.
  * `ui`: { run, stop, profileRun, dbg: { continue, pause, step, stepOver, stepOut, stepBack } }.
  */
 export function attachControls(ui, actions) {

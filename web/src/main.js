@@ -6,10 +6,10 @@ import examples from 'virtual:examples';
 import lessons from 'virtual:tour';
 import languageReference from 'virtual:reference';
 import { createEditor } from './editor.js';
-import { Runner } from './runner.js';
 import { Msg, RunKind } from './protocol.js';
 import { LivePositions } from './positions.js';
-import { loadModule, initVm, compileSource, disasmSource, breakpointLine, ops, version } from './vm.js';
+import { loadModule, compileSource, disasmSource, breakpointLine, version } from './vm.js';
+import { loadRunner } from './load-runner.js';
 import { RunControl } from './run-control.js';
 import { attachControls } from './controls.js';
 import { StatusPanel } from './status-panel.js';
@@ -25,6 +25,7 @@ import { attachShareBox } from './share-box.js';
 import { attachExamples } from './examples-menu.js';
 import { attachReference } from './reference-panel.js';
 import { CompiledPanel } from './compiled-panel.js';
+import { Formatter } from './format-action.js';
 import { h } from './dom.js';
 import { TourPanel } from './tour-panel.js';
 import { TourProgress } from './tour-progress.js';
@@ -74,11 +75,13 @@ fields.set(program);
 await new Promise((resolve) => setTimeout(resolve));
 let control = null;
 let tour = null;
+let formatter = null;
 const editor = createEditor($('editor'), {
   doc: program.source,
   onRun: () => control.run(),
   onChange: (view, changes) => {
     control.edit(changes);
+    formatter.edit(changes);
     saved.saveSoon();
     tour?.edited();
   },
@@ -127,6 +130,14 @@ const panels = {
   ),
 };
 control = new RunControl({ editor, fields, saved, panels, positions, ui: { ...controlsUi, debugbar: $('debugbar'), status: $('status') } });
+formatter = new Formatter({
+  editor,
+  runner: () => control.runner,
+  errorsEl: $('error'),
+  positions,
+  notice: (label, detail) => control.notice(label, detail),
+});
+$('format').addEventListener('click', () => formatter.format());
 
 /** Replaces the program, its arguments, input and breakpoints (one undoable change). */
 function loadProgram(p) {
@@ -158,6 +169,7 @@ attachControls(controlsUi, {
   stepOver: () => control.step(Msg.STEP_OVER),
   stepOut: () => control.step(Msg.STEP_OUT),
   stepBack: () => control.stepBack(),
+  format: () => formatter.format(),
   toggleBreakpoint: () => editor.toggleBreakpoint(editor.view.state.doc.lineAt(editor.view.state.selection.main.head).number),
 });
 
@@ -172,7 +184,8 @@ attachExamples($('examples'), examples, (ex) => {
   editor.view.focus();
   control.notice(`Example ${ex.name} loaded`, 'Ctrl+Z in the editor brings back the previous program, its arguments and input');
 });
-attachShareBox({ button: $('share'), box: $('share-box'), link: $('share-link'), msg: $('share-msg'), close: $('share-close') }, () => ({
+const shareUi = { button: $('share'), box: $('share-box'), link: $('share-link'), msg: $('share-msg'), close: $('share-close') };
+attachShareBox({ ...shareUi, embed: $('share-embed'), copyEmbed: $('share-embed-copy') }, () => ({
   source: editor.text(),
   args: fields.args,
   stdin: fields.stdin,
@@ -199,20 +212,15 @@ const reference = attachReference(
 // ---- the WebAssembly module ------------------------------------------------------------
 
 control.status('Loading…');
-loadModule(WASM_URL)
-  .then(async (module) => {
-    initVm(module);
-    control.loaded((onEvent, isGoing) => new Runner({ module, url: WORKER_URL, onEvent, isGoing }));
-    $('version').textContent = `v${version()}`;
-    // Highlighting the operations is a task of its own (each stays well under 100 ms);
-    // the Reference is drawn when it is first opened.
-    await new Promise((resolve) => setTimeout(resolve));
-    const all = ops();
+// The Reference is drawn when it is first opened.
+loadRunner(control, loadModule(WASM_URL), {
+  workerUrl: WORKER_URL,
+  onReady: () => ($('version').textContent = `v${version()}`),
+  onOps: (all) => {
     reference.setOps(all);
     editor.setOps(all);
-    performance.mark('ops-ready');
-  })
-  .catch((e) => control.loadFailed(e));
+  },
+});
 
 // For the end-to-end tests and for poking around in the console.
 window.playground = {

@@ -4,7 +4,8 @@
 
 /**
  * The `type` of every message between page and worker (and of the runner's own event,
- * `died`). `value` and `breakpoints` go both ways: a request and its answer.
+ * `died`). `value` and `breakpoints` go both ways: a request and its answer; `format` is
+ * answered by `formatted`.
  */
 export const Msg = Object.freeze({
   // page -> worker
@@ -20,6 +21,8 @@ export const Msg = Object.freeze({
   STEP_BACK: 'step_back',
   BREAKPOINTS: 'breakpoints',
   VALUE: 'value',
+  /** the program in the layout of `svm fmt` (answered by `formatted`) */
+  FORMAT: 'format',
   CRASH: 'crash',
   HANG: 'hang',
   // worker -> page
@@ -32,6 +35,7 @@ export const Msg = Object.freeze({
   HISTORY_EMPTY: 'history_empty',
   DONE: 'done',
   FATAL: 'fatal',
+  FORMATTED: 'formatted',
   // runner -> page: a worker had to be replaced
   DIED: 'died',
 });

@@ -83,7 +83,7 @@ export class Runner {
       this.replace(msg.message);
       return;
     }
-    if (msg.type === Msg.VALUE) {
+    if (msg.type === Msg.VALUE || msg.type === Msg.FORMATTED) {
       const resolve = this.requests.get(msg.req);
       this.requests.delete(msg.req);
       if (resolve) resolve(msg);
@@ -152,11 +152,26 @@ export class Runner {
    * that many characters), or `{ error }`.
    */
   value({ id, index, steps, chars = 0 }) {
+    return this.request({ type: Msg.VALUE, id, index, steps, chars });
+  }
+
+  /**
+   * `source` in the layout of `svm fmt`, formatted by the worker (between two slices of a
+   * run), with the cursor (`anchor`, `head`) and the breakpoints' `lines`: resolves to
+   * `{ changes, anchor, head, lines }` (format-edits.js `formatChanges`), `{ diagnostics }`
+   * (lexical errors) or `{ error }`.
+   */
+  format(source, { anchor = 0, head = anchor, lines = [] } = {}) {
+    return this.request({ type: Msg.FORMAT, source, anchor, head, lines });
+  }
+
+  /** Sends `msg` with a new `req`; resolves to the worker's answer with that `req`. */
+  request(msg) {
     if (!this.worker) return Promise.resolve({ error: 'the runner is not available' });
     const req = this.nextReq++;
     return new Promise((resolve) => {
       this.requests.set(req, resolve);
-      this.worker.postMessage({ type: Msg.VALUE, id, req, index, steps, chars });
+      this.worker.postMessage({ ...msg, req });
     });
   }
 

@@ -2,8 +2,9 @@
 // slices, so the page never freezes and a `stop` is read between two slices.
 // The protocol is described in web/README.md ("Worker protocol").
 
-import { initSync, Session, version } from '../pkg/vm_wasm.js';
+import { initSync, Session, version, format } from '../pkg/vm_wasm.js';
 import { Msg, State, Status, Reason, Command, SetupError } from './protocol.js';
+import { formatChanges } from './format-edits.js';
 
 /** A slice should take about this long (ms); the step budget adapts to it. */
 const SLICE_MS = 8;
@@ -89,6 +90,8 @@ function handle(msg) {
       return;
     case Msg.VALUE:
       return value(msg);
+    case Msg.FORMAT:
+      return formatSource(msg);
     case Msg.BREAKPOINTS:
       if (jobIn(msg, State.RUNNING, State.PAUSED, State.SLEEPING, State.INPUT, State.ENDED)) {
         job.breakpoints = Array.from(job.session.set_breakpoints(msg.lines || []));
@@ -124,6 +127,26 @@ function value(msg) {
   } else {
     post({ ...reply, text: j.session.value_text(msg.index) });
   }
+}
+
+/**
+ * The program `source` in the layout of `svm fmt`: answers `formatted` with `req`, the
+ * `changes` that make it, and the cursor (`anchor`, `head`) and breakpoint `lines` moved
+ * with their tokens (format-edits.js; here, so that a huge program costs the page
+ * nothing); or with the lexical errors' `diagnostics`, and nothing to change.
+ */
+function formatSource(msg) {
+  const reply = { type: Msg.FORMATTED, req: msg.req };
+  let text;
+  try {
+    text = format(msg.source);
+  } catch (e) {
+    if (e && e.kind === SetupError.COMPILE) return post({ ...reply, diagnostics: e.diagnostics });
+    throw e;
+  }
+  const where = { anchor: msg.anchor, head: msg.head, lines: msg.lines };
+  const r = formatChanges(msg.source, text, where) ?? { changes: [{ from: 0, to: msg.source.length, insert: text }], anchor: 0, head: 0, lines: [] };
+  post({ ...reply, ...r });
 }
 
 function start(msg) {

@@ -8,11 +8,13 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../serve.mjs';
+import { encodeState, decodeState } from '../src/share.js';
 
 const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const DIST = path.join(WEB, 'dist');
@@ -313,16 +315,23 @@ test('budgets: gzipped size, time to a ready editor, only own files', async () =
   const foreign = requests.filter((u) => !u.startsWith(origin + '/'));
   assert.deepEqual(foreign, [], 'requests beyond the page’s own files');
 
-  // Everything the page can load is in dist: count all of it, gzipped.
+  // Everything the page can load is in dist: count all of it, gzipped, but the embeddable
+  // page's own files (embed.*), which are counted for that page (with the files it shares).
   let gzip = 0;
   let raw = 0;
+  let embedGzip = 0;
   const files = {};
   for (const f of fs.readdirSync(DIST)) {
     const body = fs.readFileSync(path.join(DIST, f));
     const gz = zlib.gzipSync(body, { level: 9 }).length;
     files[f] = gz;
-    gzip += gz;
-    raw += body.length;
+    const own = /^(index|main)\./.test(f);
+    const embedOwn = f.startsWith('embed.');
+    if (!embedOwn) {
+      gzip += gz;
+      raw += body.length;
+    }
+    if (!own) embedGzip += gz;
   }
   const paths = new Set(requests.map((u) => new URL(u).pathname));
   for (const f of ['main.', 'vm_wasm.']) {
@@ -337,6 +346,8 @@ test('budgets: gzipped size, time to a ready editor, only own files', async () =
     runner_ready_ms: Math.round(marks['runner-ready']),
   });
   assert.ok(gzip <= BUDGET.gzipBytes, `gzipped total ${gzip} B > ${BUDGET.gzipBytes} B`);
+  figures.embed_gzip_total_bytes = embedGzip;
+  assert.ok(embedGzip <= BUDGET.gzipBytes, `the embeddable page: gzipped total ${embedGzip} B > ${BUDGET.gzipBytes} B`);
   assert.ok(marks['editor-ready'] < BUDGET.editorReadyMs, `editor ready after ${marks['editor-ready']} ms`);
   noProblems(problems);
   await context.close();
@@ -1407,27 +1418,42 @@ test('profile by label: self and total instructions per label, sortable', async 
   await context.close();
 });
 
-test('accessibility: axe-core finds no violations, light and dark', async () => {
+/**
+ * axe-core in `page` (opened with `bypassCSP`: the page's Content-Security-Policy refuses
+ * its script). `check(what)` asserts no violation of its default rules; `timed(work)`;
+ * `done()` leaves out of the long-task guard the tasks that fell within axe's work and the
+ * screenshots taken with `timed`: axe-core's own work (evaluating its 500 KB script, then
+ * each check: 150-250 ms on the page's main thread) is the test's, not the page's.
+ */
+async function axeOn(page, colorScheme) {
   const AXE = path.join(WEB, 'node_modules', 'axe-core', 'axe.min.js');
-  for (const colorScheme of ['light', 'dark']) {
-    // axe is injected as a script, which the page's Content-Security-Policy would refuse.
-    const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 900 }, bypassCSP: true, colorScheme } });
-    // axe-core's own work (evaluating its 500 KB script, then each check: 150-250 ms on
-    // the page's main thread) and the screenshot are the test's, not the page's: the
-    // long-task guard leaves out the tasks that fall within those windows.
-    const axeWindows = [];
-    const timed = async (work) => {
-      const from = await page.evaluate(() => performance.now());
-      const result = await work();
-      axeWindows.push([from, await page.evaluate(() => performance.now())]);
-      return result;
-    };
-    await timed(() => page.addScriptTag({ path: AXE }));
-    const check = async (what) => {
+  const windows = [];
+  const timed = async (work) => {
+    const from = await page.evaluate(() => performance.now());
+    const result = await work();
+    windows.push([from, await page.evaluate(() => performance.now())]);
+    return result;
+  };
+  await timed(() => page.addScriptTag({ path: AXE }));
+  return {
+    timed,
+    async check(what) {
       const { violations } = await timed(() => page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] })));
       const found = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join('; ')}`);
       assert.deepEqual(found, [], `${colorScheme}, ${what}`);
-    };
+    },
+    async done() {
+      await page.waitForTimeout(300); // the last long tasks reach the test process
+      const outside = (l) => windows.every(([from, to]) => l.start + l.duration < from - 1 || l.start > to + 1);
+      longTasks = longTasks.filter((l) => !l.url.startsWith(server.url) || l.startUp || outside(l));
+    },
+  };
+}
+
+test('accessibility: axe-core finds no violations, light and dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { context, page, problems } = await open({ context: { viewport: { width: 1366, height: 900 }, bypassCSP: true, colorScheme } });
+    const { check, timed, done } = await axeOn(page, colorScheme);
     // The welcome program (with its comments), as a first visit shows it.
     await check('first visit');
     // A profile, its table, the Reference, and a shared program's bar.
@@ -1472,9 +1498,7 @@ test('accessibility: axe-core finds no violations, light and dark', async () => 
     await page.locator('.cm-tooltip-autocomplete li[aria-selected]').waitFor();
     await page.locator('.cm-completionInfo').waitFor();
     await check('completion');
-    await page.waitForTimeout(300); // the last long tasks reach the test process
-    const outside = (l) => axeWindows.every(([from, to]) => l.start + l.duration < from - 1 || l.start > to + 1);
-    longTasks = longTasks.filter((l) => !l.url.startsWith(server.url) || l.startUp || outside(l));
+    await done();
     noProblems(problems);
     await context.close();
   }
@@ -1933,4 +1957,268 @@ test('the Reference: syntax, idioms, operations with their stack effects, limits
   assert.equal(await panel.locator('.ref-entry:visible').count(), (await entries.count()) + 32);
   noProblems(problems);
   await context.close();
+});
+
+// ---- the embeddable page (embed.html) and Format ------------------------------------------
+
+/** Opens embed.html with `program` ({ source, args, stdin }) in its fragment; `fragment` too. */
+async function openEmbed(program, options = {}) {
+  const fragment = await encodeState({ args: '', stdin: '', ...program });
+  return { ...(await open({ hash: `embed.html#${fragment}`, ...options })), fragment };
+}
+
+test('the embeddable page runs the program of its link: output, an error with its position, Stop', async () => {
+  const source = '"hi" println\n1 0 / println\n';
+  const { context, page, problems, fragment } = await openEmbed({ source });
+  assert.equal(await editorText(page), source);
+  // The playground's Content-Security-Policy, word for word.
+  const csp = (file) => fs.readFileSync(path.join(DIST, file), 'utf8').match(/http-equiv="Content-Security-Policy" content="([^"]*)"/)[1];
+  assert.equal(csp('embed.html'), csp('index.html'));
+  // Only the editor, Run, Stop, the output and the errors: none of the playground's other parts.
+  for (const id of ['share', 'examples', 'profile-run', 'dbg-step', 'args', 'stack', 'callstack']) {
+    assert.equal(await page.locator(`#${id}`).count(), 0, `#${id} is not in the embed`);
+  }
+  assert.equal(await page.getAttribute('[data-testid=open]', 'href'), `${server.url}#${fragment}`);
+  assert.equal(await page.getAttribute('[data-testid=open]', 'target'), '_blank');
+  assert.equal(await page.getAttribute('[data-testid=open]', 'rel'), 'noopener');
+
+  await run(page);
+  assert.equal(await stateOf(page), 'error');
+  assert.equal(await outputText(page), 'hi\n');
+  const errors = await page.locator('[data-testid=error]').textContent();
+  assert.match(errors, /division by zero/);
+  assert.match(errors, /line 2, column 5/);
+  assert.equal(await page.locator('.cm-runtime-error').textContent(), '/');
+  // A click on the position selects the token.
+  await page.locator('[data-testid=error] button.link', { hasText: 'line 2, column 5' }).click();
+  assert.equal(await selectedText(page), '/');
+  // No breakpoints here: a click in the gutter sets none, and Run runs to the end.
+  await lineNumber(page, 1).click();
+  assert.deepEqual(await breakpoints(page), []);
+
+  // A loop for ever: the page stays responsive and Stop ends it.
+  await page.evaluate(() => window.playground.editor.setDoc('l: l jmp\n'));
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => /[1-9][\d,]* steps/.test(document.querySelector('[data-testid=status]').textContent));
+  const stopMs = await measureStop(page);
+  figures.embed_stop_ms = Math.round(stopMs * 10) / 10;
+  assert.ok(stopMs <= BUDGET.stopMs, `stop took ${stopMs} ms`);
+  assert.equal(await stateOf(page), 'stopped');
+  assert.match(await outputText(page), /\[stopped\]/);
+  // Ctrl+Enter runs again.
+  await page.evaluate(() => window.playground.editor.setDoc('2 3 + println\n'));
+  await page.locator('.cm-content').press('Control+Enter');
+  await waitState(page, 'halted');
+  assert.equal(await outputText(page), '5\n');
+  noProblems(problems);
+  await context.close();
+});
+
+test('the embeddable page without a program, or with a damaged one, says so', async () => {
+  const { context, page, problems } = await open({ hash: 'embed.html' });
+  assert.match(await page.locator('#banner').textContent(), /no program/);
+  assert.equal(await editorText(page), '');
+  await page.goto(`${server.url}embed.html#code=AAAA`);
+  await ready(page);
+  assert.match(await page.locator('#banner').textContent(), /could not be read/);
+  noProblems(problems);
+  await context.close();
+});
+
+test('the Share box offers an <iframe>; in a page of another origin it runs and opens the playground', async () => {
+  const source = '# squares\n"a < b & \\"c\\"" println\n7 sq call println stop\n\nsq: dup * return\n';
+  const a = await open();
+  await setProgram(a.page, source, '', '');
+  const link = await share(a.page);
+  const fragment = link.slice(link.indexOf('#') + 1);
+  const snippet = await a.page.inputValue('[data-testid=share-embed]');
+  assert.equal(
+    snippet,
+    `<iframe src="${server.url}embed.html#${fragment}" title="simple-vm playground" height="400" style="width: 100%; border: 1px solid #d9dadc; border-radius: 6px;" loading="lazy"></iframe>`,
+  );
+  assert.deepEqual(await decodeState(fragment), { source, args: '', stdin: '' });
+  await a.context.close();
+
+  // A page of another origin (another server, another port) with the snippet in it.
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'svm-host-'));
+  fs.writeFileSync(
+    path.join(dir, 'index.html'),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A post</title></head>` +
+      `<body style="font: 16px sans-serif; max-width: 760px; margin: 24px auto; color: #222"><h1>Squares</h1>` +
+      `<p>The program below squares a number. Press Run.</p>${snippet}<p>And that is all.</p></body></html>`,
+  );
+  const host = await serve({ root: dir, port: 0 });
+  try {
+    assert.notEqual(new URL(host.url).origin, new URL(server.url).origin);
+    const b = await open({ hash: '', wait: false });
+    await b.page.goto(host.url);
+    const frame = await (await b.page.waitForSelector('iframe')).contentFrame();
+    await ready(frame);
+    assert.equal(await frame.evaluate(() => location.origin), new URL(server.url).origin);
+    // In the frame, the playground's Content-Security-Policy holds: an inline script is refused.
+    const indexCsp = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8').match(/http-equiv="Content-Security-Policy" content="([^"]*)"/)[1];
+    assert.equal(await frame.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').content), indexCsp);
+    const refused = await frame.evaluate(
+      () =>
+        new Promise((resolve) => {
+          document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true });
+          const s = document.createElement('script');
+          s.textContent = 'window.__inline = true';
+          document.body.append(s);
+          setTimeout(() => resolve(window.__inline ? 'ran' : 'no event'), 2000);
+        }),
+    );
+    assert.match(refused, /^script-src/);
+    // (The refusal is reported on the console: that report is this test's own.)
+    b.problems.splice(0, b.problems.length, ...b.problems.filter((p) => !/Content Security Policy/.test(p)));
+    assert.equal(await editorText(frame), source);
+    await run(frame);
+    assert.equal(await stateOf(frame), 'halted');
+    assert.equal(await outputText(frame), 'a < b & "c"\n49\n');
+    // It fits its frame: nothing of it is cut off or scrolls the frame's page.
+    const fits = await frame.evaluate(() => ({
+      doc: document.documentElement.scrollHeight <= innerHeight && document.documentElement.scrollWidth <= innerWidth,
+      height: innerHeight,
+    }));
+    assert.equal(fits.height, 400);
+    assert.ok(fits.doc, 'the embed fits its frame');
+    await b.page.screenshot({ path: path.join(SHOTS, 'embed.png') });
+
+    // "Open in the playground": the main page, in a new tab, with the same program.
+    const openLink = frame.locator('[data-testid=open]');
+    assert.equal(await openLink.getAttribute('href'), `${server.url}#${fragment}`);
+    const [tab] = await Promise.all([b.context.waitForEvent('page'), openLink.click()]);
+    await ready(tab);
+    assert.equal(await editorText(tab), source);
+    await tab.close();
+    // After an edit in the frame, it opens the edited program.
+    await frame.locator('.cm-content').click();
+    await frame.locator('.cm-content').press('Control+End');
+    await frame.locator('.cm-content').pressSequentially('"more" println\n');
+    await frame.waitForFunction((f) => !document.querySelector('[data-testid=open]').href.endsWith(f), fragment);
+    const edited = (await openLink.getAttribute('href')).split('#')[1];
+    assert.deepEqual(await decodeState(edited), { source: `${source}"more" println\n`, args: '', stdin: '' });
+    noProblems(b.problems);
+    await b.context.close();
+  } finally {
+    await host.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Format: the layout of svm fmt, one undoable change; lexical errors leave the text', async () => {
+  const { context, page, problems } = await open();
+  const messy = '# sum and print\nsq:  dup *   return\n\n\n\nmain:   3 sq call  println   # 9\n   "a  b"   println stop';
+  // What `svm fmt` prints for it.
+  const formatted = '# sum and print\nsq:\n    dup * return\n\nmain:\n    3 sq call println        # 9\n    "a  b" println stop\n';
+  await setProgram(page, messy);
+  // The cursor on `println` of line 6 stays on it.
+  await page.evaluate((at) => window.playground.editor.view.dispatch({ selection: { anchor: at } }), messy.indexOf('println'));
+  await page.click('[data-testid=format]');
+  await page.waitForFunction((f) => window.playground.editor.text() === f, formatted);
+  assert.match(await status(page).textContent(), /Formatted/);
+  const head = await page.evaluate(() => window.playground.editor.view.state.selection.main.head);
+  assert.equal(head, formatted.indexOf('println'));
+  // Ctrl+Z brings back the text as it was, in one step; Ctrl+Y formats it again.
+  await page.locator('.cm-content').press('Control+z');
+  assert.equal(await editorText(page), messy);
+  await page.locator('.cm-content').press('Control+y');
+  assert.equal(await editorText(page), formatted);
+  // Typing just before Format: Ctrl+Z undoes the Format alone, the typing stays.
+  await setProgram(page, messy);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(' drop');
+  await page.locator('.cm-content').press('Shift+Alt+F');
+  await page.waitForFunction((f) => window.playground.editor.text() === f, formatted.replace(/\n$/, ' drop\n'));
+  await page.locator('.cm-content').press('Control+z');
+  assert.equal(await editorText(page), `${messy} drop`);
+  await page.locator('.cm-content').press('Control+y');
+  // Typing just after Format, next to a change it made: Ctrl+Z undoes the typing alone.
+  await page.locator('.cm-content').press('Control+z');
+  await page.evaluate((at) => window.playground.editor.view.dispatch({ selection: { anchor: at } }), messy.indexOf('dup'));
+  await page.locator('.cm-content').press('Shift+Alt+F');
+  await page.waitForFunction((f) => window.playground.editor.text() === f, formatted.replace(/\n$/, ' drop\n'));
+  await page.keyboard.type('x');
+  assert.equal(await editorText(page), formatted.replace(/\n$/, ' drop\n').replace('dup', 'xdup'));
+  await page.locator('.cm-content').press('Control+z');
+  assert.equal(await editorText(page), formatted.replace(/\n$/, ' drop\n'));
+  // Again: nothing to do.
+  await page.click('[data-testid=format]');
+  await page.waitForFunction(() => /Already formatted/.test(document.querySelector('[data-testid=status]').textContent));
+
+  // Shift+Alt+F, from the editor.
+  await setProgram(page, 'a: 1 2 +   println');
+  await page.locator('.cm-content').press('Shift+Alt+F');
+  await page.waitForFunction(() => window.playground.editor.text() === 'a:\n    1 2 + println\n');
+
+  // An unterminated string: the text stays, the error is shown as a run shows it.
+  const broken = '1 2 +   println\n"abc println\n';
+  await setProgram(page, broken);
+  await page.click('[data-testid=format]');
+  await page.waitForFunction(() => /Not formatted/.test(document.querySelector('[data-testid=status]').textContent));
+  const errors = await page.locator('[data-testid=error]').textContent();
+  assert.match(errors, /1 compile error/);
+  assert.match(errors, /unterminated string/);
+  assert.match(errors, /line 2, column 1/);
+  assert.equal(await editorText(page), broken);
+  // Its position follows edits, and selects the string's quote.
+  await page.evaluate(() => window.playground.editor.view.dispatch({ changes: { from: 0, insert: '\n' } }));
+  await page.waitForFunction(() => /line 3, column 1/.test(document.querySelector('[data-testid=error]').textContent));
+  await page.locator('[data-testid=error] button.link', { hasText: 'line 3, column 1' }).click();
+  assert.equal(await selectedText(page), '"');
+
+  // A huge program is formatted in the worker; the page is not blocked (the long-task guard).
+  // (26,000 lines: over the 512 KiB up to which the editor checks the program as you type.)
+  const huge = 'loop:   1   2 +  drop\n'.repeat(26_000);
+  await setProgram(page, huge);
+  // The cursor on the last `drop` and a breakpoint on line 20,000 stay where they were,
+  // though the changes are merged.
+  await page.evaluate((at) => window.playground.editor.view.dispatch({ selection: { anchor: at } }), huge.indexOf('2 +', 13_000 * 22));
+  await page.evaluate(() => window.playground.editor.setBreakpoints([20_000]));
+  const t0 = Date.now();
+  await page.click('[data-testid=format]');
+  await page.waitForFunction(() => window.playground.editor.text().startsWith('loop:\n    1 2 + drop\n'), null, { timeout: 30_000 });
+  figures.format_26000_lines_ms = Date.now() - t0;
+  assert.equal(await editorText(page), 'loop:\n    1 2 + drop\n'.repeat(26_000));
+  const after = await page.evaluate(() => {
+    const { state } = window.playground.editor.view;
+    const head = state.selection.main.head;
+    return { at: state.sliceDoc(head, head + 3), line: state.doc.lineAt(head).number, breakpoints: window.playground.editor.breakpoints() };
+  });
+  assert.deepEqual([after.at, after.line], ['2 +', 26_002]);
+  assert.deepEqual(after.breakpoints, [39_999]);
+  noProblems(problems);
+  await context.close();
+});
+
+test('the embeddable page: axe-core finds no violations, light and dark, in a narrow frame', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { context, page, problems } = await openEmbed(
+      { source: '# a runtime error\n"text" 1 0 / println\n' },
+      { context: { viewport: { width: 480, height: 400 }, bypassCSP: true, colorScheme } },
+    );
+    const { check, timed, done } = await axeOn(page, colorScheme);
+    await check('first visit');
+    await run(page);
+    assert.equal(await stateOf(page), 'error');
+    // Narrow: the results are below the editor, and the page fits the frame.
+    const [ed, results] = await Promise.all(['#editor', '.embed-results'].map((sel) => page.locator(sel).boundingBox()));
+    assert.ok(results.y >= ed.y + ed.height - 1, 'the results are below the editor');
+    assert.ok(results.y + results.height <= 400 + 1, 'the results end within the frame');
+    await check('runtime error');
+    await timed(() => page.screenshot({ path: path.join(SHOTS, `embed-narrow${colorScheme === 'dark' ? '-dark' : ''}.png`) }));
+    await page.evaluate(() => window.playground.editor.setDoc('read println\n'));
+    await page.click('[data-testid=run]');
+    await page.locator('[data-testid=input-prompt]').waitFor();
+    await check('input prompt');
+    await page.locator('[data-testid=input-prompt]').fill('typed');
+    await page.locator('[data-testid=input-prompt]').press('Enter');
+    await waitState(page, 'halted');
+    // The line as typed (echoed), then as printed.
+    assert.equal(await outputText(page), 'typed\ntyped\n');
+    await done();
+    noProblems(problems);
+    await context.close();
+  }
 });

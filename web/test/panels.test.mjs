@@ -36,6 +36,12 @@ test('keys: F keys by key, the others by code, with Ctrl (or Cmd) and Shift', ()
   assert.equal(keyAction(key(';', { code: 'Semicolon' })), null);
   assert.equal(keyAction(key('F5')), null);
   assert.equal(keyAction(key('F8', { ctrlKey: true })), null);
+  // Format: Shift+Alt+F by its code (a Mac's Alt makes another character), nothing else.
+  assert.equal(keyAction(key('F', { code: 'KeyF', shiftKey: true, altKey: true })), 'format');
+  assert.equal(keyAction(key('Ï', { code: 'KeyF', shiftKey: true, altKey: true })), 'format');
+  assert.equal(keyAction(key('f', { code: 'KeyF', altKey: true })), null);
+  assert.equal(keyAction(key('F', { code: 'KeyF', shiftKey: true, altKey: true, ctrlKey: true })), null);
+  assert.equal(keyAction(key('F', { code: 'KeyF', shiftKey: true })), null);
   // Every key has an action the page defines.
   const actions = new Set(['pauseOrContinue', 'stepOver', 'step', 'stepOut', 'stepBack', 'toggleBreakpoint']);
   for (const [k, a] of Object.entries(DEBUG_KEYS)) assert.ok(actions.has(a), `${k}: ${a}`);

@@ -186,3 +186,21 @@ test('a running program that stays silent for 10 s means a stuck worker; paused 
   assert.ok(worker.terminated);
   assert.deepEqual(events.at(-1), { type: Msg.DIED, id, message: 'the runner did not answer for 10 s' });
 });
+
+test('format requests carry the selection and breakpoints, are answered by request, and fail when the worker is replaced', async () => {
+  const { runner, events, worker } = ready();
+  const id = runner.run({ source: 'x', options: {} });
+  const a = runner.format('a:  1', { anchor: 4, lines: [1] });
+  const q = worker.sent.at(-1);
+  assert.deepEqual({ ...q, req: 0 }, { type: Msg.FORMAT, req: 0, source: 'a:  1', anchor: 4, head: 4, lines: [1] });
+  // A run's messages and a format's answer do not mix.
+  worker.reply({ type: Msg.PROGRESS, id, output: '', steps: 1 });
+  const answer = { type: Msg.FORMATTED, req: q.req, changes: [{ from: 2, to: 4, insert: '\n    ' }], anchor: 7, head: 7, lines: [1] };
+  worker.reply(answer);
+  assert.deepEqual(await a, answer);
+  assert.deepEqual(types(events), [Msg.READY, Msg.PROGRESS]);
+  const b = runner.format('1 2');
+  worker.reply({ type: Msg.FATAL, message: 'boom' });
+  const failed = await Promise.race([b, sleep(1000).then(() => ({ error: 'no answer within 1 s' }))]);
+  assert.match(failed.error, /restarted/);
+});
