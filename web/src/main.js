@@ -20,6 +20,7 @@ import { Banner } from './banner.js';
 import { Fields } from './fields.js';
 import { SavedProgram } from './saved-program.js';
 import { attachShareBox } from './share-box.js';
+import { ProgramsPanel } from './programs-panel.js';
 import { attachExamples } from './examples-menu.js';
 import { attachReference } from './reference-panel.js';
 import { h } from './dom.js';
@@ -167,6 +168,7 @@ attachShareBox({ button: $('share'), box: $('share-box'), link: $('share-link'),
 }));
 addEventListener('hashchange', () => saved.openShareLink());
 const shareLoaded = saved.openShareLink();
+new ProgramsPanel({ toggle: $('programs-toggle'), panel: $('programs'), editorHost: $('editor') }, { saved, banner });
 const reference = attachReference({ toggle: $('ref-toggle'), panel: $('reference'), list: $('ref-list') });
 
 // ---- the WebAssembly module ------------------------------------------------------------
@@ -194,4 +196,5 @@ window.playground = {
     return control.runner;
   },
   shareLoaded,
+  saved,
 };

@@ -13,6 +13,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../serve.mjs';
+import { directives } from '../src/svm-file.js';
 
 const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const DIST = path.join(WEB, 'dist');
@@ -281,15 +282,6 @@ async function recordRunMessages(page) {
 
 function noProblems(problems) {
   assert.deepEqual(problems, [], 'console errors on the page');
-}
-
-/** `# key: value` lines as the golden tests read them. */
-function directives(source, key) {
-  return source
-    .split('\n')
-    .map((l) => l.match(new RegExp(`#\\s*${key}:(.*)$`)))
-    .filter(Boolean)
-    .map((m) => m[1].replace(/^ /, ''));
 }
 
 // ---- the tests ------------------------------------------------------------------------
@@ -1137,7 +1129,8 @@ async function typeProgram(page, text) {
 }
 
 /** The kept program as stored (what a new tab opens). */
-const storedProgram = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('simple-vm.playground.v1') || 'null'));
+const storedProgram = (page) =>
+  page.evaluate(() => JSON.parse(localStorage.getItem(`simple-vm.program.${window.playground.saved.store.id}`) || 'null'));
 
 /** Is the element fully inside the viewport? */
 const inView = (page, selector) =>
@@ -1243,7 +1236,7 @@ test('a share link opened in another tab does not replace the kept program; tabs
   const { context, page: a, problems } = await open();
   await typeProgram(a, '"my own program" println');
   await a.fill('[data-testid=args]', '5');
-  await a.waitForFunction(() => /my own program/.test(localStorage.getItem('simple-vm.playground.v1')));
+  await a.waitForFunction(() => /my own program/.test(localStorage.getItem(`simple-vm.program.${window.playground.saved.store.id}`)));
   // The link opens in another tab of the same browser, and the person types in it.
   const b = await openTab(context, link);
   assert.equal(await editorText(b.page), '"shared" println\n');
