@@ -123,6 +123,8 @@ export class ProgramStore {
     this.error = null;
     /** The program a failed write could not store: it is kept here, and tried again. */
     this.pending = null;
+    /** The program of earlier versions is shown but could not be moved into the list yet. */
+    this.legacy = false;
   }
 
   // ---- the list ------------------------------------------------------------------------
@@ -290,7 +292,10 @@ export class ProgramStore {
     else if (this.write(state) === 'saved') {
       set(this.session, DRAFT_KEY, null);
       set(this.session, CURRENT_KEY, this.id);
-      if (this.legacy) set(this.local, KEPT_KEY, null), (this.legacy = false);
+      if (this.legacy) {
+        set(this.local, KEPT_KEY, null);
+        this.legacy = false;
+      }
       return this.id;
     }
     // Nothing half-made stays in the list; the tab keeps what it showed.
@@ -309,7 +314,9 @@ export class ProgramStore {
     let found = false;
     const error = this.updateIndex((idx) => {
       const p = idx.programs.find((q) => q.id === id);
-      if (p) (p.name = clean), (found = true);
+      if (!p) return;
+      p.name = clean;
+      found = true;
     });
     this.error = error;
     return found && !error;
@@ -341,7 +348,10 @@ export class ProgramStore {
     if (idx.last === id) idx.last = null;
     if (this.writeIndex(idx) !== null) return null;
     set(this.local, programKey(id), null);
-    if (this.id === id) (this.id = null), (this.base = null);
+    if (this.id === id) {
+      this.id = null;
+      this.base = null;
+    }
     return { meta, entry: e };
   }
 
