@@ -124,6 +124,13 @@ export class SavedProgram {
    * run going, which a new text would leave behind).
    */
   showConflict(message = 'Your program was changed in another tab; the edits in this tab are not saved.') {
+    if (this.store.id !== null && !this.store.stored()) {
+      // Deleted there: what this tab shows is the only copy left.
+      this.showBar('conflict', 'This program was deleted in another tab; it is still here, not saved.', [
+        ['Save it again', () => this.report(this.store.overwrite(this.current()))],
+      ]);
+      return;
+    }
     this.showBar('conflict', message, [
       ['Load the other tab’s version', () => this.replace(this.store.kept())],
       ['Save this tab’s version over it', () => this.report(this.store.overwrite(this.current()))],
@@ -139,7 +146,7 @@ export class SavedProgram {
     if (!this.store.changedElsewhere(e)) return;
     const stored = this.store.stored();
     if (stored && sameProgram(stored, this.current())) this.store.kept(); // the same program: nothing to do
-    else if (this.timer || this.barKind === 'conflict') this.showConflict();
+    else if (!stored || this.timer || this.barKind === 'conflict') this.showConflict();
     else if (this.running()) this.showConflict('Your program was changed in another tab; this tab still shows the program it runs.');
     else {
       this.replace(this.store.kept());

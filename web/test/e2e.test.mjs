@@ -1693,6 +1693,15 @@ test('My programs: two tabs editing the same program get a conflict; on differen
   assert.match(await bar.textContent(), /changed in another tab.*not saved/);
   assert.equal(await editorText(b.page), '"one, by a" println # b', 'the tab keeps its own edits on screen');
   assert.equal((await storedProgram(a)).source, '"one, by a again" println', 'not overwritten');
+  // Deleted in one tab while the other shows it: the other keeps it on screen, and may save it again.
+  await bar.getByRole('button', { name: /Load the other tab/ }).click();
+  await programsPanel(a);
+  await programRow(a, 'My program').getByRole('button', { name: 'Delete' }).click();
+  await bar.waitFor();
+  assert.match(await bar.textContent(), /deleted in another tab; it is still here, not saved/);
+  assert.equal(await editorText(b.page), '"one, by a again" println');
+  await bar.getByRole('button', { name: 'Save it again' }).click();
+  await a.waitForFunction(() => document.querySelectorAll('[data-testid=programs] li').length === 2);
   noProblems(problems);
   noProblems(b.problems);
   await context.close();
