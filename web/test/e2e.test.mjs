@@ -611,6 +611,10 @@ test('a runner that dies is replaced and the person is told', async () => {
   await setProgram(page, '"back" println');
   await run(page);
   assert.equal(await outputText(page), 'back\n');
+  // What was typed after the crash is kept across a reload too.
+  await page.reload();
+  await ready(page);
+  assert.equal(await editorText(page), '"back" println');
   noProblems(problems);
   await context.close();
 });
@@ -1077,6 +1081,8 @@ test('the mobile width has no horizontal scroll', async () => {
     await page.locator('.flame-frame').first().waitFor();
     await page.click('#ref-toggle');
     await share(page);
+    await page.click('[data-testid=programs-toggle]');
+    await page.locator('[data-testid=programs] li').first().waitFor();
     const widths = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       client: document.documentElement.clientWidth,
@@ -1444,6 +1450,9 @@ test('accessibility: axe-core finds no violations, light and dark', async () => 
     await page.click('[data-testid=run]');
     await page.locator('[data-testid=input-prompt]').waitFor();
     await check('input prompt');
+    await page.click('[data-testid=programs-toggle]');
+    await page.locator('[data-testid=programs] li').first().waitFor();
+    await check('my programs');
     await timed(() => page.screenshot({ path: path.join(SHOTS, `axe-${colorScheme}.png`) }));
     await page.waitForTimeout(300); // the last long tasks reach the test process
     const outside = (l) => axeWindows.every(([from, to]) => l.start + l.duration < from - 1 || l.start > to + 1);
