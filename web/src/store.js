@@ -77,6 +77,15 @@ const plain = (state) => ({
 /** Do two programs (with their arguments, input and breakpoints) hold the same? */
 export const sameProgram = (a, b) => JSON.stringify(plain(a)) === JSON.stringify(plain(b));
 
+/** `name`, or `name 2`, `name 3`… when the list has it already. */
+export function uniqueName(names, name) {
+  const taken = new Set(names);
+  if (!taken.has(name)) return name;
+  let n = 2;
+  while (taken.has(`${name} ${n}`)) n++;
+  return `${name} ${n}`;
+}
+
 /** A revision (or an id) that no other tab makes. */
 export const randomRev = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -286,7 +295,7 @@ export class ProgramStore {
     this.base = null;
     this.mode = 'kept';
     const idx = this.index();
-    idx.programs.push({ id: this.id, name, updated: this.now() });
+    idx.programs.push({ id: this.id, name: uniqueName(idx.programs.map((p) => p.name), name), updated: this.now() });
     const error = this.writeIndex(idx);
     if (error) this.outcome(error, state);
     else if (this.write(state) === 'saved') {
@@ -329,7 +338,11 @@ export class ProgramStore {
     const copy = this.newId();
     const updated = this.now();
     let error = set(this.local, programKey(copy), JSON.stringify({ ...plain(e), rev: this.newRev(), updated }));
-    if (!error) error = this.updateIndex((idx) => idx.programs.push({ id: copy, name: `${this.name(id) ?? FIRST_NAME} (copy)`, updated }));
+    if (!error) {
+      error = this.updateIndex((idx) =>
+        idx.programs.push({ id: copy, name: uniqueName(idx.programs.map((p) => p.name), `${this.name(id) ?? FIRST_NAME} (copy)`), updated }),
+      );
+    }
     this.error = error;
     if (error) set(this.local, programKey(copy), null);
     return error ? null : copy;

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProgramStore, parseEntry, parseIndex, programKey, KEPT_KEY, INDEX_KEY, DRAFT_KEY, CURRENT_KEY } from '../src/store.js';
+import { ProgramStore, uniqueName, parseEntry, parseIndex, programKey, KEPT_KEY, INDEX_KEY, DRAFT_KEY, CURRENT_KEY } from '../src/store.js';
 
 /** A Storage with the methods the store uses. */
 class MemoryStorage {
@@ -188,6 +188,13 @@ test('My programs: create, open, rename, duplicate, delete and undo', () => {
   assert.equal(a.name(copy), 'Renamed (copy)');
   assert.deepEqual(parseEntry(local.getItem(programKey(copy))).source, 'first, edited');
   assert.equal(a.id, first);
+  // Names stay apart: a second copy, a second "Second".
+  assert.equal(a.name(a.duplicate(first)), 'Renamed (copy) 2');
+  a.remove(a.list().find((p) => p.name === 'Renamed (copy) 2').id);
+  assert.equal(a.name(a.create('Second', prog(''))), 'Second 2');
+  a.remove(a.id);
+  a.open(first);
+  assert.equal(uniqueName(['x', 'x 2'], 'x'), 'x 3');
   // Delete, then undo.
   const gone = a.remove(second);
   assert.ok(gone);
@@ -269,7 +276,7 @@ test('a migration that cannot be written keeps the program of earlier versions w
   assert.equal(parseIndex('junk'), null);
   // The first tab's next save (storage freed) keeps its edit as a program of its own.
   assert.equal(a.save(prog('old, edited')), 'saved');
-  assert.deepEqual(a.list().map((p) => p.name), ['My program', 'My program']);
+  assert.deepEqual(a.list().map((p) => p.name), ['My program 2', 'My program']);
   assert.equal(a.stored().source, 'old, edited');
 });
 
