@@ -132,6 +132,7 @@ editor.setBreakpoints(program.breakpoints);
 saved.attach({
   current: () => ({ source: editor.text(), args: fields.args, stdin: fields.stdin, breakpoints: editor.breakpoints() }),
   replace: loadProgram,
+  forget: () => editor.clearHistory(),
   running: () => control.running(),
 });
 performance.mark('editor-ready');

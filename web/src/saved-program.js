@@ -48,10 +48,11 @@ export class SavedProgram {
   /**
    * Once the editor is there. `current()`: the program shown ({ source, args, stdin,
    * breakpoints }); `replace(p)`: shows program `p` (one undoable change); `running()`:
-   * a run is going on.
+   * a run is going on; `forget()`: forgets the editor's undo history (another program
+   * of the list was opened).
    */
-  attach({ current, replace, running }) {
-    Object.assign(this, { current, replace, running });
+  attach({ current, replace, running, forget = () => {} }) {
+    Object.assign(this, { current, replace, running, forget });
     // What was loaded is what is stored: nothing to save (a save pending here would make
     // this tab take another tab's save for a conflict).
     this.cancelSave();
@@ -190,9 +191,7 @@ export class SavedProgram {
     const p = this.store.open(id);
     if (!p) return false;
     this.hideBar();
-    this.replace(p);
-    this.cancelSave();
-    this.onChange();
+    this.show(p);
     return true;
   }
 
@@ -205,10 +204,16 @@ export class SavedProgram {
       return null;
     }
     this.hideBar();
+    this.show(p);
+    return id;
+  }
+
+  /** Shows another program of the list: what was loaded is what is stored, and Ctrl+Z does not reach back into the one before. */
+  show(p) {
     this.replace(p);
+    this.forget();
     this.cancelSave();
     this.onChange();
-    return id;
   }
 
   /** The program shown (a shared draft, say) becomes a new program of the list. */

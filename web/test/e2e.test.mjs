@@ -1639,8 +1639,11 @@ test('My programs: save two programs, rename, duplicate, delete with undo, open'
   await programRow(page, 'My program').locator('.program-name').click();
   assert.equal(await editorText(page), '"first" println');
   assert.equal(await page.inputValue('[data-testid=args]'), '1');
-  await page.keyboard.press('Control+End');
+  // Ctrl+Z does not bring the program left into the one opened.
   await page.click('.cm-content');
+  await page.keyboard.press('Control+Z');
+  assert.equal(await editorText(page), '"first" println');
+  assert.equal(await page.inputValue('[data-testid=args]'), '1');
   await page.keyboard.press('Control+End');
   await page.keyboard.type(' # edited');
   await saved(page);
