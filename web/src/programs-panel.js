@@ -57,6 +57,8 @@ export class ProgramsPanel {
       this.list,
     );
     toggle.addEventListener('click', () => this.show(panel.hidden));
+    // Escape closes the panel (a rename in progress takes its Escape first).
+    panel.addEventListener('keydown', (e) => e.key === 'Escape' && (this.show(false), toggle.focus()));
     saved.onChange = () => !panel.hidden && this.renaming === null && this.draw();
     attachDrop(editorHost, (f) => this.importFile(f));
   }

@@ -1671,6 +1671,11 @@ test('My programs: save two programs, rename, duplicate, delete with undo, open'
   assert.equal(await editorText(page), '"first" println # edited');
   await programsPanel(page);
   assert.deepEqual((await programNames(page)).sort(), ['*My program', 'Second program']);
+  // Escape closes the panel, the focus back on its button.
+  await programRow(page, 'Second program').getByRole('button', { name: 'Export' }).focus();
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('[data-testid=programs]').isVisible(), false);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'programs-toggle');
   noProblems(problems);
   await context.close();
 });
