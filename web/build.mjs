@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { loadTour } from './src/tour-data.js';
 import { extractReference } from './src/reference-data.js';
+import { fieldsOf } from './src/svm-file.js';
 
 const WEB = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(WEB);
@@ -47,16 +48,7 @@ function buildWasm() {
 
 // ---- the examples, bundled from examples/*.svm ------------------------------------------
 
-/** `# key: value` lines, as the golden tests read them (one leading space removed). */
-function directives(source, key) {
-  const out = [];
-  for (const line of source.split('\n')) {
-    const m = line.match(new RegExp(`#\\s*${key}:(.*)$`));
-    if (m) out.push(m[1].replace(/^ /, '').replace(/\r$/, ''));
-  }
-  return out;
-}
-
+/** The examples of examples/, with the arguments and input their `# args:` and `# stdin:` comments give. */
 export function readExamples(dir = EXAMPLES) {
   return fs
     .readdirSync(dir)
@@ -66,14 +58,7 @@ export function readExamples(dir = EXAMPLES) {
       const source = fs.readFileSync(path.join(dir, f), 'utf8');
       const first = source.split('\n').find((l) => l.startsWith('#')) || '';
       const title = first.replace(/^#\s*/, '').replace(/[.:].*$/, '') || f;
-      const stdin = directives(source, 'stdin');
-      return {
-        name: f.replace(/\.svm$/, ''),
-        title,
-        source,
-        args: directives(source, 'args').join(' '),
-        stdin: stdin.length ? stdin.join('\n') + '\n' : '',
-      };
+      return { name: f.replace(/\.svm$/, ''), title, source, ...fieldsOf(source) };
     });
 }
 

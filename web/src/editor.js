@@ -154,6 +154,7 @@ export function createEditor(host, hooks) {
   // style sheets, which the page's Content-Security-Policy (no inline styles) allows.
   const parent = host.attachShadow({ mode: 'open' });
   const language = new Compartment();
+  const undoHistory = new Compartment();
   let opsByName = new Map();
   let lastLabels = [];
 
@@ -218,7 +219,7 @@ export function createEditor(host, hooks) {
         debug.paused,
         highlightActiveLineGutter(),
         highlightSpecialChars(),
-        history(),
+        undoHistory.of(history()),
         invertFields,
         drawSelection(),
         dropCursor(),
@@ -308,6 +309,11 @@ export function createEditor(host, hooks) {
         effects,
         annotations: isolateHistory.of('full'),
       });
+    },
+    /** Forgets the undo history (another program was opened: Ctrl+Z must not bring the last one into it). */
+    clearHistory() {
+      view.dispatch({ effects: undoHistory.reconfigure([]) });
+      view.dispatch({ effects: undoHistory.reconfigure(history()) });
     },
     /** Selects a range and shows it. */
     select(from, to) {

@@ -22,6 +22,7 @@ import { Banner } from './banner.js';
 import { Fields } from './fields.js';
 import { SavedProgram } from './saved-program.js';
 import { attachShareBox } from './share-box.js';
+import { ProgramsPanel } from './programs-panel.js';
 import { attachExamples } from './examples-menu.js';
 import { attachReference } from './reference-panel.js';
 import { CompiledPanel } from './compiled-panel.js';
@@ -153,6 +154,7 @@ editor.setBreakpoints(program.breakpoints);
 saved.attach({
   current: () => ({ source: editor.text(), args: fields.args, stdin: fields.stdin, breakpoints: editor.breakpoints() }),
   replace: loadProgram,
+  forget: () => editor.clearHistory(),
   running: () => control.running(),
 });
 performance.mark('editor-ready');
@@ -204,6 +206,9 @@ addEventListener('hashchange', () => {
 });
 const shareLoaded = saved.openShareLink();
 tour.route(location.hash);
+// Opening or making a program of the list closes the tour first (it gives the editor back).
+saved.beforeSwitch = () => tour.close();
+new ProgramsPanel({ toggle: $('programs-toggle'), panel: $('programs'), editorHost: $('editor') }, { saved, banner });
 const reference = attachReference(
   { toggle: $('ref-toggle'), panel: $('reference'), list: $('ref-list'), search: $('ref-search'), found: $('ref-found'), link: $('ref-link') },
   languageReference,
@@ -230,4 +235,5 @@ window.playground = {
   },
   shareLoaded,
   tour,
+  saved,
 };

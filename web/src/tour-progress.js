@@ -88,7 +88,7 @@ export class TourProgress {
   update(change) {
     const p = this.read();
     change(p);
-    return set(this.local, TOUR_KEY, JSON.stringify(p));
+    return set(this.local, TOUR_KEY, JSON.stringify(p)) === null;
   }
 
   /** Has lesson `n` been passed? */
