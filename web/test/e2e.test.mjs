@@ -2460,3 +2460,37 @@ test('the one program of earlier versions becomes "My program" in the list', asy
   noProblems(problems);
   await context.close();
 });
+
+test('My programs while a lesson is open: opening or making a program closes the tour first, and no lesson code lands in a program', async () => {
+  const { context, page, problems } = await open();
+  await typeProgram(page, '"mine" println');
+  await saved(page);
+  await page.click('#tour-toggle');
+  await tourPanel(page).waitFor();
+  const starter = lessonFile(1, 'starter.svm');
+  assert.equal(await editorText(page), starter);
+  // New while in the lesson: the tour closes, the new program is empty, "My program" kept.
+  await (await programsPanel(page)).getByRole('button', { name: 'New' }).click();
+  assert.ok(await tourPanel(page).isHidden());
+  assert.equal(await editorText(page), '');
+  await typeProgram(page, '"second" println');
+  await saved(page);
+  // Back into a lesson, then open "My program" from the list: its own text, not the lesson's.
+  await page.click('#tour-toggle');
+  await tourPanel(page).waitFor();
+  await programsPanel(page);
+  await programRow(page, 'My program').locator('.program-name').click();
+  assert.ok(await tourPanel(page).isHidden());
+  assert.equal(await editorText(page), '"mine" println');
+  await page.waitForTimeout(400);
+  assert.equal((await storedProgram(page)).source, '"mine" println');
+  const sources = await page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith('simple-vm.program.'))
+      .map((k) => JSON.parse(localStorage.getItem(k)).source)
+      .sort(),
+  );
+  assert.deepEqual(sources, ['"mine" println', '"second" println']);
+  noProblems(problems);
+  await context.close();
+});
