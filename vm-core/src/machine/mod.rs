@@ -5,8 +5,8 @@
 //! adapter). Input and sleeping are statuses: at `read` the machine stops with
 //! [`Status::NeedsInput`] until the host calls [`Machine::provide_input`]; at `sleep_ms`
 //! it stops with [`Status::Sleeping`] and the host decides how to wait. A run that uses
-//! up its budget stops with [`Status::OutOfBudget`] and resumes where it was on the next
-//! call. Every operation either completes or fails without changing the stacks, so an
+//! up its budget stops with [`Status::OutOfBudget`], and one that an [`Observer`] pauses
+//! with [`Status::Paused`]; either resumes where it was on the next call. Every operation either completes or fails without changing the stacks, so an
 //! error leaves the machine exactly as it was before the failing instruction.
 //!
 //! This file is the machine's public face: [`Machine`], its state and what a host reads
@@ -73,13 +73,18 @@ impl Default for Limits {
     }
 }
 
-/// Why [`Machine::run`] returned.
+/// Why [`Machine::run`] returned. More statuses may come: a host matches the ones it
+/// knows and treats the others as a pause (call `run` again to go on).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Status {
     /// The program ended with this exit code (`stop` is 0, `exit` gives its own).
     Halted(i64),
     /// The step budget of this call is used up; call `run` again to go on.
     OutOfBudget,
+    /// The observer of [`Machine::run_with`] asked to pause (a breakpoint, a step over
+    /// done); call `run` again to go on. Never returned by [`Machine::run`].
+    Paused,
     /// The program is at `read`: call [`Machine::provide_input`], then `run`.
     NeedsInput,
     /// `sleep_ms` asked to wait this many milliseconds; `run` again when done waiting.
@@ -190,7 +195,7 @@ impl Machine {
     }
 
     /// Like [`Machine::run`], telling `observer` about every step; the observer can
-    /// pause the run (the status is then [`Status::OutOfBudget`]). With [`Quiet`] this
+    /// pause the run (the status is then [`Status::Paused`]). With [`Quiet`] this
     /// is `run`, at no cost. A watched run, like a run that records history, runs the
     /// plain instructions one at a time.
     pub fn run_with<O: Write + ?Sized, B: Observer>(
@@ -225,7 +230,7 @@ impl Machine {
             self.steps += done;
         }
         match stop {
-            Stop::Observer => Status::OutOfBudget,
+            Stop::Observer => Status::Paused,
             Stop::Budget if at_limit && done == budget && self.pc < program.code.len() => {
                 let limit = self.limits.max_steps.unwrap_or(0);
                 let error = Box::new(self.error(ErrorKind::StepLimit { limit }));

@@ -100,6 +100,7 @@ pub fn run_program(program: Program, args: &[Value]) -> Run {
                 }
             }
             Status::NeedsInput => m.provide_input(None),
+            other => panic!("unexpected {other:?}"),
         }
     };
     Run {
