@@ -50,7 +50,9 @@ pub mod value;
 pub use asm::{compile, parse_args};
 pub use debug::{Hit, Stopper, Watch};
 pub use disasm::{disassemble, disassemble_blocks};
-pub use error::{Diagnostic, ErrorKind, LeftOut, Note, RuntimeError, Span, Trace, TraceFrame};
+pub use error::{
+    CompileError, Diagnostic, ErrorKind, LeftOut, Note, RuntimeError, Span, Trace, TraceFrame,
+};
 pub use format::format;
 pub use machine::{Limits, Machine, Observer, Quiet, Status};
 pub use ops::{Op, OpInfo, OPS};
