@@ -1,5 +1,47 @@
 //! The simple-vm language: a small Forth-like stack language and its virtual machine.
 //!
+//! # Embedding
+//!
+//! [`compile`] makes a [`Program`] (or a [`CompileError`] with every problem found);
+//! a [`Machine`] runs it a bounded number of steps at a time and says why it stopped
+//! with a [`Status`]. The machine never blocks and does no I/O: output goes to any
+//! [`core::fmt::Write`] (a `String`), input and sleeping are statuses the host
+//! answers. A complete host loop:
+//!
+//! ```
+//! use vm_core::{compile, Machine, Status};
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let source = "read \"hello, \" swap concat println 1 sleep_ms 0 exit";
+//!     let program = compile(source)?; // a CompileError: every diagnostic, with positions
+//!     let mut machine = Machine::new(program, Vec::new()); // no arguments on the stack
+//!     let mut input = ["world"].into_iter(); // the lines `read` gets
+//!     let mut out = String::new(); // any core::fmt::Write
+//!     let code = loop {
+//!         match machine.run(10_000, &mut out) {
+//!             Status::Halted(code) => break code,
+//!             Status::NeedsInput => machine.provide_input(input.next()), // None: end of input
+//!             Status::Sleeping(ms) => std::thread::sleep(std::time::Duration::from_millis(ms)),
+//!             Status::OutOfBudget => {} // 10,000 steps done: show `out`, then go on
+//!             Status::Paused => {}      // an observer paused (run_with): go on
+//!             // The message, the source line, the active calls and the stack:
+//!             Status::Failed(e) => return Err(e.render(source, "hello.svm").into()),
+//!             _ => {} // a status added in a later version: go on
+//!         }
+//!     };
+//!     assert_eq!((code, out.as_str()), (0, "hello, world\n"));
+//!     Ok(())
+//! }
+//! ```
+//!
+//! At any stop the machine shows its state: [`Machine::stack`], [`Machine::frames`]
+//! (the active calls), [`Machine::next_span`], [`Machine::steps`].
+//! [`Machine::run_with`] tells an [`Observer`] about every step: [`Profile`] counts
+//! instructions by call path and line, [`Stopper`] pauses at breakpoints and for step
+//! over and out. [`Limits`] keep a program from taking its host down.
+//!
+//! # How it is built
+//!
 //! The crate is a one-way pipeline; each module uses only those before it:
 //!
 //! | stage | modules |
@@ -14,15 +56,6 @@
 //! `vm-core/tests/modules.rs` fails if a module comes to use one that uses it back.
 //! To add an operation, see [the list in `ops`](ops#adding-an-operation): a row, and
 //! for a pure operation a function; the compiler names the rest.
-//!
-//! ```
-//! use vm_core::{compile, Machine, Status};
-//! let program = compile("1 2 + println").unwrap();
-//! let mut machine = Machine::new(program, Vec::new());
-//! let mut out = String::new();
-//! assert_eq!(machine.run(1000, &mut out), Status::Halted(0));
-//! assert_eq!(out, "3\n");
-//! ```
 #![no_std]
 #![forbid(unsafe_code)]
 

@@ -1,4 +1,4 @@
-//! Stepping back, breakpoints, step over/out and profiles.
+//! Stepping back, breakpoints, step over/out, profiles, and what a host sees of a run.
 
 mod common;
 
@@ -343,4 +343,26 @@ fn hosts_read_limits_depth_exit_code_and_error() {
         Some("stack_underflow")
     );
     assert_eq!(f.exit_code(), None);
+}
+
+#[test]
+fn input_given_early_waits_for_the_next_read_and_a_second_replaces_it() {
+    let program = compile("1 drop read println read println").unwrap();
+    let mut out = String::new();
+    // Given before the program reaches `read`: no stop, the line is read.
+    let mut m = Machine::new(program.clone(), vec![]);
+    m.provide_input(Some("early"));
+    assert_eq!(m.run(u64::MAX, &mut out), Status::NeedsInput);
+    assert_eq!((m.steps(), out.as_str()), (4, "early\n"));
+    // Given twice at a `read`: the second line replaces the first.
+    m.provide_input(Some("first"));
+    m.provide_input(Some("  second \r"));
+    assert_eq!(m.run(u64::MAX, &mut out), Status::Halted(0));
+    assert_eq!(out, "early\nsecond\n");
+    // Loading a program forgets a line no `read` took.
+    let mut m = Machine::new(program.clone(), vec![]);
+    m.provide_input(Some("forgotten"));
+    m.load(program, 0);
+    assert_eq!(m.run(u64::MAX, &mut out), Status::NeedsInput);
+    assert_eq!(m.steps(), 2);
 }

@@ -269,6 +269,23 @@ impl Machine {
 
     /// Gives the pending `read` its line (without line ending; it is trimmed), or `None`
     /// at the end of input, which `read` sees as the empty string.
+    ///
+    /// The machine holds one line: given before the program is at a `read`, the line
+    /// waits for the next `read`, which then takes it without stopping; given twice
+    /// before a `read` takes it, the second replaces the first. [`Machine::load`]
+    /// forgets a line not taken.
+    ///
+    /// ```
+    /// use vm_core::{compile, Machine, Status};
+    /// let mut m = Machine::new(compile("read read concat println").unwrap(), vec![]);
+    /// let mut out = String::new();
+    /// m.provide_input(Some("a")); // before any `read`
+    /// m.provide_input(Some("b")); // replaces "a"
+    /// assert_eq!(m.run(100, &mut out), Status::NeedsInput); // the first `read` took "b"
+    /// m.provide_input(None); // the end of input: ""
+    /// assert_eq!(m.run(100, &mut out), Status::Halted(0));
+    /// assert_eq!(out, "b\n");
+    /// ```
     pub fn provide_input(&mut self, line: Option<&str>) {
         self.input = Some(Rc::from(line.map_or("", str::trim)));
     }
