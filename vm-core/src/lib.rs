@@ -5,8 +5,9 @@
 //! [`compile`] makes a [`Program`] (or a [`CompileError`] with every problem found);
 //! a [`Machine`] runs it a bounded number of steps at a time and says why it stopped
 //! with a [`Status`]. The machine never blocks and does no I/O: output goes to any
-//! [`core::fmt::Write`] (a `String`), input and sleeping are statuses the host
-//! answers. A complete host loop:
+//! [`core::fmt::Write`] (a `String`; with the `std` feature, an [`IoSink`] around any
+//! `std::io::Write`), input and sleeping are statuses the host answers. A complete host
+//! loop:
 //!
 //! ```
 //! use vm_core::{compile, Machine, Status};
@@ -76,6 +77,8 @@ pub mod ops;
 mod opt;
 pub mod profile;
 pub mod program;
+#[cfg(feature = "std")]
+mod sink;
 mod slot;
 pub mod text;
 pub mod value;
@@ -91,4 +94,6 @@ pub use machine::{Limits, Machine, Observer, Quiet, Status};
 pub use ops::{Op, OpInfo, OPS};
 pub use profile::Profile;
 pub use program::{Instr, Label, Program};
+#[cfg(feature = "std")]
+pub use sink::IoSink;
 pub use value::Value;
