@@ -261,7 +261,7 @@ fn window(text: &str, s: Span) -> (String, Span) {
 }
 
 /// The text of 1-based line `line`, without its line ending.
-pub fn source_line(source: &str, line: u32) -> Option<&str> {
+fn source_line(source: &str, line: u32) -> Option<&str> {
     let text = source.split('\n').nth(line.checked_sub(1)? as usize)?;
     Some(text.strip_suffix('\r').unwrap_or(text))
 }
@@ -269,7 +269,7 @@ pub fn source_line(source: &str, line: u32) -> Option<&str> {
 /// Spaces (tabs where the source line has tabs) up to the span, then `^` under it:
 /// the line to print below `text` to point at `s`. Wide characters (CJK, emoji) count
 /// as two terminal columns, so the caret lines up under them.
-pub fn caret_line(text: &str, s: Span) -> String {
+fn caret_line(text: &str, s: Span) -> String {
     let mut line = String::new();
     let start = s.col.saturating_sub(1) as usize;
     for c in text.chars().take(start) {
@@ -297,6 +297,7 @@ pub fn caret_line(text: &str, s: Span) -> String {
 
 /// What went wrong at run time.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// An operation found fewer values than it takes.
     StackUnderflow {
@@ -557,7 +558,7 @@ impl Trace {
 
     /// Folds `calls`, given outermost first, where `same` tells identical calls apart
     /// and `entry` makes the entry of a call (its repeat count is then set).
-    pub fn fold<C>(
+    pub(crate) fn fold<C>(
         calls: &[C],
         same: impl Fn(&C, &C) -> bool,
         entry: impl Fn(&C) -> TraceFrame,

@@ -59,6 +59,7 @@
 //! for a pure operation a function; the compiler names the rest.
 #![no_std]
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -84,7 +85,9 @@ pub mod text;
 pub mod value;
 
 pub use asm::{compile, parse_args};
-pub use debug::{Hit, Stopper, Watch};
+#[doc(hidden)]
+pub use debug::Watch;
+pub use debug::{Hit, Stopper};
 pub use disasm::{disassemble, disassemble_blocks};
 pub use error::{
     CompileError, Diagnostic, ErrorKind, LeftOut, Note, RuntimeError, Span, Trace, TraceFrame,

@@ -9,6 +9,7 @@ use core::fmt;
 /// Strings are shared (`Rc<str>`), so `dup`, `over` and `cast_str` of a string never
 /// copy its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Value {
     /// A 64-bit signed integer, on every target.
     Num(i64),

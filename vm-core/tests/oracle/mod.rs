@@ -184,6 +184,7 @@ pub fn literal(v: &Value) -> String {
         Value::Num(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Str(s) => format!("\"{s}\""),
+        other => panic!("a value the oracle does not model: {other:?}"),
     }
 }
 
@@ -323,6 +324,7 @@ fn printed(v: &Value) -> String {
         Value::Num(n) => n.to_string(),
         Value::Bool(b) => if *b { "true" } else { "false" }.to_string(),
         Value::Str(s) => s.to_string(),
+        other => panic!("a value the oracle does not model: {other:?}"),
     }
 }
 
