@@ -479,7 +479,7 @@ fn finish_writing(out: &mut impl Write) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::rc::Rc;
+    use std::sync::Arc;
     use vm_core::Value;
 
     /// Pauses the run once the machine has made `0` steps.
@@ -517,7 +517,7 @@ mod tests {
     fn stacks_show_the_top() {
         let s: Vec<Value> = (1..=5)
             .map(Value::Num)
-            .chain([Value::Str(Rc::from("a b"))])
+            .chain([Value::Str(Arc::from("a b"))])
             .collect();
         let m = Machine::new(vm_core::compile("").unwrap(), s);
         assert_eq!(format_stack(&m, 10), "[1 2 3 4 5 \"a b\"]");

@@ -2,8 +2,8 @@
 
 use alloc::collections::BTreeMap;
 use alloc::format;
-use alloc::rc::Rc;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::error::{CompileError, Diagnostic, Span};
@@ -95,7 +95,7 @@ fn assemble(source: &str, tokens: &[Token], errors: &mut Vec<Diagnostic>) -> Pro
             TokenKind::Bool(b) => Instr::Bool(*b),
             TokenKind::Op(op) => Instr::Op(*op),
             TokenKind::Str(s) => Instr::Str(*interned.entry(s.as_str()).or_insert_with(|| {
-                p.strings.push(Rc::from(s.as_str()));
+                p.strings.push(Arc::from(s.as_str()));
                 p.strings.len() as u32 - 1
             })),
             TokenKind::Word => {
@@ -237,10 +237,10 @@ pub fn parse_args(text: &str) -> Result<Vec<Value>, CompileError> {
         match t.kind {
             TokenKind::Int(n) => values.push(Value::Num(n)),
             TokenKind::Bool(b) => values.push(Value::Bool(b)),
-            TokenKind::Str(s) => values.push(Value::Str(Rc::from(s))),
+            TokenKind::Str(s) => values.push(Value::Str(Arc::from(s))),
             _ => {
                 let word = t.text(text);
-                let quoted = Value::Str(Rc::from(word)).literal();
+                let quoted = Value::Str(Arc::from(word)).literal();
                 errors.push(
                     Diagnostic::new(
                         format!(
@@ -333,7 +333,7 @@ mod tests {
                 Value::Num(20),
                 Value::Num(-3),
                 Value::Bool(true),
-                Value::Str(Rc::from("hi there"))
+                Value::Str(Arc::from("hi there"))
             ]
         );
         assert_eq!(parse_args("").unwrap(), vec![]);

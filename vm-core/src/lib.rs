@@ -41,6 +41,29 @@
 //! instructions by call path and line, [`Stopper`] pauses at breakpoints and for step
 //! over and out. [`Limits`] keep a program from taking its host down.
 //!
+//! # Threads
+//!
+//! [`Machine`], [`Program`], [`Value`] and the errors are `Send` and `Sync` (strings
+//! are shared with `Arc`): a machine can move into another thread or an async task, and
+//! a program can be compiled once and run by machines on several threads.
+//!
+//! ```
+//! use vm_core::{compile, Machine, Status};
+//! let program = compile("dup * println").unwrap();
+//! let runs: Vec<_> = (1..=3)
+//!     .map(|n| {
+//!         let mut machine = Machine::new(program.clone(), vec![vm_core::Value::Num(n)]);
+//!         std::thread::spawn(move || {
+//!             let mut out = String::new();
+//!             assert_eq!(machine.run(u64::MAX, &mut out), Status::Halted(0));
+//!             out
+//!         })
+//!     })
+//!     .collect();
+//! let outputs: Vec<String> = runs.into_iter().map(|t| t.join().unwrap()).collect();
+//! assert_eq!(outputs, ["1\n", "4\n", "9\n"]);
+//! ```
+//!
 //! # How it is built
 //!
 //! The crate is a one-way pipeline; each module uses only those before it:
@@ -100,3 +123,16 @@ pub use program::{Instr, Label, Program};
 #[cfg(feature = "std")]
 pub use sink::IoSink;
 pub use value::Value;
+
+/// What the crate docs promise about threads, checked when the crate builds.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Machine>();
+    send_and_sync::<Program>();
+    send_and_sync::<Value>();
+    send_and_sync::<Status>();
+    send_and_sync::<CompileError>();
+    send_and_sync::<RuntimeError>();
+    send_and_sync::<Stopper>();
+    send_and_sync::<Profile>();
+};

@@ -11,8 +11,8 @@
 //! (their format is `block.rs`) are made by the optimizer (`opt/`) once the assembler
 //! has made the program; [`Program::unoptimized`] is the same program without them.
 
-use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::block::{Block, NO_BLOCK};
@@ -164,7 +164,7 @@ pub struct Program {
     pub(crate) spans: Vec<Span>,
     pub(crate) addrs: Vec<u32>,
     pub(crate) pcs: Vec<u32>,
-    pub(crate) strings: Vec<Rc<str>>,
+    pub(crate) strings: Vec<Arc<str>>,
     pub(crate) labels: Vec<Label>,
 }
 
@@ -241,7 +241,7 @@ impl Program {
     }
 
     /// The string constant `index`.
-    pub(crate) fn string(&self, index: u32) -> &Rc<str> {
+    pub(crate) fn string(&self, index: u32) -> &Arc<str> {
         &self.strings[index as usize]
     }
 

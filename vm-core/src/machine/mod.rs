@@ -33,8 +33,8 @@ use instr::Trap;
 use run::Stop;
 
 use alloc::boxed::Box;
-use alloc::rc::Rc;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
@@ -106,7 +106,7 @@ const FIRST_COLLECTION: usize = 1024;
 /// A running program: data stack, return stack, position and step count.
 #[derive(Clone, Debug)]
 pub struct Machine {
-    program: Rc<Program>,
+    program: Arc<Program>,
     pc: usize,
     /// The data stack is `stack[..sp]`; the slots above are free space (`stack` only
     /// grows), where blocks put their results before they commit them.
@@ -119,7 +119,7 @@ pub struct Machine {
     /// How many of `steps` ran inside the optimizer's blocks.
     block_steps: u64,
     limits: Limits,
-    input: Option<Rc<str>>,
+    input: Option<Arc<str>>,
     state: State,
     /// Bytes of strings made since the live total was last counted.
     fresh_string_bytes: usize,
@@ -135,7 +135,7 @@ impl Machine {
     /// A machine at the start of `program`, with `args` on the stack (first at the bottom).
     pub fn new(program: Program, args: Vec<Value>) -> Machine {
         let mut m = Machine {
-            program: Rc::new(program),
+            program: Arc::new(program),
             pc: 0,
             stack: Stack::default(),
             sp: 0,
@@ -173,12 +173,12 @@ impl Machine {
         for i in 0..self.sp {
             let s = self.stack.get(i);
             if s.tag == Tag::Const {
-                let text = Rc::clone(self.program.string(s.bits as u32));
+                let text = Arc::clone(self.program.string(s.bits as u32));
                 let s = self.strings.insert(text);
                 self.stack.set(i, s);
             }
         }
-        self.program = Rc::new(program);
+        self.program = Arc::new(program);
         self.pc = pc.min(self.program.code.len());
         self.frames.clear();
         self.input = None;
@@ -218,7 +218,7 @@ impl Machine {
                 at_limit = true;
             }
         }
-        let program = Rc::clone(&self.program);
+        let program = Arc::clone(&self.program);
         let (stop, done) = if self.history.is_some() {
             self.execute_watched::<O, B, true>(&program, budget, out, observer)
         } else if B::ACTIVE {
@@ -287,7 +287,7 @@ impl Machine {
     /// assert_eq!(out, "b\n");
     /// ```
     pub fn provide_input(&mut self, line: Option<&str>) {
-        self.input = Some(Rc::from(line.map_or("", str::trim)));
+        self.input = Some(Arc::from(line.map_or("", str::trim)));
     }
 
     /// The program being run.
@@ -491,7 +491,7 @@ mod tests {
     fn errors_leave_the_stack_alone() {
         let (s, _, m) = run("1 \"x\" +");
         let Status::Failed(e) = s else { panic!() };
-        assert_eq!(m.stack(), &[Value::Num(1), Value::Str(Rc::from("x"))]);
+        assert_eq!(m.stack(), &[Value::Num(1), Value::Str(Arc::from("x"))]);
         assert_eq!(e.span.col, 7);
         assert_eq!(
             e.message(),
