@@ -29,8 +29,9 @@ step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p vm-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-step "cargo test"
+step "cargo test (the doc examples included), and vm-core's docs without warnings"
 cargo test --workspace
+RUSTDOCFLAGS="-D warnings" cargo doc -p vm-core --no-deps
 
 step "the benchmarks, once each (test mode), and the suite's Forth, Lua and Python versions"
 cargo test -p vm-core --benches

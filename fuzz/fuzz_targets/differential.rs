@@ -26,7 +26,7 @@ fn observe(program: Program, budget: u64) -> Observed {
         match s {
             Status::OutOfBudget | Status::Sleeping(_) => {}
             Status::NeedsInput => m.provide_input(lines.next()),
-            Status::Halted(_) | Status::Failed(_) => break,
+            _ => break,
         }
     }
     Observed { output, statuses, stack: m.stack().to_vec(), pc: m.pc(), steps: m.steps() }

@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
                 let _ = e.render(source, "fuzz.svm");
                 break;
             }
+            _ => break,
         }
     }
     let _ = vm_core::disassemble(machine.program());

@@ -230,15 +230,11 @@ pub fn drive_reading<B: Observer>(
         if left == 0 {
             return End::Paused;
         }
-        let mut watch = Watched {
-            observer: &mut *observer,
-            paused: false,
-        };
-        match machine.run_with(left.min(SLICE), sink, &mut watch) {
+        match machine.run_with(left.min(SLICE), sink, &mut *observer) {
             Status::Halted(code) => return End::Halted(code),
             Status::Failed(e) => return End::Failed(e),
-            // The observer paused the run, or the budget (not just a slice) is used up.
-            Status::OutOfBudget if watch.paused || left <= SLICE => return End::Paused,
+            // The budget (not just a slice) is used up.
+            Status::OutOfBudget if left <= SLICE => return End::Paused,
             Status::OutOfBudget => {}
             Status::NeedsInput => {
                 sink.flush();
@@ -252,24 +248,9 @@ pub fn drive_reading<B: Observer>(
                 sink.flush();
                 sleep(ms);
             }
+            // The observer paused the run, or a status this version does not know.
+            _ => return End::Paused,
         }
-    }
-}
-
-/// An observer, and whether it paused the run (which a slice ending looks the same as).
-struct Watched<'a, B> {
-    observer: &'a mut B,
-    paused: bool,
-}
-
-impl<B: Observer> Observer for Watched<'_, B> {
-    const ACTIVE: bool = B::ACTIVE;
-
-    #[inline(always)]
-    fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool {
-        let go = self.observer.after(machine, pc, steps);
-        self.paused |= !go;
-        go
     }
 }
 
@@ -498,7 +479,7 @@ fn finish_writing(out: &mut impl Write) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::rc::Rc;
+    use std::sync::Arc;
     use vm_core::Value;
 
     /// Pauses the run once the machine has made `0` steps.
@@ -536,7 +517,7 @@ mod tests {
     fn stacks_show_the_top() {
         let s: Vec<Value> = (1..=5)
             .map(Value::Num)
-            .chain([Value::Str(Rc::from("a b"))])
+            .chain([Value::Str(Arc::from("a b"))])
             .collect();
         let m = Machine::new(vm_core::compile("").unwrap(), s);
         assert_eq!(format_stack(&m, 10), "[1 2 3 4 5 \"a b\"]");

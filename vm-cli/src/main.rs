@@ -32,7 +32,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use vm_core::{
-    compile, disassemble, disassemble_blocks, parse_args, Diagnostic, Limits, Machine, OPS,
+    compile, disassemble, disassemble_blocks, parse_args, CompileError, Limits, Machine, OPS,
 };
 
 /// Exit code for usage errors and unreadable files (sysexits `EX_USAGE` is 64; we
@@ -304,9 +304,7 @@ fn real_main(cli: &Cli) -> u8 {
     let args = match parse_args(&arg_text) {
         Ok(a) => a,
         Err(diags) => {
-            for d in &diags {
-                err!("{}", d.render(&arg_text, "<arguments>"));
-            }
+            err!("{}", diags.render(&arg_text, "<arguments>"));
             if cli.args().iter().any(|a| a.starts_with('-')) {
                 errln!("note: options go before the file: `svm [OPTIONS] FILE [ARGS]...`");
             }
@@ -348,11 +346,9 @@ fn real_main(cli: &Cli) -> u8 {
 
 /// Prints compile errors with their positions, and how many there are in `name`;
 /// [`EXIT_COMPILE`].
-fn report_compile_errors(diags: &[Diagnostic], source: &str, name: &str) -> u8 {
-    for d in diags {
-        err!("{}", d.render(source, name));
-    }
-    let n = diags.len();
+fn report_compile_errors(errors: &CompileError, source: &str, name: &str) -> u8 {
+    err!("{}", errors.render(source, name));
+    let n = errors.len();
     errln!("{n} error{} in {name}", if n == 1 { "" } else { "s" });
     EXIT_COMPILE
 }

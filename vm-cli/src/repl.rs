@@ -162,9 +162,7 @@ impl Repl {
         let program = match compile(&candidate) {
             Ok(p) => p,
             Err(diags) => {
-                for d in &diags {
-                    err!("{}", d.render(&candidate, "<repl>"));
-                }
+                err!("{}", diags.render(&candidate, "<repl>"));
                 self.session.extend(text.split('\n').map(|_| '\n'));
                 self.failed = self.failed.max(EXIT_COMPILE);
                 return Flow::Go;
@@ -251,9 +249,7 @@ impl Repl {
             Err(source::LoadError::Invalid(msg)) => return err!("{msg}"),
         };
         if let Err(diags) = compile(&src.text) {
-            for d in &diags {
-                err!("{}", d.render(&src.text, &src.display_name));
-            }
+            err!("{}", diags.render(&src.text, &src.display_name));
             return;
         }
         let candidate = format!("{}{}\n", self.session, src.text);
@@ -266,9 +262,7 @@ impl Repl {
                 errln!("loaded {}; labels: {names}", src.display_name);
             }
             Err(diags) => {
-                for d in &diags {
-                    err!("{}", d.render(&candidate, "<repl>"));
-                }
+                err!("{}", diags.render(&candidate, "<repl>"));
             }
         }
     }

@@ -2,11 +2,11 @@
 
 use alloc::collections::BTreeMap;
 use alloc::format;
-use alloc::rc::Rc;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use crate::error::{Diagnostic, Span};
+use crate::error::{CompileError, Diagnostic, Span};
 use crate::lexer::{lex, Token, TokenKind};
 use crate::ops::{Op, OPS};
 use crate::program::{Instr, Label, Program};
@@ -18,7 +18,7 @@ use crate::value::Value;
 pub const MAX_SOURCE_BYTES: usize = 16 << 20;
 
 /// Compiles source text to a program, or reports every problem found, in source order.
-pub fn compile(source: &str) -> Result<Program, Vec<Diagnostic>> {
+pub fn compile(source: &str) -> Result<Program, CompileError> {
     if source.len() > MAX_SOURCE_BYTES {
         let first = Span {
             start: 0,
@@ -28,13 +28,13 @@ pub fn compile(source: &str) -> Result<Program, Vec<Diagnostic>> {
             end_line: 1,
             end_col: 1,
         };
-        return Err(alloc::vec![Diagnostic::new(
+        return Err(CompileError::from(alloc::vec![Diagnostic::new(
             format!(
                 "program too large: {} bytes, the limit is {MAX_SOURCE_BYTES} bytes (16 MiB)",
                 source.len()
             ),
             first,
-        )]);
+        )]));
     }
     let (tokens, mut errors) = lex(source);
     let program = assemble(source, &tokens, &mut errors);
@@ -42,7 +42,7 @@ pub fn compile(source: &str) -> Result<Program, Vec<Diagnostic>> {
         Ok(program)
     } else {
         errors.sort_by_key(|d| (d.span.start, d.span.end));
-        Err(errors)
+        Err(CompileError::from(errors))
     }
 }
 
@@ -95,7 +95,7 @@ fn assemble(source: &str, tokens: &[Token], errors: &mut Vec<Diagnostic>) -> Pro
             TokenKind::Bool(b) => Instr::Bool(*b),
             TokenKind::Op(op) => Instr::Op(*op),
             TokenKind::Str(s) => Instr::Str(*interned.entry(s.as_str()).or_insert_with(|| {
-                p.strings.push(Rc::from(s.as_str()));
+                p.strings.push(Arc::from(s.as_str()));
                 p.strings.len() as u32 - 1
             })),
             TokenKind::Word => {
@@ -230,17 +230,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Reads program arguments: literals with the language's token rules (numbers, booleans,
 /// strings), in order. Anything else is an error at its position in `text`.
-pub fn parse_args(text: &str) -> Result<Vec<Value>, Vec<Diagnostic>> {
+pub fn parse_args(text: &str) -> Result<Vec<Value>, CompileError> {
     let (tokens, mut errors) = lex(text);
     let mut values = Vec::new();
     for t in tokens {
         match t.kind {
             TokenKind::Int(n) => values.push(Value::Num(n)),
             TokenKind::Bool(b) => values.push(Value::Bool(b)),
-            TokenKind::Str(s) => values.push(Value::Str(Rc::from(s))),
+            TokenKind::Str(s) => values.push(Value::Str(Arc::from(s))),
             _ => {
                 let word = t.text(text);
-                let quoted = Value::Str(Rc::from(word)).literal();
+                let quoted = Value::Str(Arc::from(word)).literal();
                 errors.push(
                     Diagnostic::new(
                         format!(
@@ -260,7 +260,7 @@ pub fn parse_args(text: &str) -> Result<Vec<Value>, Vec<Diagnostic>> {
         Ok(values)
     } else {
         errors.sort_by_key(|d| d.span.start);
-        Err(errors)
+        Err(CompileError::from(errors))
     }
 }
 
@@ -333,7 +333,7 @@ mod tests {
                 Value::Num(20),
                 Value::Num(-3),
                 Value::Bool(true),
-                Value::Str(Rc::from("hi there"))
+                Value::Str(Arc::from("hi there"))
             ]
         );
         assert_eq!(parse_args("").unwrap(), vec![]);

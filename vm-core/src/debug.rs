@@ -11,6 +11,7 @@ use crate::program::{Instr, Program};
 
 /// Why a [`Stopper`] paused a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Hit {
     /// The next instruction has a breakpoint.
     Breakpoint,
@@ -22,6 +23,7 @@ pub enum Hit {
 /// profile. One type for all of it, so that the interpreter loop is compiled once for
 /// debugging whatever is switched on.
 #[derive(Debug)]
+#[doc(hidden)]
 pub struct Watch<'a> {
     /// Breakpoints and the depth to wait for.
     pub stopper: &'a mut Stopper,
@@ -39,6 +41,19 @@ impl Observer for Watch<'_> {
 }
 
 /// Pauses a run at breakpoints, and once the call depth is back at or below a level.
+///
+/// ```
+/// use vm_core::{compile, Hit, Machine, Status, Stopper};
+/// let p = compile("1 println\n2 println\n3 println").unwrap();
+/// let mut stopper = Stopper::new(&p);
+/// stopper.set_lines(&p, &[2]);
+/// let mut m = Machine::new(p, Vec::new());
+/// let mut out = String::new();
+/// assert_eq!(m.run_with(1000, &mut out, &mut stopper), Status::Paused);
+/// assert_eq!((stopper.take_hit(), m.next_span().unwrap().line), (Some(Hit::Breakpoint), 2));
+/// assert_eq!(m.run(1000, &mut out), Status::Halted(0));
+/// assert_eq!(out, "1\n2\n3\n");
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Stopper {
     breakpoints: Vec<bool>,

@@ -83,6 +83,88 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The error of [`compile`](crate::compile) (and of [`parse_args`](crate::parse_args) and
+/// [`format`](crate::format())): every problem found, in source order (never none).
+///
+/// It dereferences to its diagnostics (`errors[0]`, `errors.iter()`, `errors.len()`).
+/// [`Display`](fmt::Display) shows one `LINE:COL: message` line per diagnostic;
+/// [`CompileError::render`] shows them as the `svm` command does, with the source lines.
+/// With the `std` feature it is a [`std::error::Error`], so `?` turns it into a
+/// `Box<dyn Error>`:
+///
+/// ```
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     let program = vm_core::compile("1 2 + println")?;
+///     assert_eq!(program.code().len(), 4);
+///     let error = vm_core::compile("1 nope call").unwrap_err();
+///     assert_eq!(error.to_string(), "1:3: undefined label `nope` (1 reference)");
+///     let boxed: Box<dyn std::error::Error> = error.into();
+///     assert!(boxed.to_string().starts_with("1:3:"));
+///     Ok(())
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    /// The problems, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CompileError {
+    /// Renders every diagnostic as [`Diagnostic::render`] does (what `svm` prints), one
+    /// after the other: `source` is the text compiled, `file` the name to show for it.
+    ///
+    /// ```
+    /// let source = "1 2 +\nfoo call";
+    /// let error = vm_core::compile(source).unwrap_err();
+    /// let shown = error.render(source, "x.svm");
+    /// let first = "error: undefined label `foo` (1 reference)\n --> x.svm:2:1\n  |\n2 | foo call\n  | ^^^\n";
+    /// assert!(shown.starts_with(first), "{shown}");
+    /// assert!(shown.ends_with("= note: define it with `foo:` before the code it should point to\n"));
+    /// ```
+    pub fn render(&self, source: &str, file: &str) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            render_into(&mut out, d, source, file);
+        }
+        out
+    }
+}
+
+impl From<Vec<Diagnostic>> for CompileError {
+    fn from(diagnostics: Vec<Diagnostic>) -> CompileError {
+        CompileError { diagnostics }
+    }
+}
+
+impl core::ops::Deref for CompileError {
+    type Target = [Diagnostic];
+
+    fn deref(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
+impl<'a> IntoIterator for &'a CompileError {
+    type Item = &'a Diagnostic;
+    type IntoIter = core::slice::Iter<'a, Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.diagnostics.iter()
+    }
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
 fn render_into(out: &mut String, d: &Diagnostic, source: &str, file: &str) {
     let s = d.span;
     let gutter = s.line.to_string().len();
@@ -179,7 +261,7 @@ fn window(text: &str, s: Span) -> (String, Span) {
 }
 
 /// The text of 1-based line `line`, without its line ending.
-pub fn source_line(source: &str, line: u32) -> Option<&str> {
+fn source_line(source: &str, line: u32) -> Option<&str> {
     let text = source.split('\n').nth(line.checked_sub(1)? as usize)?;
     Some(text.strip_suffix('\r').unwrap_or(text))
 }
@@ -187,7 +269,7 @@ pub fn source_line(source: &str, line: u32) -> Option<&str> {
 /// Spaces (tabs where the source line has tabs) up to the span, then `^` under it:
 /// the line to print below `text` to point at `s`. Wide characters (CJK, emoji) count
 /// as two terminal columns, so the caret lines up under them.
-pub fn caret_line(text: &str, s: Span) -> String {
+fn caret_line(text: &str, s: Span) -> String {
     let mut line = String::new();
     let start = s.col.saturating_sub(1) as usize;
     for c in text.chars().take(start) {
@@ -215,6 +297,7 @@ pub fn caret_line(text: &str, s: Span) -> String {
 
 /// What went wrong at run time.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// An operation found fewer values than it takes.
     StackUnderflow {
@@ -475,7 +558,7 @@ impl Trace {
 
     /// Folds `calls`, given outermost first, where `same` tells identical calls apart
     /// and `entry` makes the entry of a call (its repeat count is then set).
-    pub fn fold<C>(
+    pub(crate) fn fold<C>(
         calls: &[C],
         same: impl Fn(&C, &C) -> bool,
         entry: impl Fn(&C) -> TraceFrame,
@@ -628,6 +711,8 @@ impl fmt::Display for RuntimeError {
 impl std::error::Error for RuntimeError {}
 #[cfg(feature = "std")]
 impl std::error::Error for Diagnostic {}
+#[cfg(feature = "std")]
+impl std::error::Error for CompileError {}
 
 #[cfg(test)]
 mod tests {

@@ -26,7 +26,7 @@ use alloc::vec::Vec;
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::error::Diagnostic;
+use crate::error::CompileError;
 use crate::lexer::{is_space, lex, Token, TokenKind};
 
 /// The indentation of code after a label definition: four spaces.
@@ -43,10 +43,10 @@ const TAB: usize = 8;
 /// let expected = "5 sq call println stop\n\nsq:\n    dup * return     # ( n -- n*n )\n";
 /// assert_eq!(text.unwrap(), expected);
 /// ```
-pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
+pub fn format(source: &str) -> Result<String, CompileError> {
     let (tokens, errors) = lex(source);
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(CompileError::from(errors));
     }
     Ok(layout(source, &lines(source, &tokens)))
 }

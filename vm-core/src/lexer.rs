@@ -13,6 +13,7 @@ use crate::ops::Op;
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenKind {
     /// An integer literal.
     Int(i64),
@@ -54,7 +55,7 @@ impl Token {
 }
 
 /// Is `c` a token separator?
-pub fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 

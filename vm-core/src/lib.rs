@@ -1,5 +1,71 @@
 //! The simple-vm language: a small Forth-like stack language and its virtual machine.
 //!
+//! # Embedding
+//!
+//! [`compile`] makes a [`Program`] (or a [`CompileError`] with every problem found);
+//! a [`Machine`] runs it a bounded number of steps at a time and says why it stopped
+//! with a [`Status`]. The machine never blocks and does no I/O: output goes to any
+//! [`core::fmt::Write`] (a `String`; with the `std` feature, an [`IoSink`] around any
+//! `std::io::Write`), input and sleeping are statuses the host answers. A complete host
+//! loop:
+//!
+//! ```
+//! use vm_core::{compile, Machine, Status};
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let source = "read \"hello, \" swap concat println 1 sleep_ms 0 exit";
+//!     let program = compile(source)?; // a CompileError: every diagnostic, with positions
+//!     let mut machine = Machine::new(program, Vec::new()); // no arguments on the stack
+//!     let mut input = ["world"].into_iter(); // the lines `read` gets
+//!     let mut out = String::new(); // any core::fmt::Write
+//!     let code = loop {
+//!         match machine.run(10_000, &mut out) {
+//!             Status::Halted(code) => break code,
+//!             Status::NeedsInput => machine.provide_input(input.next()), // None: end of input
+//!             Status::Sleeping(ms) => std::thread::sleep(std::time::Duration::from_millis(ms)),
+//!             Status::OutOfBudget => {} // 10,000 steps done: show `out`, then go on
+//!             Status::Paused => {}      // an observer paused (run_with): go on
+//!             // The message, the source line, the active calls and the stack:
+//!             Status::Failed(e) => return Err(e.render(source, "hello.svm").into()),
+//!             _ => {} // a status added in a later version: go on
+//!         }
+//!     };
+//!     assert_eq!((code, out.as_str()), (0, "hello, world\n"));
+//!     Ok(())
+//! }
+//! ```
+//!
+//! At any stop the machine shows its state: [`Machine::stack`], [`Machine::frames`]
+//! (the active calls), [`Machine::next_span`], [`Machine::steps`].
+//! [`Machine::run_with`] tells an [`Observer`] about every step: [`Profile`] counts
+//! instructions by call path and line, [`Stopper`] pauses at breakpoints and for step
+//! over and out. [`Limits`] keep a program from taking its host down.
+//!
+//! # Threads
+//!
+//! [`Machine`], [`Program`], [`Value`] and the errors are `Send` and `Sync` (strings
+//! are shared with `Arc`): a machine can move into another thread or an async task, and
+//! a program can be compiled once and run by machines on several threads.
+//!
+//! ```
+//! use vm_core::{compile, Machine, Status};
+//! let program = compile("dup * println").unwrap();
+//! let runs: Vec<_> = (1..=3)
+//!     .map(|n| {
+//!         let mut machine = Machine::new(program.clone(), vec![vm_core::Value::Num(n)]);
+//!         std::thread::spawn(move || {
+//!             let mut out = String::new();
+//!             assert_eq!(machine.run(u64::MAX, &mut out), Status::Halted(0));
+//!             out
+//!         })
+//!     })
+//!     .collect();
+//! let outputs: Vec<String> = runs.into_iter().map(|t| t.join().unwrap()).collect();
+//! assert_eq!(outputs, ["1\n", "4\n", "9\n"]);
+//! ```
+//!
+//! # How it is built
+//!
 //! The crate is a one-way pipeline; each module uses only those before it:
 //!
 //! | stage | modules |
@@ -14,17 +80,9 @@
 //! `vm-core/tests/modules.rs` fails if a module comes to use one that uses it back.
 //! To add an operation, see [the list in `ops`](ops#adding-an-operation): a row, and
 //! for a pure operation a function; the compiler names the rest.
-//!
-//! ```
-//! use vm_core::{compile, Machine, Status};
-//! let program = compile("1 2 + println").unwrap();
-//! let mut machine = Machine::new(program, Vec::new());
-//! let mut out = String::new();
-//! assert_eq!(machine.run(1000, &mut out), Status::Halted(0));
-//! assert_eq!(out, "3\n");
-//! ```
 #![no_std]
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -43,17 +101,38 @@ pub mod ops;
 mod opt;
 pub mod profile;
 pub mod program;
+#[cfg(feature = "std")]
+mod sink;
 mod slot;
 pub mod text;
 pub mod value;
 
 pub use asm::{compile, parse_args};
-pub use debug::{Hit, Stopper, Watch};
+#[doc(hidden)]
+pub use debug::Watch;
+pub use debug::{Hit, Stopper};
 pub use disasm::{disassemble, disassemble_blocks};
-pub use error::{Diagnostic, ErrorKind, LeftOut, Note, RuntimeError, Span, Trace, TraceFrame};
+pub use error::{
+    CompileError, Diagnostic, ErrorKind, LeftOut, Note, RuntimeError, Span, Trace, TraceFrame,
+};
 pub use format::format;
 pub use machine::{Limits, Machine, Observer, Quiet, Status};
 pub use ops::{Op, OpInfo, OPS};
 pub use profile::Profile;
 pub use program::{Instr, Label, Program};
+#[cfg(feature = "std")]
+pub use sink::IoSink;
 pub use value::Value;
+
+/// What the crate docs promise about threads, checked when the crate builds.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Machine>();
+    send_and_sync::<Program>();
+    send_and_sync::<Value>();
+    send_and_sync::<Status>();
+    send_and_sync::<CompileError>();
+    send_and_sync::<RuntimeError>();
+    send_and_sync::<Stopper>();
+    send_and_sync::<Profile>();
+};

@@ -38,6 +38,7 @@
 
 /// What kind of operation it is, and for the pure ones, which.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Class {
     /// `+ - * / %`: checked arithmetic on two numbers.
     Arithmetic(Arith),
@@ -82,7 +83,7 @@ pub struct OpInfo {
     /// A small program using it, with what it prints in a trailing comment.
     pub example: &'static str,
     /// How many values it takes from the stack (for its underflow check).
-    pub pops: u8,
+    pub(crate) pops: u8,
     /// Its class.
     pub class: Class,
 }
@@ -91,6 +92,7 @@ macro_rules! define_ops {
     ($( $variant:ident $name:literal $pops:literal ($($class:tt)*) $effect:literal $doc:literal $example:literal; )*) => {
         /// One operation of the language.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Op {
             $(
                 #[doc = $doc]

@@ -11,8 +11,8 @@
 //! (their format is `block.rs`) are made by the optimizer (`opt/`) once the assembler
 //! has made the program; [`Program::unoptimized`] is the same program without them.
 
-use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::block::{Block, NO_BLOCK};
@@ -21,6 +21,7 @@ use crate::ops::Op;
 
 /// One compiled instruction: one per executable token of the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Instr {
     /// Push a number.
     Num(i64),
@@ -137,6 +138,22 @@ pub struct Label {
 }
 
 /// A compiled program, ready to run. Made by [`crate::compile`].
+///
+/// Two kinds of index point into a program. An instruction index, `pc`, counts the
+/// instructions of [`Program::code`] (what [`crate::Machine::pc`], [`Program::span`] and
+/// the observers use). A token address counts every token of the source, label
+/// definitions included: it is what a program computes with (a label pushes its
+/// address; `jmp` and `call` take one) and what errors and traces show.
+/// [`Program::address`] and [`Program::pc_of`] convert between them.
+///
+/// ```
+/// let p = vm_core::compile("end jmp\nend: 7 println").unwrap();
+/// assert_eq!(p.code().len(), 4); // `end`, `jmp`, `7`, `println`
+/// let end = p.label("end").unwrap().addr; // a token address: `7` is token 3
+/// let pc = p.pc_of(end.into()).unwrap(); // an instruction index: `7` is instruction 2
+/// assert_eq!((end, pc), (3, 2));
+/// assert_eq!(p.address(pc), end);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     pub(crate) code: Vec<Instr>,
@@ -147,7 +164,7 @@ pub struct Program {
     pub(crate) spans: Vec<Span>,
     pub(crate) addrs: Vec<u32>,
     pub(crate) pcs: Vec<u32>,
-    pub(crate) strings: Vec<Rc<str>>,
+    pub(crate) strings: Vec<Arc<str>>,
     pub(crate) labels: Vec<Label>,
 }
 
@@ -231,7 +248,7 @@ impl Program {
     }
 
     /// The string constant `index`.
-    pub fn string(&self, index: u32) -> &Rc<str> {
+    pub(crate) fn string(&self, index: u32) -> &Arc<str> {
         &self.strings[index as usize]
     }
 

@@ -13,7 +13,7 @@
 //! makes the processor wait for the write to reach the cache, and the interpreter
 //! copies values it has just computed all the time.
 
-use alloc::rc::Rc;
+use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -163,7 +163,7 @@ impl Stack {
 /// not own them; [`Strings::collect`] frees those that no slot refers to any more.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Strings {
-    entries: Vec<Option<Rc<str>>>,
+    entries: Vec<Option<Arc<str>>>,
     free: Vec<u32>,
     /// Entries in use.
     used: usize,
@@ -171,7 +171,7 @@ pub(crate) struct Strings {
 
 impl Strings {
     /// Stores `s` and returns its slot.
-    pub(crate) fn insert(&mut self, s: Rc<str>) -> Slot {
+    pub(crate) fn insert(&mut self, s: Arc<str>) -> Slot {
         self.used += 1;
         let index = match self.free.pop() {
             Some(i) => {
@@ -195,7 +195,7 @@ impl Strings {
     }
 
     /// The shared text of the string in `slot` (a [`Tag::Str`] slot of this table).
-    fn rc(&self, slot: Slot) -> &Rc<str> {
+    fn rc(&self, slot: Slot) -> &Arc<str> {
         match self.entries.get(slot.bits as usize) {
             Some(Some(s)) => s,
             // Slots of a machine only ever hold indexes of live entries.
@@ -282,8 +282,8 @@ impl<'a> View<'a> {
         match slot.tag {
             Tag::Num => Value::Num(slot.bits as i64),
             Tag::Bool => Value::Bool(slot.bits != 0),
-            Tag::Str => Value::Str(Rc::clone(self.strings.rc(slot))),
-            Tag::Const => Value::Str(Rc::clone(self.program.string(slot.bits as u32))),
+            Tag::Str => Value::Str(Arc::clone(self.strings.rc(slot))),
+            Tag::Const => Value::Str(Arc::clone(self.program.string(slot.bits as u32))),
         }
     }
 
@@ -334,15 +334,15 @@ mod tests {
     #[test]
     fn collect_frees_what_no_slot_refers_to() {
         let mut t = Strings::default();
-        let a = t.insert(Rc::from("aa"));
-        let b = t.insert(Rc::from("bbb"));
-        let c = t.insert(Rc::from("c"));
+        let a = t.insert(Arc::from("aa"));
+        let b = t.insert(Arc::from("bbb"));
+        let c = t.insert(Arc::from("c"));
         assert_eq!(t.used(), 3);
         assert_eq!(t.live_bytes([a, c, c, Slot::num(7)].into_iter()), 3);
         assert_eq!(t.collect([b].into_iter()), 3);
         assert_eq!(t.used(), 1);
         // Freed entries are reused; the kept one still reads the same.
-        let d = t.insert(Rc::from("dddd"));
+        let d = t.insert(Arc::from("dddd"));
         assert_eq!(d.bits, 0);
         let p = compile("").unwrap();
         let view = View::new(&t, &p);
@@ -357,7 +357,7 @@ mod tests {
     fn equality_follows_the_language() {
         let p = compile("\"x\" \"y\"").unwrap();
         let mut t = Strings::default();
-        let x = t.insert(Rc::from("x"));
+        let x = t.insert(Arc::from("x"));
         let view = View::new(&t, &p);
         assert!(view.equal(x, Slot::constant(0)));
         assert!(!view.equal(x, Slot::constant(1)));

@@ -1,21 +1,22 @@
 //! Runtime values.
 
-use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::sync::Arc;
 use core::fmt;
 
 /// A value on the data stack.
 ///
-/// Strings are shared (`Rc<str>`), so `dup`, `over` and `cast_str` of a string never
+/// Strings are shared (`Arc<str>`), so `dup`, `over` and `cast_str` of a string never
 /// copy its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Value {
     /// A 64-bit signed integer, on every target.
     Num(i64),
     /// `true` or `false`.
     Bool(bool),
     /// An immutable string.
-    Str(Rc<str>),
+    Str(Arc<str>),
 }
 
 impl Value {
@@ -127,27 +128,27 @@ mod tests {
 
     #[test]
     fn printed_and_literal_forms() {
-        let s = Value::Str(Rc::from("a \"b\"\\\n"));
+        let s = Value::Str(Arc::from("a \"b\"\\\n"));
         assert_eq!(s.to_string(), "a \"b\"\\\n");
         assert_eq!(s.literal(), r#""a \"b\"\\\n""#);
         assert_eq!(Value::Num(-3).literal(), "-3");
         assert_eq!(Value::Bool(true).to_string(), "true");
         assert_eq!(
-            Value::Str(Rc::from("abcdef")).literal_short(3),
+            Value::Str(Arc::from("abcdef")).literal_short(3),
             "\"abc…\" (6 bytes in all)"
         );
-        assert_eq!(Value::Str(Rc::from("abc")).literal_short(3), "\"abc\"");
+        assert_eq!(Value::Str(Arc::from("abc")).literal_short(3), "\"abc\"");
         assert_eq!(
-            Value::Str(Rc::from("a\"cdef")).literal_cut(3),
+            Value::Str(Arc::from("a\"cdef")).literal_cut(3),
             "\"a\\\"c…\""
         );
-        assert_eq!(Value::Str(Rc::from("abc")).literal_cut(3), "\"abc\"");
+        assert_eq!(Value::Str(Arc::from("abc")).literal_cut(3), "\"abc\"");
         assert_eq!(Value::Num(-7).literal_cut(1), "-7");
     }
 
     #[test]
     fn long_strings_are_shown_cut_with_their_size() {
-        let long = Value::Str(Rc::from("é".repeat(10_000)));
+        let long = Value::Str(Arc::from("é".repeat(10_000)));
         let shown = long.shown();
         assert_eq!(
             shown.chars().filter(|&c| c == 'é').count(),

@@ -1,4 +1,4 @@
-//! Stepping back, breakpoints, step over/out and profiles.
+//! Stepping back, breakpoints, step over/out, profiles, and what a host sees of a run.
 
 mod common;
 
@@ -59,6 +59,7 @@ fn forward_then_back(name: &str, source: &str, n: usize) -> usize {
                 m.provide_input(line);
             }
             Status::Failed(_) => break,
+            other => panic!("{name}: unexpected {other:?}"),
         }
     }
     let forward = states.len() - 1;
@@ -139,20 +140,14 @@ fn breakpoints_step_over_and_step_out() {
     let mut out = String::new();
     let mut stop = Stopper::new(&p);
     assert_eq!(stop.set_lines(&p, &[5, 4, 99]), vec![5]);
-    assert_eq!(
-        m.run_with(u64::MAX, &mut out, &mut stop),
-        Status::OutOfBudget
-    );
+    assert_eq!(m.run_with(u64::MAX, &mut out, &mut stop), Status::Paused);
     assert_eq!(m.next_span().unwrap().line, 5);
     assert_eq!(m.call_depth(), 1);
     assert_eq!(stop.take_hit(), Some(vm_core::Hit::Breakpoint));
     // Step out: runs until the call returns.
     stop.set_lines(&p, &[]);
     stop.until_depth(Some(0));
-    assert_eq!(
-        m.run_with(u64::MAX, &mut out, &mut stop),
-        Status::OutOfBudget
-    );
+    assert_eq!(m.run_with(u64::MAX, &mut out, &mut stop), Status::Paused);
     assert_eq!((m.call_depth(), m.next_span().unwrap().line), (0, 2));
     assert_eq!(stop.take_hit(), Some(vm_core::Hit::Depth));
     assert!(stop.is_idle());
@@ -163,15 +158,55 @@ fn breakpoints_step_over_and_step_out() {
     assert_eq!(depth, Some(0));
     let mut over = Stopper::new(&p);
     over.until_depth(depth);
-    assert_eq!(
-        m.run_with(u64::MAX, &mut out, &mut over),
-        Status::OutOfBudget
-    );
+    assert_eq!(m.run_with(u64::MAX, &mut out, &mut over), Status::Paused);
     assert_eq!(
         (m.call_depth(), m.next_span().unwrap().line, m.steps()),
         (0, 2, 6)
     );
     assert_eq!(Stopper::step_over_depth(&m), None);
+}
+
+/// Pauses after `n` steps, counting them.
+struct PauseAfter(u64);
+
+impl vm_core::Observer for PauseAfter {
+    fn after(&mut self, _: &Machine, _: usize, _: u64) -> bool {
+        self.0 = self.0.saturating_sub(1);
+        self.0 > 0
+    }
+}
+
+#[test]
+fn a_pause_is_told_apart_from_a_spent_budget() {
+    let p = compile("1 2 3 4 5 6 stop").unwrap();
+    let mut out = String::new();
+    // The observer pauses after 2 steps, within a budget of 4: paused.
+    let mut m = Machine::new(p.clone(), vec![]);
+    assert_eq!(m.run_with(4, &mut out, &mut PauseAfter(2)), Status::Paused);
+    assert_eq!(m.steps(), 2);
+    // The budget runs out first while watched: out of budget, not paused.
+    assert_eq!(
+        m.run_with(3, &mut out, &mut PauseAfter(10)),
+        Status::OutOfBudget
+    );
+    assert_eq!(m.steps(), 5);
+    // A breakpoint pauses; after it, the run goes on to the end.
+    let mut stop = Stopper::new(&p);
+    let mut m = Machine::new(p.clone(), vec![]);
+    stop.set_lines(&p, &[1]);
+    assert_eq!(
+        m.run_with(u64::MAX, &mut out, &mut stop),
+        Status::Halted(0),
+        "a breakpoint before the first instruction is not met by a run starting there"
+    );
+    // A paused machine resumes where it was.
+    let mut m = Machine::new(p, vec![]);
+    assert_eq!(
+        m.run_with(u64::MAX, &mut out, &mut PauseAfter(3)),
+        Status::Paused
+    );
+    assert_eq!(m.run(u64::MAX, &mut out), Status::Halted(0));
+    assert_eq!((m.steps(), m.stack_len()), (7, 6));
 }
 
 #[test]
@@ -185,10 +220,7 @@ fn a_breakpoint_met_during_a_step_over_ends_it() {
     let mut stop = Stopper::new(&p);
     stop.set_lines(&p, &[5]);
     stop.until_depth(Stopper::step_over_depth(&m));
-    assert_eq!(
-        m.run_with(u64::MAX, &mut out, &mut stop),
-        Status::OutOfBudget
-    );
+    assert_eq!(m.run_with(u64::MAX, &mut out, &mut stop), Status::Paused);
     assert_eq!((m.call_depth(), m.next_span().unwrap().line), (1, 5));
     assert_eq!(stop.take_hit(), Some(vm_core::Hit::Breakpoint));
     // The breakpoint ended the step: without it, the run goes on to the end.
@@ -311,4 +343,26 @@ fn hosts_read_limits_depth_exit_code_and_error() {
         Some("stack_underflow")
     );
     assert_eq!(f.exit_code(), None);
+}
+
+#[test]
+fn input_given_early_waits_for_the_next_read_and_a_second_replaces_it() {
+    let program = compile("1 drop read println read println").unwrap();
+    let mut out = String::new();
+    // Given before the program reaches `read`: no stop, the line is read.
+    let mut m = Machine::new(program.clone(), vec![]);
+    m.provide_input(Some("early"));
+    assert_eq!(m.run(u64::MAX, &mut out), Status::NeedsInput);
+    assert_eq!((m.steps(), out.as_str()), (4, "early\n"));
+    // Given twice at a `read`: the second line replaces the first.
+    m.provide_input(Some("first"));
+    m.provide_input(Some("  second \r"));
+    assert_eq!(m.run(u64::MAX, &mut out), Status::Halted(0));
+    assert_eq!(out, "early\nsecond\n");
+    // Loading a program forgets a line no `read` took.
+    let mut m = Machine::new(program.clone(), vec![]);
+    m.provide_input(Some("forgotten"));
+    m.load(program, 0);
+    assert_eq!(m.run(u64::MAX, &mut out), Status::NeedsInput);
+    assert_eq!(m.steps(), 2);
 }

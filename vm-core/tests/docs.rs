@@ -1,6 +1,6 @@
 //! The operation reference in `docs/language.md` is generated from the op table; this
 //! test fails when the two differ. `UPDATE_DOCS=1 cargo test -p vm-core --test docs`
-//! rewrites the document.
+//! rewrites the document. The README's host loop is the crate docs' (a doc test).
 
 use std::path::Path;
 
@@ -41,5 +41,40 @@ fn language_reference_is_generated_from_the_op_table() {
     assert!(
         doc == fresh,
         "docs/language.md is out of date: run UPDATE_DOCS=1 cargo test -p vm-core --test docs"
+    );
+}
+
+/// The first Rust code block of `text` after the line `after`, as written.
+fn code_block<'a>(text: &'a str, after: &str) -> &'a str {
+    let from = text.find(after).unwrap_or_else(|| panic!("no {after:?}"));
+    let (_, rest) = text[from..].split_once("```rust\n").expect("a rust block");
+    let (block, _) = rest.split_once("```\n").expect("the block's end");
+    block
+}
+
+/// The first code block of the crate docs (`//! ` lines of `lib.rs`), without the prefix.
+fn crate_doc_example(lib: &str) -> String {
+    let docs: String = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+        .collect();
+    let (_, rest) = docs
+        .split_once("\n```\n")
+        .expect("a code block in the crate docs");
+    rest.split_once("```\n").expect("its end").0.to_string()
+}
+
+#[test]
+fn the_readme_host_loop_is_the_crate_docs_tested_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("../README.md")).unwrap();
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
+    let example = crate_doc_example(&lib);
+    assert!(example.contains("Status::NeedsInput"), "{example}");
+    assert_eq!(
+        code_block(&readme, "## Using the core"),
+        example,
+        "README.md's host loop differs from the one in vm-core/src/lib.rs (which is tested)"
     );
 }

@@ -178,6 +178,7 @@ fn run(source: &str, args: &str, stdin: &[String], limits: Limits) -> Outcome {
                     .collect();
                 return outcome;
             }
+            other => panic!("unexpected {other:?}"),
         }
     }
 }

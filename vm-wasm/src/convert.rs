@@ -6,7 +6,9 @@
 //! code units, which is what JavaScript strings and the editor count in.
 
 use serde::Serialize;
-use vm_core::{Diagnostic, Program, RuntimeError, Span, Trace, TraceFrame, Value, OPS};
+use vm_core::{
+    CompileError, Diagnostic, Program, RuntimeError, Span, Trace, TraceFrame, Value, OPS,
+};
 
 /// Maps byte offsets of a source text to UTF-16 offsets, line by line.
 pub struct LineIndex {
@@ -320,7 +322,7 @@ pub struct JsCompiled {
 
 impl JsCompiled {
     /// Converts a compile result of `source`.
-    pub fn new(result: &Result<Program, Vec<Diagnostic>>, index: &LineIndex) -> JsCompiled {
+    pub fn new(result: &Result<Program, CompileError>, index: &LineIndex) -> JsCompiled {
         match result {
             Ok(p) => JsCompiled {
                 ok: true,

@@ -263,11 +263,11 @@ impl Core {
                 s.status = "halted";
                 s.exit_code = Some(code.to_string());
             }
-            Status::OutOfBudget => {
+            Status::OutOfBudget => s.reason = Some("budget"),
+            Status::Paused => {
                 s.reason = Some(match self.stopper.take_hit() {
                     Some(Hit::Breakpoint) => "breakpoint",
-                    Some(Hit::Depth) => "step",
-                    None => "budget",
+                    _ => "step",
                 });
             }
             Status::NeedsInput => s.status = "needs_input",
@@ -286,6 +286,8 @@ impl Core {
                 });
                 s.error = Some(JsError::new(&e, &self.index, host));
             }
+            // A status this version of the page does not know: shown as a pause.
+            _ => {}
         }
         s
     }

@@ -295,6 +295,10 @@ fn debugging_in_the_browser() {
         .unwrap() as u32
         + 1;
     assert_eq!(s.set_breakpoints(vec![recur_line]), vec![recur_line]);
+    // A watched run whose budget ends before the breakpoint: paused for the budget.
+    let status = s.run(1);
+    let shown = (string(&status, "status"), string(&status, "reason"));
+    assert_eq!(shown, ("paused".into(), "budget".into()));
     let status = s.run(1_000_000);
     assert_eq!(string(&status, "reason"), "breakpoint");
     assert_eq!(number(&s.position(), "line"), f64::from(recur_line));

@@ -377,7 +377,7 @@ mod tests {
         let p = compile("\"ab\" \"c\"").unwrap();
         let mut strings = Strings::default();
         // A string made while running, equal to the constant "ab".
-        let made = strings.insert(alloc::rc::Rc::from("ab"));
+        let made = strings.insert(alloc::sync::Arc::from("ab"));
         let view = View::new(&strings, &p);
         let values = [Slot::constant(0), made, Slot::constant(1)];
         let ops = [

@@ -1,7 +1,7 @@
 //! The undo history: what each recent step changed, so that a debugger can step back.
 
 use alloc::collections::VecDeque;
-use alloc::rc::Rc;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use super::instr::printed_len;
@@ -21,7 +21,7 @@ pub(super) struct Undo {
     frames_len: usize,
     /// The top frame before the step (what a `return` pops).
     frame: Option<Frame>,
-    input: Option<Rc<str>>,
+    input: Option<Arc<str>>,
     output_bytes: usize,
 }
 

@@ -3,8 +3,8 @@
 //! before the failing instruction.
 
 use alloc::boxed::Box;
-use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::sync::Arc;
 use core::fmt::{self, Write};
 
 use super::{Machine, FIRST_COLLECTION};
@@ -279,7 +279,7 @@ impl Machine {
     /// Stores the text in `scratch` as a new string (one allocation, of its size).
     /// A very long text's memory is not kept.
     fn store_scratch(&mut self) -> Slot {
-        let slot = self.strings.insert(Rc::from(self.scratch.as_str()));
+        let slot = self.strings.insert(Arc::from(self.scratch.as_str()));
         if self.scratch.capacity() > 1 << 16 {
             self.scratch = String::new();
         }

@@ -5,8 +5,8 @@
 //! adapter). Input and sleeping are statuses: at `read` the machine stops with
 //! [`Status::NeedsInput`] until the host calls [`Machine::provide_input`]; at `sleep_ms`
 //! it stops with [`Status::Sleeping`] and the host decides how to wait. A run that uses
-//! up its budget stops with [`Status::OutOfBudget`] and resumes where it was on the next
-//! call. Every operation either completes or fails without changing the stacks, so an
+//! up its budget stops with [`Status::OutOfBudget`], and one that an [`Observer`] pauses
+//! with [`Status::Paused`]; either resumes where it was on the next call. Every operation either completes or fails without changing the stacks, so an
 //! error leaves the machine exactly as it was before the failing instruction.
 //!
 //! This file is the machine's public face: [`Machine`], its state and what a host reads
@@ -33,8 +33,8 @@ use instr::Trap;
 use run::Stop;
 
 use alloc::boxed::Box;
-use alloc::rc::Rc;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
@@ -73,13 +73,18 @@ impl Default for Limits {
     }
 }
 
-/// Why [`Machine::run`] returned.
+/// Why [`Machine::run`] returned. More statuses may come: a host matches the ones it
+/// knows and treats the others as a pause (call `run` again to go on).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Status {
     /// The program ended with this exit code (`stop` is 0, `exit` gives its own).
     Halted(i64),
     /// The step budget of this call is used up; call `run` again to go on.
     OutOfBudget,
+    /// The observer of [`Machine::run_with`] asked to pause (a breakpoint, a step over
+    /// done); call `run` again to go on. Never returned by [`Machine::run`].
+    Paused,
     /// The program is at `read`: call [`Machine::provide_input`], then `run`.
     NeedsInput,
     /// `sleep_ms` asked to wait this many milliseconds; `run` again when done waiting.
@@ -101,7 +106,7 @@ const FIRST_COLLECTION: usize = 1024;
 /// A running program: data stack, return stack, position and step count.
 #[derive(Clone, Debug)]
 pub struct Machine {
-    program: Rc<Program>,
+    program: Arc<Program>,
     pc: usize,
     /// The data stack is `stack[..sp]`; the slots above are free space (`stack` only
     /// grows), where blocks put their results before they commit them.
@@ -114,7 +119,7 @@ pub struct Machine {
     /// How many of `steps` ran inside the optimizer's blocks.
     block_steps: u64,
     limits: Limits,
-    input: Option<Rc<str>>,
+    input: Option<Arc<str>>,
     state: State,
     /// Bytes of strings made since the live total was last counted.
     fresh_string_bytes: usize,
@@ -130,7 +135,7 @@ impl Machine {
     /// A machine at the start of `program`, with `args` on the stack (first at the bottom).
     pub fn new(program: Program, args: Vec<Value>) -> Machine {
         let mut m = Machine {
-            program: Rc::new(program),
+            program: Arc::new(program),
             pc: 0,
             stack: Stack::default(),
             sp: 0,
@@ -168,12 +173,12 @@ impl Machine {
         for i in 0..self.sp {
             let s = self.stack.get(i);
             if s.tag == Tag::Const {
-                let text = Rc::clone(self.program.string(s.bits as u32));
+                let text = Arc::clone(self.program.string(s.bits as u32));
                 let s = self.strings.insert(text);
                 self.stack.set(i, s);
             }
         }
-        self.program = Rc::new(program);
+        self.program = Arc::new(program);
         self.pc = pc.min(self.program.code.len());
         self.frames.clear();
         self.input = None;
@@ -190,7 +195,7 @@ impl Machine {
     }
 
     /// Like [`Machine::run`], telling `observer` about every step; the observer can
-    /// pause the run (the status is then [`Status::OutOfBudget`]). With [`Quiet`] this
+    /// pause the run (the status is then [`Status::Paused`]). With [`Quiet`] this
     /// is `run`, at no cost. A watched run, like a run that records history, runs the
     /// plain instructions one at a time.
     pub fn run_with<O: Write + ?Sized, B: Observer>(
@@ -213,7 +218,7 @@ impl Machine {
                 at_limit = true;
             }
         }
-        let program = Rc::clone(&self.program);
+        let program = Arc::clone(&self.program);
         let (stop, done) = if self.history.is_some() {
             self.execute_watched::<O, B, true>(&program, budget, out, observer)
         } else if B::ACTIVE {
@@ -225,7 +230,7 @@ impl Machine {
             self.steps += done;
         }
         match stop {
-            Stop::Observer => Status::OutOfBudget,
+            Stop::Observer => Status::Paused,
             Stop::Budget if at_limit && done == budget && self.pc < program.code.len() => {
                 let limit = self.limits.max_steps.unwrap_or(0);
                 let error = Box::new(self.error(ErrorKind::StepLimit { limit }));
@@ -264,8 +269,25 @@ impl Machine {
 
     /// Gives the pending `read` its line (without line ending; it is trimmed), or `None`
     /// at the end of input, which `read` sees as the empty string.
+    ///
+    /// The machine holds one line: given before the program is at a `read`, the line
+    /// waits for the next `read`, which then takes it without stopping; given twice
+    /// before a `read` takes it, the second replaces the first. [`Machine::load`]
+    /// forgets a line not taken.
+    ///
+    /// ```
+    /// use vm_core::{compile, Machine, Status};
+    /// let mut m = Machine::new(compile("read read concat println").unwrap(), vec![]);
+    /// let mut out = String::new();
+    /// m.provide_input(Some("a")); // before any `read`
+    /// m.provide_input(Some("b")); // replaces "a"
+    /// assert_eq!(m.run(100, &mut out), Status::NeedsInput); // the first `read` took "b"
+    /// m.provide_input(None); // the end of input: ""
+    /// assert_eq!(m.run(100, &mut out), Status::Halted(0));
+    /// assert_eq!(out, "b\n");
+    /// ```
     pub fn provide_input(&mut self, line: Option<&str>) {
-        self.input = Some(Rc::from(line.map_or("", str::trim)));
+        self.input = Some(Arc::from(line.map_or("", str::trim)));
     }
 
     /// The program being run.
@@ -469,7 +491,7 @@ mod tests {
     fn errors_leave_the_stack_alone() {
         let (s, _, m) = run("1 \"x\" +");
         let Status::Failed(e) = s else { panic!() };
-        assert_eq!(m.stack(), &[Value::Num(1), Value::Str(Rc::from("x"))]);
+        assert_eq!(m.stack(), &[Value::Num(1), Value::Str(Arc::from("x"))]);
         assert_eq!(e.span.col, 7);
         assert_eq!(
             e.message(),

@@ -8,6 +8,7 @@ use super::Machine;
 pub trait Observer {
     /// Whether [`Observer::after`] is called at all. `false` only for [`Quiet`], whose
     /// run is the plain [`Machine::run`], at no cost.
+    #[doc(hidden)]
     const ACTIVE: bool = true;
 
     /// Called after each dispatch: `steps` plain instructions ran, the first at `pc`.

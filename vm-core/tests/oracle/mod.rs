@@ -41,7 +41,7 @@
 #![allow(dead_code)] // each test binary uses its own part
 
 use std::fmt::Write as _;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use vm_core::{compile, Limits, Machine, Program, Status, Value};
 
@@ -100,6 +100,7 @@ pub fn run_program(program: Program, args: &[Value]) -> Run {
                 }
             }
             Status::NeedsInput => m.provide_input(None),
+            other => panic!("unexpected {other:?}"),
         }
     };
     Run {
@@ -150,8 +151,8 @@ pub fn values() -> Vec<Value> {
     let mut v: Vec<Value> = NUMBERS.iter().map(|&n| Value::Num(n)).collect();
     v.push(Value::Bool(false));
     v.push(Value::Bool(true));
-    v.push(Value::Str(Rc::from("s")));
-    v.push(Value::Str(Rc::from("12")));
+    v.push(Value::Str(Arc::from("s")));
+    v.push(Value::Str(Arc::from("12")));
     v
 }
 
@@ -173,7 +174,7 @@ pub fn cast_strings() -> Vec<Value> {
         "0",
     ]
     .iter()
-    .map(|s| Value::Str(Rc::from(*s)))
+    .map(|s| Value::Str(Arc::from(*s)))
     .collect()
 }
 
@@ -183,6 +184,7 @@ pub fn literal(v: &Value) -> String {
         Value::Num(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Str(s) => format!("\"{s}\""),
+        other => panic!("a value the oracle does not model: {other:?}"),
     }
 }
 
@@ -322,6 +324,7 @@ fn printed(v: &Value) -> String {
         Value::Num(n) => n.to_string(),
         Value::Bool(b) => if *b { "true" } else { "false" }.to_string(),
         Value::Str(s) => s.to_string(),
+        other => panic!("a value the oracle does not model: {other:?}"),
     }
 }
 
@@ -377,7 +380,7 @@ pub fn model(case: &Case) -> Expected {
         } else {
             t.strip_prefix('"')
                 .and_then(|s| s.strip_suffix('"'))
-                .map(|s| Value::Str(Rc::from(s)))
+                .map(|s| Value::Str(Arc::from(s)))
         };
         if let Some(v) = lit {
             stack.push(v);
@@ -403,7 +406,7 @@ pub fn model(case: &Case) -> Expected {
             "not" | "cast_str" | "cast_int" => {
                 let v = match (t, &stack[n - 1]) {
                     ("not", Value::Bool(b)) => Value::Bool(!b),
-                    ("cast_str", v) => Value::Str(Rc::from(printed(v))),
+                    ("cast_str", v) => Value::Str(Arc::from(printed(v))),
                     ("cast_int", Value::Str(s)) => match parse_int(s) {
                         Some(n) => Value::Num(n),
                         None => return Err(fault("cast_int", &stack)),
@@ -425,7 +428,7 @@ pub fn model(case: &Case) -> Expected {
                 let r = match (op, a, b) {
                     ("==", a, b) => Value::Bool(a == b),
                     ("!=", a, b) => Value::Bool(a != b),
-                    ("concat", a, b) => Value::Str(Rc::from(printed(a) + &printed(b))),
+                    ("concat", a, b) => Value::Str(Arc::from(printed(a) + &printed(b))),
                     ("and", Value::Bool(x), Value::Bool(y)) => Value::Bool(*x && *y),
                     ("or", Value::Bool(x), Value::Bool(y)) => Value::Bool(*x || *y),
                     ("<", Value::Num(x), Value::Num(y)) => Value::Bool(x < y),
