@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 use vm_core::disasm::instr_text;
-use vm_core::{Diagnostic, Instr, Program};
+use vm_core::{CompileError, Instr, Program};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{JsDiagnostic, JsSpan, LineIndex};
@@ -62,13 +62,15 @@ fn kind(instr: Instr) -> &'static str {
         Instr::Str(_) => "str",
         Instr::Addr(_) => "addr",
         Instr::Op(_) => "op",
+        // An instruction of a kind added later: drawn as an operation.
+        _ => "op",
     }
 }
 
 impl JsDisasm {
     /// The rows `first..first + count` of a compile result of `index`'s source.
     pub fn new(
-        result: &Result<Program, Vec<Diagnostic>>,
+        result: &Result<Program, CompileError>,
         index: &LineIndex,
         first: usize,
         count: usize,
