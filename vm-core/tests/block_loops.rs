@@ -72,6 +72,10 @@ fn an_error_in_a_later_round_is_the_plain_instructions_error() {
     // is abandoned and the plain `+` reports the error at its position.
     let overflow = "9223372036854775800 loop: 1 + dup 0 > loop end if jmp end: println";
     assert!(agree(overflow) >= 7 * 9);
+    // The condition is computed before the `1 +` that overflows, and is false in that
+    // round: the abandoned round must not take its exit.
+    let late = "9223372036854775804 loop: dup 9223372036854775807 < swap 1 + swap loop end if jmp end: println";
+    assert!(agree(late) >= 3 * 11);
     // Division by zero when the counter reaches 0, after a side result was computed.
     let divide = "10 loop: 1 - dup 100 swap / drop dup -5 > loop end if jmp end: println";
     assert!(agree(divide) > 0);
