@@ -17,6 +17,11 @@
 //! conditional call to a bare `return`, followed by `return`s that pop frames the trace
 //! pushed (fib's base case, reached from its recursive calls), is resolved when the
 //! block is built: the machine goes on where those returns lead, with no frame pushed.
+//! A block whose conditional jump goes back to its own start and that leaves the
+//! stack's depth and the call frames as it found them (a counted loop's body) is a
+//! loop ([`Exit::Loop`]): the runner repeats it checking only the step budget between
+//! rounds, since the limits and the window checked for the first round hold for the
+//! next.
 //!
 //! A block stands for its instructions exactly. The machine runs it only when the
 //! whole run is certain to do what the plain instructions would: enough step budget,
