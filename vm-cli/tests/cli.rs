@@ -161,7 +161,7 @@ fn disasm_blocks() {
     assert!(d.starts_with("; 2 blocks\n"), "{d}");
     assert!(
         d.contains(
-            "    s0 = s0 + 1\n    s1 = s0 < 10000000\n    if s1 jmp 2 `loop` else 12 `end`\n"
+            "    s0 = s0 + 1\n    s1 = s0 < 10000000\n    if s1 jmp 2 `loop` else 12 `end` (a loop: goes round while s1 is true)\n"
         ),
         "{d}"
     );

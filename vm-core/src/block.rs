@@ -166,6 +166,18 @@ pub(crate) enum Exit<S = W> {
     Next { pc: u32, block: u32 },
     /// `then else if jmp`, the condition in slot `c`.
     JumpIf { c: S, t: Target, f: Target },
+    /// A loop that is one block: `then else if jmp` as [`Exit::JumpIf`], where the
+    /// branch taken when the condition is `on` goes back to the block's own start, and
+    /// the block leaves the stack's depth and the call frames as it found them. Run
+    /// again, it finds the same depth, frames and window, so the runner repeats it
+    /// checking only the step budget between rounds (`machine/blocks.rs`). Made from a
+    /// `JumpIf` when the exits are resolved (`opt/mod.rs`).
+    Loop {
+        c: S,
+        t: Target,
+        f: Target,
+        on: bool,
+    },
     /// `label call` at instruction `call`, to a place the trace has been.
     Call { call: u32, to: Target },
     /// `then else if call` at instruction `call`, the condition in slot `c`.
@@ -185,6 +197,12 @@ impl<S> Exit<S> {
         match self {
             Exit::Next { pc, block } => Exit::Next { pc, block },
             Exit::JumpIf { c, t, f: e } => Exit::JumpIf { c: f(c), t, f: e },
+            Exit::Loop { c, t, f: e, on } => Exit::Loop {
+                c: f(c),
+                t,
+                f: e,
+                on,
+            },
             Exit::Call { call, to } => Exit::Call { call, to },
             Exit::CallIf { call, c, t, f: e } => Exit::CallIf {
                 call,

@@ -207,6 +207,11 @@ fn exit_text(program: &Program, exit: Exit) -> String {
             target_text(program, t),
             target_text(program, f)
         ),
+        Exit::Loop { c, t, f, on } => alloc::format!(
+            "if s{c} jmp {} else {} (a loop: goes round while s{c} is {on})",
+            target_text(program, t),
+            target_text(program, f)
+        ),
         Exit::Call { call, to } => alloc::format!(
             "call at {} to {}",
             program.address(call as usize),

@@ -17,6 +17,11 @@
 //! conditional call to a bare `return`, followed by `return`s that pop frames the trace
 //! pushed (fib's base case, reached from its recursive calls), is resolved when the
 //! block is built: the machine goes on where those returns lead, with no frame pushed.
+//! A block whose conditional jump goes back to its own start and that leaves the
+//! stack's depth and the call frames as it found them (a counted loop's body) is a
+//! loop ([`Exit::Loop`]): the runner repeats it checking only the step budget between
+//! rounds, since the limits and the window checked for the first round hold for the
+//! next.
 //!
 //! A block stands for its instructions exactly. The machine runs it only when the
 //! whole run is certain to do what the plain instructions would: enough step budget,
@@ -45,7 +50,7 @@ mod place;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::block::{Exit, NO_BLOCK};
+use crate::block::{Block, Exit, NO_BLOCK};
 use crate::ops::{Class, Control, Op};
 use crate::program::{Code, Instr, Program};
 use build::build;
@@ -113,11 +118,35 @@ pub(crate) fn optimize(p: &mut Program) {
                 }
             }
             Exit::Call { to, .. } => to.block = block_at(to.pc),
-            Exit::Return => {}
+            Exit::Loop { .. } | Exit::Return => {}
+        }
+    }
+    for (i, b) in blocks.iter_mut().enumerate() {
+        if let (Some(on), Exit::JumpIf { c, t, f }) = (again(b, i as u32), b.exit) {
+            b.exit = Exit::Loop { c, t, f, on };
         }
     }
     p.dispatch = dispatch;
     p.blocks = blocks;
+}
+
+/// Is block `b`, number `index`, a loop on its own: a conditional jump back to its
+/// start that leaves the depth and the frames as they were? Then which value of the
+/// condition goes round again (see [`Exit::Loop`]).
+fn again(b: &Block, index: u32) -> Option<bool> {
+    let Exit::JumpIf { t, f, .. } = b.exit else {
+        return None;
+    };
+    if b.need != b.out || !b.pushes.is_empty() {
+        return None;
+    }
+    if t.block == index {
+        Some(true)
+    } else if f.block == index {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// Does the optimizer compile `op` into blocks? (Text and I/O are left to the plain
@@ -143,6 +172,7 @@ fn ends_entry(op: Op) -> bool {
 mod tests {
     //! What the optimizer makes of small programs, as `svm --disasm --blocks` prints it.
     use crate::asm::compile;
+    use crate::block::Exit;
     use crate::disasm::disassemble_blocks;
     use alloc::string::String;
 
@@ -210,7 +240,8 @@ block 1 at 5 (1:19): 2 steps; reads 1, leaves 1, window 1, room 1
     #[test]
     fn results_after_the_last_check_are_computed_in_place() {
         // `1 +` can overflow: it is the last check, and writes only when it succeeds,
-        // so it writes the counter in place; `<` of two numbers cannot fail.
+        // so it writes the counter in place; `<` of two numbers cannot fail. The
+        // block jumps back to itself and leaves the depth as it was: a loop.
         assert_eq!(
             blocks("0 loop: 1 + dup 10 < loop end if jmp end: println"),
             "\
@@ -221,7 +252,7 @@ block 0 at 0 (1:1): 10 steps; reads 0, leaves 1, window 1, room 4
 block 1 at 2 `loop` (1:9): 9 steps; reads 1, leaves 1, window 2, room 3
     s0 = s0 + 1
     s1 = s0 < 10
-    if s1 jmp 2 `loop` else 12 `end`
+    if s1 jmp 2 `loop` else 12 `end` (a loop: goes round while s1 is true)
 "
         );
         // A later check keeps results out of the inputs' slots until it passed; then
@@ -255,6 +286,41 @@ block 0 at 0 (1:1): 3 steps; reads 3, leaves 3, window 4, room 1
     next 3
 "
         );
+    }
+
+    #[test]
+    fn loops_of_one_block_are_marked_to_go_round() {
+        let again = |src: &str| -> alloc::vec::Vec<Option<bool>> {
+            let p = compile(src).unwrap();
+            p.blocks
+                .iter()
+                .map(|b| match b.exit {
+                    Exit::Loop { on, .. } => Some(on),
+                    _ => None,
+                })
+                .collect()
+        };
+        // The loop block jumps back to itself when its condition is true...
+        assert_eq!(
+            again("0 loop: 1 + dup 10 < loop end if jmp end: println"),
+            [None, Some(true)]
+        );
+        // ...or, with `not` swapping the branches, when it is false.
+        assert_eq!(
+            again("7 loop: 1 - dup 0 == not loop end if jmp end: println"),
+            [None, Some(false)]
+        );
+        // A round that leaves one more value, or goes to another block, is not one.
+        assert_eq!(
+            again("0 loop: 1 + dup dup 10 < loop end if jmp end: println"),
+            [None, None]
+        );
+        assert_eq!(
+            again("0 a: 1 + dup 10 < b end if jmp b: 1 + dup 20 < a end if jmp end: println"),
+            [None, None, None]
+        );
+        // A round that pushes a call frame neither.
+        assert!(!again(FIB).contains(&Some(true)) && !again(FIB).contains(&Some(false)));
     }
 
     #[test]

@@ -119,7 +119,7 @@ impl Builder<'_> {
             });
         }
         // A condition read after the moves must not be in a slot they may overwrite.
-        if let Exit::JumpIf { c, .. } | Exit::CallIf { c, .. } = &mut exit {
+        if let Exit::JumpIf { c, .. } | Exit::Loop { c, .. } | Exit::CallIf { c, .. } = &mut exit {
             if let Sym::Input(_) = *c {
                 let d = self.temp(Ty::Bool);
                 self.ops.push(Micro::Move(d, *c));
@@ -179,7 +179,11 @@ impl Builder<'_> {
                 .map(|t| 1 + t.pops)
                 .max()
                 .unwrap_or(0),
-            Exit::Next { .. } | Exit::JumpIf { .. } | Exit::Call { .. } | Exit::Return => 0,
+            Exit::Next { .. }
+            | Exit::JumpIf { .. }
+            | Exit::Loop { .. }
+            | Exit::Call { .. }
+            | Exit::Return => 0,
         };
         let window = usize::from(spare) + usize::from(used_spare);
         if window > WINDOW {
