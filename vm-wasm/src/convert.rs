@@ -314,8 +314,6 @@ pub struct JsCompiled {
     pub ok: bool,
     /// Every compile error, in source order.
     pub diagnostics: Vec<JsDiagnostic>,
-    /// On success, the disassembly.
-    pub disassembly: Option<String>,
     /// On success, the labels.
     pub labels: Vec<JsLabel>,
 }
@@ -327,7 +325,6 @@ impl JsCompiled {
             Ok(p) => JsCompiled {
                 ok: true,
                 diagnostics: Vec::new(),
-                disassembly: Some(vm_core::disassemble(p)),
                 labels: p
                     .labels()
                     .iter()
@@ -341,7 +338,6 @@ impl JsCompiled {
             Err(ds) => JsCompiled {
                 ok: false,
                 diagnostics: ds.iter().map(|d| JsDiagnostic::new(d, index)).collect(),
-                disassembly: None,
                 labels: Vec::new(),
             },
         }
@@ -433,7 +429,7 @@ mod tests {
         let c = JsCompiled::new(&vm_core::compile("x: 1 x"), &LineIndex::new("x: 1 x"));
         assert!(c.ok);
         assert_eq!(c.labels[0].name, "x");
-        assert!(c.disassembly.unwrap().contains("x (address 1)"));
+        assert_eq!(c.labels[0].address, 1);
     }
 
     #[test]

@@ -1,9 +1,7 @@
 //! The compiled program as rows, for the page's Compiled panel: the content of
 //! `svm --disasm` (the core's [`vm_core::disassemble`]) as data the page draws.
 
-use std::collections::BTreeSet;
-
-use serde::Serialize;
+use js_sys::{Array, Object, Reflect};
 use vm_core::disasm::instr_text;
 use vm_core::{CompileError, Instr, Program};
 use wasm_bindgen::prelude::*;
@@ -11,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use crate::convert::{JsDiagnostic, JsSpan, LineIndex};
 
 /// One instruction of the compiled program, or the end of the program.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JsRow {
     /// Its address: the token index that `jmp` and `call` use.
     pub address: u32,
@@ -32,7 +30,7 @@ pub struct JsRow {
 }
 
 /// The rows `first..first + count` of a compiled program, and its size.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JsDisasm {
     /// No compile errors?
     pub ok: bool,
@@ -144,25 +142,79 @@ impl JsDisasm {
                 }
             })
             .collect();
-        let strings: BTreeSet<u32> = code
-            .iter()
-            .filter_map(|i| match i {
-                Instr::Str(s) => Some(*s),
-                _ => None,
-            })
-            .collect();
+        // The distinct string constants, marked in a bit per pool index (a set or a sort
+        // would bring its own code into the module).
+        let mut seen = Vec::new();
+        for instr in code {
+            if let Instr::Str(s) = *instr {
+                let s = s as usize;
+                if seen.len() <= s {
+                    seen.resize(s + 1, false);
+                }
+                seen[s] = true;
+            }
+        }
         JsDisasm {
             ok: true,
             diagnostics: Vec::new(),
             instructions: code.len(),
             tokens: p.token_count(),
             labels: labels.len(),
-            strings: strings.len(),
+            strings: seen.iter().filter(|&&b| b).count(),
             total,
             first,
             rows,
         }
     }
+
+    /// As a plain JavaScript object. Built by hand rather than through serde: the derived
+    /// serializers of these rows cost the module several kilobytes.
+    pub fn to_js(&self) -> JsValue {
+        let o = Object::new();
+        set(&o, "ok", self.ok.into());
+        set(&o, "diagnostics", crate::api::to_js(&self.diagnostics));
+        set(&o, "instructions", (self.instructions as f64).into());
+        set(&o, "tokens", self.tokens.into());
+        set(&o, "labels", (self.labels as f64).into());
+        set(&o, "strings", (self.strings as f64).into());
+        set(&o, "total", (self.total as f64).into());
+        set(&o, "first", (self.first as f64).into());
+        set(
+            &o,
+            "rows",
+            self.rows.iter().map(JsRow::to_js).collect::<Array>().into(),
+        );
+        o.into()
+    }
+}
+
+impl JsRow {
+    /// As a plain JavaScript object (`null` for a missing span, target or block).
+    pub fn to_js(&self) -> JsValue {
+        let o = Object::new();
+        set(&o, "address", self.address.into());
+        let labels: Array = self.labels.iter().map(|l| JsValue::from_str(l)).collect();
+        set(&o, "labels", labels.into());
+        set(&o, "text", JsValue::from_str(&self.text));
+        set(&o, "kind", JsValue::from_str(self.kind));
+        set(
+            &o,
+            "span",
+            self.span.as_ref().map_or(JsValue::NULL, crate::api::to_js),
+        );
+        set(
+            &o,
+            "target",
+            self.target.map_or(JsValue::NULL, JsValue::from),
+        );
+        set(&o, "block", self.block.map_or(JsValue::NULL, JsValue::from));
+        o.into()
+    }
+}
+
+/// Sets the field `name` of `o` (a fresh plain object, so this cannot fail).
+fn set(o: &Object, name: &str, value: JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(name), &value);
 }
 
 /// The compiled program of `source` as rows (what `svm --disasm` prints): `{ ok,
@@ -171,12 +223,13 @@ impl JsDisasm {
 /// count` (a large program crosses in pieces; `total` counts them all, the end included).
 #[wasm_bindgen]
 pub fn disasm(source: &str, first: u32, count: u32) -> JsValue {
-    crate::api::to_js(&JsDisasm::new(
+    JsDisasm::new(
         &vm_core::compile(source),
         &LineIndex::new(source),
         first as usize,
         count as usize,
-    ))
+    )
+    .to_js()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
-use vm_wasm::{compile, ops, Session};
+use vm_wasm::{compile, disasm, ops, Session};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -76,11 +76,74 @@ fn compile_errors_have_positions() {
     assert!(string(&diags[1], "message").contains("unterminated string"));
     let ok = compile(FIB);
     assert_eq!(get(&ok, "ok").as_bool(), Some(true));
-    assert!(string(&ok, "disassembly").contains("fib:"));
+    assert!(get(&ok, "disassembly").is_undefined());
+    assert!(Array::is_array(&get(&ok, "labels")));
     let thrown = Session::new("1 nope", "", JsValue::UNDEFINED)
         .err()
         .unwrap();
     assert_eq!(string(&thrown, "kind"), "compile");
+}
+
+/// The rows of `disasm` as plain objects, with `null` where a row has no span, target or
+/// block (the shape the page's Compiled panel reads).
+#[wasm_bindgen_test]
+fn disasm_rows_are_plain_objects() {
+    let d = disasm("start: 1 \"s\" end jmp end:", 0, 10);
+    assert_eq!(get(&d, "ok").as_bool(), Some(true));
+    let sizes: Vec<f64> = [
+        "instructions",
+        "tokens",
+        "labels",
+        "strings",
+        "total",
+        "first",
+    ]
+    .iter()
+    .map(|k| number(&d, k))
+    .collect();
+    assert_eq!(sizes, vec![4.0, 6.0, 2.0, 1.0, 5.0, 0.0]);
+    assert_eq!(items(&get(&d, "diagnostics")).len(), 0);
+    let rows = items(&get(&d, "rows"));
+    assert_eq!(rows.len(), 5);
+    let first = &rows[0];
+    assert_eq!(number(first, "address"), 1.0);
+    assert_eq!(
+        items(&get(first, "labels"))[0].as_string().as_deref(),
+        Some("start")
+    );
+    assert_eq!(
+        (string(first, "text"), string(first, "kind")),
+        ("1".into(), "num".into())
+    );
+    let span = get(first, "span");
+    assert_eq!(
+        (
+            number(&span, "line"),
+            number(&span, "column"),
+            number(&span, "from")
+        ),
+        (1.0, 8.0, 7.0)
+    );
+    assert!(get(first, "target").is_null());
+    assert_eq!(string(&rows[1], "kind"), "str");
+    assert_eq!(
+        (string(&rows[2], "text"), number(&rows[2], "target")),
+        ("end (address 6)".into(), 6.0)
+    );
+    let end = &rows[4];
+    assert_eq!(
+        (string(end, "kind"), number(end, "address")),
+        ("end".into(), 6.0)
+    );
+    assert!(get(end, "span").is_null() && get(end, "block").is_null());
+    let part = disasm("1 2 3", 2, 9);
+    assert_eq!(
+        (number(&part, "first"), items(&get(&part, "rows")).len()),
+        (2.0, 2)
+    );
+    let bad = disasm("1 nope", 0, 10);
+    assert_eq!(get(&bad, "ok").as_bool(), Some(false));
+    assert_eq!(number(&items(&get(&bad, "diagnostics"))[0], "column"), 3.0);
 }
 
 #[wasm_bindgen_test]

@@ -23,7 +23,7 @@ const SHOTS = path.join(WEB, 'screenshots');
 const EXAMPLES = path.join(WEB, '..', 'examples');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const BUDGET = { gzipBytes: 400 * 1024, editorReadyMs: 1000, stopMs: 100, longTaskMs: 100 };
+const BUDGET = { gzipBytes: 400 * 1024, wasmGzipBytes: 100_000, editorReadyMs: 1000, stopMs: 100, longTaskMs: 100 };
 
 let browser;
 let server;
@@ -338,6 +338,10 @@ test('budgets: gzipped size, time to a ready editor, only own files', async () =
     runner_ready_ms: Math.round(marks['runner-ready']),
   });
   assert.ok(gzip <= BUDGET.gzipBytes, `gzipped total ${gzip} B > ${BUDGET.gzipBytes} B`);
+  // The WebAssembly module has a budget of its own (README.md, "WebAssembly").
+  const wasm = Object.keys(files).filter((f) => f.endsWith('.wasm'));
+  assert.equal(wasm.length, 1, `one .wasm file in dist: ${wasm}`);
+  assert.ok(files[wasm[0]] <= BUDGET.wasmGzipBytes, `${wasm[0]}: gzipped ${files[wasm[0]]} B > ${BUDGET.wasmGzipBytes} B`);
   figures.embed_gzip_total_bytes = embedGzip;
   assert.ok(embedGzip <= BUDGET.gzipBytes, `the embeddable page: gzipped total ${embedGzip} B > ${BUDGET.gzipBytes} B`);
   assert.ok(marks['editor-ready'] < BUDGET.editorReadyMs, `editor ready after ${marks['editor-ready']} ms`);
