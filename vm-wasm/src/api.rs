@@ -4,7 +4,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{self, JsCompiled, JsDiagnostic, LineIndex};
-use crate::session::{Core, Options, SetupError};
+use crate::session::{read_budget, Core, Options, SetupError};
 
 /// Installs the panic hook once, when the module starts: a panic (a bug) shows its
 /// message and the JavaScript stack in the console instead of "unreachable".
@@ -123,6 +123,11 @@ fn whole_number(v: JsValue) -> Option<u64> {
     }
 }
 
+/// The budget of `run`, `step_over` or `step_out`, or the `Error` to throw.
+fn budget_arg(budget: f64) -> Result<u64, JsError> {
+    read_budget(budget).map_err(JsError::new)
+}
+
 /// A program being run: made from source and an argument string, run in slices.
 #[wasm_bindgen]
 pub struct Session {
@@ -151,8 +156,11 @@ impl Session {
     /// `sleeping` (with `ms`; call again when done waiting) or `error` (with `error`:
     /// message, span, trace, stack, rendered). `output` is what was printed since the
     /// previous call.
-    pub fn run(&mut self, budget: u32) -> JsValue {
-        to_js(&self.core.run(u64::from(budget), now))
+    ///
+    /// `budget` is a whole number from 0 to `Number.MAX_SAFE_INTEGER`; anything else
+    /// (`NaN`, `Infinity`, negative, fractional, larger) throws an `Error` saying which.
+    pub fn run(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.core.run(budget_arg(budget)?, now)))
     }
 
     /// Runs one instruction; the same status as `run` (`reason: "step"`).
@@ -163,13 +171,14 @@ impl Session {
     /// Runs the `call` at the position until it returns (one instruction when the next
     /// is not a `call`); pauses at breakpoints. At most `budget` steps: with `reason:
     /// "budget"` call `run` to go on waiting for the return.
-    pub fn step_over(&mut self, budget: u32) -> JsValue {
-        to_js(&self.core.step_over(u64::from(budget), now))
+    /// Throws for a budget that `run` rejects.
+    pub fn step_over(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.core.step_over(budget_arg(budget)?, now)))
     }
 
     /// Runs until the innermost call returns; like `step_over` otherwise.
-    pub fn step_out(&mut self, budget: u32) -> JsValue {
-        to_js(&self.core.step_out(u64::from(budget), now))
+    pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.core.step_out(budget_arg(budget)?, now)))
     }
 
     /// Forgets a step over or step out still waiting for its call to return (a pause
