@@ -8,6 +8,7 @@ pub mod api;
 pub mod convert;
 pub mod disasm;
 pub mod session;
+pub mod types;
 
 pub use api::{compile, format, ops, version, Session};
 pub use disasm::disasm;
