@@ -2,8 +2,8 @@
 // `tsc --noEmit --strict` against the package's .d.ts. It fails to compile when a result
 // or an option is typed `any` (an unused @ts-expect-error is an error) or when a
 // declared shape loses a field the code below reads.
-import { compile, ops, Session } from '@simple-vm/vm-wasm';
-import type { RunResult, SessionOptions, ValueView, Frame, Span, Profile, Compiled, Op } from '@simple-vm/vm-wasm';
+import { compile, disasm, ops, Session } from '@simple-vm/vm-wasm';
+import type { RunResult, SessionOptions, ValueView, Frame, Span, Profile, Compiled, Op, Disasm } from '@simple-vm/vm-wasm';
 
 /** `value`, which must not be typed `any` (an `any` argument fails to compile). */
 function typed<T>(value: T & (0 extends 1 & T ? never : unknown)): T {
@@ -40,4 +40,6 @@ const profile: Profile | null = typed(session.profile());
 const compiled: Compiled = typed(compile('1 2 +'));
 const first: number | undefined = compiled.diagnostics[0]?.line;
 const reference: Op[] = typed(ops());
-console.log(wrong, reason, removed, stack, topTwo, view, frames, at, profile, first, reference.length);
+const rows: Disasm = typed(disasm('start: 1 start jmp', 0, 10));
+const target: number | null | undefined = rows.rows[1]?.target;
+console.log(rows.total, target, wrong, reason, removed, stack, topTwo, view, frames, at, profile, first, reference.length);

@@ -46,6 +46,16 @@ export interface SessionOptions {
   max_stack?: number | bigint | null; max_calls?: number | bigint | null; max_steps?: number | null;
   max_output?: number | bigint | null; history?: number | bigint | null; profile?: boolean | null;
 }
+/** A row of `disasm`: one instruction, or the end of the program (`kind: "end"`, no span). */
+export interface DisasmRow {
+  address: number; labels: string[]; text: string; kind: "num" | "bool" | "str" | "addr" | "op" | "end";
+  span: Span | null; target: number | null; block: number | null;
+}
+/** The result of `disasm`: the program's size and the rows asked for. */
+export interface Disasm {
+  ok: boolean; diagnostics: Diagnostic[]; instructions: number; tokens: number; labels: number;
+  strings: number; total: number; first: number; rows: DisasmRow[];
+}
 /** The profile of a session made with `profile: true`. */
 export interface Profile { folded: string; lines: { line: number; count: number }[]; total: number; }
 "#;
