@@ -3,7 +3,8 @@
 # (scripts/npm-package.sh), installs the tarball into a new temporary project and runs
 # vm-wasm/npm-test/package.test.mjs there with Node's test runner: the package's
 # metadata and files, a program's output and stack, errors with their positions, and the
-# example of vm-wasm/README.md as shipped.
+# example of vm-wasm/README.md as shipped; then compiles vm-wasm/npm-test/consumer.ts
+# with tsc --noEmit --strict against the package's TypeScript declarations.
 #
 #   scripts/package-test.sh           (wasm-pack, wasm-opt and npm on PATH: scripts/setup.sh)
 set -euo pipefail
@@ -20,3 +21,8 @@ echo '{ "name": "package-test", "private": true }' >"$project/package.json"
 (cd "$project" && npm install --offline --no-audit --no-fund --silent "$tarball")
 cp vm-wasm/npm-test/package.test.mjs "$project/"
 (cd "$project" && node --test package.test.mjs)
+# Its TypeScript declarations: a strict TypeScript user compiles (typescript from web/).
+cp vm-wasm/npm-test/consumer.ts "$project/"
+(cd "$project" && "$ROOT/web/node_modules/.bin/tsc" --noEmit --strict --target esnext \
+  --lib esnext,dom --module nodenext --moduleResolution nodenext consumer.ts)
+echo "consumer.ts compiles against the package's TypeScript declarations"

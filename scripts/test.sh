@@ -46,7 +46,7 @@ wasm-pack test --headless --firefox vm-wasm
 step "vm-wasm in headless Chromium"
 wasm-pack test --headless --chrome vm-wasm
 
-step "vm-wasm as an npm package: pack, install into a new project, run in Node.js"
+step "vm-wasm as an npm package: pack, install into a new project, run in Node.js, compile a TypeScript user"
 scripts/package-test.sh
 
 step "the playground: build, and end-to-end tests in headless Chromium"

@@ -102,3 +102,24 @@ test('the example of the README runs and prints what the README says', () => {
   fs.writeFileSync(file, code);
   assert.equal(execFileSync(process.execPath, [file], { encoding: 'utf8' }), expected);
 });
+
+test('a budget is a whole number from 0 to 2**53 - 1: it does not wrap, and anything else throws', () => {
+  // With a 32-bit budget, 2**32 + 5 was 5 steps and Infinity 0 (paused for ever).
+  const counting = new vm.Session('0 loop: 1 + dup 100 == end loop if jmp end: drop', '', {});
+  assert.equal(counting.run(2 ** 32 + 5).status, 'halted');
+  const session = new vm.Session('loop: loop jmp', '', {});
+  assert.equal(session.run(0).steps, 0);
+  for (const [budget, wrong] of [
+    [Infinity, /^budget is infinite/],
+    [NaN, /^budget is not a number/],
+    [undefined, /^budget is not a number/],
+    [-1, /^budget is negative/],
+    [0.5, /^budget has a fraction/],
+    [2 ** 53, /^budget is above 2\*\*53 - 1/],
+  ]) {
+    for (const call of ['run', 'step_over', 'step_out']) {
+      assert.throws(() => session[call](budget), (e) => e instanceof Error && wrong.test(e.message), `${call}(${budget})`);
+    }
+  }
+  assert.equal(session.steps(), 0);
+});

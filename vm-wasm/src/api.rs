@@ -4,7 +4,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{self, JsCompiled, JsDiagnostic, LineIndex};
-use crate::session::{Core, Options, SetupError};
+use crate::session::{read_budget, Core, Options, SetupError};
 
 /// Installs the panic hook once, when the module starts: a panic (a bug) shows its
 /// message and the JavaScript stack in the console instead of "unreachable".
@@ -22,7 +22,7 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
 
 /// Compiles `source`: `{ ok, diagnostics: [{message, line, column, end_line, end_column,
 /// from, to, notes}], labels }` (the compiled program itself: [`crate::disasm::disasm`]).
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Compiled")]
 pub fn compile(source: &str) -> JsValue {
     to_js(&JsCompiled::new(
         &vm_core::compile(source),
@@ -44,7 +44,7 @@ pub fn format(source: &str) -> Result<String, JsValue> {
 }
 
 /// The operation reference: `[{ name, effect, doc, example }]`, from vm-core's op table.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Op[]")]
 pub fn ops() -> JsValue {
     to_js(&convert::ops())
 }
@@ -123,6 +123,11 @@ fn whole_number(v: JsValue) -> Option<u64> {
     }
 }
 
+/// The budget of `run`, `step_over` or `step_out`, or the `Error` to throw.
+fn budget_arg(budget: f64) -> Result<u64, JsError> {
+    read_budget(budget).map_err(JsError::new)
+}
+
 /// A program being run: made from source and an argument string, run in slices.
 #[wasm_bindgen]
 pub struct Session {
@@ -137,7 +142,12 @@ impl Session {
     /// string `bad options: …` naming the field when one is of the wrong kind. Throws
     /// `{ kind: "compile" | "args", diagnostics }` when either has errors.
     #[wasm_bindgen(constructor)]
-    pub fn new(source: &str, args: &str, options: JsValue) -> Result<Session, JsValue> {
+    pub fn new(
+        source: &str,
+        args: &str,
+        #[wasm_bindgen(unchecked_param_type = "SessionOptions | null | undefined")]
+        options: JsValue,
+    ) -> Result<Session, JsValue> {
         let options =
             read_options(&options).map_err(|e| JsValue::from_str(&format!("bad options: {e}")))?;
         Core::new(source, args, options)
@@ -151,11 +161,16 @@ impl Session {
     /// `sleeping` (with `ms`; call again when done waiting) or `error` (with `error`:
     /// message, span, trace, stack, rendered). `output` is what was printed since the
     /// previous call.
-    pub fn run(&mut self, budget: u32) -> JsValue {
-        to_js(&self.core.run(u64::from(budget), now))
+    ///
+    /// `budget` is a whole number from 0 to `Number.MAX_SAFE_INTEGER`; anything else
+    /// (`NaN`, `Infinity`, negative, fractional, larger) throws an `Error` saying which.
+    #[wasm_bindgen(unchecked_return_type = "RunResult")]
+    pub fn run(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.core.run(budget_arg(budget)?, now)))
     }
 
     /// Runs one instruction; the same status as `run` (`reason: "step"`).
+    #[wasm_bindgen(unchecked_return_type = "RunResult")]
     pub fn step(&mut self) -> JsValue {
         to_js(&self.core.step(now))
     }
@@ -163,13 +178,16 @@ impl Session {
     /// Runs the `call` at the position until it returns (one instruction when the next
     /// is not a `call`); pauses at breakpoints. At most `budget` steps: with `reason:
     /// "budget"` call `run` to go on waiting for the return.
-    pub fn step_over(&mut self, budget: u32) -> JsValue {
-        to_js(&self.core.step_over(u64::from(budget), now))
+    /// Throws for a budget that `run` rejects.
+    #[wasm_bindgen(unchecked_return_type = "RunResult")]
+    pub fn step_over(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.core.step_over(budget_arg(budget)?, now)))
     }
 
     /// Runs until the innermost call returns; like `step_over` otherwise.
-    pub fn step_out(&mut self, budget: u32) -> JsValue {
-        to_js(&self.core.step_out(u64::from(budget), now))
+    #[wasm_bindgen(unchecked_return_type = "RunResult")]
+    pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.core.step_out(budget_arg(budget)?, now)))
     }
 
     /// Forgets a step over or step out still waiting for its call to return (a pause
@@ -182,6 +200,7 @@ impl Session {
     /// steps and input are as before it; `output_removed` says how many UTF-16 units to
     /// remove from the end of the output shown. `reason: "history_empty"` when there is
     /// nothing left to undo.
+    #[wasm_bindgen(unchecked_return_type = "RunResult")]
     pub fn step_back(&mut self) -> JsValue {
         to_js(&self.core.step_back())
     }
@@ -196,17 +215,20 @@ impl Session {
     /// The profile so far (sessions made with `profile: true`), else `null`: `{ folded,
     /// lines: [{ line, count }], total }`; `folded` has one `main;fib;recur 1234` line
     /// per call path.
+    #[wasm_bindgen(unchecked_return_type = "Profile | null")]
     pub fn profile(&self) -> JsValue {
         to_js(&self.core.profile())
     }
 
     /// The top `n` values of the data stack, bottom first (cheap on a deep stack).
+    #[wasm_bindgen(unchecked_return_type = "ValueView[]")]
     pub fn stack_top(&self, n: u32) -> JsValue {
         to_js(&self.core.stack_top(n as usize))
     }
 
     /// The value at `index` of the data stack (0 is the bottom) as `stack` shows values,
     /// but with at most `max_chars` characters of a string; `null` when there is none.
+    #[wasm_bindgen(unchecked_return_type = "ValueView | null")]
     pub fn value_view(&self, index: u32, max_chars: u32) -> JsValue {
         to_js(&self.core.value_view(index as usize, max_chars as usize))
     }
@@ -234,16 +256,19 @@ impl Session {
 
     /// The data stack, bottom first: `[{ type, value, literal, bytes, cut }]`: at most
     /// 200 characters of each value (`cut` says so), and its whole length in `bytes`.
+    #[wasm_bindgen(unchecked_return_type = "ValueView[]")]
     pub fn stack(&self) -> JsValue {
         to_js(&self.core.stack())
     }
 
     /// The active calls, innermost first: `[{ label, name, target, call: span }]`.
+    #[wasm_bindgen(unchecked_return_type = "Frame[]")]
     pub fn call_stack(&self) -> JsValue {
         to_js(&self.core.call_stack())
     }
 
     /// The span of the next instruction, or `null` at the end.
+    #[wasm_bindgen(unchecked_return_type = "Span | null")]
     pub fn position(&self) -> JsValue {
         to_js(&self.core.position())
     }

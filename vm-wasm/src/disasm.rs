@@ -221,7 +221,7 @@ fn set(o: &Object, name: &str, value: JsValue) {
 /// diagnostics, instructions, tokens, labels, strings, total, first, rows: [{ address,
 /// labels, text, kind, span, target, block }] }`, with only the rows `first..first +
 /// count` (a large program crosses in pieces; `total` counts them all, the end included).
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Disasm")]
 pub fn disasm(source: &str, first: u32, count: u32) -> JsValue {
     JsDisasm::new(
         &vm_core::compile(source),

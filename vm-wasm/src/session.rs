@@ -37,6 +37,32 @@ pub struct SetupError {
     pub diagnostics: Vec<JsDiagnostic>,
 }
 
+/// The largest budget a run takes: JavaScript's `Number.MAX_SAFE_INTEGER` (2^53 - 1),
+/// the largest whole number a JavaScript number holds exactly; more than a machine
+/// runs in years.
+pub const MAX_BUDGET: u64 = (1 << 53) - 1;
+
+/// Reads the step budget of `run`, `step_over` and `step_out`, a JavaScript number: a
+/// whole number from 0 (run nothing; a step over or out still waits for its return) to
+/// [`MAX_BUDGET`]. Anything else is an error saying what is wrong with it, rather than
+/// a budget that wraps (`2**32 + 5` as 5) or becomes 0 (`Infinity`, `NaN`). The message
+/// does not print the number: float formatting would add 18 KB to the module.
+pub fn read_budget(budget: f64) -> Result<u64, &'static str> {
+    if budget.is_nan() {
+        Err("budget is not a number (NaN); give a whole number of steps from 0 to 2**53 - 1")
+    } else if budget.is_infinite() {
+        Err("budget is infinite; give a whole number of steps from 0 to 2**53 - 1 (the `max_steps` option limits a whole run)")
+    } else if budget < 0.0 {
+        Err("budget is negative; give a whole number of steps from 0 to 2**53 - 1")
+    } else if budget.trunc() != budget {
+        Err("budget has a fraction; give a whole number of steps from 0 to 2**53 - 1")
+    } else if budget > MAX_BUDGET as f64 {
+        Err("budget is above 2**53 - 1 (Number.MAX_SAFE_INTEGER); give a whole number of steps from 0 to 2**53 - 1")
+    } else {
+        Ok(budget as u64)
+    }
+}
+
 /// The program state behind the JavaScript `Session` class.
 pub struct Core {
     machine: Machine,
@@ -530,6 +556,25 @@ mod tests {
         let s = core.run(1000, || 0.0);
         assert_eq!(s.status, "halted");
         assert_eq!(s.output, "in f\nafter f\nin f\nafter f 2\n");
+    }
+
+    #[test]
+    fn budgets_are_whole_numbers_that_do_not_wrap() {
+        assert_eq!(read_budget(0.0), Ok(0));
+        assert_eq!(read_budget(-0.0), Ok(0));
+        assert_eq!(read_budget(10_000.0), Ok(10_000));
+        assert_eq!(read_budget(2f64.powi(32) + 5.0), Ok((1 << 32) + 5));
+        assert_eq!(read_budget(MAX_BUDGET as f64), Ok(MAX_BUDGET));
+        let wrong = |n: f64| read_budget(n).unwrap_err().split(';').next().unwrap();
+        assert_eq!(wrong(f64::NAN), "budget is not a number (NaN)");
+        assert_eq!(wrong(f64::INFINITY), "budget is infinite");
+        assert_eq!(wrong(f64::NEG_INFINITY), "budget is infinite");
+        assert_eq!(wrong(-1.0), "budget is negative");
+        assert_eq!(wrong(1.5), "budget has a fraction");
+        assert_eq!(
+            wrong(2f64.powi(53)),
+            "budget is above 2**53 - 1 (Number.MAX_SAFE_INTEGER)"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsError, JsValue};
 use wasm_bindgen_test::*;
 
 use vm_wasm::{compile, disasm, ops, Session};
@@ -37,12 +37,24 @@ fn session(source: &str, args: &str) -> Session {
     Session::new(source, args, JsValue::UNDEFINED).unwrap_or_else(|e| panic!("setup failed: {e:?}"))
 }
 
+/// The result of a call that should not have thrown.
+fn ok(result: Result<JsValue, JsError>) -> JsValue {
+    result.unwrap_or_else(|e| panic!("threw {:?}", JsValue::from(e)))
+}
+
+/// The message of the `Error` a call threw.
+fn thrown(result: Result<JsValue, JsError>) -> String {
+    let error = JsValue::from(result.expect_err("did not throw"));
+    assert!(error.is_instance_of::<js_sys::Error>(), "{error:?}");
+    string(&error, "message")
+}
+
 /// Runs to a status other than `paused`, collecting output.
-fn run_until_stop(s: &mut Session, budget: u32) -> (JsValue, String, usize) {
+fn run_until_stop(s: &mut Session, budget: f64) -> (JsValue, String, usize) {
     let mut out = String::new();
     let mut slices = 0;
     loop {
-        let status = s.run(budget);
+        let status = ok(s.run(budget));
         out.push_str(&string(&status, "output"));
         slices += 1;
         if string(&status, "status") != "paused" {
@@ -149,7 +161,7 @@ fn disasm_rows_are_plain_objects() {
 #[wasm_bindgen_test]
 fn fib_runs_to_completion() {
     let mut s = session(FIB, "10");
-    let (status, out, _) = run_until_stop(&mut s, 1_000_000);
+    let (status, out, _) = run_until_stop(&mut s, 1_000_000.0);
     assert_eq!(string(&status, "status"), "halted");
     assert_eq!(string(&status, "exit_code"), "0");
     assert_eq!(out, "55\n");
@@ -160,9 +172,9 @@ fn fib_runs_to_completion() {
 #[wasm_bindgen_test]
 fn pause_and_resume_give_identical_output() {
     let mut whole = session(FIB, "12");
-    let (a, out_a, n_a) = run_until_stop(&mut whole, 10_000_000);
+    let (a, out_a, n_a) = run_until_stop(&mut whole, 10_000_000.0);
     let mut sliced = session(FIB, "12");
-    let (b, out_b, n_b) = run_until_stop(&mut sliced, 50);
+    let (b, out_b, n_b) = run_until_stop(&mut sliced, 50.0);
     assert_eq!(n_a, 1);
     assert!(n_b > 50, "{n_b} slices");
     assert_eq!(out_a, out_b);
@@ -175,17 +187,17 @@ fn input_suspends_and_resumes() {
         "read \"hello, \" swap concat println read \"\" == println",
         "",
     );
-    let status = s.run(1000);
+    let status = ok(s.run(1000.0));
     assert_eq!(string(&status, "status"), "needs_input");
     // Without input the program stays where it is.
-    assert_eq!(string(&s.run(1000), "status"), "needs_input");
+    assert_eq!(string(&ok(s.run(1000.0)), "status"), "needs_input");
     assert_eq!(s.steps(), 0.0);
     s.provide_input("  world  ");
-    let status = s.run(1000);
+    let status = ok(s.run(1000.0));
     assert_eq!(string(&status, "output"), "hello, world\n");
     assert_eq!(string(&status, "status"), "needs_input");
     s.end_input();
-    let status = s.run(1000);
+    let status = ok(s.run(1000.0));
     assert_eq!(string(&status, "output"), "true\n");
     assert_eq!(string(&status, "status"), "halted");
 }
@@ -193,11 +205,11 @@ fn input_suspends_and_resumes() {
 #[wasm_bindgen_test]
 fn sleep_is_a_status() {
     let mut s = session("\"a\" print 250 sleep_ms \"b\" println", "");
-    let status = s.run(1000);
+    let status = ok(s.run(1000.0));
     assert_eq!(string(&status, "status"), "sleeping");
     assert_eq!(number(&status, "ms"), 250.0);
     assert_eq!(string(&status, "output"), "a");
-    let status = s.run(1000);
+    let status = ok(s.run(1000.0));
     assert_eq!(string(&status, "output"), "b\n");
     assert_eq!(string(&status, "status"), "halted");
 }
@@ -206,7 +218,7 @@ fn sleep_is_a_status() {
 fn errors_carry_span_and_trace() {
     let src = "\"before\" println\n10 0 divide call\nstop\ndivide:\n    / return\n";
     let mut s = session(src, "");
-    let (status, out, _) = run_until_stop(&mut s, 1000);
+    let (status, out, _) = run_until_stop(&mut s, 1000.0);
     assert_eq!(out, "before\n");
     assert_eq!(string(&status, "status"), "error");
     let e = get(&status, "error");
@@ -236,7 +248,7 @@ fn options(fields: &[(&str, JsValue)]) -> JsValue {
 /// The error message of a finished run of `source` with these options.
 fn error_with(source: &str, fields: &[(&str, JsValue)]) -> String {
     let mut s = Session::new(source, "", options(fields)).unwrap();
-    let (status, _, _) = run_until_stop(&mut s, 1000);
+    let (status, _, _) = run_until_stop(&mut s, 1000.0);
     string(&get(&status, "error"), "message")
 }
 
@@ -258,7 +270,7 @@ fn options_set_the_limits() {
         ("colour", "red".into()),
     ];
     let mut s = Session::new(push3, "", options(&o)).unwrap();
-    assert_eq!(string(&s.run(100), "status"), "halted");
+    assert_eq!(string(&ok(s.run(100.0)), "status"), "halted");
     assert!(s.profile().is_null());
     let s = Session::new(push3, "", options(&[("profile", JsValue::FALSE)])).unwrap();
     assert!(s.profile().is_null());
@@ -295,7 +307,7 @@ fn bad_options_are_a_clear_error() {
 #[wasm_bindgen_test]
 fn stack_and_call_stack_at_a_pause() {
     let mut s = session("1 \"two\" true f call stop f: 3 return", "");
-    let status = s.run(5);
+    let status = ok(s.run(5.0));
     assert_eq!(string(&status, "status"), "paused");
     let frames = items(&s.call_stack());
     assert_eq!(frames.len(), 1);
@@ -327,7 +339,7 @@ fn i64_values_cross_exactly() {
         "9007199254740993 dup println -9223372036854775808 9223372036854775807 exit",
         "",
     );
-    let (status, out, _) = run_until_stop(&mut s, 100);
+    let (status, out, _) = run_until_stop(&mut s, 100.0);
     assert_eq!(out, "9007199254740993\n");
     assert_eq!(string(&status, "exit_code"), "9223372036854775807");
     let stack = items(&s.stack());
@@ -359,10 +371,10 @@ fn debugging_in_the_browser() {
         + 1;
     assert_eq!(s.set_breakpoints(vec![recur_line]), vec![recur_line]);
     // A watched run whose budget ends before the breakpoint: paused for the budget.
-    let status = s.run(1);
+    let status = ok(s.run(1.0));
     let shown = (string(&status, "status"), string(&status, "reason"));
     assert_eq!(shown, ("paused".into(), "budget".into()));
-    let status = s.run(1_000_000);
+    let status = ok(s.run(1_000_000.0));
     assert_eq!(string(&status, "reason"), "breakpoint");
     assert_eq!(number(&s.position(), "line"), f64::from(recur_line));
     let depth = items(&s.call_stack()).len();
@@ -374,7 +386,7 @@ fn debugging_in_the_browser() {
     assert_eq!(items(&s.call_stack()).len(), depth + 1);
     // (With the breakpoint, stepping out would stop at it again in the recursion.)
     s.set_breakpoints(vec![]);
-    let out = s.step_out(1_000_000);
+    let out = ok(s.step_out(1_000_000.0));
     assert_eq!(string(&out, "reason"), "step");
     assert_eq!(items(&s.call_stack()).len(), depth);
     // Step back 50 steps.
@@ -384,7 +396,7 @@ fn debugging_in_the_browser() {
     }
     assert_eq!(s.steps(), steps - 50.0);
     // Without breakpoints the program runs to its end and the profile has its paths.
-    let (status, out, _) = run_until_stop(&mut s, 1_000_000);
+    let (status, out, _) = run_until_stop(&mut s, 1_000_000.0);
     assert_eq!(
         (string(&status, "status"), out.as_str()),
         ("halted".into(), "8\n")
@@ -399,14 +411,13 @@ fn debugging_in_the_browser() {
 /// docs/benchmarks.md (compare with the native `fib_25` of `cargo bench -p vm-core`).
 #[wasm_bindgen_test]
 fn fib_25_in_the_browser_for_the_record() {
-    let performance: web_sys::Performance = wasm_bindgen::JsCast::unchecked_into(
-        Reflect::get(&js_sys::global(), &"performance".into()).unwrap(),
-    );
+    let performance: web_sys::Performance =
+        JsCast::unchecked_into(Reflect::get(&js_sys::global(), &"performance".into()).unwrap());
     let mut best = f64::MAX;
     for _ in 0..5 {
         let mut s = session(FIB, "25");
         let start = performance.now();
-        let (status, out, _) = run_until_stop(&mut s, u32::MAX);
+        let (status, out, _) = run_until_stop(&mut s, f64::from(u32::MAX));
         best = best.min(performance.now() - start);
         assert_eq!(
             (string(&status, "status"), out.as_str()),
@@ -414,4 +425,36 @@ fn fib_25_in_the_browser_for_the_record() {
         );
     }
     console_log!("fib 25 through vm-wasm: best of 5 runs {best:.1} ms");
+}
+
+#[wasm_bindgen_test]
+fn budgets_that_are_not_whole_numbers_throw_instead_of_wrapping() {
+    // 2**32 + 5 runs that many steps, not 5: the loop is still going.
+    let mut s = session("0 loop: 1 + dup 100 == end loop if jmp end: drop", "");
+    let status = ok(s.run(2f64.powi(32) + 5.0));
+    assert_eq!(string(&status, "status"), "halted");
+    let mut s = session("loop: loop jmp", "");
+    let status = ok(s.run(1005.0));
+    assert_eq!(number(&status, "steps"), 1005.0);
+    // 0 runs nothing; a step out armed with it still waits for the return.
+    let status = ok(s.run(0.0));
+    assert_eq!(string(&status, "status"), "paused");
+    assert_eq!(number(&status, "steps"), 1005.0);
+    for (budget, wrong) in [
+        (f64::INFINITY, "budget is infinite"),
+        (f64::NAN, "budget is not a number (NaN)"),
+        (-1.0, "budget is negative"),
+        (0.5, "budget has a fraction"),
+        (2f64.powi(60), "budget is above 2**53 - 1"),
+    ] {
+        for message in [
+            thrown(s.run(budget)),
+            thrown(s.step_over(budget)),
+            thrown(s.step_out(budget)),
+        ] {
+            assert!(message.starts_with(wrong), "{budget}: {message}");
+        }
+    }
+    // Nothing ran.
+    assert_eq!(s.steps(), 1005.0);
 }
