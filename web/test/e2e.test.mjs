@@ -2171,9 +2171,9 @@ test('Format: the layout of svm fmt, one undoable change; lexical errors leave t
   // Its position follows edits, and selects the string's quote.
   await page.evaluate(() => window.playground.editor.view.dispatch({ changes: { from: 0, insert: '\n' } }));
   await page.waitForFunction(() => /line 3, column 1/.test(document.querySelector('[data-testid=error]').textContent));
-  // The check as you type may redraw the panel just after the edit, and a click whose
-  // press and release land on two different drawings of the link is no click: click
-  // until the quote is selected (three tries), then assert it.
+  // Once, on a fresh clone, this click left the selection empty (in one of about six whole
+  // runs; the cause is not found yet, see the issue notes): click until the quote is
+  // selected (three tries), then assert it.
   for (let i = 0; i < 3 && (await selectedText(page)) !== '"'; i++) {
     await page.locator('[data-testid=error] button.link', { hasText: 'line 3, column 1' }).click();
     await page.waitForTimeout(100);
