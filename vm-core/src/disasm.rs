@@ -59,7 +59,7 @@ pub fn disassemble(program: &Program) -> String {
         let span = program.span(pc).unwrap_or_default();
         let pos = alloc::format!("{}:{}", span.line, span.col);
         let text = instr_text(program, instr);
-        match program.block(pc).map(|b| b.steps) {
+        match program.block_steps(pc) {
             Some(n) => {
                 let _ = writeln!(
                     out,
