@@ -21,6 +21,9 @@ export const SHOWN_MAX = 128 * 1024;
  */
 export const CHUNK = 4 * 1024;
 
+/** A line cut into at the top of the view is taken off whole up to this length. */
+const LINE_MAX = 1024;
+
 export class OutputPanel {
   constructor(pre) {
     this.pre = pre;
@@ -94,8 +97,12 @@ export class OutputPanel {
     }
   }
 
-  /** Takes `n` UTF-16 units of program output off the start of the view. */
+  /**
+   * Takes `n` UTF-16 units of program output off the start of the view, and then the rest
+   * of a line it cut into (up to LINE_MAX), so that the view starts at a line's start.
+   */
   trim(n) {
+    let cutLine = false;
     while (n > 0 && this.chunks.length) {
       const chunk = this.chunks[0];
       let node = chunk.el.firstChild;
@@ -103,6 +110,7 @@ export class OutputPanel {
         const next = node.nextSibling;
         if (node.nodeType === Node.TEXT_NODE) {
           const cut = Math.min(n, node.data.length);
+          cutLine = node.data[cut - 1] !== '\n';
           if (cut === node.data.length) node.remove();
           else node.deleteData(0, cut);
           chunk.size -= cut;
@@ -117,6 +125,9 @@ export class OutputPanel {
       chunk.el.remove();
       this.chunks.shift();
     }
+    const first = cutLine && this.chunks.length ? firstText(this.chunks[0].el) : null;
+    const end = first ? first.data.indexOf('\n') : -1;
+    if (end >= 0 && end < LINE_MAX) this.trim(end + 1);
   }
 
   /** Counts output left out of the view, and says so at the top. */
@@ -207,8 +218,11 @@ export class OutputPanel {
   }
 }
 
-/** Does `el` hold a text node (program output) of its own? */
-function hasText(el) {
-  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === Node.TEXT_NODE) return true;
-  return false;
+/** The first text node (program output) of `el`'s own, or null. */
+function firstText(el) {
+  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === Node.TEXT_NODE) return n;
+  return null;
 }
+
+/** Does `el` hold a text node (program output) of its own? */
+const hasText = (el) => firstText(el) !== null;

@@ -640,6 +640,8 @@ test('a full Output panel: new output is laid out in blocks of its own, the text
   const rest = text.slice(m[0].length);
   assert.equal(Number(m[1].replace(/,/g, '')) + rest.length, all.length);
   assert.ok(all.endsWith(rest), 'the end of the output is shown as printed');
+  // The view starts at a line's start: its first line is a whole number.
+  assert.ok(all.includes(`\n${rest.slice(0, rest.indexOf('\n') + 1)}`), `the view starts with ${JSON.stringify(rest.slice(0, 12))}`);
   const blocks = await page.evaluate(() => [...document.querySelectorAll('[data-testid=output] .chunk')].map((c) => c.textContent));
   assert.equal(blocks.join(''), rest);
   assert.ok(blocks.length >= 20, `${blocks.length} blocks`);
