@@ -3,7 +3,7 @@
 // or an option is typed `any` (an unused @ts-expect-error is an error) or when a
 // declared shape loses a field the code below reads.
 import { compile, disasm, ops, Session } from '@simple-vm/vm-wasm';
-import type { RunResult, SessionOptions, ValueView, Frame, Span, Profile, Compiled, Op, Disasm } from '@simple-vm/vm-wasm';
+import type { RunResult, SessionOptions, ValueView, Frame, Span, Profile, Compiled, Op, Disasm, VmError } from '@simple-vm/vm-wasm';
 
 /** `value`, which must not be typed `any` (an `any` argument fails to compile). */
 function typed<T>(value: T & (0 extends 1 & T ? never : unknown)): T {
@@ -43,3 +43,16 @@ const reference: Op[] = typed(ops());
 const rows: Disasm = typed(disasm('start: 1 start jmp', 0, 10));
 const target: number | null | undefined = rows.rows[1]?.target;
 console.log(rows.total, target, wrong, reason, removed, stack, topTwo, view, frames, at, profile, first, reference.length);
+try {
+  new Session('1 nope', '', { max_steps: 10 });
+} catch (e) {
+  const error = e as VmError;
+  const message: string = error.message;
+  if (error.kind === 'compile' || error.kind === 'args') {
+    const line: number | undefined = error.diagnostics[0]?.line;
+    console.log(message, line);
+  } else {
+    // @ts-expect-error options and budget errors have no diagnostics
+    console.log(error.diagnostics);
+  }
+}

@@ -123,3 +123,37 @@ test('a budget is a whole number from 0 to 2**53 - 1: it does not wrap, and anyt
   }
   assert.equal(session.steps(), 0);
 });
+
+test('everything it throws is an Error with a kind; compile and argument errors carry their diagnostics', () => {
+  const caught = (f) => {
+    try {
+      f();
+    } catch (e) {
+      assert.ok(e instanceof Error, `${e} is an Error`);
+      assert.match(e.stack, /\S/);
+      return e;
+    }
+    assert.fail('did not throw');
+  };
+  const compileError = caught(() => new vm.Session('1 2 +\n  nowhere jmp', '', {}));
+  assert.equal(compileError.kind, 'compile');
+  assert.equal(compileError.message, 'compile error at 2:3: undefined label `nowhere` (1 reference)');
+  assert.deepEqual(compileError.diagnostics.map((d) => [d.line, d.column]), [[2, 3]]);
+  const argsError = caught(() => new vm.Session('1', '"open', {}));
+  assert.equal(argsError.kind, 'args');
+  assert.equal(argsError.diagnostics[0].column, 1);
+  assert.equal(caught(() => vm.format('"open')).kind, 'compile');
+  const optionsError = caught(() => new vm.Session('1', '', { profile: 'yes' }));
+  assert.equal(optionsError.kind, 'options');
+  assert.match(optionsError.message, /`profile` must be true or false/);
+  assert.equal(caught(() => new vm.Session('1', '', {}).run(-1)).kind, 'budget');
+});
+
+test('an option it does not know is refused, named, with the one meant when it is close', () => {
+  assert.throws(
+    () => new vm.Session('1', '', { maxSteps: 100 }),
+    (e) => e instanceof Error && e.kind === 'options' &&
+      /^bad options: unknown option `maxSteps` \(did you mean `max_steps`\?\); the options are /.test(e.message),
+  );
+  assert.throws(() => new vm.Session('1', '', { colour: 'red' }), /unknown option `colour`; the options are/);
+});

@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::convert::{self, JsCompiled, JsDiagnostic, LineIndex};
-use crate::session::{read_budget, Core, Options, SetupError};
+use crate::session::{read_budget, unknown_options, Core, Options, SetupError};
 
 /// Installs the panic hook once, when the module starts: a panic (a bug) shows its
 /// message and the JavaScript stack in the console instead of "unreachable".
@@ -20,6 +21,28 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
     value.serialize(&serializer).unwrap_or(JsValue::NULL)
 }
 
+/// A JavaScript `Error` with `message` and a `kind` property: what every function of
+/// the package throws (`compile`, `args`, `options`, `budget`), so that a caller gets a
+/// stack and `instanceof Error` and can still tell the kinds apart.
+fn error(kind: &str, message: &str) -> js_sys::Error {
+    let e = js_sys::Error::new(message);
+    // Setting a property of a new, ordinary object cannot fail.
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("kind"), &JsValue::from_str(kind));
+    e
+}
+
+/// The `Error` thrown for compile or argument errors: its `diagnostics` as `compile`
+/// gives them, the first one in its message.
+fn setup_error(e: &SetupError) -> JsValue {
+    let thrown = error(e.kind, &e.message());
+    let _ = js_sys::Reflect::set(
+        &thrown,
+        &JsValue::from_str("diagnostics"),
+        &to_js(&e.diagnostics),
+    );
+    thrown.into()
+}
+
 /// Compiles `source`: `{ ok, diagnostics: [{message, line, column, end_line, end_column,
 /// from, to, notes}], labels }` (the compiled program itself: [`crate::disasm::disasm`]).
 #[wasm_bindgen(unchecked_return_type = "Compiled")]
@@ -30,13 +53,14 @@ pub fn compile(source: &str) -> JsValue {
     ))
 }
 
-/// `source` in the canonical layout (`svm fmt`). Throws `{ kind: "compile", diagnostics }`,
-/// as the `Session` constructor does, when it has lexical errors.
+/// `source` in the canonical layout (`svm fmt`). Throws an `Error` with `kind:
+/// "compile"` and the `diagnostics`, as the `Session` constructor does, when it has
+/// lexical errors.
 #[wasm_bindgen]
 pub fn format(source: &str) -> Result<String, JsValue> {
     vm_core::format(source).map_err(|ds| {
         let index = LineIndex::new(source);
-        to_js(&SetupError {
+        setup_error(&SetupError {
             kind: "compile",
             diagnostics: ds.iter().map(|d| JsDiagnostic::new(d, &index)).collect(),
         })
@@ -59,7 +83,6 @@ pub fn version() -> String {
 fn now() -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
-        use wasm_bindgen::JsCast;
         js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
             .ok()
             .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
@@ -73,7 +96,8 @@ fn now() -> f64 {
 
 /// Reads the options of a session: a plain object whose fields may each be missing,
 /// `null` or `undefined` (then the default applies); `undefined` or `null` for all
-/// defaults. Read by hand rather than through serde: serde's errors format the floating
+/// defaults. A key that is not an option is an error (a misspelt option would
+/// otherwise be ignored without a word). Read by hand rather than through serde: serde's errors format the floating
 /// point number they found, which pulls float formatting (18 KB) into the module.
 fn read_options(options: &JsValue) -> Result<Options, String> {
     if options.is_undefined() || options.is_null() {
@@ -81,6 +105,13 @@ fn read_options(options: &JsValue) -> Result<Options, String> {
     }
     if !options.is_object() {
         return Err("expected an object".to_string());
+    }
+    let keys: Vec<String> = js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    if let Some(unknown) = unknown_options(&keys) {
+        return Err(unknown);
     }
     let field = |name: &str| -> Result<Option<JsValue>, String> {
         let v = js_sys::Reflect::get(options, &JsValue::from_str(name))
@@ -124,8 +155,8 @@ fn whole_number(v: JsValue) -> Option<u64> {
 }
 
 /// The budget of `run`, `step_over` or `step_out`, or the `Error` to throw.
-fn budget_arg(budget: f64) -> Result<u64, JsError> {
-    read_budget(budget).map_err(JsError::new)
+fn budget_arg(budget: f64) -> Result<u64, JsValue> {
+    read_budget(budget).map_err(|message| error("budget", message).into())
 }
 
 /// A program being run: made from source and an argument string, run in slices.
@@ -138,9 +169,11 @@ pub struct Session {
 impl Session {
     /// Compiles `source` and reads `args` (literals, as on the command line). `options`
     /// may set `max_stack`, `max_calls`, `max_steps`, `max_output` (bytes), `history`
-    /// (steps that `step_back` can undo; the debugger) and `profile` (bool); throws the
-    /// string `bad options: …` naming the field when one is of the wrong kind. Throws
-    /// `{ kind: "compile" | "args", diagnostics }` when either has errors.
+    /// (steps that `step_back` can undo; the debugger) and `profile` (bool). Throws an
+    /// `Error` with `kind: "options"` (`bad options: …`) naming the field when one is of
+    /// the wrong kind or is not an option (and the option meant, when one is close), and
+    /// one with `kind: "compile" | "args"` and the `diagnostics` when the source or the
+    /// arguments have errors.
     #[wasm_bindgen(constructor)]
     pub fn new(
         source: &str,
@@ -148,11 +181,11 @@ impl Session {
         #[wasm_bindgen(unchecked_param_type = "SessionOptions | null | undefined")]
         options: JsValue,
     ) -> Result<Session, JsValue> {
-        let options =
-            read_options(&options).map_err(|e| JsValue::from_str(&format!("bad options: {e}")))?;
+        let options = read_options(&options)
+            .map_err(|e| JsValue::from(error("options", &format!("bad options: {e}"))))?;
         Core::new(source, args, options)
             .map(|core| Session { core })
-            .map_err(|e| to_js(&e))
+            .map_err(|e| setup_error(&e))
     }
 
     /// Runs at most `budget` steps. Returns `{ status, output, steps, time_ms, exit_code,
@@ -163,9 +196,10 @@ impl Session {
     /// previous call.
     ///
     /// `budget` is a whole number from 0 to `Number.MAX_SAFE_INTEGER`; anything else
-    /// (`NaN`, `Infinity`, negative, fractional, larger) throws an `Error` saying which.
+    /// (`NaN`, `Infinity`, negative, fractional, larger) throws an `Error` with `kind:
+    /// "budget"` saying which.
     #[wasm_bindgen(unchecked_return_type = "RunResult")]
-    pub fn run(&mut self, budget: f64) -> Result<JsValue, JsError> {
+    pub fn run(&mut self, budget: f64) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.core.run(budget_arg(budget)?, now)))
     }
 
@@ -180,13 +214,13 @@ impl Session {
     /// "budget"` call `run` to go on waiting for the return.
     /// Throws for a budget that `run` rejects.
     #[wasm_bindgen(unchecked_return_type = "RunResult")]
-    pub fn step_over(&mut self, budget: f64) -> Result<JsValue, JsError> {
+    pub fn step_over(&mut self, budget: f64) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.core.step_over(budget_arg(budget)?, now)))
     }
 
     /// Runs until the innermost call returns; like `step_over` otherwise.
     #[wasm_bindgen(unchecked_return_type = "RunResult")]
-    pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsError> {
+    pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.core.step_out(budget_arg(budget)?, now)))
     }
 

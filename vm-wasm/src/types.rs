@@ -19,8 +19,12 @@ export interface Diagnostic extends Span { message: string; notes: Note[]; }
 export interface Label { name: string; address: number; span: Span; }
 /** The result of `compile`. */
 export interface Compiled { ok: boolean; diagnostics: Diagnostic[]; labels: Label[]; }
-/** What `new Session` throws when the source or the arguments have errors. */
-export interface SetupError { kind: "compile" | "args"; diagnostics: Diagnostic[]; }
+/** What `new Session` (and `format`) throws when the source or the arguments have errors: the first in `message`, all in `diagnostics`. */
+export interface SetupError extends Error { kind: "compile" | "args"; diagnostics: Diagnostic[]; }
+/** What is thrown for a bad argument: `options` (a field of the wrong kind, or a key that is not an option) or a `budget` that is not a whole number from 0 to 2**53 - 1. */
+export interface UsageError extends Error { kind: "options" | "budget"; }
+/** Everything the package throws: an `Error` with a `kind`. */
+export type VmError = SetupError | UsageError;
 /** An operation of the reference (`ops()`). */
 export interface Op { name: string; effect: string; doc: string; example: string; }
 /** A value of the data stack; numbers as exact decimal strings, long strings cut. */

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Reflect};
-use wasm_bindgen::{JsCast, JsError, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 use vm_wasm::{compile, disasm, ops, Session};
@@ -38,15 +38,22 @@ fn session(source: &str, args: &str) -> Session {
 }
 
 /// The result of a call that should not have thrown.
-fn ok(result: Result<JsValue, JsError>) -> JsValue {
-    result.unwrap_or_else(|e| panic!("threw {:?}", JsValue::from(e)))
+fn ok<E: Into<JsValue>>(result: Result<JsValue, E>) -> JsValue {
+    result.unwrap_or_else(|e| panic!("threw {:?}", e.into()))
 }
 
-/// The message of the `Error` a call threw.
-fn thrown(result: Result<JsValue, JsError>) -> String {
-    let error = JsValue::from(result.expect_err("did not throw"));
+/// The `kind` and the message of the `Error` a call threw (a real `Error`, with a stack).
+fn thrown_error(error: JsValue) -> (String, String) {
     assert!(error.is_instance_of::<js_sys::Error>(), "{error:?}");
-    string(&error, "message")
+    assert!(get(&error, "stack").is_string(), "{error:?}");
+    (string(&error, "kind"), string(&error, "message"))
+}
+
+/// The message of the `Error` of kind `budget` that a call threw.
+fn thrown<E: Into<JsValue>>(result: Result<JsValue, E>) -> String {
+    let (kind, message) = thrown_error(result.expect_err("did not throw").into());
+    assert_eq!(kind, "budget", "{message}");
+    message
 }
 
 /// Runs to a status other than `paused`, collecting output.
@@ -90,10 +97,32 @@ fn compile_errors_have_positions() {
     assert_eq!(get(&ok, "ok").as_bool(), Some(true));
     assert!(get(&ok, "disassembly").is_undefined());
     assert!(Array::is_array(&get(&ok, "labels")));
-    let thrown = Session::new("1 nope", "", JsValue::UNDEFINED)
+}
+
+#[wasm_bindgen_test]
+fn compile_and_argument_errors_are_errors_with_kind_and_diagnostics() {
+    let e = Session::new("1 2 +\n  nope \"open", "", JsValue::UNDEFINED)
         .err()
         .unwrap();
-    assert_eq!(string(&thrown, "kind"), "compile");
+    let (kind, message) = thrown_error(e.clone());
+    assert_eq!(
+        (kind.as_str(), message.as_str()),
+        (
+            "compile",
+            "compile error at 2:3: undefined label `nope` (1 reference) (and 1 more error)"
+        )
+    );
+    let diags = items(&get(&e, "diagnostics"));
+    assert_eq!(diags.len(), 2);
+    assert_eq!(number(&diags[1], "line"), 2.0);
+    let e = Session::new("1", "1 x", JsValue::UNDEFINED).err().unwrap();
+    let (kind, message) = thrown_error(e.clone());
+    assert_eq!(kind, "args");
+    assert!(
+        message.starts_with("error in the arguments at 1:3: "),
+        "{message}"
+    );
+    assert_eq!(number(&items(&get(&e, "diagnostics"))[0], "column"), 3.0);
 }
 
 /// The rows of `disasm` as plain objects, with `null` where a row has no span, target or
@@ -263,11 +292,10 @@ fn options_set_the_limits() {
     assert!(error_with(spin, &[("max_steps", 5.5.into())]).starts_with("step limit: 5 steps"));
     let loud = "l: \"abc\" print l jmp";
     assert!(error_with(loud, &[("max_output", 7.into())]).contains("at most 7 bytes"));
-    // `null` and `undefined` fields, and fields it does not know, leave the defaults.
+    // `null` and `undefined` fields leave the defaults.
     let o = [
         ("max_stack", JsValue::NULL),
         ("max_steps", JsValue::UNDEFINED),
-        ("colour", "red".into()),
     ];
     let mut s = Session::new(push3, "", options(&o)).unwrap();
     assert_eq!(string(&ok(s.run(100.0)), "status"), "halted");
@@ -279,10 +307,9 @@ fn options_set_the_limits() {
 #[wasm_bindgen_test]
 fn bad_options_are_a_clear_error() {
     let bad = |v: JsValue| {
-        Session::new("1", "", v)
-            .err()
-            .and_then(|e| e.as_string())
-            .unwrap_or_default()
+        let (kind, message) = thrown_error(Session::new("1", "", v).err().expect("no error"));
+        assert_eq!(kind, "options", "{message}");
+        message
     };
     for (field, value) in [
         ("max_stack", JsValue::from(-1)),
@@ -302,6 +329,18 @@ fn bad_options_are_a_clear_error() {
     let message = bad(options(&[("profile", 1.into())]));
     assert_eq!(message, "bad options: `profile` must be true or false");
     assert_eq!(bad(7.into()), "bad options: expected an object");
+    // Keys it does not know are refused, named, with the one meant when it is close.
+    let message = bad(options(&[("maxSteps", 5.into()), ("colour", "red".into())]));
+    assert_eq!(
+        message,
+        "bad options: unknown options `maxSteps` (did you mean `max_steps`?), `colour`; \
+         the options are max_stack, max_calls, max_steps, max_output, history, profile"
+    );
+    let message = bad(options(&[("histroy", 5.into())]));
+    assert!(
+        message.starts_with("bad options: unknown option `histroy` (did you mean `history`?);"),
+        "{message}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -141,7 +141,8 @@ function formatSource(msg) {
   try {
     text = format(msg.source);
   } catch (e) {
-    if (e && e.kind === SetupError.COMPILE) return post({ ...reply, diagnostics: e.diagnostics });
+    // vm-wasm throws an Error with a `kind`; lexical errors come with their diagnostics.
+    if (e instanceof Error && e.kind === SetupError.COMPILE) return post({ ...reply, diagnostics: e.diagnostics });
     throw e;
   }
   const where = { anchor: msg.anchor, head: msg.head, lines: msg.lines };
@@ -156,7 +157,9 @@ function start(msg) {
   try {
     session = new Session(msg.source, msg.args || '', options);
   } catch (e) {
-    if (e && (e.kind === SetupError.COMPILE || e.kind === SetupError.ARGS)) {
+    // An Error with a `kind`: `compile` and `args` are the program's (shown with their
+    // diagnostics); `options` would be the page's own bug, reported as one by guarded().
+    if (e instanceof Error && (e.kind === SetupError.COMPILE || e.kind === SetupError.ARGS)) {
       post({ type: Msg.SETUP_ERROR, id: msg.id, kind: e.kind, diagnostics: e.diagnostics });
       return;
     }
