@@ -1,4 +1,6 @@
-//! What JavaScript sees: `compile`, `format`, `ops`, `version` and the `Session` class.
+//! What JavaScript sees: `compile`, `format`, `ops`, `version` and the `Session` class,
+//! named in camelCase as JavaScript names things (`js_name`; the Rust names stay
+//! snake_case).
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -43,7 +45,7 @@ fn setup_error(e: &SetupError) -> JsValue {
     thrown.into()
 }
 
-/// Compiles `source`: `{ ok, diagnostics: [{message, line, column, end_line, end_column,
+/// Compiles `source`: `{ ok, diagnostics: [{message, line, column, endLine, endColumn,
 /// from, to, notes}], labels }` (the compiled program itself: [`crate::disasm::disasm`]).
 #[wasm_bindgen(unchecked_return_type = "Compiled")]
 pub fn compile(source: &str) -> JsValue {
@@ -130,12 +132,12 @@ fn read_options(options: &JsValue) -> Result<Options, String> {
             .transpose()
     };
     Ok(Options {
-        max_stack: count("max_stack")?,
-        max_calls: count("max_calls")?,
-        max_steps: field("max_steps")?
-            .map(|v| v.as_f64().ok_or("`max_steps` must be a number"))
+        max_stack: count("maxStack")?,
+        max_calls: count("maxCalls")?,
+        max_steps: field("maxSteps")?
+            .map(|v| v.as_f64().ok_or("`maxSteps` must be a number"))
             .transpose()?,
-        max_output: count("max_output")?,
+        max_output: count("maxOutput")?,
         history: count("history")?,
         profile: field("profile")?
             .map(|v| v.as_bool().ok_or("`profile` must be true or false"))
@@ -154,7 +156,7 @@ fn whole_number(v: JsValue) -> Option<u64> {
     }
 }
 
-/// The budget of `run`, `step_over` or `step_out`, or the `Error` to throw.
+/// The budget of `run`, `stepOver` or `stepOut`, or the `Error` to throw.
 fn budget_arg(budget: f64) -> Result<u64, JsValue> {
     read_budget(budget).map_err(|message| error("budget", message).into())
 }
@@ -168,8 +170,8 @@ pub struct Session {
 #[wasm_bindgen]
 impl Session {
     /// Compiles `source` and reads `args` (literals, as on the command line). `options`
-    /// may set `max_stack`, `max_calls`, `max_steps`, `max_output` (bytes), `history`
-    /// (steps that `step_back` can undo; the debugger) and `profile` (bool). Throws an
+    /// may set `maxStack`, `maxCalls`, `maxSteps`, `maxOutput` (bytes), `history`
+    /// (steps that `stepBack` can undo; the debugger) and `profile` (bool). Throws an
     /// `Error` with `kind: "options"` (`bad options: …`) naming the field when one is of
     /// the wrong kind or is not an option (and the option meant, when one is close), and
     /// one with `kind: "compile" | "args"` and the `diagnostics` when the source or the
@@ -188,9 +190,9 @@ impl Session {
             .map_err(|e| setup_error(&e))
     }
 
-    /// Runs at most `budget` steps. Returns `{ status, output, steps, time_ms, exit_code,
-    /// ms, error }`: status is `halted` (with `exit_code`, a decimal string), `paused`
-    /// (budget used; call again), `needs_input` (call `provide_input` or `end_input`),
+    /// Runs at most `budget` steps. Returns `{ status, output, steps, timeMs, exitCode,
+    /// ms, error }`: status is `halted` (with `exitCode`, a decimal string), `paused`
+    /// (budget used; call again), `needs_input` (call `provideInput` or `endInput`),
     /// `sleeping` (with `ms`; call again when done waiting) or `error` (with `error`:
     /// message, span, trace, stack, rendered). `output` is what was printed since the
     /// previous call.
@@ -213,35 +215,37 @@ impl Session {
     /// is not a `call`); pauses at breakpoints. At most `budget` steps: with `reason:
     /// "budget"` call `run` to go on waiting for the return.
     /// Throws for a budget that `run` rejects.
-    #[wasm_bindgen(unchecked_return_type = "RunResult")]
+    #[wasm_bindgen(js_name = stepOver, unchecked_return_type = "RunResult")]
     pub fn step_over(&mut self, budget: f64) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.core.step_over(budget_arg(budget)?, now)))
     }
 
-    /// Runs until the innermost call returns; like `step_over` otherwise.
-    #[wasm_bindgen(unchecked_return_type = "RunResult")]
+    /// Runs until the innermost call returns; like `stepOver` otherwise.
+    #[wasm_bindgen(js_name = stepOut, unchecked_return_type = "RunResult")]
     pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.core.step_out(budget_arg(budget)?, now)))
     }
 
     /// Forgets a step over or step out still waiting for its call to return (a pause
     /// during a long step over: a later `run` then stops only at breakpoints).
+    #[wasm_bindgen(js_name = cancelStep)]
     pub fn cancel_step(&mut self) {
         self.core.cancel_step();
     }
 
     /// Undoes the last step (sessions made with the `history` option): stacks, position,
-    /// steps and input are as before it; `output_removed` says how many UTF-16 units to
+    /// steps and input are as before it; `outputRemoved` says how many UTF-16 units to
     /// remove from the end of the output shown. `reason: "history_empty"` when there is
     /// nothing left to undo.
-    #[wasm_bindgen(unchecked_return_type = "RunResult")]
+    #[wasm_bindgen(js_name = stepBack, unchecked_return_type = "RunResult")]
     pub fn step_back(&mut self) -> JsValue {
         to_js(&self.core.step_back())
     }
 
-    /// Sets breakpoints on these source lines (replacing earlier ones); `run`, `step_over`
-    /// and `step_out` pause before the first instruction of such a line (`reason:
+    /// Sets breakpoints on these source lines (replacing earlier ones); `run`, `stepOver`
+    /// and `stepOut` pause before the first instruction of such a line (`reason:
     /// "breakpoint"`). Returns the lines that have an instruction to stop at.
+    #[wasm_bindgen(js_name = setBreakpoints)]
     pub fn set_breakpoints(&mut self, lines: Vec<u32>) -> Vec<u32> {
         self.core.set_breakpoints(&lines)
     }
@@ -255,35 +259,39 @@ impl Session {
     }
 
     /// The top `n` values of the data stack, bottom first (cheap on a deep stack).
-    #[wasm_bindgen(unchecked_return_type = "ValueView[]")]
+    #[wasm_bindgen(js_name = stackTop, unchecked_return_type = "ValueView[]")]
     pub fn stack_top(&self, n: u32) -> JsValue {
         to_js(&self.core.stack_top(n as usize))
     }
 
     /// The value at `index` of the data stack (0 is the bottom) as `stack` shows values,
-    /// but with at most `max_chars` characters of a string; `null` when there is none.
-    #[wasm_bindgen(unchecked_return_type = "ValueView | null")]
-    pub fn value_view(&self, index: u32, max_chars: u32) -> JsValue {
-        to_js(&self.core.value_view(index as usize, max_chars as usize))
+    /// but with at most `chars` characters of a string; `null` when there is none.
+    #[wasm_bindgen(js_name = valueView, unchecked_return_type = "ValueView | null")]
+    pub fn value_view(&self, index: u32, chars: u32) -> JsValue {
+        to_js(&self.core.value_view(index as usize, chars as usize))
     }
 
     /// The whole printed form of the value at `index` of the data stack (0 is the
     /// bottom), however long; `undefined` when there is none.
+    #[wasm_bindgen(js_name = valueText)]
     pub fn value_text(&self, index: u32) -> Option<String> {
         self.core.value_text(index as usize)
     }
 
     /// The depth of the data stack.
+    #[wasm_bindgen(js_name = stackLen)]
     pub fn stack_len(&self) -> u32 {
         self.core.stack_len() as u32
     }
 
     /// Gives the pending `read` a line (it is trimmed).
+    #[wasm_bindgen(js_name = provideInput)]
     pub fn provide_input(&mut self, line: &str) {
         self.core.provide_input(Some(line));
     }
 
     /// Tells the pending `read` that input has ended (it reads `""`).
+    #[wasm_bindgen(js_name = endInput)]
     pub fn end_input(&mut self) {
         self.core.provide_input(None);
     }
@@ -296,7 +304,7 @@ impl Session {
     }
 
     /// The active calls, innermost first: `[{ label, name, target, call: span }]`.
-    #[wasm_bindgen(unchecked_return_type = "Frame[]")]
+    #[wasm_bindgen(js_name = callStack, unchecked_return_type = "Frame[]")]
     pub fn call_stack(&self) -> JsValue {
         to_js(&self.core.call_stack())
     }

@@ -63,16 +63,16 @@ impl SetupError {
 
 /// The option names of `new Session`, in the order its documentation gives them.
 pub const OPTION_NAMES: [&str; 6] = [
-    "max_stack",
-    "max_calls",
-    "max_steps",
-    "max_output",
+    "maxStack",
+    "maxCalls",
+    "maxSteps",
+    "maxOutput",
     "history",
     "profile",
 ];
 
 /// What is wrong with these option keys, when some are not option names: each named,
-/// with the option meant when one is close (`maxSteps`: `max_steps`), and the list of
+/// with the option meant when one is close (`max_steps`: `maxSteps`), and the list of
 /// options. `None` when all are known. (Built with `push_str` and compared as bytes:
 /// this is in the WebAssembly module, which has a size budget.)
 pub fn unknown_options<S: AsRef<str>>(keys: &[S]) -> Option<String> {
@@ -105,7 +105,7 @@ pub fn unknown_options<S: AsRef<str>>(keys: &[S]) -> Option<String> {
 }
 
 /// The option name that `key` was probably meant to be: the same but for ASCII case,
-/// `_` and `-` (`maxSteps`, `MAX-STEPS`), or at most two letters away (`histroy`).
+/// `_` and `-` (`max_steps`, `MAX-STEPS`), or at most two letters away (`histroy`).
 fn meant(key: &str) -> Option<&'static str> {
     let bare = |s: &str| -> Vec<u8> {
         s.bytes()
@@ -153,7 +153,7 @@ pub fn read_budget(budget: f64) -> Result<u64, &'static str> {
     if budget.is_nan() {
         Err("budget is not a number (NaN); give a whole number of steps from 0 to 2**53 - 1")
     } else if budget.is_infinite() {
-        Err("budget is infinite; give a whole number of steps from 0 to 2**53 - 1 (the `max_steps` option limits a whole run)")
+        Err("budget is infinite; give a whole number of steps from 0 to 2**53 - 1 (the `maxSteps` option limits a whole run)")
     } else if budget < 0.0 {
         Err("budget is negative; give a whole number of steps from 0 to 2**53 - 1")
     } else if budget.trunc() != budget {
@@ -707,19 +707,17 @@ mod tests {
         assert_eq!(unknown_options(&OPTION_NAMES), None);
         assert_eq!(unknown_options::<&str>(&[]), None);
         assert_eq!(
-            unknown_options(&["profile", "maxSteps"]).unwrap(),
-            "unknown option `maxSteps` (did you mean `max_steps`?); the options are \
-             max_stack, max_calls, max_steps, max_output, history, profile"
+            unknown_options(&["profile", "max_steps"]).unwrap(),
+            "unknown option `max_steps` (did you mean `maxSteps`?); the options are \
+             maxStack, maxCalls, maxSteps, maxOutput, history, profile"
         );
         let two = unknown_options(&["colour", "MAX-OUTPUT"]).unwrap();
         assert!(
-            two.starts_with(
-                "unknown options `colour`, `MAX-OUTPUT` (did you mean `max_output`?); "
-            ),
+            two.starts_with("unknown options `colour`, `MAX-OUTPUT` (did you mean `maxOutput`?); "),
             "{two}"
         );
         assert_eq!(meant("histroy"), Some("history"));
-        assert_eq!(meant("maxStak"), Some("max_stack"));
+        assert_eq!(meant("max_stak"), Some("maxStack"));
         assert_eq!(meant("steps"), None);
         assert_eq!(edit_distance(b"kitten", b"sitting"), 3);
         assert_eq!(edit_distance(b"", b"abc"), 3);

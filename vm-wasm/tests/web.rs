@@ -82,10 +82,7 @@ fn compile_errors_have_positions() {
         (2.0, 3.0)
     );
     assert_eq!(
-        (
-            number(&diags[0], "end_line"),
-            number(&diags[0], "end_column")
-        ),
+        (number(&diags[0], "endLine"), number(&diags[0], "endColumn")),
         (2.0, 7.0)
     );
     assert_eq!(
@@ -192,7 +189,7 @@ fn fib_runs_to_completion() {
     let mut s = session(FIB, "10");
     let (status, out, _) = run_until_stop(&mut s, 1_000_000.0);
     assert_eq!(string(&status, "status"), "halted");
-    assert_eq!(string(&status, "exit_code"), "0");
+    assert_eq!(string(&status, "exitCode"), "0");
     assert_eq!(out, "55\n");
     assert!(number(&status, "steps") > 100.0);
     assert!(get(&status, "error").is_null());
@@ -284,18 +281,18 @@ fn error_with(source: &str, fields: &[(&str, JsValue)]) -> String {
 #[wasm_bindgen_test]
 fn options_set_the_limits() {
     let push3 = "1 2 3";
-    assert!(error_with(push3, &[("max_stack", 2.into())]).contains("limited to 2 values"));
+    assert!(error_with(push3, &[("maxStack", 2.into())]).contains("limited to 2 values"));
     let calls = "f: f call";
     let big = js_sys::BigInt::from(3u32);
-    assert!(error_with(calls, &[("max_calls", big.into())]).contains("limited to 3 calls"));
+    assert!(error_with(calls, &[("maxCalls", big.into())]).contains("limited to 3 calls"));
     let spin = "l: l jmp";
-    assert!(error_with(spin, &[("max_steps", 5.5.into())]).starts_with("step limit: 5 steps"));
+    assert!(error_with(spin, &[("maxSteps", 5.5.into())]).starts_with("step limit: 5 steps"));
     let loud = "l: \"abc\" print l jmp";
-    assert!(error_with(loud, &[("max_output", 7.into())]).contains("at most 7 bytes"));
+    assert!(error_with(loud, &[("maxOutput", 7.into())]).contains("at most 7 bytes"));
     // `null` and `undefined` fields leave the defaults.
     let o = [
-        ("max_stack", JsValue::NULL),
-        ("max_steps", JsValue::UNDEFINED),
+        ("maxStack", JsValue::NULL),
+        ("maxSteps", JsValue::UNDEFINED),
     ];
     let mut s = Session::new(push3, "", options(&o)).unwrap();
     assert_eq!(string(&ok(s.run(100.0)), "status"), "halted");
@@ -312,11 +309,11 @@ fn bad_options_are_a_clear_error() {
         message
     };
     for (field, value) in [
-        ("max_stack", JsValue::from(-1)),
-        ("max_calls", JsValue::from(1.5)),
+        ("maxStack", JsValue::from(-1)),
+        ("maxCalls", JsValue::from(1.5)),
         ("history", JsValue::from("10")),
-        ("max_output", JsValue::from(f64::INFINITY)),
-        ("max_output", JsValue::from(2f64.powi(60))),
+        ("maxOutput", JsValue::from(f64::INFINITY)),
+        ("maxOutput", JsValue::from(2f64.powi(60))),
     ] {
         let message = bad(options(&[(field, value)]));
         assert!(
@@ -324,17 +321,20 @@ fn bad_options_are_a_clear_error() {
             "{message}"
         );
     }
-    let message = bad(options(&[("max_steps", "many".into())]));
-    assert_eq!(message, "bad options: `max_steps` must be a number");
+    let message = bad(options(&[("maxSteps", "many".into())]));
+    assert_eq!(message, "bad options: `maxSteps` must be a number");
     let message = bad(options(&[("profile", 1.into())]));
     assert_eq!(message, "bad options: `profile` must be true or false");
     assert_eq!(bad(7.into()), "bad options: expected an object");
     // Keys it does not know are refused, named, with the one meant when it is close.
-    let message = bad(options(&[("maxSteps", 5.into()), ("colour", "red".into())]));
+    let message = bad(options(&[
+        ("max_steps", 5.into()),
+        ("colour", "red".into()),
+    ]));
     assert_eq!(
         message,
-        "bad options: unknown options `maxSteps` (did you mean `max_steps`?), `colour`; \
-         the options are max_stack, max_calls, max_steps, max_output, history, profile"
+        "bad options: unknown options `max_steps` (did you mean `maxSteps`?), `colour`; \
+         the options are maxStack, maxCalls, maxSteps, maxOutput, history, profile"
     );
     let message = bad(options(&[("histroy", 5.into())]));
     assert!(
@@ -380,7 +380,7 @@ fn i64_values_cross_exactly() {
     );
     let (status, out, _) = run_until_stop(&mut s, 100.0);
     assert_eq!(out, "9007199254740993\n");
-    assert_eq!(string(&status, "exit_code"), "9223372036854775807");
+    assert_eq!(string(&status, "exitCode"), "9223372036854775807");
     let stack = items(&s.stack());
     assert_eq!(string(&stack[0], "value"), "9007199254740993");
     assert_eq!(string(&stack[1], "value"), "-9223372036854775808");

@@ -55,7 +55,7 @@ export function breakpointLine(source, line, lines) {
     const last = Math.min(line + 200, lines);
     const candidates = [];
     for (let l = line; l <= last; l++) candidates.push(l);
-    const got = Array.from(session.set_breakpoints(candidates));
+    const got = Array.from(session.setBreakpoints(candidates));
     return got.length ? Math.min(...got) : null;
   } finally {
     session.free();
