@@ -217,3 +217,105 @@ fn blocks_are_found_with_their_info_and_indentation() {
         ]
     );
 }
+
+/// The documents whose machine-dependent figures are checked for their note.
+const FIGURE_DOCS: [&str; 4] = [
+    "README.md",
+    "docs/language.md",
+    "docs/reliability.md",
+    "web/README.md",
+];
+
+/// The paragraphs of `doc` with their first line: runs of non-blank lines; a table is
+/// one paragraph of its own.
+fn paragraphs(doc: &str) -> Vec<(usize, String)> {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut open = false;
+    let mut in_table = false;
+    for (n, line) in doc.lines().enumerate() {
+        let row = line.starts_with('|');
+        if line.trim().is_empty() {
+            open = false;
+        } else if !open || row != in_table {
+            found.push((n + 1, line.to_string()));
+            open = true;
+        } else if let Some((_, p)) = found.last_mut() {
+            p.push('\n');
+            p.push_str(line);
+        }
+        in_table = row;
+    }
+    found
+}
+
+/// Whether `text` carries the note of a measurement: `YYYY-MM-DD, commit HASH,
+/// PROCESSOR` (the processor as `grep -m1 'model name' /proc/cpuinfo` names it).
+fn has_note(text: &str) -> bool {
+    let flat = text.replace('\n', " ");
+    flat.match_indices(", commit ").any(|(at, _)| {
+        let date = flat[..at].chars().rev().take(10).collect::<String>();
+        let date: String = date.chars().rev().collect();
+        let dated = date.len() == 10
+            && date.chars().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        let rest = &flat[at + ", commit ".len()..];
+        let hash = rest.chars().take_while(char::is_ascii_hexdigit).count();
+        // The processor follows the next ", " (a remark in parentheses may come first).
+        let after: String = rest[hash..].chars().take(80).collect();
+        let processor = after.split_once(", ").is_some_and(|(_, p)| {
+            ["AMD", "Intel", "Apple", "ARM", "Ampere"]
+                .iter()
+                .any(|v| p.starts_with(v))
+        });
+        dated && hash >= 7 && processor
+    })
+}
+
+#[test]
+fn measured_figures_carry_their_date_commit_and_processor() {
+    // The convention: a figure that depends on the machine (a time, a speed) says that it
+    // was measured, and the same paragraph (or table row) says when, on which commit and
+    // on which processor: `(2026-11-26, commit 29a7555, AMD EPYC)`.
+    let mut missing = Vec::new();
+    for doc in FIGURE_DOCS {
+        let text = std::fs::read_to_string(root().join(doc)).unwrap();
+        for (line, p) in paragraphs(&text) {
+            if p.to_lowercase().contains("measured") && !has_note(&p) {
+                missing.push(format!("{doc}:{line}: {}", p.lines().next().unwrap()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "these measured figures do not say the date, commit and processor (`YYYY-MM-DD, commit HASH, PROCESSOR`):\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn a_note_has_a_date_a_commit_and_a_processor() {
+    assert!(has_note(
+        "0.58 s (measured 2026-11-26, commit 29a7555, AMD EPYC)"
+    ));
+    assert!(has_note(
+        "(2026-11-25, commit f4eb9b1 (where\nthey were written), AMD EPYC 7B13)"
+    ));
+    assert!(!has_note("(2026-11-26, commit 29a7555)"));
+    assert!(!has_note("(26 November, commit 29a7555, AMD EPYC)"));
+    assert!(!has_note("(2026-11-26, commit abc, AMD EPYC)"));
+    assert!(!has_note("(2026-11-26, AMD EPYC)"));
+    let ps = paragraphs("a\nb\n\n| x |\n| y |\nc\n");
+    assert_eq!(
+        ps,
+        [
+            (1, "a\nb".into()),
+            (4, "| x |\n| y |".into()),
+            (6, "c".into())
+        ]
+    );
+}
