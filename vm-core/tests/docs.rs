@@ -90,7 +90,7 @@ fn layout_row<'a>(readme: &'a str, dir: &str) -> &'a str {
 }
 
 /// The text inside the parentheses that follow `from` in `text` (nested ones included).
-fn parenthesised<'a>(text: &'a str, from: usize) -> &'a str {
+fn parenthesised(text: &str, from: usize) -> &str {
     let rest = &text[from..];
     let open = rest.find('(').expect("an opening parenthesis");
     let mut depth = 0;
