@@ -13,7 +13,8 @@
 //! - `output`: what the `svm` block before it prints.
 //! - `sh` (building, setting up, installing: run by `scripts/test.sh` itself), `rust`
 //!   (the crate docs' example, `vm-core/tests/docs.rs`), `html` (a snippet), `text`
-//!   (shown, not run: a terminal session that needs Ctrl+C).
+//!   (not run here: the README's REPL session, which needs a terminal and Ctrl+C, is
+//!   typed into `svm` on a pseudo-terminal by `vm-cli/tests/terminal.rs`).
 //!
 //! A block without an info string fails the test.
 
