@@ -1,6 +1,6 @@
 // What the page's kinds of run cost: examples/fib.svm with argument 25 (5.0 M steps) run
 // by the npm package (Node.js build) plain, with `profile: true`, with `history: 10000`
-// (a debug run) and with both; median wall time of 7 runs each, in slices of 1 M steps.
+// (a debug run) and with both; median wall time of 15 runs each after 5 to warm up, in slices of 1 M steps.
 // Quoted in web/README.md ("The debugger and the profile").
 //
 //   scripts/npm-package.sh && node scripts/debug-cost.mjs [target/npm/pkg]
@@ -28,8 +28,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const kinds = { plain: {}, profile: { profile: true }, history: { history: 10_000 }, both: { profile: true, history: 10_000 } };
 const times = {};
 for (const [name, options] of Object.entries(kinds)) {
-  once(options); // warm up
-  const runs = Array.from({ length: 7 }, () => once(options));
+  for (let i = 0; i < 5; i++) once(options); // warm up (V8 tiers the module up)
+  const runs = Array.from({ length: 15 }, () => once(options));
   times[name] = median(runs.map((r) => r.ms));
   console.log(`${name.padEnd(8)} ${times[name].toFixed(1).padStart(7)} ms  (${runs[0].steps} steps)`);
 }
