@@ -1,5 +1,6 @@
 //! `svm` driven through a pseudo-terminal, as a person at a terminal uses it: output
-//! that appears as it is printed, Ctrl+C, the REPL's line editing and history.
+//! that appears as it is printed, Ctrl+C, the REPL's line editing and history; and the
+//! REPL session that README.md shows, typed in as shown.
 
 mod common;
 
@@ -203,4 +204,123 @@ fn read_in_the_repl_takes_a_line_and_ctrl_c_stops_it() {
     enter(&mut s, "2", "[1 2]");
     s.send_control('d').unwrap();
     assert_eq!(exit_code(&mut s), 0);
+}
+
+/// The REPL session that README.md shows ("The REPL"): its prompts (`> `, `... `) and
+/// lines typed, each with the lines shown after it.
+fn readme_repl_session() -> Vec<(&'static str, String, Vec<String>)> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let (_, rest) = readme
+        .split_once("### The REPL\n")
+        .expect("README.md has \"### The REPL\"");
+    let (_, rest) = rest.split_once("```text\n").expect("a ```text block");
+    let (block, _) = rest.split_once("```\n").expect("its end");
+    let mut lines = block.lines();
+    assert_eq!(lines.next(), Some("$ svm"));
+    let mut entries: Vec<(&str, String, Vec<String>)> = vec![("", String::new(), Vec::new())];
+    for line in lines {
+        let typed = ["> ", "... "]
+            .into_iter()
+            .find_map(|prompt| Some((prompt, line.strip_prefix(prompt)?)));
+        match typed {
+            Some((prompt, input)) => entries.push((prompt, input.to_string(), Vec::new())),
+            None => entries.last_mut().unwrap().2.push(line.to_string()),
+        }
+    }
+    entries
+}
+
+/// `text` as a regular expression that matches it exactly.
+fn escaped(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let meta = "\\.+*?()|[]{}^$#&-~".contains(c);
+            meta.then_some('\\').into_iter().chain([c])
+        })
+        .collect()
+}
+
+/// A line shown after Ctrl+C as a regular expression: what depends on when the key came
+/// (the steps, the instruction's column and caret, the values on the stack) left open.
+fn after_ctrl_c(line: &str) -> Option<String> {
+    let line = line.strip_prefix("^C").unwrap_or(line);
+    if line.trim_start().starts_with('|') && line.contains('^') {
+        return None; // the caret under the instruction it stopped at
+    }
+    // The stack: the first value (from before) as shown, the count and the rest open.
+    if let Some((head, values)) = line.split_once("top last): ") {
+        let first = values.split(' ').next().unwrap_or("");
+        let head = escaped(head).replace(char::is_numeric, r"\d");
+        return Some(format!("{head}top last\\): {} ", escaped(first)));
+    }
+    if line.starts_with('[') {
+        return Some(format!(
+            "{} ",
+            escaped(line.split(' ').next().unwrap_or(line))
+        ));
+    }
+    if let Some((head, _)) = line.rsplit_once(':').filter(|_| line.contains(" --> ")) {
+        return Some(format!(r"{}:\d+", escaped(head)));
+    }
+    if let Some((head, _)) = line.split_once("interrupted after ") {
+        return Some(format!(
+            r"{}interrupted after \d[\d,]* steps",
+            escaped(head)
+        ));
+    }
+    Some(escaped(line))
+}
+
+#[test]
+fn the_repl_session_of_the_readme_goes_as_shown() {
+    let entries = readme_repl_session();
+    assert!(entries.len() > 5, "{entries:?}");
+    let mut s = spawn(&[], &scratch("readme-repl"));
+    for (prompt, input, shown) in &entries {
+        if !input.is_empty() {
+            // Typed once the prompt is there (a line typed ahead may be lost).
+            s.exp_string(prompt).unwrap();
+            s.send_line(input).unwrap();
+        }
+        if input.contains("Ctrl+C") {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            s.send_control('c').unwrap();
+            for pattern in shown.iter().filter_map(|l| after_ctrl_c(l)) {
+                s.exp_regex(&pattern)
+                    .unwrap_or_else(|e| panic!("after Ctrl+C, no {pattern:?}: {e}"));
+            }
+        } else {
+            for line in shown {
+                s.exp_string(line)
+                    .unwrap_or_else(|e| panic!("after {input:?}, no {line:?}: {e}"));
+            }
+        }
+    }
+    s.exp_string("> ").unwrap();
+    s.send_line(":quit").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
+
+#[test]
+fn what_ctrl_c_leaves_open() {
+    assert_eq!(
+        after_ctrl_c("^Cerror: interrupted after 7,340,040 steps").unwrap(),
+        r"error: interrupted after \d[\d,]* steps"
+    );
+    assert_eq!(after_ctrl_c("  |            ^^^"), None);
+    assert_eq!(after_ctrl_c("[9 1835008 17]").unwrap(), r"\[9 ");
+    assert_eq!(
+        after_ctrl_c("data stack (3 values, top last): 9 1835008 17").unwrap(),
+        r"data stack \(\d values, top last\): 9 "
+    );
+    assert_eq!(
+        after_ctrl_c(" --> <repl>:7:12").unwrap(),
+        r" \-\-> <repl>:7:\d+"
+    );
+    assert_eq!(
+        after_ctrl_c("    in the main program").unwrap(),
+        "    in the main program"
+    );
 }

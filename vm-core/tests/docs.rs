@@ -1,6 +1,7 @@
 //! The operation reference in `docs/language.md` is generated from the op table; this
 //! test fails when the two differ. `UPDATE_DOCS=1 cargo test -p vm-core --test docs`
 //! rewrites the document. The README's host loop is the crate docs' (a doc test).
+//! The README's layout table names every file of `vm-core/src/`.
 
 use std::path::Path;
 
@@ -76,5 +77,83 @@ fn the_readme_host_loop_is_the_crate_docs_tested_example() {
         code_block(&readme, "## Using the core"),
         example,
         "README.md's host loop differs from the one in vm-core/src/lib.rs (which is tested)"
+    );
+}
+
+/// The README's layout row of `dir`: the table row that starts with `` | `dir` | ``.
+fn layout_row<'a>(readme: &'a str, dir: &str) -> &'a str {
+    let start = format!("| `{dir}` |");
+    readme
+        .lines()
+        .find(|l| l.starts_with(&start))
+        .unwrap_or_else(|| panic!("README.md's layout table has no row {start}"))
+}
+
+/// The text inside the parentheses that follow `from` in `text` (nested ones included).
+fn parenthesised(text: &str, from: usize) -> &str {
+    let rest = &text[from..];
+    let open = rest.find('(').expect("an opening parenthesis");
+    let mut depth = 0;
+    for (i, c) in rest[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            return &rest[open + 1..open + i];
+        }
+    }
+    panic!("unbalanced parentheses after {from}")
+}
+
+/// The `.rs` files of `vm-core/src/`, as (directory or "", file name), sorted.
+fn core_sources() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            for inner in std::fs::read_dir(&path).unwrap() {
+                let inner = inner.unwrap().file_name().to_string_lossy().into_owned();
+                if inner.ends_with(".rs") {
+                    files.push((name.clone(), inner));
+                }
+            }
+        } else if name.ends_with(".rs") {
+            files.push((String::new(), name));
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn the_readme_layout_names_every_module_of_vm_core() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let row = layout_row(&readme, "vm-core/");
+    let files = core_sources();
+    assert!(files.len() > 20, "{files:?}");
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|(dir, file)| {
+            let named = format!("`{file}`");
+            if dir.is_empty() {
+                return !row.contains(&named);
+            }
+            // A file of a directory is named inside the parentheses after `dir/`.
+            match row.find(&format!("`{dir}/` (")) {
+                Some(at) => !parenthesised(row, at).contains(&named),
+                None => true,
+            }
+        })
+        .map(|(dir, file)| format!("{dir}/{file}").trim_start_matches('/').to_string())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README.md's layout row of vm-core/ does not name {missing:?}: say in a few words what each is"
     );
 }

@@ -3,14 +3,14 @@
 // or an option is typed `any` (an unused @ts-expect-error is an error) or when a
 // declared shape loses a field the code below reads.
 import { compile, disasm, ops, Session } from '@simple-vm/vm-wasm';
-import type { RunResult, SessionOptions, ValueView, Frame, Span, Profile, Compiled, Op, Disasm } from '@simple-vm/vm-wasm';
+import type { RunResult, SessionOptions, ValueView, Frame, Span, Profile, Compiled, Op, Disasm, VmError } from '@simple-vm/vm-wasm';
 
 /** `value`, which must not be typed `any` (an `any` argument fails to compile). */
 function typed<T>(value: T & (0 extends 1 & T ? never : unknown)): T {
   return value;
 }
 
-const options: SessionOptions = { max_steps: 1e6, history: 100, profile: true };
+const options: SessionOptions = { maxSteps: 1e6, history: 100, profile: true };
 // @ts-expect-error an option of the wrong kind
 const wrong: SessionOptions = { profile: 'yes' };
 const session = new Session('1 2 + println', '', options);
@@ -18,9 +18,9 @@ const result: RunResult = typed(session.run(10_000));
 if (result.status === 'error' && result.error) {
   const line: number = result.error.span.line;
   const top: ValueView | undefined = result.error.stack.at(-1);
-  console.log(line, top?.value, result.error.kind, result.error.stack_len);
+  console.log(line, top?.value, result.error.kind, result.error.stackLen);
 } else if (result.status === 'halted') {
-  const code: string | null = result.exit_code;
+  const code: string | null = result.exitCode;
   console.log(code, result.output);
 }
 // @ts-expect-error not a status
@@ -28,13 +28,13 @@ if (result.status === 'done') console.log('never');
 // @ts-expect-error no such field
 console.log(result.nope);
 const reason: 'budget' | 'breakpoint' | 'step' | 'step_back' | 'history_empty' | null = typed(session.step()).reason;
-const removed: number | null = typed(session.step_back()).output_removed;
-typed(session.step_over(1000)) satisfies RunResult;
-typed(session.step_out(1000)) satisfies RunResult;
+const removed: number | null = typed(session.stepBack()).outputRemoved;
+typed(session.stepOver(1000)) satisfies RunResult;
+typed(session.stepOut(1000)) satisfies RunResult;
 const stack: ValueView[] = typed(session.stack());
-const topTwo: ValueView[] = typed(session.stack_top(2));
-const view: ValueView | null = typed(session.value_view(0, 10));
-const frames: Frame[] = typed(session.call_stack());
+const topTwo: ValueView[] = typed(session.stackTop(2));
+const view: ValueView | null = typed(session.valueView(0, 10));
+const frames: Frame[] = typed(session.callStack());
 const at: Span | null = typed(session.position());
 const profile: Profile | null = typed(session.profile());
 const compiled: Compiled = typed(compile('1 2 +'));
@@ -43,3 +43,16 @@ const reference: Op[] = typed(ops());
 const rows: Disasm = typed(disasm('start: 1 start jmp', 0, 10));
 const target: number | null | undefined = rows.rows[1]?.target;
 console.log(rows.total, target, wrong, reason, removed, stack, topTwo, view, frames, at, profile, first, reference.length);
+try {
+  new Session('1 nope', '', { maxSteps: 10 });
+} catch (e) {
+  const error = e as VmError;
+  const message: string = error.message;
+  if (error.kind === 'compile' || error.kind === 'args') {
+    const line: number | undefined = error.diagnostics[0]?.line;
+    console.log(message, line);
+  } else {
+    // @ts-expect-error options and budget errors have no diagnostics
+    console.log(error.diagnostics);
+  }
+}

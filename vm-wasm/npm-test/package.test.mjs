@@ -20,8 +20,8 @@ function runToEnd(session, input = []) {
     const r = session.run(10_000);
     output += r.output;
     if (r.status === 'needs_input') {
-      if (input.length) session.provide_input(input.shift());
-      else session.end_input();
+      if (input.length) session.provideInput(input.shift());
+      else session.endInput();
     } else if (r.status !== 'paused') {
       return { ...r, output };
     }
@@ -59,11 +59,11 @@ test('a program runs: its output, exit code and final stack', () => {
   const session = new vm.Session(
     'read " and " swap concat println 9007199254740993 1 + 2 stop',
     '"x"',
-    { max_steps: 1000 },
+    { maxSteps: 1000 },
   );
   const r = runToEnd(session, ['typed']);
   assert.equal(r.status, 'halted');
-  assert.equal(r.exit_code, '0');
+  assert.equal(r.exitCode, '0');
   assert.equal(r.output, ' and typed\n');
   assert.deepEqual(
     session.stack().map((v) => [v.type, v.value]),
@@ -77,7 +77,7 @@ test('a compile error has its position, from compile and from new Session', () =
   assert.equal(compiled.ok, false);
   const [d] = compiled.diagnostics;
   assert.match(d.message, /undefined label `nowhere`/);
-  assert.deepEqual([d.line, d.column, d.end_column], [3, 3, 10]);
+  assert.deepEqual([d.line, d.column, d.endColumn], [3, 3, 10]);
   assert.equal(source.slice(d.from, d.to), 'nowhere');
   assert.throws(() => new vm.Session(source, '', {}), (e) => e.kind === 'compile' && e.diagnostics[0].line === 3);
 });
@@ -117,9 +117,71 @@ test('a budget is a whole number from 0 to 2**53 - 1: it does not wrap, and anyt
     [0.5, /^budget has a fraction/],
     [2 ** 53, /^budget is above 2\*\*53 - 1/],
   ]) {
-    for (const call of ['run', 'step_over', 'step_out']) {
+    for (const call of ['run', 'stepOver', 'stepOut']) {
       assert.throws(() => session[call](budget), (e) => e instanceof Error && wrong.test(e.message), `${call}(${budget})`);
     }
   }
   assert.equal(session.steps(), 0);
+});
+
+test('everything it throws is an Error with a kind; compile and argument errors carry their diagnostics', () => {
+  const caught = (f) => {
+    try {
+      f();
+    } catch (e) {
+      assert.ok(e instanceof Error, `${e} is an Error`);
+      assert.match(e.stack, /\S/);
+      return e;
+    }
+    assert.fail('did not throw');
+  };
+  const compileError = caught(() => new vm.Session('1 2 +\n  nowhere jmp', '', {}));
+  assert.equal(compileError.kind, 'compile');
+  assert.equal(compileError.message, 'compile error at 2:3: undefined label `nowhere` (1 reference)');
+  assert.deepEqual(compileError.diagnostics.map((d) => [d.line, d.column]), [[2, 3]]);
+  const argsError = caught(() => new vm.Session('1', '"open', {}));
+  assert.equal(argsError.kind, 'args');
+  assert.equal(argsError.diagnostics[0].column, 1);
+  assert.equal(caught(() => vm.format('"open')).kind, 'compile');
+  const optionsError = caught(() => new vm.Session('1', '', { profile: 'yes' }));
+  assert.equal(optionsError.kind, 'options');
+  assert.match(optionsError.message, /`profile` must be true or false/);
+  assert.equal(caught(() => new vm.Session('1', '', {}).run(-1)).kind, 'budget');
+});
+
+test('an option it does not know is refused, named, with the one meant when it is close', () => {
+  assert.throws(
+    () => new vm.Session('1', '', { max_steps: 100 }),
+    (e) => e instanceof Error && e.kind === 'options' &&
+      /^bad options: unknown option `max_steps` \(did you mean `maxSteps`\?\); the options are /.test(e.message),
+  );
+  assert.throws(() => new vm.Session('1', '', { colour: 'red' }), /unknown option `colour`; the options are/);
+});
+
+/** The keys of `value` and of every object in it, as `path.key`. */
+function keysOf(value, path = '') {
+  if (Array.isArray(value)) return value.flatMap((v, i) => keysOf(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => [`${path}.${k}`, ...keysOf(v, `${path}.${k}`)]);
+}
+
+test('its public face is camelCase: the methods, every field of every result, the options', () => {
+  const methods = Object.getOwnPropertyNames(vm.Session.prototype).filter((m) => !m.startsWith('__'));
+  assert.ok(methods.includes('stepOver') && methods.includes('callStack'), methods.join(' '));
+  assert.deepEqual(methods.filter((m) => !/^[a-z][a-zA-Z]*$/.test(m)), []);
+  const source = 'f call\n1 "a" +\nf: 2 print return';
+  const session = new vm.Session(source, '', { maxSteps: 100, maxOutput: 1000, maxStack: 10, maxCalls: 10, history: 10, profile: true });
+  const results = [session.step(), session.stepOver(10), session.stepOut(10), session.stepBack(), session.run(100)];
+  assert.equal(results.at(-1).error.kind, 'type_error');
+  const shapes = {
+    results, compiled: vm.compile('x: 1 nope'), disasm: vm.disasm(source, 0, 10), ops: vm.ops().slice(0, 3),
+    stack: session.stack(), top: session.stackTop(1), view: session.valueView(0, 5), frames: session.callStack(),
+    position: session.position(), profile: session.profile(),
+  };
+  const keys = keysOf(shapes);
+  for (const key of ['.results[1].timeMs', '.results[3].outputRemoved', '.results[4].error.traceDepth',
+    '.results[4].error.stackLen', '.results[4].error.span.endColumn', '.compiled.diagnostics[0].endLine']) {
+    assert.ok(keys.includes(key), `${key} in ${keys.join(' ')}`);
+  }
+  assert.deepEqual(keys.filter((k) => !/^[a-z][a-zA-Z]*$/.test(k.split('.').at(-1))), []);
 });

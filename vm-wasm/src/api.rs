@@ -1,10 +1,13 @@
-//! What JavaScript sees: `compile`, `format`, `ops`, `version` and the `Session` class.
+//! What JavaScript sees: `compile`, `format`, `ops`, `version` and the `Session` class,
+//! named in camelCase as JavaScript names things (`js_name`; the Rust names stay
+//! snake_case).
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::convert::{self, JsCompiled, JsDiagnostic, LineIndex};
-use crate::session::{read_budget, Core, Options, SetupError};
+use crate::session::{read_budget, unknown_options, Core, Options, SetupError};
 
 /// Installs the panic hook once, when the module starts: a panic (a bug) shows its
 /// message and the JavaScript stack in the console instead of "unreachable".
@@ -20,7 +23,29 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
     value.serialize(&serializer).unwrap_or(JsValue::NULL)
 }
 
-/// Compiles `source`: `{ ok, diagnostics: [{message, line, column, end_line, end_column,
+/// A JavaScript `Error` with `message` and a `kind` property: what every function of
+/// the package throws (`compile`, `args`, `options`, `budget`), so that a caller gets a
+/// stack and `instanceof Error` and can still tell the kinds apart.
+fn error(kind: &str, message: &str) -> js_sys::Error {
+    let e = js_sys::Error::new(message);
+    // Setting a property of a new, ordinary object cannot fail.
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("kind"), &JsValue::from_str(kind));
+    e
+}
+
+/// The `Error` thrown for compile or argument errors: its `diagnostics` as `compile`
+/// gives them, the first one in its message.
+fn setup_error(e: &SetupError) -> JsValue {
+    let thrown = error(e.kind, &e.message());
+    let _ = js_sys::Reflect::set(
+        &thrown,
+        &JsValue::from_str("diagnostics"),
+        &to_js(&e.diagnostics),
+    );
+    thrown.into()
+}
+
+/// Compiles `source`: `{ ok, diagnostics: [{message, line, column, endLine, endColumn,
 /// from, to, notes}], labels }` (the compiled program itself: [`crate::disasm::disasm`]).
 #[wasm_bindgen(unchecked_return_type = "Compiled")]
 pub fn compile(source: &str) -> JsValue {
@@ -30,13 +55,14 @@ pub fn compile(source: &str) -> JsValue {
     ))
 }
 
-/// `source` in the canonical layout (`svm fmt`). Throws `{ kind: "compile", diagnostics }`,
-/// as the `Session` constructor does, when it has lexical errors.
+/// `source` in the canonical layout (`svm fmt`). Throws an `Error` with `kind:
+/// "compile"` and the `diagnostics`, as the `Session` constructor does, when it has
+/// lexical errors.
 #[wasm_bindgen]
 pub fn format(source: &str) -> Result<String, JsValue> {
     vm_core::format(source).map_err(|ds| {
         let index = LineIndex::new(source);
-        to_js(&SetupError {
+        setup_error(&SetupError {
             kind: "compile",
             diagnostics: ds.iter().map(|d| JsDiagnostic::new(d, &index)).collect(),
         })
@@ -59,7 +85,6 @@ pub fn version() -> String {
 fn now() -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
-        use wasm_bindgen::JsCast;
         js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
             .ok()
             .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
@@ -73,7 +98,8 @@ fn now() -> f64 {
 
 /// Reads the options of a session: a plain object whose fields may each be missing,
 /// `null` or `undefined` (then the default applies); `undefined` or `null` for all
-/// defaults. Read by hand rather than through serde: serde's errors format the floating
+/// defaults. A key that is not an option is an error (a misspelt option would
+/// otherwise be ignored without a word). Read by hand rather than through serde: serde's errors format the floating
 /// point number they found, which pulls float formatting (18 KB) into the module.
 fn read_options(options: &JsValue) -> Result<Options, String> {
     if options.is_undefined() || options.is_null() {
@@ -81,6 +107,13 @@ fn read_options(options: &JsValue) -> Result<Options, String> {
     }
     if !options.is_object() {
         return Err("expected an object".to_string());
+    }
+    let keys: Vec<String> = js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    if let Some(unknown) = unknown_options(&keys) {
+        return Err(unknown);
     }
     let field = |name: &str| -> Result<Option<JsValue>, String> {
         let v = js_sys::Reflect::get(options, &JsValue::from_str(name))
@@ -99,12 +132,12 @@ fn read_options(options: &JsValue) -> Result<Options, String> {
             .transpose()
     };
     Ok(Options {
-        max_stack: count("max_stack")?,
-        max_calls: count("max_calls")?,
-        max_steps: field("max_steps")?
-            .map(|v| v.as_f64().ok_or("`max_steps` must be a number"))
+        max_stack: count("maxStack")?,
+        max_calls: count("maxCalls")?,
+        max_steps: field("maxSteps")?
+            .map(|v| v.as_f64().ok_or("`maxSteps` must be a number"))
             .transpose()?,
-        max_output: count("max_output")?,
+        max_output: count("maxOutput")?,
         history: count("history")?,
         profile: field("profile")?
             .map(|v| v.as_bool().ok_or("`profile` must be true or false"))
@@ -123,9 +156,9 @@ fn whole_number(v: JsValue) -> Option<u64> {
     }
 }
 
-/// The budget of `run`, `step_over` or `step_out`, or the `Error` to throw.
-fn budget_arg(budget: f64) -> Result<u64, JsError> {
-    read_budget(budget).map_err(JsError::new)
+/// The budget of `run`, `stepOver` or `stepOut`, or the `Error` to throw.
+fn budget_arg(budget: f64) -> Result<u64, JsValue> {
+    read_budget(budget).map_err(|message| error("budget", message).into())
 }
 
 /// A program being run: made from source and an argument string, run in slices.
@@ -137,10 +170,12 @@ pub struct Session {
 #[wasm_bindgen]
 impl Session {
     /// Compiles `source` and reads `args` (literals, as on the command line). `options`
-    /// may set `max_stack`, `max_calls`, `max_steps`, `max_output` (bytes), `history`
-    /// (steps that `step_back` can undo; the debugger) and `profile` (bool); throws the
-    /// string `bad options: …` naming the field when one is of the wrong kind. Throws
-    /// `{ kind: "compile" | "args", diagnostics }` when either has errors.
+    /// may set `maxStack`, `maxCalls`, `maxSteps`, `maxOutput` (bytes), `history`
+    /// (steps that `stepBack` can undo; the debugger) and `profile` (bool). Throws an
+    /// `Error` with `kind: "options"` (`bad options: …`) naming the field when one is of
+    /// the wrong kind or is not an option (and the option meant, when one is close), and
+    /// one with `kind: "compile" | "args"` and the `diagnostics` when the source or the
+    /// arguments have errors.
     #[wasm_bindgen(constructor)]
     pub fn new(
         source: &str,
@@ -148,24 +183,25 @@ impl Session {
         #[wasm_bindgen(unchecked_param_type = "SessionOptions | null | undefined")]
         options: JsValue,
     ) -> Result<Session, JsValue> {
-        let options =
-            read_options(&options).map_err(|e| JsValue::from_str(&format!("bad options: {e}")))?;
+        let options = read_options(&options)
+            .map_err(|e| JsValue::from(error("options", &format!("bad options: {e}"))))?;
         Core::new(source, args, options)
             .map(|core| Session { core })
-            .map_err(|e| to_js(&e))
+            .map_err(|e| setup_error(&e))
     }
 
-    /// Runs at most `budget` steps. Returns `{ status, output, steps, time_ms, exit_code,
-    /// ms, error }`: status is `halted` (with `exit_code`, a decimal string), `paused`
-    /// (budget used; call again), `needs_input` (call `provide_input` or `end_input`),
+    /// Runs at most `budget` steps. Returns `{ status, output, steps, timeMs, exitCode,
+    /// ms, error }`: status is `halted` (with `exitCode`, a decimal string), `paused`
+    /// (budget used; call again), `needs_input` (call `provideInput` or `endInput`),
     /// `sleeping` (with `ms`; call again when done waiting) or `error` (with `error`:
     /// message, span, trace, stack, rendered). `output` is what was printed since the
     /// previous call.
     ///
     /// `budget` is a whole number from 0 to `Number.MAX_SAFE_INTEGER`; anything else
-    /// (`NaN`, `Infinity`, negative, fractional, larger) throws an `Error` saying which.
+    /// (`NaN`, `Infinity`, negative, fractional, larger) throws an `Error` with `kind:
+    /// "budget"` saying which.
     #[wasm_bindgen(unchecked_return_type = "RunResult")]
-    pub fn run(&mut self, budget: f64) -> Result<JsValue, JsError> {
+    pub fn run(&mut self, budget: f64) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.core.run(budget_arg(budget)?, now)))
     }
 
@@ -179,35 +215,37 @@ impl Session {
     /// is not a `call`); pauses at breakpoints. At most `budget` steps: with `reason:
     /// "budget"` call `run` to go on waiting for the return.
     /// Throws for a budget that `run` rejects.
-    #[wasm_bindgen(unchecked_return_type = "RunResult")]
-    pub fn step_over(&mut self, budget: f64) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(js_name = stepOver, unchecked_return_type = "RunResult")]
+    pub fn step_over(&mut self, budget: f64) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.core.step_over(budget_arg(budget)?, now)))
     }
 
-    /// Runs until the innermost call returns; like `step_over` otherwise.
-    #[wasm_bindgen(unchecked_return_type = "RunResult")]
-    pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsError> {
+    /// Runs until the innermost call returns; like `stepOver` otherwise.
+    #[wasm_bindgen(js_name = stepOut, unchecked_return_type = "RunResult")]
+    pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.core.step_out(budget_arg(budget)?, now)))
     }
 
     /// Forgets a step over or step out still waiting for its call to return (a pause
     /// during a long step over: a later `run` then stops only at breakpoints).
+    #[wasm_bindgen(js_name = cancelStep)]
     pub fn cancel_step(&mut self) {
         self.core.cancel_step();
     }
 
     /// Undoes the last step (sessions made with the `history` option): stacks, position,
-    /// steps and input are as before it; `output_removed` says how many UTF-16 units to
+    /// steps and input are as before it; `outputRemoved` says how many UTF-16 units to
     /// remove from the end of the output shown. `reason: "history_empty"` when there is
     /// nothing left to undo.
-    #[wasm_bindgen(unchecked_return_type = "RunResult")]
+    #[wasm_bindgen(js_name = stepBack, unchecked_return_type = "RunResult")]
     pub fn step_back(&mut self) -> JsValue {
         to_js(&self.core.step_back())
     }
 
-    /// Sets breakpoints on these source lines (replacing earlier ones); `run`, `step_over`
-    /// and `step_out` pause before the first instruction of such a line (`reason:
+    /// Sets breakpoints on these source lines (replacing earlier ones); `run`, `stepOver`
+    /// and `stepOut` pause before the first instruction of such a line (`reason:
     /// "breakpoint"`). Returns the lines that have an instruction to stop at.
+    #[wasm_bindgen(js_name = setBreakpoints)]
     pub fn set_breakpoints(&mut self, lines: Vec<u32>) -> Vec<u32> {
         self.core.set_breakpoints(&lines)
     }
@@ -221,35 +259,39 @@ impl Session {
     }
 
     /// The top `n` values of the data stack, bottom first (cheap on a deep stack).
-    #[wasm_bindgen(unchecked_return_type = "ValueView[]")]
+    #[wasm_bindgen(js_name = stackTop, unchecked_return_type = "ValueView[]")]
     pub fn stack_top(&self, n: u32) -> JsValue {
         to_js(&self.core.stack_top(n as usize))
     }
 
     /// The value at `index` of the data stack (0 is the bottom) as `stack` shows values,
-    /// but with at most `max_chars` characters of a string; `null` when there is none.
-    #[wasm_bindgen(unchecked_return_type = "ValueView | null")]
-    pub fn value_view(&self, index: u32, max_chars: u32) -> JsValue {
-        to_js(&self.core.value_view(index as usize, max_chars as usize))
+    /// but with at most `chars` characters of a string; `null` when there is none.
+    #[wasm_bindgen(js_name = valueView, unchecked_return_type = "ValueView | null")]
+    pub fn value_view(&self, index: u32, chars: u32) -> JsValue {
+        to_js(&self.core.value_view(index as usize, chars as usize))
     }
 
     /// The whole printed form of the value at `index` of the data stack (0 is the
     /// bottom), however long; `undefined` when there is none.
+    #[wasm_bindgen(js_name = valueText)]
     pub fn value_text(&self, index: u32) -> Option<String> {
         self.core.value_text(index as usize)
     }
 
     /// The depth of the data stack.
+    #[wasm_bindgen(js_name = stackLen)]
     pub fn stack_len(&self) -> u32 {
         self.core.stack_len() as u32
     }
 
     /// Gives the pending `read` a line (it is trimmed).
+    #[wasm_bindgen(js_name = provideInput)]
     pub fn provide_input(&mut self, line: &str) {
         self.core.provide_input(Some(line));
     }
 
     /// Tells the pending `read` that input has ended (it reads `""`).
+    #[wasm_bindgen(js_name = endInput)]
     pub fn end_input(&mut self) {
         self.core.provide_input(None);
     }
@@ -262,7 +304,7 @@ impl Session {
     }
 
     /// The active calls, innermost first: `[{ label, name, target, call: span }]`.
-    #[wasm_bindgen(unchecked_return_type = "Frame[]")]
+    #[wasm_bindgen(js_name = callStack, unchecked_return_type = "Frame[]")]
     pub fn call_stack(&self) -> JsValue {
         to_js(&self.core.call_stack())
     }

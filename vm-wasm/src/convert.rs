@@ -3,7 +3,8 @@
 //! Everything here is pure Rust (serde structs), so it is unit-tested natively. Numbers
 //! of the language cross as strings, never as lossy `f64`s. Positions carry both the
 //! language's line and column (1-based, in characters) and `from`/`to` offsets in UTF-16
-//! code units, which is what JavaScript strings and the editor count in.
+//! code units, which is what JavaScript strings and the editor count in. Field names
+//! cross in camelCase (`endLine`, `timeMs`, `outputRemoved`), JavaScript's convention.
 
 use serde::Serialize;
 use vm_core::{
@@ -69,6 +70,7 @@ impl LineIndex {
 /// A source range: 1-based line and column (characters) of its start and end, and its
 /// UTF-16 offsets in the source string.
 #[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct JsSpan {
     /// Line of the start, from 1.
     pub line: u32,
@@ -176,6 +178,7 @@ impl From<&Value> for JsValueView {
 
 /// One active call, or a run of identical ones.
 #[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct JsFrame {
     /// The label called, when one points there.
     pub label: Option<String>,
@@ -219,6 +222,7 @@ impl JsFrame {
 
 /// A runtime error.
 #[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct JsError {
     /// The kind of error, a stable name (`division_by_zero`, `output_limit`, …).
     pub kind: &'static str,
@@ -274,6 +278,7 @@ impl JsError {
 
 /// What a slice of running ended with.
 #[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct JsStatus {
     /// `halted`, `paused`, `needs_input`, `sleeping` or `error`.
     pub status: &'static str,

@@ -37,6 +37,108 @@ pub struct SetupError {
     pub diagnostics: Vec<JsDiagnostic>,
 }
 
+impl SetupError {
+    /// The message of the `Error` thrown for it: the first error with its position
+    /// (`compile error at 2:3: undefined label ...`), and how many more there are.
+    pub fn message(&self) -> String {
+        let what = if self.kind == "args" {
+            "error in the arguments"
+        } else {
+            "compile error"
+        };
+        let Some(first) = self.diagnostics.first() else {
+            return what.to_string();
+        };
+        let more = match self.diagnostics.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {})", vm_core::text::counted(n as u64, "more error")),
+        };
+        let at = &first.span;
+        format!(
+            "{what} at {}:{}: {}{more}",
+            at.line, at.column, first.message
+        )
+    }
+}
+
+/// The option names of `new Session`, in the order its documentation gives them.
+pub const OPTION_NAMES: [&str; 6] = [
+    "maxStack",
+    "maxCalls",
+    "maxSteps",
+    "maxOutput",
+    "history",
+    "profile",
+];
+
+/// What is wrong with these option keys, when some are not option names: each named,
+/// with the option meant when one is close (`max_steps`: `maxSteps`), and the list of
+/// options. `None` when all are known. (Built with `push_str` and compared as bytes:
+/// this is in the WebAssembly module, which has a size budget.)
+pub fn unknown_options<S: AsRef<str>>(keys: &[S]) -> Option<String> {
+    let mut unknown = String::new();
+    let mut count = 0;
+    for key in keys.iter().map(AsRef::as_ref) {
+        if OPTION_NAMES.contains(&key) {
+            continue;
+        }
+        if count > 0 {
+            unknown.push_str(", ");
+        }
+        count += 1;
+        unknown.push('`');
+        unknown.push_str(key);
+        unknown.push('`');
+        if let Some(known) = meant(key) {
+            unknown.push_str(" (did you mean `");
+            unknown.push_str(known);
+            unknown.push_str("`?)");
+        }
+    }
+    (count > 0).then(|| {
+        format!(
+            "unknown option{} {unknown}; the options are {}",
+            vm_core::text::plural(count),
+            OPTION_NAMES.join(", ")
+        )
+    })
+}
+
+/// The option name that `key` was probably meant to be: the same but for ASCII case,
+/// `_` and `-` (`max_steps`, `MAX-STEPS`), or at most two letters away (`histroy`).
+fn meant(key: &str) -> Option<&'static str> {
+    let bare = |s: &str| -> Vec<u8> {
+        s.bytes()
+            .filter(|b| *b != b'_' && *b != b'-')
+            .map(|b| b.to_ascii_lowercase())
+            .collect()
+    };
+    let key = bare(key);
+    let mut best = None;
+    for name in OPTION_NAMES {
+        let d = edit_distance(&key, &bare(name));
+        if d <= 2 && best.is_none_or(|(least, _)| d < least) {
+            best = Some((d, name));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// The Levenshtein distance of `a` and `b` (bytes).
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
 /// The largest budget a run takes: JavaScript's `Number.MAX_SAFE_INTEGER` (2^53 - 1),
 /// the largest whole number a JavaScript number holds exactly; more than a machine
 /// runs in years.
@@ -51,7 +153,7 @@ pub fn read_budget(budget: f64) -> Result<u64, &'static str> {
     if budget.is_nan() {
         Err("budget is not a number (NaN); give a whole number of steps from 0 to 2**53 - 1")
     } else if budget.is_infinite() {
-        Err("budget is infinite; give a whole number of steps from 0 to 2**53 - 1 (the `max_steps` option limits a whole run)")
+        Err("budget is infinite; give a whole number of steps from 0 to 2**53 - 1 (the `maxSteps` option limits a whole run)")
     } else if budget < 0.0 {
         Err("budget is negative; give a whole number of steps from 0 to 2**53 - 1")
     } else if budget.trunc() != budget {
@@ -581,7 +683,43 @@ mod tests {
     fn setup_errors() {
         let e = Core::new("1 nope", "", Options::default()).err().unwrap();
         assert_eq!(e.kind, "compile");
+        assert_eq!(
+            e.message(),
+            "compile error at 1:3: undefined label `nope` (1 reference)"
+        );
         let e = Core::new("1", "1 x", Options::default()).err().unwrap();
         assert_eq!((e.kind, e.diagnostics[0].span.column), ("args", 3));
+        assert!(
+            e.message().starts_with("error in the arguments at 1:3: "),
+            "{}",
+            e.message()
+        );
+        let e = Core::new("a b\nc", "", Options::default()).err().unwrap();
+        assert!(
+            e.message().ends_with("(and 2 more errors)"),
+            "{}",
+            e.message()
+        );
+    }
+
+    #[test]
+    fn unknown_options_are_named_with_the_one_meant() {
+        assert_eq!(unknown_options(&OPTION_NAMES), None);
+        assert_eq!(unknown_options::<&str>(&[]), None);
+        assert_eq!(
+            unknown_options(&["profile", "max_steps"]).unwrap(),
+            "unknown option `max_steps` (did you mean `maxSteps`?); the options are \
+             maxStack, maxCalls, maxSteps, maxOutput, history, profile"
+        );
+        let two = unknown_options(&["colour", "MAX-OUTPUT"]).unwrap();
+        assert!(
+            two.starts_with("unknown options `colour`, `MAX-OUTPUT` (did you mean `maxOutput`?); "),
+            "{two}"
+        );
+        assert_eq!(meant("histroy"), Some("history"));
+        assert_eq!(meant("max_stak"), Some("maxStack"));
+        assert_eq!(meant("steps"), None);
+        assert_eq!(edit_distance(b"kitten", b"sitting"), 3);
+        assert_eq!(edit_distance(b"", b"abc"), 3);
     }
 }

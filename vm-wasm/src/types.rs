@@ -2,7 +2,9 @@
 //! built by serde in [`crate::convert`] and [`crate::session`]; a field that Rust
 //! leaves out crosses as `null`). wasm-bindgen copies this text into the generated
 //! `.d.ts`; the exported functions name these types with `unchecked_return_type` and
-//! `unchecked_param_type`. Nothing of it is in the module itself.
+//! `unchecked_param_type`. Nothing of it is in the module itself. Field names are
+//! camelCase (serde's `rename_all`); string values (`needs_input`, `history_empty`,
+//! error kinds like `division_by_zero`) are the stable codes the CLI uses too.
 //! `scripts/package-test.sh` compiles a TypeScript consumer against the `.d.ts`.
 
 use wasm_bindgen::prelude::*;
@@ -10,7 +12,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** A source range: 1-based line and column (characters), and UTF-16 offsets. */
-export interface Span { line: number; column: number; end_line: number; end_column: number; from: number; to: number; }
+export interface Span { line: number; column: number; endLine: number; endColumn: number; from: number; to: number; }
 /** A note of a diagnostic: a related position or a hint. */
 export interface Note { message: string; span: Span | null; }
 /** A compile (or argument) error, with its position. */
@@ -19,32 +21,36 @@ export interface Diagnostic extends Span { message: string; notes: Note[]; }
 export interface Label { name: string; address: number; span: Span; }
 /** The result of `compile`. */
 export interface Compiled { ok: boolean; diagnostics: Diagnostic[]; labels: Label[]; }
-/** What `new Session` throws when the source or the arguments have errors. */
-export interface SetupError { kind: "compile" | "args"; diagnostics: Diagnostic[]; }
+/** What `new Session` (and `format`) throws when the source or the arguments have errors: the first in `message`, all in `diagnostics`. */
+export interface SetupError extends Error { kind: "compile" | "args"; diagnostics: Diagnostic[]; }
+/** What is thrown for a bad argument: `options` (a field of the wrong kind, or a key that is not an option) or a `budget` that is not a whole number from 0 to 2**53 - 1. */
+export interface UsageError extends Error { kind: "options" | "budget"; }
+/** Everything the package throws: an `Error` with a `kind`. */
+export type VmError = SetupError | UsageError;
 /** An operation of the reference (`ops()`). */
 export interface Op { name: string; effect: string; doc: string; example: string; }
 /** A value of the data stack; numbers as exact decimal strings, long strings cut. */
 export interface ValueView { type: "Num" | "Bool" | "Str"; value: string; literal: string; bytes: number; cut: boolean; }
 /** An active call (or, in a trace, `repeat` identical calls in a row). */
-export interface Frame { label: string | null; name: string; target: number; call: Span; repeat: number; left_out: number; }
+export interface Frame { label: string | null; name: string; target: number; call: Span; repeat: number; leftOut: number; }
 /** A runtime error. */
 export interface RuntimeError {
-  kind: string; message: string; span: Span; headline: string; trace: Frame[]; trace_depth: number;
-  stack: ValueView[]; stack_shown: string[]; stack_len: number; rendered: string;
+  kind: string; message: string; span: Span; headline: string; trace: Frame[]; traceDepth: number;
+  stack: ValueView[]; stackShown: string[]; stackLen: number; rendered: string;
 }
 /** Why a run paused. */
 export type PauseReason = "budget" | "breakpoint" | "step" | "step_back" | "history_empty";
-/** The result of `run`, `step`, `step_over`, `step_out` and `step_back`. */
+/** The result of `run`, `step`, `stepOver`, `stepOut` and `stepBack`. */
 export interface RunResult {
   status: "halted" | "paused" | "needs_input" | "sleeping" | "error";
-  output: string; steps: number; time_ms: number;
-  exit_code: string | null; ms: number | null; error: RuntimeError | null;
-  reason: PauseReason | null; output_removed: number | null;
+  output: string; steps: number; timeMs: number;
+  exitCode: string | null; ms: number | null; error: RuntimeError | null;
+  reason: PauseReason | null; outputRemoved: number | null;
 }
 /** The options of `new Session`; a field left out, `null` or `undefined` has its default. */
 export interface SessionOptions {
-  max_stack?: number | bigint | null; max_calls?: number | bigint | null; max_steps?: number | null;
-  max_output?: number | bigint | null; history?: number | bigint | null; profile?: boolean | null;
+  maxStack?: number | bigint | null; maxCalls?: number | bigint | null; maxSteps?: number | null;
+  maxOutput?: number | bigint | null; history?: number | bigint | null; profile?: boolean | null;
 }
 /** A row of `disasm`: one instruction, or the end of the program (`kind: "end"`, no span). */
 export interface DisasmRow {

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 use vm_wasm::format;
@@ -28,7 +28,12 @@ fn formats_a_program() {
 #[wasm_bindgen_test]
 fn lexical_errors_are_thrown_like_compile_errors() {
     let thrown = format("é 1\n  \"open").unwrap_err();
+    assert!(thrown.is_instance_of::<js_sys::Error>(), "{thrown:?}");
     assert_eq!(get(&thrown, "kind").as_string().as_deref(), Some("compile"));
+    assert_eq!(
+        get(&thrown, "message").as_string().unwrap(),
+        "compile error at 2:3: unterminated string: no closing `\"`"
+    );
     let diags: Vec<JsValue> = Array::from(&get(&thrown, "diagnostics")).iter().collect();
     assert_eq!(diags.len(), 1);
     let d = &diags[0];

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Reflect};
-use wasm_bindgen::{JsCast, JsError, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 use vm_wasm::{compile, disasm, ops, Session};
@@ -38,15 +38,22 @@ fn session(source: &str, args: &str) -> Session {
 }
 
 /// The result of a call that should not have thrown.
-fn ok(result: Result<JsValue, JsError>) -> JsValue {
-    result.unwrap_or_else(|e| panic!("threw {:?}", JsValue::from(e)))
+fn ok<E: Into<JsValue>>(result: Result<JsValue, E>) -> JsValue {
+    result.unwrap_or_else(|e| panic!("threw {:?}", e.into()))
 }
 
-/// The message of the `Error` a call threw.
-fn thrown(result: Result<JsValue, JsError>) -> String {
-    let error = JsValue::from(result.expect_err("did not throw"));
+/// The `kind` and the message of the `Error` a call threw (a real `Error`, with a stack).
+fn thrown_error(error: JsValue) -> (String, String) {
     assert!(error.is_instance_of::<js_sys::Error>(), "{error:?}");
-    string(&error, "message")
+    assert!(get(&error, "stack").is_string(), "{error:?}");
+    (string(&error, "kind"), string(&error, "message"))
+}
+
+/// The message of the `Error` of kind `budget` that a call threw.
+fn thrown<E: Into<JsValue>>(result: Result<JsValue, E>) -> String {
+    let (kind, message) = thrown_error(result.expect_err("did not throw").into());
+    assert_eq!(kind, "budget", "{message}");
+    message
 }
 
 /// Runs to a status other than `paused`, collecting output.
@@ -75,10 +82,7 @@ fn compile_errors_have_positions() {
         (2.0, 3.0)
     );
     assert_eq!(
-        (
-            number(&diags[0], "end_line"),
-            number(&diags[0], "end_column")
-        ),
+        (number(&diags[0], "endLine"), number(&diags[0], "endColumn")),
         (2.0, 7.0)
     );
     assert_eq!(
@@ -90,10 +94,32 @@ fn compile_errors_have_positions() {
     assert_eq!(get(&ok, "ok").as_bool(), Some(true));
     assert!(get(&ok, "disassembly").is_undefined());
     assert!(Array::is_array(&get(&ok, "labels")));
-    let thrown = Session::new("1 nope", "", JsValue::UNDEFINED)
+}
+
+#[wasm_bindgen_test]
+fn compile_and_argument_errors_are_errors_with_kind_and_diagnostics() {
+    let e = Session::new("1 2 +\n  nope \"open", "", JsValue::UNDEFINED)
         .err()
         .unwrap();
-    assert_eq!(string(&thrown, "kind"), "compile");
+    let (kind, message) = thrown_error(e.clone());
+    assert_eq!(
+        (kind.as_str(), message.as_str()),
+        (
+            "compile",
+            "compile error at 2:3: undefined label `nope` (1 reference) (and 1 more error)"
+        )
+    );
+    let diags = items(&get(&e, "diagnostics"));
+    assert_eq!(diags.len(), 2);
+    assert_eq!(number(&diags[1], "line"), 2.0);
+    let e = Session::new("1", "1 x", JsValue::UNDEFINED).err().unwrap();
+    let (kind, message) = thrown_error(e.clone());
+    assert_eq!(kind, "args");
+    assert!(
+        message.starts_with("error in the arguments at 1:3: "),
+        "{message}"
+    );
+    assert_eq!(number(&items(&get(&e, "diagnostics"))[0], "column"), 3.0);
 }
 
 /// The rows of `disasm` as plain objects, with `null` where a row has no span, target or
@@ -163,7 +189,7 @@ fn fib_runs_to_completion() {
     let mut s = session(FIB, "10");
     let (status, out, _) = run_until_stop(&mut s, 1_000_000.0);
     assert_eq!(string(&status, "status"), "halted");
-    assert_eq!(string(&status, "exit_code"), "0");
+    assert_eq!(string(&status, "exitCode"), "0");
     assert_eq!(out, "55\n");
     assert!(number(&status, "steps") > 100.0);
     assert!(get(&status, "error").is_null());
@@ -255,19 +281,18 @@ fn error_with(source: &str, fields: &[(&str, JsValue)]) -> String {
 #[wasm_bindgen_test]
 fn options_set_the_limits() {
     let push3 = "1 2 3";
-    assert!(error_with(push3, &[("max_stack", 2.into())]).contains("limited to 2 values"));
+    assert!(error_with(push3, &[("maxStack", 2.into())]).contains("limited to 2 values"));
     let calls = "f: f call";
     let big = js_sys::BigInt::from(3u32);
-    assert!(error_with(calls, &[("max_calls", big.into())]).contains("limited to 3 calls"));
+    assert!(error_with(calls, &[("maxCalls", big.into())]).contains("limited to 3 calls"));
     let spin = "l: l jmp";
-    assert!(error_with(spin, &[("max_steps", 5.5.into())]).starts_with("step limit: 5 steps"));
+    assert!(error_with(spin, &[("maxSteps", 5.5.into())]).starts_with("step limit: 5 steps"));
     let loud = "l: \"abc\" print l jmp";
-    assert!(error_with(loud, &[("max_output", 7.into())]).contains("at most 7 bytes"));
-    // `null` and `undefined` fields, and fields it does not know, leave the defaults.
+    assert!(error_with(loud, &[("maxOutput", 7.into())]).contains("at most 7 bytes"));
+    // `null` and `undefined` fields leave the defaults.
     let o = [
-        ("max_stack", JsValue::NULL),
-        ("max_steps", JsValue::UNDEFINED),
-        ("colour", "red".into()),
+        ("maxStack", JsValue::NULL),
+        ("maxSteps", JsValue::UNDEFINED),
     ];
     let mut s = Session::new(push3, "", options(&o)).unwrap();
     assert_eq!(string(&ok(s.run(100.0)), "status"), "halted");
@@ -279,17 +304,16 @@ fn options_set_the_limits() {
 #[wasm_bindgen_test]
 fn bad_options_are_a_clear_error() {
     let bad = |v: JsValue| {
-        Session::new("1", "", v)
-            .err()
-            .and_then(|e| e.as_string())
-            .unwrap_or_default()
+        let (kind, message) = thrown_error(Session::new("1", "", v).err().expect("no error"));
+        assert_eq!(kind, "options", "{message}");
+        message
     };
     for (field, value) in [
-        ("max_stack", JsValue::from(-1)),
-        ("max_calls", JsValue::from(1.5)),
+        ("maxStack", JsValue::from(-1)),
+        ("maxCalls", JsValue::from(1.5)),
         ("history", JsValue::from("10")),
-        ("max_output", JsValue::from(f64::INFINITY)),
-        ("max_output", JsValue::from(2f64.powi(60))),
+        ("maxOutput", JsValue::from(f64::INFINITY)),
+        ("maxOutput", JsValue::from(2f64.powi(60))),
     ] {
         let message = bad(options(&[(field, value)]));
         assert!(
@@ -297,11 +321,26 @@ fn bad_options_are_a_clear_error() {
             "{message}"
         );
     }
-    let message = bad(options(&[("max_steps", "many".into())]));
-    assert_eq!(message, "bad options: `max_steps` must be a number");
+    let message = bad(options(&[("maxSteps", "many".into())]));
+    assert_eq!(message, "bad options: `maxSteps` must be a number");
     let message = bad(options(&[("profile", 1.into())]));
     assert_eq!(message, "bad options: `profile` must be true or false");
     assert_eq!(bad(7.into()), "bad options: expected an object");
+    // Keys it does not know are refused, named, with the one meant when it is close.
+    let message = bad(options(&[
+        ("max_steps", 5.into()),
+        ("colour", "red".into()),
+    ]));
+    assert_eq!(
+        message,
+        "bad options: unknown options `max_steps` (did you mean `maxSteps`?), `colour`; \
+         the options are maxStack, maxCalls, maxSteps, maxOutput, history, profile"
+    );
+    let message = bad(options(&[("histroy", 5.into())]));
+    assert!(
+        message.starts_with("bad options: unknown option `histroy` (did you mean `history`?);"),
+        "{message}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -341,7 +380,7 @@ fn i64_values_cross_exactly() {
     );
     let (status, out, _) = run_until_stop(&mut s, 100.0);
     assert_eq!(out, "9007199254740993\n");
-    assert_eq!(string(&status, "exit_code"), "9223372036854775807");
+    assert_eq!(string(&status, "exitCode"), "9223372036854775807");
     let stack = items(&s.stack());
     assert_eq!(string(&stack[0], "value"), "9007199254740993");
     assert_eq!(string(&stack[1], "value"), "-9223372036854775808");

@@ -31,7 +31,7 @@ export class CallStackPanel {
       );
     }
     for (const f of m.call_stack) {
-      if (f.left_out) items.push(h('li', { class: 'cs-fold' }, `… ${counted(f.left_out, 'call')} left out`));
+      if (f.leftOut) items.push(h('li', { class: 'cs-fold' }, `… ${counted(f.leftOut, 'call')} left out`));
       items.push(
         h(
           'li',

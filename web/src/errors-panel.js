@@ -65,13 +65,13 @@ export class ErrorsPanel {
   /** A runtime error `e` (vm-wasm's JsRuntimeError); `stackLen`: the data stack's depth. */
   runtime(e, stackLen) {
     const { link, where } = this.places;
-    const depth = stackLen ?? e.stack_len;
-    const folded = e.trace.length !== e.trace_depth;
+    const depth = stackLen ?? e.stackLen;
+    const folded = e.trace.length !== e.traceDepth;
     fill(
       this.el,
       h('p', { class: 'err-head' }, h('span', { class: 'err-msg' }, e.headline)),
       h('p', {}, 'at ', link(e.span, where(e.span))),
-      h('p', { class: 'sub' }, `stack trace, innermost first${folded ? ` (${counted(e.trace_depth, 'call')})` : ''}:`),
+      h('p', { class: 'sub' }, `stack trace, innermost first${folded ? ` (${counted(e.traceDepth, 'call')})` : ''}:`),
       h('ol', { class: 'trace' }, traceItems(e.trace, this.places)),
       depth === 0
         ? h('p', { class: 'sub' }, 'the data stack is empty')
@@ -79,7 +79,7 @@ export class ErrorsPanel {
             'p',
             { class: 'sub' },
             `data stack (${counted(depth, 'value')}, top last): `,
-            h('code', {}, `${depth > e.stack_shown.length ? '… ' : ''}${e.stack_shown.join(' ')}`),
+            h('code', {}, `${depth > e.stackShown.length ? '… ' : ''}${e.stackShown.join(' ')}`),
           ),
       h('details', {}, h('summary', {}, 'as the command line shows it'), h('pre', { class: 'rendered' }, e.rendered)),
     );
@@ -87,7 +87,7 @@ export class ErrorsPanel {
 }
 
 /**
- * The entries of a folded trace (each with `repeat` and `left_out`, see vm-wasm's
+ * The entries of a folded trace (each with `repeat` and `leftOut`, see vm-wasm's
  * JsFrame), innermost first, numbered by their place among all the calls (1 = the
  * innermost), with a line for each run of identical calls and for the calls left out.
  */
@@ -96,9 +96,9 @@ export function traceItems(trace, { link, where }) {
   const fold = (text) => h('li', { class: 'fold' }, h('span', { class: 'n' }), text);
   let n = 1;
   for (const f of trace) {
-    if (f.left_out) {
-      items.push(fold(`… ${counted(f.left_out, 'frame')} left out`));
-      n += f.left_out;
+    if (f.leftOut) {
+      items.push(fold(`… ${counted(f.leftOut, 'frame')} left out`));
+      n += f.leftOut;
     }
     items.push(h('li', {}, h('span', { class: 'n' }, count(n)), link(f.call, 'in ', f.name, ' (called at ', where(f.call), ')')));
     if (f.repeat > 1) items.push(fold(`… ${count(f.repeat - 1)} more identical frame${f.repeat === 2 ? '' : 's'}`));

@@ -153,7 +153,7 @@ export class RunControl {
     fields.valid();
     this.track = new Tracker(editor.view.state.doc);
     panels.compiled?.show(this.track);
-    const options = { max_output: OUTPUT_CAP };
+    const options = { maxOutput: OUTPUT_CAP };
     if (kind === RunKind.DEBUG) options.history = HISTORY;
     if (kind === RunKind.PROFILE) {
       options.profile = true;

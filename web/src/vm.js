@@ -4,6 +4,7 @@
 // Compiled panel's rows (`disasm`).
 
 import { initSync, compile, disasm, ops, version, Session } from '../pkg/vm_wasm.js';
+import { SetupError } from './protocol.js';
 
 /** The module at `url`, compiled (fetched once). */
 export async function loadModule(url) {
@@ -45,14 +46,16 @@ export function breakpointLine(source, line, lines) {
   let session;
   try {
     session = new Session(source, '', {});
-  } catch {
-    return line;
+  } catch (e) {
+    // A compile error (an Error of kind `compile`); anything else is a bug.
+    if (e instanceof Error && e.kind === SetupError.COMPILE) return line;
+    throw e;
   }
   try {
     const last = Math.min(line + 200, lines);
     const candidates = [];
     for (let l = line; l <= last; l++) candidates.push(l);
-    const got = Array.from(session.set_breakpoints(candidates));
+    const got = Array.from(session.setBreakpoints(candidates));
     return got.length ? Math.min(...got) : null;
   } finally {
     session.free();

@@ -1,6 +1,7 @@
 // The runner: a Web Worker that owns one vm-wasm Session at a time and runs it in
 // slices, so the page never freezes and a `stop` is read between two slices.
-// The protocol is described in web/README.md ("Worker protocol").
+// The protocol is described in web/README.md ("Worker protocol"). vm-wasm's names are
+// camelCase (`stepOver`, `timeMs`); the page's own messages keep theirs (`time_ms`).
 
 import { initSync, Session, version, format } from '../pkg/vm_wasm.js';
 import { Msg, State, Status, Reason, Command, SetupError } from './protocol.js';
@@ -65,7 +66,7 @@ function handle(msg) {
       if (jobIn(msg, State.RUNNING, State.SLEEPING)) {
         clearTimeout(job.timer);
         // Pausing takes control back: a step over or out still waiting is forgotten.
-        job.session.cancel_step();
+        job.session.cancelStep();
         pause(Reason.PAUSE);
       }
       return;
@@ -80,10 +81,10 @@ function handle(msg) {
       if (jobIn(msg, State.PAUSED)) command(Command.STEP, () => job.session.step());
       return;
     case Msg.STEP_OVER:
-      if (jobIn(msg, State.PAUSED)) command(atCall() ? Command.OVER : Command.STEP, () => job.session.step_over(budget));
+      if (jobIn(msg, State.PAUSED)) command(atCall() ? Command.OVER : Command.STEP, () => job.session.stepOver(budget));
       return;
     case Msg.STEP_OUT:
-      if (jobIn(msg, State.PAUSED)) command(Command.OUT, () => job.session.step_out(budget));
+      if (jobIn(msg, State.PAUSED)) command(Command.OUT, () => job.session.stepOut(budget));
       return;
     case Msg.STEP_BACK:
       if (jobIn(msg, State.PAUSED) || (jobIn(msg, State.ENDED) && job.resumable)) stepBack();
@@ -94,7 +95,7 @@ function handle(msg) {
       return formatSource(msg);
     case Msg.BREAKPOINTS:
       if (jobIn(msg, State.RUNNING, State.PAUSED, State.SLEEPING, State.INPUT, State.ENDED)) {
-        job.breakpoints = Array.from(job.session.set_breakpoints(msg.lines || []));
+        job.breakpoints = Array.from(job.session.setBreakpoints(msg.lines || []));
         post({ type: Msg.BREAKPOINTS, id: job.id, lines: job.breakpoints });
       }
       return;
@@ -123,9 +124,9 @@ function value(msg) {
   if (!j || j.session.steps() !== msg.steps) {
     post({ ...reply, error: 'the run has gone on since: its values are no longer there' });
   } else if (msg.chars) {
-    post({ ...reply, view: j.session.value_view(msg.index, msg.chars) });
+    post({ ...reply, view: j.session.valueView(msg.index, msg.chars) });
   } else {
-    post({ ...reply, text: j.session.value_text(msg.index) });
+    post({ ...reply, text: j.session.valueText(msg.index) });
   }
 }
 
@@ -141,7 +142,8 @@ function formatSource(msg) {
   try {
     text = format(msg.source);
   } catch (e) {
-    if (e && e.kind === SetupError.COMPILE) return post({ ...reply, diagnostics: e.diagnostics });
+    // vm-wasm throws an Error with a `kind`; lexical errors come with their diagnostics.
+    if (e instanceof Error && e.kind === SetupError.COMPILE) return post({ ...reply, diagnostics: e.diagnostics });
     throw e;
   }
   const where = { anchor: msg.anchor, head: msg.head, lines: msg.lines };
@@ -156,7 +158,9 @@ function start(msg) {
   try {
     session = new Session(msg.source, msg.args || '', options);
   } catch (e) {
-    if (e && (e.kind === SetupError.COMPILE || e.kind === SetupError.ARGS)) {
+    // An Error with a `kind`: `compile` and `args` are the program's (shown with their
+    // diagnostics); `options` would be the page's own bug, reported as one by guarded().
+    if (e instanceof Error && (e.kind === SetupError.COMPILE || e.kind === SetupError.ARGS)) {
       post({ type: Msg.SETUP_ERROR, id: msg.id, kind: e.kind, diagnostics: e.diagnostics });
       return;
     }
@@ -185,7 +189,7 @@ function start(msg) {
   };
   post({ type: Msg.STARTED, id: msg.id });
   if (msg.breakpoints && msg.breakpoints.length) {
-    job.breakpoints = Array.from(session.set_breakpoints(msg.breakpoints));
+    job.breakpoints = Array.from(session.setBreakpoints(msg.breakpoints));
     post({ type: Msg.BREAKPOINTS, id: job.id, lines: job.breakpoints });
   }
   // A breakpoint is checked after each step: one on the first instruction is met here.
@@ -197,8 +201,8 @@ function start(msg) {
 
 function input(msg) {
   if (!jobIn(msg, State.INPUT)) return;
-  if (msg.eof) job.session.end_input();
-  else job.session.provide_input(String(msg.line));
+  if (msg.eof) job.session.endInput();
+  else job.session.provideInput(String(msg.line));
   job.state = State.RUNNING;
   // A step that stopped at `read` is done once the line is read.
   if (job.mode === Command.STEP) act(job.session.step());
@@ -220,7 +224,7 @@ function command(mode, f) {
 
 function stepBack() {
   const s = job.session;
-  const r = s.step_back();
+  const r = s.stepBack();
   if (r.reason === Reason.HISTORY_EMPTY && job.state === State.ENDED) {
     // Nothing to undo: the run stays ended.
     post({ type: Msg.HISTORY_EMPTY, id: job.id });
@@ -228,7 +232,7 @@ function stepBack() {
   }
   job.last = r;
   job.mode = Command.RUN;
-  pause(r.reason, { output_removed: r.output_removed || 0 });
+  pause(r.reason, { output_removed: r.outputRemoved || 0 });
 }
 
 /** Runs one slice; the budget adapts so that a slice takes about SLICE_MS. */
@@ -268,7 +272,7 @@ function act(r) {
       return;
     case Status.NEEDS_INPUT:
       if (job.stdin.length) {
-        job.session.provide_input(job.stdin.shift());
+        job.session.provideInput(job.stdin.shift());
         if (job.mode === Command.STEP) return act(job.session.step());
         return schedule();
       }
@@ -295,7 +299,7 @@ function flush(force, extra) {
   if (!force && now - job.lastPost < POST_MS) return;
   job.lastPost = now;
   const r = job.last;
-  post({ type: Msg.PROGRESS, id: job.id, output: take(), steps: r.steps, time_ms: r.time_ms, ...extra });
+  post({ type: Msg.PROGRESS, id: job.id, output: take(), steps: r.steps, time_ms: r.timeMs, ...extra });
 }
 
 /** The state a debugger shows: position, stacks, and the profile of a profiled run. */
@@ -305,11 +309,11 @@ function inspect(msg) {
     ...msg,
     output: take(),
     steps: s.steps(),
-    time_ms: job.last ? job.last.time_ms : 0,
+    time_ms: job.last ? job.last.timeMs : 0,
     position: s.position(),
-    call_stack: s.call_stack(),
-    stack_len: s.stack_len(),
-    stack: s.stack_top(STACK_SHOWN),
+    call_stack: s.callStack(),
+    stack_len: s.stackLen(),
+    stack: s.stackTop(STACK_SHOWN),
     history: job.history,
     profile: job.profile ? s.profile() : null,
   };
@@ -327,7 +331,7 @@ function finish(status) {
   const r = job.last;
   const msg = inspect({ type: Msg.DONE, id: job.id, status });
   if (r && status !== Status.STOPPED) {
-    msg.exit_code = r.exit_code;
+    msg.exit_code = r.exitCode;
     msg.error = r.error;
   }
   // A run with history that halted or failed can be resumed by stepping back. Every

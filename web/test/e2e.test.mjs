@@ -1034,7 +1034,7 @@ test('profile: a flame graph of fib by call path; frames go to their labels; hea
   await page.selectOption('[data-testid=examples]', 'fib');
   // The normal Run is the fast path: no history, no profile.
   await run(page);
-  assert.deepEqual((await sent()).at(-1).options, { max_output: 1 << 20 });
+  assert.deepEqual((await sent()).at(-1).options, { maxOutput: 1 << 20 });
   assert.equal(await page.locator('.flame-frame').count(), 0);
   await page.fill('[data-testid=args]', '15');
   await page.click('[data-testid=profile-run]');

@@ -288,10 +288,10 @@ function runOnWasm({ Session }, source, { args, stdin }) {
       const r = session.run(1_000_000);
       output += r.output;
       if (r.status === 'needs_input') {
-        if (stdin.length) session.provide_input(stdin.shift());
-        else session.end_input();
+        if (stdin.length) session.provideInput(stdin.shift());
+        else session.endInput();
       } else if (r.status === 'halted' || r.status === 'error') {
-        return { status: r.status, output, exit_code: r.exit_code, error: r.error, stack: session.stack_top(1000), stack_len: session.stack_len() };
+        return { status: r.status, output, exit_code: r.exitCode, error: r.error, stack: session.stackTop(1000), stack_len: session.stackLen() };
       }
     }
     throw new Error('the program did not end within 100 million steps');
