@@ -225,7 +225,7 @@ impl Record {
     }
 
     /// For each source line of `program` that ran, the last step that ran one of its
-    /// instructions: `(line, step)`, by line.
+    /// instructions: `(line, step)`, in line order.
     pub fn lines(&self, program: &Program) -> Vec<(u32, u64)> {
         let mut lines: Vec<(u32, u64)> = Vec::new();
         for (pc, &step) in self.last.iter().enumerate() {
@@ -235,12 +235,12 @@ impl Record {
             if step == 0 {
                 continue;
             }
-            match lines.iter_mut().find(|(l, _)| *l == span.line) {
-                Some((_, s)) => *s = (*s).max(step),
-                None => lines.push((span.line, step)),
+            // Instructions are in source order: a line's are together.
+            match lines.last_mut() {
+                Some((l, s)) if *l == span.line => *s = (*s).max(step),
+                _ => lines.push((span.line, step)),
             }
         }
-        lines.sort_unstable();
         lines
     }
 

@@ -1,5 +1,6 @@
 //! What JavaScript sees: `compile`, `format`, `ops`, `version` and the `Session` class.
 
+use js_sys::Array;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -109,6 +110,7 @@ fn read_options(options: &JsValue) -> Result<Options, String> {
         profile: field("profile")?
             .map(|v| v.as_bool().ok_or("`profile` must be true or false"))
             .transpose()?,
+        record: count("record")?,
     })
 }
 
@@ -188,6 +190,55 @@ impl Session {
     #[wasm_bindgen(unchecked_return_type = "RunResult")]
     pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsError> {
         Ok(to_js(&self.core.step_out(budget_arg(budget)?, now)))
+    }
+
+    /// The size of the record of a session made with the `record` option (the steps it
+    /// keeps: `1..=headEnd` and `tailStart..=steps`, `leftOut` between them); `null`
+    /// without the option.
+    #[wasm_bindgen(js_name = timeline, unchecked_return_type = "Timeline | null")]
+    pub fn timeline(&self) -> JsValue {
+        self.core
+            .record()
+            .map_or(JsValue::NULL, |(r, ..)| crate::timeline::info(r).to_js())
+    }
+
+    /// The kept steps among `first..first + count` (step 0 is the start), each with its
+    /// instruction, the output printed so far (UTF-16 units) and the top `maxValues`
+    /// values of the stack after it, each with the step and token that pushed it.
+    #[wasm_bindgen(js_name = timelineSteps, unchecked_return_type = "TimelineStep[]")]
+    pub fn timeline_steps(&self, first: f64, count: u32, max_values: u32) -> JsValue {
+        let Some((r, p, index, output)) = self.core.record() else {
+            return Array::new().into();
+        };
+        let first = first.max(0.0) as u64;
+        let rows = crate::timeline::steps(
+            r,
+            p,
+            index,
+            output,
+            first,
+            count.into(),
+            max_values as usize,
+        );
+        rows.iter()
+            .map(crate::timeline::JsStep::to_js)
+            .collect::<Array>()
+            .into()
+    }
+
+    /// For each line that ran, the stack after the last step that ran it (the top
+    /// `maxValues` values as text), or `null` text when that step was left out.
+    #[wasm_bindgen(js_name = timelineLines, unchecked_return_type = "TimelineLine[]")]
+    pub fn timeline_lines(&self, max_values: u32) -> JsValue {
+        let Some((r, p, ..)) = self.core.record() else {
+            return Array::new().into();
+        };
+        let notes = crate::timeline::lines(r, p, max_values as usize);
+        notes
+            .iter()
+            .map(crate::timeline::JsLineNote::to_js)
+            .collect::<Array>()
+            .into()
     }
 
     /// Forgets a step over or step out still waiting for its call to return (a pause

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use vm_core::{
-    compile, parse_args, ErrorKind, Hit, Limits, Machine, Profile, Status, Stopper, Watch,
+    compile, parse_args, ErrorKind, Hit, Limits, Machine, Profile, Record, Status, Stopper, Watch,
 };
 
 use crate::convert::{JsDiagnostic, JsError, JsFrame, JsSpan, JsStatus, JsValueView, LineIndex};
@@ -23,6 +23,9 @@ pub struct Options {
     pub history: Option<usize>,
     /// Count instructions by call path and line (`profile()`).
     pub profile: Option<bool>,
+    /// Record each step's stack, keeping the first and the last this-many steps (the
+    /// page's timeline, which replays a run with it).
+    pub record: Option<usize>,
 }
 
 /// The default output limit: a tab stays responsive with this much text.
@@ -75,6 +78,7 @@ pub struct Core {
     time_ms: f64,
     stopper: Stopper,
     profile: Option<Profile>,
+    record: Option<Record>,
 }
 
 /// Collects output up to the limit; refuses (a runtime error of the program) beyond it.
@@ -153,11 +157,16 @@ impl Core {
             .profile
             .unwrap_or(false)
             .then(|| Profile::new(&machine));
+        let record = options
+            .record
+            .filter(|&n| n > 0)
+            .map(|n| Record::new(&machine, n));
         Ok(Core {
+            transcript: (history > 0 || record.is_some()).then(String::new),
+            record,
             machine,
             index,
             output: String::new(),
-            transcript: (history > 0).then(String::new),
             emitted: 0,
             max_output: options.max_output.unwrap_or(DEFAULT_MAX_OUTPUT),
             time_ms: 0.0,
@@ -270,12 +279,13 @@ impl Core {
             emitted: &mut self.emitted,
             max: self.max_output,
         };
-        let status = if self.profile.is_none() && self.stopper.is_idle() {
+        let status = if self.profile.is_none() && self.record.is_none() && self.stopper.is_idle() {
             self.machine.run(budget, &mut sink)
         } else {
             let mut watch = Watch {
                 stopper: &mut self.stopper,
                 profile: self.profile.as_mut(),
+                record: self.record.as_mut(),
             };
             self.machine.run_with(budget, &mut sink, &mut watch)
         };
@@ -371,6 +381,14 @@ impl Core {
     /// Steps executed so far.
     pub fn steps(&self) -> f64 {
         self.machine.steps() as f64
+    }
+
+    /// The record of a session made with the `record` option, its program, the source's
+    /// index and all its output so far.
+    pub fn record(&self) -> Option<(&Record, &vm_core::Program, &LineIndex, &str)> {
+        let record = self.record.as_ref()?;
+        let output = self.transcript.as_deref().unwrap_or("");
+        Some((record, self.machine.program(), &self.index, output))
     }
 }
 

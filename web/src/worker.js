@@ -12,6 +12,12 @@ const SLICE_MS = 8;
 const POST_MS = 33;
 /** The most stack values sent to the page; the total depth is sent too. */
 const STACK_SHOWN = 1000;
+/** The timeline keeps the first and the last this-many steps of a run. */
+const TIMELINE_KEEP = 10_000;
+/** The most values of each step's stack the timeline sends; the depth is sent too. */
+const TIMELINE_VALUES = 12;
+/** The most values of a line's stack in its note. */
+const NOTE_VALUES = 6;
 
 let job = null;
 let budget = 10_000;
@@ -92,6 +98,8 @@ function handle(msg) {
       return value(msg);
     case Msg.FORMAT:
       return formatSource(msg);
+    case Msg.TIMELINE:
+      return timeline(msg);
     case Msg.BREAKPOINTS:
       if (jobIn(msg, State.RUNNING, State.PAUSED, State.SLEEPING, State.INPUT, State.ENDED)) {
         job.breakpoints = Array.from(job.session.set_breakpoints(msg.lines || []));
@@ -149,6 +157,75 @@ function formatSource(msg) {
   post({ ...reply, ...r });
 }
 
+/**
+ * The timeline of run `id` as it is now (not while it runs): the run is replayed by a
+ * second session that records its steps (Session option `record`), with the same
+ * arguments and the same lines of input, without its waits; the plain run itself records
+ * nothing. The replay runs in slices between other messages, once per step count of the
+ * run. Answers `timeline` with `req`: `{ info, steps, lines }` (vm-wasm's `timeline()`,
+ * `timelineSteps(first, count)` and, with `lines`, `timelineLines()`), or `{ error }`.
+ */
+function timeline(msg) {
+  const j = job && job.id === msg.id && job.state !== State.RUNNING && job.state !== State.SLEEPING ? job : null;
+  if (!j) {
+    post({ type: Msg.TIMELINE, id: msg.id, req: msg.req, error: 'the run has gone on since, or is running' });
+    return;
+  }
+  const target = j.session.steps();
+  if (!j.replay || j.replay.target !== target) {
+    if (j.replay) j.replay.session.free();
+    const { history, profile, ...limits } = j.options;
+    const session = new Session(j.source, j.args, { ...limits, record: TIMELINE_KEEP });
+    j.replay = { target, session, inputs: j.inputs.slice(), waiting: [], done: false, ended: false, budget: 10_000 };
+    replayTick.port2.postMessage(0);
+  }
+  j.replay.waiting.push(msg);
+  if (j.replay.done) answerTimeline(j);
+}
+
+const replayTick = new MessageChannel();
+replayTick.port1.onmessage = () => guarded(replaySlice);
+
+/** One slice of the replay of the job's run (see `timeline`). */
+function replaySlice() {
+  const r = job && job.replay;
+  if (!r || r.done) return;
+  const s = r.session;
+  const t0 = performance.now();
+  while (performance.now() - t0 < SLICE_MS) {
+    const left = r.target - s.steps();
+    if (left <= 0) break;
+    const res = s.run(Math.min(left, r.budget));
+    if (res.status === Status.NEEDS_INPUT) {
+      const line = r.inputs.shift();
+      if (line === undefined || line === null) s.end_input();
+      else s.provide_input(line);
+    } else if (res.status === Status.HALTED || res.status === Status.ERROR) {
+      r.ended = true;
+      break;
+    }
+    if (performance.now() - t0 < SLICE_MS / 2) r.budget = Math.min(r.budget * 2, 1_000_000);
+  }
+  if (!r.ended && s.steps() < r.target) return replayTick.port2.postMessage(0);
+  r.done = true;
+  answerTimeline(job);
+}
+
+/** Answers the timeline requests waiting for the job's replay. */
+function answerTimeline(j) {
+  const s = j.replay.session;
+  for (const msg of j.replay.waiting.splice(0)) {
+    post({
+      type: Msg.TIMELINE,
+      id: msg.id,
+      req: msg.req,
+      info: s.timeline(),
+      steps: s.timelineSteps(msg.first || 0, Math.min(msg.count || 1, 200), TIMELINE_VALUES),
+      lines: msg.lines ? s.timelineLines(NOTE_VALUES) : null,
+    });
+  }
+}
+
 function start(msg) {
   if (job) free();
   const options = msg.options || {};
@@ -169,7 +246,12 @@ function start(msg) {
     id: msg.id,
     session,
     source: msg.source,
+    args: msg.args || '',
+    options,
     stdin: (msg.stdin || []).slice(),
+    // every line of input the run was given (null: the end of input), for its replay
+    inputs: [],
+    replay: null,
     // running | paused | sleeping | input | ended (halted or failed, kept for step back)
     state: msg.paused ? State.PAUSED : State.RUNNING,
     // what the last command asked for: run (go on), step (pause after one step), over
@@ -199,6 +281,7 @@ function input(msg) {
   if (!jobIn(msg, State.INPUT)) return;
   if (msg.eof) job.session.end_input();
   else job.session.provide_input(String(msg.line));
+  job.inputs.push(msg.eof ? null : String(msg.line));
   job.state = State.RUNNING;
   // A step that stopped at `read` is done once the line is read.
   if (job.mode === Command.STEP) act(job.session.step());
@@ -268,7 +351,9 @@ function act(r) {
       return;
     case Status.NEEDS_INPUT:
       if (job.stdin.length) {
-        job.session.provide_input(job.stdin.shift());
+        const line = job.stdin.shift();
+        job.inputs.push(line);
+        job.session.provide_input(line);
         if (job.mode === Command.STEP) return act(job.session.step());
         return schedule();
       }
@@ -341,6 +426,7 @@ function finish(status) {
 
 function free() {
   clearTimeout(job.timer);
+  if (job.replay) job.replay.session.free();
   job.session.free();
   job = null;
 }
