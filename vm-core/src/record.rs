@@ -8,26 +8,25 @@
 //! and the output so far. A long run keeps its first `keep` steps and its last `keep`
 //! steps; the steps in between are left out (their number is said), and a base stack
 //! absorbs the rows that leave the window of the last steps, so the stack at every kept
-//! step can be rebuilt. Strings are kept cut to [`CUT_CHARS`] characters, with their
+//! step can be rebuilt. Strings are kept cut to [`CUT_BYTES`] bytes, with their
 //! whole size: a record costs the same whatever the values hold.
 
-use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::machine::{Machine, Observer};
 use crate::ops::Op;
-use crate::program::{Instr, Program};
+use crate::program::Instr;
 use crate::value::Value;
 
-/// The most characters of a string a record keeps.
-pub const CUT_CHARS: usize = 64;
+/// The most bytes of a string a record keeps (cut at a character's start).
+pub const CUT_BYTES: usize = 256;
 
 /// A value of the data stack as a record keeps it, with where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    /// The value; a string of more than [`CUT_CHARS`] characters is cut to them.
+    /// The value; a string of more than [`CUT_BYTES`] bytes is cut to at most them.
     pub value: Value,
     /// The whole length of a string in bytes (also when it was cut); 0 for the others.
     pub bytes: usize,
@@ -44,9 +43,14 @@ impl Entry {
         let (value, bytes) = match value {
             Value::Str(s) => {
                 let bytes = s.len();
-                let value = match s.char_indices().nth(CUT_CHARS) {
-                    Some((cut, _)) => Value::Str(Arc::from(&s[..cut])),
-                    None => Value::Str(s),
+                let value = if bytes > CUT_BYTES {
+                    let mut cut = CUT_BYTES;
+                    while !s.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    Value::Str(Arc::from(&s[..cut]))
+                } else {
+                    Value::Str(s)
                 };
                 (value, bytes)
             }
@@ -60,7 +64,7 @@ impl Entry {
         }
     }
 
-    /// Was the value cut short (a string of more than [`CUT_CHARS`] characters)?
+    /// Was the value cut short (a string of more than [`CUT_BYTES`] bytes)?
     pub fn is_cut(&self) -> bool {
         matches!(&self.value, Value::Str(s) if s.len() < self.bytes)
     }
@@ -88,8 +92,9 @@ impl Row {
     }
 }
 
-/// Where a value of the live stack came from: its step and instruction.
-type Origin = (u64, Option<usize>);
+/// Where a value of the live stack came from: its step and instruction; and how many
+/// bytes `print` writes of it.
+type Origin = (u64, Option<usize>, u64);
 
 /// The record of a run's steps: the first and last `keep` of them in full.
 ///
@@ -113,16 +118,17 @@ pub struct Record {
     start: Vec<Entry>,
     /// The first steps, at most `keep`.
     head: Vec<Row>,
-    /// The last steps after the head, at most `keep`.
-    tail: VecDeque<Row>,
+    /// The last steps after the head, at most `keep`: a ring whose oldest row is at
+    /// `oldest` once it is full (a plain `Vec`: a `VecDeque` costs the WebAssembly
+    /// module more code).
+    tail: Vec<Row>,
+    oldest: usize,
     /// The stack before the tail's first row (after every other row).
     base: Vec<Entry>,
-    /// Where each value of the machine's stack now came from.
+    /// Where each value of the machine's stack now came from, and its printed size.
     live: Vec<Origin>,
     steps: u64,
     output: u64,
-    /// What the next instruction prints, if it is `print` or `println`.
-    printing: u64,
     /// The last step each instruction ran at (0: never).
     last: Vec<u64>,
 }
@@ -131,25 +137,20 @@ impl Record {
     /// A record of a run of `machine`, from where it is now, keeping the first `keep`
     /// and the last `keep` steps (at least one of each).
     pub fn new(machine: &Machine, keep: usize) -> Record {
-        let start: Vec<Entry> = machine
-            .stack()
-            .into_iter()
-            .map(|v| Entry::new(v, 0, None))
-            .collect();
-        let mut r = Record {
+        let mut live = Vec::new();
+        let start = entries(machine.stack(), &mut live, &|_| (0, None));
+        Record {
             keep: keep.max(1),
-            live: vec![(0, None); start.len()],
+            live,
             base: start.clone(),
             start,
             head: Vec::new(),
-            tail: VecDeque::new(),
+            tail: Vec::new(),
+            oldest: 0,
             steps: 0,
             output: 0,
-            printing: 0,
             last: vec![0; machine.program().code().len()],
-        };
-        r.printing = printing(machine);
-        r
+        }
     }
 
     /// The number of steps recorded.
@@ -189,8 +190,8 @@ impl Record {
         } else if step <= self.head_end() {
             self.head.get(step as usize - 1)
         } else {
-            let i = step.checked_sub(self.tail_start())?;
-            self.tail.get(i as usize)
+            let i = step.checked_sub(self.tail_start())? as usize;
+            self.tail_row(i)
         }
     }
 
@@ -206,12 +207,11 @@ impl Record {
         } else {
             let before = self.tail_start() - 1;
             let n = step.checked_sub(before)? as usize;
-            let (a, b) = self.tail.as_slices();
-            let rows = a.iter().chain(b).take(n);
-            return Some(rows.fold(self.base.clone(), |mut s, r| {
-                r.apply(&mut s);
-                s
-            }));
+            let mut stack = self.base.clone();
+            for r in (0..n).filter_map(|i| self.tail_row(i)) {
+                r.apply(&mut stack);
+            }
+            return Some(stack);
         };
         for r in rows {
             r.apply(&mut stack);
@@ -219,29 +219,21 @@ impl Record {
         Some(stack)
     }
 
+    /// The `i`-th of the last steps kept, oldest first.
+    fn tail_row(&self, i: usize) -> Option<&Row> {
+        let len = self.tail.len();
+        (i < len).then(|| &self.tail[(self.oldest + i) % len])
+    }
+
     /// The last step that ran the instruction `pc`, if it ran.
     pub fn last_step(&self, pc: usize) -> Option<u64> {
         self.last.get(pc).copied().filter(|&s| s > 0)
     }
 
-    /// For each source line of `program` that ran, the last step that ran one of its
-    /// instructions: `(line, step)`, in line order.
-    pub fn lines(&self, program: &Program) -> Vec<(u32, u64)> {
-        let mut lines: Vec<(u32, u64)> = Vec::new();
-        for (pc, &step) in self.last.iter().enumerate() {
-            let Some(span) = program.span(pc) else {
-                continue;
-            };
-            if step == 0 {
-                continue;
-            }
-            // Instructions are in source order: a line's are together.
-            match lines.last_mut() {
-                Some((l, s)) if *l == span.line => *s = (*s).max(step),
-                _ => lines.push((span.line, step)),
-            }
-        }
-        lines
+    /// The last step that ran each instruction (index into [`Program::code`]); 0 for
+    /// one that never ran.
+    pub fn last_steps(&self) -> &[u64] {
+        &self.last
     }
 
     /// The row of step `step`, which ran `pc` and left `machine` as it is.
@@ -250,64 +242,70 @@ impl Record {
             Some(Instr::Op(op)) => Some(*op),
             _ => None,
         };
-        let live = &self.live;
-        let n = live.len();
+        let n = self.live.len();
         let here = (step, Some(pc));
         let after = machine.stack_len();
-        let moved = |at: &[usize]| at.iter().map(|&i| live[n - i]).collect::<Vec<_>>();
-        let (popped, origins) = match op {
+        // What it took and where what it put came from: at most three values (no
+        // operation puts more), else the whole stack (below).
+        let top = |i: usize| {
+            let (s, p, _) = self.live[n - i];
+            (s, p)
+        };
+        let (popped, origins, k): (usize, [(u64, Option<usize>); 3], usize) = match op {
             // A copy on top, pushed by the operation.
-            Some(Op::Dup | Op::Over) => (0, vec![here]),
+            Some(Op::Dup | Op::Over) => (0, [here; 3], 1),
             // The values moved keep their origins: ( a b -- b a ), ( a b c -- b c a ).
-            Some(Op::Swap) if n >= 2 => (2, moved(&[1, 2])),
-            Some(Op::Rot) if n >= 3 => (3, moved(&[2, 1, 3])),
+            Some(Op::Swap) if n >= 2 => (2, [top(1), top(2), here], 2),
+            Some(Op::Rot) if n >= 3 => (3, [top(2), top(1), top(3)], 3),
             _ => {
                 let pops = op.map_or(0, |op| op.info().pops as usize).min(n);
-                (pops, vec![here; (after + pops).saturating_sub(n)])
+                (pops, [here; 3], (after + pops).saturating_sub(n))
             }
         };
         // Should an operation ever change the stack otherwise, the whole stack is the
         // step's: the record stays right, only origins are lost.
-        let (popped, origins) = if n - popped + origins.len() == after {
-            (popped, origins)
+        let (popped, k) = if k <= 3 && n - popped + k == after {
+            (popped, k)
         } else {
-            (n, vec![here; after])
+            (n, after)
         };
-        let values = machine.stack_top(origins.len());
+        // What `print` and `println` write: the value they took, and a newline.
+        self.output += match (op, self.live.last()) {
+            (Some(Op::Print), Some(&(_, _, len))) => len,
+            (Some(Op::Println), Some(&(_, _, len))) => len + 1,
+            _ => 0,
+        };
         self.live.truncate(n - popped);
-        self.live.extend(origins.iter().copied());
-        if matches!(op, Some(Op::Print | Op::Println)) {
-            self.output += self.printing;
-        }
+        let origin = |i: usize| origins.get(i).copied().filter(|_| k <= 3).unwrap_or(here);
         Row {
             pc,
             popped,
-            pushed: values
-                .into_iter()
-                .zip(origins)
-                .map(|(v, (s, p))| Entry::new(v, s, p))
-                .collect(),
+            pushed: entries(machine.stack_top(k), &mut self.live, &origin),
             output: self.output,
         }
     }
 }
 
-/// Bytes that the next instruction of `machine` prints, if it is `print` or `println`.
-fn printing(machine: &Machine) -> u64 {
-    let newline = match machine.program().code().get(machine.pc()) {
-        Some(Instr::Op(Op::Println)) => 1,
-        Some(Instr::Op(Op::Print)) => 0,
-        _ => return 0,
-    };
-    let len = match machine.stack_top(1).first() {
-        Some(Value::Str(s)) => s.len(),
-        Some(Value::Bool(true)) => 4,
-        Some(Value::Bool(false)) => 5,
-        Some(Value::Num(n)) => digits(*n),
-        // Nothing to print: the instruction fails, and is not recorded.
-        _ => return 0,
-    };
-    len as u64 + newline
+/// The entries of `values`, the `i`-th pushed at `origin(i)`; each value's origin and
+/// printed size go on `live` too.
+fn entries(
+    values: Vec<Value>,
+    live: &mut Vec<Origin>,
+    origin: &dyn Fn(usize) -> (u64, Option<usize>),
+) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for (i, v) in values.into_iter().enumerate() {
+        let (step, pc) = origin(i);
+        let len = match &v {
+            Value::Str(s) => s.len(),
+            Value::Bool(true) => 4,
+            Value::Bool(false) => 5,
+            Value::Num(n) => digits(*n),
+        };
+        live.push((step, pc, len as u64));
+        out.push(Entry::new(v, step, pc));
+    }
+    out
 }
 
 /// The length of `n` written in decimal.
@@ -330,17 +328,16 @@ impl Observer for Record {
         if let Some(l) = self.last.get_mut(pc) {
             *l = step;
         }
-        self.printing = printing(machine);
         if self.head.len() < self.keep {
             row.apply(&mut self.base);
             self.head.push(row);
+        } else if self.tail.len() < self.keep {
+            self.tail.push(row);
         } else {
-            self.tail.push_back(row);
-            if self.tail.len() > self.keep {
-                if let Some(old) = self.tail.pop_front() {
-                    old.apply(&mut self.base);
-                }
-            }
+            // The oldest row leaves the window: the base absorbs it.
+            let old = core::mem::replace(&mut self.tail[self.oldest], row);
+            old.apply(&mut self.base);
+            self.oldest = (self.oldest + 1) % self.keep;
         }
         true
     }
@@ -507,11 +504,14 @@ mod tests {
         );
         assert_eq!(r.row(6).unwrap().pushed[0].pc, Some(5));
         assert_eq!(r.stack_at(0).unwrap()[0].pc, None);
-        // The last step of each line.
-        let p = compile("1 2\n+\nprintln").unwrap();
-        let (r, _, _) = recorded("1 2\n+\nprintln", "", &[], 1);
-        assert_eq!(r.lines(&p), [(1, 2), (2, 3), (3, 4)]);
-        assert_eq!((r.last_step(0), r.last_step(9)), (Some(1), None));
+        // The last step of each instruction, also of those left out.
+        let (r, _, _) = recorded("0 l: 1 + dup 3 < l end if jmp end: 5", "", &[], 1);
+        // `0`, then three rounds of the nine instructions of the loop, then `5`.
+        assert_eq!(r.last_steps(), [1, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+        assert_eq!(
+            (r.last_step(0), r.last_step(1), r.last_step(99)),
+            (Some(1), Some(20), None)
+        );
     }
 
     #[test]
@@ -521,15 +521,14 @@ mod tests {
         let top = r.stack_at(r.steps()).unwrap().pop().unwrap();
         assert_eq!(top.bytes, 16 << 20);
         assert!(top.is_cut());
-        assert_eq!(
-            top.value,
-            Value::Str(Arc::from("x".repeat(CUT_CHARS).as_str()))
-        );
-        let short = Entry::new(
-            Value::Str(Arc::from("é".repeat(CUT_CHARS).as_str())),
-            0,
-            None,
-        );
+        let text = |t: String| Value::Str(Arc::from(t.as_str()));
+        assert_eq!(top.value, text("x".repeat(CUT_BYTES)));
+        let short = Entry::new(text("é".repeat(CUT_BYTES / 2)), 0, None);
         assert!(!short.is_cut());
+        // Cut at the start of a character.
+        let long = Entry::new(text("xé".repeat(CUT_BYTES)), 0, None);
+        assert_eq!((long.is_cut(), long.bytes), (true, 3 * CUT_BYTES));
+        // 85 times "xé" is 255 bytes, and "x" the 256th; "é" would go past.
+        assert_eq!(long.value, text("xé".repeat(CUT_BYTES / 3) + "x"));
     }
 }

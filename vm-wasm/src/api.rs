@@ -1,6 +1,6 @@
 //! What JavaScript sees: `compile`, `format`, `ops`, `version` and the `Session` class.
 
-use js_sys::Array;
+use js_sys::{Array, Float64Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -192,53 +192,27 @@ impl Session {
         Ok(to_js(&self.core.step_out(budget_arg(budget)?, now)))
     }
 
-    /// The size of the record of a session made with the `record` option (the steps it
-    /// keeps: `1..=headEnd` and `tailStart..=steps`, `leftOut` between them); `null`
-    /// without the option.
-    #[wasm_bindgen(js_name = timeline, unchecked_return_type = "Timeline | null")]
-    pub fn timeline(&self) -> JsValue {
-        self.core
-            .record()
-            .map_or(JsValue::NULL, |(r, ..)| crate::timeline::info(r).to_js())
-    }
-
-    /// The kept steps among `first..first + count` (step 0 is the start), each with its
-    /// instruction, the output printed so far (UTF-16 units) and the top `maxValues`
-    /// values of the stack after it, each with the step and token that pushed it.
-    #[wasm_bindgen(js_name = timelineSteps, unchecked_return_type = "TimelineStep[]")]
-    pub fn timeline_steps(&self, first: f64, count: u32, max_values: u32) -> JsValue {
-        let Some((r, p, index, output)) = self.core.record() else {
-            return Array::new().into();
+    /// Step `step` of the record of a session made with the `record` option (0: the
+    /// start): `[numbers, values, last]`, or `null` without the option. `numbers`
+    /// (a `Float64Array`): the record's size `[steps, headEnd, tailStart, leftOut, keep]`
+    /// (steps `1..=headEnd` and `tailStart..=steps` are kept), then for a kept step `[pc,
+    /// popped, output, depth]` and the step and pc that pushed each of its top
+    /// `maxValues` values (pc -1 for step 0 and for an argument; `output` in bytes of
+    /// UTF-8). `values`: those values, bottom first, strings cut to 24 characters with
+    /// their size. `last`, with `lastSteps`: the last step that ran each instruction (by
+    /// pc, 0 for none), else `null`. One method for all of it: the module stays small.
+    #[wasm_bindgen(js_name = timelineStep, unchecked_return_type = "TimelineStep | null")]
+    pub fn timeline_step(&self, step: f64, max_values: u32, last_steps: bool) -> JsValue {
+        let Some(r) = self.core.record() else {
+            return JsValue::NULL;
         };
-        let first = first.max(0.0) as u64;
-        let rows = crate::timeline::steps(
-            r,
-            p,
-            index,
-            output,
-            first,
-            count.into(),
-            max_values as usize,
-        );
-        rows.iter()
-            .map(crate::timeline::JsStep::to_js)
-            .collect::<Array>()
-            .into()
-    }
-
-    /// For each line that ran, the stack after the last step that ran it (the top
-    /// `maxValues` values as text), or `null` text when that step was left out.
-    #[wasm_bindgen(js_name = timelineLines, unchecked_return_type = "TimelineLine[]")]
-    pub fn timeline_lines(&self, max_values: u32) -> JsValue {
-        let Some((r, p, ..)) = self.core.record() else {
-            return Array::new().into();
+        let (numbers, values) = crate::timeline::step(r, step.max(0.0) as u64, max_values as usize);
+        let last = if last_steps {
+            Float64Array::from(&crate::timeline::last_steps(r)[..]).into()
+        } else {
+            JsValue::NULL
         };
-        let notes = crate::timeline::lines(r, p, max_values as usize);
-        notes
-            .iter()
-            .map(crate::timeline::JsLineNote::to_js)
-            .collect::<Array>()
-            .into()
+        Array::of3(&Float64Array::from(&numbers[..]), &to_js(&values), &last).into()
     }
 
     /// Forgets a step over or step out still waiting for its call to return (a pause

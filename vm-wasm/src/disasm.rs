@@ -213,7 +213,7 @@ impl JsRow {
 }
 
 /// Sets the field `name` of `o` (a fresh plain object, so this cannot fail).
-pub(crate) fn set(o: &Object, name: &str, value: JsValue) {
+fn set(o: &Object, name: &str, value: JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(name), &value);
 }
 

@@ -162,7 +162,7 @@ impl Core {
             .filter(|&n| n > 0)
             .map(|n| Record::new(&machine, n));
         Ok(Core {
-            transcript: (history > 0 || record.is_some()).then(String::new),
+            transcript: (history > 0).then(String::new),
             record,
             machine,
             index,
@@ -383,12 +383,9 @@ impl Core {
         self.machine.steps() as f64
     }
 
-    /// The record of a session made with the `record` option, its program, the source's
-    /// index and all its output so far.
-    pub fn record(&self) -> Option<(&Record, &vm_core::Program, &LineIndex, &str)> {
-        let record = self.record.as_ref()?;
-        let output = self.transcript.as_deref().unwrap_or("");
-        Some((record, self.machine.program(), &self.index, output))
+    /// The record of a session made with the `record` option.
+    pub fn record(&self) -> Option<&Record> {
+        self.record.as_ref()
     }
 }
 

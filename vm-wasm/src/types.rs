@@ -58,16 +58,11 @@ export interface Disasm {
   ok: boolean; diagnostics: Diagnostic[]; instructions: number; tokens: number; labels: number;
   strings: number; total: number; first: number; rows: DisasmRow[];
 }
-/** The size of a session's record: steps `1..=headEnd` and `tailStart..=steps` are kept, `leftOut` between. */
-export interface Timeline { steps: number; headEnd: number; tailStart: number; leftOut: number; keep: number; }
-/** A value of the stack at a step, with the step and token that pushed it (0 and `null`: an argument). */
-export interface TimelineChip { type: "Num" | "Bool" | "Str"; text: string; bytes: number; cut: boolean; step: number; span: Span | null; }
-/** A kept step: its instruction (`start` for step 0), the output so far (UTF-16 units), the stack after it. */
-export interface TimelineStep {
-  step: number; text: string; span: Span | null; popped: number; output: number; depth: number; values: TimelineChip[];
-}
-/** The stack a line last left; `depth` and `text` are `null` when that step was left out. */
-export interface TimelineLine { line: number; step: number; depth: number | null; text: string | null; }
+/**
+ * `timelineStep`: the record's size and the step (`numbers`), its top values, and the last step of
+ * each instruction when asked for (see the method).
+ */
+export type TimelineStep = [numbers: Float64Array, values: ValueView[], last: Float64Array | null];
 /** The profile of a session made with `profile: true`. */
 export interface Profile { folded: string; lines: { line: number; count: number }[]; total: number; }
 "#;

@@ -2,9 +2,10 @@
 // slices, so the page never freezes and a `stop` is read between two slices.
 // The protocol is described in web/README.md ("Worker protocol").
 
-import { initSync, Session, version, format } from '../pkg/vm_wasm.js';
+import { initSync, Session, version, format, disasm } from '../pkg/vm_wasm.js';
 import { Msg, State, Status, Reason, Command, SetupError } from './protocol.js';
 import { formatChanges } from './format-edits.js';
+import { lineNotes, lastStepByLine, infoOf, makeStep, unitsOfBytes } from './timeline-data.js';
 
 /** A slice should take about this long (ms); the step budget adapts to it. */
 const SLICE_MS = 8;
@@ -162,8 +163,9 @@ function formatSource(msg) {
  * second session that records its steps (Session option `record`), with the same
  * arguments and the same lines of input, without its waits; the plain run itself records
  * nothing. The replay runs in slices between other messages, once per step count of the
- * run. Answers `timeline` with `req`: `{ info, steps, lines }` (vm-wasm's `timeline()`,
- * `timelineSteps(first, count)` and, with `lines`, `timelineLines()`), or `{ error }`.
+ * run. Answers `timeline` with `req`: `{ info, steps, lines }` (from vm-wasm's
+ * `timelineStep`: the record's size, the kept steps `first..first + count` and, with
+ * `lines`, the stack each line last left, as timeline-data.js makes them), or `{ error }`.
  */
 function timeline(msg) {
   const j = job && job.id === msg.id && job.state !== State.RUNNING && job.state !== State.SLEEPING ? job : null;
@@ -176,7 +178,7 @@ function timeline(msg) {
     if (j.replay) j.replay.session.free();
     const { history, profile, ...limits } = j.options;
     const session = new Session(j.source, j.args, { ...limits, record: TIMELINE_KEEP });
-    j.replay = { target, session, inputs: j.inputs.slice(), waiting: [], done: false, ended: false, budget: 10_000 };
+    j.replay = { target, session, inputs: j.inputs.slice(), waiting: [], done: false, ended: false, budget: 10_000, output: '' };
     replayTick.port2.postMessage(0);
   }
   j.replay.waiting.push(msg);
@@ -196,6 +198,7 @@ function replaySlice() {
     const left = r.target - s.steps();
     if (left <= 0) break;
     const res = s.run(Math.min(left, r.budget));
+    r.output += res.output;
     if (res.status === Status.NEEDS_INPUT) {
       const line = r.inputs.shift();
       if (line === undefined || line === null) s.end_input();
@@ -213,16 +216,24 @@ function replaySlice() {
 
 /** Answers the timeline requests waiting for the job's replay. */
 function answerTimeline(j) {
-  const s = j.replay.session;
-  for (const msg of j.replay.waiting.splice(0)) {
-    post({
-      type: Msg.TIMELINE,
-      id: msg.id,
-      req: msg.req,
-      info: s.timeline(),
-      steps: s.timelineSteps(msg.first || 0, Math.min(msg.count || 1, 200), TIMELINE_VALUES),
-      lines: msg.lines ? s.timelineLines(NOTE_VALUES) : null,
-    });
+  const r = j.replay;
+  const s = r.session;
+  // The instructions' text and positions, by pc: the program's rows as `disasm` gives them.
+  if (!r.instrs) r.instrs = disasm(j.source, 0, 0xffffffff).rows;
+  const units = unitsOfBytes(r.output);
+  const stepAt = (step, max) => makeStep(step, s.timelineStep(step, max, false), (pc) => r.instrs[pc], units);
+  const [size, , last] = s.timelineStep(0, 0, true);
+  const info = infoOf(size);
+  for (const msg of r.waiting.splice(0)) {
+    const steps = [];
+    const first = Math.max(0, msg.first || 0);
+    const end = Math.min(info.steps, first + Math.min(msg.count || 1, 200) - 1);
+    for (let step = first; step <= end; step++) {
+      const row = stepAt(step, TIMELINE_VALUES);
+      if (row) steps.push(row);
+    }
+    const lines = msg.lines ? lineNotes(lastStepByLine(Array.from(last), (pc) => r.instrs[pc]?.span?.line), (step) => stepAt(step, NOTE_VALUES)) : null;
+    post({ type: Msg.TIMELINE, id: msg.id, req: msg.req, info, steps, lines });
   }
 }
 
