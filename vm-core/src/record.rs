@@ -221,8 +221,15 @@ impl Record {
 
     /// The `i`-th of the last steps kept, oldest first.
     fn tail_row(&self, i: usize) -> Option<&Row> {
-        let len = self.tail.len();
-        (i < len).then(|| &self.tail[(self.oldest + i) % len])
+        // (No `%`: the module has no division by zero to report.)
+        let j = self.oldest + i;
+        self.tail
+            .get(if j >= self.tail.len() {
+                j - self.tail.len()
+            } else {
+                j
+            })
+            .filter(|_| i < self.tail.len())
     }
 
     /// The last step that ran the instruction `pc`, if it ran.
@@ -245,8 +252,9 @@ impl Record {
         let n = self.live.len();
         let here = (step, Some(pc));
         let after = machine.stack_len();
-        // What it took and where what it put came from: at most three values (no
-        // operation puts more), else the whole stack (below).
+        // What it took and where what it put came from (no operation puts more than
+        // three values). `pops` is checked against each operation's stack effect
+        // (`ops.rs`), and the tests below compare every step with a plain run.
         let top = |i: usize| {
             let (s, p, _) = self.live[n - i];
             (s, p)
@@ -262,13 +270,6 @@ impl Record {
                 (pops, [here; 3], (after + pops).saturating_sub(n))
             }
         };
-        // Should an operation ever change the stack otherwise, the whole stack is the
-        // step's: the record stays right, only origins are lost.
-        let (popped, k) = if k <= 3 && n - popped + k == after {
-            (popped, k)
-        } else {
-            (n, after)
-        };
         // What `print` and `println` write: the value they took, and a newline.
         self.output += match (op, self.live.last()) {
             (Some(Op::Print), Some(&(_, _, len))) => len,
@@ -276,7 +277,7 @@ impl Record {
             _ => 0,
         };
         self.live.truncate(n - popped);
-        let origin = |i: usize| origins.get(i).copied().filter(|_| k <= 3).unwrap_or(here);
+        let origin = |i: usize| origins.get(i).copied().unwrap_or(here);
         Row {
             pc,
             popped,
@@ -337,7 +338,10 @@ impl Observer for Record {
             // The oldest row leaves the window: the base absorbs it.
             let old = core::mem::replace(&mut self.tail[self.oldest], row);
             old.apply(&mut self.base);
-            self.oldest = (self.oldest + 1) % self.keep;
+            self.oldest += 1;
+            if self.oldest == self.keep {
+                self.oldest = 0;
+            }
         }
         true
     }

@@ -1,6 +1,6 @@
 //! What JavaScript sees: `compile`, `format`, `ops`, `version` and the `Session` class.
 
-use js_sys::{Array, Float64Array};
+use js_sys::{Array, BigUint64Array, Float64Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -200,7 +200,7 @@ impl Session {
     /// `maxValues` values (pc -1 for step 0 and for an argument; `output` in bytes of
     /// UTF-8). `values`: those values, bottom first, strings cut to 24 characters with
     /// their size. `last`, with `lastSteps`: the last step that ran each instruction (by
-    /// pc, 0 for none), else `null`. One method for all of it: the module stays small.
+    /// pc, 0 for none; a `BigUint64Array`), else `null`. One method for all of it: the module stays small.
     #[wasm_bindgen(js_name = timelineStep, unchecked_return_type = "TimelineStep | null")]
     pub fn timeline_step(&self, step: f64, max_values: u32, last_steps: bool) -> JsValue {
         let Some(r) = self.core.record() else {
@@ -208,7 +208,7 @@ impl Session {
         };
         let (numbers, values) = crate::timeline::step(r, step.max(0.0) as u64, max_values as usize);
         let last = if last_steps {
-            Float64Array::from(&crate::timeline::last_steps(r)[..]).into()
+            BigUint64Array::from(r.last_steps()).into()
         } else {
             JsValue::NULL
         };

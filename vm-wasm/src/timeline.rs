@@ -1,5 +1,5 @@
 //! The stack over time, for the page's timeline: a session's [`Record`] read a step at a
-//! time, as numbers and value views, and the last step of each instruction. The page's
+//! time, as numbers and value views. The page's
 //! worker makes its rows from them (with the instructions' text and positions of
 //! `disasm`): this keeps the module small.
 
@@ -54,11 +54,6 @@ pub fn step(record: &Record, step: u64, max: usize) -> (Vec<f64>, Vec<JsValueVie
     (n, values)
 }
 
-/// The last step that ran each instruction (by pc), 0 for none.
-pub fn last_steps(record: &Record) -> Vec<f64> {
-    record.last_steps().iter().map(|&s| s as f64).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,7 +101,7 @@ mod tests {
         let values: Vec<_> = values.into_iter().map(|v| v.literal).collect();
         assert_eq!(values, ["2", "1"]);
         assert_eq!(step(record, 0, 2).0[9..], [0.0, -1.0]);
-        assert_eq!(last_steps(record), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+        assert_eq!(record.last_steps(), [1, 2, 3, 4, 5, 6, 7]);
     }
 
     #[test]
@@ -126,9 +121,9 @@ mod tests {
         assert_eq!(top.literal.chars().count(), CHIP_CHARS + 3);
         // The counting loop's `jmp` last ran in the steps left out; the last step is the
         // `dup` before the `concat` that failed.
-        let last = last_steps(record);
+        let last = record.last_steps();
         assert_eq!(last.len(), 16);
-        assert!(last[9] > head && last[9] < tail);
-        assert_eq!(last[12], steps);
+        assert!(last[9] as f64 > head && (last[9] as f64) < tail);
+        assert_eq!(last[12] as f64, steps);
     }
 }

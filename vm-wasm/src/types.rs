@@ -62,7 +62,7 @@ export interface Disasm {
  * `timelineStep`: the record's size and the step (`numbers`), its top values, and the last step of
  * each instruction when asked for (see the method).
  */
-export type TimelineStep = [numbers: Float64Array, values: ValueView[], last: Float64Array | null];
+export type TimelineStep = [numbers: Float64Array, values: ValueView[], last: BigUint64Array | null];
 /** The profile of a session made with `profile: true`. */
 export interface Profile { folded: string; lines: { line: number; count: number }[]; total: number; }
 "#;

@@ -232,7 +232,7 @@ function answerTimeline(j) {
       const row = stepAt(step, TIMELINE_VALUES);
       if (row) steps.push(row);
     }
-    const lines = msg.lines ? lineNotes(lastStepByLine(Array.from(last), (pc) => r.instrs[pc]?.span?.line), (step) => stepAt(step, NOTE_VALUES)) : null;
+    const lines = msg.lines ? lineNotes(lastStepByLine(Array.from(last, Number), (pc) => r.instrs[pc]?.span?.line), (step) => stepAt(step, NOTE_VALUES)) : null;
     post({ type: Msg.TIMELINE, id: msg.id, req: msg.req, info, steps, lines });
   }
 }
