@@ -138,7 +138,7 @@ impl Record {
     /// and the last `keep` steps (at least one of each).
     pub fn new(machine: &Machine, keep: usize) -> Record {
         let mut live = Vec::new();
-        let start = entries(machine.stack(), &mut live, &|_| (0, None));
+        let start = entries(machine.stack(), &mut live, &[], (0, None));
         Record {
             keep: keep.max(1),
             live,
@@ -277,26 +277,26 @@ impl Record {
             _ => 0,
         };
         self.live.truncate(n - popped);
-        let origin = |i: usize| origins.get(i).copied().unwrap_or(here);
         Row {
             pc,
             popped,
-            pushed: entries(machine.stack_top(k), &mut self.live, &origin),
+            pushed: entries(machine.stack_top(k), &mut self.live, &origins, here),
             output: self.output,
         }
     }
 }
 
-/// The entries of `values`, the `i`-th pushed at `origin(i)`; each value's origin and
-/// printed size go on `live` too.
+/// The entries of `values`, the `i`-th pushed at `origins[i]`, or at `here` past them;
+/// each value's origin and printed size go on `live` too.
 fn entries(
     values: Vec<Value>,
     live: &mut Vec<Origin>,
-    origin: &dyn Fn(usize) -> (u64, Option<usize>),
+    origins: &[(u64, Option<usize>)],
+    here: (u64, Option<usize>),
 ) -> Vec<Entry> {
     let mut out = Vec::new();
     for (i, v) in values.into_iter().enumerate() {
-        let (step, pc) = origin(i);
+        let (step, pc) = origins.get(i).copied().unwrap_or(here);
         let len = match &v {
             Value::Str(s) => s.len(),
             Value::Bool(true) => 4,
