@@ -242,7 +242,7 @@ export class TimelinePanel {
     for (const n of lines) {
       if (!track || n.line > track.doc.lines) continue;
       const end = track.map(track.doc.line(n.line).to, -1);
-      const text = n.text === null ? `# step ${count(n.step)}: left out` : `# ${n.text}`;
+      const text = n.text === null ? `→ step ${count(n.step)}, left out` : `→ ${n.text}`;
       const title = n.text === null ? 'The stack after this line last ran is in the steps left out' : `The stack after this line last ran (step ${count(n.step)}, ${counted(n.depth, 'value')}), top on the right`;
       if (end <= doc.length) notes.push({ pos: end, text, title });
     }

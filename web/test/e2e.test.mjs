@@ -2580,18 +2580,29 @@ test('timeline scrubbing on fib 5 shows right stacks at given steps', async () =
   // Columns grow and shrink: the window around the step shows each step's depth.
   const depths = await timeline.locator('.timeline-step').evaluateAll((cols) => cols.map((c) => c.querySelectorAll('.chip').length));
   assert.ok(new Set(depths).size > 1, `depths ${depths}`);
+  // With the stack notes: each line's last stack, as the CLI's trace shows it after the
+  // last step of the line (line 14's `println` left the stack empty).
+  await page.click('[data-testid=notes-toggle]');
+  const note = page.locator('.cm-line', { hasText: /^println/ }).locator('[data-testid=stack-note]');
+  assert.equal(await note.textContent(), '→ []');
+  // The line of the recursion's test last left n, n and the boolean: as the trace says
+  // before the next instruction after the last `not`.
+  const lastNot = trace.map((t) => t.instr).lastIndexOf('not');
+  const testLine = page.locator('.cm-line', { hasText: /^\s*dup dup 1 ==/ }).locator('[data-testid=stack-note]');
+  assert.equal(await testLine.textContent(), `→ ${trace[lastNot + 1].stack}`);
+  await scrubTo(page, 40);
   await timeline.screenshot({ path: path.join(SHOTS, 'timeline-panel.png') });
   await page.screenshot({ path: path.join(SHOTS, 'timeline.png') });
   noProblems(problems);
   await context.close();
 });
 
-test('timeline: stack notes at the end of each line, and a clicked value shows where it was pushed', async () => {
+test('timeline: stack notes at the end of each line, and a clicked value shows where it was pushed (light, and dark at 390 px; axe-core)', async () => {
   for (const [colorScheme, viewport] of [
     ['light', { width: 1280, height: 800 }],
     ['dark', { width: 390, height: 844 }],
   ]) {
-    const { context, page, problems } = await open({ context: { viewport, colorScheme } });
+    const { context, page, problems } = await open({ context: { viewport, colorScheme, bypassCSP: true } });
     const source = '10 3 -\ndup 2 *\n"ab" swap\n';
     await setProgram(page, source);
     await page.click('[data-testid=notes-toggle]');
@@ -2599,10 +2610,10 @@ test('timeline: stack notes at the end of each line, and a clicked value shows w
     await run(page);
     const notes = page.locator('[data-testid=stack-note]');
     await notes.nth(2).waitFor();
-    assert.deepEqual(await notes.allTextContents(), ['# 7', '# 7 14', '# 7 "ab" 14']);
+    assert.deepEqual(await notes.allTextContents(), ['→ 7', '→ 7 14', '→ 7 "ab" 14']);
     // Each note is at the end of its line.
     const lines = await page.locator('.cm-line').evaluateAll((ls) => ls.map((l) => l.querySelector('.cm-stack-note')?.textContent ?? null));
-    assert.deepEqual(lines.slice(0, 3), ['# 7', '# 7 14', '# 7 "ab" 14']);
+    assert.deepEqual(lines.slice(0, 3), ['→ 7', '→ 7 14', '→ 7 "ab" 14']);
     // Clicking a value: its step and token. 14 was made by `*` (step 6), and only moved by `swap`.
     await page.click('[data-testid=timeline-toggle]');
     await page.locator('[data-testid=timeline] [aria-current=step]').waitFor();
@@ -2614,6 +2625,13 @@ test('timeline: stack notes at the end of each line, and a clicked value shows w
     await page.locator('[data-testid=timeline] [aria-current=step] .chip', { hasText: '7' }).click();
     assert.match(await origin.textContent(), /^7 pushed at step 3 by `-`, line 1, column 6/);
     assert.equal(await page.locator('.cm-timeline-origin').textContent(), '-');
+    const narrow = viewport.width < 500;
+    await page.locator('#timeline-panel').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, narrow ? 'timeline-mobile-dark.png' : 'timeline-notes.png') });
+    // axe-core: the panel, its chips and the notes (colours included).
+    const axe = await axeOn(page, colorScheme);
+    await axe.check('the timeline with the stack notes and a value\'s origin');
+    await axe.done();
     await origin.getByRole('button', { name: 'Go to step 3' }).click();
     await page.waitForFunction(() => document.querySelector('.timeline-at').textContent.startsWith('Step 3 of 8'));
     assert.deepEqual(await timelineStack(page), ['7']);
@@ -2622,13 +2640,10 @@ test('timeline: stack notes at the end of each line, and a clicked value shows w
     assert.equal(await notes.count(), 0);
     await page.click('[data-testid=notes-toggle]');
     await notes.nth(2).waitFor();
-    const narrow = viewport.width < 500;
     if (narrow) {
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(scroll <= 0, `horizontal scroll of ${scroll} px`);
     }
-    await page.locator('#timeline-panel').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SHOTS, narrow ? 'timeline-mobile-dark.png' : 'timeline-notes.png') });
     noProblems(problems);
     await context.close();
   }
