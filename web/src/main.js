@@ -202,9 +202,8 @@ tour = new TourPanel(
 control.watch(tour);
 const timeline = new TimelinePanel(
   { toggle: $('timeline-toggle'), notesToggle: $('notes-toggle'), panel: $('timeline-panel'), sum: $('timeline-sum'), body: $('timeline-body') },
-  { editor, runner: () => control.runner, spanRange: (span, track) => control.spanRange(span, track), output: $('output') },
+  { editor, runner: () => control.runner, spanRange: (span, track) => control.spanRange(span, track), output, track: () => control.track },
 );
-timeline.track = () => control.track;
 control.watch(timeline);
 addEventListener('hashchange', () => {
   if (tour.route(location.hash)) return;

@@ -18,10 +18,10 @@ export class TimelinePanel {
   /**
    * `ui`: { toggle, notesToggle (toolbar buttons), panel, sum, body }; `editor`;
    * `runner()`: the runner; `spanRange(span, track)`: a run's span in the editor's text;
-   * `output`: the Output panel's `<pre>`.
+   * `output`: the Output panel (output.js); `track()`: the last run's Tracker (positions.js).
    */
-  constructor(ui, { editor, runner, spanRange, output }) {
-    Object.assign(this, { ui, editor, runner, spanRange, output });
+  constructor(ui, { editor, runner, spanRange, output, track }) {
+    Object.assign(this, { ui, editor, runner, spanRange, output, runTrack: track });
     this.marks = attachTimelineMarks(editor.view);
     this.run = null; // { id, steps, track } of the last run that stopped
     this.info = null;
@@ -86,16 +86,13 @@ export class TimelinePanel {
   }
 
   message(m) {
+    if (m.type === Msg.SETUP_ERROR) return this.empty('The program did not start: no steps to show.');
+    if (m.type === Msg.DIED) return this.empty('The runner stopped unexpectedly: the steps of the run are gone.');
     if (m.type !== Msg.DONE && m.type !== Msg.PAUSED) return;
     if (m.type === Msg.DONE && m.forced) return this.empty('The run was stopped before its steps could be read.');
-    this.run = { id: m.id, steps: m.steps, track: this.track() };
+    this.run = { id: m.id, steps: m.steps, track: this.runTrack() };
     this.info = null;
     this.load();
-  }
-
-  /** The run's positions in the editor (set by the wiring). */
-  track() {
-    return null;
   }
 
   // ---- the worker's answers ------------------------------------------------------------
@@ -225,7 +222,8 @@ export class TimelinePanel {
   /** Marks the first `units` UTF-16 units of program output in the Output panel (a CSS highlight). */
   markOutput(units) {
     if (typeof CSS === 'undefined' || !CSS.highlights || typeof Highlight === 'undefined') return;
-    const range = outputRange(this.output, units);
+    // The panel may have left out the start of a long output.
+    const range = outputRange(this.output.pre, units - this.output.dropped);
     if (range) CSS.highlights.set(PRINTED, new Highlight(range));
     else CSS.highlights.delete(PRINTED);
   }
@@ -252,7 +250,7 @@ export class TimelinePanel {
 
 /** A Range over the first `units` units of the program's output in `pre` (its text nodes), or null. */
 export function outputRange(pre, units) {
-  if (!units) return null;
+  if (units <= 0) return null;
   let left = units;
   const range = document.createRange();
   let started = false;
