@@ -11,6 +11,12 @@ import { Msg } from './protocol.js';
 import { attachTimelineMarks } from './timeline-notes.js';
 import { WINDOW, isKept, nearestKept, windowStart, leftOutText, originText, summaryText } from './timeline-data.js';
 
+/** Runs of more steps are replayed only when asked (about 10 s on the development machine). */
+export const REPLAY_ASK = 50_000_000;
+
+/** About how long the replay of `steps` takes, in words (0.1–0.2 µs a recorded step in Chromium on the development machine). */
+export const replaySeconds = (steps) => `${Math.max(1, Math.round(steps / 5_000_000))} s`;
+
 /** The name of the CSS highlight of the output printed so far. */
 export const PRINTED = 'svm-printed';
 
@@ -99,8 +105,22 @@ export class TimelinePanel {
 
   load() {
     if (!this.run || !(this.open() || this.notesOn)) return;
+    if (!this.info && this.run.steps > REPLAY_ASK && !this.run.confirmed) return this.confirm();
+    if (!this.info) {
+      fill(this.columns, h('p', { class: 'help', role: 'status' }, `Reading the steps: the run is replayed (${counted(this.run.steps, 'step')})…`));
+    }
     const step = this.info ? this.step : this.run.steps;
     this.ask(step, this.notesOn);
+  }
+
+  /** A run so long that its replay takes seconds: asks first. */
+  confirm() {
+    const run = this.run;
+    this.ui.panel.hidden = false;
+    this.ui.toggle.setAttribute('aria-expanded', 'true');
+    const go = h('button', { type: 'button', onclick: () => ((run.confirmed = true), this.load()) }, 'Replay it');
+    this.empty('');
+    fill(this.columns, h('p', { class: 'help' }, `The run took ${counted(run.steps, 'step')}. Its steps are read by replaying it with each one recorded, which takes about ${replaySeconds(run.steps)}. `, go));
   }
 
   /** Asks for the window around `step` (and the lines' notes): one request at a time, the latest waiting. */
