@@ -86,6 +86,8 @@ export class TimelinePanel {
 
   starting() {
     this.run = null;
+    this.asked = null;
+    this.next = null;
     this.clearMarks();
     this.marks.notes(null);
     this.empty('Running… the steps are shown when the run ends or pauses.');
@@ -97,6 +99,9 @@ export class TimelinePanel {
     if (m.type !== Msg.DONE && m.type !== Msg.PAUSED) return;
     if (m.type === Msg.DONE && m.forced) return this.empty('The run was stopped before its steps could be read.');
     this.run = { id: m.id, steps: m.steps, track: this.runTrack() };
+    // A request for the run as it was is left unanswered by the page.
+    this.asked = null;
+    this.next = null;
     this.info = null;
     this.load();
   }
@@ -136,10 +141,14 @@ export class TimelinePanel {
     this.runner()
       .timeline({ id: run.id, first, count: WINDOW, lines })
       .then((r) => {
+        // An answer for a run (or a step count) the panel has moved on from is dropped;
+        // the request waiting behind it goes.
+        if (this.asked !== q) return;
         this.asked = null;
-        if (run !== this.run) return;
-        if (r.error) this.empty(`The steps cannot be shown: ${r.error}.`);
-        else this.show(r, step);
+        if (run === this.run) {
+          if (r.error) this.empty(`The steps cannot be shown: ${r.error}.`);
+          else this.show(r, step);
+        }
         const next = this.next;
         this.next = null;
         if (next && this.run) this.ask(next.step, next.lines);

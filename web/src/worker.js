@@ -175,10 +175,12 @@ function timeline(msg) {
   }
   const target = j.session.steps();
   if (!j.replay || j.replay.target !== target) {
+    // The requests waiting for a replay of fewer steps get this one's answers.
+    const waiting = j.replay ? j.replay.waiting : [];
     if (j.replay) j.replay.session.free();
     const { history, profile, ...limits } = j.options;
     const session = new Session(j.source, j.args, { ...limits, record: TIMELINE_KEEP });
-    j.replay = { target, session, inputs: j.inputs.slice(), waiting: [], done: false, ended: false, budget: 10_000, output: '' };
+    j.replay = { target, session, inputs: j.inputs.slice(), waiting, done: false, ended: false, budget: 10_000, output: '' };
     replayTick.port2.postMessage(0);
   }
   j.replay.waiting.push(msg);
@@ -437,7 +439,10 @@ function finish(status) {
 
 function free() {
   clearTimeout(job.timer);
-  if (job.replay) job.replay.session.free();
+  if (job.replay) {
+    for (const msg of job.replay.waiting) post({ type: Msg.TIMELINE, id: msg.id, req: msg.req, error: 'the run has ended: another started' });
+    job.replay.session.free();
+  }
   job.session.free();
   job = null;
 }

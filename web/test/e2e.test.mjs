@@ -2676,3 +2676,27 @@ test('timeline: a run longer than the record keeps its first and last steps and 
   noProblems(problems);
   await context.close();
 });
+
+test('timeline: a paused debug run shows its steps so far, and follows each step', async () => {
+  const { context, page, problems } = await open();
+  // 2,700,001 steps before the breakpoint: each replay takes a while, so that a step comes
+  // while the answer for the previous one is still on its way.
+  await setProgram(page, '0 l: 1 + dup 300000 < l end if jmp\nend: 3 *\nprintln\n');
+  await lineNumber(page, 2).click();
+  await run(page, ['paused']);
+  await page.click('[data-testid=timeline-toggle]');
+  const at = (text) => page.waitForFunction((t) => document.querySelector('.timeline-at')?.textContent === t, text, { timeout: 60_000 });
+  await at('Step 2,700,001 of 2,700,001: jmp');
+  assert.deepEqual(await timelineStack(page), ['300000']);
+  // Two steps, the second while the first one's replay goes on: the panel ends at the last.
+  await page.click('[data-testid=step]');
+  await page.click('[data-testid=step]');
+  await at('Step 2,700,003 of 2,700,003: *');
+  assert.deepEqual(await timelineStack(page), ['900000']);
+  await page.click('[data-testid=continue]');
+  await waitState(page, 'halted');
+  await at('Step 2,700,004 of 2,700,004: println');
+  assert.equal(await printedMark(page), '900000\n');
+  noProblems(problems);
+  await context.close();
+});
