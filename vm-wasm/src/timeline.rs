@@ -36,14 +36,15 @@ pub fn step(record: &Record, step: u64, max: usize) -> (Vec<f64>, Vec<JsValueVie
         return (n, Vec::new());
     };
     let pc = |pc: Option<usize>| pc.map_or(-1.0, |p| p as f64);
-    n.push(pc(row.map(|r| r.pc)));
-    n.push(row.map_or(0, |r| r.popped) as f64);
-    n.push(row.map_or(0, |r| r.output) as f64);
-    n.push(s.len() as f64);
+    n.extend_from_slice(&[
+        pc(row.map(|r| r.pc)),
+        row.map_or(0, |r| r.popped) as f64,
+        row.map_or(0, |r| r.output) as f64,
+        s.len() as f64,
+    ]);
     let mut values = Vec::new();
     for e in &s[s.len().saturating_sub(max)..] {
-        n.push(e.step as f64);
-        n.push(pc(e.pc));
+        n.extend_from_slice(&[e.step as f64, pc(e.pc)]);
         let mut v = JsValueView::new(&e.value, CHIP_CHARS);
         if e.is_cut() {
             v.bytes = e.bytes;
