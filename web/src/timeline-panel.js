@@ -161,7 +161,7 @@ export class TimelinePanel {
     if (first) step = r.info.steps;
     this.rows = r.steps;
     this.step = step;
-    if (r.lines) this.showNotes(r.lines);
+    if (r.lines) this.showNotes(r.lines, r.linesRan);
     if (!this.open()) return;
     const info = r.info;
     this.ui.sum.textContent = summaryText(info);
@@ -262,7 +262,8 @@ export class TimelinePanel {
     if (typeof CSS !== 'undefined' && CSS.highlights) CSS.highlights.delete(PRINTED);
   }
 
-  showNotes(lines) {
+  /** The lines' notes; `ran`: how many lines ran (notes are made for the first 1,000). */
+  showNotes(lines, ran = lines.length) {
     const doc = this.editor.view.state.doc;
     const track = this.run && this.run.track;
     const notes = [];
@@ -274,6 +275,8 @@ export class TimelinePanel {
       if (end <= doc.length) notes.push({ pos: end, text, title });
     }
     this.marks.notes(notes);
+    const title = 'At the end of each line, the stack after that line last ran in the last run';
+    this.ui.notesToggle.title = ran > lines.length ? `${title} (the first ${count(lines.length)} of the ${count(ran)} lines that ran)` : title;
   }
 }
 

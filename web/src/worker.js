@@ -19,6 +19,8 @@ const TIMELINE_KEEP = 10_000;
 const TIMELINE_VALUES = 12;
 /** The most values of a line's stack in its note. */
 const NOTE_VALUES = 6;
+/** The most lines with a note (each costs a rebuild of its step's stack). */
+const NOTE_LINES = 1000;
 
 let job = null;
 let budget = 10_000;
@@ -234,8 +236,9 @@ function answerTimeline(j) {
       const row = stepAt(step, TIMELINE_VALUES);
       if (row) steps.push(row);
     }
-    const lines = msg.lines ? lineNotes(lastStepByLine(Array.from(last, Number), (pc) => r.instrs[pc]?.span?.line), (step) => stepAt(step, NOTE_VALUES)) : null;
-    post({ type: Msg.TIMELINE, id: msg.id, req: msg.req, info, steps, lines });
+    const ran = msg.lines ? lastStepByLine(Array.from(last, Number), (pc) => r.instrs[pc]?.span?.line) : [];
+    const lines = msg.lines ? lineNotes(ran.slice(0, NOTE_LINES), (step) => stepAt(step, NOTE_VALUES)) : null;
+    post({ type: Msg.TIMELINE, id: msg.id, req: msg.req, info, steps, lines, linesRan: ran.length });
   }
 }
 
