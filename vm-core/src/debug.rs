@@ -20,7 +20,7 @@ pub enum Hit {
 }
 
 /// What a debugger watches a run with: breakpoints and step over/out, and optionally a
-/// profile. One type for all of it, so that the interpreter loop is compiled once for
+/// profile and a record of the steps. One type for all of it, so that the interpreter loop is compiled once for
 /// debugging whatever is switched on.
 #[derive(Debug)]
 #[doc(hidden)]
@@ -29,12 +29,17 @@ pub struct Watch<'a> {
     pub stopper: &'a mut Stopper,
     /// The profile to count into, if any.
     pub profile: Option<&'a mut crate::profile::Profile>,
+    /// The record to keep the steps in, if any.
+    pub record: Option<&'a mut crate::record::Record>,
 }
 
 impl Observer for Watch<'_> {
     fn after(&mut self, machine: &Machine, pc: usize, steps: u64) -> bool {
         if let Some(p) = &mut self.profile {
             p.after(machine, pc, steps);
+        }
+        if let Some(r) = &mut self.record {
+            r.after(machine, pc, steps);
         }
         self.stopper.after(machine, pc, steps)
     }

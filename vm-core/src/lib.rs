@@ -75,7 +75,7 @@
 //! | tokens to a program | [`asm`] (labels resolved) makes a [`Program`] ([`program`]: instructions, side tables, the dispatch form `Code`) |
 //! | the program's block form | `block` (the format: `Block`, `Micro`, `Exit`, `Target`; `frame` is a call frame), made by `opt` (the optimizer: `opt/build.rs` runs a trace on an abstract stack, `opt/place.rs` places it in a window) |
 //! | running it | [`machine`]: the public face (`mod.rs`), the run loops (`run.rs`), the plain interpreter's instructions (`instr.rs`, which uses neither `opt` nor `block`), the block runner (`blocks.rs`), the undo history (`history.rs`), and the [`Observer`] hook (`observer.rs`); `slot` is how it holds values |
-//! | watching and showing a run | [`debug`] (breakpoints, step over and out), [`profile`], [`disasm`] (a program, or its blocks, back to text) |
+//! | watching and showing a run | [`debug`] (breakpoints, step over and out), [`profile`], [`record`] (the stack at every step, for a timeline), [`disasm`] (a program, or its blocks, back to text) |
 //!
 //! `vm-core/tests/modules.rs` fails if a module comes to use one that uses it back.
 //! To add an operation, see [the list in `ops`](ops#adding-an-operation): a row, and
@@ -101,6 +101,7 @@ pub mod ops;
 mod opt;
 pub mod profile;
 pub mod program;
+pub mod record;
 #[cfg(feature = "std")]
 mod sink;
 mod slot;
@@ -120,6 +121,7 @@ pub use machine::{Limits, Machine, Observer, Quiet, Status};
 pub use ops::{Op, OpInfo, OPS};
 pub use profile::Profile;
 pub use program::{Instr, Label, Program};
+pub use record::Record;
 #[cfg(feature = "std")]
 pub use sink::IoSink;
 pub use value::Value;
@@ -135,4 +137,5 @@ const _: () = {
     send_and_sync::<RuntimeError>();
     send_and_sync::<Stopper>();
     send_and_sync::<Profile>();
+    send_and_sync::<Record>();
 };

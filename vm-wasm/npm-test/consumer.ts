@@ -3,7 +3,7 @@
 // or an option is typed `any` (an unused @ts-expect-error is an error) or when a
 // declared shape loses a field the code below reads.
 import { compile, disasm, ops, Session } from '@simple-vm/vm-wasm';
-import type { RunResult, SessionOptions, ValueView, Frame, Span, Profile, Compiled, Op, Disasm, VmError } from '@simple-vm/vm-wasm';
+import type { RunResult, SessionOptions, ValueView, Frame, Span, Profile, Compiled, Op, Disasm, VmError, TimelineStep } from '@simple-vm/vm-wasm';
 
 /** `value`, which must not be typed `any` (an `any` argument fails to compile). */
 function typed<T>(value: T & (0 extends 1 & T ? never : unknown)): T {
@@ -55,4 +55,15 @@ try {
     // @ts-expect-error options and budget errors have no diagnostics
     console.log(error.diagnostics);
   }
+}
+// The timeline of a recorded session: numbers, value views, and the last steps by pc.
+const recorded = new Session('1 2 + println', '', { record: 100 });
+recorded.run(100);
+const step: TimelineStep | null = typed(recorded.timelineStep(2, 5, true));
+if (step) {
+  const [numbers, values, last] = step;
+  const depth: number | undefined = numbers[8];
+  const top: ValueView | undefined = values.at(-1);
+  const lastOfFirst: bigint | undefined = last?.[0];
+  console.log(depth, top?.literal, lastOfFirst);
 }

@@ -2,6 +2,7 @@
 //! named in camelCase as JavaScript names things (`js_name`; the Rust names stay
 //! snake_case).
 
+use js_sys::{Array, BigUint64Array, Float64Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -142,6 +143,7 @@ fn read_options(options: &JsValue) -> Result<Options, String> {
         profile: field("profile")?
             .map(|v| v.as_bool().ok_or("`profile` must be true or false"))
             .transpose()?,
+        record: count("record")?,
     })
 }
 
@@ -224,6 +226,29 @@ impl Session {
     #[wasm_bindgen(js_name = stepOut, unchecked_return_type = "RunResult")]
     pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.core.step_out(budget_arg(budget)?, now)))
+    }
+
+    /// Step `step` of the record of a session made with the `record` option (0: the
+    /// start): `[numbers, values, last]`, or `null` without the option. `numbers`
+    /// (a `Float64Array`): the record's size `[steps, headEnd, tailStart, leftOut, keep]`
+    /// (steps `1..=headEnd` and `tailStart..=steps` are kept), then for a kept step `[pc,
+    /// popped, output, depth]` and the step and pc that pushed each of its top
+    /// `maxValues` values (pc -1 for step 0 and for an argument; `output` in bytes of
+    /// UTF-8). `values`: those values, bottom first, strings cut to 24 characters with
+    /// their size. `last`, with `lastSteps`: the last step that ran each instruction (by
+    /// pc, 0 for none; a `BigUint64Array`), else `null`. One method for all of it: the module stays small.
+    #[wasm_bindgen(js_name = timelineStep, unchecked_return_type = "TimelineStep | null")]
+    pub fn timeline_step(&self, step: f64, max_values: u32, last_steps: bool) -> JsValue {
+        let Some(r) = self.core.record() else {
+            return JsValue::NULL;
+        };
+        let (numbers, values) = crate::timeline::step(r, step.max(0.0) as u64, max_values as usize);
+        let last = if last_steps {
+            BigUint64Array::from(r.last_steps()).into()
+        } else {
+            JsValue::NULL
+        };
+        Array::of3(&Float64Array::from(&numbers[..]), &to_js(&values), &last).into()
     }
 
     /// Forgets a step over or step out still waiting for its call to return (a pause

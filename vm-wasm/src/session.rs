@@ -3,7 +3,7 @@
 use std::fmt;
 
 use vm_core::{
-    compile, parse_args, ErrorKind, Hit, Limits, Machine, Profile, Status, Stopper, Watch,
+    compile, parse_args, ErrorKind, Hit, Limits, Machine, Profile, Record, Status, Stopper, Watch,
 };
 
 use crate::convert::{JsDiagnostic, JsError, JsFrame, JsSpan, JsStatus, JsValueView, LineIndex};
@@ -23,6 +23,9 @@ pub struct Options {
     pub history: Option<usize>,
     /// Count instructions by call path and line (`profile()`).
     pub profile: Option<bool>,
+    /// Record each step's stack, keeping the first and the last this-many steps (the
+    /// page's timeline, which replays a run with it).
+    pub record: Option<usize>,
 }
 
 /// The default output limit: a tab stays responsive with this much text.
@@ -62,13 +65,14 @@ impl SetupError {
 }
 
 /// The option names of `new Session`, in the order its documentation gives them.
-pub const OPTION_NAMES: [&str; 6] = [
+pub const OPTION_NAMES: [&str; 7] = [
     "maxStack",
     "maxCalls",
     "maxSteps",
     "maxOutput",
     "history",
     "profile",
+    "record",
 ];
 
 /// What is wrong with these option keys, when some are not option names: each named,
@@ -177,6 +181,7 @@ pub struct Core {
     time_ms: f64,
     stopper: Stopper,
     profile: Option<Profile>,
+    record: Option<Record>,
 }
 
 /// Collects output up to the limit; refuses (a runtime error of the program) beyond it.
@@ -255,11 +260,16 @@ impl Core {
             .profile
             .unwrap_or(false)
             .then(|| Profile::new(&machine));
+        let record = options
+            .record
+            .filter(|&n| n > 0)
+            .map(|n| Record::new(&machine, n));
         Ok(Core {
+            transcript: (history > 0).then(String::new),
+            record,
             machine,
             index,
             output: String::new(),
-            transcript: (history > 0).then(String::new),
             emitted: 0,
             max_output: options.max_output.unwrap_or(DEFAULT_MAX_OUTPUT),
             time_ms: 0.0,
@@ -372,12 +382,13 @@ impl Core {
             emitted: &mut self.emitted,
             max: self.max_output,
         };
-        let status = if self.profile.is_none() && self.stopper.is_idle() {
+        let status = if self.profile.is_none() && self.record.is_none() && self.stopper.is_idle() {
             self.machine.run(budget, &mut sink)
         } else {
             let mut watch = Watch {
                 stopper: &mut self.stopper,
                 profile: self.profile.as_mut(),
+                record: self.record.as_mut(),
             };
             self.machine.run_with(budget, &mut sink, &mut watch)
         };
@@ -473,6 +484,11 @@ impl Core {
     /// Steps executed so far.
     pub fn steps(&self) -> f64 {
         self.machine.steps() as f64
+    }
+
+    /// The record of a session made with the `record` option.
+    pub fn record(&self) -> Option<&Record> {
+        self.record.as_ref()
     }
 }
 
@@ -709,7 +725,7 @@ mod tests {
         assert_eq!(
             unknown_options(&["profile", "max_steps"]).unwrap(),
             "unknown option `max_steps` (did you mean `maxSteps`?); the options are \
-             maxStack, maxCalls, maxSteps, maxOutput, history, profile"
+             maxStack, maxCalls, maxSteps, maxOutput, history, profile, record"
         );
         let two = unknown_options(&["colour", "MAX-OUTPUT"]).unwrap();
         assert!(

@@ -51,6 +51,8 @@ export interface RunResult {
 export interface SessionOptions {
   maxStack?: number | bigint | null; maxCalls?: number | bigint | null; maxSteps?: number | null;
   maxOutput?: number | bigint | null; history?: number | bigint | null; profile?: boolean | null;
+  /** Record each step's stack, keeping the first and the last this-many steps (`timeline`). */
+  record?: number | bigint | null;
 }
 /** A row of `disasm`: one instruction, or the end of the program (`kind: "end"`, no span). */
 export interface DisasmRow {
@@ -62,6 +64,11 @@ export interface Disasm {
   ok: boolean; diagnostics: Diagnostic[]; instructions: number; tokens: number; labels: number;
   strings: number; total: number; first: number; rows: DisasmRow[];
 }
+/**
+ * `timelineStep`: the record's size and the step (`numbers`), its top values, and the last step of
+ * each instruction when asked for (see the method).
+ */
+export type TimelineStep = [numbers: Float64Array, values: ValueView[], last: BigUint64Array | null];
 /** The profile of a session made with `profile: true`. */
 export interface Profile { folded: string; lines: { line: number; count: number }[]; total: number; }
 "#;

@@ -30,6 +30,7 @@ import { Formatter } from './format-action.js';
 import { h } from './dom.js';
 import { TourPanel } from './tour-panel.js';
 import { TourProgress } from './tour-progress.js';
+import { TimelinePanel } from './timeline-panel.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -199,6 +200,11 @@ tour = new TourPanel(
   { lessons, progress: new TourProgress(saved.store.local), saved, editor, fields, loadProgram, endInput: () => control.input(null), run: () => control.run() },
 );
 control.watch(tour);
+const timeline = new TimelinePanel(
+  { toggle: $('timeline-toggle'), notesToggle: $('notes-toggle'), panel: $('timeline-panel'), sum: $('timeline-sum'), body: $('timeline-body') },
+  { editor, runner: () => control.runner, spanRange: (span, track) => control.spanRange(span, track), output, track: () => control.track },
+);
+control.watch(timeline);
 addEventListener('hashchange', () => {
   if (tour.route(location.hash)) return;
   tour.close();

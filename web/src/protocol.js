@@ -5,7 +5,7 @@
 /**
  * The `type` of every message between page and worker (and of the runner's own event,
  * `died`). `value` and `breakpoints` go both ways: a request and its answer; `format` is
- * answered by `formatted`.
+ * answered by `formatted`; `timeline` goes both ways too.
  */
 export const Msg = Object.freeze({
   // page -> worker
@@ -23,6 +23,8 @@ export const Msg = Object.freeze({
   VALUE: 'value',
   /** the program in the layout of `svm fmt` (answered by `formatted`) */
   FORMAT: 'format',
+  /** the stack over time of a run that is not running: a replay that records its steps (answered by `timeline`) */
+  TIMELINE: 'timeline',
   CRASH: 'crash',
   HANG: 'hang',
   // worker -> page

@@ -83,7 +83,7 @@ export class Runner {
       this.replace(msg.message);
       return;
     }
-    if (msg.type === Msg.VALUE || msg.type === Msg.FORMATTED) {
+    if (msg.type === Msg.VALUE || msg.type === Msg.FORMATTED || msg.type === Msg.TIMELINE) {
       const resolve = this.requests.get(msg.req);
       this.requests.delete(msg.req);
       if (resolve) resolve(msg);
@@ -163,6 +163,15 @@ export class Runner {
    */
   format(source, { anchor = 0, head = anchor, lines = [] } = {}) {
     return this.request({ type: Msg.FORMAT, source, anchor, head, lines });
+  }
+
+  /**
+   * The stack over time of run `id` (ended or paused): the kept steps `first..first +
+   * count` and, with `lines`, the stack each line last left; resolves to `{ info, steps,
+   * lines }` (vm-wasm's `timeline`, `timelineSteps`, `timelineLines`) or `{ error }`.
+   */
+  timeline({ id, first, count, lines = false }) {
+    return this.request({ type: Msg.TIMELINE, id, first, count, lines });
   }
 
   /** Sends `msg` with a new `req`; resolves to the worker's answer with that `req`. */

@@ -3,9 +3,10 @@
 // The protocol is described in web/README.md ("Worker protocol"). vm-wasm's names are
 // camelCase (`stepOver`, `timeMs`); the page's own messages keep theirs (`time_ms`).
 
-import { initSync, Session, version, format } from '../pkg/vm_wasm.js';
+import { initSync, Session, version, format, disasm } from '../pkg/vm_wasm.js';
 import { Msg, State, Status, Reason, Command, SetupError } from './protocol.js';
 import { formatChanges } from './format-edits.js';
+import { lineNotes, lastStepByLine, infoOf, makeStep, unitsOfBytes } from './timeline-data.js';
 
 /** A slice should take about this long (ms); the step budget adapts to it. */
 const SLICE_MS = 8;
@@ -13,6 +14,14 @@ const SLICE_MS = 8;
 const POST_MS = 33;
 /** The most stack values sent to the page; the total depth is sent too. */
 const STACK_SHOWN = 1000;
+/** The timeline keeps the first and the last this-many steps of a run. */
+const TIMELINE_KEEP = 10_000;
+/** The most values of each step's stack the timeline sends; the depth is sent too. */
+const TIMELINE_VALUES = 12;
+/** The most values of a line's stack in its note. */
+const NOTE_VALUES = 6;
+/** The most lines with a note (each costs a rebuild of its step's stack). */
+const NOTE_LINES = 1000;
 
 let job = null;
 let budget = 10_000;
@@ -93,6 +102,8 @@ function handle(msg) {
       return value(msg);
     case Msg.FORMAT:
       return formatSource(msg);
+    case Msg.TIMELINE:
+      return timeline(msg);
     case Msg.BREAKPOINTS:
       if (jobIn(msg, State.RUNNING, State.PAUSED, State.SLEEPING, State.INPUT, State.ENDED)) {
         job.breakpoints = Array.from(job.session.setBreakpoints(msg.lines || []));
@@ -151,6 +162,88 @@ function formatSource(msg) {
   post({ ...reply, ...r });
 }
 
+/**
+ * The timeline of run `id` as it is now (not while it runs): the run is replayed by a
+ * second session that records its steps (Session option `record`), with the same
+ * arguments and the same lines of input, without its waits; the plain run itself records
+ * nothing. The replay runs in slices between other messages, once per step count of the
+ * run. Answers `timeline` with `req`: `{ info, steps, lines }` (from vm-wasm's
+ * `timelineStep`: the record's size, the kept steps `first..first + count` and, with
+ * `lines`, the stack each line last left, as timeline-data.js makes them), or `{ error }`.
+ */
+function timeline(msg) {
+  const j = job && job.id === msg.id && job.state !== State.RUNNING && job.state !== State.SLEEPING ? job : null;
+  if (!j) {
+    post({ type: Msg.TIMELINE, id: msg.id, req: msg.req, error: 'the run has gone on since, or is running' });
+    return;
+  }
+  const target = j.session.steps();
+  if (!j.replay || j.replay.target !== target) {
+    // The requests waiting for a replay of fewer steps get this one's answers.
+    const waiting = j.replay ? j.replay.waiting : [];
+    if (j.replay) j.replay.session.free();
+    const { history, profile, ...limits } = j.options;
+    const session = new Session(j.source, j.args, { ...limits, record: TIMELINE_KEEP });
+    j.replay = { target, session, inputs: j.inputs.slice(), waiting, done: false, ended: false, budget: 10_000, output: '' };
+    replayTick.port2.postMessage(0);
+  }
+  j.replay.waiting.push(msg);
+  if (j.replay.done) answerTimeline(j);
+}
+
+const replayTick = new MessageChannel();
+replayTick.port1.onmessage = () => guarded(replaySlice);
+
+/** One slice of the replay of the job's run (see `timeline`). */
+function replaySlice() {
+  const r = job && job.replay;
+  if (!r || r.done) return;
+  const s = r.session;
+  const t0 = performance.now();
+  while (performance.now() - t0 < SLICE_MS) {
+    const left = r.target - s.steps();
+    if (left <= 0) break;
+    const res = s.run(Math.min(left, r.budget));
+    r.output += res.output;
+    if (res.status === Status.NEEDS_INPUT) {
+      const line = r.inputs.shift();
+      if (line === undefined || line === null) s.endInput();
+      else s.provideInput(line);
+    } else if (res.status === Status.HALTED || res.status === Status.ERROR) {
+      r.ended = true;
+      break;
+    }
+    if (performance.now() - t0 < SLICE_MS / 2) r.budget = Math.min(r.budget * 2, 1_000_000);
+  }
+  if (!r.ended && s.steps() < r.target) return replayTick.port2.postMessage(0);
+  r.done = true;
+  answerTimeline(job);
+}
+
+/** Answers the timeline requests waiting for the job's replay. */
+function answerTimeline(j) {
+  const r = j.replay;
+  const s = r.session;
+  // The instructions' text and positions, by pc: the program's rows as `disasm` gives them.
+  if (!r.instrs) r.instrs = disasm(j.source, 0, 0xffffffff).rows;
+  const units = unitsOfBytes(r.output);
+  const stepAt = (step, max) => makeStep(step, s.timelineStep(step, max, false), (pc) => r.instrs[pc], units);
+  const [size, , last] = s.timelineStep(0, 0, true);
+  const info = infoOf(size);
+  for (const msg of r.waiting.splice(0)) {
+    const steps = [];
+    const first = Math.max(0, msg.first || 0);
+    const end = Math.min(info.steps, first + Math.min(msg.count || 1, 200) - 1);
+    for (let step = first; step <= end; step++) {
+      const row = stepAt(step, TIMELINE_VALUES);
+      if (row) steps.push(row);
+    }
+    const ran = msg.lines ? lastStepByLine(Array.from(last, Number), (pc) => r.instrs[pc]?.span?.line) : [];
+    const lines = msg.lines ? lineNotes(ran.slice(0, NOTE_LINES), (step) => stepAt(step, NOTE_VALUES)) : null;
+    post({ type: Msg.TIMELINE, id: msg.id, req: msg.req, info, steps, lines, linesRan: ran.length });
+  }
+}
+
 function start(msg) {
   if (job) free();
   const options = msg.options || {};
@@ -173,7 +266,12 @@ function start(msg) {
     id: msg.id,
     session,
     source: msg.source,
+    args: msg.args || '',
+    options,
     stdin: (msg.stdin || []).slice(),
+    // every line of input the run was given (null: the end of input), for its replay
+    inputs: [],
+    replay: null,
     // running | paused | sleeping | input | ended (halted or failed, kept for step back)
     state: msg.paused ? State.PAUSED : State.RUNNING,
     // what the last command asked for: run (go on), step (pause after one step), over
@@ -203,6 +301,7 @@ function input(msg) {
   if (!jobIn(msg, State.INPUT)) return;
   if (msg.eof) job.session.endInput();
   else job.session.provideInput(String(msg.line));
+  job.inputs.push(msg.eof ? null : String(msg.line));
   job.state = State.RUNNING;
   // A step that stopped at `read` is done once the line is read.
   if (job.mode === Command.STEP) act(job.session.step());
@@ -272,7 +371,9 @@ function act(r) {
       return;
     case Status.NEEDS_INPUT:
       if (job.stdin.length) {
-        job.session.provideInput(job.stdin.shift());
+        const line = job.stdin.shift();
+        job.inputs.push(line);
+        job.session.provideInput(line);
         if (job.mode === Command.STEP) return act(job.session.step());
         return schedule();
       }
@@ -345,6 +446,10 @@ function finish(status) {
 
 function free() {
   clearTimeout(job.timer);
+  if (job.replay) {
+    for (const msg of job.replay.waiting) post({ type: Msg.TIMELINE, id: msg.id, req: msg.req, error: 'the run has ended: another started' });
+    job.replay.session.free();
+  }
   job.session.free();
   job = null;
 }
