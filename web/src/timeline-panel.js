@@ -252,7 +252,7 @@ export class TimelinePanel {
   markOutput(units) {
     if (typeof CSS === 'undefined' || !CSS.highlights || typeof Highlight === 'undefined') return;
     // The panel may have left out the start of a long output.
-    const range = outputRange(this.output.pre, units - this.output.dropped);
+    const range = outputRange(this.output.textNodes(), units - this.output.dropped);
     if (range) CSS.highlights.set(PRINTED, new Highlight(range));
     else CSS.highlights.delete(PRINTED);
   }
@@ -280,14 +280,13 @@ export class TimelinePanel {
   }
 }
 
-/** A Range over the first `units` units of the program's output in `pre` (its text nodes), or null. */
-export function outputRange(pre, units) {
+/** A Range over the first `units` units of the program's output (its text nodes, in order), or null. */
+export function outputRange(nodes, units) {
   if (units <= 0) return null;
   let left = units;
   const range = document.createRange();
   let started = false;
-  for (const node of pre.childNodes) {
-    if (node.nodeType !== Node.TEXT_NODE) continue;
+  for (const node of nodes) {
     if (!started) {
       range.setStart(node, 0);
       started = true;
