@@ -65,12 +65,16 @@ pub(crate) enum Micro<S = W> {
     Str(S, u32),
     /// Copies a slot: `Move(dst, src)`.
     Move(S, S),
+    /// A conditional jump the trace went on past: goes on when the boolean in the slot
+    /// is the `bool`, else leaves the block by its side exit of this index
+    /// ([`Block::sides`]).
+    Guard(S, bool, u16),
 }
 
 impl<S: Copy + PartialEq> Micro<S> {
     /// The slot it writes, if any.
     pub(crate) fn dest(self) -> Option<S> {
-        if let Micro::IsBool(_) = self {
+        if let Micro::IsBool(_) | Micro::Guard(..) = self {
             return None;
         }
         let mut first = None;
@@ -126,6 +130,7 @@ impl<S: Copy + PartialEq> Micro<S> {
             Bool(d, b) => Bool(f(d), b),
             Str(d, i) => Str(f(d), i),
             Move(d, a) => Move(f(d), f(a)),
+            Guard(c, on, k) => Guard(f(c), on, k),
         }
     }
 }
@@ -215,6 +220,23 @@ impl<S> Exit<S> {
     }
 }
 
+/// A side exit of a block: where a [`Micro::Guard`] leaves it, for the branch of a
+/// conditional jump that the trace did not follow. The machine is then where the plain
+/// instructions would be after that jump.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Side {
+    /// The instructions up to the jump, included.
+    pub(crate) steps: u32,
+    /// The stack depth after it is `sp - need + out` (as for [`Block::out`]).
+    pub(crate) out: u32,
+    /// The moves and literals that put the values where the stack has them at the
+    /// jump (they cannot fail).
+    pub(crate) ops: Box<[Micro]>,
+    /// Where the jump goes, and the block there (or [`NO_BLOCK`]).
+    pub(crate) pc: u32,
+    pub(crate) block: u32,
+}
+
 /// A compiled trace, at the position of its entry point.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Block {
@@ -246,6 +268,9 @@ pub(crate) struct Block {
     pub(crate) pushes: Box<[Frame]>,
     /// How it ends.
     pub(crate) exit: Exit,
+    /// Its side exits, by index (see [`Micro::Guard`]). A block with side exits has
+    /// followed no call it did not return from before its last guard.
+    pub(crate) sides: Box<[Side]>,
 }
 
 /// The size of a block's window: every slot a block names is below it. The machine

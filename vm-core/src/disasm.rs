@@ -129,6 +129,18 @@ pub fn disassemble_blocks(program: &Program) -> String {
             );
         }
         let _ = writeln!(out, "    {}", exit_text(program, b.exit));
+        for (k, side) in b.sides.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  side exit {k}: {} steps; leaves {}; jmp {}",
+                side.steps,
+                side.out,
+                program.address(side.pc as usize)
+            );
+            for &m in side.ops.iter() {
+                let _ = writeln!(out, "    {}", micro_text(program, m));
+            }
+        }
     }
     out
 }
@@ -170,6 +182,7 @@ fn micro_text(program: &Program, m: Micro) -> String {
         Bool(d, b) => alloc::format!("s{d} = {b}"),
         Str(d, i) => alloc::format!("s{d} = {}", instr_text(program, Instr::Str(i))),
         Move(d, a) => alloc::format!("s{d} = s{a}"),
+        Guard(c, on, k) => alloc::format!("go on if s{c} is {on}, else side exit {k}"),
     }
 }
 

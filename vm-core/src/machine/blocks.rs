@@ -20,7 +20,7 @@
 use alloc::vec::Vec;
 
 use super::Machine;
-use crate::block::{Block, Exit, Micro, Target, W, WINDOW};
+use crate::block::{Block, Exit, Micro, Side, Target, W, WINDOW};
 use crate::frame::Frame;
 use crate::ops::{self, Compare, Exact};
 use crate::program::{Code, Program};
@@ -39,7 +39,12 @@ struct Window<'a> {
 struct Ctx<'a> {
     w: Window<'a>,
     view: View<'a>,
+    /// The side exit a guard took ([`NO_SIDE`] while none did).
+    side: u16,
 }
+
+/// No side exit taken.
+const NO_SIDE: u16 = u16::MAX;
 
 /// Slot `i` of a window.
 #[inline(always)]
@@ -136,9 +141,17 @@ impl Regs {
             let mut c = Ctx {
                 w: Window { tags, bits },
                 view,
+                side: NO_SIDE,
             };
             if !b.ops.iter().all(|&m| exec(&mut c, m)) {
-                break;
+                // A guard left by its side exit, or a check failed: then the block is
+                // abandoned, and the caller runs the plain instruction at its start.
+                let Some(side) = b.sides.get(usize::from(c.side)) else {
+                    break;
+                };
+                (pc, index) = side_exit(&mut c, side, &mut done);
+                self.sp = base + side.out as usize;
+                continue;
             }
             let w = c.w;
             // Every operation ran and the results are in place: the frames, the depth
@@ -156,21 +169,38 @@ impl Regs {
                     (to.pc as usize, to.block)
                 }
                 Exit::Loop { c, t, f, on } => {
-                    // (A loop block pushes no frames.)
-                    let back = Window {
-                        tags: &mut *w.tags,
-                        bits: &mut *w.bits,
+                    // (A loop block pushes no frames.) The rounds after the first, if
+                    // its condition says to go round.
+                    let mut cx = Ctx {
+                        w,
+                        view,
+                        side: NO_SIDE,
                     };
-                    match go_round(back, view, b, c, on, budget, done) {
-                        Ok(now) => done = now,
-                        Err(now) => {
-                            // A round was abandoned: the machine stays at the block's
-                            // start, after the rounds that completed.
-                            done = now;
-                            break;
+                    if (cx.w.bits(c) != 0) == on {
+                        let back = Window {
+                            tags: &mut *cx.w.tags,
+                            bits: &mut *cx.w.bits,
+                        };
+                        match go_round(back, view, b, c, on, budget, done) {
+                            Round::Left(now) => done = now,
+                            Round::Abandoned(now) => {
+                                // A round was abandoned: the machine stays at the
+                                // block's start, after the rounds that completed.
+                                done = now;
+                                break;
+                            }
+                            Round::Side(now, k) => {
+                                done = now;
+                                let Some(side) = b.sides.get(usize::from(k)) else {
+                                    break;
+                                };
+                                (pc, index) = side_exit(&mut cx, side, &mut done);
+                                self.sp = base + side.out as usize;
+                                continue;
+                            }
                         }
                     }
-                    let to = if w.bits(c) != 0 { t } else { f };
+                    let to = if cx.w.bits(c) != 0 { t } else { f };
                     (to.pc as usize, to.block)
                 }
                 Exit::Call { call, to } => {
@@ -241,14 +271,34 @@ impl Regs {
     }
 }
 
+/// Leaves a block by a side exit: puts the values where the plain instructions leave
+/// them at the jump (the depth is then `base + side.out`); returns where it goes.
+#[inline(always)]
+fn side_exit(cx: &mut Ctx<'_>, side: &Side, done: &mut u64) -> (usize, u32) {
+    for &m in side.ops.iter() {
+        exec(cx, m);
+    }
+    *done += u64::from(side.steps);
+    (side.pc as usize, side.block)
+}
+
+/// How the rounds of a loop block ended ([`go_round`]), with the steps up to the end of
+/// the last round that completed.
+enum Round {
+    /// Its condition said to leave, or the budget did not allow another round.
+    Left(u64),
+    /// A round was abandoned (an operation's check failed): the machine is then at the
+    /// block's start, as the caller leaves it when a block cannot run.
+    Abandoned(u64),
+    /// A guard of a round took this side exit.
+    Side(u64, u16),
+}
+
 /// Runs again a block that is a loop on its own ([`Exit::Loop`]), after its first
 /// round, as long as its condition `c` is `on` and the budget allows a round: it left
 /// the depth and the frames as they were, so the limits it was checked against and its
 /// window are the same, and only the budget is checked again. `done` counts the steps
-/// up to the end of the first round; the result adds the rounds that followed. `Err`
-/// when a round was abandoned (an operation's check failed), with the steps up to the
-/// last round that completed: the machine is then at the block's start, as the caller
-/// leaves it when a block cannot run.
+/// up to the end of the first round; the result adds the rounds that followed.
 ///
 /// Kept out of line, and given its window and count by value: inlined into
 /// `Regs::run`, or given references to the caller's locals, it made the main loop's
@@ -263,16 +313,23 @@ fn go_round(
     on: bool,
     budget: u64,
     mut done: u64,
-) -> Result<u64, u64> {
-    let mut cx = Ctx { w, view };
+) -> Round {
+    let mut cx = Ctx {
+        w,
+        view,
+        side: NO_SIDE,
+    };
     let round = u64::from(b.steps);
     while (cx.w.bits(c) != 0) == on && round <= budget - done {
         if !b.ops.iter().all(|&m| exec(&mut cx, m)) {
-            return Err(done);
+            return match cx.side {
+                NO_SIDE => Round::Abandoned(done),
+                k => Round::Side(done, k),
+            };
         }
         done += round;
     }
-    Ok(done)
+    Round::Left(done)
 }
 
 /// Runs one operation of a block on its window; `false` when its operands or its
@@ -347,6 +404,13 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
             w.set(d, w.get(s));
             true
         }
+        Micro::Guard(c, on, k) => {
+            let go = (w.bits(c) != 0) == on;
+            if !go {
+                cx.side = k;
+            }
+            go
+        }
     }
 }
 
@@ -394,6 +458,7 @@ mod tests {
         let mut c = Ctx {
             w: Window { tags, bits },
             view,
+            side: NO_SIDE,
         };
         let ok = ops.iter().all(|&m| exec(&mut c, m));
         (ok, stack.iter(0..8).collect())

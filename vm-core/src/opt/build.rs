@@ -106,6 +106,21 @@ pub(super) struct Builder<'p> {
     pub(super) frames_room: usize,
     /// The instructions the trace has run.
     pub(super) visited: Vec<u32>,
+    /// The side exits of the conditional jumps the trace went on past, in order.
+    pub(super) sides: Vec<SideAt>,
+}
+
+/// A side exit while a block is built: the abstract stack at the conditional jump the
+/// trace went on past (every value stored in a slot or a literal), the inputs taken up
+/// to there, the steps up to the jump (included), and where the other branch goes.
+#[derive(Clone, Debug)]
+pub(super) struct SideAt {
+    /// The stack's values from the bottom of what the trace touched: a slot, or a
+    /// literal to store.
+    pub(super) stack: Vec<Result<Sym, Lit>>,
+    pub(super) need: u16,
+    pub(super) steps: u32,
+    pub(super) to: Target,
 }
 
 /// What is saved to undo an instruction that turns out not to fit.
@@ -139,6 +154,7 @@ impl<'p> Builder<'p> {
             frames: Vec::new(),
             frames_room: 0,
             visited: Vec::new(),
+            sides: Vec::new(),
         }
     }
 
@@ -604,43 +620,152 @@ impl<'p> Builder<'p> {
     }
 }
 
+/// How many conditional jumps one trace may go on past.
+const MAX_GUARDS: usize = 4;
+
 /// Compiles the trace starting at `start`, if there is one worth having (two
-/// instructions or more).
+/// instructions or more). `loops` are the program's loops ([`loops`]): a trace goes on
+/// past a conditional jump only to make a loop of one block (see [`go_on`]).
 #[inline(never)]
-pub(super) fn build(p: &Program, start: usize) -> Option<Block> {
+pub(super) fn build(p: &Program, start: usize, loops: &[(usize, usize)]) -> Option<Block> {
     let mut b = Builder::new(p);
-    let mut pc = start;
-    let mut steps = 0;
-    let exit = loop {
-        if pc >= p.code.len() || steps >= MAX_BLOCK {
-            break Exit::Next {
-                pc: pc as u32,
-                block: NO_BLOCK,
-            };
+    let (steps, at, exit) = b.trace(start, 0);
+    let (b, steps, exit) = go_on(&b, steps, at, exit, start, loops, MAX_GUARDS)
+        .unwrap_or((b, steps, exit));
+    if steps < 2 {
+        return None;
+    }
+    b.finish(steps, exit)
+}
+
+/// A trace that ended at a conditional jump (at `at`) going on past it, along a branch
+/// that stays in the loops around the jump, with a side exit for the other branch, as
+/// long as that makes a loop of one block: a trace that comes back to its `start` with
+/// the stack's depth and the frames as it found them. Depth first, trying the branch
+/// taken when the condition holds first, up to `guards` jumps; `None` when no such
+/// loop is found (the trace then ends at its first conditional jump, as before).
+fn go_on<'p>(
+    b: &Builder<'p>,
+    steps: usize,
+    at: usize,
+    exit: Exit<Sym>,
+    start: usize,
+    loops: &[(usize, usize)],
+    guards: usize,
+) -> Option<(Builder<'p>, usize, Exit<Sym>)> {
+    let Exit::JumpIf { c, t, f } = exit else {
+        return None;
+    };
+    let is_loop = |b: &Builder<'_>| b.depth == 0 && b.frames.is_empty();
+    if t.pc as usize == start || f.pc as usize == start {
+        return is_loop(b).then(|| (b.clone(), steps, exit));
+    }
+    if guards == 0 || !b.frames.is_empty() {
+        return None;
+    }
+    for (go, other, on) in [(t, f, true), (f, t, false)] {
+        if leaves_loop(loops, at, go.pc as usize) {
+            continue;
         }
-        b.visited.push(pc as u32);
-        let saved = b.save();
-        match b.instr(pc) {
-            Step::Go => pc += 1,
-            Step::Goto(to) => pc = to,
-            Step::End(exit) => {
-                steps += 1;
-                break exit;
-            }
-            Step::Reject => {
-                b.restore(saved);
+        let mut nb = b.clone();
+        nb.guard(c, on, steps, other);
+        let (s2, at2, e2) = nb.trace(go.pc as usize, steps);
+        if let Some(found) = go_on(&nb, s2, at2, e2, start, loops, guards - 1) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// Does a jump at `at` to `to` leave a loop around `at` (`to` outside a range of
+/// [`loops`] that holds `at`)?
+fn leaves_loop(loops: &[(usize, usize)], at: usize, to: usize) -> bool {
+    loops
+        .iter()
+        .any(|&(head, end)| (head..=end).contains(&at) && !(head..=end).contains(&to))
+}
+
+/// The program's loops, as static ranges: from the target of a jump back (a literal
+/// address before `jmp`, or either of the two literal addresses of `a b if jmp`) to the
+/// jump.
+pub(super) fn loops(p: &Program) -> Vec<(usize, usize)> {
+    let addr = |i: Option<&Instr>| match i {
+        Some(&Instr::Num(a)) => p.pc_of(a),
+        Some(&Instr::Addr(a)) => p.pc_of(i64::from(a)),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for (j, &instr) in p.code.iter().enumerate() {
+        if instr != Instr::Op(Op::Jmp) || j == 0 {
+            continue;
+        }
+        let mut targets = [addr(p.code.get(j - 1)), None];
+        if j >= 3 && p.code[j - 1] == Instr::Op(Op::If) {
+            targets = [addr(p.code.get(j - 3)), addr(p.code.get(j - 2))];
+        }
+        out.extend(targets.into_iter().flatten().filter(|&h| h <= j).map(|h| (h, j)));
+    }
+    out
+}
+
+impl Builder<'_> {
+    /// Runs the trace from `pc`, `steps` instructions in so far, until it ends; returns
+    /// its steps, the instruction it ended at and how it ends.
+    fn trace(&mut self, mut pc: usize, mut steps: usize) -> (usize, usize, Exit<Sym>) {
+        let exit = loop {
+            if pc >= self.p.code.len() || steps >= MAX_BLOCK {
                 break Exit::Next {
                     pc: pc as u32,
                     block: NO_BLOCK,
                 };
             }
-        }
-        steps += 1;
-    };
-    if steps < 2 {
-        return None;
+            self.visited.push(pc as u32);
+            let saved = self.save();
+            match self.instr(pc) {
+                Step::Go => pc += 1,
+                Step::Goto(to) => pc = to,
+                Step::End(exit) => {
+                    steps += 1;
+                    break exit;
+                }
+                Step::Reject => {
+                    self.restore(saved);
+                    break Exit::Next {
+                        pc: pc as u32,
+                        block: NO_BLOCK,
+                    };
+                }
+            }
+            steps += 1;
+        };
+        (steps, pc, exit)
     }
-    b.finish(steps, exit)
+
+    /// Goes on past a conditional jump (its condition in `c`, `steps` instructions in,
+    /// the jump included) along the branch taken when `c` is `on`: a guard, and the
+    /// side exit to `other`, where the stack is as it is now.
+    #[inline(never)]
+    fn guard(&mut self, c: Sym, on: bool, steps: usize, other: Target) {
+        // The side exit only moves values: what is not stored yet is computed now.
+        let mut stack = Vec::with_capacity(self.stack.len());
+        for i in 0..self.stack.len() {
+            stack.push(match self.stack[i] {
+                Av::Lit(l) => Err(l),
+                v => {
+                    let s = self.slot(v);
+                    self.stack[i] = Av::At(s);
+                    Ok(s)
+                }
+            });
+        }
+        self.ops.push(Micro::Guard(c, on, self.sides.len() as u16));
+        self.sides.push(SideAt {
+            stack,
+            need: self.need,
+            steps: steps as u32,
+            to: other,
+        });
+    }
 }
 
 fn arith_reg<S>(op: Arith, d: S, a: S, b: S) -> Micro<S> {

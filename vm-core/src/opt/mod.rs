@@ -85,6 +85,7 @@ pub(crate) fn optimize(p: &mut Program) {
             }
         }
     }
+    let loops = build::loops(p);
     let mut blocks = Vec::new();
     let mut work: Vec<usize> = (0..n).rev().filter(|&pc| entry[pc]).collect();
     let mut seen = vec![false; n];
@@ -93,7 +94,7 @@ pub(crate) fn optimize(p: &mut Program) {
             continue;
         }
         seen[pc] = true;
-        let Some(block) = build(p, pc) else { continue };
+        let Some(block) = build(p, pc, &loops) else { continue };
         // A trace cut short continues at another entry point.
         if let Exit::Next { pc: next, .. } = block.exit {
             work.push(next as usize);
@@ -119,6 +120,9 @@ pub(crate) fn optimize(p: &mut Program) {
             }
             Exit::Call { to, .. } => to.block = block_at(to.pc),
             Exit::Loop { .. } | Exit::Return => {}
+        }
+        for side in b.sides.iter_mut() {
+            side.block = block_at(side.pc);
         }
     }
     for (i, b) in blocks.iter_mut().enumerate() {
@@ -310,14 +314,16 @@ block 0 at 0 (1:1): 3 steps; reads 3, leaves 3, window 4, room 1
             again("7 loop: 1 - dup 0 == not loop end if jmp end: println"),
             [None, Some(false)]
         );
-        // A round that leaves one more value, or goes to another block, is not one.
+        // A round that leaves one more value is not one.
         assert_eq!(
             again("0 loop: 1 + dup dup 10 < loop end if jmp end: println"),
             [None, None]
         );
+        // Two conditional jumps in a loop: the trace goes on past the first one (a
+        // side exit to `end`), so that each of `a` and `b` starts a loop of one block.
         assert_eq!(
             again("0 a: 1 + dup 10 < b end if jmp b: 1 + dup 20 < a end if jmp end: println"),
-            [None, None, None]
+            [None, Some(true), Some(true)]
         );
         // A round that pushes a call frame neither.
         assert!(!again(FIB).contains(&Some(true)) && !again(FIB).contains(&Some(false)));

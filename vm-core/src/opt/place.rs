@@ -7,7 +7,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::build::{Av, Builder, Lit, Sym, Ty};
-use crate::block::{Block, Exit, Micro, W, WINDOW};
+use crate::block::{Block, Exit, Micro, Side, NO_BLOCK, W, WINDOW};
 
 impl Builder<'_> {
     /// Lets results computed after the block's last operation that can fail live
@@ -50,6 +50,12 @@ impl Builder<'_> {
                 Not(_, a) | IsBool(a) => (core::slice::from_ref(a), Ty::Bool),
                 Eq(..) | Ne(..) | EqI(..) | NeI(..) | Select(..) | Num(..) | Bool(..) | Str(..)
                 | Move(..) => (&[], Ty::Any),
+                // A side exit reads the stack as it was: nothing may be written below
+                // the top before the last one.
+                Guard(..) => {
+                    last_failing = Some(k);
+                    (&[], Ty::Any)
+                }
             };
             if checks.iter().any(|&s| ty(s, &known) != want) {
                 last_failing = Some(k);
@@ -137,7 +143,14 @@ impl Builder<'_> {
             }
         }
         self.home_below_top(need, &outs, &mut home);
-        let mut next = need.max(outs.len()) as W;
+        // Side exits put values up to here.
+        let side_top = self
+            .sides
+            .iter()
+            .map(|s| need - usize::from(s.need) + s.stack.len())
+            .max()
+            .unwrap_or(0);
+        let mut next = need.max(outs.len()).max(side_top) as W;
         let home: Vec<W> = home
             .into_iter()
             .map(|h| {
@@ -156,20 +169,24 @@ impl Builder<'_> {
         };
         let mut ops: Vec<Micro> = self.ops.iter().map(|op| op.map(place)).collect();
         let exit = exit.map(place);
-        let pending: Vec<(W, W)> = outs
-            .iter()
-            .enumerate()
-            .filter_map(|(q, o)| match *o {
-                Ok(s) if place(s) != q as W => Some((q as W, place(s))),
-                _ => None,
-            })
-            .collect();
-        let (moves, used_spare) = parallel_moves(pending, spare);
-        ops.extend(moves.iter().map(|&(d, s)| Micro::Move(d, s)));
-        ops.extend(outs.iter().enumerate().filter_map(|(q, o)| match *o {
-            Err(l) => Some(l.store(q as W)),
-            Ok(_) => None,
-        }));
+        let (mut ops_out, mut used_spare) = put_in_place(&outs, 0, &place, spare);
+        ops.append(&mut ops_out);
+        // Each side exit puts the stack as it was at its jump in place the same way:
+        // the inputs it had not taken yet stay below.
+        let mut sides = Vec::with_capacity(self.sides.len());
+        for side in &self.sides {
+            let below = need - usize::from(side.need);
+            let outs = &side.stack;
+            let (ops, used) = put_in_place(outs, below, &place, spare);
+            used_spare |= used;
+            sides.push(Side {
+                steps: side.steps,
+                out: (below + outs.len()) as u32,
+                ops: ops.into(),
+                pc: side.to.pc,
+                block: NO_BLOCK,
+            });
+        }
         // A call that returns at once also takes the steps of its `return` and of
         // the returns known to follow it.
         let at_once = match exit {
@@ -201,8 +218,35 @@ impl Builder<'_> {
             ops: ops.into(),
             pushes: self.frames.into(),
             exit,
+            sides: sides.into(),
         })
     }
+}
+
+/// The operations that put `outs` in the window's slots from `base` on: the moves (a
+/// parallel assignment, through the `spare` slot for a cycle), then the literals.
+/// Returns them and whether the spare slot was used.
+fn put_in_place(
+    outs: &[Result<Sym, Lit>],
+    base: usize,
+    place: &impl Fn(Sym) -> W,
+    spare: W,
+) -> (Vec<Micro>, bool) {
+    let pending: Vec<(W, W)> = outs
+        .iter()
+        .enumerate()
+        .filter_map(|(q, o)| match *o {
+            Ok(s) if place(s) != (base + q) as W => Some(((base + q) as W, place(s))),
+            _ => None,
+        })
+        .collect();
+    let (moves, used_spare) = parallel_moves(pending, spare);
+    let mut ops: Vec<Micro> = moves.iter().map(|&(d, s)| Micro::Move(d, s)).collect();
+    ops.extend(outs.iter().enumerate().filter_map(|(q, o)| match *o {
+        Err(l) => Some(l.store((base + q) as W)),
+        Ok(_) => None,
+    }));
+    (ops, used_spare)
 }
 
 /// The moves `(destination, source)` of `pending` as a parallel assignment, in an
