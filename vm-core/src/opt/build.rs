@@ -630,8 +630,8 @@ const MAX_GUARDS: usize = 4;
 pub(super) fn build(p: &Program, start: usize, loops: &[(usize, usize)]) -> Option<Block> {
     let mut b = Builder::new(p);
     let (steps, at, exit) = b.trace(start, 0);
-    let (b, steps, exit) = go_on(&b, steps, at, exit, start, loops, MAX_GUARDS)
-        .unwrap_or((b, steps, exit));
+    let (b, steps, exit) =
+        go_on(&b, steps, at, exit, start, loops, MAX_GUARDS).unwrap_or((b, steps, exit));
     if steps < 2 {
         return None;
     }
@@ -703,7 +703,13 @@ pub(super) fn loops(p: &Program) -> Vec<(usize, usize)> {
         if j >= 3 && p.code[j - 1] == Instr::Op(Op::If) {
             targets = [addr(p.code.get(j - 3)), addr(p.code.get(j - 2))];
         }
-        out.extend(targets.into_iter().flatten().filter(|&h| h <= j).map(|h| (h, j)));
+        out.extend(
+            targets
+                .into_iter()
+                .flatten()
+                .filter(|&h| h <= j)
+                .map(|h| (h, j)),
+        );
     }
     out
 }

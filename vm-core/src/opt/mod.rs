@@ -94,7 +94,9 @@ pub(crate) fn optimize(p: &mut Program) {
             continue;
         }
         seen[pc] = true;
-        let Some(block) = build(p, pc, &loops) else { continue };
+        let Some(block) = build(p, pc, &loops) else {
+            continue;
+        };
         // A trace cut short continues at another entry point.
         if let Exit::Next { pc: next, .. } = block.exit {
             work.push(next as usize);
