@@ -39,12 +39,7 @@ struct Window<'a> {
 struct Ctx<'a> {
     w: Window<'a>,
     view: View<'a>,
-    /// The side exit a guard took ([`NO_SIDE`] while none did).
-    side: u16,
 }
-
-/// No side exit taken.
-const NO_SIDE: u16 = u16::MAX;
 
 /// Slot `i` of a window.
 #[inline(always)]
@@ -141,12 +136,12 @@ impl Regs {
             let mut c = Ctx {
                 w: Window { tags, bits },
                 view,
-                side: NO_SIDE,
             };
-            if !b.ops.iter().all(|&m| exec(&mut c, m)) {
+            let mut ops = b.ops.iter();
+            if !ops.all(|&m| exec(&mut c, m)) {
                 // A guard left by its side exit, or a check failed: then the block is
                 // abandoned, and the caller runs the plain instruction at its start.
-                let Some(side) = b.sides.get(usize::from(c.side)) else {
+                let Some(side) = side_taken(b, ops.len()) else {
                     break;
                 };
                 (pc, index) = side_exit(&mut c, side, &mut done);
@@ -168,40 +163,32 @@ impl Regs {
                     self.push_frames(&b.pushes);
                     (to.pc as usize, to.block)
                 }
-                Exit::Loop { c, t, f, on } => {
-                    // (A loop block pushes no frames.) The rounds after the first, if
-                    // its condition says to go round.
-                    let mut cx = Ctx {
-                        w,
-                        view,
-                        side: NO_SIDE,
-                    };
-                    if (cx.w.bits(c) != 0) == on {
-                        let back = Window {
-                            tags: &mut *cx.w.tags,
-                            bits: &mut *cx.w.bits,
-                        };
-                        match go_round(back, view, b, c, on, budget, done) {
-                            Round::Left(now) => done = now,
-                            Round::Abandoned(now) => {
-                                // A round was abandoned: the machine stays at the
-                                // block's start, after the rounds that completed.
-                                done = now;
-                                break;
-                            }
-                            Round::Side(now, k) => {
-                                done = now;
-                                let Some(side) = b.sides.get(usize::from(k)) else {
-                                    break;
-                                };
-                                (pc, index) = side_exit(&mut cx, side, &mut done);
-                                self.sp = base + side.out as usize;
-                                continue;
-                            }
+                // (A loop block pushes no frames.) Its condition says to leave after the
+                // first round...
+                Exit::Loop { c, t, f, on } if (w.bits(c) != 0) != on => {
+                    let to = if w.bits(c) != 0 { t } else { f };
+                    (to.pc as usize, to.block)
+                }
+                // ...or to go round.
+                Exit::Loop { .. } => {
+                    match go_round(w, view, b, budget, done) {
+                        Round::Left {
+                            now,
+                            pc,
+                            block,
+                            out,
+                        } => {
+                            done = now;
+                            self.sp = base + out as usize;
+                            (pc, block)
+                        }
+                        Round::Abandoned(now) => {
+                            // A round was abandoned: the machine stays at the block's
+                            // start, after the rounds that completed.
+                            done = now;
+                            break;
                         }
                     }
-                    let to = if cx.w.bits(c) != 0 { t } else { f };
-                    (to.pc as usize, to.block)
                 }
                 Exit::Call { call, to } => {
                     self.push_frames(&b.pushes);
@@ -282,54 +269,75 @@ fn side_exit(cx: &mut Ctx<'_>, side: &Side, done: &mut u64) -> (usize, u32) {
     (side.pc as usize, side.block)
 }
 
-/// How the rounds of a loop block ended ([`go_round`]), with the steps up to the end of
-/// the last round that completed.
+/// The side exit taken when the operations of `b` stopped with `left` of them not run:
+/// `None` when the one that stopped them was not a guard but a failed check.
+#[inline(always)]
+fn side_taken(b: &Block, left: usize) -> Option<&Side> {
+    match b.ops.get(b.ops.len().checked_sub(left + 1)?)? {
+        &Micro::Guard(_, _, k) => b.sides.get(usize::from(k)),
+        _ => None,
+    }
+}
+
+/// How the rounds of a loop block ended ([`go_round`]).
 enum Round {
-    /// Its condition said to leave, or the budget did not allow another round.
-    Left(u64),
-    /// A round was abandoned (an operation's check failed): the machine is then at the
-    /// block's start, as the caller leaves it when a block cannot run.
+    /// Its condition said to leave (or the budget did not allow another round), or a
+    /// guard took a side exit: the steps up to there, where it goes (the instruction and
+    /// its block), and the depth it leaves (as [`Block::out`]).
+    Left {
+        now: u64,
+        pc: usize,
+        block: u32,
+        out: u32,
+    },
+    /// A round was abandoned (an operation's check failed), with the steps up to the
+    /// end of the last round that completed: the machine is then at the block's start,
+    /// as the caller leaves it when a block cannot run.
     Abandoned(u64),
-    /// A guard of a round took this side exit.
-    Side(u64, u16),
 }
 
 /// Runs again a block that is a loop on its own ([`Exit::Loop`]), after its first
-/// round, as long as its condition `c` is `on` and the budget allows a round: it left
-/// the depth and the frames as they were, so the limits it was checked against and its
-/// window are the same, and only the budget is checked again. `done` counts the steps
-/// up to the end of the first round; the result adds the rounds that followed.
+/// round, as long as its condition is the one that goes round and the budget allows a
+/// round: it left the depth and the frames as they were, so the limits it was checked
+/// against and its window are the same, and only the budget is checked again. Then it
+/// leaves by the exit its condition says, or by the side exit a guard took. `done`
+/// counts the steps up to the end of the first round; the result adds the rounds that
+/// followed.
 ///
 /// Kept out of line, and given its window and count by value: inlined into
 /// `Regs::run`, or given references to the caller's locals, it made the main loop's
 /// registers worse, and fib and Collatz, which have no such loop, 3 to 30% slower
 /// (callgrind).
 #[inline(never)]
-fn go_round(
-    w: Window<'_>,
-    view: View<'_>,
-    b: &Block,
-    c: W,
-    on: bool,
-    budget: u64,
-    mut done: u64,
-) -> Round {
-    let mut cx = Ctx {
-        w,
-        view,
-        side: NO_SIDE,
+fn go_round(w: Window<'_>, view: View<'_>, b: &Block, budget: u64, mut done: u64) -> Round {
+    let Exit::Loop { c, t, f, on } = b.exit else {
+        return Round::Abandoned(done);
     };
+    let mut cx = Ctx { w, view };
     let round = u64::from(b.steps);
     while (cx.w.bits(c) != 0) == on && round <= budget - done {
-        if !b.ops.iter().all(|&m| exec(&mut cx, m)) {
-            return match cx.side {
-                NO_SIDE => Round::Abandoned(done),
-                k => Round::Side(done, k),
+        let mut ops = b.ops.iter();
+        if !ops.all(|&m| exec(&mut cx, m)) {
+            let Some(side) = side_taken(b, ops.len()) else {
+                return Round::Abandoned(done);
+            };
+            let (pc, block) = side_exit(&mut cx, side, &mut done);
+            return Round::Left {
+                now: done,
+                pc,
+                block,
+                out: side.out,
             };
         }
         done += round;
     }
-    Round::Left(done)
+    let to = if cx.w.bits(c) != 0 { t } else { f };
+    Round::Left {
+        now: done,
+        pc: to.pc as usize,
+        block: to.block,
+        out: b.out,
+    }
 }
 
 /// Runs one operation of a block on its window; `false` when its operands or its
@@ -404,13 +412,8 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
             w.set(d, w.get(s));
             true
         }
-        Micro::Guard(c, on, k) => {
-            let go = (w.bits(c) != 0) == on;
-            if !go {
-                cx.side = k;
-            }
-            go
-        }
+        // (The runner finds the side exit from the guard that stopped the block.)
+        Micro::Guard(c, on, _) => (w.bits(c) != 0) == on,
     }
 }
 
@@ -458,7 +461,6 @@ mod tests {
         let mut c = Ctx {
             w: Window { tags, bits },
             view,
-            side: NO_SIDE,
         };
         let ok = ops.iter().all(|&m| exec(&mut c, m));
         (ok, stack.iter(0..8).collect())
