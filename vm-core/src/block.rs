@@ -159,10 +159,43 @@ pub(crate) struct Target {
     /// For a call that returns at once: there is another `return` at `after`, to a
     /// frame older than the block (the machine runs it and those that follow).
     pub(crate) after_returns: bool,
+    /// For a jump out of a loop block: the block there is a loop block too, which the
+    /// runner goes on with at once, checking only the step budget (see [`Block::chain`]).
+    pub(crate) chain: bool,
 }
 
 /// No block starts there.
 pub(crate) const NO_BLOCK: u32 = u32::MAX;
+
+/// The exit of a loop that is one block: `then else if jmp` as [`Exit::JumpIf`], where
+/// the branch taken when the condition is `on` goes back to the block's own start, and
+/// the block leaves the stack's depth and the call frames as it found them. Run again,
+/// it finds the same depth, frames and window, so the runner repeats it checking only
+/// the step budget between rounds (`machine/blocks.rs`). Made from a `JumpIf` when the
+/// exits are resolved (`opt/mod.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Loop<S = W> {
+    /// The condition's slot.
+    pub(crate) c: S,
+    /// Where the jump goes when the condition is true.
+    pub(crate) t: Target,
+    /// Where it goes when it is false.
+    pub(crate) f: Target,
+    /// The condition that goes round.
+    pub(crate) on: bool,
+}
+
+impl Loop {
+    /// Where the jump goes after a round that left `bits` in the condition's slot.
+    #[inline(always)]
+    pub(crate) fn to(&self, bits: u64) -> Target {
+        if bits != 0 {
+            self.t
+        } else {
+            self.f
+        }
+    }
+}
 
 /// How a block ends (`S` as for [`Micro`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,18 +204,8 @@ pub(crate) enum Exit<S = W> {
     Next { pc: u32, block: u32 },
     /// `then else if jmp`, the condition in slot `c`.
     JumpIf { c: S, t: Target, f: Target },
-    /// A loop that is one block: `then else if jmp` as [`Exit::JumpIf`], where the
-    /// branch taken when the condition is `on` goes back to the block's own start, and
-    /// the block leaves the stack's depth and the call frames as it found them. Run
-    /// again, it finds the same depth, frames and window, so the runner repeats it
-    /// checking only the step budget between rounds (`machine/blocks.rs`). Made from a
-    /// `JumpIf` when the exits are resolved (`opt/mod.rs`).
-    Loop {
-        c: S,
-        t: Target,
-        f: Target,
-        on: bool,
-    },
+    /// A loop that is one block (see [`Loop`]).
+    Loop(Loop<S>),
     /// `label call` at instruction `call`, to a place the trace has been.
     Call { call: u32, to: Target },
     /// `then else if call` at instruction `call`, the condition in slot `c`.
@@ -202,12 +225,12 @@ impl<S> Exit<S> {
         match self {
             Exit::Next { pc, block } => Exit::Next { pc, block },
             Exit::JumpIf { c, t, f: e } => Exit::JumpIf { c: f(c), t, f: e },
-            Exit::Loop { c, t, f: e, on } => Exit::Loop {
+            Exit::Loop(Loop { c, t, f: e, on }) => Exit::Loop(Loop {
                 c: f(c),
                 t,
                 f: e,
                 on,
-            },
+            }),
             Exit::Call { call, to } => Exit::Call { call, to },
             Exit::CallIf { call, c, t, f: e } => Exit::CallIf {
                 call,
@@ -235,6 +258,9 @@ pub(crate) struct Side {
     /// Where the jump goes, and the block there (or [`NO_BLOCK`]).
     pub(crate) pc: u32,
     pub(crate) block: u32,
+    /// As [`Target::chain`]: for a side exit of a loop block, the block there is a loop
+    /// block the runner goes on with at once.
+    pub(crate) chain: bool,
 }
 
 /// A compiled trace, at the position of its entry point.
@@ -271,6 +297,23 @@ pub(crate) struct Block {
     /// Its side exits, by index (see [`Micro::Guard`]). A block with side exits has
     /// followed no call it did not return from before its last guard.
     pub(crate) sides: Box<[Side]>,
+}
+
+impl Block {
+    /// Can the runner go on with block `to` at once, after a round of this loop block
+    /// that leaves `depth` values above the window's base (its `out`, or a side exit's)?
+    /// Yes when `to` is a loop block that starts at that depth (the same window) and
+    /// needs no more room on the stack and for frames than this one: the limits this
+    /// block was checked against then hold for it too, so only the step budget is
+    /// left to check. (By induction, a chain of such blocks needs no more than the one
+    /// it started with, which the runner checked.)
+    pub(crate) fn chain(&self, depth: u32, to: &Block) -> bool {
+        matches!(to.exit, Exit::Loop(_))
+            && to.need == depth
+            && u64::from(depth) + u64::from(to.room) <= u64::from(self.need) + u64::from(self.room)
+            && to.frames_room <= self.frames_room
+            && to.frames_min == 0
+    }
 }
 
 /// The size of a block's window: every slot a block names is below it. The machine

@@ -3,7 +3,7 @@
 use alloc::string::String;
 use core::fmt::Write;
 
-use crate::block::{Exit, Micro, Target, W};
+use crate::block::{Exit, Loop, Micro, Target, W};
 use crate::ops::Op;
 use crate::program::{Instr, Program};
 use crate::text::counted;
@@ -132,10 +132,15 @@ pub fn disassemble_blocks(program: &Program) -> String {
         for (k, side) in b.sides.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "  side exit {k}: {} steps; leaves {}; jmp {}",
+                "  side exit {k}: {} steps; leaves {}; jmp {}{}",
                 side.steps,
                 side.out,
-                program.address(side.pc as usize)
+                program.address(side.pc as usize),
+                if side.chain {
+                    " (a loop to go on with)"
+                } else {
+                    ""
+                }
             );
             for &m in side.ops.iter() {
                 let _ = writeln!(out, "    {}", micro_text(program, m));
@@ -220,10 +225,14 @@ fn exit_text(program: &Program, exit: Exit) -> String {
             target_text(program, t),
             target_text(program, f)
         ),
-        Exit::Loop { c, t, f, on } => alloc::format!(
-            "if s{c} jmp {} else {} (a loop: goes round while s{c} is {on})",
+        Exit::Loop(Loop { c, t, f, on }) => alloc::format!(
+            "if s{c} jmp {} else {} (a loop: goes round while s{c} is {on}{})",
             target_text(program, t),
-            target_text(program, f)
+            target_text(program, f),
+            match (on, t.chain, f.chain) {
+                (true, _, true) | (false, true, _) => ", then a loop to go on with",
+                _ => "",
+            }
         ),
         Exit::Call { call, to } => alloc::format!(
             "call at {} to {}",

@@ -86,6 +86,10 @@ const COLLATZ: &str = "0 swap
 #[test]
 fn collatz_agrees_at_the_edges() {
     has_side_exits(COLLATZ);
+    // `even` and `odd` go from one to the other without leaving the loop runner.
+    let text = disassemble_blocks(&compile(COLLATZ).unwrap());
+    assert!(text.contains("then a loop to go on with"), "{text}");
+    assert!(text.contains("(a loop to go on with)"), "{text}");
     // 27 takes 111 steps; it spends most of its steps in blocks.
     let (blocks, end) = agree(COLLATZ, &[27]);
     assert!(blocks > 1_000, "{blocks}");
@@ -105,6 +109,10 @@ fn collatz_agrees_at_the_edges() {
     // 3_074_457_345_618_258_602 * 3 + 1 is i64::MAX exactly, which is odd: the next
     // odd step overflows.
     agree(COLLATZ, &[3_074_457_345_618_258_602]);
+    // Halved once, it is odd and 3n overflows: in the `odd` loop, which the runner went
+    // on with at once from a side exit of the `step` loop.
+    let (_, end) = agree(COLLATZ, &[6_148_914_691_236_517_206]);
+    assert!(end.contains("verflow"), "{end}");
     // Zero, negatives and MIN go round for ever (or fail): the step limit ends them.
     for n in [0, -1, -7, -17, i64::MIN, i64::MIN + 1] {
         let (_, end) = agree(COLLATZ, &[n]);
@@ -212,6 +220,34 @@ fn results_wait_for_the_last_guard() {
         i64::MIN,
     ] {
         agree(SHADOW, &[n]);
+    }
+}
+
+/// Like Collatz, two loops that go from one to the other, but `odd` takes more room on
+/// the stack (five copies) than `even`.
+const ROOMY: &str = "0 swap
+    inner: dup 0 == done step if jmp
+    step: dup 2 % 0 == even odd if jmp
+    even: 1 - counted jmp
+    odd: dup dup dup dup dup drop drop drop drop 1 - drop 1 -
+    counted: swap 1 + swap inner jmp
+    done: drop println";
+
+#[test]
+fn loops_gone_on_with_at_once_are_checked_for_their_room() {
+    let text = disassemble_blocks(&compile(ROOMY).unwrap());
+    assert!(text.contains("then a loop to go on with"), "{text}");
+    // With room for `even` but not for `odd`, the plain `dup` must fail, whichever
+    // way the runner came to `odd`.
+    for max_stack in 2..9 {
+        let limits = Limits {
+            max_stack,
+            max_steps: Some(STEPS),
+            ..Limits::default()
+        };
+        for n in [7, 8, 100] {
+            agree_with(ROOMY, &[n], limits);
+        }
     }
 }
 

@@ -20,7 +20,7 @@
 use alloc::vec::Vec;
 
 use super::Machine;
-use crate::block::{Block, Exit, Micro, Side, Target, W, WINDOW};
+use crate::block::{Block, Exit, Loop, Micro, Side, Target, W, WINDOW};
 use crate::frame::Frame;
 use crate::ops::{self, Compare, Exact};
 use crate::program::{Code, Program};
@@ -163,33 +163,27 @@ impl Regs {
                     self.push_frames(&b.pushes);
                     (to.pc as usize, to.block)
                 }
-                // (A loop block pushes no frames.) Its condition says to leave after the
-                // first round...
-                Exit::Loop { c, t, f, on } if (w.bits(c) != 0) != on => {
-                    let to = if w.bits(c) != 0 { t } else { f };
-                    (to.pc as usize, to.block)
-                }
-                // ...or to go round.
-                Exit::Loop { .. } => {
-                    match go_round(w, view, b, budget, done) {
-                        Round::Left {
-                            now,
-                            pc,
-                            block,
-                            out,
-                        } => {
-                            done = now;
-                            self.sp = base + out as usize;
-                            (pc, block)
-                        }
-                        Round::Abandoned(now) => {
-                            // A round was abandoned: the machine stays at the block's
-                            // start, after the rounds that completed.
-                            done = now;
-                            break;
-                        }
+                // (A loop block pushes no frames.)
+                Exit::Loop(ref l) => match go_round(w, view, &p.blocks, l, b.out, budget, done) {
+                    Round::Left {
+                        now,
+                        pc,
+                        block,
+                        out,
+                    } => {
+                        done = now;
+                        self.sp = base + out as usize;
+                        (pc, block)
                     }
-                }
+                    Round::Abandoned { now, at, out } => {
+                        // A round was abandoned: the machine stays at the start of that
+                        // block, after the rounds that completed.
+                        done = now;
+                        self.sp = base + out as usize;
+                        pc = at;
+                        break;
+                    }
+                },
                 Exit::Call { call, to } => {
                     self.push_frames(&b.pushes);
                     self.call(call, to)
@@ -279,11 +273,12 @@ fn side_taken(b: &Block, left: usize) -> Option<&Side> {
     }
 }
 
-/// How the rounds of a loop block ended ([`go_round`]).
+/// How the rounds of loop blocks ended ([`go_round`]).
 enum Round {
-    /// Its condition said to leave (or the budget did not allow another round), or a
-    /// guard took a side exit: the steps up to there, where it goes (the instruction and
-    /// its block), and the depth it leaves (as [`Block::out`]).
+    /// A condition said to leave, or a guard took a side exit, to a block that is not
+    /// one to go on with at once, or the budget did not allow another round: the steps
+    /// up to there, where it goes (the instruction and its block), and the depth it
+    /// leaves above the window's base.
     Left {
         now: u64,
         pc: usize,
@@ -291,52 +286,95 @@ enum Round {
         out: u32,
     },
     /// A round was abandoned (an operation's check failed), with the steps up to the
-    /// end of the last round that completed: the machine is then at the block's start,
-    /// as the caller leaves it when a block cannot run.
-    Abandoned(u64),
+    /// end of the last round that completed: the machine is then at the start `at` of
+    /// that block, with `out` values above the window's base, as the caller leaves it
+    /// when a block cannot run.
+    Abandoned { now: u64, at: usize, out: u32 },
 }
 
-/// Runs again a block that is a loop on its own ([`Exit::Loop`]), after its first
-/// round, as long as its condition is the one that goes round and the budget allows a
-/// round: it left the depth and the frames as they were, so the limits it was checked
-/// against and its window are the same, and only the budget is checked again. Then it
-/// leaves by the exit its condition says, or by the side exit a guard took. `done`
-/// counts the steps up to the end of the first round; the result adds the rounds that
-/// followed.
+/// Runs loop blocks ([`Exit::Loop`]) after the first round of one, whose exit is
+/// `first`, as long as they go where a [`Target::chain`] says (another round, or
+/// another loop block to go on with): each block's rounds, as long as its condition says to go round and the budget
+/// allows a round, then where its condition or a side exit says, as long as that is a
+/// loop block to go on with. Such blocks start with the depth, the frames and the
+/// window as they are and need no more room (see [`Block::chain`]), so only the budget
+/// is checked again. `out` is the depth after the first round (above the window's
+/// base), `done` the steps up to its end; the result adds the rounds that followed.
 ///
 /// Kept out of line, and given its window and count by value: inlined into
 /// `Regs::run`, or given references to the caller's locals, it made the main loop's
 /// registers worse, and fib and Collatz, which have no such loop, 3 to 30% slower
 /// (callgrind).
 #[inline(never)]
-fn go_round(w: Window<'_>, view: View<'_>, b: &Block, budget: u64, mut done: u64) -> Round {
-    let Exit::Loop { c, t, f, on } = b.exit else {
-        return Round::Abandoned(done);
-    };
+fn go_round(
+    w: Window<'_>,
+    view: View<'_>,
+    blocks: &[Block],
+    first: &Loop,
+    mut out: u32,
+    budget: u64,
+    mut done: u64,
+) -> Round {
     let mut cx = Ctx { w, view };
-    let round = u64::from(b.steps);
-    while (cx.w.bits(c) != 0) == on && round <= budget - done {
-        let mut ops = b.ops.iter();
-        if !ops.all(|&m| exec(&mut cx, m)) {
-            let Some(side) = side_taken(b, ops.len()) else {
-                return Round::Abandoned(done);
-            };
-            let (pc, block) = side_exit(&mut cx, side, &mut done);
+    let to = first.to(cx.w.bits(first.c));
+    let (mut at, mut index, mut chain) = (to.pc as usize, to.block, to.chain);
+    loop {
+        let b = match blocks.get(index as usize) {
+            Some(b) if chain && u64::from(b.budget) <= budget - done => b,
+            _ => {
+                return Round::Left {
+                    now: done,
+                    pc: at,
+                    block: index,
+                    out,
+                }
+            }
+        };
+        let Exit::Loop(ref l) = b.exit else {
             return Round::Left {
                 now: done,
-                pc,
-                block,
-                out: side.out,
+                pc: at,
+                block: index,
+                out,
             };
+        };
+        match rounds(&mut cx, b, l.c, l.on, budget, &mut done) {
+            Ok(()) => {
+                let to = l.to(cx.w.bits(l.c));
+                (at, index, chain, out) = (to.pc as usize, to.block, to.chain, b.out);
+            }
+            Err(Some(side)) => {
+                (at, index) = side_exit(&mut cx, side, &mut done);
+                (chain, out) = (side.chain, side.out);
+            }
+            Err(None) => return Round::Abandoned { now: done, at, out },
         }
-        done += round;
     }
-    let to = if cx.w.bits(c) != 0 { t } else { f };
-    Round::Left {
-        now: done,
-        pc: to.pc as usize,
-        block: to.block,
-        out: b.out,
+}
+
+/// The rounds of loop block `b` (its condition `c`, going round while it is `on`): at
+/// least one, then more while the condition and the budget allow. `Err` when a guard
+/// took a side exit (`Some`), or a round was abandoned (`None`); `done` counts the
+/// rounds that completed.
+#[inline(always)]
+fn rounds<'b>(
+    cx: &mut Ctx<'_>,
+    b: &'b Block,
+    c: W,
+    on: bool,
+    budget: u64,
+    done: &mut u64,
+) -> Result<(), Option<&'b Side>> {
+    let round = u64::from(b.budget);
+    loop {
+        let mut ops = b.ops.iter();
+        if !ops.all(|&m| exec(cx, m)) {
+            return Err(side_taken(b, ops.len()));
+        }
+        *done += round;
+        if (cx.w.bits(c) != 0) != on || round > budget - *done {
+            return Ok(());
+        }
     }
 }
 

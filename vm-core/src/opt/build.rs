@@ -549,6 +549,7 @@ impl<'p> Builder<'p> {
             after: 0,
             after_block: NO_BLOCK,
             after_returns: false,
+            chain: false,
         })
     }
 

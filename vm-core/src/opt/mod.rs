@@ -50,7 +50,7 @@ mod place;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::block::{Block, Exit, NO_BLOCK};
+use crate::block::{Block, Exit, Loop, NO_BLOCK};
 use crate::ops::{Class, Control, Op};
 use crate::program::{Code, Instr, Program};
 use build::build;
@@ -121,7 +121,7 @@ pub(crate) fn optimize(p: &mut Program) {
                 }
             }
             Exit::Call { to, .. } => to.block = block_at(to.pc),
-            Exit::Loop { .. } | Exit::Return => {}
+            Exit::Loop(_) | Exit::Return => {}
         }
         for side in b.sides.iter_mut() {
             side.block = block_at(side.pc);
@@ -129,11 +129,46 @@ pub(crate) fn optimize(p: &mut Program) {
     }
     for (i, b) in blocks.iter_mut().enumerate() {
         if let (Some(on), Exit::JumpIf { c, t, f }) = (again(b, i as u32), b.exit) {
-            b.exit = Exit::Loop { c, t, f, on };
+            b.exit = Exit::Loop(Loop { c, t, f, on });
         }
     }
+    chain_loops(&mut blocks);
     p.dispatch = dispatch;
     p.blocks = blocks;
+}
+
+/// Marks the exits and side exits of loop blocks that go to a loop block the runner
+/// may go on with at once ([`Block::chain`]), such as Collatz's `even` and `odd`
+/// loops, which go from one to the other.
+fn chain_loops(blocks: &mut [Block]) {
+    let fits = |blocks: &[Block], from: &Block, depth: u32, to: u32| {
+        blocks
+            .get(to as usize)
+            .is_some_and(|to| from.chain(depth, to))
+    };
+    for i in 0..blocks.len() {
+        let b = &blocks[i];
+        let Exit::Loop(Loop { t, f, .. }) = b.exit else {
+            continue;
+        };
+        let exits = [
+            fits(blocks, b, b.out, t.block),
+            fits(blocks, b, b.out, f.block),
+        ];
+        let sides: Vec<bool> = b
+            .sides
+            .iter()
+            .map(|s| fits(blocks, b, s.out, s.block))
+            .collect();
+        let b = &mut blocks[i];
+        if let Exit::Loop(Loop { t, f, .. }) = &mut b.exit {
+            t.chain = exits[0];
+            f.chain = exits[1];
+        }
+        for (side, chain) in b.sides.iter_mut().zip(sides) {
+            side.chain = chain;
+        }
+    }
 }
 
 /// Is block `b`, number `index`, a loop on its own: a conditional jump back to its
@@ -301,7 +336,7 @@ block 0 at 0 (1:1): 3 steps; reads 3, leaves 3, window 4, room 1
             p.blocks
                 .iter()
                 .map(|b| match b.exit {
-                    Exit::Loop { on, .. } => Some(on),
+                    Exit::Loop(l) => Some(l.on),
                     _ => None,
                 })
                 .collect()

@@ -7,7 +7,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::build::{Av, Builder, Lit, Sym, Ty};
-use crate::block::{Block, Exit, Micro, Side, NO_BLOCK, W, WINDOW};
+use crate::block::{Block, Exit, Loop, Micro, Side, NO_BLOCK, W, WINDOW};
 
 impl Builder<'_> {
     /// Lets results computed after the block's last operation that can fail live
@@ -125,7 +125,9 @@ impl Builder<'_> {
             });
         }
         // A condition read after the moves must not be in a slot they may overwrite.
-        if let Exit::JumpIf { c, .. } | Exit::Loop { c, .. } | Exit::CallIf { c, .. } = &mut exit {
+        if let Exit::JumpIf { c, .. } | Exit::Loop(Loop { c, .. }) | Exit::CallIf { c, .. } =
+            &mut exit
+        {
             if let Sym::Input(_) = *c {
                 let d = self.temp(Ty::Bool);
                 self.ops.push(Micro::Move(d, *c));
@@ -185,6 +187,7 @@ impl Builder<'_> {
                 ops: ops.into(),
                 pc: side.to.pc,
                 block: NO_BLOCK,
+                chain: false,
             });
         }
         // A call that returns at once also takes the steps of its `return` and of
@@ -198,7 +201,7 @@ impl Builder<'_> {
                 .unwrap_or(0),
             Exit::Next { .. }
             | Exit::JumpIf { .. }
-            | Exit::Loop { .. }
+            | Exit::Loop(_)
             | Exit::Call { .. }
             | Exit::Return => 0,
         };
