@@ -251,6 +251,24 @@ fn loops_gone_on_with_at_once_are_checked_for_their_room() {
     }
 }
 
+/// `a + 1` must not be written in place before `x / -1`, which overflows for MIN (then
+/// the block is abandoned and the plain `+` runs again), though `x` is known to be a
+/// number by then (`%` checked it).
+const NEGATE: &str = "loop: dup 2 % drop swap 1 + swap -1 / dup 0 != body end if jmp
+    body: dup 1000 < loop end if jmp
+    end: println println";
+
+#[test]
+fn results_wait_for_a_division_that_can_fail() {
+    has_side_exits(NEGATE);
+    for args in [[0, 7], [0, 0], [5, -30], [i64::MAX, 3]] {
+        agree(NEGATE, &args);
+    }
+    let (_, end) = agree(NEGATE, &[0, i64::MIN]);
+    assert!(end.contains("verflow"), "{end}");
+    agree(NEGATE, &[0, i64::MIN + 1]);
+}
+
 #[test]
 fn stack_limits_near_a_block_with_side_exits() {
     // Room for the literal and the copy the loop pushes, or not quite: where the block

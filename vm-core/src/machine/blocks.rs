@@ -268,7 +268,7 @@ fn side_exit(cx: &mut Ctx<'_>, side: &Side, done: &mut u64) -> (usize, u32) {
 #[inline(always)]
 fn side_taken(b: &Block, left: usize) -> Option<&Side> {
     match b.ops.get(b.ops.len().checked_sub(left + 1)?)? {
-        &Micro::Guard(_, _, k) => b.sides.get(usize::from(k)),
+        &Micro::Guard(_, _, k) | &Micro::GuardEq(_, _, _, k) => b.sides.get(usize::from(k)),
         _ => None,
     }
 }
@@ -413,13 +413,11 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
             true
         }
         Micro::EqI(d, a, n) => {
-            let x = w.get(a);
-            w.set(d, Slot::bool(x.tag == Tag::Num && x.bits == n as u64));
+            w.set(d, Slot::bool(equal_num(w.get(a), n)));
             true
         }
         Micro::NeI(d, a, n) => {
-            let x = w.get(a);
-            w.set(d, Slot::bool(!(x.tag == Tag::Num && x.bits == n as u64)));
+            w.set(d, Slot::bool(!equal_num(w.get(a), n)));
             true
         }
         Micro::And(d, a, b) => logic(w, d, w.get(a), w.get(b), ops::and),
@@ -452,7 +450,14 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
         }
         // (The runner finds the side exit from the guard that stopped the block.)
         Micro::Guard(c, on, _) => (w.bits(c) != 0) == on,
+        Micro::GuardEq(a, n, on, _) => equal_num(w.get(a), n) == on,
     }
+}
+
+/// `==` of a value and the number `n` (a value of another type is not equal).
+#[inline(always)]
+fn equal_num(x: Slot, n: i64) -> bool {
+    x.tag == Tag::Num && x.bits == n as u64
 }
 
 #[inline(always)]

@@ -765,7 +765,21 @@ impl Builder<'_> {
                 }
             });
         }
-        self.ops.push(Micro::Guard(c, on, self.sides.len() as u16));
+        let side = self.sides.len() as u16;
+        // `a n == then else if jmp` (or `!=`) with the comparison's result read by
+        // nothing else: one operation.
+        let fused = match self.ops.last() {
+            Some(&Micro::EqI(d, a, n)) if d == c => Some(Micro::GuardEq(a, n, on, side)),
+            Some(&Micro::NeI(d, a, n)) if d == c => Some(Micro::GuardEq(a, n, !on, side)),
+            _ => None,
+        };
+        match fused {
+            Some(op) if !stack.contains(&Ok(c)) => {
+                self.ops.pop();
+                self.ops.push(op);
+            }
+            _ => self.ops.push(Micro::Guard(c, on, side)),
+        }
         self.sides.push(SideAt {
             stack,
             need: self.need,

@@ -16,6 +16,9 @@ impl Builder<'_> {
     /// value early, as long as no later operation or move still reads it. The last
     /// failing operation itself may write there too if it writes only on success (the
     /// arithmetic does). This saves the moves of results like `a b +`, `n 1 +` in place.
+    /// A guard does not fail the block, but its side exit reads inputs from their
+    /// slots: a result is not written over an input that the side exit of a later
+    /// guard reads.
     #[inline(never)]
     pub(super) fn home_below_top(
         &self,
@@ -38,6 +41,10 @@ impl Builder<'_> {
                     last_failing = Some(k);
                     (&[*a, *b], Ty::Num)
                 }
+                // Dividing a number by a number other than 0 and -1 is exact.
+                DivI(_, a, n) | RemI(_, a, n) if *n != 0 && *n != -1 => {
+                    (core::slice::from_ref(a), Ty::Num)
+                }
                 AddI(_, a, _) | SubI(_, a, _) | MulI(_, a, _) | DivI(_, a, _) | RemI(_, a, _) => {
                     last_failing = Some(k);
                     (core::slice::from_ref(a), Ty::Num)
@@ -49,13 +56,7 @@ impl Builder<'_> {
                 And(_, a, b) | Or(_, a, b) => (&[*a, *b], Ty::Bool),
                 Not(_, a) | IsBool(a) => (core::slice::from_ref(a), Ty::Bool),
                 Eq(..) | Ne(..) | EqI(..) | NeI(..) | Select(..) | Num(..) | Bool(..) | Str(..)
-                | Move(..) => (&[], Ty::Any),
-                // A side exit reads the stack as it was: nothing may be written below
-                // the top before the last one.
-                Guard(..) => {
-                    last_failing = Some(k);
-                    (&[], Ty::Any)
-                }
+                | Move(..) | Guard(..) | GuardEq(..) => (&[], Ty::Any),
             };
             if checks.iter().any(|&s| ty(s, &known) != want) {
                 last_failing = Some(k);
@@ -98,11 +99,14 @@ impl Builder<'_> {
             };
             // The input that is there now, read by no later operation and no move.
             let there = Sym::Input((need - 1 - q) as u16);
-            let read_later = self.ops[k + 1..].iter().any(|op| op.mentions(there))
-                || outs
-                    .iter()
-                    .enumerate()
-                    .any(|(q2, o)| q2 != q && *o == Ok(there));
+            let read_later = self.ops[k + 1..].iter().any(|op| {
+                op.mentions(there)
+                    || matches!(*op, Micro::Guard(_, _, side) | Micro::GuardEq(_, _, _, side)
+                        if self.sides[usize::from(side)].stack.contains(&Ok(there)))
+            }) || outs
+                .iter()
+                .enumerate()
+                .any(|(q2, o)| q2 != q && *o == Ok(there));
             if after_failing && !read_later {
                 home[usize::from(ti)] = Some(q as W);
             }
