@@ -253,9 +253,9 @@ impl<S> Exit<S> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Side {
     /// The instructions up to the jump, included.
-    pub(crate) steps: u32,
+    pub(crate) steps: u16,
     /// The stack depth after it is `sp - need + out` (as for [`Block::out`]).
-    pub(crate) out: u32,
+    pub(crate) out: u16,
     /// The moves and literals that put the values where the stack has them at the
     /// jump (they cannot fail).
     pub(crate) ops: Box<[Micro]>,
@@ -271,23 +271,23 @@ pub(crate) struct Side {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Block {
     /// The instructions it stands for (its exit included).
-    pub(crate) steps: u32,
+    pub(crate) steps: u16,
     /// The step budget it needs: `steps`, and when its exit may call a subroutine that
     /// returns at once, that `return` and the ones known to follow it.
-    pub(crate) budget: u32,
+    pub(crate) budget: u16,
     /// The values it reads from the stack.
-    pub(crate) need: u32,
+    pub(crate) need: u16,
     /// How far the plain instructions would take the stack above its starting depth
     /// when they push (what `max_stack` is checked against).
-    pub(crate) room: u32,
+    pub(crate) room: u16,
     /// The slots of its window, from `sp - need`.
-    pub(crate) window: u32,
+    pub(crate) window: u16,
     /// The stack depth after it is `sp - need + out`.
-    pub(crate) out: u32,
+    pub(crate) out: u16,
     /// Frames it needs on the return stack at the start (1 for a `return` exit).
-    pub(crate) frames_min: u32,
+    pub(crate) frames_min: u16,
     /// How many frames its calls may add at most (the `max_calls` check).
-    pub(crate) frames_room: u32,
+    pub(crate) frames_room: u16,
     /// Its operations: up to the last one that checks something (types, exact
     /// results), they write only above the stack's top; the ones after it cannot fail,
     /// and finish with the moves and literals that put the results in place.
@@ -311,10 +311,10 @@ impl Block {
     /// block was checked against then hold for it too, so only the step budget is
     /// left to check. (By induction, a chain of such blocks needs no more than the one
     /// it started with, which the runner checked.)
-    pub(crate) fn chain(&self, depth: u32, to: &Block) -> bool {
+    pub(crate) fn chain(&self, depth: u16, to: &Block) -> bool {
         matches!(to.exit, Exit::Loop(_))
             && to.need == depth
-            && u64::from(depth) + u64::from(to.room) <= u64::from(self.need) + u64::from(self.room)
+            && u32::from(depth) + u32::from(to.room) <= u32::from(self.need) + u32::from(self.room)
             && to.frames_room <= self.frames_room
             && to.frames_min == 0
     }

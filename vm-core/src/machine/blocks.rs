@@ -283,13 +283,13 @@ enum Round {
         now: u64,
         pc: usize,
         block: u32,
-        out: u32,
+        out: u16,
     },
     /// A round was abandoned (an operation's check failed), with the steps up to the
     /// end of the last round that completed: the machine is then at the start `at` of
     /// that block, with `out` values above the window's base, as the caller leaves it
     /// when a block cannot run.
-    Abandoned { now: u64, at: usize, out: u32 },
+    Abandoned { now: u64, at: usize, out: u16 },
 }
 
 /// Runs loop blocks ([`Exit::Loop`]) after the first round of one, whose exit is
@@ -311,7 +311,7 @@ fn go_round(
     view: View<'_>,
     blocks: &[Block],
     first: &Loop,
-    mut out: u32,
+    mut out: u16,
     budget: u64,
     mut done: u64,
 ) -> Round {

@@ -141,7 +141,7 @@ pub(crate) fn optimize(p: &mut Program) {
 /// may go on with at once ([`Block::chain`]), such as Collatz's `even` and `odd`
 /// loops, which go from one to the other.
 fn chain_loops(blocks: &mut [Block]) {
-    let fits = |blocks: &[Block], from: &Block, depth: u32, to: u32| {
+    let fits = |blocks: &[Block], from: &Block, depth: u16, to: u32| {
         blocks
             .get(to as usize)
             .is_some_and(|to| from.chain(depth, to))

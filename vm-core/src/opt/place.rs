@@ -186,8 +186,8 @@ impl Builder<'_> {
             let (ops, used) = put_in_place(outs, below, &place, spare);
             used_spare |= used;
             sides.push(Side {
-                steps: side.steps,
-                out: (below + outs.len()) as u32,
+                steps: small(side.steps as usize)?,
+                out: small(below + outs.len())?,
                 ops: ops.into(),
                 pc: side.to.pc,
                 block: NO_BLOCK,
@@ -214,20 +214,26 @@ impl Builder<'_> {
             return None;
         }
         Some(Block {
-            steps: steps as u32,
-            budget: steps as u32 + at_once,
-            need: need as u32,
-            room: self.room.max(0) as u32,
-            window: window as u32,
-            out: outs.len() as u32,
-            frames_min: u32::from(exit == Exit::Return),
-            frames_room: self.frames_room as u32,
+            steps: small(steps)?,
+            budget: small(steps + at_once as usize)?,
+            need: small(need)?,
+            room: small(self.room.max(0) as usize)?,
+            window: small(window)?,
+            out: small(outs.len())?,
+            frames_min: u16::from(exit == Exit::Return),
+            frames_room: small(self.frames_room)?,
             ops: ops.into(),
             pushes: self.frames.into(),
             exit,
             sides: sides.into(),
         })
     }
+}
+
+/// A count of a block, if it fits its field (they all do: a block stands for at most
+/// 64 instructions).
+fn small(n: usize) -> Option<u16> {
+    u16::try_from(n).ok()
 }
 
 /// The operations that put `outs` in the window's slots from `base` on: the moves (a
