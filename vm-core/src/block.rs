@@ -247,6 +247,29 @@ impl<S> Exit<S> {
     }
 }
 
+/// A literal of the program: what the optimizer knows of a value it folded, and what a
+/// side exit stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lit {
+    /// A number.
+    Num(i64),
+    /// A boolean.
+    Bool(bool),
+    /// The program's string constant with this index.
+    Str(u32),
+}
+
+impl Lit {
+    /// The operation that stores this literal in slot `d`.
+    pub(crate) fn store<S>(self, d: S) -> Micro<S> {
+        match self {
+            Lit::Num(n) => Micro::Num(d, n),
+            Lit::Bool(b) => Micro::Bool(d, b),
+            Lit::Str(i) => Micro::Str(d, i),
+        }
+    }
+}
+
 /// A side exit of a block: where a [`Micro::Guard`] leaves it, for the branch of a
 /// conditional jump that the trace did not follow. The machine is then where the plain
 /// instructions would be after that jump.
@@ -256,9 +279,10 @@ pub(crate) struct Side {
     pub(crate) steps: u16,
     /// The stack depth after it is `sp - need + out` (as for [`Block::out`]).
     pub(crate) out: u16,
-    /// The moves and literals that put the values where the stack has them at the
-    /// jump (they cannot fail).
-    pub(crate) ops: Box<[Micro]>,
+    /// The moves `(destination, source)` that put the values where the stack has them
+    /// at the jump, in order, then the values to store (literals).
+    pub(crate) moves: Box<[(W, W)]>,
+    pub(crate) stores: Box<[(W, Lit)]>,
     /// Where the jump goes, and the block there (or [`NO_BLOCK`]).
     pub(crate) pc: u32,
     pub(crate) block: u32,

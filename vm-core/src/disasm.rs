@@ -142,8 +142,11 @@ pub fn disassemble_blocks(program: &Program) -> String {
                     ""
                 }
             );
-            for &m in side.ops.iter() {
-                let _ = writeln!(out, "    {}", micro_text(program, m));
+            for &(d, s) in side.moves.iter() {
+                let _ = writeln!(out, "    s{d} = s{s}");
+            }
+            for &(d, v) in side.stores.iter() {
+                let _ = writeln!(out, "    {}", micro_text(program, v.store(d)));
             }
         }
     }

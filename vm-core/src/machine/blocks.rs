@@ -20,7 +20,7 @@
 use alloc::vec::Vec;
 
 use super::Machine;
-use crate::block::{Block, Exit, Loop, Micro, Side, Target, W, WINDOW};
+use crate::block::{Block, Exit, Lit, Loop, Micro, Side, Target, W, WINDOW};
 use crate::frame::Frame;
 use crate::ops::{self, Compare, Exact};
 use crate::program::{Code, Program};
@@ -253,11 +253,20 @@ impl Regs {
 }
 
 /// Leaves a block by a side exit: puts the values where the plain instructions leave
-/// them at the jump (the depth is then `base + side.out`); returns where it goes.
+/// them at the jump (the depth is then `base + side.out`), counts its steps in `done`;
+/// returns where it goes.
 #[inline(always)]
 fn side_exit(cx: &mut Ctx<'_>, side: &Side, done: &mut u64) -> (usize, u32) {
-    for &m in side.ops.iter() {
-        exec(cx, m);
+    for &(d, s) in side.moves.iter() {
+        cx.w.set(d, cx.w.get(s));
+    }
+    for &(d, v) in side.stores.iter() {
+        let v = match v {
+            Lit::Num(n) => Slot::num(n),
+            Lit::Bool(b) => Slot::bool(b),
+            Lit::Str(i) => Slot::constant(i),
+        };
+        cx.w.set(d, v);
     }
     *done += u64::from(side.steps);
     (side.pc as usize, side.block)

@@ -7,18 +7,11 @@
 use alloc::vec::Vec;
 
 use super::MAX_BLOCK;
+pub(super) use crate::block::Lit;
 use crate::block::{Block, Exit, Micro, Target, NO_BLOCK};
 use crate::frame::Frame;
 use crate::ops::{self, Arith, Class, Compare, Control, Logic, Op, Shuffle};
 use crate::program::{Instr, Program};
-
-/// A literal the optimizer knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Lit {
-    Num(i64),
-    Bool(bool),
-    Str(u32),
-}
 
 /// What the optimizer knows of a value's type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,15 +23,6 @@ pub(super) enum Ty {
 }
 
 impl Lit {
-    /// The operation that stores this literal in slot `d`.
-    pub(super) fn store<S>(self, d: S) -> Micro<S> {
-        match self {
-            Lit::Num(n) => Micro::Num(d, n),
-            Lit::Bool(b) => Micro::Bool(d, b),
-            Lit::Str(i) => Micro::Str(d, i),
-        }
-    }
-
     fn ty(self) -> Ty {
         match self {
             Lit::Num(_) => Ty::Num,
@@ -85,7 +69,6 @@ pub(super) enum Step {
 }
 
 /// A block being built.
-#[derive(Clone)]
 pub(super) struct Builder<'p> {
     pub(super) p: &'p Program,
     /// The abstract stack above the values not touched (the bottom of it may be inputs).
@@ -134,6 +117,8 @@ struct Saved {
     known: Vec<Ty>,
     frames: Vec<Frame>,
     frames_room: usize,
+    visited: usize,
+    sides: usize,
 }
 
 // The methods are kept out of line (`#[inline(never)]`): this runs once per program,
@@ -170,6 +155,8 @@ impl<'p> Builder<'p> {
             known: self.known.clone(),
             frames: self.frames.clone(),
             frames_room: self.frames_room,
+            visited: self.visited.len(),
+            sides: self.sides.len(),
         }
     }
 
@@ -184,6 +171,8 @@ impl<'p> Builder<'p> {
         self.known = s.known;
         self.frames = s.frames;
         self.frames_room = s.frames_room;
+        self.visited.truncate(s.visited);
+        self.sides.truncate(s.sides);
     }
 
     /// Makes sure the abstract stack has `n` values, taking inputs below it.
@@ -631,8 +620,8 @@ const MAX_GUARDS: usize = 4;
 pub(super) fn build(p: &Program, start: usize, loops: &[(usize, usize)]) -> Option<Block> {
     let mut b = Builder::new(p);
     let (steps, at, exit) = b.trace(start, 0);
-    let (b, steps, exit) =
-        go_on(&b, steps, at, exit, start, loops, MAX_GUARDS).unwrap_or((b, steps, exit));
+    let (steps, exit) =
+        go_on(&mut b, steps, at, exit, start, loops, MAX_GUARDS).unwrap_or((steps, exit));
     if steps < 2 {
         return None;
     }
@@ -644,22 +633,22 @@ pub(super) fn build(p: &Program, start: usize, loops: &[(usize, usize)]) -> Opti
 /// long as that makes a loop of one block: a trace that comes back to its `start` with
 /// the stack's depth and the frames as it found them. Depth first, trying the branch
 /// taken when the condition holds first, up to `guards` jumps; `None` when no such
-/// loop is found (the trace then ends at its first conditional jump, as before).
-fn go_on<'p>(
-    b: &Builder<'p>,
+/// loop is found, with `b` as it was (the trace then ends at its first conditional
+/// jump, as before). Else `b` is the loop and the result its steps and exit.
+fn go_on(
+    b: &mut Builder<'_>,
     steps: usize,
     at: usize,
     exit: Exit<Sym>,
     start: usize,
     loops: &[(usize, usize)],
     guards: usize,
-) -> Option<(Builder<'p>, usize, Exit<Sym>)> {
+) -> Option<(usize, Exit<Sym>)> {
     let Exit::JumpIf { c, t, f } = exit else {
         return None;
     };
-    let is_loop = |b: &Builder<'_>| b.depth == 0 && b.frames.is_empty();
     if t.pc as usize == start || f.pc as usize == start {
-        return is_loop(b).then(|| (b.clone(), steps, exit));
+        return (b.depth == 0 && b.frames.is_empty()).then_some((steps, exit));
     }
     if guards == 0 || !b.frames.is_empty() {
         return None;
@@ -668,12 +657,13 @@ fn go_on<'p>(
         if leaves_loop(loops, at, go.pc as usize) {
             continue;
         }
-        let mut nb = b.clone();
-        nb.guard(c, on, steps, other);
-        let (s2, at2, e2) = nb.trace(go.pc as usize, steps);
-        if let Some(found) = go_on(&nb, s2, at2, e2, start, loops, guards - 1) {
+        let saved = b.save();
+        b.guard(c, on, steps, other);
+        let (s2, at2, e2) = b.trace(go.pc as usize, steps);
+        if let Some(found) = go_on(b, s2, at2, e2, start, loops, guards - 1) {
             return Some(found);
         }
+        b.restore(saved);
     }
     None
 }
@@ -765,21 +755,7 @@ impl Builder<'_> {
                 }
             });
         }
-        let side = self.sides.len() as u16;
-        // `a n == then else if jmp` (or `!=`) with the comparison's result read by
-        // nothing else: one operation.
-        let fused = match self.ops.last() {
-            Some(&Micro::EqI(d, a, n)) if d == c => Some(Micro::GuardEq(a, n, on, side)),
-            Some(&Micro::NeI(d, a, n)) if d == c => Some(Micro::GuardEq(a, n, !on, side)),
-            _ => None,
-        };
-        match fused {
-            Some(op) if !stack.contains(&Ok(c)) => {
-                self.ops.pop();
-                self.ops.push(op);
-            }
-            _ => self.ops.push(Micro::Guard(c, on, side)),
-        }
+        self.ops.push(Micro::Guard(c, on, self.sides.len() as u16));
         self.sides.push(SideAt {
             stack,
             need: self.need,

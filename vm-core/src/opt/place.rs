@@ -102,7 +102,8 @@ impl Builder<'_> {
             let read_later = self.ops[k + 1..].iter().any(|op| {
                 op.mentions(there)
                     || matches!(*op, Micro::Guard(_, _, side) | Micro::GuardEq(_, _, _, side)
-                        if self.sides[usize::from(side)].stack.contains(&Ok(there)))
+                        if self.sides.get(usize::from(side))
+                            .is_some_and(|s| s.stack.contains(&Ok(there))))
             }) || outs
                 .iter()
                 .enumerate()
@@ -110,6 +111,38 @@ impl Builder<'_> {
             if after_failing && !read_later {
                 home[usize::from(ti)] = Some(q as W);
             }
+        }
+    }
+
+    /// `a n == then else if jmp` (or `!=`) where nothing else reads the comparison's
+    /// result: one operation ([`Micro::GuardEq`]) instead of the comparison and its
+    /// guard.
+    #[inline(never)]
+    fn fuse_guards(&mut self, outs: &[Result<Sym, Lit>], exit: &Exit<Sym>) {
+        let mut i = 0;
+        while i + 1 < self.ops.len() {
+            let fused = match (self.ops[i], self.ops[i + 1]) {
+                (Micro::EqI(d, a, n), Micro::Guard(c, on, k)) if c == d => {
+                    Some((d, Micro::GuardEq(a, n, on, k)))
+                }
+                (Micro::NeI(d, a, n), Micro::Guard(c, on, k)) if c == d => {
+                    Some((d, Micro::GuardEq(a, n, !on, k)))
+                }
+                _ => None,
+            };
+            if let Some((d, op)) = fused {
+                let read = |j: usize, m: &Micro<Sym>| j != i && j != i + 1 && m.mentions(d);
+                let elsewhere = self.ops.iter().enumerate().any(|(j, m)| read(j, m))
+                    || outs.contains(&Ok(d))
+                    || self.sides.iter().any(|s| s.stack.contains(&Ok(d)))
+                    || matches!(*exit, Exit::JumpIf { c, .. } | Exit::Loop(Loop { c, .. })
+                        | Exit::CallIf { c, .. } if c == d);
+                if !elsewhere {
+                    self.ops[i] = op;
+                    self.ops.remove(i + 1);
+                }
+            }
+            i += 1;
         }
     }
 
@@ -138,6 +171,7 @@ impl Builder<'_> {
                 *c = d;
             }
         }
+        self.fuse_guards(&outs, &exit);
         // Temporaries that are results live where the result goes, if that is free
         // space; the others above every input and result.
         let mut home: Vec<Option<W>> = vec![None; self.temps.len()];
@@ -175,20 +209,23 @@ impl Builder<'_> {
         };
         let mut ops: Vec<Micro> = self.ops.iter().map(|op| op.map(place)).collect();
         let exit = exit.map(place);
-        let (mut ops_out, mut used_spare) = put_in_place(&outs, 0, &place, spare);
-        ops.append(&mut ops_out);
+        let (moves, lits, mut used_spare) = put_in_place(&outs, 0, &place, spare);
+        ops.extend(moves.iter().map(|&(d, s)| Micro::Move(d, s)));
+        ops.extend(lits.iter().map(|&(d, l)| l.store(d)));
         // Each side exit puts the stack as it was at its jump in place the same way:
         // the inputs it had not taken yet stay below.
         let mut sides = Vec::with_capacity(self.sides.len());
         for side in &self.sides {
             let below = need - usize::from(side.need);
             let outs = &side.stack;
-            let (ops, used) = put_in_place(outs, below, &place, spare);
+            let (moves, lits, used) = put_in_place(outs, below, &place, spare);
             used_spare |= used;
+            let stores = lits.into();
             sides.push(Side {
                 steps: small(side.steps as usize)?,
                 out: small(below + outs.len())?,
-                ops: ops.into(),
+                moves: moves.into(),
+                stores,
                 pc: side.to.pc,
                 block: NO_BLOCK,
                 chain: false,
@@ -236,15 +273,17 @@ fn small(n: usize) -> Option<u16> {
     u16::try_from(n).ok()
 }
 
-/// The operations that put `outs` in the window's slots from `base` on: the moves (a
-/// parallel assignment, through the `spare` slot for a cycle), then the literals.
-/// Returns them and whether the spare slot was used.
+/// What puts `outs` in the window's slots from `base` on: the moves `(destination,
+/// source)` (a parallel assignment, in an order that runs one at a time, through the
+/// `spare` slot for a cycle), then the literals to store. Also whether the spare slot
+/// was used.
+#[allow(clippy::type_complexity)]
 fn put_in_place(
     outs: &[Result<Sym, Lit>],
     base: usize,
     place: &impl Fn(Sym) -> W,
     spare: W,
-) -> (Vec<Micro>, bool) {
+) -> (Vec<(W, W)>, Vec<(W, Lit)>, bool) {
     let pending: Vec<(W, W)> = outs
         .iter()
         .enumerate()
@@ -254,12 +293,15 @@ fn put_in_place(
         })
         .collect();
     let (moves, used_spare) = parallel_moves(pending, spare);
-    let mut ops: Vec<Micro> = moves.iter().map(|&(d, s)| Micro::Move(d, s)).collect();
-    ops.extend(outs.iter().enumerate().filter_map(|(q, o)| match *o {
-        Err(l) => Some(l.store((base + q) as W)),
-        Ok(_) => None,
-    }));
-    (ops, used_spare)
+    let lits = outs
+        .iter()
+        .enumerate()
+        .filter_map(|(q, o)| match *o {
+            Err(l) => Some(((base + q) as W, l)),
+            Ok(_) => None,
+        })
+        .collect();
+    (moves, lits, used_spare)
 }
 
 /// The moves `(destination, source)` of `pending` as a parallel assignment, in an
