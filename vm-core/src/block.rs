@@ -270,6 +270,25 @@ impl Lit {
     }
 }
 
+/// One step of putting values in place (they cannot fail).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Put {
+    /// `Move(destination, source)`.
+    Move(W, W),
+    /// Stores a literal.
+    Lit(W, Lit),
+}
+
+impl Put {
+    /// The same as an operation of a block.
+    pub(crate) fn micro(self) -> Micro {
+        match self {
+            Put::Move(d, s) => Micro::Move(d, s),
+            Put::Lit(d, l) => l.store(d),
+        }
+    }
+}
+
 /// A side exit of a block: where a [`Micro::Guard`] leaves it, for the branch of a
 /// conditional jump that the trace did not follow. The machine is then where the plain
 /// instructions would be after that jump.
@@ -279,10 +298,8 @@ pub(crate) struct Side {
     pub(crate) steps: u16,
     /// The stack depth after it is `sp - need + out` (as for [`Block::out`]).
     pub(crate) out: u16,
-    /// The moves `(destination, source)` that put the values where the stack has them
-    /// at the jump, in order, then the values to store (literals).
-    pub(crate) moves: Box<[(W, W)]>,
-    pub(crate) stores: Box<[(W, Lit)]>,
+    /// What puts the values where the stack has them at the jump, in order.
+    pub(crate) puts: Box<[Put]>,
     /// Where the jump goes, and the block there (or [`NO_BLOCK`]).
     pub(crate) pc: u32,
     pub(crate) block: u32,

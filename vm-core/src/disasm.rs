@@ -142,11 +142,8 @@ pub fn disassemble_blocks(program: &Program) -> String {
                     ""
                 }
             );
-            for &(d, s) in side.moves.iter() {
-                let _ = writeln!(out, "    s{d} = s{s}");
-            }
-            for &(d, v) in side.stores.iter() {
-                let _ = writeln!(out, "    {}", micro_text(program, v.store(d)));
+            for p in side.puts.iter() {
+                let _ = writeln!(out, "    {}", micro_text(program, p.micro()));
             }
         }
     }

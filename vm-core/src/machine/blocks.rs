@@ -20,7 +20,7 @@
 use alloc::vec::Vec;
 
 use super::Machine;
-use crate::block::{Block, Exit, Lit, Loop, Micro, Side, Target, W, WINDOW};
+use crate::block::{Block, Exit, Lit, Loop, Micro, Put, Side, Target, W, WINDOW};
 use crate::frame::Frame;
 use crate::ops::{self, Compare, Exact};
 use crate::program::{Code, Program};
@@ -257,16 +257,13 @@ impl Regs {
 /// returns where it goes.
 #[inline(always)]
 fn side_exit(cx: &mut Ctx<'_>, side: &Side, done: &mut u64) -> (usize, u32) {
-    for &(d, s) in side.moves.iter() {
-        cx.w.set(d, cx.w.get(s));
-    }
-    for &(d, v) in side.stores.iter() {
-        let v = match v {
-            Lit::Num(n) => Slot::num(n),
-            Lit::Bool(b) => Slot::bool(b),
-            Lit::Str(i) => Slot::constant(i),
-        };
-        cx.w.set(d, v);
+    for &p in side.puts.iter() {
+        match p {
+            Put::Move(d, s) => cx.w.set(d, cx.w.get(s)),
+            Put::Lit(d, Lit::Num(n)) => cx.w.set(d, Slot::num(n)),
+            Put::Lit(d, Lit::Bool(b)) => cx.w.set(d, Slot::bool(b)),
+            Put::Lit(d, Lit::Str(i)) => cx.w.set(d, Slot::constant(i)),
+        }
     }
     *done += u64::from(side.steps);
     (side.pc as usize, side.block)

@@ -7,7 +7,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::build::{Av, Builder, Lit, Sym, Ty};
-use crate::block::{Block, Exit, Loop, Micro, Side, NO_BLOCK, W, WINDOW};
+use crate::block::{Block, Exit, Loop, Micro, Put, Side, NO_BLOCK, W, WINDOW};
 
 impl Builder<'_> {
     /// Lets results computed after the block's last operation that can fail live
@@ -103,7 +103,7 @@ impl Builder<'_> {
                 op.mentions(there)
                     || matches!(*op, Micro::Guard(_, _, side) | Micro::GuardEq(_, _, _, side)
                         if self.sides.get(usize::from(side))
-                            .is_some_and(|s| s.stack.contains(&Ok(there))))
+                            .is_some_and(|s| holds(&s.stack, there)))
             }) || outs
                 .iter()
                 .enumerate()
@@ -115,31 +115,22 @@ impl Builder<'_> {
     }
 
     /// `a n == then else if jmp` (or `!=`) where nothing else reads the comparison's
-    /// result: one operation ([`Micro::GuardEq`]) instead of the comparison and its
-    /// guard.
+    /// result ([`SideAt::alone`](super::build::SideAt)): one operation
+    /// ([`Micro::GuardEq`]) instead of the comparison and its guard.
     #[inline(never)]
-    fn fuse_guards(&mut self, outs: &[Result<Sym, Lit>], exit: &Exit<Sym>) {
-        let mut i = 0;
-        while i + 1 < self.ops.len() {
-            let fused = match (self.ops[i], self.ops[i + 1]) {
-                (Micro::EqI(d, a, n), Micro::Guard(c, on, k)) if c == d => {
-                    Some((d, Micro::GuardEq(a, n, on, k)))
-                }
-                (Micro::NeI(d, a, n), Micro::Guard(c, on, k)) if c == d => {
-                    Some((d, Micro::GuardEq(a, n, !on, k)))
-                }
-                _ => None,
-            };
-            if let Some((d, op)) = fused {
-                let read = |j: usize, m: &Micro<Sym>| j != i && j != i + 1 && m.mentions(d);
-                let elsewhere = self.ops.iter().enumerate().any(|(j, m)| read(j, m))
-                    || outs.contains(&Ok(d))
-                    || self.sides.iter().any(|s| s.stack.contains(&Ok(d)))
-                    || matches!(*exit, Exit::JumpIf { c, .. } | Exit::Loop(Loop { c, .. })
-                        | Exit::CallIf { c, .. } if c == d);
-                if !elsewhere {
-                    self.ops[i] = op;
-                    self.ops.remove(i + 1);
+    fn fuse_guards(&mut self) {
+        let mut i = 1;
+        while i < self.ops.len() {
+            if let Micro::Guard(_, on, k) = self.ops[i] {
+                let alone = self.sides.get(usize::from(k)).is_some_and(|s| s.alone);
+                let fused = match self.ops[i - 1] {
+                    Micro::EqI(_, a, n) if alone => Some(Micro::GuardEq(a, n, on, k)),
+                    Micro::NeI(_, a, n) if alone => Some(Micro::GuardEq(a, n, !on, k)),
+                    _ => None,
+                };
+                if let Some(op) = fused {
+                    self.ops[i - 1] = op;
+                    self.ops.remove(i);
                 }
             }
             i += 1;
@@ -171,7 +162,7 @@ impl Builder<'_> {
                 *c = d;
             }
         }
-        self.fuse_guards(&outs, &exit);
+        self.fuse_guards();
         // Temporaries that are results live where the result goes, if that is free
         // space; the others above every input and result.
         let mut home: Vec<Option<W>> = vec![None; self.temps.len()];
@@ -209,23 +200,20 @@ impl Builder<'_> {
         };
         let mut ops: Vec<Micro> = self.ops.iter().map(|op| op.map(place)).collect();
         let exit = exit.map(place);
-        let (moves, lits, mut used_spare) = put_in_place(&outs, 0, &place, spare);
-        ops.extend(moves.iter().map(|&(d, s)| Micro::Move(d, s)));
-        ops.extend(lits.iter().map(|&(d, l)| l.store(d)));
+        let (puts, mut used_spare) = put_in_place(&outs, 0, &place, spare);
+        ops.extend(puts.iter().map(|p| p.micro()));
         // Each side exit puts the stack as it was at its jump in place the same way:
         // the inputs it had not taken yet stay below.
         let mut sides = Vec::with_capacity(self.sides.len());
         for side in &self.sides {
             let below = need - usize::from(side.need);
             let outs = &side.stack;
-            let (moves, lits, used) = put_in_place(outs, below, &place, spare);
+            let (puts, used) = put_in_place(outs, below, &place, spare);
             used_spare |= used;
-            let stores = lits.into();
             sides.push(Side {
                 steps: small(side.steps as usize)?,
                 out: small(below + outs.len())?,
-                moves: moves.into(),
-                stores,
+                puts: puts.into(),
                 pc: side.to.pc,
                 block: NO_BLOCK,
                 chain: false,
@@ -267,41 +255,43 @@ impl Builder<'_> {
     }
 }
 
+/// Does `outs` have the value of slot `s` somewhere?
+fn holds(outs: &[Result<Sym, Lit>], s: Sym) -> bool {
+    outs.iter().any(|o| matches!(*o, Ok(x) if x == s))
+}
+
 /// A count of a block, if it fits its field (they all do: a block stands for at most
 /// 64 instructions).
 fn small(n: usize) -> Option<u16> {
     u16::try_from(n).ok()
 }
 
-/// What puts `outs` in the window's slots from `base` on: the moves `(destination,
-/// source)` (a parallel assignment, in an order that runs one at a time, through the
-/// `spare` slot for a cycle), then the literals to store. Also whether the spare slot
-/// was used.
-#[allow(clippy::type_complexity)]
+/// What puts `outs` in the window's slots from `base` on: the moves (a parallel
+/// assignment, in an order that runs one at a time, through the `spare` slot for a
+/// cycle), then the literals. Also whether the spare slot was used.
 fn put_in_place(
     outs: &[Result<Sym, Lit>],
     base: usize,
     place: &impl Fn(Sym) -> W,
     spare: W,
-) -> (Vec<(W, W)>, Vec<(W, Lit)>, bool) {
+) -> (Vec<Put>, bool) {
+    let at = |q: usize| (base + q) as W;
     let pending: Vec<(W, W)> = outs
         .iter()
         .enumerate()
         .filter_map(|(q, o)| match *o {
-            Ok(s) if place(s) != (base + q) as W => Some(((base + q) as W, place(s))),
+            Ok(s) if place(s) != at(q) => Some((at(q), place(s))),
             _ => None,
         })
         .collect();
     let (moves, used_spare) = parallel_moves(pending, spare);
-    let lits = outs
-        .iter()
-        .enumerate()
-        .filter_map(|(q, o)| match *o {
-            Err(l) => Some(((base + q) as W, l)),
-            Ok(_) => None,
-        })
-        .collect();
-    (moves, lits, used_spare)
+    let mut puts: Vec<Put> = moves.iter().map(|&(d, s)| Put::Move(d, s)).collect();
+    for (q, o) in outs.iter().enumerate() {
+        if let Err(l) = *o {
+            puts.push(Put::Lit(at(q), l));
+        }
+    }
+    (puts, used_spare)
 }
 
 /// The moves `(destination, source)` of `pending` as a parallel assignment, in an
