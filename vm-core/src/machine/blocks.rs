@@ -98,6 +98,28 @@ impl Machine {
     }
 }
 
+/// Runs the operations of block `$b` on the context `$cx` while they succeed: `None`
+/// when all did, else `Some` of the number of those after the one that did not.
+/// Natively written out where it is used (the block runner's two loops); a function
+/// call in WebAssembly, where the module's size counts more (one copy of the
+/// operations' dispatch instead of two).
+macro_rules! run_ops {
+    ($cx:expr, $b:expr) => {{
+        #[cfg(not(target_arch = "wasm32"))]
+        let left = {
+            let mut ops = $b.ops.iter();
+            if ops.all(|&m| exec($cx, m)) {
+                None
+            } else {
+                Some(ops.len())
+            }
+        };
+        #[cfg(target_arch = "wasm32")]
+        let left = run_ops($cx, &$b.ops);
+        left
+    }};
+}
+
 /// What blocks change: the stack, its depth and the call frames.
 struct Regs {
     stack: Stack,
@@ -137,11 +159,10 @@ impl Regs {
                 w: Window { tags, bits },
                 view,
             };
-            let mut ops = b.ops.iter();
-            if !ops.all(|&m| exec(&mut c, m)) {
+            if let Some(left) = run_ops!(&mut c, b) {
                 // A guard left by its side exit, or a check failed: then the block is
                 // abandoned, and the caller runs the plain instruction at its start.
-                let Some(side) = side_taken(b, ops.len()) else {
+                let Some(side) = side_taken(b, left) else {
                     break;
                 };
                 (pc, index) = side_exit(&mut c, side, &mut done);
@@ -373,14 +394,26 @@ fn rounds<'b>(
 ) -> Result<(), Option<&'b Side>> {
     let round = u64::from(b.budget);
     loop {
-        let mut ops = b.ops.iter();
-        if !ops.all(|&m| exec(cx, m)) {
-            return Err(side_taken(b, ops.len()));
+        if let Some(left) = run_ops!(cx, b) {
+            return Err(side_taken(b, left));
         }
         *done += round;
         if (cx.w.bits(c) != 0) != on || round > budget - *done {
             return Ok(());
         }
+    }
+}
+
+/// Runs the operations of a block while they succeed (see [`run_ops!`]); one copy, out
+/// of line, for the WebAssembly module's size.
+#[cfg(target_arch = "wasm32")]
+#[inline(never)]
+fn run_ops(cx: &mut Ctx<'_>, ops: &[Micro]) -> Option<usize> {
+    let mut ops = ops.iter();
+    if ops.all(|&m| exec(cx, m)) {
+        None
+    } else {
+        Some(ops.len())
     }
 }
 
