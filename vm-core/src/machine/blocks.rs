@@ -10,7 +10,14 @@
 //! abandons the block, and the machine runs the plain instruction at its start instead
 //! (the caller does that when no step was taken). Once every check passed, the rest
 //! cannot fail: they write results where they go, then the exit pushes the block's
-//! frames and the stack depth and the position change.
+//! frames and the stack depth and the position change. A guard whose condition says
+//! to leave is not a failure: the block leaves by that guard's side exit, which puts
+//! the stack as the plain instructions have it at that jump.
+//!
+//! A loop block (`Exit::Loop`) goes round in `go_round`, checking only the step budget
+//! between rounds; when it leaves, by its condition or a side exit, for another loop
+//! block that starts at the same depth and needs no more room (`Block::chain`), the
+//! runner goes on with that one at once, without its entry checks.
 //!
 //! Operations are dispatched by one `match` in a loop. A threaded form (each operation
 //! a function ending with a jump to the next one's) was tried and measured: no faster

@@ -23,6 +23,20 @@
 //! rounds, since the limits and the window checked for the first round hold for the
 //! next.
 //!
+//! A trace that ends at a conditional jump goes on past it when that makes such a loop
+//! (`build.rs`, `go_on`): along a branch that stays inside the loops around the jump
+//! (static ranges from a target to a jump back to it), up to four jumps deep, until it
+//! comes back to its start with the depth and the frames as it found them. Each jump
+//! gone past is a guard ([`Micro::Guard`](crate::block::Micro), or `GuardEq` for an
+//! `==` or `!=` with a number that nothing else reads), and its other branch a side
+//! exit ([`Side`](crate::block::Side)): the moves and literals that put the stack as
+//! the plain instructions have it at the jump, the steps up to there, and where it
+//! goes. A result is written over an input before the last operation that can fail
+//! only when no later side exit reads that input. Collatz's body (`step`, then `even`
+//! or `odd`, then back) is then two loop blocks, `even` and `odd`, each with the other
+//! as the exit of its loop and the end of the inner loop as a side exit; the runner
+//! goes from one to the other without leaving its loop (`Block::chain`).
+//!
 //! A block stands for its instructions exactly. The machine runs it only when the
 //! whole run is certain to do what the plain instructions would: enough step budget,
 //! enough values on the stack and room for what the instructions push, room for the
