@@ -282,8 +282,9 @@ impl Regs {
 
 /// Leaves a block by a side exit: puts the values where the plain instructions leave
 /// them at the jump (the depth is then `base + side.out`), counts its steps in `done`;
-/// returns where it goes.
-#[inline(always)]
+/// returns where it goes. (Out of line in WebAssembly, for the module's size.)
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
 fn side_exit(cx: &mut Ctx<'_>, side: &Side, done: &mut u64) -> (usize, u32) {
     for &p in side.puts.iter() {
         match p {

@@ -155,32 +155,22 @@ pub(crate) fn optimize(p: &mut Program) {
 /// may go on with at once ([`Block::chain`]), such as Collatz's `even` and `odd`
 /// loops, which go from one to the other.
 fn chain_loops(blocks: &mut [Block]) {
-    let fits = |blocks: &[Block], from: &Block, depth: u16, to: u32| {
+    let fits = |blocks: &[Block], i: usize, depth: u16, to: u32| {
         blocks
             .get(to as usize)
-            .is_some_and(|to| from.chain(depth, to))
+            .is_some_and(|to| blocks[i].chain(depth, to))
     };
     for i in 0..blocks.len() {
-        let b = &blocks[i];
-        let Exit::Loop(Loop { t, f, .. }) = b.exit else {
-            continue;
-        };
-        let exits = [
-            fits(blocks, b, b.out, t.block),
-            fits(blocks, b, b.out, f.block),
-        ];
-        let sides: Vec<bool> = b
-            .sides
-            .iter()
-            .map(|s| fits(blocks, b, s.out, s.block))
-            .collect();
-        let b = &mut blocks[i];
-        if let Exit::Loop(Loop { t, f, .. }) = &mut b.exit {
-            t.chain = exits[0];
-            f.chain = exits[1];
-        }
-        for (side, chain) in b.sides.iter_mut().zip(sides) {
-            side.chain = chain;
+        let out = blocks[i].out;
+        if let Exit::Loop(Loop { t, f, .. }) = blocks[i].exit {
+            let (tc, fc) = (fits(blocks, i, out, t.block), fits(blocks, i, out, f.block));
+            if let Exit::Loop(Loop { t, f, .. }) = &mut blocks[i].exit {
+                (t.chain, f.chain) = (tc, fc);
+            }
+            for k in 0..blocks[i].sides.len() {
+                let (depth, to) = (blocks[i].sides[k].out, blocks[i].sides[k].block);
+                blocks[i].sides[k].chain = fits(blocks, i, depth, to);
+            }
         }
     }
 }

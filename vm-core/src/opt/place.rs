@@ -211,8 +211,8 @@ impl Builder<'_> {
             let (puts, used) = put_in_place(outs, below, &place, spare);
             used_spare |= used;
             sides.push(Side {
-                steps: small(side.steps as usize)?,
-                out: small(below + outs.len())?,
+                steps: side.steps as u16,
+                out: (below + outs.len()) as u16,
                 puts: puts.into(),
                 pc: side.to.pc,
                 block: NO_BLOCK,
@@ -238,15 +238,18 @@ impl Builder<'_> {
         if window > WINDOW {
             return None;
         }
+        // The counts below fit their `u16` fields: the window is at most 64 slots (the
+        // values read and left, a side exit's too, are in it), and a block stands for
+        // at most 64 instructions, each of which pushes at most one value or frame.
         Some(Block {
-            steps: small(steps)?,
-            budget: small(steps + at_once as usize)?,
-            need: small(need)?,
-            room: small(self.room.max(0) as usize)?,
-            window: small(window)?,
-            out: small(outs.len())?,
+            steps: steps as u16,
+            budget: (steps + at_once as usize) as u16,
+            need: need as u16,
+            room: self.room.max(0) as u16,
+            window: window as u16,
+            out: outs.len() as u16,
             frames_min: u16::from(exit == Exit::Return),
-            frames_room: small(self.frames_room)?,
+            frames_room: self.frames_room as u16,
             ops: ops.into(),
             pushes: self.frames.into(),
             exit,
@@ -260,11 +263,6 @@ fn holds(outs: &[Result<Sym, Lit>], s: Sym) -> bool {
     outs.iter().any(|o| matches!(*o, Ok(x) if x == s))
 }
 
-/// A count of a block, if it fits its field (they all do: a block stands for at most
-/// 64 instructions).
-fn small(n: usize) -> Option<u16> {
-    u16::try_from(n).ok()
-}
 
 /// What puts `outs` in the window's slots from `base` on: the moves (a parallel
 /// assignment, in an order that runs one at a time, through the `spare` slot for a
