@@ -41,9 +41,16 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
     if errors.is_empty() {
         Ok(program)
     } else {
-        errors.sort_by_key(|d| (d.span.start, d.span.end));
-        Err(CompileError::from(errors))
+        Err(in_order(errors))
     }
+}
+
+/// The errors, in the order of their places in the source (by start, then end; one
+/// sort for both callers, which keeps one copy of the sorting code in the
+/// WebAssembly module).
+fn in_order(mut errors: Vec<Diagnostic>) -> CompileError {
+    errors.sort_by_key(|d| (d.span.start, d.span.end));
+    CompileError::from(errors)
 }
 
 fn assemble(source: &str, tokens: &[Token], errors: &mut Vec<Diagnostic>) -> Program {
@@ -259,8 +266,7 @@ pub fn parse_args(text: &str) -> Result<Vec<Value>, CompileError> {
     if errors.is_empty() {
         Ok(values)
     } else {
-        errors.sort_by_key(|d| d.span.start);
-        Err(CompileError::from(errors))
+        Err(in_order(errors))
     }
 }
 
