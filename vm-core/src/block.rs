@@ -69,12 +69,15 @@ pub(crate) enum Micro<S = W> {
     /// is the `bool`, else leaves the block by its side exit of this index
     /// ([`Block::sides`]).
     Guard(S, bool, u16),
+    /// A guard on `slot == n` (any value compared with a number, as [`Micro::EqI`]):
+    /// goes on when that is the `bool`, else leaves by the side exit of this index.
+    GuardEq(S, i64, bool, u16),
 }
 
 impl<S: Copy + PartialEq> Micro<S> {
     /// The slot it writes, if any.
     pub(crate) fn dest(self) -> Option<S> {
-        if let Micro::IsBool(_) | Micro::Guard(..) = self {
+        if let Micro::IsBool(_) | Micro::Guard(..) | Micro::GuardEq(..) = self {
             return None;
         }
         let mut first = None;
@@ -131,6 +134,7 @@ impl<S: Copy + PartialEq> Micro<S> {
             Str(d, i) => Str(f(d), i),
             Move(d, a) => Move(f(d), f(a)),
             Guard(c, on, k) => Guard(f(c), on, k),
+            GuardEq(a, n, on, k) => GuardEq(f(a), n, on, k),
         }
     }
 }

@@ -188,6 +188,9 @@ fn micro_text(program: &Program, m: Micro) -> String {
         Str(d, i) => alloc::format!("s{d} = {}", instr_text(program, Instr::Str(i))),
         Move(d, a) => alloc::format!("s{d} = s{a}"),
         Guard(c, on, k) => alloc::format!("go on if s{c} is {on}, else side exit {k}"),
+        GuardEq(a, n, on, k) => {
+            alloc::format!("go on if s{a} == {n} is {on}, else side exit {k}")
+        }
     }
 }
 

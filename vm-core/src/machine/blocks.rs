@@ -303,7 +303,7 @@ fn side_exit(cx: &mut Ctx<'_>, side: &Side, done: &mut u64) -> (usize, u32) {
 #[inline(always)]
 fn side_taken(b: &Block, left: usize) -> Option<&Side> {
     match b.ops.get(b.ops.len().checked_sub(left + 1)?)? {
-        &Micro::Guard(_, _, k) => b.sides.get(usize::from(k)),
+        &Micro::Guard(_, _, k) | &Micro::GuardEq(_, _, _, k) => b.sides.get(usize::from(k)),
         _ => None,
     }
 }
@@ -497,6 +497,7 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
         }
         // (The runner finds the side exit from the guard that stopped the block.)
         Micro::Guard(c, on, _) => (w.bits(c) != 0) == on,
+        Micro::GuardEq(a, n, on, _) => equal_num(w.get(a), n) == on,
     }
 }
 

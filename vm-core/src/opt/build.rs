@@ -104,6 +104,9 @@ pub(super) struct SideAt {
     pub(super) need: u16,
     pub(super) steps: u32,
     pub(super) to: Target,
+    /// The guard's condition is an `==` or `!=` with a number made just before it,
+    /// which nothing else reads.
+    pub(super) alone: bool,
 }
 
 /// What is saved to undo an instruction that turns out not to fit.
@@ -755,12 +758,18 @@ impl Builder<'_> {
                 }
             });
         }
+        // A comparison just made, that nothing else reads (what reads a value of the
+        // trace has it on the abstract stack): the guard can test it itself.
+        let alone = matches!(self.ops.last(),
+            Some(&(Micro::EqI(d, ..) | Micro::NeI(d, ..))) if d == c)
+            && !stack.iter().any(|v| matches!(*v, Ok(s) if s == c));
         self.ops.push(Micro::Guard(c, on, self.sides.len() as u16));
         self.sides.push(SideAt {
             stack,
             need: self.need,
             steps: steps as u32,
             to: other,
+            alone,
         });
     }
 }

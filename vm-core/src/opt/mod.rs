@@ -27,8 +27,9 @@
 //! (`build.rs`, `go_on`): along a branch that stays inside the loops around the jump
 //! (static ranges from a target to a jump back to it), up to four jumps deep, until it
 //! comes back to its start with the depth and the frames as it found them. Each jump
-//! gone past is a guard ([`Micro::Guard`](crate::block::Micro)), and its other
-//! branch a side exit ([`Side`](crate::block::Side)): the moves and literals that put the stack as
+//! gone past is a guard ([`Micro::Guard`](crate::block::Micro), or `GuardEq` for an
+//! `==` or `!=` with a number that nothing else reads), and its other branch a side
+//! exit ([`Side`](crate::block::Side)): the moves and literals that put the stack as
 //! the plain instructions have it at the jump, the steps up to there, and where it
 //! goes. A result is written over an input before the last operation that can fail
 //! only when no later side exit reads that input. Collatz's body (`step`, then `even`

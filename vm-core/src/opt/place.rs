@@ -56,7 +56,7 @@ impl Builder<'_> {
                 And(_, a, b) | Or(_, a, b) => (&[*a, *b], Ty::Bool),
                 Not(_, a) | IsBool(a) => (core::slice::from_ref(a), Ty::Bool),
                 Eq(..) | Ne(..) | EqI(..) | NeI(..) | Select(..) | Num(..) | Bool(..) | Str(..)
-                | Move(..) | Guard(..) => (&[], Ty::Any),
+                | Move(..) | Guard(..) | GuardEq(..) => (&[], Ty::Any),
             };
             if checks.iter().any(|&s| ty(s, &known) != want) {
                 last_failing = Some(k);
@@ -101,7 +101,7 @@ impl Builder<'_> {
             let there = Sym::Input((need - 1 - q) as u16);
             let read_later = self.ops[k + 1..].iter().any(|op| {
                 op.mentions(there)
-                    || matches!(*op, Micro::Guard(_, _, side)
+                    || matches!(*op, Micro::Guard(_, _, side) | Micro::GuardEq(_, _, _, side)
                         if self.sides.get(usize::from(side))
                             .is_some_and(|s| holds(&s.stack, there)))
             }) || outs
@@ -111,6 +111,29 @@ impl Builder<'_> {
             if after_failing && !read_later {
                 home[usize::from(ti)] = Some(q as W);
             }
+        }
+    }
+
+    /// `a n == then else if jmp` (or `!=`) where nothing else reads the comparison's
+    /// result ([`SideAt::alone`](super::build::SideAt)): one operation
+    /// ([`Micro::GuardEq`]) instead of the comparison and its guard.
+    #[inline(never)]
+    fn fuse_guards(&mut self) {
+        let mut i = 1;
+        while i < self.ops.len() {
+            if let Micro::Guard(_, on, k) = self.ops[i] {
+                let alone = self.sides.get(usize::from(k)).is_some_and(|s| s.alone);
+                let fused = match self.ops[i - 1] {
+                    Micro::EqI(_, a, n) if alone => Some(Micro::GuardEq(a, n, on, k)),
+                    Micro::NeI(_, a, n) if alone => Some(Micro::GuardEq(a, n, !on, k)),
+                    _ => None,
+                };
+                if let Some(op) = fused {
+                    self.ops[i - 1] = op;
+                    self.ops.remove(i);
+                }
+            }
+            i += 1;
         }
     }
 
@@ -139,6 +162,7 @@ impl Builder<'_> {
                 *c = d;
             }
         }
+        self.fuse_guards();
         // Temporaries that are results live where the result goes, if that is free
         // space; the others above every input and result.
         let mut home: Vec<Option<W>> = vec![None; self.temps.len()];
@@ -238,6 +262,7 @@ impl Builder<'_> {
 fn holds(outs: &[Result<Sym, Lit>], s: Sym) -> bool {
     outs.iter().any(|o| matches!(*o, Ok(x) if x == s))
 }
+
 
 /// What puts `outs` in the window's slots from `base` on: the moves (a parallel
 /// assignment, in an order that runs one at a time, through the `spare` slot for a
