@@ -263,7 +263,6 @@ fn holds(outs: &[Result<Sym, Lit>], s: Sym) -> bool {
     outs.iter().any(|o| matches!(*o, Ok(x) if x == s))
 }
 
-
 /// What puts `outs` in the window's slots from `base` on: the moves (a parallel
 /// assignment, in an order that runs one at a time, through the `spare` slot for a
 /// cycle), then the literals. Also whether the spare slot was used.
