@@ -41,15 +41,28 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
     if errors.is_empty() {
         Ok(program)
     } else {
-        errors.sort_by_key(by_position);
-        Err(CompileError::from(errors))
+        Err(in_order(errors))
     }
 }
 
-/// The order diagnostics are reported in: by where they start, then end. (One function
-/// for every sort of diagnostics, so that the module has one copy of the sort.)
-fn by_position(d: &Diagnostic) -> (u32, u32) {
-    (d.span.start, d.span.end)
+/// The errors, in the order of their places in the source: by start, then end, and
+/// those at the same place in the order they were found. (An unstable sort of `(start,
+/// end, index)` keys gives that order; it is the one sort in the WebAssembly module,
+/// whose size counts, and a stable sort of the errors themselves would add a copy of
+/// the standard library's merge sort for them.)
+fn in_order(errors: Vec<Diagnostic>) -> CompileError {
+    let mut keys: Vec<(u32, u32, usize)> = errors
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.span.start, d.span.end, i))
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<Diagnostic>> = errors.into_iter().map(Some).collect();
+    CompileError::from(
+        keys.into_iter()
+            .filter_map(|(_, _, i)| slots[i].take())
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn assemble(source: &str, tokens: &[Token], errors: &mut Vec<Diagnostic>) -> Program {
@@ -266,8 +279,7 @@ pub fn parse_args(text: &str) -> Result<Vec<Value>, CompileError> {
     if errors.is_empty() {
         Ok(values)
     } else {
-        errors.sort_by_key(by_position);
-        Err(CompileError::from(errors))
+        Err(in_order(errors))
     }
 }
 

@@ -3,7 +3,7 @@
 use alloc::string::String;
 use core::fmt::Write;
 
-use crate::block::{Exit, Micro, Target, W};
+use crate::block::{Exit, Loop, Micro, Target, W};
 use crate::ops::Op;
 use crate::program::{Instr, Program};
 use crate::text::counted;
@@ -129,6 +129,23 @@ pub fn disassemble_blocks(program: &Program) -> String {
             );
         }
         let _ = writeln!(out, "    {}", exit_text(program, b.exit));
+        for (k, side) in b.sides.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  side exit {k}: {} steps; leaves {}; jmp {}{}",
+                side.steps,
+                side.out,
+                program.address(side.pc as usize),
+                if side.chain {
+                    " (a loop to go on with)"
+                } else {
+                    ""
+                }
+            );
+            for p in side.puts.iter() {
+                let _ = writeln!(out, "    {}", micro_text(program, p.micro()));
+            }
+        }
     }
     out
 }
@@ -170,6 +187,10 @@ fn micro_text(program: &Program, m: Micro) -> String {
         Bool(d, b) => alloc::format!("s{d} = {b}"),
         Str(d, i) => alloc::format!("s{d} = {}", instr_text(program, Instr::Str(i))),
         Move(d, a) => alloc::format!("s{d} = s{a}"),
+        Guard(c, on, k) => alloc::format!("go on if s{c} is {on}, else side exit {k}"),
+        GuardEq(a, n, on, k) => {
+            alloc::format!("go on if s{a} == {n} is {on}, else side exit {k}")
+        }
     }
 }
 
@@ -207,10 +228,14 @@ fn exit_text(program: &Program, exit: Exit) -> String {
             target_text(program, t),
             target_text(program, f)
         ),
-        Exit::Loop { c, t, f, on } => alloc::format!(
-            "if s{c} jmp {} else {} (a loop: goes round while s{c} is {on})",
+        Exit::Loop(Loop { c, t, f, on }) => alloc::format!(
+            "if s{c} jmp {} else {} (a loop: goes round while s{c} is {on}{})",
             target_text(program, t),
-            target_text(program, f)
+            target_text(program, f),
+            match (on, t.chain, f.chain) {
+                (true, _, true) | (false, true, _) => ", then a loop to go on with",
+                _ => "",
+            }
         ),
         Exit::Call { call, to } => alloc::format!(
             "call at {} to {}",

@@ -111,12 +111,13 @@ impl Profile {
             if n == 0 {
                 continue;
             }
-            match lines.iter_mut().find(|(l, _)| *l == span.line) {
-                Some((_, c)) => *c += n,
-                None => lines.push((span.line, n)),
+            // Instructions are in the order of their tokens, so their lines only grow.
+            match lines.last_mut() {
+                Some((l, c)) if *l == span.line => *c += n,
+                _ => lines.push((span.line, n)),
             }
         }
-        lines.sort_unstable();
+        debug_assert!(lines.windows(2).all(|w| w[0].0 < w[1].0));
         lines
     }
 }

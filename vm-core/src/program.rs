@@ -205,7 +205,7 @@ impl Program {
     /// `pc`, if a block starts there (what [`disassemble`](crate::disassemble) notes as
     /// "block: N instructions run as one").
     pub fn block_steps(&self, pc: usize) -> Option<u32> {
-        self.block(pc).map(|b| b.steps)
+        self.block(pc).map(|b| u32::from(b.steps))
     }
 
     /// The block that starts at instruction `pc`, if one does.

@@ -10,7 +10,14 @@
 //! abandons the block, and the machine runs the plain instruction at its start instead
 //! (the caller does that when no step was taken). Once every check passed, the rest
 //! cannot fail: they write results where they go, then the exit pushes the block's
-//! frames and the stack depth and the position change.
+//! frames and the stack depth and the position change. A guard whose condition says
+//! to leave is not a failure: the block leaves by that guard's side exit, which puts
+//! the stack as the plain instructions have it at that jump.
+//!
+//! A loop block (`Exit::Loop`) goes round in `go_round`, checking only the step budget
+//! between rounds; when it leaves, by its condition or a side exit, for another loop
+//! block that starts at the same depth and needs no more room (`Block::chain`), the
+//! runner goes on with that one at once, without its entry checks.
 //!
 //! Operations are dispatched by one `match` in a loop. A threaded form (each operation
 //! a function ending with a jump to the next one's) was tried and measured: no faster
@@ -20,7 +27,7 @@
 use alloc::vec::Vec;
 
 use super::Machine;
-use crate::block::{Block, Exit, Micro, Target, W, WINDOW};
+use crate::block::{Block, Exit, Lit, Loop, Micro, Put, Side, Target, W, WINDOW};
 use crate::frame::Frame;
 use crate::ops::{self, Compare, Exact};
 use crate::program::{Code, Program};
@@ -98,6 +105,28 @@ impl Machine {
     }
 }
 
+/// Runs the operations of block `$b` on the context `$cx` while they succeed: `None`
+/// when all did, else `Some` of the number of those after the one that did not.
+/// Natively written out where it is used (the block runner's two loops); a function
+/// call in WebAssembly, where the module's size counts more (one copy of the
+/// operations' dispatch instead of two).
+macro_rules! run_ops {
+    ($cx:expr, $b:expr) => {{
+        #[cfg(not(target_arch = "wasm32"))]
+        let left = {
+            let mut ops = $b.ops.iter();
+            if ops.all(|&m| exec($cx, m)) {
+                None
+            } else {
+                Some(ops.len())
+            }
+        };
+        #[cfg(target_arch = "wasm32")]
+        let left = run_ops($cx, &$b.ops);
+        left
+    }};
+}
+
 /// What blocks change: the stack, its depth and the call frames.
 struct Regs {
     stack: Stack,
@@ -137,8 +166,15 @@ impl Regs {
                 w: Window { tags, bits },
                 view,
             };
-            if !b.ops.iter().all(|&m| exec(&mut c, m)) {
-                break;
+            if let Some(left) = run_ops!(&mut c, b) {
+                // A guard left by its side exit, or a check failed: then the block is
+                // abandoned, and the caller runs the plain instruction at its start.
+                let Some(side) = side_taken(b, left) else {
+                    break;
+                };
+                (pc, index) = side_exit(&mut c, side, &mut done);
+                self.sp = base + side.out as usize;
+                continue;
             }
             let w = c.w;
             // Every operation ran and the results are in place: the frames, the depth
@@ -155,24 +191,27 @@ impl Regs {
                     self.push_frames(&b.pushes);
                     (to.pc as usize, to.block)
                 }
-                Exit::Loop { c, t, f, on } => {
-                    // (A loop block pushes no frames.)
-                    let back = Window {
-                        tags: &mut *w.tags,
-                        bits: &mut *w.bits,
-                    };
-                    match go_round(back, view, b, c, on, budget, done) {
-                        Ok(now) => done = now,
-                        Err(now) => {
-                            // A round was abandoned: the machine stays at the block's
-                            // start, after the rounds that completed.
-                            done = now;
-                            break;
-                        }
+                // (A loop block pushes no frames.)
+                Exit::Loop(ref l) => match go_round(w, view, &p.blocks, l, b.out, budget, done) {
+                    Round::Left {
+                        now,
+                        pc,
+                        block,
+                        out,
+                    } => {
+                        done = now;
+                        self.sp = base + out as usize;
+                        (pc, block)
                     }
-                    let to = if w.bits(c) != 0 { t } else { f };
-                    (to.pc as usize, to.block)
-                }
+                    Round::Abandoned { now, at, out } => {
+                        // A round was abandoned: the machine stays at the start of that
+                        // block, after the rounds that completed.
+                        done = now;
+                        self.sp = base + out as usize;
+                        pc = at;
+                        break;
+                    }
+                },
                 Exit::Call { call, to } => {
                     self.push_frames(&b.pushes);
                     self.call(call, to)
@@ -241,14 +280,61 @@ impl Regs {
     }
 }
 
-/// Runs again a block that is a loop on its own ([`Exit::Loop`]), after its first
-/// round, as long as its condition `c` is `on` and the budget allows a round: it left
-/// the depth and the frames as they were, so the limits it was checked against and its
-/// window are the same, and only the budget is checked again. `done` counts the steps
-/// up to the end of the first round; the result adds the rounds that followed. `Err`
-/// when a round was abandoned (an operation's check failed), with the steps up to the
-/// last round that completed: the machine is then at the block's start, as the caller
-/// leaves it when a block cannot run.
+/// Leaves a block by a side exit: puts the values where the plain instructions leave
+/// them at the jump (the depth is then `base + side.out`), counts its steps in `done`;
+/// returns where it goes. (Out of line in WebAssembly, for the module's size.)
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn side_exit(cx: &mut Ctx<'_>, side: &Side, done: &mut u64) -> (usize, u32) {
+    for &p in side.puts.iter() {
+        match p {
+            Put::Move(d, s) => cx.w.set(d, cx.w.get(s)),
+            Put::Lit(d, Lit::Num(n)) => cx.w.set(d, Slot::num(n)),
+            Put::Lit(d, Lit::Bool(b)) => cx.w.set(d, Slot::bool(b)),
+            Put::Lit(d, Lit::Str(i)) => cx.w.set(d, Slot::constant(i)),
+        }
+    }
+    *done += u64::from(side.steps);
+    (side.pc as usize, side.block)
+}
+
+/// The side exit taken when the operations of `b` stopped with `left` of them not run:
+/// `None` when the one that stopped them was not a guard but a failed check.
+#[inline(always)]
+fn side_taken(b: &Block, left: usize) -> Option<&Side> {
+    match b.ops.get(b.ops.len().checked_sub(left + 1)?)? {
+        &Micro::Guard(_, _, k) | &Micro::GuardEq(_, _, _, k) => b.sides.get(usize::from(k)),
+        _ => None,
+    }
+}
+
+/// How the rounds of loop blocks ended ([`go_round`]).
+enum Round {
+    /// A condition said to leave, or a guard took a side exit, to a block that is not
+    /// one to go on with at once, or the budget did not allow another round: the steps
+    /// up to there, where it goes (the instruction and its block), and the depth it
+    /// leaves above the window's base.
+    Left {
+        now: u64,
+        pc: usize,
+        block: u32,
+        out: u16,
+    },
+    /// A round was abandoned (an operation's check failed), with the steps up to the
+    /// end of the last round that completed: the machine is then at the start `at` of
+    /// that block, with `out` values above the window's base, as the caller leaves it
+    /// when a block cannot run.
+    Abandoned { now: u64, at: usize, out: u16 },
+}
+
+/// Runs loop blocks ([`Exit::Loop`]) after the first round of one, whose exit is
+/// `first`, as long as they go where a [`Target::chain`] says (another round, or
+/// another loop block to go on with): each block's rounds, as long as its condition says to go round and the budget
+/// allows a round, then where its condition or a side exit says, as long as that is a
+/// loop block to go on with. Such blocks start with the depth, the frames and the
+/// window as they are and need no more room (see [`Block::chain`]), so only the budget
+/// is checked again. `out` is the depth after the first round (above the window's
+/// base), `done` the steps up to its end; the result adds the rounds that followed.
 ///
 /// Kept out of line, and given its window and count by value: inlined into
 /// `Regs::run`, or given references to the caller's locals, it made the main loop's
@@ -258,21 +344,85 @@ impl Regs {
 fn go_round(
     w: Window<'_>,
     view: View<'_>,
-    b: &Block,
+    blocks: &[Block],
+    first: &Loop,
+    mut out: u16,
+    budget: u64,
+    mut done: u64,
+) -> Round {
+    let mut cx = Ctx { w, view };
+    let to = first.to(cx.w.bits(first.c));
+    let (mut at, mut index, mut chain) = (to.pc as usize, to.block, to.chain);
+    loop {
+        let b = match blocks.get(index as usize) {
+            Some(b) if chain && u64::from(b.budget) <= budget - done => b,
+            _ => {
+                return Round::Left {
+                    now: done,
+                    pc: at,
+                    block: index,
+                    out,
+                }
+            }
+        };
+        let Exit::Loop(ref l) = b.exit else {
+            return Round::Left {
+                now: done,
+                pc: at,
+                block: index,
+                out,
+            };
+        };
+        match rounds(&mut cx, b, l.c, l.on, budget, &mut done) {
+            Ok(()) => {
+                let to = l.to(cx.w.bits(l.c));
+                (at, index, chain, out) = (to.pc as usize, to.block, to.chain, b.out);
+            }
+            Err(Some(side)) => {
+                (at, index) = side_exit(&mut cx, side, &mut done);
+                (chain, out) = (side.chain, side.out);
+            }
+            Err(None) => return Round::Abandoned { now: done, at, out },
+        }
+    }
+}
+
+/// The rounds of loop block `b` (its condition `c`, going round while it is `on`): at
+/// least one, then more while the condition and the budget allow. `Err` when a guard
+/// took a side exit (`Some`), or a round was abandoned (`None`); `done` counts the
+/// rounds that completed.
+#[inline(always)]
+fn rounds<'b>(
+    cx: &mut Ctx<'_>,
+    b: &'b Block,
     c: W,
     on: bool,
     budget: u64,
-    mut done: u64,
-) -> Result<u64, u64> {
-    let mut cx = Ctx { w, view };
-    let round = u64::from(b.steps);
-    while (cx.w.bits(c) != 0) == on && round <= budget - done {
-        if !b.ops.iter().all(|&m| exec(&mut cx, m)) {
-            return Err(done);
+    done: &mut u64,
+) -> Result<(), Option<&'b Side>> {
+    let round = u64::from(b.budget);
+    loop {
+        if let Some(left) = run_ops!(cx, b) {
+            return Err(side_taken(b, left));
         }
-        done += round;
+        *done += round;
+        if (cx.w.bits(c) != 0) != on || round > budget - *done {
+            return Ok(());
+        }
     }
-    Ok(done)
+}
+
+/// Runs the operations of a block while they succeed (see [`run_ops!`]); one copy, out
+/// of line, for the WebAssembly module's size.
+#[cfg(target_arch = "wasm32")]
+#[inline(never)]
+fn run_ops(cx: &mut Ctx<'_>, ops: &[Micro]) -> Option<usize> {
+    let mut ops = ops.iter();
+    if ops.all(|&m| exec(cx, m)) {
+        None
+    } else {
+        Some(ops.len())
+    }
 }
 
 /// Runs one operation of a block on its window; `false` when its operands or its
@@ -310,13 +460,11 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
             true
         }
         Micro::EqI(d, a, n) => {
-            let x = w.get(a);
-            w.set(d, Slot::bool(x.tag == Tag::Num && x.bits == n as u64));
+            w.set(d, Slot::bool(equal_num(w.get(a), n)));
             true
         }
         Micro::NeI(d, a, n) => {
-            let x = w.get(a);
-            w.set(d, Slot::bool(!(x.tag == Tag::Num && x.bits == n as u64)));
+            w.set(d, Slot::bool(!equal_num(w.get(a), n)));
             true
         }
         Micro::And(d, a, b) => logic(w, d, w.get(a), w.get(b), ops::and),
@@ -347,7 +495,16 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
             w.set(d, w.get(s));
             true
         }
+        // (The runner finds the side exit from the guard that stopped the block.)
+        Micro::Guard(c, on, _) => (w.bits(c) != 0) == on,
+        Micro::GuardEq(a, n, on, _) => equal_num(w.get(a), n) == on,
     }
+}
+
+/// `==` of a value and the number `n` (a value of another type is not equal).
+#[inline(always)]
+fn equal_num(x: Slot, n: i64) -> bool {
+    x.tag == Tag::Num && x.bits == n as u64
 }
 
 #[inline(always)]

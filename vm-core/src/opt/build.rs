@@ -7,18 +7,11 @@
 use alloc::vec::Vec;
 
 use super::MAX_BLOCK;
+pub(super) use crate::block::Lit;
 use crate::block::{Block, Exit, Micro, Target, NO_BLOCK};
 use crate::frame::Frame;
 use crate::ops::{self, Arith, Class, Compare, Control, Logic, Op, Shuffle};
 use crate::program::{Instr, Program};
-
-/// A literal the optimizer knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Lit {
-    Num(i64),
-    Bool(bool),
-    Str(u32),
-}
 
 /// What the optimizer knows of a value's type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,15 +23,6 @@ pub(super) enum Ty {
 }
 
 impl Lit {
-    /// The operation that stores this literal in slot `d`.
-    pub(super) fn store<S>(self, d: S) -> Micro<S> {
-        match self {
-            Lit::Num(n) => Micro::Num(d, n),
-            Lit::Bool(b) => Micro::Bool(d, b),
-            Lit::Str(i) => Micro::Str(d, i),
-        }
-    }
-
     fn ty(self) -> Ty {
         match self {
             Lit::Num(_) => Ty::Num,
@@ -85,7 +69,6 @@ pub(super) enum Step {
 }
 
 /// A block being built.
-#[derive(Clone)]
 pub(super) struct Builder<'p> {
     pub(super) p: &'p Program,
     /// The abstract stack above the values not touched (the bottom of it may be inputs).
@@ -106,6 +89,24 @@ pub(super) struct Builder<'p> {
     pub(super) frames_room: usize,
     /// The instructions the trace has run.
     pub(super) visited: Vec<u32>,
+    /// The side exits of the conditional jumps the trace went on past, in order.
+    pub(super) sides: Vec<SideAt>,
+}
+
+/// A side exit while a block is built: the abstract stack at the conditional jump the
+/// trace went on past (every value stored in a slot or a literal), the inputs taken up
+/// to there, the steps up to the jump (included), and where the other branch goes.
+#[derive(Clone, Debug)]
+pub(super) struct SideAt {
+    /// The stack's values from the bottom of what the trace touched: a slot, or a
+    /// literal to store.
+    pub(super) stack: Vec<Result<Sym, Lit>>,
+    pub(super) need: u16,
+    pub(super) steps: u32,
+    pub(super) to: Target,
+    /// The guard's condition is an `==` or `!=` with a number made just before it,
+    /// which nothing else reads.
+    pub(super) alone: bool,
 }
 
 /// What is saved to undo an instruction that turns out not to fit.
@@ -119,6 +120,8 @@ struct Saved {
     known: Vec<Ty>,
     frames: Vec<Frame>,
     frames_room: usize,
+    visited: usize,
+    sides: usize,
 }
 
 // The methods are kept out of line (`#[inline(never)]`): this runs once per program,
@@ -139,6 +142,7 @@ impl<'p> Builder<'p> {
             frames: Vec::new(),
             frames_room: 0,
             visited: Vec::new(),
+            sides: Vec::new(),
         }
     }
 
@@ -154,6 +158,8 @@ impl<'p> Builder<'p> {
             known: self.known.clone(),
             frames: self.frames.clone(),
             frames_room: self.frames_room,
+            visited: self.visited.len(),
+            sides: self.sides.len(),
         }
     }
 
@@ -168,6 +174,8 @@ impl<'p> Builder<'p> {
         self.known = s.known;
         self.frames = s.frames;
         self.frames_room = s.frames_room;
+        self.visited.truncate(s.visited);
+        self.sides.truncate(s.sides);
     }
 
     /// Makes sure the abstract stack has `n` values, taking inputs below it.
@@ -533,6 +541,7 @@ impl<'p> Builder<'p> {
             after: 0,
             after_block: NO_BLOCK,
             after_returns: false,
+            chain: false,
         })
     }
 
@@ -604,43 +613,165 @@ impl<'p> Builder<'p> {
     }
 }
 
+/// How many conditional jumps one trace may go on past.
+const MAX_GUARDS: usize = 4;
+
 /// Compiles the trace starting at `start`, if there is one worth having (two
-/// instructions or more).
+/// instructions or more). `loops` are the program's loops ([`loops`]): a trace goes on
+/// past a conditional jump only to make a loop of one block (see [`go_on`]).
 #[inline(never)]
-pub(super) fn build(p: &Program, start: usize) -> Option<Block> {
+pub(super) fn build(p: &Program, start: usize, loops: &[(usize, usize)]) -> Option<Block> {
     let mut b = Builder::new(p);
-    let mut pc = start;
-    let mut steps = 0;
-    let exit = loop {
-        if pc >= p.code.len() || steps >= MAX_BLOCK {
-            break Exit::Next {
-                pc: pc as u32,
-                block: NO_BLOCK,
-            };
+    let (steps, at, exit) = b.trace(start, 0);
+    let (steps, exit) =
+        go_on(&mut b, steps, at, exit, start, loops, MAX_GUARDS).unwrap_or((steps, exit));
+    if steps < 2 {
+        return None;
+    }
+    b.finish(steps, exit)
+}
+
+/// A trace that ended at a conditional jump (at `at`) going on past it, along a branch
+/// that stays in the loops around the jump, with a side exit for the other branch, as
+/// long as that makes a loop of one block: a trace that comes back to its `start` with
+/// the stack's depth and the frames as it found them. Depth first, trying the branch
+/// taken when the condition holds first, up to `guards` jumps; `None` when no such
+/// loop is found, with `b` as it was (the trace then ends at its first conditional
+/// jump, as before). Else `b` is the loop and the result its steps and exit.
+fn go_on(
+    b: &mut Builder<'_>,
+    steps: usize,
+    at: usize,
+    exit: Exit<Sym>,
+    start: usize,
+    loops: &[(usize, usize)],
+    guards: usize,
+) -> Option<(usize, Exit<Sym>)> {
+    let Exit::JumpIf { c, t, f } = exit else {
+        return None;
+    };
+    if t.pc as usize == start || f.pc as usize == start {
+        return (b.depth == 0 && b.frames.is_empty()).then_some((steps, exit));
+    }
+    if guards == 0 || !b.frames.is_empty() {
+        return None;
+    }
+    for (go, other, on) in [(t, f, true), (f, t, false)] {
+        if leaves_loop(loops, at, go.pc as usize) {
+            continue;
         }
-        b.visited.push(pc as u32);
         let saved = b.save();
-        match b.instr(pc) {
-            Step::Go => pc += 1,
-            Step::Goto(to) => pc = to,
-            Step::End(exit) => {
-                steps += 1;
-                break exit;
-            }
-            Step::Reject => {
-                b.restore(saved);
+        b.guard(c, on, steps, other);
+        let (s2, at2, e2) = b.trace(go.pc as usize, steps);
+        if let Some(found) = go_on(b, s2, at2, e2, start, loops, guards - 1) {
+            return Some(found);
+        }
+        b.restore(saved);
+    }
+    None
+}
+
+/// Does a jump at `at` to `to` leave a loop around `at` (`to` outside a range of
+/// [`loops`] that holds `at`)?
+fn leaves_loop(loops: &[(usize, usize)], at: usize, to: usize) -> bool {
+    loops
+        .iter()
+        .any(|&(head, end)| (head..=end).contains(&at) && !(head..=end).contains(&to))
+}
+
+/// The program's loops, as static ranges: from the target of a jump back (a literal
+/// address before `jmp`, or either of the two literal addresses of `a b if jmp`) to the
+/// jump.
+pub(super) fn loops(p: &Program) -> Vec<(usize, usize)> {
+    let addr = |i: Option<&Instr>| match i {
+        Some(&Instr::Num(a)) => p.pc_of(a),
+        Some(&Instr::Addr(a)) => p.pc_of(i64::from(a)),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for (j, &instr) in p.code.iter().enumerate() {
+        if instr != Instr::Op(Op::Jmp) || j == 0 {
+            continue;
+        }
+        let mut targets = [addr(p.code.get(j - 1)), None];
+        if j >= 3 && p.code[j - 1] == Instr::Op(Op::If) {
+            targets = [addr(p.code.get(j - 3)), addr(p.code.get(j - 2))];
+        }
+        out.extend(
+            targets
+                .into_iter()
+                .flatten()
+                .filter(|&h| h <= j)
+                .map(|h| (h, j)),
+        );
+    }
+    out
+}
+
+impl Builder<'_> {
+    /// Runs the trace from `pc`, `steps` instructions in so far, until it ends; returns
+    /// its steps, the instruction it ended at and how it ends.
+    fn trace(&mut self, mut pc: usize, mut steps: usize) -> (usize, usize, Exit<Sym>) {
+        let exit = loop {
+            if pc >= self.p.code.len() || steps >= MAX_BLOCK {
                 break Exit::Next {
                     pc: pc as u32,
                     block: NO_BLOCK,
                 };
             }
-        }
-        steps += 1;
-    };
-    if steps < 2 {
-        return None;
+            self.visited.push(pc as u32);
+            let saved = self.save();
+            match self.instr(pc) {
+                Step::Go => pc += 1,
+                Step::Goto(to) => pc = to,
+                Step::End(exit) => {
+                    steps += 1;
+                    break exit;
+                }
+                Step::Reject => {
+                    self.restore(saved);
+                    break Exit::Next {
+                        pc: pc as u32,
+                        block: NO_BLOCK,
+                    };
+                }
+            }
+            steps += 1;
+        };
+        (steps, pc, exit)
     }
-    b.finish(steps, exit)
+
+    /// Goes on past a conditional jump (its condition in `c`, `steps` instructions in,
+    /// the jump included) along the branch taken when `c` is `on`: a guard, and the
+    /// side exit to `other`, where the stack is as it is now.
+    #[inline(never)]
+    fn guard(&mut self, c: Sym, on: bool, steps: usize, other: Target) {
+        // The side exit only moves values: what is not stored yet is computed now.
+        let mut stack = Vec::with_capacity(self.stack.len());
+        for i in 0..self.stack.len() {
+            stack.push(match self.stack[i] {
+                Av::Lit(l) => Err(l),
+                v => {
+                    let s = self.slot(v);
+                    self.stack[i] = Av::At(s);
+                    Ok(s)
+                }
+            });
+        }
+        // A comparison just made, that nothing else reads (what reads a value of the
+        // trace has it on the abstract stack): the guard can test it itself.
+        let alone = matches!(self.ops.last(),
+            Some(&(Micro::EqI(d, ..) | Micro::NeI(d, ..))) if d == c)
+            && !stack.iter().any(|v| matches!(*v, Ok(s) if s == c));
+        self.ops.push(Micro::Guard(c, on, self.sides.len() as u16));
+        self.sides.push(SideAt {
+            stack,
+            need: self.need,
+            steps: steps as u32,
+            to: other,
+            alone,
+        });
+    }
 }
 
 fn arith_reg<S>(op: Arith, d: S, a: S, b: S) -> Micro<S> {

@@ -23,6 +23,20 @@
 //! rounds, since the limits and the window checked for the first round hold for the
 //! next.
 //!
+//! A trace that ends at a conditional jump goes on past it when that makes such a loop
+//! (`build.rs`, `go_on`): along a branch that stays inside the loops around the jump
+//! (static ranges from a target to a jump back to it), up to four jumps deep, until it
+//! comes back to its start with the depth and the frames as it found them. Each jump
+//! gone past is a guard ([`Micro::Guard`](crate::block::Micro), or `GuardEq` for an
+//! `==` or `!=` with a number that nothing else reads), and its other branch a side
+//! exit ([`Side`](crate::block::Side)): the moves and literals that put the stack as
+//! the plain instructions have it at the jump, the steps up to there, and where it
+//! goes. A result is written over an input before the last operation that can fail
+//! only when no later side exit reads that input. Collatz's body (`step`, then `even`
+//! or `odd`, then back) is then two loop blocks, `even` and `odd`, each with the other
+//! as the exit of its loop and the end of the inner loop as a side exit; the runner
+//! goes from one to the other without leaving its loop (`Block::chain`).
+//!
 //! A block stands for its instructions exactly. The machine runs it only when the
 //! whole run is certain to do what the plain instructions would: enough step budget,
 //! enough values on the stack and room for what the instructions push, room for the
@@ -50,7 +64,7 @@ mod place;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::block::{Block, Exit, NO_BLOCK};
+use crate::block::{Block, Exit, Loop, NO_BLOCK};
 use crate::ops::{Class, Control, Op};
 use crate::program::{Code, Instr, Program};
 use build::build;
@@ -85,6 +99,7 @@ pub(crate) fn optimize(p: &mut Program) {
             }
         }
     }
+    let loops = build::loops(p);
     let mut blocks = Vec::new();
     let mut work: Vec<usize> = (0..n).rev().filter(|&pc| entry[pc]).collect();
     let mut seen = vec![false; n];
@@ -93,7 +108,9 @@ pub(crate) fn optimize(p: &mut Program) {
             continue;
         }
         seen[pc] = true;
-        let Some(block) = build(p, pc) else { continue };
+        let Some(block) = build(p, pc, &loops) else {
+            continue;
+        };
         // A trace cut short continues at another entry point.
         if let Exit::Next { pc: next, .. } = block.exit {
             work.push(next as usize);
@@ -118,16 +135,44 @@ pub(crate) fn optimize(p: &mut Program) {
                 }
             }
             Exit::Call { to, .. } => to.block = block_at(to.pc),
-            Exit::Loop { .. } | Exit::Return => {}
+            Exit::Loop(_) | Exit::Return => {}
+        }
+        for side in b.sides.iter_mut() {
+            side.block = block_at(side.pc);
         }
     }
     for (i, b) in blocks.iter_mut().enumerate() {
         if let (Some(on), Exit::JumpIf { c, t, f }) = (again(b, i as u32), b.exit) {
-            b.exit = Exit::Loop { c, t, f, on };
+            b.exit = Exit::Loop(Loop { c, t, f, on });
         }
     }
+    chain_loops(&mut blocks);
     p.dispatch = dispatch;
     p.blocks = blocks;
+}
+
+/// Marks the exits and side exits of loop blocks that go to a loop block the runner
+/// may go on with at once ([`Block::chain`]), such as Collatz's `even` and `odd`
+/// loops, which go from one to the other.
+fn chain_loops(blocks: &mut [Block]) {
+    let fits = |blocks: &[Block], i: usize, depth: u16, to: u32| {
+        blocks
+            .get(to as usize)
+            .is_some_and(|to| blocks[i].chain(depth, to))
+    };
+    for i in 0..blocks.len() {
+        let out = blocks[i].out;
+        if let Exit::Loop(Loop { t, f, .. }) = blocks[i].exit {
+            let (tc, fc) = (fits(blocks, i, out, t.block), fits(blocks, i, out, f.block));
+            if let Exit::Loop(Loop { t, f, .. }) = &mut blocks[i].exit {
+                (t.chain, f.chain) = (tc, fc);
+            }
+            for k in 0..blocks[i].sides.len() {
+                let (depth, to) = (blocks[i].sides[k].out, blocks[i].sides[k].block);
+                blocks[i].sides[k].chain = fits(blocks, i, depth, to);
+            }
+        }
+    }
 }
 
 /// Is block `b`, number `index`, a loop on its own: a conditional jump back to its
@@ -295,7 +340,7 @@ block 0 at 0 (1:1): 3 steps; reads 3, leaves 3, window 4, room 1
             p.blocks
                 .iter()
                 .map(|b| match b.exit {
-                    Exit::Loop { on, .. } => Some(on),
+                    Exit::Loop(l) => Some(l.on),
                     _ => None,
                 })
                 .collect()
@@ -310,14 +355,16 @@ block 0 at 0 (1:1): 3 steps; reads 3, leaves 3, window 4, room 1
             again("7 loop: 1 - dup 0 == not loop end if jmp end: println"),
             [None, Some(false)]
         );
-        // A round that leaves one more value, or goes to another block, is not one.
+        // A round that leaves one more value is not one.
         assert_eq!(
             again("0 loop: 1 + dup dup 10 < loop end if jmp end: println"),
             [None, None]
         );
+        // Two conditional jumps in a loop: the trace goes on past the first one (a
+        // side exit to `end`), so that each of `a` and `b` starts a loop of one block.
         assert_eq!(
             again("0 a: 1 + dup 10 < b end if jmp b: 1 + dup 20 < a end if jmp end: println"),
-            [None, None, None]
+            [None, Some(true), Some(true)]
         );
         // A round that pushes a call frame neither.
         assert!(!again(FIB).contains(&Some(true)) && !again(FIB).contains(&Some(false)));

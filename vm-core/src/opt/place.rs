@@ -7,7 +7,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::build::{Av, Builder, Lit, Sym, Ty};
-use crate::block::{Block, Exit, Micro, W, WINDOW};
+use crate::block::{Block, Exit, Loop, Micro, Put, Side, NO_BLOCK, W, WINDOW};
 
 impl Builder<'_> {
     /// Lets results computed after the block's last operation that can fail live
@@ -16,6 +16,9 @@ impl Builder<'_> {
     /// value early, as long as no later operation or move still reads it. The last
     /// failing operation itself may write there too if it writes only on success (the
     /// arithmetic does). This saves the moves of results like `a b +`, `n 1 +` in place.
+    /// A guard does not fail the block, but its side exit reads inputs from their
+    /// slots: a result is not written over an input that the side exit of a later
+    /// guard reads.
     #[inline(never)]
     pub(super) fn home_below_top(
         &self,
@@ -38,6 +41,10 @@ impl Builder<'_> {
                     last_failing = Some(k);
                     (&[*a, *b], Ty::Num)
                 }
+                // Dividing a number by a number other than 0 and -1 is exact.
+                DivI(_, a, n) | RemI(_, a, n) if *n != 0 && *n != -1 => {
+                    (core::slice::from_ref(a), Ty::Num)
+                }
                 AddI(_, a, _) | SubI(_, a, _) | MulI(_, a, _) | DivI(_, a, _) | RemI(_, a, _) => {
                     last_failing = Some(k);
                     (core::slice::from_ref(a), Ty::Num)
@@ -49,7 +56,7 @@ impl Builder<'_> {
                 And(_, a, b) | Or(_, a, b) => (&[*a, *b], Ty::Bool),
                 Not(_, a) | IsBool(a) => (core::slice::from_ref(a), Ty::Bool),
                 Eq(..) | Ne(..) | EqI(..) | NeI(..) | Select(..) | Num(..) | Bool(..) | Str(..)
-                | Move(..) => (&[], Ty::Any),
+                | Move(..) | Guard(..) | GuardEq(..) => (&[], Ty::Any),
             };
             if checks.iter().any(|&s| ty(s, &known) != want) {
                 last_failing = Some(k);
@@ -92,14 +99,41 @@ impl Builder<'_> {
             };
             // The input that is there now, read by no later operation and no move.
             let there = Sym::Input((need - 1 - q) as u16);
-            let read_later = self.ops[k + 1..].iter().any(|op| op.mentions(there))
-                || outs
-                    .iter()
-                    .enumerate()
-                    .any(|(q2, o)| q2 != q && *o == Ok(there));
+            let read_later = self.ops[k + 1..].iter().any(|op| {
+                op.mentions(there)
+                    || matches!(*op, Micro::Guard(_, _, side) | Micro::GuardEq(_, _, _, side)
+                        if self.sides.get(usize::from(side))
+                            .is_some_and(|s| holds(&s.stack, there)))
+            }) || outs
+                .iter()
+                .enumerate()
+                .any(|(q2, o)| q2 != q && *o == Ok(there));
             if after_failing && !read_later {
                 home[usize::from(ti)] = Some(q as W);
             }
+        }
+    }
+
+    /// `a n == then else if jmp` (or `!=`) where nothing else reads the comparison's
+    /// result ([`SideAt::alone`](super::build::SideAt)): one operation
+    /// ([`Micro::GuardEq`]) instead of the comparison and its guard.
+    #[inline(never)]
+    fn fuse_guards(&mut self) {
+        let mut i = 1;
+        while i < self.ops.len() {
+            if let Micro::Guard(_, on, k) = self.ops[i] {
+                let alone = self.sides.get(usize::from(k)).is_some_and(|s| s.alone);
+                let fused = match self.ops[i - 1] {
+                    Micro::EqI(_, a, n) if alone => Some(Micro::GuardEq(a, n, on, k)),
+                    Micro::NeI(_, a, n) if alone => Some(Micro::GuardEq(a, n, !on, k)),
+                    _ => None,
+                };
+                if let Some(op) = fused {
+                    self.ops[i - 1] = op;
+                    self.ops.remove(i);
+                }
+            }
+            i += 1;
         }
     }
 
@@ -119,13 +153,16 @@ impl Builder<'_> {
             });
         }
         // A condition read after the moves must not be in a slot they may overwrite.
-        if let Exit::JumpIf { c, .. } | Exit::Loop { c, .. } | Exit::CallIf { c, .. } = &mut exit {
+        if let Exit::JumpIf { c, .. } | Exit::Loop(Loop { c, .. }) | Exit::CallIf { c, .. } =
+            &mut exit
+        {
             if let Sym::Input(_) = *c {
                 let d = self.temp(Ty::Bool);
                 self.ops.push(Micro::Move(d, *c));
                 *c = d;
             }
         }
+        self.fuse_guards();
         // Temporaries that are results live where the result goes, if that is free
         // space; the others above every input and result.
         let mut home: Vec<Option<W>> = vec![None; self.temps.len()];
@@ -137,7 +174,14 @@ impl Builder<'_> {
             }
         }
         self.home_below_top(need, &outs, &mut home);
-        let mut next = need.max(outs.len()) as W;
+        // Side exits put values up to here.
+        let side_top = self
+            .sides
+            .iter()
+            .map(|s| need - usize::from(s.need) + s.stack.len())
+            .max()
+            .unwrap_or(0);
+        let mut next = need.max(outs.len()).max(side_top) as W;
         let home: Vec<W> = home
             .into_iter()
             .map(|h| {
@@ -156,20 +200,25 @@ impl Builder<'_> {
         };
         let mut ops: Vec<Micro> = self.ops.iter().map(|op| op.map(place)).collect();
         let exit = exit.map(place);
-        let pending: Vec<(W, W)> = outs
-            .iter()
-            .enumerate()
-            .filter_map(|(q, o)| match *o {
-                Ok(s) if place(s) != q as W => Some((q as W, place(s))),
-                _ => None,
-            })
-            .collect();
-        let (moves, used_spare) = parallel_moves(pending, spare);
-        ops.extend(moves.iter().map(|&(d, s)| Micro::Move(d, s)));
-        ops.extend(outs.iter().enumerate().filter_map(|(q, o)| match *o {
-            Err(l) => Some(l.store(q as W)),
-            Ok(_) => None,
-        }));
+        let (puts, mut used_spare) = put_in_place(&outs, 0, &place, spare);
+        ops.extend(puts.iter().map(|p| p.micro()));
+        // Each side exit puts the stack as it was at its jump in place the same way:
+        // the inputs it had not taken yet stay below.
+        let mut sides = Vec::with_capacity(self.sides.len());
+        for side in &self.sides {
+            let below = need - usize::from(side.need);
+            let outs = &side.stack;
+            let (puts, used) = put_in_place(outs, below, &place, spare);
+            used_spare |= used;
+            sides.push(Side {
+                steps: side.steps as u16,
+                out: (below + outs.len()) as u16,
+                puts: puts.into(),
+                pc: side.to.pc,
+                block: NO_BLOCK,
+                chain: false,
+            });
+        }
         // A call that returns at once also takes the steps of its `return` and of
         // the returns known to follow it.
         let at_once = match exit {
@@ -181,7 +230,7 @@ impl Builder<'_> {
                 .unwrap_or(0),
             Exit::Next { .. }
             | Exit::JumpIf { .. }
-            | Exit::Loop { .. }
+            | Exit::Loop(_)
             | Exit::Call { .. }
             | Exit::Return => 0,
         };
@@ -189,20 +238,57 @@ impl Builder<'_> {
         if window > WINDOW {
             return None;
         }
+        // The counts below fit their `u16` fields: the window is at most 64 slots (the
+        // values read and left, a side exit's too, are in it), and a block stands for
+        // at most 64 instructions, each of which pushes at most one value or frame.
         Some(Block {
-            steps: steps as u32,
-            budget: steps as u32 + at_once,
-            need: need as u32,
-            room: self.room.max(0) as u32,
-            window: window as u32,
-            out: outs.len() as u32,
-            frames_min: u32::from(exit == Exit::Return),
-            frames_room: self.frames_room as u32,
+            steps: steps as u16,
+            budget: (steps + at_once as usize) as u16,
+            need: need as u16,
+            room: self.room.max(0) as u16,
+            window: window as u16,
+            out: outs.len() as u16,
+            frames_min: u16::from(exit == Exit::Return),
+            frames_room: self.frames_room as u16,
             ops: ops.into(),
             pushes: self.frames.into(),
             exit,
+            sides: sides.into(),
         })
     }
+}
+
+/// Does `outs` have the value of slot `s` somewhere?
+fn holds(outs: &[Result<Sym, Lit>], s: Sym) -> bool {
+    outs.iter().any(|o| matches!(*o, Ok(x) if x == s))
+}
+
+/// What puts `outs` in the window's slots from `base` on: the moves (a parallel
+/// assignment, in an order that runs one at a time, through the `spare` slot for a
+/// cycle), then the literals. Also whether the spare slot was used.
+fn put_in_place(
+    outs: &[Result<Sym, Lit>],
+    base: usize,
+    place: &impl Fn(Sym) -> W,
+    spare: W,
+) -> (Vec<Put>, bool) {
+    let at = |q: usize| (base + q) as W;
+    let pending: Vec<(W, W)> = outs
+        .iter()
+        .enumerate()
+        .filter_map(|(q, o)| match *o {
+            Ok(s) if place(s) != at(q) => Some((at(q), place(s))),
+            _ => None,
+        })
+        .collect();
+    let (moves, used_spare) = parallel_moves(pending, spare);
+    let mut puts: Vec<Put> = moves.iter().map(|&(d, s)| Put::Move(d, s)).collect();
+    for (q, o) in outs.iter().enumerate() {
+        if let Err(l) = *o {
+            puts.push(Put::Lit(at(q), l));
+        }
+    }
+    (puts, used_spare)
 }
 
 /// The moves `(destination, source)` of `pending` as a parallel assignment, in an
