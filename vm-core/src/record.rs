@@ -33,8 +33,9 @@ pub struct Entry {
     /// The step that pushed it (1 is the record's first step); 0 for a value that was
     /// on the stack when the record began (the program's arguments).
     pub step: u64,
-    /// The instruction (index into [`Program::code`]) that pushed it; `None` for a value
-    /// that was on the stack when the record began.
+    /// The instruction that pushed it (its `pc`, as
+    /// [`Program::span`](crate::Program::span) takes it); `None` for a value that was on
+    /// the stack when the record began.
     pub pc: Option<usize>,
 }
 
@@ -73,7 +74,7 @@ impl Entry {
 /// What one step did to the data stack.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
-    /// The instruction that ran (index into [`Program::code`]).
+    /// The instruction that ran (its `pc`, as [`Program::span`](crate::Program::span) takes it).
     pub pc: usize,
     /// How many values it took off the stack.
     pub popped: usize,
@@ -237,8 +238,8 @@ impl Record {
         self.last.get(pc).copied().filter(|&s| s > 0)
     }
 
-    /// The last step that ran each instruction (index into [`Program::code`]); 0 for
-    /// one that never ran.
+    /// The last step that ran each instruction, by its `pc` (as
+    /// [`Program::span`](crate::Program::span) takes it); 0 for one that never ran.
     pub fn last_steps(&self) -> &[u64] {
         &self.last
     }
