@@ -4,38 +4,10 @@
 //! everything observable must agree: output, how the run ended (the error with its
 //! position and trace), each pause's step count and position, the stacks.
 
+mod common;
+
+use common::observe;
 use vm_core::{compile, Machine, Program, Status};
-
-/// What a host sees of a run paused every `budget` steps.
-#[derive(Debug, PartialEq)]
-struct Seen {
-    output: String,
-    pauses: Vec<String>,
-    end: String,
-    trace: String,
-}
-
-fn observe(program: Program, budget: u64) -> (Seen, u64) {
-    let mut m = Machine::new(program, Vec::new());
-    let mut output = String::new();
-    let mut pauses = Vec::new();
-    let end = loop {
-        let status = m.run(budget, &mut output);
-        pauses.push(format!("{}@{} {:?}", m.steps(), m.pc(), m.stack()));
-        match status {
-            Status::OutOfBudget => assert!(pauses.len() < 100_000, "runaway"),
-            end => break end,
-        }
-    };
-    let trace = format!("{:?} {:?}", m.error_state(), m.frames());
-    let seen = Seen {
-        output,
-        pauses,
-        end: format!("{end:?}"),
-        trace,
-    };
-    (seen, m.block_steps())
-}
 
 /// Runs `src` both ways for budgets 1 to 60 and unlimited; returns the steps the
 /// optimized unlimited run took in blocks.
@@ -43,8 +15,8 @@ fn agree(src: &str) -> u64 {
     let p = compile(src).unwrap();
     let mut in_blocks = 0;
     for budget in (1..=60).chain([u64::MAX]) {
-        let (fast, blocks) = observe(p.clone(), budget);
-        let (plain, _) = observe(p.unoptimized(), budget);
+        let (fast, blocks) = observe(Machine::new(p.clone(), Vec::new()), budget);
+        let (plain, _) = observe(Machine::new(p.unoptimized(), Vec::new()), budget);
         assert_eq!(fast, plain, "{src}\nbudget {budget}");
         in_blocks = blocks;
     }

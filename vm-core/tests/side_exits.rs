@@ -6,38 +6,16 @@
 //! everything observable must agree: output, how the run ended (the error with its
 //! position and trace, the step limit), each pause's step count, position and stack.
 
-use vm_core::{compile, disassemble_blocks, Limits, Machine, Program, Status, Value};
+mod common;
 
-/// What a host sees of a run paused every `budget` steps.
-#[derive(Debug, PartialEq)]
-struct Seen {
-    output: String,
-    pauses: Vec<String>,
-    end: String,
-    trace: String,
-}
+use common::Seen;
+use vm_core::{compile, disassemble_blocks, Limits, Machine, Program, Value};
 
+/// A run of `program` with `args` and `limits`, paused every `budget` steps (see
+/// `common::observe`).
 fn observe(program: Program, args: &[i64], limits: Limits, budget: u64) -> (Seen, u64) {
     let args = args.iter().map(|&n| Value::Num(n)).collect();
-    let mut m = Machine::new(program, args).with_limits(limits);
-    let mut output = String::new();
-    let mut pauses = Vec::new();
-    let end = loop {
-        let status = m.run(budget, &mut output);
-        pauses.push(format!("{}@{} {:?}", m.steps(), m.pc(), m.stack()));
-        match status {
-            Status::OutOfBudget => assert!(pauses.len() < 100_000, "runaway"),
-            end => break end,
-        }
-    };
-    let trace = format!("{:?} {:?}", m.error_state(), m.frames());
-    let seen = Seen {
-        output,
-        pauses,
-        end: format!("{end:?}"),
-        trace,
-    };
-    (seen, m.block_steps())
+    common::observe(Machine::new(program, args).with_limits(limits), budget)
 }
 
 /// The step limit of every run here: some of the programs loop for ever on some

@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use vm_core::{Machine, Status};
+
 /// The value of `# KEY: VALUE` on one line, if the line has it (one leading space
 /// removed, a trailing CR dropped).
 pub fn directive_in_line<'a>(line: &'a str, key: &str) -> Option<&'a str> {
@@ -54,4 +56,38 @@ pub fn golden_sources() -> Vec<(PathBuf, String)> {
     all.into_iter()
         .map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap()))
         .collect()
+}
+
+/// What a host sees of a run paused every `budget` steps: its output, each pause's step
+/// count, position and stack, how it ended, and the error and frames it ended with.
+#[derive(Debug, PartialEq)]
+pub struct Seen {
+    pub output: String,
+    pub pauses: Vec<String>,
+    pub end: String,
+    pub trace: String,
+}
+
+/// Runs `m` to its end `budget` steps at a time; what a host sees of it, and the steps it
+/// ran in the optimizer's blocks (the block runners' tests compare an optimized and a
+/// plain run with it).
+pub fn observe(mut m: Machine, budget: u64) -> (Seen, u64) {
+    let mut output = String::new();
+    let mut pauses = Vec::new();
+    let end = loop {
+        let status = m.run(budget, &mut output);
+        pauses.push(format!("{}@{} {:?}", m.steps(), m.pc(), m.stack()));
+        match status {
+            Status::OutOfBudget => assert!(pauses.len() < 100_000, "runaway"),
+            end => break end,
+        }
+    };
+    let trace = format!("{:?} {:?}", m.error_state(), m.frames());
+    let seen = Seen {
+        output,
+        pauses,
+        end: format!("{end:?}"),
+        trace,
+    };
+    (seen, m.block_steps())
 }
