@@ -17,7 +17,7 @@ export const SHOWN_MAX = 128 * 1024;
  * In one text node, each append laid out the whole panel again: 70 to 300 ms a frame
  * once it held 128 KiB of short lines (headless Chromium, a loaded 2-core machine),
  * against under 0.5 ms in blocks. A block boundary is always a line end, so the text,
- * its copy and its layout are the same. Blocks off screen are not laid out at all
+ * its copy and its layout are the same. Full blocks off screen are not laid out at all
  * (`content-visibility: auto`): 128 KiB shown at once took 70 to 87 ms to lay out in
  * blocks that all were, 1 ms so.
  */
@@ -80,9 +80,14 @@ export class OutputPanel {
   open() {
     const last = this.chunks[this.chunks.length - 1];
     if (last && !(last.size >= CHUNK && last.endsLine)) return last;
-    // A block off screen is not laid out (`content-visibility: auto` in style.css) until
-    // it is scrolled to: its height is taken as its line count until then.
-    if (last) last.el.style.containIntrinsicBlockSize = `auto ${last.lines}lh`;
+    // A full block, off screen, is not laid out (`.chunk.full`: `content-visibility:
+    // auto` in style.css) until it is scrolled to; its height is taken as its line count
+    // until then. The last block is always laid out: with a short output, the panel is
+    // drawn whole wherever it is (also in a screenshot of the whole page).
+    if (last) {
+      last.el.style.containIntrinsicBlockSize = `auto ${last.lines}lh`;
+      last.el.classList.add('full');
+    }
     const chunk = { el: h('span', { class: 'chunk' }), size: 0, lines: 0, endsLine: true };
     this.pre.append(chunk.el);
     this.chunks.push(chunk);

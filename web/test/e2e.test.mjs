@@ -643,6 +643,11 @@ test('a full Output panel: new output is laid out in blocks of its own, the text
   assert.ok(all.endsWith(rest), 'the end of the output is shown as printed');
   // The view starts at a line's start: its first line is a whole number.
   assert.ok(all.includes(`\n${rest.slice(0, rest.indexOf('\n') + 1)}`), `the view starts with ${JSON.stringify(rest.slice(0, 12))}`);
+  // Full blocks off screen are skipped by layout; the last one never is, so a short
+  // output is drawn wherever the panel is (also in a screenshot of the whole page).
+  const skippable = await page.evaluate(() => [...document.querySelectorAll('[data-testid=output] .chunk')].map((c) => getComputedStyle(c).contentVisibility));
+  assert.equal(skippable.at(-1), 'visible');
+  assert.deepEqual(new Set(skippable.slice(0, -1)), new Set(['auto']));
   const blocks = await page.evaluate(() => [...document.querySelectorAll('[data-testid=output] .chunk')].map((c) => c.textContent));
   assert.equal(blocks.join(''), rest);
   assert.ok(blocks.length >= 20, `${blocks.length} blocks`);
