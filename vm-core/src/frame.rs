@@ -1,8 +1,10 @@
 //! A call frame: what the return stack holds. Made by the `call` instruction, and by
 //! blocks for the calls they followed.
 
-/// A return-stack entry: where a `call` returns to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A return-stack entry: where a `call` returns to. Laid out as three `u32`s in this
+/// order, which the WebAssembly tier reads and writes (`tier/gen.rs`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
 pub(crate) struct Frame {
     /// Instruction to continue at on `return`.
     pub(crate) ret: u32,

@@ -106,6 +106,7 @@ pub mod record;
 mod sink;
 mod slot;
 pub mod text;
+pub mod tier;
 pub mod value;
 
 pub use asm::{compile, parse_args};
@@ -117,7 +118,7 @@ pub use error::{
     CompileError, Diagnostic, ErrorKind, LeftOut, Note, RuntimeError, Span, Trace, TraceFrame,
 };
 pub use format::format;
-pub use machine::{Limits, Machine, Observer, Quiet, Status};
+pub use machine::{Limits, Machine, Observer, Quiet, Status, Tier, TierCall};
 pub use ops::{Op, OpInfo, OPS};
 pub use profile::Profile;
 pub use program::{Instr, Label, Program};

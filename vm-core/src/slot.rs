@@ -119,6 +119,11 @@ impl Stack {
         }
     }
 
+    /// The tags and bits of every slot stored.
+    pub(crate) fn parts_mut(&mut self) -> (&mut [Tag], &mut [u64]) {
+        (&mut self.tags, &mut self.bits)
+    }
+
     /// Makes room for at least `len` slots, doubling the storage (at least 64 slots)
     /// so that growing one slot at a time stays cheap.
     #[inline(always)]

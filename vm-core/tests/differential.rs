@@ -5,9 +5,11 @@
 //! final stacks, the position and the step count.
 
 mod common;
+mod wasm_host;
 
 use common::directive;
 use vm_core::{compile, parse_args, Limits, Machine, Program, Status, Value};
+use wasm_host::WasmiTier;
 
 /// Everything a host can observe of a run.
 #[derive(Debug, PartialEq)]
@@ -28,13 +30,17 @@ fn observe(
     stdin: &[&str],
     limits: Limits,
     budget: u64,
+    mut tier: Option<&mut WasmiTier>,
 ) -> Observed {
     let mut m = Machine::new(program, args.to_vec()).with_limits(limits);
     let mut output = String::new();
     let mut input = stdin.iter();
     let mut statuses = Vec::new();
     let end = loop {
-        let status = m.run(budget, &mut output);
+        let status = match tier.as_deref_mut() {
+            Some(t) => m.run_tiered(budget, &mut output, t),
+            None => m.run(budget, &mut output),
+        };
         statuses.push(format!("{status:?}@{}:{}", m.steps(), m.pc()));
         match status {
             Status::OutOfBudget | Status::Sleeping(_) => {}
@@ -65,12 +71,26 @@ fn check_same(name: &str, source: &str, args: &[Value], stdin: &[&str], limits: 
         return;
     };
     let plain = optimized.unoptimized();
+    let mut tier = WasmiTier::new(&optimized);
     for budget in [u64::MAX, 1, 2, 3, 5, 7] {
-        let a = observe(optimized.clone(), args, stdin, limits, budget);
-        let b = observe(plain.clone(), args, stdin, limits, budget);
+        let a = observe(optimized.clone(), args, stdin, limits, budget, None);
+        let b = observe(plain.clone(), args, stdin, limits, budget, None);
         assert_eq!(
             a, b,
             "{name}: optimized and plain runs differ with budget {budget}"
+        );
+        let c = observe(
+            optimized.clone(),
+            args,
+            stdin,
+            limits,
+            budget,
+            Some(&mut tier),
+        );
+        assert_eq!(
+            c, b,
+            "{name}: runs in the WebAssembly tier and plain runs differ with budget {budget}\n{}",
+            tier.compiled.text
         );
     }
 }

@@ -16,6 +16,7 @@
 //! | --- | --- |
 //! | `run.rs` | the run loops, and the dispatch of a plain instruction to its method |
 //! | `instr.rs` | the plain interpreter's instructions, one small method each |
+//! | `tier.rs` | the [`Tier`] hook: blocks run by a compiled WebAssembly module ([`crate::tier`]) |
 //! | `blocks.rs` | the block runner: the optimizer's blocks, behind one call in the loop; whenever a block cannot run exactly as its instructions would, the plain instructions run instead |
 //! | `history.rs` | the undo history, for stepping back |
 //! | `observer.rs` | the [`Observer`] hook that debuggers and profilers implement |
@@ -25,8 +26,10 @@ mod history;
 mod instr;
 mod observer;
 mod run;
+mod tier;
 
 pub use observer::{Observer, Quiet};
+pub use tier::{Tier, TierCall};
 
 use history::History;
 use instr::Trap;
@@ -118,6 +121,8 @@ pub struct Machine {
     steps: u64,
     /// How many of `steps` ran inside the optimizer's blocks.
     block_steps: u64,
+    /// How many of `block_steps` ran in a compiled module ([`Machine::run_tiered`]).
+    tier_steps: u64,
     limits: Limits,
     input: Option<Arc<str>>,
     state: State,
@@ -143,6 +148,7 @@ impl Machine {
             frames: Vec::new(),
             steps: 0,
             block_steps: 0,
+            tier_steps: 0,
             limits: Limits::default(),
             input: None,
             state: State::Running,
@@ -204,6 +210,30 @@ impl Machine {
         out: &mut O,
         observer: &mut B,
     ) -> Status {
+        self.run_inner(budget, out, observer, None)
+    }
+
+    /// Like [`Machine::run`], running blocks in the compiled module of `tier` (see
+    /// [`crate::tier`]) where it can, and in the block runner elsewhere. The result is
+    /// the same as `run`'s in every way but speed: output, status, errors, step count.
+    /// [`Machine::tier_steps`] counts the steps the module ran. A machine that records
+    /// its history runs the plain instructions only, as with `run`.
+    pub fn run_tiered<O: Write + ?Sized>(
+        &mut self,
+        budget: u64,
+        out: &mut O,
+        tier: &mut dyn Tier,
+    ) -> Status {
+        self.run_inner(budget, out, &mut Quiet, Some(tier))
+    }
+
+    fn run_inner<O: Write + ?Sized, B: Observer>(
+        &mut self,
+        budget: u64,
+        out: &mut O,
+        observer: &mut B,
+        tier: Option<&mut dyn Tier>,
+    ) -> Status {
         match &self.state {
             State::Running => {}
             State::Halted(code) => return Status::Halted(*code),
@@ -224,7 +254,7 @@ impl Machine {
         } else if B::ACTIVE {
             self.execute_watched::<O, B, false>(&program, budget, out, observer)
         } else {
-            self.execute(&program, budget, out)
+            self.execute(&program, budget, out, tier)
         };
         if !B::ACTIVE {
             self.steps += done;
@@ -329,6 +359,12 @@ impl Machine {
     /// that the blocks really run, not only that the results are right.
     pub fn block_steps(&self) -> u64 {
         self.block_steps
+    }
+
+    /// How many of [`Machine::block_steps`] ran in the compiled module of
+    /// [`Machine::run_tiered`].
+    pub fn tier_steps(&self) -> u64 {
+        self.tier_steps
     }
 
     /// The index of the next instruction (`program().code().len()` at the end).

@@ -5,7 +5,7 @@
 use core::fmt::Write;
 
 use super::instr::Trap;
-use super::{Machine, Observer};
+use super::{Machine, Observer, Tier};
 use crate::ops::{self, Arith, Compare, Op};
 use crate::program::{Code, Program};
 use crate::slot::Slot;
@@ -22,8 +22,8 @@ pub(super) enum Stop {
 
 impl Machine {
     /// The interpreter loop: runs at most `budget` steps from `self.pc`, a block at a
-    /// time where the program has one that can run whole, else an instruction at a
-    /// time. Returns why it stopped and the number of steps done; leaves `self.pc` at
+    /// time where the program has one that can run whole (in the compiled module of
+    /// `tier` first, when there is one), else an instruction at a time. Returns why it stopped and the number of steps done; leaves `self.pc` at
     /// the next instruction (at the failing one after an error, or at a `read` waiting
     /// for input).
     #[inline(never)]
@@ -32,6 +32,7 @@ impl Machine {
         p: &Program,
         budget: u64,
         out: &mut O,
+        mut tier: Option<&mut dyn Tier>,
     ) -> (Stop, u64) {
         let mut pc = self.pc;
         let mut done = 0u64;
@@ -45,6 +46,16 @@ impl Machine {
             }
             let code = match code {
                 Code::Block(_) => {
+                    if let Some(t) = tier.as_deref_mut() {
+                        let (next, steps) = self.run_tier(p, pc, left, t);
+                        if steps > 0 {
+                            pc = next;
+                            done += steps;
+                            self.block_steps += steps;
+                            self.tier_steps += steps;
+                            continue;
+                        }
+                    }
                     let (next, steps) = self.run_blocks(p, pc, left);
                     if steps > 0 {
                         pc = next;

@@ -1,0 +1,158 @@
+//! The machine's side of the WebAssembly tier ([`crate::tier`]): the [`Tier`] a host
+//! supplies to [`Machine::run_tiered`], and the [`TierCall`] it gets, with the
+//! registers the compiled module works on.
+
+use alloc::vec::Vec;
+
+use super::Machine;
+use crate::block::WINDOW;
+use crate::frame::Frame;
+use crate::program::Program;
+use crate::slot::Tag;
+use crate::tier::{state, STATUS_NEEDS_FRAMES, STATUS_NEEDS_STACK};
+
+/// A compiled module of the program ([`crate::tier::compile`]), as a host runs it.
+///
+/// The host calls the module's `run(tags, bits, frames, state)` on the storage of the
+/// [`TierCall`] and returns what it returned. A host whose memory is the module's
+/// passes [`TierCall::addresses`]; another copies the storage in and out (see the
+/// methods of [`TierCall`]). The module must be the one compiled from the machine's
+/// program.
+pub trait Tier {
+    /// Runs the module on `call`; returns its status (see [`crate::tier`]'s
+    /// `STATUS_*`). A host that could not run it returns
+    /// [`crate::tier::STATUS_STOPPED`] with the state as it was.
+    fn enter(&mut self, call: &mut TierCall<'_>) -> u32;
+}
+
+/// The registers and storage the compiled module works on, for one call of its `run`.
+pub struct TierCall<'a> {
+    tags: &'a mut [Tag],
+    bits: &'a mut [u64],
+    frames: &'a mut [Frame],
+    state: [u64; state::LEN],
+}
+
+impl TierCall<'_> {
+    /// The addresses of the stack's tags (a byte a slot), its bits (a `u64` a slot), the
+    /// frames (12 bytes each: return position, call, target, as `u32`s) and the state
+    /// words: the arguments of the module's `run` when it shares the host's memory.
+    pub fn addresses(&mut self) -> [usize; 4] {
+        [
+            self.tags.as_mut_ptr() as usize,
+            self.bits.as_mut_ptr() as usize,
+            self.frames.as_mut_ptr() as usize,
+            self.state.as_mut_ptr() as usize,
+        ]
+    }
+
+    /// The state words ([`crate::tier::state`]).
+    pub fn state(&mut self) -> &mut [u64; state::LEN] {
+        &mut self.state
+    }
+
+    /// The tags of the stack storage, a byte each.
+    pub fn tag_bytes(&self) -> Vec<u8> {
+        self.tags.iter().map(|&t| t as u8).collect()
+    }
+
+    /// Sets the tags from bytes (as [`TierCall::tag_bytes`] gives them); `false`, and
+    /// nothing changed, if one is not a tag.
+    pub fn set_tag_bytes(&mut self, bytes: &[u8]) -> bool {
+        let tag = |b: u8| match b {
+            0 => Some(Tag::Num),
+            1 => Some(Tag::Bool),
+            2 => Some(Tag::Str),
+            3 => Some(Tag::Const),
+            _ => None,
+        };
+        if bytes.len() != self.tags.len() || bytes.iter().any(|&b| tag(b).is_none()) {
+            return false;
+        }
+        for (t, &b) in self.tags.iter_mut().zip(bytes) {
+            *t = tag(b).unwrap_or_default();
+        }
+        true
+    }
+
+    /// The bits of the stack storage.
+    pub fn bits(&mut self) -> &mut [u64] {
+        self.bits
+    }
+
+    /// The frames' room, as `u32`s: return position, call, target for each.
+    pub fn frame_words(&self) -> Vec<u32> {
+        self.frames
+            .iter()
+            .flat_map(|f| [f.ret, f.call, f.target])
+            .collect()
+    }
+
+    /// Sets the frames' room from `u32`s (as [`TierCall::frame_words`] gives them).
+    pub fn set_frame_words(&mut self, words: &[u32]) {
+        for (f, w) in self.frames.iter_mut().zip(words.chunks_exact(3)) {
+            *f = Frame {
+                ret: w[0],
+                call: w[1],
+                target: w[2],
+            };
+        }
+    }
+}
+
+impl Machine {
+    /// Runs blocks in the compiled module from `pc` (where a block starts) for at most
+    /// `budget` steps; returns where it stopped and the steps taken, as
+    /// `run_blocks`.
+    pub(super) fn run_tier(
+        &mut self,
+        p: &Program,
+        pc: usize,
+        budget: u64,
+        tier: &mut dyn Tier,
+    ) -> (usize, u64) {
+        let clamp = |n: usize| n.min(u32::MAX as usize) as u64;
+        let mut pc = pc;
+        let mut left = budget;
+        let len = self.frames.len();
+        let mut cap = (len * 2).max(len + 64).min(self.limits.max_calls.max(len));
+        loop {
+            self.stack.grow_to(self.sp + WINDOW);
+            let len = self.frames.len();
+            cap = cap.max(len);
+            self.frames.resize(cap, Frame::default());
+            let (tags, bits) = self.stack.parts_mut();
+            let mut state = [0; state::LEN];
+            state[state::SP] = self.sp as u64;
+            state[state::STACK_LEN] = clamp(tags.len());
+            state[state::FRAMES] = len as u64;
+            state[state::FRAMES_CAP] = clamp(cap);
+            state[state::MAX_STACK] = clamp(self.limits.max_stack);
+            state[state::MAX_CALLS] = clamp(self.limits.max_calls);
+            state[state::PC] = pc as u64;
+            state[state::LEFT] = left;
+            let mut call = TierCall {
+                tags,
+                bits,
+                frames: &mut self.frames,
+                state,
+            };
+            let status = tier.enter(&mut call);
+            let s = call.state;
+            // (Kept within bounds whatever the module said, so that nothing can panic.)
+            let stored = self.stack.len();
+            self.frames.truncate((s[state::FRAMES] as usize).min(cap));
+            self.sp = (s[state::SP] as usize).min(stored);
+            pc = (s[state::PC] as usize).min(p.code.len());
+            left = s[state::LEFT].min(left);
+            match status {
+                STATUS_NEEDS_STACK => self.stack.grow_to(stored + 1),
+                STATUS_NEEDS_FRAMES if cap < self.limits.max_calls => {
+                    cap = (cap * 2).min(self.limits.max_calls);
+                }
+                _ => break,
+            }
+        }
+        (pc, budget - left)
+    }
+}

@@ -1,0 +1,112 @@
+//! The WebAssembly tier: a program's blocks compiled into a WebAssembly module that
+//! runs them in place of the block runner, for a host that can instantiate one (the
+//! page's worker does, at run time).
+//!
+//! The module does exactly what the block runner (`machine/blocks.rs`) does, block by
+//! block: the same checks before a block runs (budget, values on the stack, room on
+//! the stack and for frames, a frame to return to), the same operations with the same
+//! checks of types and exact results, the same side exits and exits. Whatever it
+//! cannot run whole it leaves where the block runner would: at the start of that
+//! block, which the machine then runs as without the tier. So the tier changes speed
+//! only; `vm-core/tests/tier.rs` runs programs both ways and compares everything a
+//! host can see.
+//!
+//! The module imports the host's memory (`env.memory`) and works on the machine's own
+//! storage there: [`Machine::run_tiered`](crate::Machine::run_tiered) hands the host a
+//! [`TierCall`](crate::machine::TierCall) with the addresses of the stack's tags and
+//! bits, the frames, and [`state`] words with the registers (depth, frames, position,
+//! budget, limits); the host calls the module's export
+//! `run(tags, bits, frames, state) -> status` and the machine reads the registers back.
+//! A host whose memory is not the module's (a test with a WebAssembly engine written in
+//! Rust) copies them in and out instead.
+//!
+//! Inside, each label's blocks are one function named after the label (blocks before the
+//! first label are `main`), a `loop` around a `br_table` over its blocks; a block going
+//! to another label's block returns that block's index to `run`, which calls the
+//! function that has it. A `return` goes through `at(pc)`, a table of what starts at each
+//! instruction. Blocks that compare two values that may be strings (`==`, `!=` of two
+//! slots) are not compiled: the module stops there and the block runner runs them.
+//!
+//! One file a stage: `wasm.rs` is the instructions (their encoding and text, defined
+//! once), `gen.rs` makes the module's functions from the blocks.
+
+mod gen;
+mod wasm;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::program::Program;
+
+/// A compiled module, and what it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compiled {
+    /// The module's bytes.
+    pub bytes: Vec<u8>,
+    /// The module as WebAssembly text, each label's function named after it.
+    pub text: String,
+    /// The functions made of the program's labels, in order.
+    pub functions: Vec<Function>,
+    /// The blocks compiled.
+    pub blocks: u32,
+    /// The blocks left to the block runner (see the module docs).
+    pub declined: u32,
+}
+
+/// One function of a [`Compiled`] module: the blocks that start under one label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    /// Its name: the label's, or `main` for the blocks before the first label.
+    pub name: String,
+    /// The blocks it runs (compiled or not).
+    pub blocks: u32,
+}
+
+/// Compiles the blocks of `program` into a WebAssembly module.
+///
+/// ```
+/// let p = vm_core::compile("0 loop: 1 + dup 10 < loop swap if jmp\nend: println").unwrap();
+/// let m = vm_core::tier::compile(&p);
+/// assert_eq!(&m.bytes[..4], b"\0asm");
+/// assert!(m.functions.iter().any(|f| f.name == "loop"));
+/// assert!(m.text.contains("(func $loop"));
+/// ```
+pub fn compile(program: &Program) -> Compiled {
+    gen::module(program)
+}
+
+/// The state words the module reads and writes (each a little-endian `u64`, at
+/// `8 * index` from the state's address): the machine's registers.
+pub mod state {
+    /// The stack's depth (read and written).
+    pub const SP: usize = 0;
+    /// The slots of stack storage at the tags' and bits' addresses (read).
+    pub const STACK_LEN: usize = 1;
+    /// The call frames (read and written).
+    pub const FRAMES: usize = 2;
+    /// Room for frames at the frames' address (read).
+    pub const FRAMES_CAP: usize = 3;
+    /// [`Limits::max_stack`](crate::Limits::max_stack), at most `u32::MAX` (read).
+    pub const MAX_STACK: usize = 4;
+    /// [`Limits::max_calls`](crate::Limits::max_calls), at most `u32::MAX` (read).
+    pub const MAX_CALLS: usize = 5;
+    /// The instruction the machine is at (read and written).
+    pub const PC: usize = 6;
+    /// The steps the budget has left (read and written).
+    pub const LEFT: usize = 7;
+    /// The number of words.
+    pub const LEN: usize = 8;
+}
+
+/// What the module's `run` returns: it stopped (at a block it cannot run whole, where
+/// no block starts, or for the budget).
+pub const STATUS_STOPPED: u32 = 0;
+/// It needs more stack storage than `STACK_LEN` slots.
+pub const STATUS_NEEDS_STACK: u32 = 1;
+/// It needs room for more frames than `FRAMES_CAP`.
+pub const STATUS_NEEDS_FRAMES: u32 = 2;
+
+// The same, as a label's function returns them (a block's index is not negative).
+pub(crate) const STOPPED: i32 = -1 - STATUS_STOPPED as i32;
+pub(crate) const NEEDS_STACK: i32 = -1 - STATUS_NEEDS_STACK as i32;
+pub(crate) const NEEDS_FRAMES: i32 = -1 - STATUS_NEEDS_FRAMES as i32;
