@@ -38,14 +38,51 @@ const TB: u32 = 6;
 const BB: u32 = 7;
 const R: u32 = 8;
 const FA: u32 = 9;
-const LEFT: u32 = 10;
-const X: u32 = 11;
-const Y: u32 = 12;
-const Z: u32 = 13;
-const LOCAL_NAMES: [&str; 14] = [
-    "block", "ret", "sp", "nframes", "pc", "base", "tags", "bits", "r", "frame", "left", "x", "y",
-    "z",
+/// An `i32` scratch local (a tag).
+const TAG: u32 = 10;
+const LEFT: u32 = 11;
+/// An `i64` scratch local (a result).
+const Z: u32 = 12;
+/// The first of the slots' locals: `WINDOW` tags (`i32`, `$tN`), then `WINDOW` bits
+/// (`i64`, `$sN`).
+const FIRST_SLOT_LOCAL: u32 = 13;
+const LOCAL_NAMES: [&str; 13] = [
+    "block", "ret", "sp", "nframes", "pc", "base", "tags", "bits", "r", "frame", "tag", "left", "z",
 ];
+
+/// The locals of a label's function after its parameter, as declared: count and type.
+const LOCALS: [(u32, Ty); 4] = [
+    (10, Ty::I32),
+    (2, Ty::I64),
+    (WINDOW as u32, Ty::I32),
+    (WINDOW as u32, Ty::I64),
+];
+
+/// The names of a label's function's locals, parameter first.
+fn local_names() -> Vec<String> {
+    let mut names: Vec<String> = LOCAL_NAMES.iter().map(|s| s.to_string()).collect();
+    names.extend((0..WINDOW).map(|s| format!("t{s}")));
+    names.extend((0..WINDOW).map(|s| format!("s{s}")));
+    names
+}
+
+/// The declaration of a label's function's locals, as text.
+fn locals_text() -> String {
+    let names = local_names();
+    let mut t = String::new();
+    let mut i = 1;
+    for (n, ty) in LOCALS {
+        for _ in 0..n {
+            if !t.is_empty() {
+                t.push(' ');
+            }
+            let name = names.get(i).map_or("", |s| s.as_str());
+            t.push_str(&format!("(local ${name} {})", ty.name()));
+            i += 1;
+        }
+    }
+    t
+}
 
 // Function indexes.
 const F_AT: u32 = 0;
@@ -65,8 +102,6 @@ struct At {
     stop: Label,
     /// Goes round a loop block again, without the entry checks.
     round: Label,
-    /// The side exits.
-    sides: Vec<Label>,
     /// The block indexes this function runs.
     lo: u32,
     hi: u32,
@@ -173,7 +208,7 @@ pub(crate) fn module(p: &Program) -> Compiled {
         label_texts.push(wrap(
             name,
             "(param $block i32) (result i32)",
-            "(local $ret i32) (local $sp i32) (local $nframes i32) (local $pc i32) (local $base i32) (local $tags i32) (local $bits i32) (local $r i32) (local $frame i32) (local $left i64) (local $x i64) (local $y i64) (local $z i64)",
+            &locals_text(),
             &t,
         ));
         functions.push(Function {
@@ -441,10 +476,7 @@ fn label_function(
     hi: u32,
     names: &[String],
 ) -> (Vec<u8>, String, u32) {
-    let mut f = Body::new(
-        LOCAL_NAMES.iter().map(|s| s.to_string()).collect(),
-        names.to_vec(),
-    );
+    let mut f = Body::new(local_names(), names.to_vec());
     f.extend([
         Ins::GlobalGet(G_SP),
         Ins::LocalSet(SP),
@@ -482,7 +514,6 @@ fn label_function(
             dispatch,
             stop: 0,
             round: 0,
-            sides: Vec::new(),
             lo,
             hi,
         };
@@ -505,7 +536,7 @@ fn label_function(
         Ins::GlobalSet(G_PC),
         Ins::LocalGet(RET),
     ]);
-    let (body, text) = f.finish(&[(9, Ty::I32), (4, Ty::I64)]);
+    let (body, text) = f.finish(&LOCALS);
     (body, text, compiled)
 }
 
@@ -658,6 +689,13 @@ fn set_depth(f: &mut Body, out: u16) {
 }
 
 /// The code of block `b` (the program's block `index`, starting at `start`).
+///
+/// Slots live in locals while the block runs (`T(s)` and `B(s)`, see [`Cache`]): its
+/// inputs are loaded once, operations work on locals, and the slots below the depth it
+/// leaves are stored when it leaves (by its exit or a side exit). A failed check
+/// leaves the stack's storage as the block found it, as the block runner does; a loop
+/// block stores its results at the end of each round and keeps its inputs in locals
+/// for the next.
 fn block_code(f: &mut Body, at: &mut At, order: &Order, b: &Block, index: u32, start: u32) {
     let stop = f.label("stop");
     at.stop = stop;
@@ -732,37 +770,36 @@ fn block_code(f: &mut Body, at: &mut At, order: &Order, b: &Block, index: u32, s
         Ins::I32Add,
         Ins::LocalSet(BB),
     ]);
+    let mut cache = Cache::new();
+    for s in 0..b.need {
+        cache.load(f, s);
+    }
     let round = f.label("round");
     at.round = round;
     f.push(Ins::Loop(round));
-    at.sides = b.sides.iter().map(|_| f.label("side")).collect();
-    for &s in at.sides.iter().rev() {
-        f.push(Ins::Block(s));
-    }
     for &m in b.ops.iter() {
-        op(f, at, m);
+        op(f, at, order, &mut cache, b, m);
     }
-    // Every operation ran: the depth, the count, then the exit.
+    // Every operation ran: the results are stored, then the depth, the count, the exit.
+    cache.flush(f, b.out);
     set_depth(f, b.out);
     spend(f, u64::from(b.steps));
-    exit(f, at, order, b, index);
-    for (k, side) in b.sides.iter().enumerate() {
-        f.push(Ins::End);
-        side_exit(f, at, order, side);
-        let _ = k;
-    }
+    exit(f, at, order, &cache, b, index);
     f.push(Ins::End); // round
     f.push(Ins::End); // stop
     stop_at(f, at, start);
 }
 
-fn side_exit(f: &mut Body, at: &At, order: &Order, side: &Side) {
+/// Leaves by side exit `side` (from the guard whose cache is `cache`).
+fn side_exit(f: &mut Body, at: &At, order: &Order, cache: &Cache, side: &Side) {
+    let mut c = cache.clone();
     for &p in side.puts.iter() {
         match p {
-            Put::Move(d, s) => copy(f, d, s),
-            Put::Lit(d, l) => literal(f, d, l),
+            Put::Move(d, s) => c.copy(f, d, s),
+            Put::Lit(d, l) => c.literal(f, d, l),
         }
     }
+    c.flush(f, side.out);
     spend(f, u64::from(side.steps));
     set_depth(f, side.out);
     goto(f, at, order, side.pc, side.block);
@@ -770,7 +807,16 @@ fn side_exit(f: &mut Body, at: &At, order: &Order, side: &Side) {
 
 /// Goes where a target of the block's exit says (with the block's frames pushed
 /// first, and the call's frame for a call).
-fn go(f: &mut Body, at: &At, order: &Order, b: &Block, index: u32, to: Target, call: Option<u32>) {
+fn go(
+    f: &mut Body,
+    at: &At,
+    order: &Order,
+    cache: &Cache,
+    b: &Block,
+    index: u32,
+    to: Target,
+    call: Option<u32>,
+) {
     if let Some(call) = call {
         if to.returns_at_once {
             // As `Regs::run` for a conditional call to a bare `return`.
@@ -795,7 +841,9 @@ fn go(f: &mut Body, at: &At, order: &Order, b: &Block, index: u32, to: Target, c
     let same_window = to.block == index && b.out == b.need && b.pushes.is_empty();
     if same_window {
         // Another round of the same block, on the same window: only the budget is
-        // checked (the other checks passed for this round and hold again).
+        // checked (the other checks passed for this round and hold again). Its inputs
+        // are in their locals, as for the first round.
+        cache.round_inputs(f, b.need);
         f.extend([
             Ins::LocalGet(LEFT),
             Ins::I64Const(i64::from(b.budget)),
@@ -809,9 +857,15 @@ fn go(f: &mut Body, at: &At, order: &Order, b: &Block, index: u32, to: Target, c
 }
 
 /// Branches on the boolean in slot `c`: `t` when true, `e` when false.
-fn branch(f: &mut Body, c: W, mut t: impl FnMut(&mut Body), mut e: impl FnMut(&mut Body)) {
+fn branch(
+    f: &mut Body,
+    cache: &Cache,
+    c: W,
+    mut t: impl FnMut(&mut Body),
+    mut e: impl FnMut(&mut Body),
+) {
     let l = f.label("cond");
-    load_bits(f, c);
+    f.push(Ins::LocalGet(cache.bits(c)));
     f.extend([Ins::I64Eqz, Ins::I32Eqz, Ins::If(l)]);
     t(f);
     f.push(Ins::Else);
@@ -819,7 +873,7 @@ fn branch(f: &mut Body, c: W, mut t: impl FnMut(&mut Body), mut e: impl FnMut(&m
     f.push(Ins::End);
 }
 
-fn exit(f: &mut Body, at: &At, order: &Order, b: &Block, index: u32) {
+fn exit(f: &mut Body, at: &At, order: &Order, cache: &Cache, b: &Block, index: u32) {
     match b.exit {
         Exit::Next { pc, block } => {
             push_frames(f, &b.pushes);
@@ -827,22 +881,25 @@ fn exit(f: &mut Body, at: &At, order: &Order, b: &Block, index: u32) {
         }
         Exit::JumpIf { c, t, f: e } => branch(
             f,
+            cache,
             c,
-            |f| go(f, at, order, b, index, t, None),
-            |f| go(f, at, order, b, index, e, None),
+            |f| go(f, at, order, cache, b, index, t, None),
+            |f| go(f, at, order, cache, b, index, e, None),
         ),
         Exit::Loop(l) => branch(
             f,
+            cache,
             l.c,
-            |f| go(f, at, order, b, index, l.t, None),
-            |f| go(f, at, order, b, index, l.f, None),
+            |f| go(f, at, order, cache, b, index, l.t, None),
+            |f| go(f, at, order, cache, b, index, l.f, None),
         ),
-        Exit::Call { call, to } => go(f, at, order, b, index, to, Some(call)),
+        Exit::Call { call, to } => go(f, at, order, cache, b, index, to, Some(call)),
         Exit::CallIf { call, c, t, f: e } => branch(
             f,
+            cache,
             c,
-            |f| go(f, at, order, b, index, t, Some(call)),
-            |f| go(f, at, order, b, index, e, Some(call)),
+            |f| go(f, at, order, cache, b, index, t, Some(call)),
+            |f| go(f, at, order, cache, b, index, e, Some(call)),
         ),
         Exit::Return => {
             pop_frame(f);
@@ -851,57 +908,184 @@ fn exit(f: &mut Body, at: &At, order: &Order, b: &Block, index: u32) {
     }
 }
 
-fn load_tag(f: &mut Body, s: W) {
-    f.extend([Ins::LocalGet(TB), Ins::I32Load8U(u32::from(s))]);
-}
-
-fn load_bits(f: &mut Body, s: W) {
-    f.extend([Ins::LocalGet(BB), Ins::I64Load(8 * u32::from(s))]);
-}
-
-/// Stores tag `tag` in slot `d`.
-fn store_tag(f: &mut Body, d: W, tag: i32) {
-    f.extend([
-        Ins::LocalGet(TB),
-        Ins::I32Const(tag),
-        Ins::I32Store8(u32::from(d)),
-    ]);
-}
-
-/// Stores local `l` (an `i64`) as the bits of slot `d`.
-fn store_bits_local(f: &mut Body, d: W, l: u32) {
-    f.extend([
-        Ins::LocalGet(BB),
-        Ins::LocalGet(l),
-        Ins::I64Store(8 * u32::from(d)),
-    ]);
-}
-
 const NUM: i32 = 0;
 const BOOL: i32 = 1;
 const CONST: i32 = 3;
 
-fn copy(f: &mut Body, d: W, s: W) {
-    f.push(Ins::LocalGet(TB));
-    load_tag(f, s);
-    f.push(Ins::I32Store8(u32::from(d)));
-    f.push(Ins::LocalGet(BB));
-    load_bits(f, s);
-    f.push(Ins::I64Store(8 * u32::from(d)));
+/// The local holding slot `s`'s tag (`i32`).
+fn t_local(s: W) -> u32 {
+    FIRST_SLOT_LOCAL + u32::from(s)
 }
 
-fn literal(f: &mut Body, d: W, l: Lit) {
-    let (tag, bits) = match l {
-        Lit::Num(n) => (NUM, n),
-        Lit::Bool(b) => (BOOL, i64::from(b)),
-        Lit::Str(i) => (CONST, i64::from(i)),
-    };
-    store_tag(f, d, tag);
-    f.extend([
-        Ins::LocalGet(BB),
-        Ins::I64Const(bits),
-        Ins::I64Store(8 * u32::from(d)),
-    ]);
+/// The local holding slot `s`'s bits (`i64`).
+fn b_local(s: W) -> u32 {
+    FIRST_SLOT_LOCAL + WINDOW as u32 + u32::from(s)
+}
+
+/// Where each slot of the window is while a block's code is written: in the stack's
+/// storage only, or in its locals (its tag either in `T(s)` or known to be a given
+/// tag, its bits in `B(s)`), and whether the storage has its value.
+#[derive(Clone)]
+struct Cache {
+    slots: [Place; WINDOW],
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Only in the stack's storage.
+    Stored,
+    /// In locals: the tag when it is known, and whether the storage is behind.
+    Local { tag: Option<i32>, dirty: bool },
+}
+
+impl Cache {
+    fn new() -> Cache {
+        Cache {
+            slots: [Place::Stored; WINDOW],
+        }
+    }
+
+    fn place(&self, s: W) -> Place {
+        self.slots[usize::from(s) % WINDOW]
+    }
+
+    fn set_place(&mut self, s: W, p: Place) {
+        self.slots[usize::from(s) % WINDOW] = p;
+    }
+
+    /// Loads slot `s` from the storage into its locals, if it is not there.
+    fn load(&mut self, f: &mut Body, s: W) {
+        if self.place(s) == Place::Stored {
+            f.extend([
+                Ins::LocalGet(TB),
+                Ins::I32Load8U(u32::from(s)),
+                Ins::LocalSet(t_local(s)),
+                Ins::LocalGet(BB),
+                Ins::I64Load(8 * u32::from(s)),
+                Ins::LocalSet(b_local(s)),
+            ]);
+            self.set_place(
+                s,
+                Place::Local {
+                    tag: None,
+                    dirty: false,
+                },
+            );
+        }
+    }
+
+    /// The tag of slot `s`, if known while writing the code.
+    fn known(&self, s: W) -> Option<i32> {
+        match self.place(s) {
+            Place::Local { tag, .. } => tag,
+            Place::Stored => None,
+        }
+    }
+
+    /// Pushes slot `s`'s tag.
+    fn push_tag(&mut self, f: &mut Body, s: W) {
+        self.load(f, s);
+        match self.known(s) {
+            Some(t) => f.push(Ins::I32Const(t)),
+            None => f.push(Ins::LocalGet(t_local(s))),
+        }
+    }
+
+    /// The local with slot `s`'s bits (loaded first where needed: see [`Cache::load`];
+    /// this one only names it).
+    fn bits(&self, s: W) -> u32 {
+        b_local(s)
+    }
+
+    /// Pushes slot `s`'s bits.
+    fn push_bits(&mut self, f: &mut Body, s: W) {
+        self.load(f, s);
+        f.push(Ins::LocalGet(b_local(s)));
+    }
+
+    /// After a check that slot `s` holds `tag` passed.
+    fn now_known(&mut self, s: W, tag: i32) {
+        if let Place::Local { dirty, .. } = self.place(s) {
+            self.set_place(
+                s,
+                Place::Local {
+                    tag: Some(tag),
+                    dirty,
+                },
+            );
+        }
+    }
+
+    /// Sets slot `d` to the bits on the stack, with tag `tag`.
+    fn set(&mut self, f: &mut Body, d: W, tag: i32) {
+        f.push(Ins::LocalSet(b_local(d)));
+        self.set_place(
+            d,
+            Place::Local {
+                tag: Some(tag),
+                dirty: true,
+            },
+        );
+    }
+
+    /// Copies slot `s` to slot `d`.
+    fn copy(&mut self, f: &mut Body, d: W, s: W) {
+        if d == s {
+            return;
+        }
+        self.load(f, s);
+        let tag = self.known(s);
+        if tag.is_none() {
+            f.extend([Ins::LocalGet(t_local(s)), Ins::LocalSet(t_local(d))]);
+        }
+        f.extend([Ins::LocalGet(b_local(s)), Ins::LocalSet(b_local(d))]);
+        self.set_place(d, Place::Local { tag, dirty: true });
+    }
+
+    fn literal(&mut self, f: &mut Body, d: W, l: Lit) {
+        let (tag, bits) = match l {
+            Lit::Num(n) => (NUM, n),
+            Lit::Bool(b) => (BOOL, i64::from(b)),
+            Lit::Str(i) => (CONST, i64::from(i)),
+        };
+        f.push(Ins::I64Const(bits));
+        self.set(f, d, tag);
+    }
+
+    /// Stores the slots below `end` whose storage is behind.
+    fn flush(&mut self, f: &mut Body, end: u16) {
+        for s in 0..end.min(WINDOW as u16) {
+            if let Place::Local { tag, dirty: true } = self.place(s) {
+                f.push(Ins::LocalGet(TB));
+                match tag {
+                    Some(t) => f.push(Ins::I32Const(t)),
+                    None => f.push(Ins::LocalGet(t_local(s))),
+                }
+                f.extend([
+                    Ins::I32Store8(u32::from(s)),
+                    Ins::LocalGet(BB),
+                    Ins::LocalGet(b_local(s)),
+                    Ins::I64Store(8 * u32::from(s)),
+                ]);
+                self.set_place(s, Place::Local { tag, dirty: false });
+            }
+        }
+    }
+
+    /// Before another round of a loop block: the round starts with its inputs in their
+    /// locals, tags included (as [`block_code`] loaded them for the first).
+    fn round_inputs(&self, f: &mut Body, need: u16) {
+        for s in 0..need {
+            match self.place(s) {
+                Place::Local { tag: Some(t), .. } => {
+                    f.extend([Ins::I32Const(t), Ins::LocalSet(t_local(s))]);
+                }
+                Place::Local { tag: None, .. } => {}
+                // (The first round loaded every input, and a slot stays in its locals.)
+                Place::Stored => unreachable!("inputs are loaded before the first round"),
+            }
+        }
+    }
 }
 
 /// A right operand: a slot or an immediate number.
@@ -911,25 +1095,37 @@ enum Operand {
     Imm(i64),
 }
 
-/// Fails (leaves the block at its start) unless the slots hold numbers.
-fn check_nums(f: &mut Body, at: &At, a: W, b: Operand) {
-    load_tag(f, a);
-    if let Operand::Slot(b) = b {
-        load_tag(f, b);
-        f.push(Ins::I32Or);
+/// Fails (leaves the block at its start) unless slot `s` holds `tag`.
+fn check(f: &mut Body, at: &At, cache: &mut Cache, s: W, tag: i32) {
+    cache.load(f, s);
+    match cache.known(s) {
+        Some(t) if t == tag => return,
+        // (A check that fails whenever it runs.)
+        Some(_) => f.push(Ins::Br(at.stop)),
+        None => {
+            f.push(Ins::LocalGet(t_local(s)));
+            if tag != 0 {
+                f.extend([Ins::I32Const(tag), Ins::I32Ne]);
+            }
+            f.push(Ins::BrIf(at.stop));
+        }
     }
-    f.push(Ins::BrIf(at.stop));
+    cache.now_known(s, tag);
 }
 
-/// Loads the operands into `X` and `Y`.
-fn operands(f: &mut Body, a: W, b: Operand) {
-    load_bits(f, a);
-    f.push(Ins::LocalSet(X));
-    match b {
-        Operand::Slot(b) => load_bits(f, b),
+fn check_nums(f: &mut Body, at: &At, cache: &mut Cache, a: W, b: Operand) {
+    check(f, at, cache, a, NUM);
+    if let Operand::Slot(b) = b {
+        check(f, at, cache, b, NUM);
+    }
+}
+
+/// Pushes an operand's bits.
+fn push(f: &mut Body, cache: &mut Cache, o: Operand) {
+    match o {
+        Operand::Slot(s) => cache.push_bits(f, s),
         Operand::Imm(n) => f.push(Ins::I64Const(n)),
     }
-    f.push(Ins::LocalSet(Y));
 }
 
 #[derive(Clone, Copy)]
@@ -943,47 +1139,68 @@ enum Arith {
 
 /// `d = a op b` on numbers, exact (as `ops::add` and the others): a result that would
 /// not be exact, or a division by zero, fails.
-fn arith(f: &mut Body, at: &At, d: W, a: W, b: Operand, op: Arith) {
-    check_nums(f, at, a, b);
-    operands(f, a, b);
+fn arith(f: &mut Body, at: &At, cache: &mut Cache, d: W, a: W, b: Operand, op: Arith) {
+    check_nums(f, at, cache, a, b);
     let stop = at.stop;
-    match op {
-        Arith::Add | Arith::Sub => {
+    let x = cache.bits(a);
+    let y = |f: &mut Body| match b {
+        Operand::Slot(s) => f.push(Ins::LocalGet(b_local(s))),
+        Operand::Imm(n) => f.push(Ins::I64Const(n)),
+    };
+    match (op, b) {
+        (Arith::Add | Arith::Sub, _) => {
+            f.push(Ins::LocalGet(x));
+            y(f);
             let ins = if matches!(op, Arith::Add) {
                 Ins::I64Add
             } else {
                 Ins::I64Sub
             };
-            f.extend([Ins::LocalGet(X), Ins::LocalGet(Y), ins, Ins::LocalSet(Z)]);
-            // Overflow: for `+`, x and y of one sign and z of the other; for `-`, x and
-            // y of different signs and z not of x's.
-            let second = if matches!(op, Arith::Add) { Y } else { X };
-            let first = if matches!(op, Arith::Add) { X } else { Y };
+            f.extend([ins, Ins::LocalSet(Z)]);
+            // Overflow: for `+`, x and y of one sign and z of the other; for `-`, x
+            // and y of different signs and z not of x's.
             if matches!(op, Arith::Add) {
-                f.extend([
-                    Ins::LocalGet(first),
-                    Ins::LocalGet(Z),
-                    Ins::I64Xor,
-                    Ins::LocalGet(second),
-                    Ins::LocalGet(Z),
-                    Ins::I64Xor,
-                ]);
+                f.extend([Ins::LocalGet(x), Ins::LocalGet(Z), Ins::I64Xor]);
+                y(f);
+                f.extend([Ins::LocalGet(Z), Ins::I64Xor]);
             } else {
-                f.extend([
-                    Ins::LocalGet(X),
-                    Ins::LocalGet(Y),
-                    Ins::I64Xor,
-                    Ins::LocalGet(X),
-                    Ins::LocalGet(Z),
-                    Ins::I64Xor,
-                ]);
+                f.push(Ins::LocalGet(x));
+                y(f);
+                f.extend([Ins::I64Xor, Ins::LocalGet(x), Ins::LocalGet(Z), Ins::I64Xor]);
             }
             f.extend([Ins::I64And, Ins::I64Const(0), Ins::I64LtS, Ins::BrIf(stop)]);
         }
-        Arith::Mul => {
+        (Arith::Mul, Operand::Imm(n)) => match n {
+            0 => f.extend([Ins::I64Const(0), Ins::LocalSet(Z)]),
+            1 => f.extend([Ins::LocalGet(x), Ins::LocalSet(Z)]),
+            -1 => f.extend([
+                Ins::LocalGet(x),
+                Ins::I64Const(i64::MIN),
+                Ins::I64Eq,
+                Ins::BrIf(stop),
+                Ins::I64Const(0),
+                Ins::LocalGet(x),
+                Ins::I64Sub,
+                Ins::LocalSet(Z),
+            ]),
+            // Exact when z / n is x (n is neither 0 nor -1: the division cannot trap).
+            _ => f.extend([
+                Ins::LocalGet(x),
+                Ins::I64Const(n),
+                Ins::I64Mul,
+                Ins::LocalTee(Z),
+                Ins::I64Const(n),
+                Ins::I64DivS,
+                Ins::LocalGet(x),
+                Ins::I64Ne,
+                Ins::BrIf(stop),
+            ]),
+        },
+        (Arith::Mul, Operand::Slot(s)) => {
+            let y = b_local(s);
             f.extend([
-                Ins::LocalGet(X),
-                Ins::LocalGet(Y),
+                Ins::LocalGet(x),
+                Ins::LocalGet(y),
                 Ins::I64Mul,
                 Ins::LocalSet(Z),
             ]);
@@ -992,193 +1209,237 @@ fn arith(f: &mut Body, at: &At, d: W, a: W, b: Operand, op: Arith) {
             let nonzero = f.label("x_not_0");
             let minus_one = f.label("x_is_minus_1");
             f.extend([
-                Ins::LocalGet(X),
+                Ins::LocalGet(x),
                 Ins::I64Eqz,
                 Ins::I32Eqz,
                 Ins::If(nonzero),
-                Ins::LocalGet(X),
+                Ins::LocalGet(x),
                 Ins::I64Const(-1),
                 Ins::I64Eq,
                 Ins::If(minus_one),
-                Ins::LocalGet(Y),
+                Ins::LocalGet(y),
                 Ins::I64Const(i64::MIN),
                 Ins::I64Eq,
                 Ins::BrIf(stop),
                 Ins::Else,
                 Ins::LocalGet(Z),
-                Ins::LocalGet(X),
+                Ins::LocalGet(x),
                 Ins::I64DivS,
-                Ins::LocalGet(Y),
+                Ins::LocalGet(y),
                 Ins::I64Ne,
                 Ins::BrIf(stop),
                 Ins::End,
                 Ins::End,
             ]);
         }
-        Arith::Div => {
-            // Division by zero, and MIN / -1 (not exact), fail.
-            f.extend([
-                Ins::LocalGet(Y),
-                Ins::I64Eqz,
-                Ins::BrIf(stop),
-                Ins::LocalGet(X),
+        (Arith::Div, Operand::Imm(n)) => match n {
+            0 => f.push(Ins::Br(stop)),
+            // MIN / -1 is not exact.
+            -1 => f.extend([
+                Ins::LocalGet(x),
                 Ins::I64Const(i64::MIN),
                 Ins::I64Eq,
-                Ins::LocalGet(Y),
+                Ins::BrIf(stop),
+                Ins::I64Const(0),
+                Ins::LocalGet(x),
+                Ins::I64Sub,
+                Ins::LocalSet(Z),
+            ]),
+            _ => f.extend([
+                Ins::LocalGet(x),
+                Ins::I64Const(n),
+                Ins::I64DivS,
+                Ins::LocalSet(Z),
+            ]),
+        },
+        (Arith::Div, Operand::Slot(s)) => {
+            // Division by zero, and MIN / -1 (not exact), fail.
+            let y = b_local(s);
+            f.extend([
+                Ins::LocalGet(y),
+                Ins::I64Eqz,
+                Ins::BrIf(stop),
+                Ins::LocalGet(x),
+                Ins::I64Const(i64::MIN),
+                Ins::I64Eq,
+                Ins::LocalGet(y),
                 Ins::I64Const(-1),
                 Ins::I64Eq,
                 Ins::I32And,
                 Ins::BrIf(stop),
-                Ins::LocalGet(X),
-                Ins::LocalGet(Y),
+                Ins::LocalGet(x),
+                Ins::LocalGet(y),
                 Ins::I64DivS,
                 Ins::LocalSet(Z),
             ]);
         }
-        Arith::Rem => {
+        (Arith::Rem, _) => {
             // `rem_s` is the truncating remainder, 0 for MIN % -1, as `ops::rem`.
-            f.extend([
-                Ins::LocalGet(Y),
-                Ins::I64Eqz,
-                Ins::BrIf(stop),
-                Ins::LocalGet(X),
-                Ins::LocalGet(Y),
-                Ins::I64RemS,
-                Ins::LocalSet(Z),
-            ]);
+            if let Operand::Slot(s) = b {
+                f.extend([Ins::LocalGet(b_local(s)), Ins::I64Eqz, Ins::BrIf(stop)]);
+            } else if b == Operand::Imm(0) {
+                f.push(Ins::Br(stop));
+            }
+            f.push(Ins::LocalGet(x));
+            y(f);
+            f.extend([Ins::I64RemS, Ins::LocalSet(Z)]);
         }
     }
-    store_tag(f, d, NUM);
-    store_bits_local(f, d, Z);
+    f.push(Ins::LocalGet(Z));
+    cache.set(f, d, NUM);
 }
 
-/// Stores the `i32` boolean that `value` computes as a boolean in slot `d`.
-/// (The value is computed before anything is stored: `d` may be one of its operands.)
-fn store_bool(f: &mut Body, d: W, value: impl FnOnce(&mut Body)) {
-    value(f);
-    f.extend([Ins::I64ExtendI32U, Ins::LocalSet(Z)]);
-    store_tag(f, d, BOOL);
-    store_bits_local(f, d, Z);
+impl PartialEq for Operand {
+    fn eq(&self, other: &Operand) -> bool {
+        match (*self, *other) {
+            (Operand::Slot(a), Operand::Slot(b)) => a == b,
+            (Operand::Imm(a), Operand::Imm(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
-fn compare(f: &mut Body, at: &At, d: W, a: W, b: Operand, cmp: Ins) {
-    check_nums(f, at, a, b);
-    operands(f, a, b);
-    store_bool(f, d, |f| {
-        f.extend([Ins::LocalGet(X), Ins::LocalGet(Y), cmp])
-    });
+fn compare(f: &mut Body, at: &At, cache: &mut Cache, d: W, a: W, b: Operand, cmp: Ins) {
+    check_nums(f, at, cache, a, b);
+    cache.push_bits(f, a);
+    push(f, cache, b);
+    f.extend([cmp, Ins::I64ExtendI32U]);
+    cache.set(f, d, BOOL);
 }
 
 /// Pushes `slot == n` (a value of another type is not equal) as an `i32`.
-fn equal_num(f: &mut Body, a: W, n: i64) {
-    load_tag(f, a);
-    f.push(Ins::I32Eqz);
-    load_bits(f, a);
-    f.extend([Ins::I64Const(n), Ins::I64Eq, Ins::I32And]);
+fn equal_num(f: &mut Body, cache: &mut Cache, a: W, n: i64) {
+    cache.load(f, a);
+    match cache.known(a) {
+        Some(NUM) => {
+            f.extend([Ins::LocalGet(b_local(a)), Ins::I64Const(n), Ins::I64Eq]);
+        }
+        Some(_) => f.push(Ins::I32Const(0)),
+        None => f.extend([
+            Ins::LocalGet(t_local(a)),
+            Ins::I32Eqz,
+            Ins::LocalGet(b_local(a)),
+            Ins::I64Const(n),
+            Ins::I64Eq,
+            Ins::I32And,
+        ]),
+    }
 }
 
-fn op(f: &mut Body, at: &At, m: Micro) {
+/// Leaves by side exit `k` when the `i32` on the stack is not 0.
+fn side_if(f: &mut Body, at: &At, order: &Order, cache: &Cache, b: &Block, k: u16) {
+    let l = f.label("side");
+    f.push(Ins::If(l));
+    match b.sides.get(usize::from(k)) {
+        Some(side) => side_exit(f, at, order, cache, side),
+        None => f.push(Ins::Br(at.stop)),
+    }
+    f.push(Ins::End);
+}
+
+fn op(f: &mut Body, at: &At, order: &Order, cache: &mut Cache, b: &Block, m: Micro) {
     use Operand::{Imm, Slot};
+    let c = cache;
     match m {
-        Micro::Add(d, a, b) => arith(f, at, d, a, Slot(b), Arith::Add),
-        Micro::Sub(d, a, b) => arith(f, at, d, a, Slot(b), Arith::Sub),
-        Micro::Mul(d, a, b) => arith(f, at, d, a, Slot(b), Arith::Mul),
-        Micro::Div(d, a, b) => arith(f, at, d, a, Slot(b), Arith::Div),
-        Micro::Rem(d, a, b) => arith(f, at, d, a, Slot(b), Arith::Rem),
-        Micro::AddI(d, a, n) => arith(f, at, d, a, Imm(n), Arith::Add),
-        Micro::SubI(d, a, n) => arith(f, at, d, a, Imm(n), Arith::Sub),
-        Micro::MulI(d, a, n) => arith(f, at, d, a, Imm(n), Arith::Mul),
-        Micro::DivI(d, a, n) => arith(f, at, d, a, Imm(n), Arith::Div),
-        Micro::RemI(d, a, n) => arith(f, at, d, a, Imm(n), Arith::Rem),
-        Micro::Lt(d, a, b) => compare(f, at, d, a, Slot(b), Ins::I64LtS),
-        Micro::Le(d, a, b) => compare(f, at, d, a, Slot(b), Ins::I64LeS),
-        Micro::Gt(d, a, b) => compare(f, at, d, a, Slot(b), Ins::I64GtS),
-        Micro::Ge(d, a, b) => compare(f, at, d, a, Slot(b), Ins::I64GeS),
-        Micro::LtI(d, a, n) => compare(f, at, d, a, Imm(n), Ins::I64LtS),
-        Micro::LeI(d, a, n) => compare(f, at, d, a, Imm(n), Ins::I64LeS),
-        Micro::GtI(d, a, n) => compare(f, at, d, a, Imm(n), Ins::I64GtS),
-        Micro::GeI(d, a, n) => compare(f, at, d, a, Imm(n), Ins::I64GeS),
+        Micro::Add(d, a, x) => arith(f, at, c, d, a, Slot(x), Arith::Add),
+        Micro::Sub(d, a, x) => arith(f, at, c, d, a, Slot(x), Arith::Sub),
+        Micro::Mul(d, a, x) => arith(f, at, c, d, a, Slot(x), Arith::Mul),
+        Micro::Div(d, a, x) => arith(f, at, c, d, a, Slot(x), Arith::Div),
+        Micro::Rem(d, a, x) => arith(f, at, c, d, a, Slot(x), Arith::Rem),
+        Micro::AddI(d, a, n) => arith(f, at, c, d, a, Imm(n), Arith::Add),
+        Micro::SubI(d, a, n) => arith(f, at, c, d, a, Imm(n), Arith::Sub),
+        Micro::MulI(d, a, n) => arith(f, at, c, d, a, Imm(n), Arith::Mul),
+        Micro::DivI(d, a, n) => arith(f, at, c, d, a, Imm(n), Arith::Div),
+        Micro::RemI(d, a, n) => arith(f, at, c, d, a, Imm(n), Arith::Rem),
+        Micro::Lt(d, a, x) => compare(f, at, c, d, a, Slot(x), Ins::I64LtS),
+        Micro::Le(d, a, x) => compare(f, at, c, d, a, Slot(x), Ins::I64LeS),
+        Micro::Gt(d, a, x) => compare(f, at, c, d, a, Slot(x), Ins::I64GtS),
+        Micro::Ge(d, a, x) => compare(f, at, c, d, a, Slot(x), Ins::I64GeS),
+        Micro::LtI(d, a, n) => compare(f, at, c, d, a, Imm(n), Ins::I64LtS),
+        Micro::LeI(d, a, n) => compare(f, at, c, d, a, Imm(n), Ins::I64LeS),
+        Micro::GtI(d, a, n) => compare(f, at, c, d, a, Imm(n), Ins::I64GtS),
+        Micro::GeI(d, a, n) => compare(f, at, c, d, a, Imm(n), Ins::I64GeS),
         // Blocks with these are not compiled (`compiles`).
         Micro::Eq(..) | Micro::Ne(..) => f.push(Ins::Br(at.stop)),
-        Micro::EqI(d, a, n) => store_bool(f, d, |f| equal_num(f, a, n)),
-        Micro::NeI(d, a, n) => store_bool(f, d, |f| {
-            equal_num(f, a, n);
-            f.push(Ins::I32Eqz);
-        }),
-        Micro::And(d, a, b) | Micro::Or(d, a, b) => {
-            // Both booleans: tags of 1.
-            load_tag(f, a);
-            f.extend([Ins::I32Const(BOOL), Ins::I32Xor]);
-            load_tag(f, b);
-            f.extend([
-                Ins::I32Const(BOOL),
-                Ins::I32Xor,
-                Ins::I32Or,
-                Ins::BrIf(at.stop),
-            ]);
-            let ins = if matches!(m, Micro::And(..)) {
+        Micro::EqI(d, a, n) | Micro::NeI(d, a, n) => {
+            equal_num(f, c, a, n);
+            if matches!(m, Micro::NeI(..)) {
+                f.push(Ins::I32Eqz);
+            }
+            f.push(Ins::I64ExtendI32U);
+            c.set(f, d, BOOL);
+        }
+        Micro::And(d, a, x) | Micro::Or(d, a, x) => {
+            check(f, at, c, a, BOOL);
+            check(f, at, c, x, BOOL);
+            c.push_bits(f, a);
+            c.push_bits(f, x);
+            f.push(if matches!(m, Micro::And(..)) {
                 Ins::I64And
             } else {
                 Ins::I64Or
-            };
-            load_bits(f, a);
-            load_bits(f, b);
-            f.extend([ins, Ins::LocalSet(Z)]);
-            store_tag(f, d, BOOL);
-            store_bits_local(f, d, Z);
+            });
+            c.set(f, d, BOOL);
         }
         Micro::Not(d, a) => {
-            load_tag(f, a);
-            f.extend([Ins::I32Const(BOOL), Ins::I32Ne, Ins::BrIf(at.stop)]);
-            store_bool(f, d, |f| {
-                load_bits(f, a);
-                f.push(Ins::I64Eqz);
-            });
+            check(f, at, c, a, BOOL);
+            c.push_bits(f, a);
+            f.extend([Ins::I64Eqz, Ins::I64ExtendI32U]);
+            c.set(f, d, BOOL);
         }
-        Micro::Select(d, c, t, e) => {
-            // Both values are read before the destination (which may be one of them)
-            // is written.
-            f.push(Ins::LocalGet(TB));
-            load_tag(f, t);
-            load_tag(f, e);
-            load_bits(f, c);
-            f.extend([Ins::I64Eqz, Ins::I32Eqz, Ins::Select]);
-            load_bits(f, t);
-            f.push(Ins::LocalSet(Y));
-            load_bits(f, e);
-            f.push(Ins::LocalSet(Z));
-            f.push(Ins::I32Store8(u32::from(d)));
-            f.extend([Ins::LocalGet(BB), Ins::LocalGet(Y), Ins::LocalGet(Z)]);
-            load_bits(f, c);
+        Micro::Select(d, cond, t, e) => {
+            c.load(f, cond);
+            c.load(f, t);
+            c.load(f, e);
+            let tag = match (c.known(t), c.known(e)) {
+                (Some(x), Some(y)) if x == y => Some(x),
+                _ => None,
+            };
+            if tag.is_none() {
+                c.push_tag(f, t);
+                c.push_tag(f, e);
+                f.extend([
+                    Ins::LocalGet(b_local(cond)),
+                    Ins::I64Eqz,
+                    Ins::I32Eqz,
+                    Ins::Select,
+                    Ins::LocalSet(TAG),
+                ]);
+            }
             f.extend([
+                Ins::LocalGet(b_local(t)),
+                Ins::LocalGet(b_local(e)),
+                Ins::LocalGet(b_local(cond)),
                 Ins::I64Eqz,
                 Ins::I32Eqz,
                 Ins::Select,
-                Ins::I64Store(8 * u32::from(d)),
+                Ins::LocalSet(b_local(d)),
             ]);
+            if tag.is_none() {
+                f.extend([Ins::LocalGet(TAG), Ins::LocalSet(t_local(d))]);
+            }
+            c.set_place(d, Place::Local { tag, dirty: true });
         }
-        Micro::IsBool(a) => {
-            load_tag(f, a);
-            f.extend([Ins::I32Const(BOOL), Ins::I32Ne, Ins::BrIf(at.stop)]);
-        }
-        Micro::Num(d, n) => literal(f, d, Lit::Num(n)),
-        Micro::Bool(d, b) => literal(f, d, Lit::Bool(b)),
-        Micro::Str(d, i) => literal(f, d, Lit::Str(i)),
-        Micro::Move(d, s) => copy(f, d, s),
-        Micro::Guard(c, on, k) => {
-            load_bits(f, c);
+        Micro::IsBool(a) => check(f, at, c, a, BOOL),
+        Micro::Num(d, n) => c.literal(f, d, Lit::Num(n)),
+        Micro::Bool(d, v) => c.literal(f, d, Lit::Bool(v)),
+        Micro::Str(d, i) => c.literal(f, d, Lit::Str(i)),
+        Micro::Move(d, s) => c.copy(f, d, s),
+        Micro::Guard(cond, on, k) => {
+            // Leaves when the condition is not `on`.
+            c.push_bits(f, cond);
             f.push(Ins::I64Eqz);
             if !on {
                 f.push(Ins::I32Eqz);
             }
-            f.push(Ins::BrIf(at.sides[usize::from(k)]));
+            side_if(f, at, order, c, b, k);
         }
         Micro::GuardEq(a, n, on, k) => {
-            equal_num(f, a, n);
+            equal_num(f, c, a, n);
             if on {
                 f.push(Ins::I32Eqz);
             }
-            f.push(Ins::BrIf(at.sides[usize::from(k)]));
+            side_if(f, at, order, c, b, k);
         }
     }
 }

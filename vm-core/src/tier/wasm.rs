@@ -21,6 +21,13 @@ impl Ty {
             Ty::I64 => 0x7e,
         }
     }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Ty::I32 => "i32",
+            Ty::I64 => "i64",
+        }
+    }
 }
 
 /// A structured label's name, for branches.
@@ -66,8 +73,6 @@ pub(crate) enum Ins {
     I32Sub,
     I32Mul,
     I32And,
-    I32Or,
-    I32Xor,
     I32ShrS,
     I32Shl,
     I64Eqz,
@@ -143,8 +148,6 @@ impl Ins {
             I32Sub => (0x6b, "i32.sub"),
             I32Mul => (0x6c, "i32.mul"),
             I32And => (0x71, "i32.and"),
-            I32Or => (0x72, "i32.or"),
-            I32Xor => (0x73, "i32.xor"),
             I32Shl => (0x74, "i32.shl"),
             I32ShrS => (0x75, "i32.shr_s"),
             I64Add => (0x7c, "i64.add"),
