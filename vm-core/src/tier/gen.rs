@@ -92,8 +92,13 @@ const FIRST_LABEL_FN: u32 = 2;
 /// The size of a frame in memory (`Frame` is `repr(C)`: `ret`, `call`, `target`).
 const FRAME: u32 = 12;
 
-/// Where a block's code may branch: the labels of the function and of the block.
-struct At {
+/// Where a block's code may branch: the labels of the function and of the block, and
+/// the block itself.
+struct At<'a> {
+    /// The module's order of blocks.
+    order: &'a Order,
+    /// The program's index of the block.
+    index: u32,
     /// Leaves the function, returning `RET`.
     leave: Label,
     /// Runs the block whose index is in `BLK`.
@@ -510,6 +515,8 @@ fn label_function(
         let b = &p.blocks[i as usize];
         let start = order.start[i as usize];
         let mut at = At {
+            order,
+            index: i,
             leave,
             dispatch,
             stop: 0,
@@ -519,7 +526,7 @@ fn label_function(
         };
         if compiles(b) {
             compiled += 1;
-            block_code(&mut f, &mut at, order, b, i, start);
+            block_code(&mut f, &mut at, b, start);
         } else {
             stop_at(&mut f, &at, start);
         }
@@ -563,8 +570,8 @@ fn needs(f: &mut Body, at: &At, pc: u32, status: i32) {
 }
 
 /// Goes to instruction `pc`, where block `block` starts (or none).
-fn goto(f: &mut Body, at: &At, order: &Order, pc: u32, block: u32) {
-    let g = order.module_index(block);
+fn goto(f: &mut Body, at: &At, pc: u32, block: u32) {
+    let g = at.order.module_index(block);
     if g < 0 {
         stop_at(f, at, pc);
     } else if (at.lo..at.hi).contains(&(g as u32)) {
@@ -696,7 +703,7 @@ fn set_depth(f: &mut Body, out: u16) {
 /// leaves the stack's storage as the block found it, as the block runner does; a loop
 /// block stores its results at the end of each round and keeps its inputs in locals
 /// for the next.
-fn block_code(f: &mut Body, at: &mut At, order: &Order, b: &Block, index: u32, start: u32) {
+fn block_code(f: &mut Body, at: &mut At, b: &Block, start: u32) {
     let stop = f.label("stop");
     at.stop = stop;
     f.push(Ins::Block(stop));
@@ -778,20 +785,20 @@ fn block_code(f: &mut Body, at: &mut At, order: &Order, b: &Block, index: u32, s
     at.round = round;
     f.push(Ins::Loop(round));
     for &m in b.ops.iter() {
-        op(f, at, order, &mut cache, b, m);
+        op(f, at, &mut cache, b, m);
     }
     // Every operation ran: the results are stored, then the depth, the count, the exit.
     cache.flush(f, b.out);
     set_depth(f, b.out);
     spend(f, u64::from(b.steps));
-    exit(f, at, order, &cache, b, index);
+    exit(f, at, &cache, b);
     f.push(Ins::End); // round
     f.push(Ins::End); // stop
     stop_at(f, at, start);
 }
 
 /// Leaves by side exit `side` (from the guard whose cache is `cache`).
-fn side_exit(f: &mut Body, at: &At, order: &Order, cache: &Cache, side: &Side) {
+fn side_exit(f: &mut Body, at: &At, cache: &Cache, side: &Side) {
     let mut c = cache.clone();
     for &p in side.puts.iter() {
         match p {
@@ -802,21 +809,12 @@ fn side_exit(f: &mut Body, at: &At, order: &Order, cache: &Cache, side: &Side) {
     c.flush(f, side.out);
     spend(f, u64::from(side.steps));
     set_depth(f, side.out);
-    goto(f, at, order, side.pc, side.block);
+    goto(f, at, side.pc, side.block);
 }
 
 /// Goes where a target of the block's exit says (with the block's frames pushed
 /// first, and the call's frame for a call).
-fn go(
-    f: &mut Body,
-    at: &At,
-    order: &Order,
-    cache: &Cache,
-    b: &Block,
-    index: u32,
-    to: Target,
-    call: Option<u32>,
-) {
+fn go(f: &mut Body, at: &At, cache: &Cache, b: &Block, to: Target, call: Option<u32>) {
     if let Some(call) = call {
         if to.returns_at_once {
             // As `Regs::run` for a conditional call to a bare `return`.
@@ -827,18 +825,18 @@ fn go(
                 f.extend([Ins::I32Const(to.after as i32), Ins::LocalSet(PC)]);
                 return_chain(f, at);
             } else {
-                goto(f, at, order, to.after, to.after_block);
+                goto(f, at, to.after, to.after_block);
             }
             return;
         }
         let mut frames = b.pushes.to_vec();
         frames.push(Frame::of_call(call, to.addr));
         push_frames(f, &frames);
-        goto(f, at, order, to.pc, to.block);
+        goto(f, at, to.pc, to.block);
         return;
     }
     push_frames(f, &b.pushes);
-    let same_window = to.block == index && b.out == b.need && b.pushes.is_empty();
+    let same_window = to.block == at.index && b.out == b.need && b.pushes.is_empty();
     if same_window {
         // Another round of the same block, on the same window: only the budget is
         // checked (the other checks passed for this round and hold again). Its inputs
@@ -852,7 +850,7 @@ fn go(
             Ins::Br(at.round),
         ]);
     } else {
-        goto(f, at, order, to.pc, to.block);
+        goto(f, at, to.pc, to.block);
     }
 }
 
@@ -873,33 +871,33 @@ fn branch(
     f.push(Ins::End);
 }
 
-fn exit(f: &mut Body, at: &At, order: &Order, cache: &Cache, b: &Block, index: u32) {
+fn exit(f: &mut Body, at: &At, cache: &Cache, b: &Block) {
     match b.exit {
         Exit::Next { pc, block } => {
             push_frames(f, &b.pushes);
-            goto(f, at, order, pc, block);
+            goto(f, at, pc, block);
         }
         Exit::JumpIf { c, t, f: e } => branch(
             f,
             cache,
             c,
-            |f| go(f, at, order, cache, b, index, t, None),
-            |f| go(f, at, order, cache, b, index, e, None),
+            |f| go(f, at, cache, b, t, None),
+            |f| go(f, at, cache, b, e, None),
         ),
         Exit::Loop(l) => branch(
             f,
             cache,
             l.c,
-            |f| go(f, at, order, cache, b, index, l.t, None),
-            |f| go(f, at, order, cache, b, index, l.f, None),
+            |f| go(f, at, cache, b, l.t, None),
+            |f| go(f, at, cache, b, l.f, None),
         ),
-        Exit::Call { call, to } => go(f, at, order, cache, b, index, to, Some(call)),
+        Exit::Call { call, to } => go(f, at, cache, b, to, Some(call)),
         Exit::CallIf { call, c, t, f: e } => branch(
             f,
             cache,
             c,
-            |f| go(f, at, order, cache, b, index, t, Some(call)),
-            |f| go(f, at, order, cache, b, index, e, Some(call)),
+            |f| go(f, at, cache, b, t, Some(call)),
+            |f| go(f, at, cache, b, e, Some(call)),
         ),
         Exit::Return => {
             pop_frame(f);
@@ -1327,17 +1325,17 @@ fn equal_num(f: &mut Body, cache: &mut Cache, a: W, n: i64) {
 }
 
 /// Leaves by side exit `k` when the `i32` on the stack is not 0.
-fn side_if(f: &mut Body, at: &At, order: &Order, cache: &Cache, b: &Block, k: u16) {
+fn side_if(f: &mut Body, at: &At, cache: &Cache, b: &Block, k: u16) {
     let l = f.label("side");
     f.push(Ins::If(l));
     match b.sides.get(usize::from(k)) {
-        Some(side) => side_exit(f, at, order, cache, side),
+        Some(side) => side_exit(f, at, cache, side),
         None => f.push(Ins::Br(at.stop)),
     }
     f.push(Ins::End);
 }
 
-fn op(f: &mut Body, at: &At, order: &Order, cache: &mut Cache, b: &Block, m: Micro) {
+fn op(f: &mut Body, at: &At, cache: &mut Cache, b: &Block, m: Micro) {
     use Operand::{Imm, Slot};
     let c = cache;
     match m {
@@ -1432,14 +1430,14 @@ fn op(f: &mut Body, at: &At, order: &Order, cache: &mut Cache, b: &Block, m: Mic
             if !on {
                 f.push(Ins::I32Eqz);
             }
-            side_if(f, at, order, c, b, k);
+            side_if(f, at, c, b, k);
         }
         Micro::GuardEq(a, n, on, k) => {
             equal_num(f, c, a, n);
             if on {
                 f.push(Ins::I32Eqz);
             }
-            side_if(f, at, order, c, b, k);
+            side_if(f, at, c, b, k);
         }
     }
 }
