@@ -30,8 +30,20 @@ fn observe(
     stdin: &[&str],
     limits: Limits,
     budget: u64,
-    mut tier: Option<&mut WasmiTier>,
+    tier: Option<&mut WasmiTier>,
 ) -> Observed {
+    observe_steps(program, args, stdin, limits, budget, tier).0
+}
+
+/// [`observe`], and the steps that ran in blocks and, of those, in the module.
+fn observe_steps(
+    program: Program,
+    args: &[Value],
+    stdin: &[&str],
+    limits: Limits,
+    budget: u64,
+    mut tier: Option<&mut WasmiTier>,
+) -> (Observed, (u64, u64)) {
     let mut m = Machine::new(program, args.to_vec()).with_limits(limits);
     let mut output = String::new();
     let mut input = stdin.iter();
@@ -54,7 +66,7 @@ fn observe(
         .iter()
         .map(|f| format!("{} {:?}", f.name(), f.call_span))
         .collect();
-    Observed {
+    let seen = Observed {
         output,
         end,
         stack: m.stack().to_vec(),
@@ -62,7 +74,8 @@ fn observe(
         pc: m.pc(),
         steps: m.steps(),
         statuses,
-    }
+    };
+    (seen, (m.block_steps(), m.tier_steps()))
 }
 
 /// Compares optimized and plain runs of `source` under several budgets.
@@ -79,7 +92,7 @@ fn check_same(name: &str, source: &str, args: &[Value], stdin: &[&str], limits: 
             a, b,
             "{name}: optimized and plain runs differ with budget {budget}"
         );
-        let c = observe(
+        let (c, blocks) = observe_steps(
             optimized.clone(),
             args,
             stdin,
@@ -87,6 +100,16 @@ fn check_same(name: &str, source: &str, args: &[Value], stdin: &[&str], limits: 
             budget,
             Some(&mut tier),
         );
+        let (_, runner) = observe_steps(optimized.clone(), args, stdin, limits, budget, None);
+        // The module runs every block the block runner runs, no more, no fewer (a
+        // check that fails when it should not is only slower, and a bug too).
+        assert_eq!(blocks.0, runner.0, "{name}: block steps, budget {budget}");
+        if tier.compiled.declined == 0 {
+            assert_eq!(
+                blocks.1, blocks.0,
+                "{name}: steps in the module, budget {budget}"
+            );
+        }
         assert_eq!(
             c, b,
             "{name}: runs in the WebAssembly tier and plain runs differ with budget {budget}\n{}",

@@ -105,3 +105,70 @@ fn deep_recursion_grows_storage_and_meets_the_limits() {
         assert!(a.tier_steps() > 0);
     }
 }
+
+const EDGES: [i64; 13] = [
+    i64::MIN,
+    i64::MIN + 1,
+    i64::MIN / 2,
+    -3,
+    -2,
+    -1,
+    0,
+    1,
+    2,
+    3,
+    i64::MAX / 2,
+    i64::MAX - 1,
+    i64::MAX,
+];
+
+/// Runs `src` on `args` in the module and as plain instructions: the same output,
+/// status and stack. Returns the steps run in the module.
+fn same_as_plain(src: &str, args: &[Value]) -> u64 {
+    let p = compile(src).unwrap();
+    let mut tier = WasmiTier::new(&p);
+    let mut a = Machine::new(p.clone(), args.to_vec());
+    let mut b = Machine::new(p.unoptimized(), args.to_vec());
+    let (mut out_a, mut out_b) = (String::new(), String::new());
+    let s = a.run_tiered(u64::MAX, &mut out_a, &mut tier);
+    let t = b.run(u64::MAX, &mut out_b);
+    assert_eq!(
+        (s, out_a, a.stack(), a.steps()),
+        (t, out_b, b.stack(), b.steps()),
+        "{src} on {args:?}"
+    );
+    // The module runs every block the block runner would (no more, no fewer: a check
+    // that fails when it should not would only be slower, and is a bug too).
+    let mut c = Machine::new(p, args.to_vec());
+    c.run(u64::MAX, &mut String::new());
+    assert_eq!(a.block_steps(), c.block_steps(), "{src} on {args:?}");
+    if tier.compiled.declined == 0 {
+        assert_eq!(a.tier_steps(), a.block_steps(), "{src} on {args:?}");
+    }
+    a.tier_steps()
+}
+
+/// Every operation, with operands at the edges of the numbers (MIN, MAX, 0, -1, ...),
+/// given as arguments (so the optimizer cannot fold them) and as immediates: the
+/// module's overflow, division and comparison checks against the plain instructions.
+#[test]
+fn operations_at_the_edges_are_exact() {
+    let ops = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!="];
+    let mut tiered = 0;
+    for op in ops {
+        for &x in &EDGES {
+            for &y in &EDGES {
+                // Both operands from the stack; then the right one an immediate.
+                let two = [Value::Num(x), Value::Num(y)];
+                tiered += same_as_plain(&format!("{op} println"), &two);
+                tiered += same_as_plain(&format!("{y} {op} println"), &[Value::Num(x)]);
+            }
+            // Wrong types: a boolean operand.
+            tiered += same_as_plain(
+                &format!("{op} println"),
+                &[Value::Num(x), Value::Bool(true)],
+            );
+        }
+    }
+    assert!(tiered > 2000, "only {tiered} steps ran in the module");
+}

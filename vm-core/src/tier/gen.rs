@@ -43,35 +43,39 @@ const TAG: u32 = 10;
 const LEFT: u32 = 11;
 /// An `i64` scratch local (a result).
 const Z: u32 = 12;
-/// The first of the slots' locals: `WINDOW` tags (`i32`, `$tN`), then `WINDOW` bits
+/// The first of the slots' locals: for each slot its tag (`i32`, `$tN`) then its bits
 /// (`i64`, `$sN`).
 const FIRST_SLOT_LOCAL: u32 = 13;
 const LOCAL_NAMES: [&str; 13] = [
     "block", "ret", "sp", "nframes", "pc", "base", "tags", "bits", "r", "frame", "tag", "left", "z",
 ];
 
-/// The locals of a label's function after its parameter, as declared: count and type.
-const LOCALS: [(u32, Ty); 4] = [
-    (10, Ty::I32),
-    (2, Ty::I64),
-    (WINDOW as u32, Ty::I32),
-    (WINDOW as u32, Ty::I64),
-];
+/// The locals of a label's function after its parameter, as declared (count and
+/// type): the registers, then a tag and bits for each slot of the widest window of its
+/// blocks.
+fn locals(window: u16) -> Vec<(u32, Ty)> {
+    let mut l = vec![(10, Ty::I32), (2, Ty::I64)];
+    for _ in 0..window {
+        l.extend([(1, Ty::I32), (1, Ty::I64)]);
+    }
+    l
+}
 
 /// The names of a label's function's locals, parameter first.
-fn local_names() -> Vec<String> {
+fn local_names(window: u16) -> Vec<String> {
     let mut names: Vec<String> = LOCAL_NAMES.iter().map(|s| s.to_string()).collect();
-    names.extend((0..WINDOW).map(|s| format!("t{s}")));
-    names.extend((0..WINDOW).map(|s| format!("s{s}")));
+    for s in 0..window {
+        names.extend([format!("t{s}"), format!("s{s}")]);
+    }
     names
 }
 
 /// The declaration of a label's function's locals, as text.
-fn locals_text() -> String {
-    let names = local_names();
+fn locals_text(window: u16) -> String {
+    let names = local_names(window);
     let mut t = String::new();
     let mut i = 1;
-    for (n, ty) in LOCALS {
+    for (n, ty) in locals(window) {
         for _ in 0..n {
             if !t.is_empty() {
                 t.push(' ');
@@ -206,14 +210,14 @@ pub(crate) fn module(p: &Program) -> Compiled {
     let mut label_texts = Vec::new();
     let mut compiled_blocks = 0;
     for (k, &(_, lo, hi)) in groups.iter().enumerate() {
-        let (body, t, n) = label_function(p, &order, lo, hi, &names);
+        let (body, t, n, window) = label_function(p, &order, lo, hi, &names);
         compiled_blocks += n;
         bodies.push(body);
         let name = &names[FIRST_LABEL_FN as usize + k];
         label_texts.push(wrap(
             name,
             "(param $block i32) (result i32)",
-            &locals_text(),
+            &locals_text(window),
             &t,
         ));
         functions.push(Function {
@@ -480,8 +484,14 @@ fn label_function(
     lo: u32,
     hi: u32,
     names: &[String],
-) -> (Vec<u8>, String, u32) {
-    let mut f = Body::new(local_names(), names.to_vec());
+) -> (Vec<u8>, String, u32, u16) {
+    // Locals for the slots of the widest window of its blocks.
+    let window = (lo..hi)
+        .map(|g| p.blocks[order.of[g as usize] as usize].window)
+        .max()
+        .unwrap_or(0)
+        .min(WINDOW as u16);
+    let mut f = Body::new(local_names(window), names.to_vec());
     f.extend([
         Ins::GlobalGet(G_SP),
         Ins::LocalSet(SP),
@@ -543,8 +553,8 @@ fn label_function(
         Ins::GlobalSet(G_PC),
         Ins::LocalGet(RET),
     ]);
-    let (body, text) = f.finish(&LOCALS);
-    (body, text, compiled)
+    let (body, text) = f.finish(&locals(window));
+    (body, text, compiled, window)
 }
 
 /// Leaves the function stopped at instruction `pc`.
@@ -912,12 +922,12 @@ const CONST: i32 = 3;
 
 /// The local holding slot `s`'s tag (`i32`).
 fn t_local(s: W) -> u32 {
-    FIRST_SLOT_LOCAL + u32::from(s)
+    FIRST_SLOT_LOCAL + 2 * u32::from(s)
 }
 
 /// The local holding slot `s`'s bits (`i64`).
 fn b_local(s: W) -> u32 {
-    FIRST_SLOT_LOCAL + WINDOW as u32 + u32::from(s)
+    FIRST_SLOT_LOCAL + 2 * u32::from(s) + 1
 }
 
 /// Where each slot of the window is while a block's code is written: in the stack's
@@ -932,8 +942,13 @@ struct Cache {
 enum Place {
     /// Only in the stack's storage.
     Stored,
-    /// In locals: the tag when it is known, and whether the storage is behind.
-    Local { tag: Option<i32>, dirty: bool },
+    /// In locals: the tag when it is known, whether the storage is behind, and the tag
+    /// the storage is known to hold.
+    Local {
+        tag: Option<i32>,
+        dirty: bool,
+        stored: Option<i32>,
+    },
 }
 
 impl Cache {
@@ -967,9 +982,31 @@ impl Cache {
                 Place::Local {
                     tag: None,
                     dirty: false,
+                    stored: None,
                 },
             );
         }
+    }
+
+    /// The tag the storage of slot `s` is known to hold.
+    fn stored(&self, s: W) -> Option<i32> {
+        match self.place(s) {
+            Place::Local { stored, .. } => stored,
+            Place::Stored => None,
+        }
+    }
+
+    /// Slot `d` was written, with tag `tag` if known: its storage is now behind.
+    fn written(&mut self, d: W, tag: Option<i32>) {
+        let stored = self.stored(d);
+        self.set_place(
+            d,
+            Place::Local {
+                tag,
+                dirty: true,
+                stored,
+            },
+        );
     }
 
     /// The tag of slot `s`, if known while writing the code.
@@ -1003,12 +1040,14 @@ impl Cache {
 
     /// After a check that slot `s` holds `tag` passed.
     fn now_known(&mut self, s: W, tag: i32) {
-        if let Place::Local { dirty, .. } = self.place(s) {
+        // (A slot whose storage is not behind has that tag in its storage too.)
+        if let Place::Local { dirty, stored, .. } = self.place(s) {
             self.set_place(
                 s,
                 Place::Local {
                     tag: Some(tag),
                     dirty,
+                    stored: if dirty { stored } else { Some(tag) },
                 },
             );
         }
@@ -1017,13 +1056,7 @@ impl Cache {
     /// Sets slot `d` to the bits on the stack, with tag `tag`.
     fn set(&mut self, f: &mut Body, d: W, tag: i32) {
         f.push(Ins::LocalSet(b_local(d)));
-        self.set_place(
-            d,
-            Place::Local {
-                tag: Some(tag),
-                dirty: true,
-            },
-        );
+        self.written(d, Some(tag));
     }
 
     /// Copies slot `s` to slot `d`.
@@ -1037,7 +1070,7 @@ impl Cache {
             f.extend([Ins::LocalGet(t_local(s)), Ins::LocalSet(t_local(d))]);
         }
         f.extend([Ins::LocalGet(b_local(s)), Ins::LocalSet(b_local(d))]);
-        self.set_place(d, Place::Local { tag, dirty: true });
+        self.written(d, tag);
     }
 
     fn literal(&mut self, f: &mut Body, d: W, l: Lit) {
@@ -1053,19 +1086,34 @@ impl Cache {
     /// Stores the slots below `end` whose storage is behind.
     fn flush(&mut self, f: &mut Body, end: u16) {
         for s in 0..end.min(WINDOW as u16) {
-            if let Place::Local { tag, dirty: true } = self.place(s) {
-                f.push(Ins::LocalGet(TB));
-                match tag {
-                    Some(t) => f.push(Ins::I32Const(t)),
-                    None => f.push(Ins::LocalGet(t_local(s))),
+            if let Place::Local {
+                tag,
+                dirty: true,
+                stored,
+            } = self.place(s)
+            {
+                // (The tag is stored unless the storage is known to have it.)
+                if tag.is_none() || tag != stored {
+                    f.push(Ins::LocalGet(TB));
+                    match tag {
+                        Some(t) => f.push(Ins::I32Const(t)),
+                        None => f.push(Ins::LocalGet(t_local(s))),
+                    }
+                    f.push(Ins::I32Store8(u32::from(s)));
                 }
                 f.extend([
-                    Ins::I32Store8(u32::from(s)),
                     Ins::LocalGet(BB),
                     Ins::LocalGet(b_local(s)),
                     Ins::I64Store(8 * u32::from(s)),
                 ]);
-                self.set_place(s, Place::Local { tag, dirty: false });
+                self.set_place(
+                    s,
+                    Place::Local {
+                        tag,
+                        dirty: false,
+                        stored: tag,
+                    },
+                );
             }
         }
     }
@@ -1079,8 +1127,16 @@ impl Cache {
                     f.extend([Ins::I32Const(t), Ins::LocalSet(t_local(s))]);
                 }
                 Place::Local { tag: None, .. } => {}
-                // (The first round loaded every input, and a slot stays in its locals.)
-                Place::Stored => unreachable!("inputs are loaded before the first round"),
+                // (Not so: the first round loads every input, and a slot stays in its
+                // locals. The storage has its value, after the flush.)
+                Place::Stored => f.extend([
+                    Ins::LocalGet(TB),
+                    Ins::I32Load8U(u32::from(s)),
+                    Ins::LocalSet(t_local(s)),
+                    Ins::LocalGet(BB),
+                    Ins::I64Load(8 * u32::from(s)),
+                    Ins::LocalSet(b_local(s)),
+                ]),
             }
         }
     }
@@ -1146,7 +1202,48 @@ fn arith(f: &mut Body, at: &At, cache: &mut Cache, d: W, a: W, b: Operand, op: A
         Operand::Imm(n) => f.push(Ins::I64Const(n)),
     };
     match (op, b) {
-        (Arith::Add | Arith::Sub, _) => {
+        (Arith::Add | Arith::Sub, Operand::Imm(n)) => {
+            // With a number known here, one comparison says whether it is exact:
+            // x + n for n > 0 when x <= MAX - n, for n < 0 when x >= MIN - n; x - n
+            // likewise.
+            let n = if matches!(op, Arith::Add) {
+                Some(n)
+            } else {
+                n.checked_neg()
+            };
+            match n {
+                Some(0) => f.extend([Ins::LocalGet(x), Ins::LocalSet(Z)]),
+                Some(n) => {
+                    let (bound, cmp) = if n > 0 {
+                        (i64::MAX - n, Ins::I64GtS)
+                    } else {
+                        (i64::MIN - n, Ins::I64LtS)
+                    };
+                    f.extend([
+                        Ins::LocalGet(x),
+                        Ins::I64Const(bound),
+                        cmp,
+                        Ins::BrIf(stop),
+                        Ins::LocalGet(x),
+                        Ins::I64Const(n),
+                        Ins::I64Add,
+                        Ins::LocalSet(Z),
+                    ]);
+                }
+                // x - MIN is exact only for x < 0: x + MAX + 1.
+                None => f.extend([
+                    Ins::LocalGet(x),
+                    Ins::I64Const(0),
+                    Ins::I64GeS,
+                    Ins::BrIf(stop),
+                    Ins::LocalGet(x),
+                    Ins::I64Const(i64::MIN),
+                    Ins::I64Sub,
+                    Ins::LocalSet(Z),
+                ]),
+            }
+        }
+        (Arith::Add | Arith::Sub, Operand::Slot(_)) => {
             f.push(Ins::LocalGet(x));
             y(f);
             let ins = if matches!(op, Arith::Add) {
@@ -1416,7 +1513,7 @@ fn op(f: &mut Body, at: &At, cache: &mut Cache, b: &Block, m: Micro) {
             if tag.is_none() {
                 f.extend([Ins::LocalGet(TAG), Ins::LocalSet(t_local(d))]);
             }
-            c.set_place(d, Place::Local { tag, dirty: true });
+            c.written(d, tag);
         }
         Micro::IsBool(a) => check(f, at, c, a, BOOL),
         Micro::Num(d, n) => c.literal(f, d, Lit::Num(n)),
