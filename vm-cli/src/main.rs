@@ -98,6 +98,11 @@ struct Cli {
     #[arg(long, requires = "disasm")]
     blocks: bool,
 
+    /// With --disasm: print the WebAssembly module the playground compiles the blocks
+    /// into (its WebAssembly tier), as text, each label's blocks a function named after it.
+    #[arg(long, requires = "disasm", conflicts_with = "blocks")]
+    wasm: bool,
+
     /// Step through the program: Enter steps, `n` steps over a call, `o` steps out,
     /// `b` steps back, `c` continues to the next breakpoint, `q` quits.
     #[arg(long, requires = "file", conflicts_with_all = ["check", "disasm"])]
@@ -290,6 +295,10 @@ fn real_main(cli: &Cli) -> u8 {
             program.code().len(),
             program.labels().len()
         );
+        return 0;
+    }
+    if cli.disasm && cli.wasm {
+        out!("{}", vm_core::tier::compile(&program).text);
         return 0;
     }
     if cli.disasm && cli.blocks {

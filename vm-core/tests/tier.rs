@@ -172,3 +172,42 @@ fn operations_at_the_edges_are_exact() {
     }
     assert!(tiered > 2000, "only {tiered} steps ran in the module");
 }
+
+/// The sections of a module but its custom ones (names), as bytes.
+fn sections(bytes: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut out = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let payload = payload.unwrap();
+        if let Some((id, range)) = payload.as_section() {
+            if id != 0 {
+                out.push((id, bytes[range].to_vec()));
+            }
+        }
+    }
+    out
+}
+
+/// The text the page and `svm --disasm --wasm` show is the module that runs: parsed
+/// by a WebAssembly text parser, it gives the same sections, byte for byte.
+#[test]
+fn the_text_is_the_module() {
+    let mut count = 0;
+    for dir in ["examples", "benches/programs"] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(dir);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "svm") {
+                continue;
+            }
+            let p = compile(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let m = vm_core::tier::compile(&p);
+            let parsed =
+                wat::parse_str(&m.text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(sections(&parsed), sections(&m.bytes), "{}", path.display());
+            count += 1;
+        }
+    }
+    assert!(count > 15);
+}

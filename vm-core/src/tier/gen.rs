@@ -231,11 +231,12 @@ pub(crate) fn module(p: &Program) -> Compiled {
         let ty = if i as u32 == G_LEFT { "i64" } else { "i32" };
         text.push_str(&format!("  (global ${g} (mut {ty}) ({ty}.const 0))\n"));
     }
+    // (In the module's order, so that the text is the module.)
+    text.push_str(&at_text);
     text.push_str(&run_text);
     for t in &label_texts {
         text.push_str(t);
     }
-    text.push_str(&at_text);
     text.push_str(")\n");
 
     let bytes = encode(&bodies, groups.len() as u32, &names);
