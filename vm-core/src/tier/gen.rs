@@ -154,12 +154,66 @@ impl Order {
     }
 }
 
-/// Can the tier run this block? Not when it compares two values that may be strings
-/// (their texts are the host's): the block runner runs it.
-fn compiles(b: &Block) -> bool {
-    !b.ops
-        .iter()
-        .any(|m| matches!(m, Micro::Eq(..) | Micro::Ne(..)))
+/// What a slot holds while a block's operations run, as far as is known before it
+/// runs: one of its inputs as the round found it, or a value of a known tag.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Input(W),
+    Tag(i32),
+    Unknown,
+}
+
+/// The inputs that the block's `==` and `!=` of two slots compare: the module checks
+/// at the start of each round that they are not strings (whose texts are the host's),
+/// and stops there when one is, for the block runner. `None` when one of them compares
+/// a value that may be a string otherwise: then the block is not compiled.
+fn string_checks(b: &Block) -> Option<Vec<W>> {
+    let mut origin: Vec<Origin> = (0..WINDOW as W)
+        .map(|s| {
+            if s < b.need {
+                Origin::Input(s)
+            } else {
+                Origin::Unknown
+            }
+        })
+        .collect();
+    let at = |s: W| usize::from(s) % WINDOW;
+    let mut inputs: Vec<W> = Vec::new();
+    for &m in b.ops.iter() {
+        if let Micro::Eq(_, a, x) | Micro::Ne(_, a, x) = m {
+            for s in [a, x] {
+                match origin[at(s)] {
+                    Origin::Input(i) => {
+                        if !inputs.contains(&i) {
+                            inputs.push(i);
+                        }
+                    }
+                    Origin::Tag(NUM | BOOL) => {}
+                    _ => return None,
+                }
+            }
+        }
+        let Some(d) = m.dest() else { continue };
+        origin[at(d)] = match m {
+            Micro::Move(_, s) => origin[at(s)],
+            Micro::Select(_, _, t, e) if origin[at(t)] == origin[at(e)] => origin[at(t)],
+            Micro::Select(..) => Origin::Unknown,
+            Micro::Str(..) => Origin::Tag(CONST),
+            Micro::Add(..)
+            | Micro::Sub(..)
+            | Micro::Mul(..)
+            | Micro::Div(..)
+            | Micro::Rem(..)
+            | Micro::AddI(..)
+            | Micro::SubI(..)
+            | Micro::MulI(..)
+            | Micro::DivI(..)
+            | Micro::RemI(..)
+            | Micro::Num(..) => Origin::Tag(NUM),
+            _ => Origin::Tag(BOOL),
+        };
+    }
+    Some(inputs)
 }
 
 /// Builds the module for `p`.
@@ -208,10 +262,11 @@ pub(crate) fn module(p: &Program) -> Compiled {
     );
     let mut functions = Vec::new();
     let mut label_texts = Vec::new();
-    let mut compiled_blocks = 0;
+    let (mut compiled_blocks, mut string_checked) = (0, 0);
     for (k, &(_, lo, hi)) in groups.iter().enumerate() {
-        let (body, t, n, window) = label_function(p, &order, lo, hi, &names);
+        let (body, t, (n, checked), window) = label_function(p, &order, lo, hi, &names);
         compiled_blocks += n;
+        string_checked += checked;
         bodies.push(body);
         let name = &names[FIRST_LABEL_FN as usize + k];
         label_texts.push(wrap(
@@ -246,6 +301,7 @@ pub(crate) fn module(p: &Program) -> Compiled {
         functions,
         blocks: compiled_blocks,
         declined: p.blocks.len() as u32 - compiled_blocks,
+        string_checked,
     }
 }
 
@@ -485,7 +541,7 @@ fn label_function(
     lo: u32,
     hi: u32,
     names: &[String],
-) -> (Vec<u8>, String, u32, u16) {
+) -> (Vec<u8>, String, (u32, u32), u16) {
     // Locals for the slots of the widest window of its blocks.
     let window = (lo..hi)
         .map(|g| p.blocks[order.of[g as usize] as usize].window)
@@ -519,7 +575,7 @@ fn label_function(
         Ins::I32Sub,
         Ins::BrTable(arms.clone(), leave),
     ]);
-    let mut compiled = 0;
+    let (mut compiled, mut checked) = (0, 0);
     for g in lo..hi {
         f.push(Ins::End);
         let i = order.of[g as usize];
@@ -535,11 +591,13 @@ fn label_function(
             lo,
             hi,
         };
-        if compiles(b) {
-            compiled += 1;
-            block_code(&mut f, &mut at, b, start);
-        } else {
-            stop_at(&mut f, &at, start);
+        match string_checks(b) {
+            Some(inputs) => {
+                compiled += 1;
+                checked += u32::from(!inputs.is_empty());
+                block_code(&mut f, &mut at, b, start, &inputs);
+            }
+            None => stop_at(&mut f, &at, start),
         }
     }
     f.extend([Ins::End, Ins::End]);
@@ -555,7 +613,7 @@ fn label_function(
         Ins::LocalGet(RET),
     ]);
     let (body, text) = f.finish(&locals(window));
-    (body, text, compiled, window)
+    (body, text, (compiled, checked), window)
 }
 
 /// Leaves the function stopped at instruction `pc`.
@@ -714,7 +772,7 @@ fn set_depth(f: &mut Body, out: u16) {
 /// leaves the stack's storage as the block found it, as the block runner does; a loop
 /// block stores its results at the end of each round and keeps its inputs in locals
 /// for the next.
-fn block_code(f: &mut Body, at: &mut At, b: &Block, start: u32) {
+fn block_code(f: &mut Body, at: &mut At, b: &Block, start: u32, strings: &[W]) {
     let stop = f.label("stop");
     at.stop = stop;
     f.push(Ins::Block(stop));
@@ -795,6 +853,15 @@ fn block_code(f: &mut Body, at: &mut At, b: &Block, start: u32) {
     let round = f.label("round");
     at.round = round;
     f.push(Ins::Loop(round));
+    // The inputs that `==` compares are not strings (tags 2 and 3).
+    for &s in strings {
+        f.extend([
+            Ins::LocalGet(t_local(s)),
+            Ins::I32Const(2),
+            Ins::I32And,
+            Ins::BrIf(stop),
+        ]);
+    }
     for &m in b.ops.iter() {
         op(f, at, &mut cache, b, m);
     }
@@ -1455,8 +1522,36 @@ fn op(f: &mut Body, at: &At, cache: &mut Cache, b: &Block, m: Micro) {
         Micro::LeI(d, a, n) => compare(f, at, c, d, a, Imm(n), Ins::I64LeS),
         Micro::GtI(d, a, n) => compare(f, at, c, d, a, Imm(n), Ins::I64GtS),
         Micro::GeI(d, a, n) => compare(f, at, c, d, a, Imm(n), Ins::I64GeS),
-        // Blocks with these are not compiled (`compiles`).
-        Micro::Eq(..) | Micro::Ne(..) => f.push(Ins::Br(at.stop)),
+        // Neither is a string (`string_checks`): equal when tags and bits are.
+        Micro::Eq(d, a, x) | Micro::Ne(d, a, x) => {
+            c.load(f, a);
+            c.load(f, x);
+            match (c.known(a), c.known(x)) {
+                (Some(p), Some(q)) if p != q => f.push(Ins::I32Const(0)),
+                (Some(_), Some(_)) => f.extend([
+                    Ins::LocalGet(b_local(a)),
+                    Ins::LocalGet(b_local(x)),
+                    Ins::I64Eq,
+                ]),
+                _ => {
+                    c.push_tag(f, a);
+                    c.push_tag(f, x);
+                    f.extend([
+                        Ins::I32Sub,
+                        Ins::I32Eqz,
+                        Ins::LocalGet(b_local(a)),
+                        Ins::LocalGet(b_local(x)),
+                        Ins::I64Eq,
+                        Ins::I32And,
+                    ]);
+                }
+            }
+            if matches!(m, Micro::Ne(..)) {
+                f.push(Ins::I32Eqz);
+            }
+            f.push(Ins::I64ExtendI32U);
+            c.set(f, d, BOOL);
+        }
         Micro::EqI(d, a, n) | Micro::NeI(d, a, n) => {
             equal_num(f, c, a, n);
             if matches!(m, Micro::NeI(..)) {

@@ -24,8 +24,11 @@
 //! first label are `main`), a `loop` around a `br_table` over its blocks; a block going
 //! to another label's block returns that block's index to `run`, which calls the
 //! function that has it. A `return` goes through `at(pc)`, a table of what starts at each
-//! instruction. Blocks that compare two values that may be strings (`==`, `!=` of two
-//! slots) are not compiled: the module stops there and the block runner runs them.
+//! instruction. Strings are only moved: their texts are the host's. A block whose `==`
+//! or `!=` compares two of its inputs checks at the start of each round that they are
+//! not strings, and stops there for the block runner when one is; a block whose `==`
+//! compares a value that may be a string otherwise is not compiled (the module stops
+//! there, and the block runner runs it).
 //!
 //! One file a stage: `wasm.rs` is the instructions (their encoding and text, defined
 //! once), `gen.rs` makes the module's functions from the blocks.
@@ -51,6 +54,9 @@ pub struct Compiled {
     pub blocks: u32,
     /// The blocks left to the block runner (see the module docs).
     pub declined: u32,
+    /// The compiled blocks that compare inputs with `==` or `!=`: they stop, for the
+    /// block runner, when one of those is a string.
+    pub string_checked: u32,
 }
 
 /// One function of a [`Compiled`] module: the blocks that start under one label.
