@@ -243,3 +243,13 @@ fn the_text_is_the_module() {
     }
     assert!(count > 15);
 }
+
+/// A call (not a conditional one) to a bare `return` pushes its frame and runs the
+/// `return`, as the plain instructions do.
+#[test]
+fn a_call_to_a_bare_return() {
+    // The trace follows the first call and returns, then ends at the second: a call
+    // to a place it has been, whose first instruction is `return`.
+    let src = "r call r call 5 println stop\nr: return";
+    assert!(same_as_plain(src, &[]) > 0);
+}

@@ -890,6 +890,15 @@ fn side_exit(f: &mut Body, at: &At, cache: &Cache, side: &Side) {
     goto(f, at, side.pc, side.block);
 }
 
+/// Calls `to` from the `call` at `call`: pushes the block's frames and the call's, and
+/// goes there (as the block runner's `call`).
+fn call_to(f: &mut Body, at: &At, b: &Block, call: u32, to: Target) {
+    let mut frames = b.pushes.to_vec();
+    frames.push(Frame::of_call(call, to.addr));
+    push_frames(f, &frames);
+    goto(f, at, to.pc, to.block);
+}
+
 /// Goes where a target of the block's exit says (with the block's frames pushed
 /// first, and the call's frame for a call).
 fn go(f: &mut Body, at: &At, cache: &Cache, b: &Block, to: Target, call: Option<u32>) {
@@ -907,10 +916,7 @@ fn go(f: &mut Body, at: &At, cache: &Cache, b: &Block, to: Target, call: Option<
             }
             return;
         }
-        let mut frames = b.pushes.to_vec();
-        frames.push(Frame::of_call(call, to.addr));
-        push_frames(f, &frames);
-        goto(f, at, to.pc, to.block);
+        call_to(f, at, b, call, to);
         return;
     }
     push_frames(f, &b.pushes);
@@ -969,7 +975,9 @@ fn exit(f: &mut Body, at: &At, cache: &Cache, b: &Block) {
             |f| go(f, at, cache, b, l.t, None),
             |f| go(f, at, cache, b, l.f, None),
         ),
-        Exit::Call { call, to } => go(f, at, cache, b, to, Some(call)),
+        // An unconditional call always pushes its frame, even to a bare `return`
+        // (only a conditional call knows where the machine is after one: `after`).
+        Exit::Call { call, to } => call_to(f, at, b, call, to),
         Exit::CallIf { call, c, t, f: e } => branch(
             f,
             cache,
