@@ -5,7 +5,7 @@
 
 mod wasm_host;
 
-use vm_core::{compile, Machine, Status, Value};
+use vm_core::{compile, Limits, Machine, Status, Value};
 use wasm_host::WasmiTier;
 
 fn run_both(src: &str, args: Vec<Value>, budget: u64) -> (String, String, u64, u64) {
@@ -127,8 +127,13 @@ const EDGES: [i64; 13] = [
 fn same_as_plain(src: &str, args: &[Value]) -> u64 {
     let p = compile(src).unwrap();
     let mut tier = WasmiTier::new(&p);
-    let mut a = Machine::new(p.clone(), args.to_vec());
-    let mut b = Machine::new(p.unoptimized(), args.to_vec());
+    // (A step limit, so that a module that goes round forever fails the test.)
+    let limits = Limits {
+        max_steps: Some(10_000_000),
+        ..Limits::default()
+    };
+    let mut a = Machine::new(p.clone(), args.to_vec()).with_limits(limits);
+    let mut b = Machine::new(p.unoptimized(), args.to_vec()).with_limits(limits);
     let (mut out_a, mut out_b) = (String::new(), String::new());
     let s = a.run_tiered(u64::MAX, &mut out_a, &mut tier);
     let t = b.run(u64::MAX, &mut out_b);
@@ -139,7 +144,7 @@ fn same_as_plain(src: &str, args: &[Value]) -> u64 {
     );
     // The module runs every block the block runner would (no more, no fewer: a check
     // that fails when it should not would only be slower, and is a bug too).
-    let mut c = Machine::new(p, args.to_vec());
+    let mut c = Machine::new(p, args.to_vec()).with_limits(limits);
     c.run(u64::MAX, &mut String::new());
     assert_eq!(a.block_steps(), c.block_steps(), "{src} on {args:?}");
     if tier.compiled.declined == 0 && tier.compiled.string_checked == 0 {
