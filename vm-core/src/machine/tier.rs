@@ -114,8 +114,11 @@ impl Machine {
         let clamp = |n: usize| n.min(u32::MAX as usize) as u64;
         let mut pc = pc;
         let mut left = budget;
+        // Room for 64 more frames to start with (what the module writes there is cut
+        // off again after the call, so a bigger start would cost every call), doubled
+        // whenever the module asks for more.
         let len = self.frames.len();
-        let mut cap = (len * 2).max(len + 64).min(self.limits.max_calls.max(len));
+        let mut cap = (len + 64).min(self.limits.max_calls.max(len));
         loop {
             self.stack.grow_to(self.sp + WINDOW);
             let len = self.frames.len();
@@ -148,7 +151,8 @@ impl Machine {
             match status {
                 STATUS_NEEDS_STACK => self.stack.grow_to(stored + 1),
                 STATUS_NEEDS_FRAMES if cap < self.limits.max_calls => {
-                    cap = (cap * 2).min(self.limits.max_calls);
+                    let len = self.frames.len();
+                    cap = (len + 2 * (cap - len).max(64)).min(self.limits.max_calls);
                 }
                 _ => break,
             }
