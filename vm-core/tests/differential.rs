@@ -86,7 +86,7 @@ fn check_same(name: &str, source: &str, args: &[Value], stdin: &[&str], limits: 
     let plain = optimized.unoptimized();
     let mut tier = WasmiTier::new(&optimized);
     for budget in [u64::MAX, 1, 2, 3, 5, 7] {
-        let a = observe(optimized.clone(), args, stdin, limits, budget, None);
+        let (a, runner) = observe_steps(optimized.clone(), args, stdin, limits, budget, None);
         let b = observe(plain.clone(), args, stdin, limits, budget, None);
         assert_eq!(
             a, b,
@@ -100,7 +100,6 @@ fn check_same(name: &str, source: &str, args: &[Value], stdin: &[&str], limits: 
             budget,
             Some(&mut tier),
         );
-        let (_, runner) = observe_steps(optimized.clone(), args, stdin, limits, budget, None);
         // The module runs every block the block runner runs, no more, no fewer (a
         // check that fails when it should not is only slower, and a bug too).
         assert_eq!(blocks.0, runner.0, "{name}: block steps, budget {budget}");
@@ -115,6 +114,18 @@ fn check_same(name: &str, source: &str, args: &[Value], stdin: &[&str], limits: 
             "{name}: runs in the WebAssembly tier and plain runs differ with budget {budget}\n{}",
             tier.compiled.text
         );
+        // And as hosts run it, leaving the module alone for a while after short calls.
+        tier.backs_off = true;
+        let d = observe(
+            optimized.clone(),
+            args,
+            stdin,
+            limits,
+            budget,
+            Some(&mut tier),
+        );
+        tier.backs_off = false;
+        assert_eq!(d, b, "{name}: backing off, budget {budget}");
     }
 }
 

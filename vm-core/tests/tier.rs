@@ -258,3 +258,45 @@ fn a_call_to_a_bare_return() {
     let src = "r call r call 5 println stop\nr: return";
     assert!(same_as_plain(src, &[]) > 0);
 }
+
+/// A program that leaves the module after a few steps each time (to print) is left to
+/// the block runner for a while after such calls, and calls the module only now and
+/// then; a long loop after it still runs in the module. The results are the same.
+#[test]
+fn short_calls_back_off() {
+    let src = "0 show: dup println 1 + dup 20000 < show end if jmp\n\
+               end: loop: 1 + dup 300000 < loop out if jmp\nout: println";
+    let p = compile(src).unwrap();
+    let plain = {
+        let mut m = Machine::new(p.unoptimized(), vec![]);
+        let mut out = String::new();
+        (m.run(u64::MAX, &mut out), out, m.steps())
+    };
+    for backs_off in [false, true] {
+        let mut tier = WasmiTier::new(&p);
+        tier.backs_off = backs_off;
+        let mut m = Machine::new(p.clone(), vec![]);
+        let mut out = String::new();
+        let s = m.run_tiered(u64::MAX, &mut out, &mut tier);
+        assert_eq!((s, out, m.steps()), plain.clone());
+        if backs_off {
+            assert!(
+                tier.entries < 1000,
+                "{} calls into the module",
+                tier.entries
+            );
+        } else {
+            assert!(
+                tier.entries > 20000,
+                "{} calls into the module",
+                tier.entries
+            );
+        }
+        // The loop of 300,000 rounds ran in the module.
+        assert!(
+            m.tier_steps() > 800_000,
+            "{} steps in the module",
+            m.tier_steps()
+        );
+    }
+}

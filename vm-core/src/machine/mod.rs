@@ -123,6 +123,11 @@ pub struct Machine {
     block_steps: u64,
     /// How many of `block_steps` ran in a compiled module ([`Machine::run_tiered`]).
     tier_steps: u64,
+    /// After short calls into the module: the machine calls it again when
+    /// `block_steps` reaches this (`machine/tier.rs`)...
+    tier_retry_at: u64,
+    /// ...after waiting this many block steps (doubling after each short call).
+    tier_wait: u64,
     limits: Limits,
     input: Option<Arc<str>>,
     state: State,
@@ -149,6 +154,8 @@ impl Machine {
             steps: 0,
             block_steps: 0,
             tier_steps: 0,
+            tier_retry_at: 0,
+            tier_wait: 0,
             limits: Limits::default(),
             input: None,
             state: State::Running,
@@ -216,8 +223,10 @@ impl Machine {
     /// Like [`Machine::run`], running blocks in the compiled module of `tier` (see
     /// [`crate::tier`]) where it can, and in the block runner elsewhere. The result is
     /// the same as `run`'s in every way but speed: output, status, errors, step count.
-    /// [`Machine::tier_steps`] counts the steps the module ran. A machine that records
-    /// its history runs the plain instructions only, as with `run`.
+    /// [`Machine::tier_steps`] counts the steps the module ran. After calls into the
+    /// module that ran few steps, the machine leaves it alone for a while (unless
+    /// [`Tier::backs_off`] says not to). A machine that records its history runs the
+    /// plain instructions only, as with `run`.
     pub fn run_tiered<O: Write + ?Sized>(
         &mut self,
         budget: u64,

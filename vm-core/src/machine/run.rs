@@ -46,8 +46,9 @@ impl Machine {
             }
             let code = match code {
                 Code::Block(_) => {
+                    let mut runner_budget = left;
                     if let Some(t) = tier.as_deref_mut() {
-                        let (next, steps) = self.run_tier(p, pc, left, t);
+                        let (next, steps) = self.enter_tier(p, pc, left, t);
                         if steps > 0 {
                             pc = next;
                             done += steps;
@@ -55,8 +56,9 @@ impl Machine {
                             self.tier_steps += steps;
                             continue;
                         }
+                        runner_budget = self.runner_budget(left);
                     }
-                    let (next, steps) = self.run_blocks(p, pc, left);
+                    let (next, steps) = self.run_blocks(p, pc, runner_budget);
                     if steps > 0 {
                         pc = next;
                         done += steps;

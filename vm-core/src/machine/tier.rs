@@ -23,7 +23,24 @@ pub trait Tier {
     /// `STATUS_*`). A host that could not run it returns
     /// [`crate::tier::STATUS_STOPPED`] with the state as it was.
     fn enter(&mut self, call: &mut TierCall<'_>) -> u32;
+
+    /// May the machine leave the module alone for a while after a call into it that ran
+    /// few steps (see [`Machine::run_tiered`])? Yes by default: a call costs a host far
+    /// more than a block in the block runner (a call into WebAssembly through
+    /// JavaScript), so a program that leaves the module at once each time (to print, to
+    /// make a string) runs faster without it. Either way the results are the same.
+    fn backs_off(&self) -> bool {
+        true
+    }
 }
+
+/// A call into the module that ran fewer steps than this is short: the machine then
+/// runs blocks in the block runner for a while (at least [`BACK_OFF_MIN`] block steps,
+/// twice as many after each short call in a row, at most [`BACK_OFF_MAX`]) before it
+/// calls the module again.
+const SHORT_CALL: u64 = 64;
+const BACK_OFF_MIN: u64 = 64;
+const BACK_OFF_MAX: u64 = 1 << 16;
 
 /// The registers and storage the compiled module works on, for one call of its `run`.
 pub struct TierCall<'a> {
@@ -101,6 +118,42 @@ impl TierCall<'_> {
 }
 
 impl Machine {
+    /// Runs blocks in the compiled module from `pc`, as [`Machine::run_tier`] does,
+    /// unless the machine is leaving it alone for a while (see [`SHORT_CALL`]): then
+    /// nothing runs (0 steps).
+    pub(super) fn enter_tier(
+        &mut self,
+        p: &Program,
+        pc: usize,
+        budget: u64,
+        tier: &mut dyn Tier,
+    ) -> (usize, u64) {
+        if self.block_steps < self.tier_retry_at {
+            return (pc, 0);
+        }
+        let (next, steps) = self.run_tier(p, pc, budget, tier);
+        if tier.backs_off() {
+            if steps < SHORT_CALL {
+                self.tier_wait = (self.tier_wait * 2).clamp(BACK_OFF_MIN, BACK_OFF_MAX);
+                self.tier_retry_at = self.block_steps + self.tier_wait;
+            } else {
+                self.tier_wait = 0;
+            }
+        }
+        (next, steps)
+    }
+
+    /// The budget for the block runner at a block the module did not run: while the
+    /// machine leaves the module alone, at most `BACK_OFF_MAX` steps, so that a long
+    /// loop comes back to the module soon.
+    pub(super) fn runner_budget(&self, left: u64) -> u64 {
+        if self.block_steps < self.tier_retry_at {
+            left.min(BACK_OFF_MAX)
+        } else {
+            left
+        }
+    }
+
     /// Runs blocks in the compiled module from `pc` (where a block starts) for at most
     /// `budget` steps; returns where it stopped and the steps taken, as
     /// `run_blocks`.

@@ -14,6 +14,11 @@ pub struct WasmiTier {
     run: TypedFunc<(i32, i32, i32, i32), i32>,
     /// The module, for messages.
     pub compiled: Compiled,
+    /// What [`Tier::backs_off`] says: no by default here, so that tests can count on the
+    /// module running every block the block runner would.
+    pub backs_off: bool,
+    /// The calls into the module.
+    pub entries: u64,
 }
 
 const PAGE: usize = 65536;
@@ -43,12 +48,19 @@ impl WasmiTier {
             memory,
             run,
             compiled,
+            backs_off: false,
+            entries: 0,
         }
     }
 }
 
 impl Tier for WasmiTier {
+    fn backs_off(&self) -> bool {
+        self.backs_off
+    }
+
     fn enter(&mut self, call: &mut TierCall<'_>) -> u32 {
+        self.entries += 1;
         let tags = call.tag_bytes();
         let bits: Vec<u8> = call.bits().iter().flat_map(|b| b.to_le_bytes()).collect();
         let frames: Vec<u8> = call
