@@ -2,6 +2,7 @@
 //! block, in the function of the label it starts under, doing what the block runner
 //! (`machine/blocks.rs`) does for it.
 
+use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -223,14 +224,12 @@ pub(crate) fn module(p: &Program) -> Compiled {
     let mut groups: Vec<(String, u32, u32)> = Vec::new();
     for (g, &i) in order.of.iter().enumerate() {
         let pc = order.start[i as usize];
-        let label = p
-            .labels
-            .iter()
-            .filter(|l| {
-                p.pc_of(i64::from(l.addr))
-                    .is_some_and(|at| at <= pc as usize)
-            })
-            .max_by_key(|l| l.addr);
+        // The last label at or before the block's start (labels are in order).
+        let under = p.labels.partition_point(|l| {
+            p.pc_of(i64::from(l.addr))
+                .is_some_and(|at| at <= pc as usize)
+        });
+        let label = under.checked_sub(1).and_then(|i| p.labels.get(i));
         let name = label.map_or_else(|| "main".to_string(), |l| l.name.clone());
         let g = g as u32;
         match groups.last_mut() {
@@ -238,12 +237,16 @@ pub(crate) fn module(p: &Program) -> Compiled {
             _ => groups.push((name, g, g + 1)),
         }
     }
+    // Function names, unique (a label may be called `run`, or differ from another
+    // only in characters the text replaces).
     let mut names: Vec<String> = vec!["at".into(), "run".into()];
+    let mut taken: BTreeSet<String> = names.iter().cloned().collect();
     for (n, _, _) in &groups {
         let mut name = sanitize(n);
-        if names.contains(&name) {
+        while taken.contains(&name) {
             name = format!("{name}_{}", names.len());
         }
+        taken.insert(name.clone());
         names.push(name);
     }
 

@@ -186,6 +186,8 @@ pub(crate) struct Body {
     text: String,
     /// The open structured labels, innermost last.
     open: Vec<Label>,
+    /// Where each label is in `open` (by label).
+    at: Vec<u32>,
     /// Names of locals and labels for the text form.
     local_names: Vec<String>,
     /// Label names for the text form, by label.
@@ -201,6 +203,7 @@ impl Body {
             code: Vec::new(),
             text: String::new(),
             open: Vec::new(),
+            at: Vec::new(),
             local_names,
             label_names: Vec::new(),
             func_names,
@@ -218,13 +221,26 @@ impl Body {
         self.label_names.get(l as usize).map_or("?", |s| s.as_str())
     }
 
+    /// How many structured labels out label `l` is, from where the code is: the
+    /// branch's operand. (Where `l` sits in `open` is kept in `at`, so that a
+    /// `br_table` over thousands of labels costs one lookup each.)
     fn depth(&self, l: Label) -> u32 {
         let i = self
-            .open
-            .iter()
-            .rposition(|&x| x == l)
+            .at
+            .get(l as usize)
+            .copied()
+            .filter(|&i| self.open.get(i as usize) == Some(&l))
             .unwrap_or_else(|| unreachable!("branch to a label that is not open"));
-        (self.open.len() - 1 - i) as u32
+        (self.open.len() - 1 - i as usize) as u32
+    }
+
+    /// Opens label `l`.
+    fn open_label(&mut self, l: Label) {
+        if self.at.len() <= l as usize {
+            self.at.resize(l as usize + 1, u32::MAX);
+        }
+        self.at[l as usize] = self.open.len() as u32;
+        self.open.push(l);
     }
 
     fn line(&mut self, s: &str) {
@@ -242,8 +258,8 @@ impl Body {
             if matches!(ins, Else | End) {
                 let l = self.open.pop();
                 self.line(name);
-                if matches!(ins, Else) {
-                    self.open.extend(l);
+                if let (Else, Some(l)) = (&ins, l) {
+                    self.open_label(l);
                 }
             } else {
                 self.line(name);
@@ -271,7 +287,7 @@ impl Body {
                     _ => (0x04, "if"),
                 };
                 self.line(&format!("{name} ${}", self.label_name(l)));
-                self.open.push(l);
+                self.open_label(l);
                 self.code.extend([op, 0x40]);
             }
             Br(l) | BrIf(l) => {
