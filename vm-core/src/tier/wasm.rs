@@ -224,8 +224,11 @@ impl Body {
         (self.open.len() - 1 - i) as u32
     }
 
+    /// A line of the text, indented by the depth of the open labels up to 24 levels (a
+    /// deeper indentation would make the text grow with the square of a program's blocks:
+    /// `at` and the dispatches nest a block for each).
     fn line(&mut self, s: &str) {
-        for _ in 0..self.open.len() + 2 {
+        for _ in 0..(self.open.len() + 2).min(24) {
             self.text.push_str("  ");
         }
         self.text.push_str(s);
