@@ -38,6 +38,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../web/serve.mjs';
+import { readExamples } from '../web/build.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'web', 'dist');
@@ -261,7 +262,7 @@ async function main() {
   console.log(`# ${o.warmup} warm-up runs, then the median of ${o.runs}; workloads at their benchmark size (benches/suite.tsv)`);
 
   const table = new Map(workloads.map((w) => [w.name, { args: w.args, native: native(w, o) }]));
-  const examples = o.examples ? exampleList() : [];
+  const examples = o.examples ? readExamples() : [];
   const compiles = new Map(examples.map((e) => [e.name, {}]));
   const server = await serve({ root: DIST, port: 0 });
   const versions = [];
@@ -349,20 +350,6 @@ async function main() {
     console.log(`|---|${o.browsers.map(() => '---:').join('|')}|`);
     for (const [name, row] of compiles) console.log(`| ${name} | ${o.browsers.map((b) => fmt(row[b])).join(' | ')} |`);
   }
-}
-
-/** The examples of examples/, with the arguments and input of their `# args:` and `# stdin:` lines. */
-function exampleList() {
-  const dir = path.join(ROOT, 'examples');
-  const lines = (source, key) => [...source.matchAll(new RegExp(`^# ${key}: ?(.*)$`, 'gm'))].map((m) => m[1]);
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.svm'))
-    .sort()
-    .map((f) => {
-      const source = fs.readFileSync(path.join(dir, f), 'utf8');
-      return { name: f.replace(/\.svm$/, ''), source, args: lines(source, 'args')[0] || '', stdin: lines(source, 'stdin').join('\n') };
-    });
 }
 
 main().catch((e) => {
