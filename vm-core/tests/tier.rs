@@ -98,5 +98,7 @@ fn the_text_of_a_large_program_is_not_quadratic() {
         compiled.text.len(),
         compiled.bytes.len()
     );
-    assert!(compiled.text.contains("(func $l1999 (param $block i32) (result i32)"));
+    assert!(compiled
+        .text
+        .contains("(func $l1999 (param $block i32) (result i32)"));
 }
