@@ -5,6 +5,7 @@
 //   npm --prefix web run build          (the shipped page: wasm-opt'd module, minified)
 //   cargo build --release -p vm-cli
 //   node benches/browser.mjs [--warmup N] [--runs N] [--only NAME,...] [--browsers chromium,firefox]
+//                            [--tier both|on|off] [--no-examples]
 //
 // Each workload of benches/suite.tsv runs at its benchmark size (the `bench args` column,
 // the size of its Criterion benchmark) the way a person runs it: the program is put in
@@ -14,6 +15,15 @@
 // `machine` is the time the worker spent in the machine (the run's `time_ms`, the sum of
 // its slices). Each workload is run --warmup times (default 5), then timed --runs times
 // (default 20); the tables give medians. Every run must print the table's answer.
+//
+// Run uses the WebAssembly tier (the program's blocks compiled into a WebAssembly module
+// when the run starts). `--tier both` (the default) times each workload with it and without
+// it (the page's Run with the session option `tier` left out: the interpreter), `on` or
+// `off` one of the two. With the tier, `compile` is the time the worker took to make,
+// compile and instantiate the module (the session's `tier().ms`) and `compiled` the share
+// of the steps that ran in it. Then (unless --no-examples) each example of examples/ is run
+// --runs times with its `# args:` and `# stdin:` and the median time to compile it is
+// printed.
 //
 // The native figure is `svm --stats` (the run time it prints, which leaves out starting
 // the process and compiling), the same number of warm-up and timed runs, medians.
@@ -28,13 +38,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../web/serve.mjs';
+import { readExamples } from '../web/build.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'web', 'dist');
 const SVM = path.join(ROOT, 'target', 'release', 'svm');
 
 function options(argv) {
-  const o = { warmup: 5, runs: 20, only: null, browsers: ['chromium', 'firefox'] };
+  const o = { warmup: 5, runs: 20, only: null, browsers: ['chromium', 'firefox'], tiers: [true, false], examples: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -45,6 +56,13 @@ function options(argv) {
     else if (a === '--runs') o.runs = Number(next());
     else if (a === '--only') o.only = next().split(',');
     else if (a === '--browsers') o.browsers = next().split(',');
+    else if (a === '--no-examples') o.examples = false;
+    else if (a === '--tier') {
+      const t = next();
+      const tiers = { both: [true, false], on: [true], off: [false] }[t];
+      if (!tiers) throw new Error(`--tier ${t}: both, on or off`);
+      o.tiers = tiers;
+    }
     else throw new Error(`unknown option ${a} (see the comment at the top of benches/browser.mjs)`);
   }
   if (!(o.runs >= 1) || !(o.warmup >= 0)) throw new Error('--runs must be at least 1 and --warmup at least 0');
@@ -178,13 +196,23 @@ function pageReady(done) {
 }
 
 /**
- * Runs `source` with `args` `warmup + runs` times, by clicking Run; returns the timed
- * runs' { page, machine, steps, output } (ms). (Runs in the page.)
+ * Runs `source` with `args` and `stdin` `warmup + runs` times, by clicking Run, with the
+ * WebAssembly tier or (`tier` false) without it; returns the timed runs' { page, machine,
+ * steps, output, compile, compiled } (ms; `compile` and `compiled`, the share of the steps
+ * run in the module, with the tier). (Runs in the page.)
  */
-function pageRuns(source, args, warmup, runs, done) {
+function pageRuns(source, args, stdin, tier, warmup, runs, done) {
   const p = window.playground;
   p.editor.setDoc(source);
-  for (const [id, value] of [['args', args], ['stdin', '']]) {
+  // The page's Run asks for the tier: without it, the run's options leave it out.
+  const runner0 = p.runner;
+  const send = runner0.run;
+  runner0.run = (msg) => {
+    const options = { ...msg.options };
+    if (!tier) delete options.tier;
+    return send.call(runner0, { ...msg, options });
+  };
+  for (const [id, value] of [['args', args], ['stdin', stdin]]) {
     const el = document.querySelector(`[data-testid=${id}]`);
     el.value = value;
     el.dispatchEvent(new Event('input', { bubbles: true }));
@@ -202,7 +230,10 @@ function pageRuns(source, args, warmup, runs, done) {
         runner.onEvent = handle;
         const output = document.querySelector('[data-testid=output]').textContent;
         // The next run in a task of its own, after the page has drawn this one.
-        setTimeout(() => resolve({ page, machine: msg.time_ms, steps: msg.steps, status: msg.status, output }), 0);
+        const t = msg.tier;
+        const compiled = t && !t.error ? t.steps / msg.steps : null;
+        const r = { page, machine: msg.time_ms, steps: msg.steps, status: msg.status, output, compile: t ? t.ms : null, compiled, error: t && t.error };
+        setTimeout(() => resolve(r), 0);
       };
       t0 = performance.now();
       document.querySelector('[data-testid=run]').click();
@@ -213,6 +244,7 @@ function pageRuns(source, args, warmup, runs, done) {
       if (i >= warmup || r.status !== 'halted') results.push(r);
       if (r.status !== 'halted') break;
     }
+    runner0.run = send;
     done(results);
   })();
 }
@@ -230,6 +262,8 @@ async function main() {
   console.log(`# ${o.warmup} warm-up runs, then the median of ${o.runs}; workloads at their benchmark size (benches/suite.tsv)`);
 
   const table = new Map(workloads.map((w) => [w.name, { args: w.args, native: native(w, o) }]));
+  const examples = o.examples ? readExamples() : [];
+  const compiles = new Map(examples.map((e) => [e.name, {}]));
   const server = await serve({ root: DIST, port: 0 });
   const versions = [];
   try {
@@ -242,12 +276,21 @@ async function main() {
         if (!(await b.script(pageReady))) throw new Error(`${name}: the page's runner was not ready within 30 s`);
         for (const w of workloads) {
           const source = fs.readFileSync(path.join(ROOT, w.program), 'utf8');
-          const rs = await b.script(pageRuns, source, w.args, o.warmup, o.runs);
-          const want = expected(w.answer, w.args);
-          const bad = rs.find((r) => r.status !== 'halted' || !printed(r.output, want));
-          if (bad) throw new Error(`${name} ${w.name}: ${bad.status}, printed ${JSON.stringify(bad.output.slice(0, 200))}`);
-          table.get(w.name)[name] = { page: median(rs.map((r) => r.page)), machine: median(rs.map((r) => r.machine)) };
-          process.stderr.write(`${name} ${w.name} done\n`);
+          for (const tier of o.tiers) {
+            const rs = await b.script(pageRuns, source, w.args, '', tier, o.warmup, o.runs);
+            const want = expected(w.answer, w.args);
+            const bad = rs.find((r) => r.status !== 'halted' || !printed(r.output, want) || r.error);
+            if (bad) throw new Error(`${name} ${w.name}: ${bad.status}, printed ${JSON.stringify(bad.output.slice(0, 200))}${bad.error ? `, tier: ${bad.error}` : ''}`);
+            const m = (k) => median(rs.map((r) => r[k]));
+            table.get(w.name)[`${name} ${tier}`] = { page: m('page'), machine: m('machine'), compile: tier ? m('compile') : null, compiled: tier ? m('compiled') : null };
+            process.stderr.write(`${name} ${w.name} ${tier ? 'with' : 'without'} the tier done\n`);
+          }
+        }
+        for (const e of examples) {
+          const rs = await b.script(pageRuns, e.source, e.args, e.stdin, true, 1, o.runs);
+          const bad = rs.find((r) => r.status !== 'halted' || r.error);
+          if (bad) throw new Error(`${name} example ${e.name}: ${bad.status}${bad.error ? `, tier: ${bad.error}` : ''}`);
+          compiles.get(e.name)[name] = median(rs.map((r) => r.compile));
         }
       } finally {
         await b.quit();
@@ -258,25 +301,55 @@ async function main() {
   }
 
   console.log(`# ${versions.join(', ')}`);
+  const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  const pct = (x) => `${(100 * x).toFixed(x > 0.995 && x < 1 ? 1 : 0)}%`;
+  const both = o.tiers.length === 2;
   const cols = ['workload', 'args', 'native ms'];
-  for (const b of o.browsers) cols.push(`${b} page ms`, `${b} machine ms`, `${b} page / native`);
+  for (const b of o.browsers) {
+    for (const tier of o.tiers) {
+      const t = tier ? 'tier' : 'interpreter';
+      cols.push(`${b} ${t} page ms`, `${b} ${t} machine ms`, `${b} ${t} page / native`);
+      if (tier) cols.push(`${b} compile ms`, `${b} compiled`);
+    }
+    if (both) cols.push(`${b} interpreter / tier (page)`);
+  }
   console.log(`| ${cols.join(' | ')} |`);
   console.log(`|${cols.map((c, i) => (i < 2 ? '---' : '---:')).join('|')}|`);
-  const ratios = Object.fromEntries(o.browsers.map((b) => [b, []]));
-  const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  const ratios = {};
+  const ratio = (k, x) => (ratios[k] ||= []).push(x);
   for (const [name, row] of table) {
     const cells = [name, row.args, fmt(row.native)];
     for (const b of o.browsers) {
-      const r = row[b];
-      ratios[b].push(r.page / row.native);
-      cells.push(fmt(r.page), fmt(r.machine), `${(r.page / row.native).toFixed(2)}×`);
+      for (const tier of o.tiers) {
+        const r = row[`${b} ${tier}`];
+        ratio(`${b} ${tier}`, r.page / row.native);
+        cells.push(fmt(r.page), fmt(r.machine), `${(r.page / row.native).toFixed(2)}×`);
+        if (tier) cells.push(fmt(r.compile), pct(r.compiled));
+      }
+      if (both) {
+        const x = row[`${b} false`].page / row[`${b} true`].page;
+        ratio(`${b} speed-up`, x);
+        cells.push(`${x.toFixed(2)}×`);
+      }
     }
     console.log(`| ${cells.join(' | ')} |`);
   }
   const geo = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
   const last = ['geometric mean', '', ''];
-  for (const b of o.browsers) last.push('', '', `${geo(ratios[b]).toFixed(2)}×`);
+  for (const b of o.browsers) {
+    for (const tier of o.tiers) {
+      last.push('', '', `${geo(ratios[`${b} ${tier}`]).toFixed(2)}×`);
+      if (tier) last.push('', '');
+    }
+    if (both) last.push(`${geo(ratios[`${b} speed-up`]).toFixed(2)}×`);
+  }
   console.log(`| ${last.join(' | ')} |`);
+  if (examples.length) {
+    console.log(`\n# compiling each example for the tier (make, compile, instantiate the module), median of ${o.runs} runs, ms`);
+    console.log(`| example | ${o.browsers.join(' | ')} |`);
+    console.log(`|---|${o.browsers.map(() => '---:').join('|')}|`);
+    for (const [name, row] of compiles) console.log(`| ${name} | ${o.browsers.map((b) => fmt(row[b])).join(' | ')} |`);
+  }
 }
 
 main().catch((e) => {

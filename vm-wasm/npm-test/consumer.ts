@@ -2,8 +2,8 @@
 // `tsc --noEmit --strict` against the package's .d.ts. It fails to compile when a result
 // or an option is typed `any` (an unused @ts-expect-error is an error) or when a
 // declared shape loses a field the code below reads.
-import { compile, disasm, ops, Session } from '@simple-vm/vm-wasm';
-import type { RunResult, SessionOptions, ValueView, Frame, Span, Profile, Compiled, Op, Disasm, VmError, TimelineStep } from '@simple-vm/vm-wasm';
+import { compile, disasm, ops, Session, tierModule } from '@simple-vm/vm-wasm';
+import type { RunResult, SessionOptions, ValueView, Frame, Span, Profile, Compiled, Op, Disasm, VmError, TimelineStep, TierInfo, TierText, TierModule } from '@simple-vm/vm-wasm';
 
 /** `value`, which must not be typed `any` (an `any` argument fails to compile). */
 function typed<T>(value: T & (0 extends 1 & T ? never : unknown)): T {
@@ -67,3 +67,14 @@ if (step) {
   const lastOfFirst: bigint | undefined = last?.[0];
   console.log(depth, top?.literal, lastOfFirst);
 }
+// The WebAssembly tier: what it compiled, the steps in it, the module as text.
+const tiered = new Session('0 loop: 1 + dup 10 < loop swap if jmp\nend: println', '', { tier: true });
+tiered.run(1000);
+const info: TierInfo | null = typed(tiered.tier());
+const why: string | null | undefined = info?.error;
+const firstFunction: string | undefined = info?.functions[0]?.name;
+const inModule: number = tiered.tierSteps();
+const text: TierText = typed(tiered.tierText(100));
+const wasmModule: TierModule = typed(tierModule('1 println', 1000));
+const cut: boolean = wasmModule.text.cut;
+console.log(why, firstFunction, inModule, text.size, cut, wasmModule.info.blocks);

@@ -158,6 +158,22 @@ test('an option it does not know is refused, named, with the one meant when it i
   assert.throws(() => new vm.Session('1', '', { colour: 'red' }), /unknown option `colour`; the options are/);
 });
 
+test('the WebAssembly tier runs in Node.js: the same output and steps, most steps in the module, its text', () => {
+  const source = '0 loop: 1 + dup 100000 < loop end if jmp\nend: println';
+  const plain = new vm.Session(source, '', {});
+  const tiered = new vm.Session(source, '', { tier: true });
+  const [a, b] = [plain.run(1e9), tiered.run(1e9)];
+  assert.deepEqual([b.status, b.output, b.steps], [a.status, a.output, a.steps]);
+  assert.equal(a.output, '100000\n');
+  const info = tiered.tier();
+  assert.equal(info.error, null);
+  assert.ok(info.functions.some((f) => f.name === 'loop'), JSON.stringify(info.functions));
+  assert.ok(tiered.tierSteps() > 0.9 * b.steps, `${tiered.tierSteps()} of ${b.steps} steps in the module`);
+  assert.equal(plain.tier(), null);
+  assert.match(tiered.tierText(1e6).text, /\(func \$loop \(param \$block i32\) \(result i32\)/);
+  assert.equal(vm.tierModule(source, 10).text.text.length, 10);
+});
+
 /** The keys of `value` and of every object in it, as `path.key`. */
 function keysOf(value, path = '') {
   if (Array.isArray(value)) return value.flatMap((v, i) => keysOf(v, `${path}[${i}]`));

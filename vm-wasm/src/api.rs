@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::convert::{self, JsCompiled, JsDiagnostic, LineIndex};
 use crate::session::{read_budget, unknown_options, Core, Options, SetupError};
+use crate::tier::{JsTier, TierModule};
 
 /// Installs the panic hook once, when the module starts: a panic (a bug) shows its
 /// message and the JavaScript stack in the console instead of "unreachable".
@@ -74,6 +75,14 @@ pub fn format(source: &str) -> Result<String, JsValue> {
 #[wasm_bindgen(unchecked_return_type = "Op[]")]
 pub fn ops() -> JsValue {
     to_js(&convert::ops())
+}
+
+/// The WebAssembly module the `tier` option would run for `source`, compiled but not
+/// instantiated: `{ ok, diagnostics, info, text }` (`info` as `Session.tier()` gives it,
+/// `text` as `Session.tierText(maxChars)`).
+#[wasm_bindgen(js_name = tierModule, unchecked_return_type = "TierModule")]
+pub fn tier_module(source: &str, max_chars: u32) -> JsValue {
+    to_js(&TierModule::new(source, max_chars as usize))
 }
 
 /// The version of the language and its machine.
@@ -144,6 +153,9 @@ fn read_options(options: &JsValue) -> Result<Options, String> {
             .map(|v| v.as_bool().ok_or("`profile` must be true or false"))
             .transpose()?,
         record: count("record")?,
+        tier: field("tier")?
+            .map(|v| v.as_bool().ok_or("`tier` must be true or false"))
+            .transpose()?,
     })
 }
 
@@ -173,7 +185,9 @@ pub struct Session {
 impl Session {
     /// Compiles `source` and reads `args` (literals, as on the command line). `options`
     /// may set `maxStack`, `maxCalls`, `maxSteps`, `maxOutput` (bytes), `history`
-    /// (steps that `stepBack` can undo; the debugger) and `profile` (bool). Throws an
+    /// (steps that `stepBack` can undo; the debugger), `profile` (bool), `record` (the
+    /// timeline) and `tier` (bool: run the program's blocks in a WebAssembly module made
+    /// for it; see `tier()`). Throws an
     /// `Error` with `kind: "options"` (`bad options: …`) naming the field when one is of
     /// the wrong kind or is not an option (and the option meant, when one is close), and
     /// one with `kind: "compile" | "args"` and the `diagnostics` when the source or the
@@ -187,9 +201,35 @@ impl Session {
     ) -> Result<Session, JsValue> {
         let options = read_options(&options)
             .map_err(|e| JsValue::from(error("options", &format!("bad options: {e}"))))?;
-        Core::new(source, args, options)
-            .map(|core| Session { core })
-            .map_err(|e| setup_error(&e))
+        let tier = options.tier.unwrap_or(false);
+        let mut core = Core::new(source, args, options).map_err(|e| setup_error(&e))?;
+        if tier {
+            core.use_tier(JsTier::new, now);
+        }
+        Ok(Session { core })
+    }
+
+    /// What was compiled for a session made with `tier: true`, else `null`: `{ blocks,
+    /// declined, functions: [{ name, blocks }], bytes, ms, error }`; `error` says why
+    /// the session runs without the tier (the module did not compile or instantiate, or
+    /// the session records history, a profile or its steps), `null` when it runs with it.
+    #[wasm_bindgen(unchecked_return_type = "TierInfo | null")]
+    pub fn tier(&self) -> JsValue {
+        to_js(&self.core.tier_info())
+    }
+
+    /// The steps run in the tier's module so far (the rest ran in the interpreter).
+    #[wasm_bindgen(js_name = tierSteps)]
+    pub fn tier_steps(&self) -> f64 {
+        self.core.tier_steps()
+    }
+
+    /// The tier's module as WebAssembly text (each label's function named after it):
+    /// `{ text, size, cut }`, at most `maxChars` characters, `size` the whole text's;
+    /// empty without the tier.
+    #[wasm_bindgen(js_name = tierText, unchecked_return_type = "TierText")]
+    pub fn tier_text(&self, max_chars: u32) -> JsValue {
+        to_js(&self.core.tier_text(max_chars as usize))
     }
 
     /// Runs at most `budget` steps. Returns `{ status, output, steps, timeMs, exitCode,

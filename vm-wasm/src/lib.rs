@@ -1,15 +1,16 @@
 //! WebAssembly bindings of vm-core for the simple-vm playground.
 //!
 //! Thin by design: no language logic lives here, only conversion to plain JavaScript
-//! data ([`convert`]), the compiled program as rows ([`disasm`]), session state ([`session`]), the stack over time ([`timeline`]), the TypeScript declarations of the results ([`types`]) and the exported functions and class
+//! data ([`convert`]), the compiled program as rows ([`disasm`]), session state ([`session`]), the WebAssembly tier in the browser ([`tier`]), the stack over time ([`timeline`]), the TypeScript declarations of the results ([`types`]) and the exported functions and class
 //! ([`api`]). Numbers of the language cross as decimal strings, exactly.
 
 pub mod api;
 pub mod convert;
 pub mod disasm;
 pub mod session;
+pub mod tier;
 pub mod timeline;
 pub mod types;
 
-pub use api::{compile, format, ops, version, Session};
+pub use api::{compile, format, ops, tier_module, version, Session};
 pub use disasm::disasm;

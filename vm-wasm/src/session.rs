@@ -7,6 +7,7 @@ use vm_core::{
 };
 
 use crate::convert::{JsDiagnostic, JsError, JsFrame, JsSpan, JsStatus, JsValueView, LineIndex};
+use crate::tier::{JsTier, TierInfo, TierText};
 
 /// Options of a session; every field may be left out.
 #[derive(Default, Debug)]
@@ -26,6 +27,9 @@ pub struct Options {
     /// Record each step's stack, keeping the first and the last this-many steps (the
     /// page's timeline, which replays a run with it).
     pub record: Option<usize>,
+    /// Run the program's blocks in a WebAssembly module compiled for it (the tier);
+    /// not with `history`, `profile` or `record`, which run plain instructions.
+    pub tier: Option<bool>,
 }
 
 /// The default output limit: a tab stays responsive with this much text.
@@ -65,7 +69,7 @@ impl SetupError {
 }
 
 /// The option names of `new Session`, in the order its documentation gives them.
-pub const OPTION_NAMES: [&str; 7] = [
+pub const OPTION_NAMES: [&str; 8] = [
     "maxStack",
     "maxCalls",
     "maxSteps",
@@ -73,6 +77,7 @@ pub const OPTION_NAMES: [&str; 7] = [
     "history",
     "profile",
     "record",
+    "tier",
 ];
 
 /// What is wrong with these option keys, when some are not option names: each named,
@@ -182,6 +187,12 @@ pub struct Core {
     stopper: Stopper,
     profile: Option<Profile>,
     record: Option<Record>,
+    /// The WebAssembly tier, when asked for and instantiated.
+    tier: Option<JsTier>,
+    /// What was compiled for the tier, when it was asked for.
+    tier_info: Option<TierInfo>,
+    /// The tier's module as text.
+    tier_text: String,
 }
 
 /// Collects output up to the limit; refuses (a runtime error of the program) beyond it.
@@ -275,7 +286,62 @@ impl Core {
             time_ms: 0.0,
             stopper,
             profile,
+            tier: None,
+            tier_info: None,
+            tier_text: String::new(),
         })
+    }
+
+    /// Compiles the program's blocks into a WebAssembly module and has `instantiate`
+    /// make a tier of its bytes; without it when that fails, or when the session
+    /// records history, a profile or its steps, saying why in [`Core::tier_info`].
+    /// `now` reads a clock in milliseconds (the time is in the info).
+    pub fn use_tier(
+        &mut self,
+        instantiate: impl FnOnce(&[u8]) -> Result<JsTier, String>,
+        now: impl Fn() -> f64,
+    ) {
+        if self.profile.is_some() || self.record.is_some() || self.transcript.is_some() {
+            self.tier_info = Some(TierInfo {
+                error: Some(
+                    "not with history, profile or record: those runs run plain instructions".into(),
+                ),
+                ..TierInfo::default()
+            });
+            return;
+        }
+        let started = now();
+        let compiled = vm_core::tier::compile(self.machine.program());
+        let made = instantiate(&compiled.bytes);
+        let mut info = TierInfo::of(&compiled);
+        info.ms = now() - started;
+        match made {
+            Ok(tier) => self.tier = Some(tier),
+            Err(e) => info.error = Some(e),
+        }
+        self.tier_text = compiled.text;
+        self.tier_info = Some(info);
+    }
+
+    /// What was compiled for the tier (`None` without the `tier` option), with the
+    /// reason it does not run, if it does not (also when the module failed during a run).
+    pub fn tier_info(&self) -> Option<TierInfo> {
+        let mut info = self.tier_info.clone()?;
+        if let Some(failed) = self.tier.as_ref().and_then(|t| t.failed.clone()) {
+            info.error = Some(failed);
+        }
+        Some(info)
+    }
+
+    /// The tier's module as WebAssembly text, at most `max_chars` characters of it
+    /// (empty without the tier).
+    pub fn tier_text(&self, max_chars: usize) -> TierText {
+        TierText::new(&self.tier_text, max_chars)
+    }
+
+    /// Steps run in the tier's module so far.
+    pub fn tier_steps(&self) -> f64 {
+        self.machine.tier_steps() as f64
     }
 
     /// Sets breakpoints on these lines; returns the lines that have an instruction.
@@ -382,7 +448,10 @@ impl Core {
             emitted: &mut self.emitted,
             max: self.max_output,
         };
-        let status = if self.profile.is_none() && self.record.is_none() && self.stopper.is_idle() {
+        let plain = self.profile.is_none() && self.record.is_none() && self.stopper.is_idle();
+        let status = if let (true, Some(tier)) = (plain, &mut self.tier) {
+            self.machine.run_tiered(budget, &mut sink, tier)
+        } else if plain {
             self.machine.run(budget, &mut sink)
         } else {
             let mut watch = Watch {
@@ -725,7 +794,7 @@ mod tests {
         assert_eq!(
             unknown_options(&["profile", "max_steps"]).unwrap(),
             "unknown option `max_steps` (did you mean `maxSteps`?); the options are \
-             maxStack, maxCalls, maxSteps, maxOutput, history, profile, record"
+             maxStack, maxCalls, maxSteps, maxOutput, history, profile, record, tier"
         );
         let two = unknown_options(&["colour", "MAX-OUTPUT"]).unwrap();
         assert!(

@@ -53,7 +53,17 @@ export interface SessionOptions {
   maxOutput?: number | bigint | null; history?: number | bigint | null; profile?: boolean | null;
   /** Record each step's stack, keeping the first and the last this-many steps (`timeline`). */
   record?: number | bigint | null;
+  /** Run the program's blocks in a WebAssembly module made for it (`tier()`); not with `history`, `profile` or `record`. */
+  tier?: boolean | null;
 }
+/** A function of the tier's module: one per label (`main` for the code before the first). */
+export interface TierFunction { name: string; blocks: number; }
+/** What `Session.tier()` says was compiled; `error`: why the session runs without the tier, `null` when it runs with it. */
+export interface TierInfo { blocks: number; declined: number; functions: TierFunction[]; bytes: number; ms: number; error: string | null; }
+/** A module's WebAssembly text, at most the characters asked for; `size`: the whole text's length in characters. */
+export interface TierText { text: string; size: number; cut: boolean; }
+/** The result of `tierModule`: the module a program would run in, not instantiated (`info.ms` is 0). */
+export interface TierModule { ok: boolean; diagnostics: Diagnostic[]; info: TierInfo; text: TierText; }
 /** A row of `disasm`: one instruction, or the end of the program (`kind: "end"`, no span). */
 export interface DisasmRow {
   address: number; labels: string[]; text: string; kind: "num" | "bool" | "str" | "addr" | "op" | "end";

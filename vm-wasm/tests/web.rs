@@ -334,7 +334,7 @@ fn bad_options_are_a_clear_error() {
     assert_eq!(
         message,
         "bad options: unknown options `max_steps` (did you mean `maxSteps`?), `colour`; \
-         the options are maxStack, maxCalls, maxSteps, maxOutput, history, profile, record"
+         the options are maxStack, maxCalls, maxSteps, maxOutput, history, profile, record, tier"
     );
     let message = bad(options(&[("histroy", 5.into())]));
     assert!(

@@ -8,7 +8,7 @@
 import { StateEffect, StateField } from '@codemirror/state';
 import { EditorView, Decoration } from '@codemirror/view';
 import { Tracker } from './positions.js';
-import { h, fill, count, counted } from './dom.js';
+import { h, fill, count, counted, setPanelOpen } from './dom.js';
 
 /** Rows fetched and drawn at a time (a large program crosses in pieces). */
 export const PAGE_ROWS = 500;
@@ -131,14 +131,12 @@ export class CompiledPanel {
   }
 
   setOpen(open) {
-    const { panel, toggle } = this.ui;
-    panel.hidden = !open;
-    toggle.setAttribute('aria-expanded', String(open));
+    setPanelOpen(this.ui, open);
     if (!open) return this.link(-1, { editor: true });
     // The panel's own text (no run yet) edited since: the text as it is now.
     if (this.own && this.track.edited) this.track = null;
     if (this.shown !== this.track || !this.track) this.render();
-    panel.scrollIntoView({ block: 'nearest' });
+    this.ui.panel.scrollIntoView({ block: 'nearest' });
   }
 
   /** A run started with the text of `track` (positions.js Tracker): its program is shown. */

@@ -44,3 +44,9 @@ export function duration(ms) {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
 }
+
+/** Shows or hides a panel (`ui.panel`) and says so on its toolbar button (`ui.toggle`'s `aria-expanded`). */
+export function setPanelOpen({ panel, toggle }, open) {
+  panel.hidden = !open;
+  toggle.setAttribute('aria-expanded', String(open));
+}

@@ -31,6 +31,7 @@ import { h } from './dom.js';
 import { TourPanel } from './tour-panel.js';
 import { TourProgress } from './tour-progress.js';
 import { TimelinePanel } from './timeline-panel.js';
+import { WasmPanel } from './wasm-panel.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -78,6 +79,7 @@ await new Promise((resolve) => setTimeout(resolve));
 let control = null;
 let tour = null;
 let formatter = null;
+let wasmPanel = null;
 const editor = createEditor($('editor'), {
   doc: program.source,
   onRun: () => control.run(),
@@ -86,6 +88,7 @@ const editor = createEditor($('editor'), {
     formatter.edit(changes);
     saved.saveSoon();
     tour?.edited();
+    wasmPanel?.edited();
   },
   compile: compileSource,
   breakpointLine: (line) => breakpointLine(editor.text(), line, editor.view.state.doc.lines),
@@ -205,6 +208,8 @@ const timeline = new TimelinePanel(
   { editor, runner: () => control.runner, spanRange: (span, track) => control.spanRange(span, track), output, track: () => control.track },
 );
 control.watch(timeline);
+wasmPanel = new WasmPanel({ toggle: $('wasm-toggle'), panel: $('wasm-panel'), body: $('wasm'), sum: $('wasm-sum') }, { editor, runner: () => control.runner });
+control.watch(wasmPanel);
 addEventListener('hashchange', () => {
   if (tour.route(location.hash)) return;
   tour.close();

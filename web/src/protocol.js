@@ -5,7 +5,7 @@
 /**
  * The `type` of every message between page and worker (and of the runner's own event,
  * `died`). `value` and `breakpoints` go both ways: a request and its answer; `format` is
- * answered by `formatted`; `timeline` goes both ways too.
+ * answered by `formatted`; `timeline` and `tier_module` go both ways too.
  */
 export const Msg = Object.freeze({
   // page -> worker
@@ -25,6 +25,8 @@ export const Msg = Object.freeze({
   FORMAT: 'format',
   /** the stack over time of a run that is not running: a replay that records its steps (answered by `timeline`) */
   TIMELINE: 'timeline',
+  /** the WebAssembly module the tier makes of a program, as text (the answer has the same type) */
+  TIER_MODULE: 'tier_module',
   CRASH: 'crash',
   HANG: 'hang',
   // worker -> page

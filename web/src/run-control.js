@@ -11,6 +11,7 @@ import { renderStack } from './stack-view.js';
 import { pauseReason } from './pause-reason.js';
 import { Tracker } from './positions.js';
 import { revealPaused } from './follow.js';
+import { tierStatus } from './wasm-text.js';
 
 /** The most output a run keeps (bytes); more ends the run with an "output limit" error. */
 export const OUTPUT_CAP = 1 << 20;
@@ -154,6 +155,9 @@ export class RunControl {
     this.track = new Tracker(editor.view.state.doc);
     panels.compiled?.show(this.track);
     const options = { maxOutput: OUTPUT_CAP };
+    // A plain run runs the program's blocks in WebAssembly (the tier); the others run
+    // plain instructions, which they watch.
+    if (kind === RunKind.PLAIN) options.tier = true;
     if (kind === RunKind.DEBUG) options.history = HISTORY;
     if (kind === RunKind.PROFILE) {
       options.profile = true;
@@ -251,7 +255,8 @@ export class RunControl {
   /** Steps and time of a run's message, and the arguments it pushed (so that they never go unnoticed). */
   stepsAndTime(m) {
     const args = this.state.args ? ` · ran with arguments: ${argsLabel(this.state.args)}` : '';
-    return `${counted(m.steps, 'step')} · ${duration(m.time_ms || 0)}${args}`;
+    const tier = m.tier ? ` · ${tierStatus(m.tier, m.steps)}` : '';
+    return `${counted(m.steps, 'step')} · ${duration(m.time_ms || 0)}${tier}${args}`;
   }
 
   /** Output, prompt, paused mark and call stack go quiet: the run is not paused any more. */

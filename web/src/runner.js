@@ -83,7 +83,7 @@ export class Runner {
       this.replace(msg.message);
       return;
     }
-    if (msg.type === Msg.VALUE || msg.type === Msg.FORMATTED || msg.type === Msg.TIMELINE) {
+    if (msg.type === Msg.VALUE || msg.type === Msg.FORMATTED || msg.type === Msg.TIMELINE || msg.type === Msg.TIER_MODULE) {
       const resolve = this.requests.get(msg.req);
       this.requests.delete(msg.req);
       if (resolve) resolve(msg);
@@ -172,6 +172,14 @@ export class Runner {
    */
   timeline({ id, first, count, lines = false }) {
     return this.request({ type: Msg.TIMELINE, id, first, count, lines });
+  }
+
+  /**
+   * The WebAssembly module the tier makes of `source` (vm-wasm's `tierModule`, its text cut
+   * to `maxChars` characters): resolves to `{ ok, diagnostics, info, text }` or `{ error }`.
+   */
+  tierModule(source, maxChars) {
+    return this.request({ type: Msg.TIER_MODULE, source, maxChars });
   }
 
   /** Sends `msg` with a new `req`; resolves to the worker's answer with that `req`. */

@@ -3,7 +3,7 @@
 // The protocol is described in web/README.md ("Worker protocol"). vm-wasm's names are
 // camelCase (`stepOver`, `timeMs`); the page's own messages keep theirs (`time_ms`).
 
-import { initSync, Session, version, format, disasm } from '../pkg/vm_wasm.js';
+import { initSync, Session, version, format, disasm, tierModule } from '../pkg/vm_wasm.js';
 import { Msg, State, Status, Reason, Command, SetupError } from './protocol.js';
 import { formatChanges } from './format-edits.js';
 import { lineNotes, lastStepByLine, infoOf, makeStep, unitsOfBytes } from './timeline-data.js';
@@ -104,6 +104,8 @@ function handle(msg) {
       return formatSource(msg);
     case Msg.TIMELINE:
       return timeline(msg);
+    case Msg.TIER_MODULE:
+      return post({ type: Msg.TIER_MODULE, req: msg.req, ...tierModule(msg.source, msg.maxChars) });
     case Msg.BREAKPOINTS:
       if (jobIn(msg, State.RUNNING, State.PAUSED, State.SLEEPING, State.INPUT, State.ENDED)) {
         job.breakpoints = Array.from(job.session.setBreakpoints(msg.lines || []));
@@ -182,7 +184,7 @@ function timeline(msg) {
     // The requests waiting for a replay of fewer steps get this one's answers.
     const waiting = j.replay ? j.replay.waiting : [];
     if (j.replay) j.replay.session.free();
-    const { history, profile, ...limits } = j.options;
+    const { history, profile, tier, ...limits } = j.options;
     const session = new Session(j.source, j.args, { ...limits, record: TIMELINE_KEEP });
     j.replay = { target, session, inputs: j.inputs.slice(), waiting, done: false, ended: false, budget: 10_000, output: '' };
     replayTick.port2.postMessage(0);
@@ -279,6 +281,8 @@ function start(msg) {
     mode: Command.RUN,
     history: (options.history || 0) > 0,
     profile: Boolean(options.profile),
+    // what the WebAssembly tier compiled (the `tier` option), or null
+    tier: options.tier ? session.tier() : null,
     breakpoints: [],
     output: '',
     lastPost: performance.now(),
@@ -438,6 +442,8 @@ function finish(status) {
   // A run with history that halted or failed can be resumed by stepping back. Every
   // ended run is kept until the next one, for the whole of its stack values.
   msg.resumable = job.history && status !== Status.STOPPED;
+  // The tier: what it compiled and the steps that ran in its module.
+  if (job.tier) msg.tier = { ...job.tier, steps: job.session.tierSteps() };
   post(msg);
   clearTimeout(job.timer);
   job.state = State.ENDED;

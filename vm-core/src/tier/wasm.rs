@@ -243,8 +243,11 @@ impl Body {
         self.open.push(l);
     }
 
+    /// A line of the text, indented by the depth of the open labels up to 24 levels (a
+    /// deeper indentation would make the text grow with the square of a program's blocks:
+    /// `at` and the dispatches nest a block for each).
     fn line(&mut self, s: &str) {
-        for _ in 0..self.open.len() + 2 {
+        for _ in 0..(self.open.len() + 2).min(24) {
             self.text.push_str("  ");
         }
         self.text.push_str(s);
