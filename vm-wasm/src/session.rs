@@ -191,8 +191,6 @@ pub struct Core {
     tier: Option<JsTier>,
     /// What was compiled for the tier, when it was asked for.
     tier_info: Option<TierInfo>,
-    /// The tier's module as text.
-    tier_text: String,
 }
 
 /// Collects output up to the limit; refuses (a runtime error of the program) beyond it.
@@ -288,7 +286,6 @@ impl Core {
             profile,
             tier: None,
             tier_info: None,
-            tier_text: String::new(),
         })
     }
 
@@ -311,7 +308,7 @@ impl Core {
             return;
         }
         let started = now();
-        let compiled = vm_core::tier::compile(self.machine.program());
+        let compiled = vm_core::tier::compile_module(self.machine.program());
         let made = instantiate(&compiled.bytes);
         let mut info = TierInfo::of(&compiled);
         info.ms = now() - started;
@@ -319,7 +316,6 @@ impl Core {
             Ok(tier) => self.tier = Some(tier),
             Err(e) => info.error = Some(e),
         }
-        self.tier_text = compiled.text;
         self.tier_info = Some(info);
     }
 
@@ -336,7 +332,13 @@ impl Core {
     /// The tier's module as WebAssembly text, at most `max_chars` characters of it
     /// (empty without the tier).
     pub fn tier_text(&self, max_chars: usize) -> TierText {
-        TierText::new(&self.tier_text, max_chars)
+        // Made when asked for: a run needs only the module (`compile_module`).
+        let text = match &self.tier_info {
+            // (A session that refused the tier compiled nothing: 0 bytes.)
+            Some(info) if info.bytes > 0 => vm_core::tier::compile(self.machine.program()).text,
+            _ => String::new(),
+        };
+        TierText::new(&text, max_chars)
     }
 
     /// Steps run in the tier's module so far.

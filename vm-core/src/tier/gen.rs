@@ -126,10 +126,12 @@ struct Order {
     gid: Vec<u32>,
     /// The program's block index of each of the module's blocks.
     of: Vec<u32>,
+    /// Whether the module's text is made too.
+    text: bool,
 }
 
 impl Order {
-    fn new(p: &Program) -> Order {
+    fn new(p: &Program, text: bool) -> Order {
         let mut start = vec![0; p.blocks.len()];
         let mut of = Vec::new();
         for (pc, c) in p.dispatch.iter().enumerate() {
@@ -142,7 +144,12 @@ impl Order {
         for (g, &i) in of.iter().enumerate() {
             gid[i as usize] = g as u32;
         }
-        Order { start, gid, of }
+        Order {
+            start,
+            gid,
+            of,
+            text,
+        }
     }
 
     /// The module's index of the block at a target, or -1 where there is none.
@@ -217,9 +224,9 @@ fn string_checks(b: &Block) -> Option<Vec<W>> {
     Some(inputs)
 }
 
-/// Builds the module for `p`.
-pub(crate) fn module(p: &Program) -> Compiled {
-    let order = Order::new(p);
+/// Builds the module for `p`, and its text when `text` says so.
+pub(crate) fn module(p: &Program, text: bool) -> Compiled {
+    let order = Order::new(p, text);
     // Functions: the blocks under each label (or before the first), in order.
     let mut groups: Vec<(String, u32, u32)> = Vec::new();
     for (g, &i) in order.of.iter().enumerate() {
@@ -251,20 +258,40 @@ pub(crate) fn module(p: &Program) -> Compiled {
     }
 
     let mut bodies = Vec::new();
+    // The text, function by function in the module's order (so that the text is the
+    // module), when it is asked for.
     let mut text = String::new();
+    if order.text {
+        text.push_str("(module\n  (import \"env\" \"memory\" (memory 0))\n");
+        for (i, g) in GLOBAL_NAMES.iter().enumerate() {
+            let ty = if i as u32 == G_LEFT { "i64" } else { "i32" };
+            text.push_str(&format!("  (global ${g} (mut {ty}) ({ty}.const 0))\n"));
+        }
+    }
+    let add = |text: &mut String, name: &str, sig: &str, locals: &str, body: &str| {
+        if order.text {
+            text.push_str(&wrap(name, sig, locals, body));
+        }
+    };
     let (at_body, at_text) = at_function(p, &order, &names);
     bodies.push(at_body);
-    let at_text = wrap(&names[0], "(param $pc i32) (result i32)", "", &at_text);
+    add(
+        &mut text,
+        &names[0],
+        "(param $pc i32) (result i32)",
+        "",
+        &at_text,
+    );
     let (run_body, run_text) = run_function(&order, &groups, &names);
     bodies.push(run_body);
-    let run_text = wrap(
+    add(
+        &mut text,
         &names[1],
         "(export \"run\") (param $tags i32) (param $bits i32) (param $frames i32) (param $state i32) (result i32)",
         "(local $block i32)",
         &run_text,
     );
     let mut functions = Vec::new();
-    let mut label_texts = Vec::new();
     let (mut compiled_blocks, mut string_checked) = (0, 0);
     for (k, &(_, lo, hi)) in groups.iter().enumerate() {
         let (body, t, (n, checked), window) = label_function(p, &order, lo, hi, &names);
@@ -272,30 +299,26 @@ pub(crate) fn module(p: &Program) -> Compiled {
         string_checked += checked;
         bodies.push(body);
         let name = &names[FIRST_LABEL_FN as usize + k];
-        label_texts.push(wrap(
+        let locals = if order.text {
+            locals_text(window)
+        } else {
+            String::new()
+        };
+        add(
+            &mut text,
             name,
             "(param $block i32) (result i32)",
-            &locals_text(window),
+            &locals,
             &t,
-        ));
+        );
         functions.push(Function {
             name: name.clone(),
             blocks: hi - lo,
         });
     }
-
-    text.push_str("(module\n  (import \"env\" \"memory\" (memory 0))\n");
-    for (i, g) in GLOBAL_NAMES.iter().enumerate() {
-        let ty = if i as u32 == G_LEFT { "i64" } else { "i32" };
-        text.push_str(&format!("  (global ${g} (mut {ty}) ({ty}.const 0))\n"));
+    if order.text {
+        text.push_str(")\n");
     }
-    // (In the module's order, so that the text is the module.)
-    text.push_str(&at_text);
-    text.push_str(&run_text);
-    for t in &label_texts {
-        text.push_str(t);
-    }
-    text.push_str(")\n");
 
     let bytes = encode(&bodies, groups.len() as u32, &names);
     Compiled {
@@ -415,7 +438,7 @@ fn at_function(p: &Program, order: &Order, names: &[String]) -> (Vec<u8>, String
     let mut distinct: Vec<i32> = values.clone();
     distinct.sort_unstable();
     distinct.dedup();
-    let mut f = Body::new(vec!["pc".into()], names.to_vec());
+    let mut f = Body::new(order.text.then(|| (vec!["pc".into()], names)));
     let arms: Vec<Label> = distinct
         .iter()
         .map(|v| f.label(&format!("v{v}_")))
@@ -445,12 +468,10 @@ fn run_function(
     groups: &[(String, u32, u32)],
     names: &[String],
 ) -> (Vec<u8>, String) {
-    let mut f = Body::new(
-        ["tags", "bits", "frames", "state", "block"]
-            .map(String::from)
-            .to_vec(),
-        names.to_vec(),
-    );
+    let mut f = Body::new(order.text.then(|| {
+        let locals = ["tags", "bits", "frames", "state", "block"];
+        (locals.map(String::from).to_vec(), names)
+    }));
     const STATE: u32 = 3;
     const BLOCK: u32 = 4;
     for (param, g) in [(0, G_TAGS), (1, G_BITS), (2, G_FRAMES)] {
@@ -551,7 +572,7 @@ fn label_function(
         .max()
         .unwrap_or(0)
         .min(WINDOW as u16);
-    let mut f = Body::new(local_names(window), names.to_vec());
+    let mut f = Body::new(order.text.then(|| (local_names(window), names)));
     f.extend([
         Ins::GlobalGet(G_SP),
         Ins::LocalSet(SP),

@@ -180,30 +180,37 @@ impl Ins {
 }
 
 /// A function body being written: its instructions, with branch depths resolved as
-/// they are added, and its text form beside them.
-pub(crate) struct Body {
+/// they are added, and, when asked for, its text form beside them.
+pub(crate) struct Body<'a> {
     code: Vec<u8>,
-    text: String,
+    /// The text, when it is made.
+    text: Option<String>,
     /// The open structured labels, innermost last.
     open: Vec<Label>,
     /// Where each label is in `open` (by label).
     at: Vec<u32>,
+    /// The labels made so far.
+    labels: Label,
     /// Names of locals and labels for the text form.
     local_names: Vec<String>,
     /// Label names for the text form, by label.
     label_names: Vec<String>,
     /// The module's function names, for `call`.
-    func_names: Vec<String>,
+    func_names: &'a [String],
 }
 
-impl Body {
-    /// A body whose locals (parameters first) have these names.
-    pub(crate) fn new(local_names: Vec<String>, func_names: Vec<String>) -> Body {
+impl<'a> Body<'a> {
+    /// A body; with `text`, its text is made too, its locals (parameters first) and
+    /// the module's functions called by these names.
+    pub(crate) fn new(text: Option<(Vec<String>, &'a [String])>) -> Body<'a> {
+        let with_text = text.is_some();
+        let (local_names, func_names) = text.unwrap_or_default();
         Body {
             code: Vec::new(),
-            text: String::new(),
+            text: with_text.then(String::new),
             open: Vec::new(),
             at: Vec::new(),
+            labels: 0,
             local_names,
             label_names: Vec::new(),
             func_names,
@@ -212,8 +219,11 @@ impl Body {
 
     /// A fresh label, called `name` in the text form (made unique with a number).
     pub(crate) fn label(&mut self, name: &str) -> Label {
-        let l = self.label_names.len() as Label;
-        self.label_names.push(format!("{name}{l}"));
+        let l = self.labels;
+        self.labels += 1;
+        if self.text.is_some() {
+            self.label_names.push(format!("{name}{l}"));
+        }
         l
     }
 
@@ -246,50 +256,101 @@ impl Body {
     /// A line of the text, indented by the depth of the open labels up to 24 levels (a
     /// deeper indentation would make the text grow with the square of a program's blocks:
     /// `at` and the dispatches nest a block for each).
-    fn line(&mut self, s: &str) {
-        for _ in 0..(self.open.len() + 2).min(24) {
-            self.text.push_str("  ");
+    fn line(&mut self, s: Option<String>) {
+        let depth = (self.open.len() + 2).min(24);
+        if let (Some(text), Some(s)) = (&mut self.text, s) {
+            for _ in 0..depth {
+                text.push_str("  ");
+            }
+            text.push_str(&s);
+            text.push('\n');
         }
-        self.text.push_str(s);
-        self.text.push('\n');
     }
 
     /// Adds an instruction.
     pub(crate) fn push(&mut self, ins: Ins) {
-        use Ins::*;
-        if let Some((op, name)) = ins.plain() {
-            if matches!(ins, Else | End) {
-                let l = self.open.pop();
-                self.line(name);
-                if let (Else, Some(l)) = (&ins, l) {
-                    self.open_label(l);
-                }
-            } else {
-                self.line(name);
+        let text = self.text.is_some().then(|| self.text_of(&ins));
+        if let Ins::Else | Ins::End = ins {
+            // (`end` and `else` are written at the level of what they close.)
+            let l = self.open.pop();
+            self.line(text);
+            if let (Ins::Else, Some(l)) = (&ins, l) {
+                self.open_label(l);
             }
-            self.code.push(op);
-            return;
+        } else {
+            self.line(text);
         }
-        if let Some((op, name, align, offset)) = ins.memory() {
-            self.code.push(op);
-            uleb(&mut self.code, u64::from(align));
-            uleb(&mut self.code, u64::from(offset));
-            let t = if offset == 0 {
+        self.encode(ins);
+    }
+
+    /// An instruction's text.
+    fn text_of(&self, ins: &Ins) -> String {
+        use Ins::*;
+        if let Some((_, name)) = ins.plain() {
+            return String::from(name);
+        }
+        if let Some((_, name, _, offset)) = ins.memory() {
+            return if offset == 0 {
                 String::from(name)
             } else {
                 format!("{name} offset={offset}")
             };
-            self.line(&t);
+        }
+        match *ins {
+            Block(l) => format!("block ${}", self.label_name(l)),
+            Loop(l) => format!("loop ${}", self.label_name(l)),
+            If(l) => format!("if ${}", self.label_name(l)),
+            Br(l) => format!("br ${}", self.label_name(l)),
+            BrIf(l) => format!("br_if ${}", self.label_name(l)),
+            BrTable(ref ls, default) => {
+                let mut t = String::from("br_table");
+                for &l in ls.iter().chain([&default]) {
+                    t.push_str(" $");
+                    t.push_str(self.label_name(l));
+                }
+                t
+            }
+            Call(f) => {
+                let name = self.func_names.get(f as usize).map_or("", |s| s.as_str());
+                format!("call ${name}")
+            }
+            LocalGet(i) | LocalSet(i) | LocalTee(i) => {
+                let name = match ins {
+                    LocalGet(_) => "local.get",
+                    LocalSet(_) => "local.set",
+                    _ => "local.tee",
+                };
+                let local = self.local_names.get(i as usize).map_or("", |s| s.as_str());
+                format!("{name} ${local}")
+            }
+            GlobalGet(i) => format!("global.get ${}", GLOBAL_NAMES[i as usize]),
+            GlobalSet(i) => format!("global.set ${}", GLOBAL_NAMES[i as usize]),
+            I32Const(n) => format!("i32.const {n}"),
+            I64Const(n) => format!("i64.const {n}"),
+            _ => unreachable!("every instruction has its text above"),
+        }
+    }
+
+    /// Encodes an instruction (opening the label of a `block`, `loop` or `if`).
+    fn encode(&mut self, ins: Ins) {
+        use Ins::*;
+        if let Some((op, _)) = ins.plain() {
+            self.code.push(op);
+            return;
+        }
+        if let Some((op, _, align, offset)) = ins.memory() {
+            self.code.push(op);
+            uleb(&mut self.code, u64::from(align));
+            uleb(&mut self.code, u64::from(offset));
             return;
         }
         match ins {
             Block(l) | Loop(l) | If(l) => {
-                let (op, name) = match ins {
-                    Block(_) => (0x02, "block"),
-                    Loop(_) => (0x03, "loop"),
-                    _ => (0x04, "if"),
+                let op = match ins {
+                    Block(_) => 0x02,
+                    Loop(_) => 0x03,
+                    _ => 0x04,
                 };
-                self.line(&format!("{name} ${}", self.label_name(l)));
                 self.open_label(l);
                 self.code.extend([op, 0x40]);
             }
@@ -298,59 +359,34 @@ impl Body {
                 self.code
                     .push(if matches!(ins, Br(_)) { 0x0c } else { 0x0d });
                 uleb(&mut self.code, u64::from(d));
-                let name = if matches!(ins, Br(_)) { "br" } else { "br_if" };
-                self.line(&format!("{name} ${}", self.label_name(l)));
             }
             BrTable(ref ls, default) => {
                 self.code.push(0x0e);
                 uleb(&mut self.code, ls.len() as u64);
-                let mut t = String::from("br_table");
                 for &l in ls.iter().chain([&default]) {
                     let d = self.depth(l);
                     uleb(&mut self.code, u64::from(d));
-                    t.push_str(&format!(" ${}", self.label_name(l)));
                 }
-                self.line(&t);
             }
-            Call(f) => {
-                self.code.push(0x10);
+            Call(f) | LocalGet(f) | LocalSet(f) | LocalTee(f) | GlobalGet(f) | GlobalSet(f) => {
+                let op = match ins {
+                    Call(_) => 0x10,
+                    LocalGet(_) => 0x20,
+                    LocalSet(_) => 0x21,
+                    LocalTee(_) => 0x22,
+                    GlobalGet(_) => 0x23,
+                    _ => 0x24,
+                };
+                self.code.push(op);
                 uleb(&mut self.code, u64::from(f));
-                let name = self.func_names.get(f as usize).cloned().unwrap_or_default();
-                self.line(&format!("call ${name}"));
-            }
-            LocalGet(i) | LocalSet(i) | LocalTee(i) => {
-                let (op, name) = match ins {
-                    LocalGet(_) => (0x20, "local.get"),
-                    LocalSet(_) => (0x21, "local.set"),
-                    _ => (0x22, "local.tee"),
-                };
-                self.code.push(op);
-                uleb(&mut self.code, u64::from(i));
-                let local = self
-                    .local_names
-                    .get(i as usize)
-                    .cloned()
-                    .unwrap_or_default();
-                self.line(&format!("{name} ${local}"));
-            }
-            GlobalGet(i) | GlobalSet(i) => {
-                let (op, name) = match ins {
-                    GlobalGet(_) => (0x23, "global.get"),
-                    _ => (0x24, "global.set"),
-                };
-                self.code.push(op);
-                uleb(&mut self.code, u64::from(i));
-                self.line(&format!("{name} ${}", GLOBAL_NAMES[i as usize]));
             }
             I32Const(n) => {
                 self.code.push(0x41);
                 sleb(&mut self.code, i64::from(n));
-                self.line(&format!("i32.const {n}"));
             }
             I64Const(n) => {
                 self.code.push(0x42);
                 sleb(&mut self.code, n);
-                self.line(&format!("i64.const {n}"));
             }
             _ => unreachable!("every instruction is encoded above"),
         }
@@ -377,7 +413,7 @@ impl Body {
         let mut out = Vec::new();
         uleb(&mut out, body.len() as u64);
         out.extend(body);
-        (out, self.text)
+        (out, self.text.unwrap_or_default())
     }
 }
 
