@@ -321,3 +321,23 @@ fn the_text_of_a_large_program_is_not_quadratic() {
         .text
         .contains("(func $l1999 (param $block i32) (result i32)"));
 }
+
+/// Run in slices (as the page runs a program), a program that stays in the module
+/// keeps running there: the end of a slice is not a short call.
+#[test]
+fn slices_do_not_back_off() {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fib.svm"))
+        .unwrap();
+    let p = compile(&src).unwrap();
+    let mut tier = WasmiTier::new(&p);
+    tier.backs_off = true;
+    let mut m = Machine::new(p, vec![Value::Num(18)]);
+    let mut out = String::new();
+    while m.run_tiered(10_000, &mut out, &mut tier) == Status::OutOfBudget {}
+    assert!(
+        m.tier_steps() * 100 > m.steps() * 97,
+        "{} of {} steps in the module",
+        m.tier_steps(),
+        m.steps()
+    );
+}

@@ -41,6 +41,9 @@ pub trait Tier {
 const SHORT_CALL: u64 = 64;
 const BACK_OFF_MIN: u64 = 64;
 const BACK_OFF_MAX: u64 = 1 << 16;
+/// A call that leaves less of the budget than this may have stopped for the budget (a
+/// block's budget is at most a few hundred steps).
+const SPENT: u64 = 1024;
 
 /// The registers and storage the compiled module works on, for one call of its `run`.
 pub struct TierCall<'a> {
@@ -133,7 +136,9 @@ impl Machine {
         }
         let (next, steps) = self.run_tier(p, pc, budget, tier);
         if tier.backs_off() {
-            if steps < SHORT_CALL {
+            // (A call that stopped because the budget ran out is not short: the next
+            // call is the next slice's.)
+            if steps < SHORT_CALL && budget - steps >= SPENT {
                 self.tier_wait = (self.tier_wait * 2).clamp(BACK_OFF_MIN, BACK_OFF_MAX);
                 self.tier_retry_at = self.block_steps + self.tier_wait;
             } else {
