@@ -6,6 +6,7 @@
 import { initSync, Session, version, format, disasm, tierModule } from '../pkg/vm_wasm.js';
 import { Msg, State, Status, Reason, Command, SetupError } from './protocol.js';
 import { formatChanges } from './format-edits.js';
+import { nextBudget } from './slice-budget.js';
 import { lineNotes, lastStepByLine, infoOf, makeStep, unitsOfBytes } from './timeline-data.js';
 
 /** A slice should take about this long (ms); the step budget adapts to it. */
@@ -344,8 +345,7 @@ function drive() {
   const t0 = performance.now();
   const r = job.session.run(budget);
   const dt = performance.now() - t0;
-  if (dt < SLICE_MS / 2) budget = Math.min(budget * 2, 50_000_000);
-  else if (dt > SLICE_MS * 2) budget = Math.max(1000, Math.floor(budget / 2));
+  budget = nextBudget(budget, dt, SLICE_MS);
   act(r);
 }
 
