@@ -5,10 +5,11 @@
 //   npm --prefix web run build          (the shipped page: wasm-opt'd module, minified)
 //   cargo build --release -p vm-cli
 //   node benches/browser.mjs [--warmup N] [--runs N] [--only NAME,...] [--browsers chromium,firefox]
-//                            [--tier both|on|off] [--no-examples]
+//                            [--tier both|on|off] [--no-examples] [--size bench|compare]
 //
 // Each workload of benches/suite.tsv runs at its benchmark size (the `bench args` column,
-// the size of its Criterion benchmark) the way a person runs it: the program is put in
+// the size of its Criterion benchmark; with `--size compare`, at the size compare.sh times,
+// where a run takes long enough that the page's own cost of a run weighs little) the way a person runs it: the program is put in
 // the editor, its arguments in the Arguments field, and Run is clicked. `page` is the
 // time from the click to the page having the result (the worker's `done` message
 // handled: output, status and stack drawn), measured in the page with performance.now();
@@ -45,7 +46,7 @@ const DIST = path.join(ROOT, 'web', 'dist');
 const SVM = path.join(ROOT, 'target', 'release', 'svm');
 
 function options(argv) {
-  const o = { warmup: 5, runs: 20, only: null, browsers: ['chromium', 'firefox'], tiers: [true, false], examples: true };
+  const o = { warmup: 5, runs: 20, only: null, browsers: ['chromium', 'firefox'], tiers: [true, false], examples: true, size: 'bench' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -57,6 +58,10 @@ function options(argv) {
     else if (a === '--only') o.only = next().split(',');
     else if (a === '--browsers') o.browsers = next().split(',');
     else if (a === '--no-examples') o.examples = false;
+    else if (a === '--size') {
+      o.size = next();
+      if (!['bench', 'compare'].includes(o.size)) throw new Error(`--size ${o.size}: bench or compare`);
+    }
     else if (a === '--tier') {
       const t = next();
       const tiers = { both: [true, false], on: [true], off: [false] }[t];
@@ -69,14 +74,19 @@ function options(argv) {
   return o;
 }
 
-/** The workloads of benches/suite.tsv: { name, program, args, answer }, at the bench size. */
-function suite(only) {
+/**
+ * The workloads of benches/suite.tsv: { name, program, args, answer }, at the bench size
+ * (`size` 'bench') or at the size compare.sh times ('compare').
+ */
+function suite(only, size) {
   const rows = fs
     .readFileSync(path.join(ROOT, 'benches', 'suite.tsv'), 'utf8')
     .split('\n')
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => l.split('\t'))
-    .map(([name, program, , , , args, answer]) => ({ name, program, args, answer }));
+    .map(([name, program, bigArgs, bigAnswer, , args, answer]) =>
+      size === 'compare' ? { name, program, args: bigArgs, answer: bigAnswer } : { name, program, args, answer },
+    );
   const unknown = (only || []).filter((n) => !rows.some((r) => r.name === n));
   if (unknown.length) throw new Error(`no workload named ${unknown.join(', ')} in benches/suite.tsv`);
   return only ? rows.filter((r) => only.includes(r.name)) : rows;
@@ -255,11 +265,12 @@ async function main() {
   const o = options(process.argv.slice(2));
   if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('web/dist is not built: run `npm --prefix web run build` first');
   if (!fs.existsSync(SVM)) throw new Error('target/release/svm is not built: run `cargo build --release -p vm-cli` first');
-  const workloads = suite(o.only);
+  const workloads = suite(o.only, o.size);
   const cpu = (os.cpus()[0] || {}).model || 'unknown processor';
   const commit = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   console.log(`# ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${cpu}, ${os.cpus().length} cores`);
-  console.log(`# ${o.warmup} warm-up runs, then the median of ${o.runs}; workloads at their benchmark size (benches/suite.tsv)`);
+  const size = o.size === 'compare' ? 'the size compare.sh times' : 'their benchmark size';
+  console.log(`# ${o.warmup} warm-up runs, then the median of ${o.runs}; workloads at ${size} (benches/suite.tsv)`);
 
   const table = new Map(workloads.map((w) => [w.name, { args: w.args, native: native(w, o) }]));
   const examples = o.examples ? readExamples() : [];
