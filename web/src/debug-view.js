@@ -143,6 +143,8 @@ const pausedField = StateField.define({
 
 /** Marks the next instruction (and shows it), or clears the mark with null. */
 export function showPaused(view, range) {
+  // (Clearing nothing is no transaction.)
+  if (!range && view.state.field(pausedField).deco.size === 0) return;
   const effects = [setPaused.of(range)];
   if (range) effects.push(EditorView.scrollIntoView(Math.min(range.from, view.state.doc.length), { y: 'nearest', yMargin: 40 }));
   view.dispatch({ effects });
@@ -186,7 +188,11 @@ const heatField = StateField.define({
 });
 
 /** Shows the instructions per line of a profiled run: [{ pos, count, share, level }]. */
-export const showHeat = (view, marks) => view.dispatch({ effects: setHeat.of(marks) });
+export const showHeat = (view, marks) => {
+  // (Clearing nothing is no transaction.)
+  if (!marks && view.state.field(heatField).size === 0) return;
+  view.dispatch({ effects: setHeat.of(marks) });
+};
 
 /** Effects that remove breakpoints, the paused mark and heat marks (a new program). */
 export const resetDebugMarks = () => [clearBreakpoints.of(null), setPaused.of(null), setHeat.of(null)];

@@ -280,6 +280,9 @@ export function createEditor(host, hooks) {
     },
     /** Marks the failing token of a runtime error (or clears the mark with null). */
     setRuntimeError(err) {
+      // (Clearing nothing is no transaction: each costs the editor an update and a
+      // measure, and Run clears several marks.)
+      if (!err && view.state.field(runtimeErrorField).size === 0) return;
       view.dispatch({ effects: setRuntimeError.of(err) });
     },
     /** The lines with a breakpoint. */

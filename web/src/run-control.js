@@ -175,8 +175,13 @@ export class RunControl {
     this.status(kind === RunKind.PROFILE ? 'Profiling…' : 'Running…');
     // On a narrow screen the results are below the editor: bring them into view (not for
     // a debug run: its pauses show the paused line, which is in the editor).
-    const r = this.ui.status.getBoundingClientRect();
-    if (kind !== RunKind.DEBUG && (r.top > innerHeight - 40 || r.bottom < 0)) this.ui.status.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    // (Read at the next frame, when the page is laid out anyway: read now, it would lay
+    // the page out at once, a millisecond or more of every Run.)
+    if (kind === RunKind.DEBUG) return;
+    requestAnimationFrame(() => {
+      const r = this.ui.status.getBoundingClientRect();
+      if (r.top > innerHeight - 40 || r.bottom < 0) this.ui.status.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    });
   }
 
   stop() {

@@ -81,8 +81,15 @@ export function attachTimelineMarks(view) {
   view.dispatch({ effects: StateEffect.appendConfig.of([notesField, marksField, theme]) });
   return {
     /** [{ pos, text, title }], or null to clear them. */
-    notes: (notes) => view.dispatch({ effects: setNotes.of(notes) }),
+    notes: (notes) => {
+      // (Clearing nothing is no transaction: each costs the editor an update.)
+      if (!notes && view.state.field(notesField).size === 0) return;
+      view.dispatch({ effects: setNotes.of(notes) });
+    },
     /** The selected step's instruction and a clicked value's token ({ from, to } or null each). */
-    marks: (step, origin) => view.dispatch({ effects: setMarks.of({ step, origin }) }),
+    marks: (step, origin) => {
+      if (!step && !origin && view.state.field(marksField).size === 0) return;
+      view.dispatch({ effects: setMarks.of({ step, origin }) });
+    },
   };
 }
