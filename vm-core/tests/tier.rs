@@ -47,12 +47,21 @@ fn fib_runs_in_the_module() {
 
 #[test]
 fn each_label_is_a_function() {
-    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fib.svm")).unwrap();
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fib.svm"))
+        .unwrap();
     let tier = WasmiTier::new(&compile(&src).unwrap());
-    let names: Vec<&str> = tier.compiled.functions.iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<&str> = tier
+        .compiled
+        .functions
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
     assert_eq!(names, ["main", "fib", "recur"]);
     assert_eq!((tier.compiled.blocks, tier.compiled.declined), (5, 0));
-    assert!(tier.compiled.text.contains("(func $recur (param $block i32) (result i32)"));
+    assert!(tier
+        .compiled
+        .text
+        .contains("(func $recur (param $block i32) (result i32)"));
 }
 
 /// Deep recursion: the module asks for more frames and stack storage, and the machine
@@ -64,13 +73,22 @@ fn deep_recursion_grows_storage_and_meets_the_limits() {
         let (a, b, steps, tier) = run_both(src, vec![Value::Num(n)], u64::MAX);
         assert_eq!(a, b);
         if n > 1 {
-            assert!(tier * 10 > steps * 9, "n = {n}: only {tier} of {steps} steps in the module");
+            assert!(
+                tier * 10 > steps * 9,
+                "n = {n}: only {tier} of {steps} steps in the module"
+            );
         }
     }
     // Past `max_calls` and `max_stack`: the same errors, at the same place.
     for limits in [
-        vm_core::Limits { max_calls: 500, ..Default::default() },
-        vm_core::Limits { max_stack: 300, ..Default::default() },
+        vm_core::Limits {
+            max_calls: 500,
+            ..Default::default()
+        },
+        vm_core::Limits {
+            max_stack: 300,
+            ..Default::default()
+        },
     ] {
         let p = compile(src).unwrap();
         let mut tier = WasmiTier::new(&p);
@@ -80,7 +98,28 @@ fn deep_recursion_grows_storage_and_meets_the_limits() {
         let t = b.run(u64::MAX, &mut String::new());
         assert!(matches!(t, Status::Failed(_)), "{t:?}");
         assert_eq!(s, t);
-        assert_eq!((a.steps(), a.stack(), a.frames()), (b.steps(), b.stack(), b.frames()));
+        assert_eq!(
+            (a.steps(), a.stack(), a.frames()),
+            (b.steps(), b.stack(), b.frames())
+        );
         assert!(a.tier_steps() > 0);
+    }
+}
+
+/// An unconditional `call` to a bare `return` ends a block: the block runner pushes the
+/// frame and goes there, as the plain instructions do. The module took it for a
+/// conditional call's shortcut (the call and the return together, then on to what
+/// follows the call), whose continuation only conditional calls have: it went back to
+/// the program's start and ran on until the budget or the step limit.
+#[test]
+fn an_unconditional_call_to_a_bare_return() {
+    for src in [
+        "a call a call return\na: return",
+        "a call 1 + a call 2 * stop\na: return",
+    ] {
+        for budget in [1000, 3] {
+            let (a, b, _, _) = run_both(src, vec![Value::Num(5)], budget);
+            assert_eq!(a, b, "{src}");
+        }
     }
 }

@@ -768,12 +768,22 @@ fn side_exit(f: &mut Body, at: &At, order: &Order, side: &Side) {
     goto(f, at, order, side.pc, side.block);
 }
 
+/// Calls `to` from the `call` at `call`: pushes the block's frames and the call's, and
+/// goes there (as the block runner's `call`).
+fn call_to(f: &mut Body, at: &At, order: &Order, b: &Block, call: u32, to: Target) {
+    let mut frames = b.pushes.to_vec();
+    frames.push(Frame::of_call(call, to.addr));
+    push_frames(f, &frames);
+    goto(f, at, order, to.pc, to.block);
+}
+
 /// Goes where a target of the block's exit says (with the block's frames pushed
-/// first, and the call's frame for a call).
+/// first, and the call's frame for a conditional call).
 fn go(f: &mut Body, at: &At, order: &Order, b: &Block, index: u32, to: Target, call: Option<u32>) {
     if let Some(call) = call {
         if to.returns_at_once {
-            // As `Regs::run` for a conditional call to a bare `return`.
+            // As `Regs::run` for a conditional call to a bare `return` (only those
+            // know where the machine is after it: `after`).
             spend(f, 1 + u64::from(to.pops));
             let keep = b.pushes.len().saturating_sub(to.pops as usize);
             push_frames(f, b.pushes.get(..keep).unwrap_or_default());
@@ -785,10 +795,7 @@ fn go(f: &mut Body, at: &At, order: &Order, b: &Block, index: u32, to: Target, c
             }
             return;
         }
-        let mut frames = b.pushes.to_vec();
-        frames.push(Frame::of_call(call, to.addr));
-        push_frames(f, &frames);
-        goto(f, at, order, to.pc, to.block);
+        call_to(f, at, order, b, call, to);
         return;
     }
     push_frames(f, &b.pushes);
@@ -837,7 +844,8 @@ fn exit(f: &mut Body, at: &At, order: &Order, b: &Block, index: u32) {
             |f| go(f, at, order, b, index, l.t, None),
             |f| go(f, at, order, b, index, l.f, None),
         ),
-        Exit::Call { call, to } => go(f, at, order, b, index, to, Some(call)),
+        // An unconditional call always pushes its frame, even to a bare `return`.
+        Exit::Call { call, to } => call_to(f, at, order, b, call, to),
         Exit::CallIf { call, c, t, f: e } => branch(
             f,
             c,
