@@ -5,7 +5,7 @@
 
 mod wasm_host;
 
-use vm_core::{compile, Machine, Status, Value};
+use vm_core::{compile, tier, Machine, Status, Tier, TierCall, Value};
 use wasm_host::WasmiTier;
 
 fn run_both(src: &str, args: Vec<Value>, budget: u64) -> (String, String, u64, u64) {
@@ -121,5 +121,104 @@ fn an_unconditional_call_to_a_bare_return() {
             let (a, b, _, _) = run_both(src, vec![Value::Num(5)], budget);
             assert_eq!(a, b, "{src}");
         }
+    }
+}
+
+/// A host that looks at what it is given and runs nothing (the machine then runs the
+/// blocks itself).
+#[derive(Default)]
+struct Probe {
+    entered: u32,
+}
+
+impl Tier for Probe {
+    fn enter(&mut self, call: &mut TierCall<'_>) -> u32 {
+        // A host whose memory is the module's passes these addresses: those of the
+        // storage itself.
+        let [tags, bits, frames, state] = call.addresses();
+        assert_eq!(bits, call.bits().as_ptr() as usize);
+        assert_eq!(state, call.state().as_ptr() as usize);
+        assert!(tags != 0 && frames != 0 && tags != bits && frames != state);
+        // Tags that are not all tags, or not one a slot, are refused, and change nothing.
+        let before = call.tag_bytes();
+        let mut bad = before.clone();
+        bad[0] = 4;
+        assert!(!call.set_tag_bytes(&bad));
+        assert!(!call.set_tag_bytes(&before[1..]));
+        assert_eq!(call.tag_bytes(), before);
+        assert!(call.set_tag_bytes(&before));
+        self.entered += 1;
+        tier::STATUS_STOPPED
+    }
+}
+
+#[test]
+fn hosts_get_the_storage_and_bad_tags_are_refused() {
+    let p = compile("0 10 loop: swap over + swap 1 - dup 0 > loop end if jmp\nend: drop println")
+        .unwrap();
+    let mut probe = Probe::default();
+    let mut m = Machine::new(p, vec![]);
+    let mut out = String::new();
+    assert_eq!(
+        m.run_tiered(u64::MAX, &mut out, &mut probe),
+        Status::Halted(0)
+    );
+    assert_eq!(out, "55\n");
+    assert!(probe.entered > 0);
+    assert_eq!(m.tier_steps(), 0);
+}
+
+/// A host that runs the module and keeps count of what the machine hands it.
+struct Watch {
+    tier: WasmiTier,
+    enters: u32,
+    most_slots: usize,
+    most_frames: usize,
+}
+
+impl Tier for Watch {
+    fn enter(&mut self, call: &mut TierCall<'_>) -> u32 {
+        self.enters += 1;
+        self.most_slots = self.most_slots.max(call.tag_bytes().len());
+        self.most_frames = self.most_frames.max(call.frame_words().len() / 3);
+        self.tier.enter(call)
+    }
+}
+
+/// The storage handed to the module grows as deep as the run goes, doubling (so that
+/// the module asks for more a few times only), and no more.
+#[test]
+fn storage_grows_by_doubling_and_no_more() {
+    // n values left on the stack by a loop; a recursion n deep.
+    let deep_stack = "fill: dup 0 <= done more if jmp\nmore: dup 1 - fill jmp\ndone: stop";
+    let deep_calls = "down call stop\ndown: dup 0 == done more if jmp\nmore: 1 - dup down call drop return\ndone: return";
+    for (src, slots, frames) in [(deep_stack, 5001, 0), (deep_calls, 20_001, 20_000)] {
+        let n = (slots - 1) as i64;
+        let p = compile(src).unwrap();
+        let mut watch = Watch {
+            tier: WasmiTier::new(&p),
+            enters: 0,
+            most_slots: 0,
+            most_frames: 0,
+        };
+        let mut m = Machine::new(p, vec![Value::Num(n)]);
+        let status = m.run_tiered(u64::MAX, &mut String::new(), &mut watch);
+        assert!(matches!(status, Status::Halted(0)), "{status:?}");
+        assert!(m.tier_steps() * 10 > m.steps() * 9);
+        assert!(
+            watch.most_slots >= slots && watch.most_slots <= 2 * (slots + 64),
+            "{} slots for {slots}",
+            watch.most_slots
+        );
+        assert!(
+            watch.most_frames >= frames && watch.most_frames <= 2 * (frames + 64),
+            "room for {} frames for {frames}",
+            watch.most_frames
+        );
+        assert!(
+            watch.enters < 40,
+            "{} entries into the module",
+            watch.enters
+        );
     }
 }
