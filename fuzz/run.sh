@@ -22,8 +22,8 @@ for t in "${targets[@]}"; do
     args) printf '%s' '20 -3 true "hi there" "a\"b\\c\n"' >"corpus/$t/seed-args" ;;
     tier)
       # Four bytes of settings first (fuzz_targets/tier.rs): the programs as text, a
-      # budget of 4 for the sliced run, roomy limits (1,000 values, 500 calls, 30,000 steps), arguments MIN and 3; and a few
-      # lists of pieces of programs.
+      # budget of 7 for the sliced run, roomy limits (1,000 values, 500 calls, 20,000
+      # steps), arguments MIN and 3; and a few lists of pieces of programs.
       for f in ../examples/*.svm ../vm-core/tests/programs/*.svm; do
         { printf '\x83\x4a\x00\x03'; cat "$f"; } >"corpus/$t/$(basename "$f")"
       done
