@@ -126,20 +126,7 @@ fn golden_programs_and_examples_behave_the_same_optimized() {
         let args = parse_args(directive(&source, "args").first().copied().unwrap_or(""))
             .unwrap_or_default();
         let stdin = directive(&source, "stdin");
-        // A step limit keeps a broken optimizer from looping forever.
-        let mut limits = Limits {
-            max_steps: Some(10_000_000),
-            ..Limits::default()
-        };
-        if let Some(n) = directive(&source, "max-steps").first() {
-            limits.max_steps = n.trim().parse().ok();
-        }
-        if let Some(n) = directive(&source, "max-stack").first() {
-            limits.max_stack = n.trim().parse().unwrap();
-        }
-        if let Some(n) = directive(&source, "max-calls").first() {
-            limits.max_calls = n.trim().parse().unwrap();
-        }
+        let limits = common::limits(&source);
         check_same(&path.display().to_string(), &source, &args, &stdin, limits);
         count += 1;
     }

@@ -3,9 +3,11 @@
 //! the same results as the block runner. (Every golden program, example and thousands
 //! of generated programs are compared with plain runs in `differential.rs`.)
 
+mod common;
 mod wasm_host;
 
-use vm_core::{compile, tier, Machine, Status, Tier, TierCall, Value};
+use common::directive;
+use vm_core::{compile, parse_args, tier, Machine, Status, Tier, TierCall, Value};
 use wasm_host::WasmiTier;
 
 fn run_both(src: &str, args: Vec<Value>, budget: u64) -> (String, String, u64, u64) {
@@ -58,6 +60,8 @@ fn each_label_is_a_function() {
         .collect();
     assert_eq!(names, ["main", "fib", "recur"]);
     assert_eq!((tier.compiled.blocks, tier.compiled.declined), (5, 0));
+    let blocks: Vec<u32> = tier.compiled.functions.iter().map(|f| f.blocks).collect();
+    assert_eq!(blocks.iter().sum::<u32>(), 5, "{blocks:?}");
     assert!(tier
         .compiled
         .text
@@ -221,4 +225,61 @@ fn storage_grows_by_doubling_and_no_more() {
             watch.enters
         );
     }
+}
+
+/// A call as the program's last instruction returns to the end of the program, where no
+/// block starts: the module stops there (the program has ended), and goes to no block.
+#[test]
+fn a_return_to_the_end_of_the_program() {
+    let src =
+        "start jmp\nf: dup 1 + swap 2 * + return\ng: dup * 1 + return\nstart: dup 0 > f g if call";
+    for budget in [u64::MAX, 1000, 3] {
+        let (a, b, steps, tier) = run_both(src, vec![Value::Num(5)], budget);
+        assert_eq!(a, b);
+        if budget == u64::MAX {
+            assert_eq!(tier, steps, "{tier} of {steps} steps in the module");
+        }
+    }
+}
+
+/// The module's text is the module: made into a module again (by `wat`), it is valid and
+/// runs every golden program and example as the plain instructions do.
+#[test]
+fn the_text_is_the_module() {
+    let mut count = 0;
+    for (path, source) in common::golden_sources() {
+        let Ok(p) = compile(&source) else { continue };
+        let compiled = tier::compile(&p);
+        let bytes = wat::parse_str(&compiled.text)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{}", path.display(), compiled.text));
+        let mut from_text = WasmiTier::with_bytes(compiled, &bytes);
+        let args = parse_args(directive(&source, "args").first().copied().unwrap_or(""))
+            .unwrap_or_default();
+        let stdin = directive(&source, "stdin");
+        let limits = common::limits(&source);
+        for budget in [u64::MAX, 3] {
+            let mut seen = Vec::new();
+            for tiered in [true, false] {
+                let program = if tiered { p.clone() } else { p.unoptimized() };
+                let mut m = Machine::new(program, args.clone()).with_limits(limits);
+                let (mut out, mut input) = (String::new(), stdin.iter());
+                let end = loop {
+                    let s = if tiered {
+                        m.run_tiered(budget, &mut out, &mut from_text)
+                    } else {
+                        m.run(budget, &mut out)
+                    };
+                    match s {
+                        Status::OutOfBudget | Status::Sleeping(_) => {}
+                        Status::NeedsInput => m.provide_input(input.next().copied()),
+                        end => break end,
+                    }
+                };
+                seen.push((out, end, m.steps(), m.pc(), m.stack().to_vec()));
+            }
+            assert_eq!(seen[0], seen[1], "{} with budget {budget}", path.display());
+        }
+        count += 1;
+    }
+    assert!(count > 50, "only {count} programs");
 }

@@ -383,9 +383,10 @@ fn run_function(
     let again = f.label("next");
     f.push(Ins::Block(out));
     f.push(Ins::Loop(again));
-    let arms: Vec<Label> = groups
+    // (Named after the functions: the labels' names made text identifiers.)
+    let arms: Vec<Label> = names[FIRST_LABEL_FN as usize..]
         .iter()
-        .map(|(n, _, _)| f.label(&format!("{n}_")))
+        .map(|n| f.label(&format!("{n}_")))
         .collect();
     for &a in arms.iter().rev() {
         f.push(Ins::Block(a));
