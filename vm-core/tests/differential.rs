@@ -152,7 +152,9 @@ impl Rng {
 /// A random program made of the pieces the optimizer's blocks are built from (literals,
 /// stack shuffles, arithmetic and logic, `label call`, `then else if call`, returns),
 /// so that traces follow calls and returns, fold literals, rename shuffles and abandon
-/// blocks on wrong types and overflow; with loops, recursion, input, output and limits.
+/// blocks on wrong types and overflow; with loops, recursion, input, output and limits;
+/// and whole loops that become loop blocks with side exits, and recursion and stacks as
+/// deep as the number on top, so that most steps run in the WebAssembly tier.
 fn generate(rng: &mut Rng) -> String {
     const WORDS: &[&str] = &[
         "dup",
