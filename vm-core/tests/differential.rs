@@ -78,13 +78,29 @@ fn observe_steps(
     (seen, (m.block_steps(), m.tier_steps()))
 }
 
-/// Compares optimized and plain runs of `source` under several budgets.
-fn check_same(name: &str, source: &str, args: &[Value], stdin: &[&str], limits: Limits) {
+/// Steps of runs in one go with the WebAssembly tier: all of them, and those the
+/// module ran.
+#[derive(Clone, Copy, Debug, Default)]
+struct TierShare {
+    steps: u64,
+    tier: u64,
+}
+
+/// Compares optimized and plain runs of `source` under several budgets, and runs in the
+/// WebAssembly tier with plain ones; returns the tier's share of the run in one go.
+fn check_same(
+    name: &str,
+    source: &str,
+    args: &[Value],
+    stdin: &[&str],
+    limits: Limits,
+) -> TierShare {
     let Ok(optimized) = compile(source) else {
-        return;
+        return TierShare::default();
     };
     let plain = optimized.unoptimized();
     let mut tier = WasmiTier::new(&optimized);
+    let mut share = TierShare::default();
     for budget in [u64::MAX, 1, 2, 3, 5, 7] {
         let (a, runner) = observe_steps(optimized.clone(), args, stdin, limits, budget, None);
         let b = observe(plain.clone(), args, stdin, limits, budget, None);
@@ -126,7 +142,14 @@ fn check_same(name: &str, source: &str, args: &[Value], stdin: &[&str], limits: 
         );
         tier.backs_off = false;
         assert_eq!(d, b, "{name}: backing off, budget {budget}");
+        if budget == u64::MAX {
+            share = TierShare {
+                steps: c.steps,
+                tier: blocks.1,
+            };
+        }
     }
+    share
 }
 
 #[test]
@@ -136,20 +159,7 @@ fn golden_programs_and_examples_behave_the_same_optimized() {
         let args = parse_args(directive(&source, "args").first().copied().unwrap_or(""))
             .unwrap_or_default();
         let stdin = directive(&source, "stdin");
-        // A step limit keeps a broken optimizer from looping forever.
-        let mut limits = Limits {
-            max_steps: Some(10_000_000),
-            ..Limits::default()
-        };
-        if let Some(n) = directive(&source, "max-steps").first() {
-            limits.max_steps = n.trim().parse().ok();
-        }
-        if let Some(n) = directive(&source, "max-stack").first() {
-            limits.max_stack = n.trim().parse().unwrap();
-        }
-        if let Some(n) = directive(&source, "max-calls").first() {
-            limits.max_calls = n.trim().parse().unwrap();
-        }
+        let limits = common::limits(&source);
         check_same(&path.display().to_string(), &source, &args, &stdin, limits);
         count += 1;
     }
@@ -175,7 +185,9 @@ impl Rng {
 /// A random program made of the pieces the optimizer's blocks are built from (literals,
 /// stack shuffles, arithmetic and logic, `label call`, `then else if call`, returns),
 /// so that traces follow calls and returns, fold literals, rename shuffles and abandon
-/// blocks on wrong types and overflow; with loops, recursion, input, output and limits.
+/// blocks on wrong types and overflow; with loops, recursion, input, output and limits;
+/// and whole loops that become loop blocks with side exits, and recursion and stacks as
+/// deep as the number on top, so that most steps run in the WebAssembly tier.
 fn generate(rng: &mut Rng) -> String {
     const WORDS: &[&str] = &[
         "dup",
@@ -274,6 +286,26 @@ fn generate(rng: &mut Rng) -> String {
         "swap swap -",
         "over over >=",
         "over over <",
+        // Loops that become loop blocks (`@` is a label prefix new for each word): a
+        // counter on top counted down, operations at the edges on the value below it,
+        // conditional branches inside (side exits), comparisons with numbers.
+        "@l: swap 3 * swap 1 - dup 0 > @l @e if jmp @e:",
+        "@l: swap 7 + swap 1 - dup 0 > @l @e if jmp @e:",
+        "@l: swap -7 / swap 1 - dup 0 > @l @e if jmp @e:",
+        "@l: swap dup 0 < -1 1 if * swap 1 - dup 0 > @l @e if jmp @e:",
+        "@l: swap dup 2 % 0 == @a @b if jmp @a: 2 / @c jmp @b: 3 * 1 + @c: swap 1 - dup 0 > @l @e if jmp @e:",
+        "@l: swap dup 3 % 0 != @a @b if jmp @a: 1 - @b: swap 1 - dup 0 >= @l @e if jmp @e:",
+        "@l: over over < @a @b if jmp @a: swap @b: 1 - dup -3 > @l @e if jmp @e:",
+        "@l: 1 + dup 9223372036854775807 == @e @l if jmp @e:",
+        "@l: 2 * dup -1000 > over 1000 < and @l @e if jmp @e:",
+        "@l: dup 1 == @e @n if jmp @n: 1 - @l jmp @e:",
+        "1 @l: over * swap 1 - swap over 1 > @l @e if jmp @e: swap drop",
+        // A stack as deep as the top says.
+        "@l: dup 1 - dup 0 > @l @e if jmp @e:",
+        // Recursion as deep as the top says, or 70 deep.
+        "d call",
+        "dup d call",
+        "70 d call",
     ];
     let n = 3 + rng.below(30);
     let mut src = String::new();
@@ -288,7 +320,7 @@ fn generate(rng: &mut Rng) -> String {
                 src.push(' ');
             }
         }
-        src.push_str(WORDS[rng.below(WORDS.len())]);
+        src.push_str(&WORDS[rng.below(WORDS.len())].replace('@', &format!("p{i}")));
         src.push(if i % 8 == 7 { '\n' } else { ' ' });
     }
     for (l, d) in defined.iter().enumerate() {
@@ -305,6 +337,8 @@ fn generate(rng: &mut Rng) -> String {
     // A recursive subroutine shaped like fib's: a conditional call to a bare `return`
     // followed by `return`, reached through calls the trace follows.
     src.push_str("\nf: dup 0 <= g h if call return\ng: return\nh: 1 - f call 7 + return");
+    // A recursion as deep as the number on top.
+    src.push_str("\nd: dup 0 <= dz dm if jmp\ndm: 1 - d call 1 + return\ndz: return");
     src
 }
 
@@ -327,13 +361,22 @@ const EDGES: [i64; 12] = [
 #[test]
 fn generated_programs_behave_the_same_optimized() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let limits = Limits {
+    let small = Limits {
         max_steps: Some(500),
         max_stack: 40,
         max_calls: 20,
         ..Limits::default()
     };
+    // Room for the frames and the stack storage to grow in the tier (past 64 of each).
+    let roomy = Limits {
+        max_steps: Some(3000),
+        max_stack: 400,
+        max_calls: 200,
+        ..Limits::default()
+    };
     let mut compiled = 0;
+    let mut total = TierShare::default();
+    let (mut ran_in_tier, mut ran_long_in_tier) = (0, 0);
     for i in 0..3000 {
         let src = generate(&mut rng);
         if compile(&src).is_ok() {
@@ -342,16 +385,43 @@ fn generated_programs_behave_the_same_optimized() {
         // A wide or negative number below a small one (recursion and loops count it
         // down) or another edge, and a boolean.
         let mut edge = || EDGES[rng.below(EDGES.len())];
-        let top = if i % 3 == 0 { i % 5 } else { edge() };
-        let args = [Value::Num(edge()), Value::Num(top), Value::Bool(i % 2 == 0)];
-        check_same(
+        let top = match i % 6 {
+            0 | 3 => i % 5,
+            1 => 60 + i % 100,
+            _ => edge(),
+        };
+        let limits = if i % 3 == 1 { roomy } else { small };
+        let (below, top, flag) = (Value::Num(edge()), Value::Num(top), Value::Bool(i % 2 == 0));
+        // The boolean on top (operations on numbers stop there) or at the bottom.
+        let args = if i % 4 < 2 {
+            [below, top, flag]
+        } else {
+            [flag, below, top]
+        };
+        let share = check_same(
             &format!("generated #{i}:\n{src}\n"),
             &src,
             &args,
             &["7", "x"],
             limits,
         );
+        total.steps += share.steps;
+        total.tier += share.tier;
+        ran_in_tier += usize::from(share.tier > 0);
+        ran_long_in_tier += usize::from(share.tier >= 50);
     }
+    // The programs must keep exercising the tier (with this generator: 96% of 231,862
+    // steps; 1,331 programs, 380 of them for 50 steps or more).
+    assert!(
+        total.tier * 10 >= total.steps * 9,
+        "only {} of {} steps ran in the WebAssembly tier",
+        total.tier,
+        total.steps
+    );
+    assert!(
+        ran_in_tier >= 1000 && ran_long_in_tier >= 300,
+        "only {ran_in_tier} generated programs ran in the WebAssembly tier, {ran_long_in_tier} of them for 50 steps or more"
+    );
     assert!(
         compiled > 2500,
         "only {compiled} generated programs compiled"

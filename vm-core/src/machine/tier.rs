@@ -173,10 +173,11 @@ impl Machine {
         let mut pc = pc;
         let mut left = budget;
         // Room for 64 more frames to start with (what the module writes there is cut
-        // off again after the call, so a bigger start would cost every call), doubled
-        // whenever the module asks for more.
+        // off again after the call, so a bigger start would cost every call), twice as
+        // much room whenever the module asks for more.
+        let mut room = 64;
         let len = self.frames.len();
-        let mut cap = (len + 64).min(self.limits.max_calls.max(len));
+        let mut cap = (len + room).min(self.limits.max_calls.max(len));
         loop {
             self.stack.grow_to(self.sp + WINDOW);
             let len = self.frames.len();
@@ -209,8 +210,8 @@ impl Machine {
             match status {
                 STATUS_NEEDS_STACK => self.stack.grow_to(stored + 1),
                 STATUS_NEEDS_FRAMES if cap < self.limits.max_calls => {
-                    let len = self.frames.len();
-                    cap = (len + 2 * (cap - len).max(64)).min(self.limits.max_calls);
+                    room *= 2;
+                    cap = (self.frames.len() + room).min(self.limits.max_calls);
                 }
                 _ => break,
             }

@@ -508,9 +508,10 @@ fn run_function(
     let again = f.label("next");
     f.push(Ins::Block(out));
     f.push(Ins::Loop(again));
-    let arms: Vec<Label> = groups
+    // (Named after the functions: the labels' names made text identifiers.)
+    let arms: Vec<Label> = names[FIRST_LABEL_FN as usize..]
         .iter()
-        .map(|(n, _, _)| f.label(&format!("{n}_")))
+        .map(|n| f.label(&format!("{n}_")))
         .collect();
     for &a in arms.iter().rev() {
         f.push(Ins::Block(a));
@@ -928,7 +929,8 @@ fn call_to(f: &mut Body, at: &At, b: &Block, call: u32, to: Target) {
 fn go(f: &mut Body, at: &At, cache: &Cache, b: &Block, to: Target, call: Option<u32>) {
     if let Some(call) = call {
         if to.returns_at_once {
-            // As `Regs::run` for a conditional call to a bare `return`.
+            // As `Regs::run` for a conditional call to a bare `return` (only those
+            // know where the machine is after it: `after`).
             spend(f, 1 + u64::from(to.pops));
             let keep = b.pushes.len().saturating_sub(to.pops as usize);
             push_frames(f, b.pushes.get(..keep).unwrap_or_default());

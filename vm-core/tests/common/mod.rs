@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use vm_core::{Machine, Status};
+use vm_core::{Limits, Machine, Status};
 
 /// The value of `# KEY: VALUE` on one line, if the line has it (one leading space
 /// removed, a trailing CR dropped).
@@ -56,6 +56,26 @@ pub fn golden_sources() -> Vec<(PathBuf, String)> {
     all.into_iter()
         .map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap()))
         .collect()
+}
+
+/// The limits a golden program's `max-steps`, `max-stack` and `max-calls` lines set, and
+/// otherwise a step limit of 10,000,000 (so that a broken optimizer or tier cannot loop
+/// forever).
+pub fn limits(source: &str) -> Limits {
+    let mut limits = Limits {
+        max_steps: Some(10_000_000),
+        ..Limits::default()
+    };
+    if let Some(n) = directive(source, "max-steps").first() {
+        limits.max_steps = n.trim().parse().ok();
+    }
+    if let Some(n) = directive(source, "max-stack").first() {
+        limits.max_stack = n.trim().parse().unwrap();
+    }
+    if let Some(n) = directive(source, "max-calls").first() {
+        limits.max_calls = n.trim().parse().unwrap();
+    }
+    limits
 }
 
 /// What a host sees of a run paused every `budget` steps: its output, each pause's step

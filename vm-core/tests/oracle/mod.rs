@@ -81,6 +81,16 @@ pub trait Tier {
 /// Runs a compiled program to its end (it needs no input). The oracle's programs take
 /// a few steps: a step limit turns a machine that loops into a wrong answer.
 pub fn run_program(program: Program, args: &[Value]) -> Run {
+    run_program_in(program, args, None).0
+}
+
+/// [`run_program`], with the blocks run in the compiled module of `tier` where it can
+/// ([`Machine::run_tiered`]); also returns the steps the module ran.
+pub fn run_program_in(
+    program: Program,
+    args: &[Value],
+    mut tier: Option<&mut dyn vm_core::Tier>,
+) -> (Run, u64) {
     let limits = Limits {
         max_steps: Some(1000),
         ..Limits::default()
@@ -88,7 +98,11 @@ pub fn run_program(program: Program, args: &[Value]) -> Run {
     let mut m = Machine::new(program, args.to_vec()).with_limits(limits);
     let mut output = String::new();
     let end = loop {
-        match m.run(u64::MAX, &mut output) {
+        let status = match tier.as_deref_mut() {
+            Some(t) => m.run_tiered(u64::MAX, &mut output, t),
+            None => m.run(u64::MAX, &mut output),
+        };
+        match status {
             Status::OutOfBudget | Status::Sleeping(_) => {}
             Status::Halted(code) => break End::Halted(code),
             Status::Failed(e) => {
@@ -103,12 +117,13 @@ pub fn run_program(program: Program, args: &[Value]) -> Run {
             other => panic!("unexpected {other:?}"),
         }
     };
-    Run {
+    let run = Run {
         output,
         end,
         stack: m.stack(),
         block_steps: Some(m.block_steps()),
-    }
+    };
+    (run, m.tier_steps())
 }
 
 /// The plain interpreter: the program without its blocks (what `svm --no-opt` runs).

@@ -28,11 +28,18 @@ impl WasmiTier {
     /// test) if the module is not valid.
     pub fn new(p: &Program) -> WasmiTier {
         let compiled = tier::compile(p);
-        if let Err(e) = wasmparser::validate(&compiled.bytes) {
+        let bytes = compiled.bytes.clone();
+        WasmiTier::with_bytes(compiled, &bytes)
+    }
+
+    /// Validates and instantiates `bytes`: the module of `compiled`, or another made
+    /// from it (from its text).
+    pub fn with_bytes(compiled: Compiled, bytes: &[u8]) -> WasmiTier {
+        if let Err(e) = wasmparser::validate(bytes) {
             panic!("invalid module: {e}\n{}", compiled.text);
         }
         let engine = Engine::default();
-        let module = Module::new(&engine, &compiled.bytes[..]).expect("module");
+        let module = Module::new(&engine, bytes).expect("module");
         let mut store = Store::new(&engine, ());
         let memory = Memory::new(&mut store, MemoryType::new(1, None)).expect("memory");
         let mut linker = Linker::new(&engine);
