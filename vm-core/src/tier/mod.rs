@@ -8,8 +8,8 @@
 //! checks of types and exact results, the same side exits and exits. Whatever it
 //! cannot run whole it leaves where the block runner would: at the start of that
 //! block, which the machine then runs as without the tier. So the tier changes speed
-//! only; `vm-core/tests/tier.rs` runs programs both ways and compares everything a
-//! host can see.
+//! only; `vm-core/tests/differential.rs`, `tier.rs` and `tier_edges.rs` run programs
+//! both ways and compare everything a host can see.
 //!
 //! The module imports the host's memory (`env.memory`) and works on the machine's own
 //! storage there: [`Machine::run_tiered`](crate::Machine::run_tiered) hands the host a
@@ -46,7 +46,8 @@ use crate::program::Program;
 pub struct Compiled {
     /// The module's bytes.
     pub bytes: Vec<u8>,
-    /// The module as WebAssembly text, each label's function named after it.
+    /// The module as WebAssembly text, each label's function named after it (empty
+    /// from [`compile_module`]).
     pub text: String,
     /// The functions made of the program's labels, in order.
     pub functions: Vec<Function>,
