@@ -24,19 +24,10 @@ struct Observed {
     statuses: Vec<String>,
 }
 
+/// Runs `program` (in the module of `tier`, when given) in slices of `budget` steps:
+/// what a host can observe, and the steps that ran in blocks and, of those, in the
+/// module.
 fn observe(
-    program: Program,
-    args: &[Value],
-    stdin: &[&str],
-    limits: Limits,
-    budget: u64,
-    tier: Option<&mut WasmiTier>,
-) -> Observed {
-    observe_steps(program, args, stdin, limits, budget, tier).0
-}
-
-/// [`observe`], and the steps that ran in blocks and, of those, in the module.
-fn observe_steps(
     program: Program,
     args: &[Value],
     stdin: &[&str],
@@ -102,20 +93,16 @@ fn check_same(
     let mut tier = WasmiTier::new(&optimized);
     let mut share = TierShare::default();
     for budget in [u64::MAX, 1, 2, 3, 5, 7] {
-        let (a, runner) = observe_steps(optimized.clone(), args, stdin, limits, budget, None);
-        let b = observe(plain.clone(), args, stdin, limits, budget, None);
+        let seen = |program: &Program, tier: Option<&mut WasmiTier>| {
+            observe(program.clone(), args, stdin, limits, budget, tier)
+        };
+        let (a, runner) = seen(&optimized, None);
+        let (b, _) = seen(&plain, None);
         assert_eq!(
             a, b,
             "{name}: optimized and plain runs differ with budget {budget}"
         );
-        let (c, blocks) = observe_steps(
-            optimized.clone(),
-            args,
-            stdin,
-            limits,
-            budget,
-            Some(&mut tier),
-        );
+        let (c, blocks) = seen(&optimized, Some(&mut tier));
         // The module runs every block the block runner runs, no more, no fewer (a
         // check that fails when it should not is only slower, and a bug too).
         assert_eq!(blocks.0, runner.0, "{name}: block steps, budget {budget}");
@@ -132,14 +119,7 @@ fn check_same(
         );
         // And as hosts run it, leaving the module alone for a while after short calls.
         tier.backs_off = true;
-        let d = observe(
-            optimized.clone(),
-            args,
-            stdin,
-            limits,
-            budget,
-            Some(&mut tier),
-        );
+        let (d, _) = seen(&optimized, Some(&mut tier));
         tier.backs_off = false;
         assert_eq!(d, b, "{name}: backing off, budget {budget}");
         if budget == u64::MAX {

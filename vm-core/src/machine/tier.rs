@@ -131,7 +131,7 @@ impl Machine {
         budget: u64,
         tier: &mut dyn Tier,
     ) -> (usize, u64) {
-        if self.block_steps < self.tier_retry_at {
+        if self.leaving_tier_alone() {
             return (pc, 0);
         }
         let (next, steps) = self.run_tier(p, pc, budget, tier);
@@ -148,11 +148,16 @@ impl Machine {
         (next, steps)
     }
 
+    /// Is the machine leaving the module alone for a while (after short calls)?
+    fn leaving_tier_alone(&self) -> bool {
+        self.block_steps < self.tier_retry_at
+    }
+
     /// The budget for the block runner at a block the module did not run: while the
     /// machine leaves the module alone, at most `BACK_OFF_MAX` steps, so that a long
     /// loop comes back to the module soon.
     pub(super) fn runner_budget(&self, left: u64) -> u64 {
-        if self.block_steps < self.tier_retry_at {
+        if self.leaving_tier_alone() {
             left.min(BACK_OFF_MAX)
         } else {
             left
@@ -162,7 +167,7 @@ impl Machine {
     /// Runs blocks in the compiled module from `pc` (where a block starts) for at most
     /// `budget` steps; returns where it stopped and the steps taken, as
     /// `run_blocks`.
-    pub(super) fn run_tier(
+    fn run_tier(
         &mut self,
         p: &Program,
         pc: usize,

@@ -643,17 +643,12 @@ fn label_function(
 
 /// Leaves the function stopped at instruction `pc`.
 fn stop_at(f: &mut Body, at: &At, pc: u32) {
-    f.extend([
-        Ins::I32Const(pc as i32),
-        Ins::LocalSet(PC),
-        Ins::I32Const(STOPPED),
-        Ins::LocalSet(RET),
-        Ins::Br(at.leave),
-    ]);
+    leave_at(f, at, pc, STOPPED);
 }
 
-/// Leaves the function with a status that asks the host for more room, at `pc`.
-fn needs(f: &mut Body, at: &At, pc: u32, status: i32) {
+/// Leaves the function at instruction `pc` with `status` (stopped, or asking the host
+/// for more room).
+fn leave_at(f: &mut Body, at: &At, pc: u32, status: i32) {
     f.extend([
         Ins::I32Const(pc as i32),
         Ins::LocalSet(PC),
@@ -789,6 +784,27 @@ fn set_depth(f: &mut Body, out: u16) {
     ]);
 }
 
+/// Branches to `stop` when the budget has less left than `steps`.
+fn stop_short_of(f: &mut Body, steps: u16, stop: Label) {
+    f.extend([
+        Ins::LocalGet(LEFT),
+        Ins::I64Const(i64::from(steps)),
+        Ins::I64LtU,
+        Ins::BrIf(stop),
+    ]);
+}
+
+/// Pushes whether local `l` plus `n` is more than global `limit` (an `i32`).
+fn beyond(f: &mut Body, l: u32, n: u16, limit: u32) {
+    f.extend([
+        Ins::LocalGet(l),
+        Ins::I32Const(i32::from(n)),
+        Ins::I32Add,
+        Ins::GlobalGet(limit),
+        Ins::I32GtU,
+    ]);
+}
+
 /// The code of block `b` (the program's block `index`, starting at `start`).
 ///
 /// Slots live in locals while the block runs (`T(s)` and `B(s)`, see [`Cache`]): its
@@ -802,22 +818,15 @@ fn block_code(f: &mut Body, at: &mut At, b: &Block, start: u32, strings: &[W]) {
     at.stop = stop;
     f.push(Ins::Block(stop));
     // The checks of `Regs::run`, in its order; when one fails, the machine stays here.
+    stop_short_of(f, b.budget, stop);
     f.extend([
-        Ins::LocalGet(LEFT),
-        Ins::I64Const(i64::from(b.budget)),
-        Ins::I64LtU,
-        Ins::BrIf(stop),
         Ins::LocalGet(SP),
         Ins::I32Const(i32::from(b.need)),
         Ins::I32LtU,
         Ins::BrIf(stop),
-        Ins::LocalGet(SP),
-        Ins::I32Const(i32::from(b.room)),
-        Ins::I32Add,
-        Ins::GlobalGet(G_MAX_STACK),
-        Ins::I32GtU,
-        Ins::BrIf(stop),
     ]);
+    beyond(f, SP, b.room, G_MAX_STACK);
+    f.push(Ins::BrIf(stop));
     if b.frames_min > 0 {
         f.extend([
             Ins::LocalGet(NFRAMES),
@@ -826,37 +835,24 @@ fn block_code(f: &mut Body, at: &mut At, b: &Block, start: u32, strings: &[W]) {
             Ins::BrIf(stop),
         ]);
     }
+    beyond(f, NFRAMES, b.frames_room, G_MAX_CALLS);
     f.extend([
-        Ins::LocalGet(NFRAMES),
-        Ins::I32Const(i32::from(b.frames_room)),
-        Ins::I32Add,
-        Ins::GlobalGet(G_MAX_CALLS),
-        Ins::I32GtU,
         Ins::BrIf(stop),
         Ins::LocalGet(SP),
         Ins::I32Const(i32::from(b.need)),
         Ins::I32Sub,
-        Ins::LocalTee(BASE),
-        Ins::I32Const(WINDOW as i32),
-        Ins::I32Add,
-        Ins::GlobalGet(G_STACK_LEN),
-        Ins::I32GtU,
+        Ins::LocalSet(BASE),
     ]);
+    beyond(f, BASE, WINDOW as u16, G_STACK_LEN);
     let grow = f.label("more_stack");
     f.push(Ins::If(grow));
-    needs(f, at, start, super::NEEDS_STACK);
+    leave_at(f, at, start, super::NEEDS_STACK);
     f.push(Ins::End);
     if b.frames_room > 0 {
         let grow = f.label("more_frames");
-        f.extend([
-            Ins::LocalGet(NFRAMES),
-            Ins::I32Const(i32::from(b.frames_room)),
-            Ins::I32Add,
-            Ins::GlobalGet(G_FRAMES_CAP),
-            Ins::I32GtU,
-            Ins::If(grow),
-        ]);
-        needs(f, at, start, super::NEEDS_FRAMES);
+        beyond(f, NFRAMES, b.frames_room, G_FRAMES_CAP);
+        f.push(Ins::If(grow));
+        leave_at(f, at, start, super::NEEDS_FRAMES);
         f.push(Ins::End);
     }
     f.extend([
@@ -952,13 +948,8 @@ fn go(f: &mut Body, at: &At, cache: &Cache, b: &Block, to: Target, call: Option<
         // checked (the other checks passed for this round and hold again). Its inputs
         // are in their locals, as for the first round.
         cache.round_inputs(f, b.need);
-        f.extend([
-            Ins::LocalGet(LEFT),
-            Ins::I64Const(i64::from(b.budget)),
-            Ins::I64LtU,
-            Ins::BrIf(at.stop),
-            Ins::Br(at.round),
-        ]);
+        stop_short_of(f, b.budget, at.stop);
+        f.push(Ins::Br(at.round));
     } else {
         goto(f, at, to.pc, to.block);
     }
@@ -1032,6 +1023,18 @@ fn b_local(s: W) -> u32 {
     FIRST_SLOT_LOCAL + 2 * u32::from(s) + 1
 }
 
+/// Loads slot `s`'s tag and bits from the stack's storage into its locals.
+fn load_slot(f: &mut Body, s: W) {
+    f.extend([
+        Ins::LocalGet(TB),
+        Ins::I32Load8U(u32::from(s)),
+        Ins::LocalSet(t_local(s)),
+        Ins::LocalGet(BB),
+        Ins::I64Load(8 * u32::from(s)),
+        Ins::LocalSet(b_local(s)),
+    ]);
+}
+
 /// Where each slot of the window is while a block's code is written: in the stack's
 /// storage only, or in its locals (its tag either in `T(s)` or known to be a given
 /// tag, its bits in `B(s)`), and whether the storage has its value.
@@ -1071,14 +1074,7 @@ impl Cache {
     /// Loads slot `s` from the storage into its locals, if it is not there.
     fn load(&mut self, f: &mut Body, s: W) {
         if self.place(s) == Place::Stored {
-            f.extend([
-                Ins::LocalGet(TB),
-                Ins::I32Load8U(u32::from(s)),
-                Ins::LocalSet(t_local(s)),
-                Ins::LocalGet(BB),
-                Ins::I64Load(8 * u32::from(s)),
-                Ins::LocalSet(b_local(s)),
-            ]);
+            load_slot(f, s);
             self.set_place(
                 s,
                 Place::Local {
@@ -1231,14 +1227,7 @@ impl Cache {
                 Place::Local { tag: None, .. } => {}
                 // (Not so: the first round loads every input, and a slot stays in its
                 // locals. The storage has its value, after the flush.)
-                Place::Stored => f.extend([
-                    Ins::LocalGet(TB),
-                    Ins::I32Load8U(u32::from(s)),
-                    Ins::LocalSet(t_local(s)),
-                    Ins::LocalGet(BB),
-                    Ins::I64Load(8 * u32::from(s)),
-                    Ins::LocalSet(b_local(s)),
-                ]),
+                Place::Stored => load_slot(f, s),
             }
         }
     }
@@ -1370,16 +1359,7 @@ fn arith(f: &mut Body, at: &At, cache: &mut Cache, d: W, a: W, b: Operand, op: A
         (Arith::Mul, Operand::Imm(n)) => match n {
             0 => f.extend([Ins::I64Const(0), Ins::LocalSet(Z)]),
             1 => f.extend([Ins::LocalGet(x), Ins::LocalSet(Z)]),
-            -1 => f.extend([
-                Ins::LocalGet(x),
-                Ins::I64Const(i64::MIN),
-                Ins::I64Eq,
-                Ins::BrIf(stop),
-                Ins::I64Const(0),
-                Ins::LocalGet(x),
-                Ins::I64Sub,
-                Ins::LocalSet(Z),
-            ]),
+            -1 => negate(f, x, stop),
             // Exact when z / n is x (n is neither 0 nor -1: the division cannot trap).
             _ => f.extend([
                 Ins::LocalGet(x),
@@ -1432,16 +1412,7 @@ fn arith(f: &mut Body, at: &At, cache: &mut Cache, d: W, a: W, b: Operand, op: A
         (Arith::Div, Operand::Imm(n)) => match n {
             0 => f.push(Ins::Br(stop)),
             // MIN / -1 is not exact.
-            -1 => f.extend([
-                Ins::LocalGet(x),
-                Ins::I64Const(i64::MIN),
-                Ins::I64Eq,
-                Ins::BrIf(stop),
-                Ins::I64Const(0),
-                Ins::LocalGet(x),
-                Ins::I64Sub,
-                Ins::LocalSet(Z),
-            ]),
+            -1 => negate(f, x, stop),
             _ => f.extend([
                 Ins::LocalGet(x),
                 Ins::I64Const(n),
@@ -1494,6 +1465,20 @@ impl PartialEq for Operand {
             _ => false,
         }
     }
+}
+
+/// `Z = -x`, exact: `-MIN` is not (`* -1` and `/ -1`).
+fn negate(f: &mut Body, x: u32, stop: Label) {
+    f.extend([
+        Ins::LocalGet(x),
+        Ins::I64Const(i64::MIN),
+        Ins::I64Eq,
+        Ins::BrIf(stop),
+        Ins::I64Const(0),
+        Ins::LocalGet(x),
+        Ins::I64Sub,
+        Ins::LocalSet(Z),
+    ]);
 }
 
 fn compare(f: &mut Body, at: &At, cache: &mut Cache, d: W, a: W, b: Operand, cmp: Ins) {
