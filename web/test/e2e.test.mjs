@@ -1771,10 +1771,13 @@ test('tour: #tour/5 opens lesson 5; each lesson keeps its code; Reset to starter
   await typeProgram(page, '"typed in lesson 5" println\n');
   await page.click('.tour-nav a[rel=next]');
   await page.waitForFunction(() => location.hash === '#tour/6');
+  await tourPanel(page).locator('h3', { hasText: /^6\. / }).waitFor();
   assert.match(await tourPanel(page).locator('h3').textContent(), /^6\. /);
   assert.equal(await editorText(page), lessonFile(6, 'starter.svm'));
   await page.click('.tour-nav a[rel=prev]');
   await page.waitForFunction(() => location.hash === '#tour/5');
+  // (The link sets the hash before the page opens the lesson: wait for its title.)
+  await tourPanel(page).locator('h3', { hasText: /^5\. / }).waitFor();
   assert.equal(await editorText(page), '"typed in lesson 5" println\n');
   await page.click('[data-testid=tour-reset]');
   assert.equal(await editorText(page), lessonFile(5, 'starter.svm'));
