@@ -169,8 +169,9 @@ fn render_into(out: &mut String, d: &Diagnostic, source: &str, file: &str) {
     let s = d.span;
     let gutter = s.line.to_string().len();
     let pad = " ".repeat(gutter);
-    let _ = writeln!(out, "{}", headline(&d.message));
-    let _ = writeln!(out, "{pad}--> {file}:{}:{}", s.line, s.col);
+    let esc = crate::text::escape_controls;
+    let _ = writeln!(out, "{}", esc(&headline(&d.message)));
+    let _ = writeln!(out, "{pad}--> {}:{}:{}", esc(file), s.line, s.col);
     if let Some((text, carets)) = excerpt(source, s) {
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{} | {}", s.line, text);
@@ -181,12 +182,15 @@ fn render_into(out: &mut String, d: &Diagnostic, source: &str, file: &str) {
             Some(ns) => {
                 let _ = writeln!(
                     out,
-                    "{pad} = note: {} ({file}:{}:{})",
-                    note.message, ns.line, ns.col
+                    "{pad} = note: {} ({}:{}:{})",
+                    esc(&note.message),
+                    esc(file),
+                    ns.line,
+                    ns.col
                 );
             }
             None => {
-                let _ = writeln!(out, "{pad} = note: {}", note.message);
+                let _ = writeln!(out, "{pad} = note: {}", esc(&note.message));
             }
         }
     }
@@ -216,7 +220,8 @@ pub fn excerpt(source: &str, s: Span) -> Option<(String, String)> {
     let text = source_line(source, s.line)?;
     let (shown, span) = window(text, s);
     let carets = caret_line(&shown, span);
-    Some((shown, carets))
+    // Control characters are shown escaped (the carets above measured them so).
+    Some((crate::text::escape_controls(&shown).into_owned(), carets))
 }
 
 /// The window of `text` that [`excerpt`] shows for `s`, and `s` moved into it.
@@ -269,13 +274,18 @@ fn source_line(source: &str, line: u32) -> Option<&str> {
 /// Spaces (tabs where the source line has tabs) up to the span, then `^` under it:
 /// the line to print below `text` to point at `s`. Wide characters (CJK, emoji) count
 /// as two terminal columns, so the caret lines up under them.
+/// The columns `c` takes as [`excerpt`] shows it: a control character as its escape.
+fn shown_width(c: char) -> usize {
+    crate::text::control_escape(c).map_or_else(|| c.width().unwrap_or(0), |e| e.len())
+}
+
 fn caret_line(text: &str, s: Span) -> String {
     let mut line = String::new();
     let start = s.col.saturating_sub(1) as usize;
     for c in text.chars().take(start) {
         match c {
             '\t' => line.push('\t'),
-            c => (0..c.width().unwrap_or(0)).for_each(|_| line.push(' ')),
+            c => (0..shown_width(c)).for_each(|_| line.push(' ')),
         }
     }
     let len = if s.end_line == s.line {
@@ -283,12 +293,7 @@ fn caret_line(text: &str, s: Span) -> String {
     } else {
         usize::MAX
     };
-    let width: usize = text
-        .chars()
-        .skip(start)
-        .take(len)
-        .map(|c| c.width().unwrap_or(0))
-        .sum();
+    let width: usize = text.chars().skip(start).take(len).map(shown_width).sum();
     for _ in 0..width.max(1) {
         line.push('^');
     }

@@ -118,6 +118,9 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The note of an escape error: the escapes a string may hold.
+const ESCAPES_NOTE: &str = "the escapes are \\\" \\\\ \\n \\t and \\u{HEX}";
+
 fn span_between(a: Mark, b: Mark) -> Span {
     Span {
         start: a.pos as u32,
@@ -222,6 +225,19 @@ impl Lexer<'_> {
                     Some('\\') => text.push('\\'),
                     Some('n') => text.push('\n'),
                     Some('t') => text.push('\t'),
+                    Some('u') => match self.unicode_escape() {
+                        Some(c) => text.push(c),
+                        None => {
+                            ok = false;
+                            self.errors.push(
+                                Diagnostic::new(
+                                    "invalid escape: `\\u{…}` takes 1 to 6 hexadecimal digits of a Unicode scalar value, as `\\u{1b}`",
+                                    self.cur.span_from(before),
+                                )
+                                .with_note(ESCAPES_NOTE, None),
+                            );
+                        }
+                    },
                     None => continue, // reported as unterminated on the next turn
                     Some(other) => {
                         ok = false;
@@ -230,7 +246,7 @@ impl Lexer<'_> {
                                 format!("unknown escape `\\{other}` in string"),
                                 self.cur.span_from(before),
                             )
-                            .with_note("the escapes are \\\" \\\\ \\n \\t", None),
+                            .with_note(ESCAPES_NOTE, None),
                         );
                     }
                 },
@@ -261,6 +277,31 @@ impl Lexer<'_> {
     }
 
     /// Does a token go on right at the cursor (no whitespace, comment or end)?
+    /// After `\u` in a string: `{HEX}` (1 to 6 hexadecimal digits of a Unicode scalar
+    /// value) and its character; `None` when it is not that (the cursor then stops
+    /// before the first character that does not fit, or after the `}`).
+    fn unicode_escape(&mut self) -> Option<char> {
+        if self.cur.peek() != Some('{') {
+            return None;
+        }
+        self.cur.bump();
+        let mut value = 0u32;
+        let mut digits = 0;
+        while let Some(d) = self.cur.peek().and_then(|c| c.to_digit(16)) {
+            self.cur.bump();
+            digits += 1;
+            value = value.saturating_mul(16).saturating_add(d);
+        }
+        if self.cur.peek() != Some('}') {
+            return None;
+        }
+        self.cur.bump();
+        if !(1..=6).contains(&digits) {
+            return None;
+        }
+        char::from_u32(value)
+    }
+
     fn glued(&self) -> bool {
         self.cur.peek().is_some_and(|c| !is_space(c) && c != '#')
     }
@@ -415,6 +456,29 @@ mod tests {
             ]
         );
         assert_eq!(kinds("\"\"#c"), vec![TokenKind::Str("".into())]);
+    }
+
+    #[test]
+    fn unicode_escapes() {
+        assert_eq!(
+            kinds(r#""\u{1b}[0m" "\u{e9}\u{1F600}" "\u{0}""#),
+            vec![
+                TokenKind::Str("\u{1b}[0m".into()),
+                TokenKind::Str("\u{e9}\u{1F600}".into()),
+                TokenKind::Str("\0".into())
+            ]
+        );
+        for bad in [
+            r#""\u1b""#,
+            r#""\u{}""#,
+            r#""\u{1234567}""#,
+            r#""\u{d800}""#,
+            r#""\u{x}""#,
+        ] {
+            let e = errors(bad);
+            assert!(e[0].2.contains("invalid escape"), "{bad}: {e:?}");
+            assert_eq!((e[0].0, e[0].1), (1, 2), "{bad}");
+        }
     }
 
     #[test]

@@ -110,7 +110,7 @@ pub mod text;
 pub mod tier;
 pub mod value;
 
-pub use asm::{compile, parse_args};
+pub use asm::{compile, parse_args, MAX_SOURCE_BYTES};
 #[doc(hidden)]
 pub use debug::Watch;
 pub use debug::{Hit, Stopper};

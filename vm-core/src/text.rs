@@ -1,6 +1,7 @@
 //! Small helpers for the text every host shows: counts with thousands separators and
 //! nouns that agree with them.
 
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::String;
 
@@ -30,9 +31,45 @@ pub fn counted(n: u64, noun: &str) -> String {
     format!("{} {noun}{}", thousands(n), plural(n))
 }
 
+/// How a control character is shown to a person: `\u{1b}` for escape, so that text from
+/// a program or a file never acts on the terminal it is shown on; `None` for the
+/// characters shown as they are (every other one, and line breaks and tabs, which
+/// layouts of their own handle).
+pub fn control_escape(c: char) -> Option<String> {
+    (c.is_control() && c != '\n' && c != '\t').then(|| format!("\\u{{{:x}}}", u32::from(c)))
+}
+
+/// `text` with its control characters (but line breaks and tabs) shown as
+/// [`control_escape`] shows them: `a\u{1b}]0;x\u{7}`.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| control_escape(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match control_escape(c) {
+            Some(e) => out.push_str(&e),
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            escape_controls("a\u{1b}]0;x\u{7}\n\tb"),
+            "a\\u{1b}]0;x\\u{7}\n\tb"
+        );
+        assert!(matches!(escape_controls("plain é"), Cow::Borrowed(_)));
+        assert_eq!(control_escape('\u{0}').as_deref(), Some("\\u{0}"));
+        assert_eq!(control_escape('\u{9f}').as_deref(), Some("\\u{9f}"));
+        assert_eq!(control_escape('\n'), None);
+    }
 
     #[test]
     fn separators_and_plurals() {

@@ -97,7 +97,10 @@ fn write_quoted(out: &mut String, value: &Value, max_chars: usize) -> bool {
                     '\\' => out.push_str("\\\\"),
                     '\n' => out.push_str("\\n"),
                     '\t' => out.push_str("\\t"),
-                    c => out.push(c),
+                    c => match crate::text::control_escape(c) {
+                        Some(e) => out.push_str(&e),
+                        None => out.push(c),
+                    },
                 }
             }
             out.push('"');

@@ -338,8 +338,10 @@ impl Machine {
         op: Op,
         out: &mut O,
         newline: bool,
+        pc: usize,
     ) -> Step {
         let len = self.need(op)?;
+        self.printed_at(pc);
         let top = self.stack.get(len - 1);
         let view = View::new(&self.strings, p);
         write_printed(view, top, out)

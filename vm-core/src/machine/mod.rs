@@ -139,6 +139,11 @@ pub struct Machine {
     scratch: String,
     /// What each recent step changed, when recording (for stepping back).
     history: Option<History>,
+    /// The position and address of the first `print` or `println` since the host last
+    /// said that the output was written ([`Machine::output_written`]).
+    unwritten: Option<(Span, u32)>,
+    /// The `sleep_ms` the last run stopped after, while the host sleeps.
+    slept_at: Option<usize>,
 }
 
 impl Machine {
@@ -163,6 +168,8 @@ impl Machine {
             collect_at: FIRST_COLLECTION,
             scratch: String::new(),
             history: None,
+            unwritten: None,
+            slept_at: None,
         };
         m.stack.grow_to(args.len());
         for v in args {
@@ -248,6 +255,7 @@ impl Machine {
             State::Halted(code) => return Status::Halted(*code),
             State::Failed(e) => return Status::Failed(e.clone()),
         }
+        self.slept_at = None;
         let mut budget = budget;
         let mut at_limit = false;
         if let Some(max) = self.limits.max_steps {
@@ -278,7 +286,12 @@ impl Machine {
             Stop::Budget if self.pc < program.code.len() => Status::OutOfBudget,
             Stop::Budget => self.finish(State::Halted(0)),
             Stop::Trap(Trap::Halt(code)) => self.finish(State::Halted(code)),
-            Stop::Trap(Trap::Sleep(ms)) => Status::Sleeping(ms),
+            Stop::Trap(Trap::Sleep(ms)) => {
+                // `sleep_ms` goes on to the next instruction; Ctrl+C while the host
+                // sleeps is shown at the `sleep_ms` ([`Machine::interrupted`]).
+                self.slept_at = self.pc.checked_sub(1);
+                Status::Sleeping(ms)
+            }
             Stop::Trap(Trap::Input) => Status::NeedsInput,
             Stop::Trap(Trap::Error(kind)) => {
                 let error = Box::new(self.error(*kind));
@@ -435,8 +448,62 @@ impl Machine {
     /// The error to show when the host stops the program from outside (Ctrl+C on a
     /// terminal): at the instruction it would run next, with the active calls and the
     /// stack, like a runtime error. The machine itself is unchanged and can go on.
+    ///
+    /// After a run that stopped for `sleep_ms` ([`Status::Sleeping`]), and before the
+    /// next run, the error is at that `sleep_ms`: the host was sleeping for it.
     pub fn interrupted(&self) -> RuntimeError {
-        self.error(ErrorKind::Interrupted { steps: self.steps })
+        let mut e = self.error(ErrorKind::Interrupted { steps: self.steps });
+        if let Some(pc) = self.slept_at {
+            e.span = self.program.span(pc).unwrap_or_default();
+            e.address = self.program.address(pc);
+        }
+        e
+    }
+
+    /// Tells the machine that everything the program printed so far was written out by
+    /// the host (its buffer was flushed without error). Hosts that buffer output call it
+    /// after each flush, so that [`Machine::output_failed`] can name the right instruction.
+    pub fn output_written(&mut self) {
+        self.unwritten = None;
+    }
+
+    /// The error to show when the host could not write out what the program printed
+    /// (a full disk, a closed file): [`ErrorKind::Output`] at the first `print` or
+    /// `println` whose output the host has not said was written
+    /// ([`Machine::output_written`]), or at the current instruction when there is none,
+    /// with the active calls and the stack as they are now. The machine stops there: it
+    /// has failed with this error.
+    ///
+    /// ```
+    /// use vm_core::{compile, ErrorKind, Machine, Status};
+    /// let src = "\"a\" println 10 sleep_ms \"b\" println";
+    /// let mut m = Machine::new(compile(src).unwrap(), vec![]);
+    /// let mut buffered = String::new();
+    /// assert_eq!(m.run(100, &mut buffered), Status::Sleeping(10));
+    /// // The host's flush of "a\n" failed: the first `println` is to blame.
+    /// let e = m.output_failed();
+    /// assert_eq!((e.kind, e.span.col), (ErrorKind::Output, 5));
+    /// assert!(matches!(m.run(100, &mut buffered), Status::Failed(_)));
+    /// ```
+    pub fn output_failed(&mut self) -> RuntimeError {
+        let mut e = self.error(ErrorKind::Output);
+        if let Some((span, address)) = self.unwritten {
+            e.span = span;
+            e.address = address;
+        }
+        self.state = State::Failed(Box::new(e.clone()));
+        e
+    }
+
+    /// Remembers that the instruction at `pc` printed (for [`Machine::output_failed`]).
+    #[inline]
+    pub(super) fn printed_at(&mut self, pc: usize) {
+        if self.unwritten.is_none() {
+            self.unwritten = Some((
+                self.program.span(pc).unwrap_or_default(),
+                self.program.address(pc),
+            ));
+        }
     }
 
     /// A runtime error at the current instruction, with the trace and the stack.
