@@ -1,6 +1,7 @@
 //! Colours for diagnostics on a terminal: `error` in red, `note` in cyan, the carets
 //! under the faulty text in red, the `-->` position in blue. Off when standard error is
-//! not a terminal or `NO_COLOR` is set (<https://no-color.org>).
+//! not a terminal, `NO_COLOR` is set (<https://no-color.org>) or `TERM=dumb`, unless
+//! `CLICOLOR_FORCE` is set or `--color=always` given.
 
 use std::io::IsTerminal;
 use std::sync::OnceLock;
@@ -10,9 +11,43 @@ const CYAN: &str = "\x1b[1;36m";
 const BLUE: &str = "\x1b[1;34m";
 const RESET: &str = "\x1b[0m";
 
+/// When to colour messages: `--color=auto|always|never`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum When {
+    /// On a terminal, unless `NO_COLOR` is set or `TERM=dumb`; `CLICOLOR_FORCE` forces.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+static ON: OnceLock<bool> = OnceLock::new();
+
+/// Decides once, from `--color` and the environment, whether messages are coloured.
+pub fn set(when: When) {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let on = match when {
+        When::Always => true,
+        When::Never => false,
+        When::Auto => decide_auto(
+            std::io::stderr().is_terminal(),
+            var("NO_COLOR").is_some(),
+            var("CLICOLOR_FORCE").is_some_and(|v| v != "0"),
+            std::env::var_os("TERM").is_some_and(|t| t == "dumb"),
+        ),
+    };
+    let _ = ON.set(on);
+}
+
+/// `--color=auto`: forced by `CLICOLOR_FORCE`, else off with `NO_COLOR`, off on a
+/// dumb terminal, and else on a terminal only.
+fn decide_auto(terminal: bool, no_color: bool, force: bool, dumb: bool) -> bool {
+    force || (!no_color && !dumb && terminal)
+}
+
 /// Should text for standard error be coloured?
 pub fn enabled() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
     *ON.get_or_init(|| {
         std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
     })
@@ -70,6 +105,15 @@ fn paint_line(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auto_follows_the_environment() {
+        assert!(decide_auto(true, false, false, false));
+        assert!(!decide_auto(false, false, false, false));
+        assert!(!decide_auto(true, true, false, false), "NO_COLOR");
+        assert!(!decide_auto(true, false, false, true), "TERM=dumb");
+        assert!(decide_auto(false, true, true, true), "CLICOLOR_FORCE wins");
+    }
 
     #[test]
     fn paints_the_parts_of_a_diagnostic() {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use rustyline::completion::Completer;
-use rustyline::config::{CompletionType, Config};
+use rustyline::config::{Behavior, CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
@@ -17,7 +17,9 @@ use vm_core::OPS;
 use crate::host::{read_line, Read};
 
 /// The REPL's commands, for completion.
-pub const COMMANDS: &[&str] = &[":help", ":ops", ":load", ":clear", ":reset", ":quit"];
+pub const COMMANDS: &[&str] = &[
+    ":help", ":ops", ":words", ":disasm", ":trace", ":load", ":reload", ":clear", ":reset", ":quit",
+];
 
 /// Lines typed at a terminal or read from a pipe.
 pub enum Lines {
@@ -34,7 +36,10 @@ impl Lines {
         if !terminal {
             return Lines::Plain;
         }
+        // The prompt and the editing go to the terminal itself (not to standard output
+        // when that is a pipe: `svm | tee log` logs the stacks, not escape codes).
         let config = Config::builder()
+            .behavior(Behavior::PreferTerm)
             .auto_add_history(false)
             .max_history_size(1000)
             .and_then(|b| b.history_ignore_dups(true))
@@ -58,10 +63,7 @@ impl Lines {
     /// The next line, shown after `prompt`; kept in the history when `remember`.
     pub fn read(&mut self, prompt: &str, remember: bool) -> Read {
         let Lines::Editor(editor, path) = self else {
-            return match read_line() {
-                Some(line) => Read::Line(line),
-                None => Read::End,
-            };
+            return read_line();
         };
         match editor.readline(prompt) {
             Ok(line) => {

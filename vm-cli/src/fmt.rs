@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::CommandFactory;
 
 use crate::source::{self, LoadError, Source};
-use crate::{report_compile_errors, EXIT_COMPILE, EXIT_USAGE};
+use crate::{report_compile_errors, EXIT_COMPILE};
 
 /// `--check` found a file that is not formatted.
 pub const EXIT_UNFORMATTED: u8 = 1;
@@ -63,8 +63,7 @@ fn usage_error(message: &str) -> ! {
     let mut svm = crate::Cli::command();
     svm.build();
     let fmt = svm.find_subcommand_mut("fmt").expect("the fmt subcommand");
-    fmt.error(clap::error::ErrorKind::ArgumentConflict, message)
-        .exit()
+    crate::usage_exit(&fmt.error(clap::error::ErrorKind::ArgumentConflict, message))
 }
 
 /// Formats one file as `args` say; its exit code.
@@ -80,7 +79,7 @@ fn one(file: &Path, args: &FmtArgs) -> u8 {
         Ok(s) => s,
         Err(LoadError::Usage(msg)) => {
             errln!("error: {msg}");
-            return EXIT_USAGE;
+            return crate::EXIT_NO_INPUT;
         }
         Err(LoadError::Invalid(msg)) => {
             err!("{msg}");

@@ -5,6 +5,7 @@ use std::fmt;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use vm_core::disasm::instr_text;
@@ -22,22 +23,30 @@ const SLICE: u64 = 1 << 20;
 
 /// Set by Ctrl+C; the run loops look at it between slices of [`SLICE`] steps.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-/// Set while the process waits for a line of input for the program or the stepper.
-static WAITING_FOR_INPUT: AtomicBool = AtomicBool::new(false);
 
 /// Makes Ctrl+C stop the running program instead of killing the process: the handler
-/// sets a flag that [`drive`] looks at between slices of steps. While the process waits
-/// for a line of input, Ctrl+C ends it with [`EXIT_INTERRUPTED`], as the output is
-/// already written out then.
+/// sets a flag that [`drive`] looks at between slices of steps, and that a wait for a
+/// line of input ([`read_line`]) looks at every 20 ms.
 pub fn catch_interrupts() {
-    let _ = ctrlc::set_handler(|| {
-        if WAITING_FOR_INPUT.load(Ordering::SeqCst) {
-            // The terminal has echoed `^C`: end its line.
-            let _ = writeln!(io::stderr());
-            std::process::exit(EXIT_INTERRUPTED.into());
-        }
-        INTERRUPTED.store(true, Ordering::SeqCst);
-    });
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+}
+
+/// Ends the process as Ctrl+C would have ended it had `svm` not caught it: by SIGINT,
+/// so that a shell running `svm` in a loop stops the loop (the run was reported before).
+/// Where that cannot be done, the exit code is [`EXIT_INTERRUPTED`], as shells report it.
+pub fn die_by_interrupt() -> ! {
+    let _ = io::stdout().flush();
+    let _ = io::stderr().flush();
+    #[cfg(unix)]
+    // SAFETY: `signal` and `raise` are async-signal-safe libc calls given valid
+    // arguments; resetting SIGINT to its default action and raising it ends the process
+    // as an uncaught Ctrl+C does. Nothing else runs between them that relies on the
+    // handler the `ctrlc` crate installed.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+        libc::raise(libc::SIGINT);
+    }
+    std::process::exit(EXIT_INTERRUPTED.into());
 }
 
 /// Was Ctrl+C pressed since the last call? Clears the flag.
@@ -75,6 +84,10 @@ pub fn out(text: &str) {
 /// Writes `text` to standard error (the `err!` and `errln!` macros), with colours on
 /// a terminal (see [`crate::colour`]).
 pub fn err(text: &str) {
+    // Nothing from a program or a file acts on the terminal: control characters are
+    // shown escaped (`\u{1b}`) before the colours go in.
+    let text = vm_core::text::escape_controls(text);
+    let text = text.as_ref();
     let painted;
     let text = if crate::colour::enabled() {
         painted = crate::colour::paint(text);
@@ -96,6 +109,8 @@ pub struct Sink {
     line_by_line: bool,
     /// The first write error, if any.
     pub error: Option<io::Error>,
+    /// The last text written did not end with a newline.
+    mid_line: bool,
 }
 
 impl Sink {
@@ -105,6 +120,7 @@ impl Sink {
             out: BufWriter::with_capacity(64 * 1024, io::stdout()),
             line_by_line: io::stdout().is_terminal(),
             error: None,
+            mid_line: false,
         }
     }
 
@@ -122,6 +138,28 @@ impl Sink {
         !self.out.buffer().is_empty()
     }
 
+    /// Writes out what is buffered and tells `machine` so; when that fails (and the
+    /// reader did not just go away), the machine fails with the output error at the first
+    /// instruction whose output was not written, which is returned.
+    pub fn write_out(&mut self, machine: &mut Machine) -> Option<Box<RuntimeError>> {
+        if self.pending() {
+            self.flush();
+        }
+        match &self.error {
+            None => {
+                machine.output_written();
+                None
+            }
+            Some(_) if self.pipe_closed() => None,
+            Some(_) => Some(Box::new(machine.output_failed())),
+        }
+    }
+
+    /// Did the program's output, so far, end in the middle of a line?
+    pub fn mid_line(&self) -> bool {
+        self.mid_line
+    }
+
     /// Did the reader of our output go away?
     pub fn pipe_closed(&self) -> bool {
         self.error
@@ -135,6 +173,9 @@ impl fmt::Write for Sink {
         if self.error.is_some() {
             return Err(fmt::Error);
         }
+        if let Some(&last) = s.as_bytes().last() {
+            self.mid_line = last != b'\n';
+        }
         let mut written = self.out.write_all(s.as_bytes());
         if written.is_ok() && self.line_by_line && s.contains('\n') {
             written = self.out.flush();
@@ -146,25 +187,111 @@ impl fmt::Write for Sink {
     }
 }
 
-/// One line of standard input without its line ending, or `None` at the end of input.
-/// Invalid UTF-8 is replaced, not fatal.
-pub fn read_line() -> Option<String> {
-    let mut buf = Vec::new();
-    WAITING_FOR_INPUT.store(true, Ordering::SeqCst);
-    let read = io::stdin().lock().read_until(b'\n', &mut buf);
-    WAITING_FOR_INPUT.store(false, Ordering::SeqCst);
-    match read {
-        Ok(0) | Err(_) => None,
-        Ok(_) => {
-            if buf.last() == Some(&b'\n') {
-                buf.pop();
-                if buf.last() == Some(&b'\r') {
-                    buf.pop();
-                }
+/// The longest line the program's `read` (and the REPL and the stepper) reads: one byte
+/// over the string limit, so that a longer line fails as `string too long` without the
+/// rest of it being read (an endless input such as `/dev/zero` ends at once).
+pub const MAX_LINE: usize = (16 << 20) + 1;
+
+/// One line of standard input without its line ending (at most [`MAX_LINE`] bytes of
+/// it: the rest of a longer line is left unread), the end of the input, Ctrl+C, or why
+/// the input could not be read (a directory). Invalid UTF-8 is replaced, not fatal.
+///
+/// The line is read by a thread of its own, so that Ctrl+C stops the wait: the caller
+/// gets [`Read::Interrupted`] and the position where it waited can be reported. A line
+/// that arrives after that is kept for the next call.
+pub fn read_line() -> Read {
+    let reader = READER.get_or_init(|| Mutex::new(StdinReader::start()));
+    let Ok(mut reader) = reader.lock() else {
+        return Read::End;
+    };
+    if !reader.asked {
+        if reader.ask.send(()).is_err() {
+            return Read::End;
+        }
+        reader.asked = true;
+    }
+    loop {
+        match reader.lines.recv_timeout(Duration::from_millis(20)) {
+            Ok(line) => {
+                reader.asked = false;
+                return match line {
+                    Ok(Some(line)) => Read::Line(line),
+                    Ok(None) => Read::End,
+                    Err(e) => Read::Failed(e),
+                };
             }
-            Some(String::from_utf8_lossy(&buf).into_owned())
+            Err(mpsc::RecvTimeoutError::Timeout) if take_interrupt() => return Read::Interrupted,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Read::End,
         }
     }
+}
+
+/// The thread that reads standard input, one line when asked.
+struct StdinReader {
+    ask: mpsc::Sender<()>,
+    lines: mpsc::Receiver<io::Result<Option<String>>>,
+    /// A line was asked for and has not been taken yet.
+    asked: bool,
+}
+
+static READER: OnceLock<Mutex<StdinReader>> = OnceLock::new();
+
+impl StdinReader {
+    fn start() -> StdinReader {
+        let (ask, asked) = mpsc::channel::<()>();
+        let (give, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            while asked.recv().is_ok() {
+                let line = read_bounded_line(&mut io::stdin().lock(), MAX_LINE);
+                if give.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        StdinReader {
+            ask,
+            lines,
+            asked: false,
+        }
+    }
+}
+
+/// A line of `input` without its line ending, at most `max` bytes of it.
+pub fn read_bounded_line(input: &mut impl BufRead, max: usize) -> io::Result<Option<String>> {
+    let mut buf = Vec::new();
+    let mut ended = false;
+    while buf.len() < max {
+        let chunk = match input.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            ended = true;
+            break;
+        }
+        let room = max - buf.len();
+        let (take, newline) = match chunk.iter().take(room).position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len().min(room), false),
+        };
+        buf.extend_from_slice(&chunk[..take]);
+        input.consume(take);
+        if newline {
+            break;
+        }
+    }
+    if ended && buf.is_empty() {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    }
+    Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
 }
 
 /// A line of input, or why there is none.
@@ -175,14 +302,13 @@ pub enum Read {
     End,
     /// Ctrl+C instead of a line.
     Interrupted,
+    /// The input could not be read (standard input is a directory, say).
+    Failed(io::Error),
 }
 
 /// A line of standard input for the program's `read`.
 pub fn stdin_line() -> Read {
-    match read_line() {
-        Some(line) => Read::Line(line),
-        None => Read::End,
-    }
+    read_line()
 }
 
 /// How a bounded run ended.
@@ -195,6 +321,8 @@ pub enum End {
     Paused,
     /// Ctrl+C was pressed; the machine can go on.
     Interrupted,
+    /// The program's input could not be read, at its `read`.
+    InputFailed(io::Error),
 }
 
 /// Runs at most `budget` steps, answering `read` from stdin and sleeping for real.
@@ -223,31 +351,47 @@ pub fn drive_reading<B: Observer>(
     let start = machine.steps();
     loop {
         if take_interrupt() {
-            sink.flush();
-            return End::Interrupted;
+            return match sink.write_out(machine) {
+                Some(e) => End::Failed(e),
+                None => End::Interrupted,
+            };
         }
         let left = budget.saturating_sub(machine.steps() - start);
         if left == 0 {
             return End::Paused;
         }
-        match machine.run_with(left.min(SLICE), sink, &mut *observer) {
+        let status = machine.run_with(left.min(SLICE), sink, &mut *observer);
+        // What the program printed is written out after every slice and before it waits,
+        // so that a failed write is found and blamed on the instruction that printed.
+        if let Status::Failed(e) = &status {
+            if e.kind == ErrorKind::Output {
+                return End::Failed(Box::new(machine.output_failed()));
+            }
+        }
+        // A pause leaves the output to the caller (the trace writes its lines first).
+        let pause = match status {
+            Status::OutOfBudget => left <= SLICE,
+            Status::Paused => true,
+            _ => false,
+        };
+        if !pause {
+            if let Some(e) = sink.write_out(machine) {
+                return End::Failed(e);
+            }
+        }
+        match status {
             Status::Halted(code) => return End::Halted(code),
             Status::Failed(e) => return End::Failed(e),
             // The budget (not just a slice) is used up.
-            Status::OutOfBudget if left <= SLICE => return End::Paused,
+            Status::OutOfBudget if pause => return End::Paused,
             Status::OutOfBudget => {}
-            Status::NeedsInput => {
-                sink.flush();
-                match input() {
-                    Read::Line(line) => machine.provide_input(Some(&line)),
-                    Read::End => machine.provide_input(None),
-                    Read::Interrupted => return End::Interrupted,
-                }
-            }
-            Status::Sleeping(ms) => {
-                sink.flush();
-                sleep(ms);
-            }
+            Status::NeedsInput => match input() {
+                Read::Line(line) => machine.provide_input(Some(&line)),
+                Read::End => machine.provide_input(None),
+                Read::Interrupted => return End::Interrupted,
+                Read::Failed(e) => return End::InputFailed(e),
+            },
+            Status::Sleeping(ms) => sleep(ms),
             // The observer paused the run, or a status this version does not know.
             _ => return End::Paused,
         }
@@ -293,12 +437,31 @@ pub fn report(
     source: &str,
     name: &str,
 ) -> u8 {
+    report_in(e, Some(program), sink, source, name)
+}
+
+/// Like [`report`]; with `program`, a note says when the main program ran into a
+/// subroutine (the REPL, whose entries follow its definitions, gives none).
+pub fn report_in(
+    e: &RuntimeError,
+    program: Option<&Program>,
+    sink: &mut Sink,
+    source: &str,
+    name: &str,
+) -> u8 {
     sink.flush();
     if e.kind == ErrorKind::Output && sink.pipe_closed() {
         return EXIT_BROKEN_PIPE;
     }
+    end_the_output_line(sink);
     err!("{}", e.render(source, name));
-    if let Some(label) = fell_into(program, e) {
+    if e.kind == ErrorKind::Output {
+        if let Some(reason) = &sink.error {
+            errln!("note: the system said: {reason}");
+        }
+        return EXIT_IO;
+    }
+    if let Some(label) = program.and_then(|p| fell_into(p, e)) {
         errln!(
             "note: execution ran into `{}:` at line {}; did you forget `stop`?",
             label.name,
@@ -306,6 +469,23 @@ pub fn report(
         );
     }
     crate::EXIT_RUNTIME
+}
+
+/// Before a message on a terminal: a newline when the program's output (on the same
+/// terminal) stopped in the middle of a line, so that `"abc" print 1 0 /` does not show
+/// `abcerror: …`.
+pub fn end_the_output_line(sink: &Sink) {
+    if sink.mid_line() && io::stdout().is_terminal() && io::stderr().is_terminal() {
+        errln!();
+    }
+}
+
+/// Reports that the program's input could not be read, at its `read`; [`EXIT_IO`].
+pub fn report_input_failed(e: &io::Error, machine: &Machine, source: &str, name: &str) -> u8 {
+    let at = machine.next_span().unwrap_or_default();
+    let d = vm_core::Diagnostic::new(format!("cannot read the input: {e}"), at);
+    err!("{}", d.render(source, name));
+    EXIT_IO
 }
 
 /// The subroutine whose code the main program ran into, when `e` happened there: no
@@ -359,6 +539,9 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
     let mut tracer = opts
         .trace
         .then(|| BufWriter::with_capacity(64 * 1024, io::stderr()));
+    if let Some(t) = &mut tracer {
+        trace_header(t);
+    }
     let end = loop {
         if let Some(t) = &mut tracer {
             trace_line(t, &machine);
@@ -371,7 +554,9 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
             // The step printed: the trace so far goes first, then its output.
             if sink.pending() || !matches!(end, End::Paused) {
                 finish_writing(t);
-                sink.flush();
+                if let Some(e) = sink.write_out(&mut machine) {
+                    break End::Failed(e);
+                }
             }
         }
         match end {
@@ -379,11 +564,14 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
             end => break end,
         }
     };
-    sink.flush();
+    let end = match sink.write_out(&mut machine) {
+        Some(e) if !matches!(end, End::Failed(_)) => End::Failed(e),
+        _ => end,
+    };
     if let Some(p) = &profile {
         if let Err(msg) = write_profile(p, &machine, &opts, name) {
             errln!("error: {msg}");
-            return crate::EXIT_USAGE;
+            return EXIT_IO;
         }
     }
     if opts.stats {
@@ -391,8 +579,8 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
         let rate = machine.steps() as f64 / t.as_secs_f64().max(1e-9) / 1e6;
         errln!(
             "steps: {}  in blocks: {}  time: {:.3} ms  ({rate:.1} M steps/s)",
-            machine.steps(),
-            machine.block_steps(),
+            vm_core::text::thousands(machine.steps()),
+            vm_core::text::thousands(machine.block_steps()),
             t.as_secs_f64() * 1e3
         );
     }
@@ -401,10 +589,12 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
         End::Halted(code) => exit_code(code),
         End::Paused => 0, // not reached: the loop above goes on after a pause
         End::Failed(e) => report(&e, machine.program(), &mut sink, source, name),
+        End::InputFailed(e) => report_input_failed(&e, &machine, source, name),
         End::Interrupted => {
             sink.flush();
+            end_the_output_line(&sink);
             err!("{}", machine.interrupted().render(source, name));
-            EXIT_INTERRUPTED
+            die_by_interrupt()
         }
     }
 }
@@ -413,8 +603,15 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
 fn write_profile(p: &Profile, machine: &Machine, opts: &Options, name: &str) -> Result<(), String> {
     let folded = p.folded(machine.program());
     if let Some(path) = opts.profile {
-        std::fs::write(path, &folded)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if path.as_os_str() == "-" {
+            let mut o = io::stdout().lock();
+            o.write_all(folded.as_bytes())
+                .and_then(|()| o.flush())
+                .map_err(|e| format!("cannot write the profile to standard output: {e}"))?;
+        } else {
+            std::fs::write(path, &folded)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
     }
     if let Some(path) = opts.flamegraph {
         let mut svg = Vec::new();
@@ -452,19 +649,31 @@ pub fn next_instruction(m: &Machine) -> Option<Next> {
     })
 }
 
-/// One `--trace` line: step number, address, position, instruction, stack.
-fn trace_line(out: &mut impl Write, m: &Machine) {
-    let Some(n) = next_instruction(m) else { return };
-    let pos = format!("{}:{}", n.span.line, n.span.col);
+/// The header of `--trace` (and the REPL's `:trace on`): what each line shows.
+pub fn trace_header(out: &mut impl Write) {
     let written = writeln!(
         out,
+        "{:>8} {:>5} {:>9}  {:<16} stack before the instruction (top on the right)",
+        "step", "addr", "line:col", "instruction"
+    );
+    if let Err(e) = written {
+        write_failed(&e);
+    }
+}
+
+/// One `--trace` line: step number, address, position, instruction, and the stack
+/// before the instruction runs. Control characters are shown escaped.
+pub fn trace_line(out: &mut impl Write, m: &Machine) {
+    let Some(n) = next_instruction(m) else { return };
+    let pos = format!("{}:{}", n.span.line, n.span.col);
+    let line = format!(
         "{:>8} {:>5} {pos:>9}  {:<16} {}",
         n.steps,
         n.address,
         n.text,
         format_stack(m, 8)
     );
-    if let Err(e) = written {
+    if let Err(e) = writeln!(out, "{}", vm_core::text::escape_controls(&line)) {
         write_failed(&e);
     }
 }

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use vm_core::MAX_SOURCE_BYTES;
+
 /// A program's text and the name errors show for it.
 pub struct Source {
     /// The file's contents.
@@ -12,9 +14,10 @@ pub struct Source {
 
 /// Why a program could not be read.
 pub enum LoadError {
-    /// Missing, a directory, unreadable: a usage problem (exit 2).
+    /// Missing, a directory, unreadable (exit 66, sysexits `EX_NOINPUT`).
     Usage(String),
-    /// Read, but not valid UTF-8: a rendered error with the position (exit 65).
+    /// Read, but not valid UTF-8 or larger than a program may be: the message (exit
+    /// 65, `EX_DATAERR`).
     Invalid(String),
 }
 
@@ -24,20 +27,58 @@ pub fn load(path: &Path) -> Result<Source, LoadError> {
     if path.is_dir() {
         return Err(LoadError::Usage(format!(
             "{} is a directory, not a program file",
-            path.display()
+            shown_name(&path.display().to_string())
         )));
     }
-    let bytes = std::fs::read(&path).map_err(|e| {
-        LoadError::Usage(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+    let name = shown_name(&path.display().to_string());
+    let cannot =
+        |e: std::io::Error| LoadError::Usage(format!("cannot read {name}: {}", io_reason(&e)));
+    let file = std::fs::File::open(&path).map_err(cannot)?;
+    let bytes = read_bounded(file).map_err(|e| match e {
+        Bounded::Io(e) => cannot(e),
+        Bounded::TooLarge => too_large(&name),
     })?;
-    from_bytes(bytes, path.display().to_string())
+    from_bytes(bytes, name)
+}
+
+/// A name as messages show it: control characters escaped (`\u{1b}`).
+pub fn shown_name(name: &str) -> String {
+    vm_core::text::escape_controls(name).into_owned()
+}
+
+/// Why [`read_bounded`] gave no text.
+enum Bounded {
+    Io(std::io::Error),
+    TooLarge,
+}
+
+/// The whole of `input` when it holds at most [`MAX_SOURCE_BYTES`] bytes; past that it
+/// stops reading at once (an endless device such as `/dev/zero` ends at the limit).
+fn read_bounded(input: impl std::io::Read) -> Result<Vec<u8>, Bounded> {
+    let mut bytes = Vec::new();
+    let limit = MAX_SOURCE_BYTES as u64 + 1;
+    std::io::Read::read_to_end(&mut input.take(limit), &mut bytes).map_err(Bounded::Io)?;
+    if bytes.len() > MAX_SOURCE_BYTES {
+        return Err(Bounded::TooLarge);
+    }
+    Ok(bytes)
+}
+
+fn too_large(name: &str) -> LoadError {
+    LoadError::Invalid(format!(
+        "error: {name} is larger than a program may be: more than {} bytes (16 MiB); it was not read further\n",
+        vm_core::text::thousands(MAX_SOURCE_BYTES as u64)
+    ))
 }
 
 /// Reads the program from standard input (`svm -`); errors call it `<stdin>`.
 pub fn load_stdin() -> Result<Source, LoadError> {
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-        .map_err(|e| LoadError::Usage(format!("cannot read standard input: {}", io_reason(&e))))?;
+    let bytes = read_bounded(std::io::stdin()).map_err(|e| match e {
+        Bounded::Io(e) => {
+            LoadError::Usage(format!("cannot read standard input: {}", io_reason(&e)))
+        }
+        Bounded::TooLarge => too_large("<stdin>"),
+    })?;
     from_bytes(bytes, "<stdin>".to_string())
 }
 

@@ -8,8 +8,8 @@ use vm_core::text::{counted, thousands};
 use vm_core::{Machine, Program, Stopper};
 
 use crate::host::{
-    drive_reading, exit_code, format_stack, next_instruction, read_line, report, stdin_line, End,
-    Sink,
+    drive_reading, exit_code, format_stack, next_instruction, read_line, report,
+    report_input_failed, stdin_line, End, Read, Sink,
 };
 use vm_core::{Observer, Quiet};
 
@@ -27,6 +27,8 @@ enum Command {
     Back,
     Continue,
     Quit,
+    /// Ctrl+C at the prompt: the process ends as by Ctrl+C.
+    Abort,
     Help,
 }
 
@@ -118,6 +120,10 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
                 sink.flush();
                 return 0;
             }
+            Command::Abort => {
+                sink.flush();
+                crate::host::die_by_interrupt();
+            }
         };
         stopper.take_hit();
         match end {
@@ -135,6 +141,7 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
                 return exit_code(code);
             }
             End::Failed(e) => return report(&e, machine.program(), &mut sink, source, name),
+            End::InputFailed(e) => return report_input_failed(&e, &machine, source, name),
         }
     }
 }
@@ -157,11 +164,19 @@ fn steps<B: Observer>(
 fn prompt() -> Command {
     err!("step> ");
     match read_line() {
-        None => {
+        Read::End => {
             errln!();
             Command::Continue
         }
-        Some(line) => match line.trim() {
+        Read::Interrupted => {
+            errln!();
+            Command::Abort
+        }
+        Read::Failed(e) => {
+            errln!("error: cannot read the stepper's commands: {e}");
+            Command::Quit
+        }
+        Read::Line(line) => match line.trim() {
             "" | "s" | "step" => Command::Step,
             "n" | "next" | "over" => Command::Over,
             "o" | "out" => Command::Out,

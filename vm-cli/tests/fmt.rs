@@ -205,22 +205,22 @@ fn a_lexical_error_is_reported_with_its_position_and_nothing_is_written() {
 fn usage_errors() {
     let a = program("usage-a", TIDY);
     let a = a.to_str().unwrap();
-    for (args, says) in [
-        (&["fmt"][..], "required arguments were not provided"),
-        (&["fmt", a, a], "several files need --check or -w"),
-        (&["fmt", "--check", "-w", a], "cannot be used with"),
-        (&["fmt", "-w", "-"], "cannot rewrite standard input"),
-        (&["fmt", "--frob", a], "unexpected argument '--frob'"),
-        (&["--trace", "fmt", a], "cannot read fmt"),
+    for (args, says, code) in [
+        (&["fmt"][..], "required arguments were not provided", 64),
+        (&["fmt", a, a], "several files need --check or -w", 64),
+        (&["fmt", "--check", "-w", a], "cannot be used with", 64),
+        (&["fmt", "-w", "-"], "cannot rewrite standard input", 64),
+        (&["fmt", "--frob", a], "unexpected argument '--frob'", 64),
+        (&["--trace", "fmt", a], "cannot read fmt", 66),
     ] {
         let out = run(args, "");
         let err = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?}");
     }
     let out = run(&["fmt", "--check", "/nonexistent/x.svm"], "");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(66));
     assert!(text(&out.stderr).starts_with("error: cannot read /nonexistent/x.svm: no such file"));
 }
 

@@ -91,7 +91,11 @@ fn trace_keeps_program_output_in_order() {
     std::io::Read::read_to_string(&mut { reader }, &mut all).unwrap();
     assert!(child.wait().unwrap().success());
     let lines: Vec<&str> = all.lines().map(str::trim_end).collect();
-    let shape: Vec<String> = lines
+    assert!(
+        lines[0].trim_start().starts_with("step"),
+        "the header first: {all}"
+    );
+    let shape: Vec<String> = lines[1..]
         .iter()
         .map(|l| match l.split_whitespace().nth(3) {
             Some(instr) if l.starts_with(' ') => format!("trace {instr}"),

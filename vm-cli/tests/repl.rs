@@ -20,7 +20,7 @@ fn every_help_example_works_as_shown() {
     );
     let typed: String = examples.iter().map(|(t, _)| format!("{t}\n")).collect();
     let out = run(&[], &typed);
-    assert_eq!(text(&out.stderr), "", "{typed}");
+    assert_eq!(text(&out.stderr), "defined `sq`\n", "{typed}");
     let shown: Vec<&str> = examples.iter().map(|(_, s)| *s).collect();
     assert_eq!(text(&out.stdout).lines().collect::<Vec<_>>(), shown);
 }
@@ -31,7 +31,7 @@ fn definitions_are_kept_not_run() {
         &[],
         "3\nsq: dup * return\nsq call\ncube:\ndup sq call\n*\nreturn\ncube call\n",
     );
-    assert_eq!(text(&out.stderr), "");
+    assert_eq!(text(&out.stderr), "defined `sq`\ndefined `cube`\n");
     assert_eq!(text(&out.stdout), "[3]\n[3]\n[9]\n[9]\n[729]\n");
     // An empty line ends a definition too; a definition that fails to compile is not kept.
     let out = run(&[], "f: 1 +\n\n5\ng: nope return\n");

@@ -29,7 +29,7 @@ fn a_breakpoint_at_a_label() {
     assert!(err.contains("brk-label.svm:4:3 · dup"), "{err}");
     assert_eq!(text(&out.stdout), "25\n");
     let out = run(&["--break", "nope", p.to_str().unwrap()], "q\n");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(64));
     assert!(text(&out.stderr).contains("`nope` is neither a line number nor a label"));
 }
 

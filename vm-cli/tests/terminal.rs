@@ -22,6 +22,15 @@ fn spawn(args: &[&str], data: &Path) -> PtySession {
     rexpect::session::spawn_command(c, Some(10_000)).unwrap()
 }
 
+/// Waits for the process to end; whether SIGINT ended it (as an uncaught Ctrl+C does).
+fn ended_by_sigint(p: &mut PtySession) -> bool {
+    p.exp_eof().unwrap();
+    matches!(
+        p.process().wait().unwrap(),
+        WaitStatus::Signaled(_, rexpect::process::signal::Signal::SIGINT, _)
+    )
+}
+
 /// Waits for the process to end and gives its exit code.
 fn exit_code(p: &mut PtySession) -> i32 {
     p.exp_eof().unwrap();
@@ -42,7 +51,44 @@ fn output_shows_at_once_and_ctrl_c_stops_like_an_error() {
     s.exp_regex(r"loop\.svm:[23]:\d+").unwrap();
     s.exp_string("in the main program").unwrap();
     s.exp_string("data stack (").unwrap();
-    assert_eq!(exit_code(&mut s), 130);
+    assert!(
+        ended_by_sigint(&mut s),
+        "svm ends by SIGINT after reporting"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_a_shell_loop_and_names_where_it_waited() {
+    let p = program("sh-loop", "0 l: 1 +\nl jmp\n");
+    let script = format!(
+        "for i in 1 2 3; do {} {}; done; echo finished",
+        env!("CARGO_BIN_EXE_svm"),
+        p.display()
+    );
+    let mut c = std::process::Command::new("sh");
+    c.args(["-c", &script]).env("NO_COLOR", "1");
+    let mut s = rexpect::session::spawn_command(c, Some(10_000)).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.send_control('c').unwrap();
+    s.exp_string("error: interrupted after").unwrap();
+    let rest = s.exp_eof().unwrap();
+    assert!(!rest.contains("finished"), "the loop went on: {rest}");
+    // Ctrl+C while the program sleeps at its last instruction, or waits in `read`:
+    // the error is there, not at 0:0 or nowhere.
+    let p = program("sleep-last", "\"a\" println\n5000 sleep_ms\n");
+    let mut s = spawn(&[p.to_str().unwrap()], &scratch("sleep-data"));
+    s.exp_string("a").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    s.send_control('c').unwrap();
+    s.exp_string("sleep-last.svm:2:6").unwrap();
+    assert!(ended_by_sigint(&mut s));
+    let p = program("read-wait", "1 2\nread println\n");
+    let mut s = spawn(&[p.to_str().unwrap()], &scratch("read-data"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.send_control('c').unwrap();
+    s.exp_string("error: interrupted after 2 steps").unwrap();
+    s.exp_string("read-wait.svm:2:1").unwrap();
+    assert!(ended_by_sigint(&mut s));
 }
 
 /// Waits until the line just entered has left the line editor and the editor has
