@@ -370,3 +370,29 @@ fn what_ctrl_c_leaves_open() {
         "    in the main program"
     );
 }
+
+#[test]
+fn errors_start_on_a_line_of_their_own_and_the_prompt_stays_off_a_piped_stdout() {
+    let mut s = spawn(&["-e", "\"abc\" print 1 0 /"], &scratch("midline-data"));
+    s.exp_string("abc\r\nerror: division by zero").unwrap();
+    assert_eq!(exit_code(&mut s), 70);
+    // The REPL on a terminal with its standard output into a file: the file gets the
+    // stacks, not the prompt nor the editor's escape codes.
+    let dir = scratch("tee-data");
+    let log = dir.join("log.txt");
+    let script = format!("{} > {}", env!("CARGO_BIN_EXE_svm"), log.display());
+    let mut c = std::process::Command::new("sh");
+    c.args(["-c", &script])
+        .env("XDG_DATA_HOME", &dir)
+        .env("HOME", &dir)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut s = rexpect::session::spawn_command(c, Some(10_000)).unwrap();
+    s.exp_string("> ").unwrap();
+    s.send_line("1 2 +").unwrap();
+    s.exp_string("> ").unwrap();
+    s.send_line(":quit").unwrap();
+    s.exp_eof().unwrap();
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(logged, "[3]\n");
+}
