@@ -160,6 +160,15 @@ impl Sink {
         self.mid_line
     }
 
+    /// Ends the program's line of output with a newline when it stopped mid-line (before
+    /// the REPL shows the stack on standard output).
+    pub fn end_line(&mut self) {
+        if self.mid_line {
+            let _ = fmt::Write::write_str(self, "\n");
+            self.flush();
+        }
+    }
+
     /// Did the reader of our output go away?
     pub fn pipe_closed(&self) -> bool {
         self.error
@@ -449,12 +458,23 @@ pub fn report_in(
     source: &str,
     name: &str,
 ) -> u8 {
+    report_rendered(e, &e.render(source, name), program, sink)
+}
+
+/// Prints `rendered`, the rendering of `e`, after the program's own output, with the
+/// notes it calls for; its exit code.
+pub fn report_rendered(
+    e: &RuntimeError,
+    rendered: &str,
+    program: Option<&Program>,
+    sink: &mut Sink,
+) -> u8 {
     sink.flush();
     if e.kind == ErrorKind::Output && sink.pipe_closed() {
         return EXIT_BROKEN_PIPE;
     }
     end_the_output_line(sink);
-    err!("{}", e.render(source, name));
+    err!("{rendered}");
     if e.kind == ErrorKind::Output {
         if let Some(reason) = &sink.error {
             errln!("note: the system said: {reason}");
@@ -474,9 +494,10 @@ pub fn report_in(
 /// Before a message on a terminal: a newline when the program's output (on the same
 /// terminal) stopped in the middle of a line, so that `"abc" print 1 0 /` does not show
 /// `abcerror: …`.
-pub fn end_the_output_line(sink: &Sink) {
+pub fn end_the_output_line(sink: &mut Sink) {
     if sink.mid_line() && io::stdout().is_terminal() && io::stderr().is_terminal() {
         errln!();
+        sink.mid_line = false;
     }
 }
 
@@ -544,6 +565,7 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
     }
     let end = loop {
         if let Some(t) = &mut tracer {
+            end_the_output_line(&mut sink);
             trace_line(t, &machine);
         }
         let end = match &mut profile {
@@ -575,6 +597,7 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
         }
     }
     if opts.stats {
+        end_the_output_line(&mut sink);
         let t = started.elapsed();
         let rate = machine.steps() as f64 / t.as_secs_f64().max(1e-9) / 1e6;
         errln!(
@@ -592,7 +615,7 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
         End::InputFailed(e) => report_input_failed(&e, &machine, source, name),
         End::Interrupted => {
             sink.flush();
-            end_the_output_line(&sink);
+            end_the_output_line(&mut sink);
             err!("{}", machine.interrupted().render(source, name));
             die_by_interrupt()
         }
@@ -609,18 +632,34 @@ fn write_profile(p: &Profile, machine: &Machine, opts: &Options, name: &str) -> 
                 .and_then(|()| o.flush())
                 .map_err(|e| format!("cannot write the profile to standard output: {e}"))?;
         } else {
-            std::fs::write(path, &folded)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(path, &folded).map_err(|e| {
+                format!(
+                    "cannot write {}: {e}",
+                    crate::source::shown_name(&path.display().to_string())
+                )
+            })?;
         }
     }
     if let Some(path) = opts.flamegraph {
-        let mut svg = Vec::new();
+        let mut svg: Vec<u8> = Vec::new();
         let mut options = inferno::flamegraph::Options::default();
         options.title = format!("{name}: instructions by call path");
         options.count_name = "instructions".to_string();
         inferno::flamegraph::from_lines(&mut options, folded.lines(), &mut svg)
             .map_err(|e| format!("cannot make the flamegraph: {e}"))?;
-        std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if path.as_os_str() == "-" {
+            let mut o = io::stdout().lock();
+            o.write_all(&svg)
+                .and_then(|()| o.flush())
+                .map_err(|e| format!("cannot write the flamegraph to standard output: {e}"))?;
+        } else {
+            std::fs::write(path, svg).map_err(|e| {
+                format!(
+                    "cannot write {}: {e}",
+                    crate::source::shown_name(&path.display().to_string())
+                )
+            })?;
+        }
     }
     Ok(())
 }

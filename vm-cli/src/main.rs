@@ -250,11 +250,20 @@ pub fn usage_exit(e: &clap::Error) -> ! {
     use clap::error::ErrorKind::{
         DisplayHelp, DisplayHelpOnMissingArgumentOrSubcommand, DisplayVersion,
     };
-    let _ = e.print();
     let code = match e.kind() {
         DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand => 0,
         _ => EXIT_USAGE,
     };
+    // Help and version go to standard output: a failed write of them is an I/O error.
+    if let Err(failed) = e.print() {
+        host::write_failed(&failed);
+    }
+    if code == 0 {
+        // What clap wrote may sit in the buffer of standard output: a full disk shows here.
+        if let Err(failed) = std::io::Write::flush(&mut std::io::stdout()) {
+            host::write_failed(&failed);
+        }
+    }
     std::process::exit(code.into());
 }
 
@@ -413,6 +422,17 @@ fn real_main(cli: &Cli) -> u8 {
         }
         return step::run(machine, &src.text, name, &lines);
     }
+    if let (Some(a), Some(b)) = (&cli.profile, &cli.flamegraph) {
+        if a == b && a.as_os_str() != "-" {
+            usage_error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--profile and --flamegraph name the same file ({})",
+                    a.display()
+                ),
+            );
+        }
+    }
     // Find out now, not after a long run, that a profile cannot be written.
     for path in [&cli.profile, &cli.flamegraph].into_iter().flatten() {
         if path.as_os_str() == "-" {
@@ -549,13 +569,14 @@ fn check_or_disassemble(cli: &Cli) -> u8 {
             "this option needs a program: FILE... or -e CODE",
         );
     }
-    for file in cli.program.iter().filter(|_| cli.eval.is_none()) {
+    // With -e, the words after it are files to check as well (nothing runs: no arguments).
+    for file in &cli.program {
         match load(std::path::Path::new(file)) {
             Ok(src) => sources.push(src),
             Err(code) => worst = worst.max(code),
         }
     }
-    let several = sources.len() > 1;
+    let several = cli.program.len() + usize::from(cli.eval.is_some()) > 1;
     for src in &sources {
         let name = src.display_name.as_str();
         let program = match compile(&src.text) {

@@ -23,8 +23,8 @@ use vm_core::{
 
 use crate::editor::Lines;
 use crate::host::{
-    clear_interrupt, drive_reading, format_stack, report_in, report_input_failed, trace_header,
-    trace_line, End, Read, Sink,
+    clear_interrupt, drive_reading, end_the_output_line, format_stack, report_input_failed,
+    report_rendered, trace_header, trace_line, End, Read, Sink,
 };
 use crate::{source, EXIT_COMPILE, EXIT_RUNTIME};
 
@@ -118,6 +118,8 @@ struct Origin {
     own_first: u32,
     /// A file's text (typed lines are in [`Repl::typed`]).
     text: Option<String>,
+    /// The file it was read from.
+    path: Option<PathBuf>,
 }
 
 /// A REPL session: the source kept so far, its program and the machine.
@@ -188,6 +190,7 @@ impl Repl {
             name: src.display_name,
             own_first: 1,
             text: Some(text.clone()),
+            path: Some(path.clone()),
         });
         self.session = text;
         self.files.push(path);
@@ -238,12 +241,15 @@ impl Repl {
             name: "<repl>".to_string(),
             own_first: typed_first,
             text: None,
+            path: None,
         };
         let start = self.accepted.code().len();
-        match self.add(text, origin) {
+        match self.add(text, origin, Vec::new()) {
             Ok(defined) => {
                 lines.set_labels(self.labels());
-                acknowledge(&defined);
+                if is_definition(text) {
+                    acknowledge(&defined);
+                }
                 if let Some(from) = run_from(text) {
                     self.execute(start + from, lines);
                 }
@@ -260,9 +266,17 @@ impl Repl {
     /// Adds `text` (from `origin`) to the session, replacing the labels it defines again;
     /// the labels it defines, each with whether it was defined before. A text that does
     /// not compile is reported (in its origin) and not kept.
-    fn add(&mut self, text: &str, origin: Origin) -> Result<Vec<(String, bool)>, ()> {
+    fn add(
+        &mut self,
+        text: &str,
+        origin: Origin,
+        stale: Vec<Span>,
+    ) -> Result<Vec<(String, bool)>, ()> {
         let defined = defined_labels(text);
         let mut candidate = self.session.clone();
+        for span in stale {
+            blank(&mut candidate, span);
+        }
         let mut result = Vec::new();
         for name in defined {
             let before = self.accepted.label(&name).map(|l| l.span);
@@ -347,16 +361,19 @@ impl Repl {
         }
     }
 
-    /// A runtime error of the session as its origin shows it.
+    /// A runtime error of the session as its origin shows it, each call of its stack
+    /// trace in its own origin.
     fn report(&mut self, e: &RuntimeError) -> u8 {
         let (name, text) = self.origin_text(e.span.line);
-        let text = text.to_string();
-        let mut e = e.clone();
-        e.span = self.moved(e.span);
-        for f in &mut e.trace.frames {
-            f.call_span = self.moved(f.call_span);
-        }
-        report_in(&e, None, &mut self.sink, &text, &name)
+        let mut moved = e.clone();
+        moved.span = self.moved(e.span);
+        let place = |s: Span| {
+            let (name, _) = self.origin_text(s.line);
+            let at = self.moved(s);
+            format!("{name}:{}:{}", at.line, at.col)
+        };
+        let rendered = moved.render_with(text, &name, &place);
+        report_rendered(e, &rendered, None, &mut self.sink)
     }
 
     /// Runs the session's program from instruction `start`, the program's `read`
@@ -402,6 +419,7 @@ impl Repl {
                 self.failed = report_input_failed(&e, &self.machine, &text, &name);
             }
             End::Interrupted => {
+                end_the_output_line(&mut self.sink);
                 let e = self.machine.interrupted();
                 let (name, text) = self.origin_text(e.span.line);
                 let mut e = e.clone();
@@ -410,6 +428,8 @@ impl Repl {
             }
         }
         self.sink.flush();
+        // The stack shown next starts a line of its own.
+        self.sink.end_line();
     }
 
     fn command(&mut self, command: &str, lines: &mut Lines) -> Flow {
@@ -421,7 +441,10 @@ impl Repl {
             "ops" | "help" | "h" | "?" if !arg.is_empty() => {
                 match OPS.iter().find(|o| o.name == arg) {
                     Some(op) => outln!("{:<9} {:<20} {}", op.name, op.effect, op.doc),
-                    None => errln!("error: `{arg}` is not an operation; :ops lists them"),
+                    None => {
+                        errln!("error: `{arg}` is not an operation; :ops lists them");
+                        self.failed = self.failed.max(crate::EXIT_USAGE);
+                    }
                 }
             }
             "ops" => {
@@ -443,9 +466,15 @@ impl Repl {
                     self.files.push(path);
                 }
             }
-            "load" => errln!("error: `:load` needs a file: `:load FILE`"),
+            "load" => {
+                errln!("error: `:load` needs a file: `:load FILE`");
+                self.failed = self.failed.max(crate::EXIT_USAGE);
+            }
             "reload" if self.files.is_empty() => {
-                errln!("error: no file to reload: `:load FILE` first (or start with `svm -i FILE`)")
+                errln!(
+                    "error: no file to reload: `:load FILE` first (or start with `svm -i FILE`)"
+                );
+                self.failed = self.failed.max(crate::EXIT_USAGE);
             }
             "reload" => {
                 for path in self.files.clone() {
@@ -453,7 +482,10 @@ impl Repl {
                 }
             }
             "help" | "h" | "?" | "" => outln!("{}", help()),
-            _ => errln!("error: unknown command `:{name}`; :help lists the commands"),
+            _ => {
+                errln!("error: unknown command `:{name}`; :help lists the commands");
+                self.failed = self.failed.max(crate::EXIT_USAGE);
+            }
         }
         Flow::Go
     }
@@ -506,29 +538,48 @@ impl Repl {
             Ok(s) => s,
             Err(source::LoadError::Usage(msg)) => {
                 errln!("error: {msg}");
+                self.failed = self.failed.max(crate::EXIT_NO_INPUT);
                 return false;
             }
             Err(source::LoadError::Invalid(msg)) => {
                 err!("{msg}");
+                self.failed = self.failed.max(EXIT_COMPILE);
                 return false;
             }
         };
         if let Err(diags) = compile(&src.text) {
             err!("{}", diags.render(&src.text, &src.display_name));
+            self.failed = self.failed.max(EXIT_COMPILE);
             return false;
         }
         let mut text = src.text;
         if !text.ends_with('\n') {
             text.push('\n');
         }
+        // Loaded again (`:reload`): the labels its earlier text defined and the new one
+        // does not are gone.
+        let defined_now = defined_labels(&text);
+        let stale: Vec<(String, Span)> = self
+            .accepted
+            .labels()
+            .iter()
+            .filter(|l| !defined_now.contains(&l.name))
+            .filter(|l| {
+                self.locate(l.span.line)
+                    .is_some_and(|(o, _)| o.path.as_deref() == Some(path))
+            })
+            .map(|l| (format!("`{}`", l.name), l.span))
+            .collect();
         let origin = Origin {
             first: self.session_lines() + 1,
             lines: text.matches('\n').count() as u32,
             name: src.display_name.clone(),
             own_first: 1,
             text: Some(text.clone()),
+            path: Some(path.to_path_buf()),
         };
-        match self.add(&text, origin) {
+        let removed: Vec<String> = stale.iter().map(|(n, _)| n.clone()).collect();
+        match self.add(&text, origin, stale.into_iter().map(|(_, s)| s).collect()) {
             Ok(defined) => {
                 lines.set_labels(self.labels());
                 let redefined: Vec<String> = defined
@@ -541,9 +592,15 @@ impl Repl {
                 if !redefined.is_empty() {
                     errln!("redefined {}", redefined.join(", "));
                 }
+                if !removed.is_empty() {
+                    errln!("removed {} (no longer in the file)", removed.join(", "));
+                }
                 true
             }
-            Err(()) => false,
+            Err(()) => {
+                self.failed = self.failed.max(EXIT_COMPILE);
+                false
+            }
         }
     }
 }

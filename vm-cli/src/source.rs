@@ -41,9 +41,9 @@ pub fn load(path: &Path) -> Result<Source, LoadError> {
     from_bytes(bytes, name)
 }
 
-/// A name as messages show it: control characters escaped (`\u{1b}`).
+/// A name as messages show it: control characters escaped (`\u{1b}`, `\n`).
 pub fn shown_name(name: &str) -> String {
-    vm_core::text::escape_controls(name).into_owned()
+    vm_core::text::escape_name(name)
 }
 
 /// Why [`read_bounded`] gave no text.

@@ -193,7 +193,7 @@ fn show(m: &Machine, source: &str, name: &str) {
     let span = n.span;
     errln!(
         "-- step {} · address {} · {name}:{}:{} · {}",
-        n.steps,
+        thousands(n.steps),
         n.address,
         span.line,
         span.col,

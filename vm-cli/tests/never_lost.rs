@@ -302,3 +302,98 @@ fn colours_follow_the_option_and_the_environment() {
     )
     .contains('\u{1b}'));
 }
+
+#[test]
+fn help_and_version_on_a_full_disk_are_failures_too() {
+    for args in [&["--help"][..], &["-V"], &["fmt", "--help"]] {
+        let out = to_full(args, "");
+        assert_eq!(out.status.code(), Some(74), "{args:?}");
+    }
+}
+
+#[test]
+fn a_piped_repl_reports_failed_loads_and_commands_in_its_exit_code() {
+    let bad = program("bad-lib", "1 nope call\n");
+    let out = run(&[], &format!(":load {}\n", bad.display()));
+    assert_eq!(out.status.code(), Some(65), "{}", text(&out.stderr));
+    assert_eq!(run(&[], ":load /no/such.svm\n").status.code(), Some(66));
+    assert_eq!(run(&[], ":frobnicate\n").status.code(), Some(64));
+}
+
+#[test]
+fn repl_calls_are_placed_in_their_own_source_and_reload_drops_removed_labels() {
+    let lib = program("placed", "boom: 1 0 / return\nsq: dup * return\n");
+    let out = run(&[], &format!(":load {}\n\nboom call\n", lib.display()));
+    let e = text(&out.stderr);
+    assert!(e.contains("--> "), "{e}");
+    assert!(e.contains("placed.svm:1:11"), "{e}");
+    assert!(e.contains("in boom (called at <repl>:3:6)"), "{e}");
+    // The file loses `boom`: after :reload it is gone, and `sq` stays.
+    let script = format!(
+        "{{ echo ':load {0}'; sleep 0.4; echo ':reload'; echo ':words'; }} | {1}",
+        lib.display(),
+        env!("CARGO_BIN_EXE_svm")
+    );
+    let child = Command::new("sh")
+        .args(["-c", &script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::write(&lib, "sq: dup * return\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let (o, e) = (text(&out.stdout), text(&out.stderr));
+    assert!(e.contains("removed `boom`"), "{e}");
+    assert!(!o.contains("boom"), "{o}");
+    assert!(
+        o.contains("placed.svm:1:1") && o.starts_with("[]\n[]\nsq "),
+        "{o}"
+    );
+}
+
+#[test]
+fn names_and_invisible_characters_stay_on_their_line() {
+    let dir = common::scratch("odd-names");
+    let odd = dir.join("n\nl.svm");
+    std::fs::write(&odd, "1 nope call\n").unwrap();
+    let out = run(&[odd.to_str().unwrap()], "");
+    let e = text(&out.stderr);
+    assert!(e.contains("n\\nl.svm:1:3"), "{e}");
+    let bom = program("bom", "\u{feff}1 println\n");
+    let e = text(&run(&[bom.to_str().unwrap()], "").stderr);
+    assert!(e.contains("\\u{feff}1"), "{e}");
+}
+
+#[test]
+fn files_after_e_are_checked_and_headers_name_every_file() {
+    let good = program("e-good", "1 println\n");
+    let out = run(&["--check", "-e", "1 +", good.to_str().unwrap()], "");
+    let o = text(&out.stdout);
+    assert!(
+        o.contains("<-e>: ok") && o.contains("e-good.svm: ok"),
+        "{o}"
+    );
+    let out = run(&["--disasm", good.to_str().unwrap(), "/no/such.svm"], "");
+    assert_eq!(out.status.code(), Some(66));
+    assert!(text(&out.stdout).starts_with("; "), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("e-good.svm"));
+    let out = run(&["--flamegraph", "-", "examples/fib", "3"], "");
+    assert!(text(&out.stdout).contains("<svg"), "{}", text(&out.stderr));
+    let out = run(&["--profile", "p", "--flamegraph", "p", "examples/fib"], "");
+    assert_eq!(out.status.code(), Some(64));
+}
+
+#[test]
+fn the_repl_starts_its_stack_on_a_new_line() {
+    let out = run(
+        &[],
+        "\"abc\" print 9\n0 l: 1 + dup 3 < l e if jmp e: drop\n",
+    );
+    assert_eq!(text(&out.stdout), "abc\n[9]\n[9]\n");
+    assert_eq!(
+        text(&out.stderr),
+        "",
+        "labels inside code are not definitions"
+    );
+}

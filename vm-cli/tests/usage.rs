@@ -1,5 +1,5 @@
-//! Usage errors and how the command line is read: options that need a program file,
-//! and the program's own arguments after FILE.
+//! Usage errors (exit 64) and how the command line is read: options that need a program
+//! file, and the program's own arguments after FILE.
 
 mod common;
 
@@ -20,34 +20,36 @@ fn file_only_options_without_a_file_are_usage_errors() {
         &["--break", "3"],
         &["--profile", svg],
         &["--flamegraph", svg],
-        &["--check", "repl"],
         &["--trace", "repl"],
     ] {
         let out = run(args, "");
         let err = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(64), "{args:?}: {err}");
         assert!(err.contains("Usage: svm"), "{args:?}: {err}");
         assert!(err.contains("FILE"), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?} started the REPL");
     }
     assert!(!Path::new(svg).exists(), "no flamegraph without a program");
+    // `--check` takes files: a file named `repl` is one like any other.
+    assert_eq!(run(&["--check", "repl"], "").status.code(), Some(66));
 }
 
 #[test]
 fn everything_after_file_is_the_programs() {
     let p = common::program("args", "+ println stop");
     let p = p.to_str().unwrap();
-    // An option after FILE is an argument of the program: not a literal, so a usage
-    // error that says where options go; nothing is traced.
+    // An option after FILE is an argument of the program, a string like any other word:
+    // the program gets it (here `+` then fails on it); nothing is traced.
     for option in ["--trace", "--stats", "-i"] {
         let out = run(&[p, option], "");
         let err = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{option}: {err}");
-        assert!(err.contains("options go before the file"), "{err}");
+        assert_eq!(out.status.code(), Some(70), "{option}: {err}");
+        assert!(err.contains(&format!("\"{option}\"")), "{err}");
+        assert!(!err.contains("stack before the instruction"), "{err}");
         assert!(out.stdout.is_empty());
     }
     let out = run(&[p, "7", "--stats"], "");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(70));
     assert!(!text(&out.stderr).contains("steps:"));
     // Before FILE they are options; after it, negative numbers are arguments.
     let out = run(&["--stats", p, "-7", "8"], "");
@@ -61,7 +63,7 @@ fn everything_after_file_is_the_programs() {
 fn a_misspelt_option_is_not_taken_for_the_file() {
     let out = run(&["--chek", "examples/fib"], "");
     let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(out.status.code(), Some(64), "{err}");
     assert!(err.contains("unknown option `--chek`"), "{err}");
     assert!(err.contains("Usage: svm"), "{err}");
 }
@@ -90,7 +92,7 @@ fn an_unwritable_profile_path_fails_before_the_run() {
     for option in ["--profile", "--flamegraph"] {
         let out = run(&[option, "/nonexistent/dir/out", p.to_str().unwrap()], "");
         let err = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(out.status.code(), Some(74), "{err}");
         assert!(err.contains("cannot write /nonexistent/dir/out"), "{err}");
         assert!(
             out.stdout.is_empty(),
@@ -130,5 +132,5 @@ fn shell_completions_and_the_manual_page() {
         "{man}"
     );
     let out = run(&["--completions", "tcsh"], "");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(64));
 }

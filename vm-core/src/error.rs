@@ -613,7 +613,7 @@ impl Trace {
     /// Writes the trace as errors show it: `stack trace, innermost first:` (with the
     /// number of calls when it is folded), one line per entry, a line for each run of
     /// identical calls and for the calls left out, and `in the main program`.
-    fn render_into(&self, out: &mut String, file: &str) {
+    fn render_into(&self, out: &mut String, call_site: &dyn Fn(Span) -> String) {
         if self.frames.len() == self.depth {
             let _ = writeln!(out, "stack trace, innermost first:");
         } else {
@@ -627,13 +627,11 @@ impl Trace {
             if let Some(gap) = self.left_out.filter(|g| g.after == i) {
                 let _ = writeln!(out, "    … {} left out", counted(gap.calls as u64, "frame"));
             }
-            let s = frame.call_span;
             let _ = writeln!(
                 out,
-                "    in {} (called at {file}:{}:{})",
-                frame.name(),
-                s.line,
-                s.col
+                "    in {} (called at {})",
+                crate::text::escape_controls(&frame.name()),
+                call_site(frame.call_span)
             );
             if frame.repeat > 1 {
                 let more = (frame.repeat - 1) as u64;
@@ -678,6 +676,21 @@ impl RuntimeError {
     /// Renders the error: like a compile error, then the stack trace (folded: see
     /// [`Trace`]) and the top of the data stack, each value as [`Value::shown`] shows it.
     pub fn render(&self, source: &str, file: &str) -> String {
+        let esc = crate::text::escape_controls(file);
+        self.render_with(source, file, &|s: Span| {
+            alloc::format!("{esc}:{}:{}", s.line, s.col)
+        })
+    }
+
+    /// Like [`RuntimeError::render`], each call of the stack trace placed by `call_site`
+    /// (`FILE:LINE:COL` of a call's span): for a host whose program is made of several
+    /// sources (a REPL that loaded files).
+    pub fn render_with(
+        &self,
+        source: &str,
+        file: &str,
+        call_site: &dyn Fn(Span) -> String,
+    ) -> String {
         let mut out = String::new();
         render_into(
             &mut out,
@@ -685,7 +698,7 @@ impl RuntimeError {
             source,
             file,
         );
-        self.trace.render_into(&mut out, file);
+        self.trace.render_into(&mut out, call_site);
         if self.stack_len == 0 {
             out.push_str("the data stack is empty\n");
             return out;

@@ -31,12 +31,29 @@ pub fn counted(n: u64, noun: &str) -> String {
     format!("{} {noun}{}", thousands(n), plural(n))
 }
 
-/// How a control character is shown to a person: `\u{1b}` for escape, so that text from
-/// a program or a file never acts on the terminal it is shown on; `None` for the
-/// characters shown as they are (every other one, and line breaks and tabs, which
-/// layouts of their own handle).
+/// How a control character (or an invisible one: a byte order mark, a bidirectional
+/// control) is shown to a person: `\u{1b}` for escape, so that text from a program or a
+/// file never acts on the terminal it is shown on; `None` for the characters shown as
+/// they are (every other one, and line breaks and tabs, which layouts of their own
+/// handle).
 pub fn control_escape(c: char) -> Option<String> {
-    (c.is_control() && c != '\n' && c != '\t').then(|| format!("\\u{{{:x}}}", u32::from(c)))
+    ((c.is_control() && c != '\n' && c != '\t') || invisible(c))
+        .then(|| format!("\\u{{{:x}}}", u32::from(c)))
+}
+
+/// Characters that change how text around them shows without showing themselves: the
+/// byte order mark, zero-width spaces and joiners, and the bidirectional controls (which
+/// can make code read in an order other than the one it runs in).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A name (a file's) as messages show it: like [`escape_controls`], and line breaks and
+/// tabs escaped too (`\n`, `\t`), so that a name stays on its line.
+pub fn escape_name(name: &str) -> String {
+    escape_controls(name)
+        .replace('\n', "\\n")
+        .replace('\t', "\\t")
 }
 
 /// `text` with its control characters (but line breaks and tabs) shown as
@@ -69,6 +86,10 @@ mod tests {
         assert_eq!(control_escape('\u{0}').as_deref(), Some("\\u{0}"));
         assert_eq!(control_escape('\u{9f}').as_deref(), Some("\\u{9f}"));
         assert_eq!(control_escape('\n'), None);
+        assert_eq!(control_escape('\u{feff}').as_deref(), Some("\\u{feff}"));
+        assert_eq!(control_escape('\u{202e}').as_deref(), Some("\\u{202e}"));
+        assert_eq!(control_escape('é'), None);
+        assert_eq!(escape_name("a\nb\tc\u{1b}"), "a\\nb\\tc\\u{1b}");
     }
 
     #[test]
