@@ -39,7 +39,8 @@ pub struct TierInfo {
     pub blocks: u32,
     /// Blocks left to the block runner.
     pub declined: u32,
-    /// The module's functions: one per label (`main` before the first), in order.
+    /// The module's functions: one per label (`main` before the first; a label of many
+    /// blocks has several), in order.
     pub functions: Vec<TierFunction>,
     /// The module's size in bytes.
     pub bytes: usize,

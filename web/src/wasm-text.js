@@ -20,6 +20,8 @@ export function share(part, whole) {
  */
 export function tierStatus(tier, steps) {
   if (!tier) return '';
+  // (Not the engine's message, "CompileError: …": it says nothing to a reader of the Status.)
+  if (tier.error?.startsWith('the module did not compile')) return 'interpreted: this browser could not compile the program to WebAssembly (same results, only slower)';
   if (tier.error) return `interpreted: ${tier.error}`;
   const declined = tier.declined ? ` (${count(tier.declined)} left to the interpreter)` : '';
   return `compiled: ${counted(tier.blocks, 'block')}${declined} in ${duration(tier.ms)}, ${share(tier.steps, steps)} of the steps ran compiled`;

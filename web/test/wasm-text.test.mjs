@@ -27,6 +27,10 @@ test('the Status names the tier, its blocks, its time and its share of the steps
     'compiled: 1 block (2 left to the interpreter) in 13 ms, all of the steps ran compiled',
   );
   assert.equal(tierStatus({ ...tier, error: 'the module could not be instantiated: LinkError: x' }, 10), 'interpreted: the module could not be instantiated: LinkError: x');
+  assert.equal(
+    tierStatus({ ...tier, error: 'the module did not compile: CompileError: WebAssembly.Module(): invalid table count (> max br_table size): 80002 @+47' }, 10),
+    'interpreted: this browser could not compile the program to WebAssembly (same results, only slower)',
+  );
   assert.equal(tierStatus(null, 10), '');
 });
 

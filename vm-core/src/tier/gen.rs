@@ -9,7 +9,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::wasm::{uleb, Body, Ins, Label, Ty, GLOBAL_NAMES};
-use super::{state, Compiled, Function, STOPPED};
+use super::{state, Compiled, Function, MAX_BODY, MAX_BR_TABLE, MAX_FUNCTION_BLOCKS, STOPPED};
 use crate::block::{Block, Exit, Lit, Micro, Put, Side, Target, NO_BLOCK, W, WINDOW};
 use crate::frame::Frame;
 use crate::program::{Code, Program};
@@ -224,10 +224,21 @@ fn string_checks(b: &Block) -> Option<Vec<W>> {
     Some(inputs)
 }
 
+/// A label's function as made: its code, its text, the blocks compiled and
+/// string-checked among its blocks, and its window.
+struct Made {
+    body: Vec<u8>,
+    text: String,
+    compiled: u32,
+    checked: u32,
+    window: u16,
+}
+
 /// Builds the module for `p`, and its text when `text` says so.
 pub(crate) fn module(p: &Program, text: bool) -> Compiled {
     let order = Order::new(p, text);
-    // Functions: the blocks under each label (or before the first), in order.
+    // Functions: the blocks under each label (or before the first), in order, at most
+    // `MAX_FUNCTION_BLOCKS` to a function.
     let mut groups: Vec<(String, u32, u32)> = Vec::new();
     for (g, &i) in order.of.iter().enumerate() {
         let pc = order.start[i as usize];
@@ -240,16 +251,53 @@ pub(crate) fn module(p: &Program, text: bool) -> Compiled {
         let name = label.map_or_else(|| "main".to_string(), |l| l.name.clone());
         let g = g as u32;
         match groups.last_mut() {
-            Some((n, _, hi)) if *n == name && *hi == g => *hi = g + 1,
+            Some((n, lo, hi)) if *n == name && *hi == g && g - *lo < MAX_FUNCTION_BLOCKS => {
+                *hi = g + 1
+            }
             _ => groups.push((name, g, g + 1)),
         }
     }
+    // Each function made; one larger than `MAX_BODY` is made again as two halves (a
+    // function of one block is far smaller). A label's function calls only `at`.
+    let fixed: Vec<String> = vec!["at".into(), "run".into()];
+    let mut made: Vec<(String, u32, u32, Made)> = Vec::new();
+    groups.reverse();
+    while let Some((name, lo, hi)) = groups.pop() {
+        let m = label_function(p, &order, lo, hi, &fixed);
+        if m.body.len() > MAX_BODY && hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            groups.push((name.clone(), mid, hi));
+            groups.push((name, lo, mid));
+        } else {
+            made.push((name, lo, hi, m));
+        }
+    }
+    let groups: Vec<(String, u32, u32)> = made
+        .iter()
+        .map(|(n, lo, hi, _)| (n.clone(), *lo, *hi))
+        .collect();
     // Function names, unique (a label may be called `run`, or differ from another
-    // only in characters the text replaces).
-    let mut names: Vec<String> = vec!["at".into(), "run".into()];
+    // only in characters the text replaces, and a label may have several functions).
+    let mut names = fixed;
     let mut taken: BTreeSet<String> = names.iter().cloned().collect();
     for (n, _, _) in &groups {
         let mut name = sanitize(n);
+        while taken.contains(&name) {
+            name = format!("{name}_{}", names.len());
+        }
+        taken.insert(name.clone());
+        names.push(name);
+    }
+    // `at`, and its parts after the labels' functions in a large program.
+    let at_values = at_values(p, &order);
+    let parts = if at_values.len() > AT_PART {
+        at_values.len().div_ceil(AT_PART)
+    } else {
+        0
+    };
+    let first_part = FIRST_LABEL_FN + groups.len() as u32;
+    for k in 0..parts {
+        let mut name = format!("at_{k}");
         while taken.contains(&name) {
             name = format!("{name}_{}", names.len());
         }
@@ -273,7 +321,11 @@ pub(crate) fn module(p: &Program, text: bool) -> Compiled {
             text.push_str(&wrap(name, sig, locals, body));
         }
     };
-    let (at_body, at_text) = at_function(p, &order, &names);
+    let (at_body, at_text) = if parts == 0 {
+        at_function(&at_values, 0, &order, &names)
+    } else {
+        at_parts(parts, first_part, &order, &names)
+    };
     bodies.push(at_body);
     add(
         &mut text,
@@ -293,14 +345,13 @@ pub(crate) fn module(p: &Program, text: bool) -> Compiled {
     );
     let mut functions = Vec::new();
     let (mut compiled_blocks, mut string_checked) = (0, 0);
-    for (k, &(_, lo, hi)) in groups.iter().enumerate() {
-        let (body, t, (n, checked), window) = label_function(p, &order, lo, hi, &names);
-        compiled_blocks += n;
-        string_checked += checked;
-        bodies.push(body);
+    for (k, (_, lo, hi, m)) in made.into_iter().enumerate() {
+        compiled_blocks += m.compiled;
+        string_checked += m.checked;
+        bodies.push(m.body);
         let name = &names[FIRST_LABEL_FN as usize + k];
         let locals = if order.text {
-            locals_text(window)
+            locals_text(m.window)
         } else {
             String::new()
         };
@@ -309,18 +360,24 @@ pub(crate) fn module(p: &Program, text: bool) -> Compiled {
             name,
             "(param $block i32) (result i32)",
             &locals,
-            &t,
+            &m.text,
         );
         functions.push(Function {
             name: name.clone(),
             blocks: hi - lo,
         });
     }
+    for (k, part) in at_values.chunks(AT_PART).take(parts).enumerate() {
+        let (body, t) = at_function(part, (k * AT_PART) as u32, &order, &names);
+        bodies.push(body);
+        let name = &names[first_part as usize + k];
+        add(&mut text, name, "(param $pc i32) (result i32)", "", &t);
+    }
     if order.text {
         text.push_str(")\n");
     }
 
-    let bytes = encode(&bodies, groups.len() as u32, &names);
+    let bytes = encode(&bodies, groups.len() + parts, &names);
     Compiled {
         bytes,
         text,
@@ -355,8 +412,9 @@ fn wrap(name: &str, sig: &str, locals: &str, body: &str) -> String {
 }
 
 /// The binary module: types, the imported memory, functions, globals, the `run`
-/// export, code, and the function names.
-fn encode(bodies: &[Vec<u8>], labels: u32, names: &[String]) -> Vec<u8> {
+/// export, code, and the function names. After `at` and `run`, `more` functions of one
+/// parameter (the labels', then `at`'s parts).
+fn encode(bodies: &[Vec<u8>], more: usize, names: &[String]) -> Vec<u8> {
     let mut m = vec![0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
     let section = |m: &mut Vec<u8>, id: u8, content: Vec<u8>| {
         m.push(id);
@@ -379,9 +437,9 @@ fn encode(bodies: &[Vec<u8>], labels: u32, names: &[String]) -> Vec<u8> {
     imports.extend([0x02, 0x00, 0x00]);
     section(&mut m, 2, imports);
     let mut funcs = Vec::new();
-    uleb(&mut funcs, u64::from(2 + labels));
+    uleb(&mut funcs, 2 + more as u64);
     funcs.extend([0, 1]);
-    funcs.extend(core::iter::repeat_n(0, labels as usize));
+    funcs.extend(core::iter::repeat_n(0, more));
     section(&mut m, 3, funcs);
     let mut globals = vec![GLOBAL_NAMES.len() as u8];
     for i in 0..GLOBAL_NAMES.len() as u32 {
@@ -420,11 +478,10 @@ fn encode(bodies: &[Vec<u8>], labels: u32, names: &[String]) -> Vec<u8> {
     m
 }
 
-/// `at(pc)`: what is at instruction `pc`, as the module's index of the block that starts
-/// there (-1 for none) times two, plus one when the instruction is `return`. Used where
-/// the machine goes to a computed place (a return address).
-fn at_function(p: &Program, order: &Order, names: &[String]) -> (Vec<u8>, String) {
-    let n = p.dispatch.len();
+/// What `at(pc)` gives for each instruction `pc` and for the end of the program: the
+/// module's index of the block that starts there (-1 for none) times two, plus one when
+/// the instruction is `return`.
+fn at_values(p: &Program, order: &Order) -> Vec<i32> {
     let value = |pc: usize| -> i32 {
         let g = order.module_index(p.block_at(pc));
         let ret = matches!(
@@ -433,9 +490,21 @@ fn at_function(p: &Program, order: &Order, names: &[String]) -> (Vec<u8>, String
         );
         g * 2 + i32::from(ret)
     };
-    let mut values: Vec<i32> = (0..n).map(value).collect();
+    let mut values: Vec<i32> = (0..p.dispatch.len()).map(value).collect();
     values.push(-2);
-    let mut distinct: Vec<i32> = values.clone();
+    values
+}
+
+/// The addresses of one part of `at` in a program of more (a function of at most about
+/// 800 KB: a table entry and an arm each).
+const AT_PART: usize = 1 << 16;
+
+/// `at(pc)`: what is at instruction `pc` (see [`at_values`]; -2 past the end). Used
+/// where the machine goes to a computed place (a return address). `values` are those of
+/// the addresses from `offset` on: all of them, or one part of `AT_PART` in a larger
+/// program, whose `at` calls its parts ([`at_parts`]).
+fn at_function(values: &[i32], offset: u32, order: &Order, names: &[String]) -> (Vec<u8>, String) {
+    let mut distinct: Vec<i32> = values.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
     let mut f = Body::new(order.text.then(|| (vec!["pc".into()], names)));
@@ -448,16 +517,95 @@ fn at_function(p: &Program, order: &Order, names: &[String]) -> (Vec<u8>, String
     for &a in arms.iter().rev() {
         f.push(Ins::Block(a));
     }
-    let table = values
+    let table: Vec<Label> = values
         .iter()
         .map(|v| arms[distinct.binary_search(v).unwrap_or(0)])
         .collect();
-    f.extend([Ins::LocalGet(0), Ins::BrTable(table, outside)]);
+    br_table_from(&mut f, 0, offset, &table, outside);
     for &v in &distinct {
         f.extend([Ins::End, Ins::I32Const(v), Ins::Return]);
     }
     f.extend([Ins::End, Ins::I32Const(-2)]);
     f.finish(&[])
+}
+
+/// `at(pc)` of a program of more than `AT_PART` addresses: calls the part that has `pc`
+/// (function `first` and on), or gives -2 past the end. (A program has at most 8 Mi
+/// instructions, `MAX_SOURCE_BYTES / 2`: at most 128 parts, one table.)
+fn at_parts(parts: usize, first: u32, order: &Order, names: &[String]) -> (Vec<u8>, String) {
+    let mut f = Body::new(order.text.then(|| (vec!["pc".into()], names)));
+    let outside = f.label("outside");
+    let labels: Vec<Label> = (0..parts).map(|k| f.label(&format!("part{k}_"))).collect();
+    f.push(Ins::Block(outside));
+    for &l in labels.iter().rev() {
+        f.push(Ins::Block(l));
+    }
+    debug_assert!(parts <= MAX_BR_TABLE);
+    f.extend([
+        Ins::LocalGet(0),
+        Ins::I32Const(AT_PART.ilog2() as i32),
+        Ins::I32ShrU,
+        Ins::BrTable(labels, outside),
+    ]);
+    for k in 0..parts {
+        f.extend([
+            Ins::End,
+            Ins::LocalGet(0),
+            Ins::Call(first + k as u32),
+            Ins::Return,
+        ]);
+    }
+    f.extend([Ins::End, Ins::I32Const(-2)]);
+    f.finish(&[])
+}
+
+/// Branches to `targets[i]` for the `i32` `i` in local `index`, or to `default` when
+/// `i` (unsigned) is past them, with no `br_table` over [`MAX_BR_TABLE`] targets.
+fn br_table(f: &mut Body, index: u32, targets: &[Label], default: Label) {
+    br_table_from(f, index, 0, targets, default);
+}
+
+/// [`br_table`] on local `index` minus `offset`. More targets than a table takes are
+/// split into parts of `2^shift` targets (`MAX_BR_TABLE`, a power of two, or a power of
+/// it: as many as it takes to make at most `MAX_BR_TABLE` parts): a first table on the
+/// index's high bits picks the part, whose own table (made the same way) takes the rest.
+/// Exact: an index past the targets picks no part, or the last, whose table sends it to
+/// `default`.
+fn br_table_from(f: &mut Body, index: u32, offset: u32, targets: &[Label], default: Label) {
+    let index_less_offset = |f: &mut Body| {
+        f.push(Ins::LocalGet(index));
+        if offset != 0 {
+            f.extend([Ins::I32Const(offset as i32), Ins::I32Sub]);
+        }
+    };
+    if targets.len() <= MAX_BR_TABLE {
+        index_less_offset(f);
+        f.push(Ins::BrTable(targets.to_vec(), default));
+        return;
+    }
+    let bits = MAX_BR_TABLE.ilog2();
+    let mut shift = bits;
+    while targets.len().div_ceil(1 << shift) > MAX_BR_TABLE {
+        shift += bits;
+    }
+    let parts: Vec<&[Label]> = targets.chunks(1 << shift).collect();
+    let labels: Vec<Label> = (0..parts.len())
+        .map(|k| f.label(&format!("part{k}_")))
+        .collect();
+    for &l in labels.iter().rev() {
+        f.push(Ins::Block(l));
+    }
+    index_less_offset(f);
+    f.extend([
+        Ins::I32Const(shift as i32),
+        Ins::I32ShrU,
+        Ins::BrTable(labels, default),
+    ]);
+    for (k, part) in parts.into_iter().enumerate() {
+        f.push(Ins::End);
+        let from = offset.wrapping_add((k as u32) << shift);
+        br_table_from(f, index, from, part, default);
+    }
 }
 
 /// `run(tags, bits, frames, state)`: loads the machine's registers from the state
@@ -509,7 +657,8 @@ fn run_function(
     f.push(Ins::Block(out));
     f.push(Ins::Loop(again));
     // (Named after the functions: the labels' names made text identifiers.)
-    let arms: Vec<Label> = names[FIRST_LABEL_FN as usize..]
+    let first = FIRST_LABEL_FN as usize;
+    let arms: Vec<Label> = names[first..first + groups.len()]
         .iter()
         .map(|n| f.label(&format!("{n}_")))
         .collect();
@@ -523,7 +672,7 @@ fn run_function(
         }
     }
     debug_assert_eq!(table.len(), order.of.len());
-    f.extend([Ins::LocalGet(BLOCK), Ins::BrTable(table, out)]);
+    br_table(&mut f, BLOCK, &table, out);
     for k in 0..groups.len() {
         f.extend([
             Ins::End,
@@ -560,13 +709,7 @@ fn run_function(
 
 /// A label's function: runs its blocks from the one in its parameter while the next is
 /// one of them; returns the next block's index, or a status (negative).
-fn label_function(
-    p: &Program,
-    order: &Order,
-    lo: u32,
-    hi: u32,
-    names: &[String],
-) -> (Vec<u8>, String, (u32, u32), u16) {
+fn label_function(p: &Program, order: &Order, lo: u32, hi: u32, names: &[String]) -> Made {
     // Locals for the slots of the widest window of its blocks.
     let window = (lo..hi)
         .map(|g| p.blocks[order.of[g as usize] as usize].window)
@@ -594,6 +737,8 @@ fn label_function(
     for &a in arms.iter().rev() {
         f.push(Ins::Block(a));
     }
+    // (At most `MAX_FUNCTION_BLOCKS` arms: one table.)
+    debug_assert!(arms.len() <= MAX_BR_TABLE);
     f.extend([
         Ins::LocalGet(BLK),
         Ins::I32Const(lo as i32),
@@ -638,7 +783,13 @@ fn label_function(
         Ins::LocalGet(RET),
     ]);
     let (body, text) = f.finish(&locals(window));
-    (body, text, (compiled, checked), window)
+    Made {
+        body,
+        text,
+        compiled,
+        checked,
+        window,
+    }
 }
 
 /// Leaves the function stopped at instruction `pc`.

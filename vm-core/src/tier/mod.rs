@@ -21,12 +21,16 @@
 //! Rust) copies them in and out instead.
 //!
 //! Inside, each label's blocks are one function named after the label (blocks before the
-//! first label are `main`), a `loop` around a `br_table` over its blocks; a block going
-//! to another label's block returns that block's index to `run`, which calls the
-//! function that has it. A `return` goes through `at(pc)`, a table of what starts at each
-//! instruction. Strings are only moved: their texts are the host's. A block whose `==`
-//! or `!=` compares two of its inputs checks at the start of each round that they are
-//! not strings, and stops there for the block runner when one is; a block whose `==`
+//! first label are `main`; a label of more than [`MAX_FUNCTION_BLOCKS`] blocks, or whose
+//! function would pass [`MAX_BODY`] bytes, is several), a `loop` around a `br_table`
+//! over its blocks; a block going to another function's block returns that block's index
+//! to `run`, which calls the function that has it. A `return` goes through `at(pc)`, a
+//! table of what starts at each instruction (in parts of 65,536 instructions, functions
+//! `at_0` and on, in a larger program). No `br_table` has more than
+//! [`MAX_BR_TABLE`] targets (engines cap them): a larger dispatch is a table of tables.
+//! Strings are only moved: their texts are the host's. A block whose `==` or `!=`
+//! compares two of its inputs checks at the start of each round that they are not
+//! strings, and stops there for the block runner when one is; a block whose `==`
 //! compares a value that may be a string otherwise is not compiled (the module stops
 //! there, and the block runner runs it).
 //!
@@ -49,7 +53,8 @@ pub struct Compiled {
     /// The module as WebAssembly text, each label's function named after it (empty
     /// from [`compile_module`]).
     pub text: String,
-    /// The functions made of the program's labels, in order.
+    /// The functions made of the program's labels, in order (not `at` and `run`, nor
+    /// `at`'s parts).
     pub functions: Vec<Function>,
     /// The blocks compiled.
     pub blocks: u32,
@@ -60,10 +65,12 @@ pub struct Compiled {
     pub string_checked: u32,
 }
 
-/// One function of a [`Compiled`] module: the blocks that start under one label.
+/// One function of a [`Compiled`] module: the blocks that start under one label (or a
+/// run of them, for a label of many).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Function {
-    /// Its name: the label's, or `main` for the blocks before the first label.
+    /// Its name: the label's, or `main` for the blocks before the first label (with a
+    /// number after it where that name is taken: by the label's first function, say).
     pub name: String,
     /// The blocks it runs (compiled or not).
     pub blocks: u32,
@@ -87,6 +94,28 @@ pub fn compile(program: &Program) -> Compiled {
 pub fn compile_module(program: &Program) -> Compiled {
     gen::module(program, false)
 }
+
+/// The most targets of a `br_table` in a module. Engines cap them (V8 at 65,520, and
+/// refuses the module past that), so a dispatch over more places (`at` over every
+/// instruction, `run` over every block) is made of tables of at most this many: a first
+/// table on the index's high bits, then one on the rest.
+pub const MAX_BR_TABLE: usize = 16_384;
+
+/// The most blocks of one function: a label with more blocks is several functions, each
+/// with the label's name (and a number after the first).
+pub const MAX_FUNCTION_BLOCKS: u32 = 1024;
+
+// (A function's blocks are one table; a larger table is split on the index's bits.)
+const _: () = assert!(MAX_FUNCTION_BLOCKS as usize <= MAX_BR_TABLE);
+const _: () = assert!(MAX_BR_TABLE.is_power_of_two());
+
+/// The most bytes of a label's function's body: a function that would be larger is made
+/// as two, each of half its blocks. (V8 and SpiderMonkey refuse a function of more than
+/// 7,654,321 bytes.) `at` is in parts of 65,536 addresses in a larger program, each
+/// smaller than this; `run` has about 16 bytes for each function and its blocks, so it
+/// passes this size only in a program of more than about 65,000 functions (and V8's
+/// limit past about 470,000).
+pub const MAX_BODY: usize = 1 << 20;
 
 /// The state words the module reads and writes (each a little-endian `u64`, at
 /// `8 * index` from the state's address): the machine's registers.
