@@ -120,7 +120,7 @@ const profile = new ProfilePanel(
 const panels = {
   status: new StatusPanel($('status'), { edited: () => control.edited() }),
   output,
-  stack: { list: $('stack'), count: $('stack-count') },
+  stack: { list: $('stack'), count: $('stack-count'), peek: $('stack-peek') },
   errors: new ErrorsPanel($('error'), places),
   callstack: new CallStackPanel($('callstack'), places),
   profile,
