@@ -147,7 +147,8 @@ function opTooltip(op) {
  * hooks: { doc, onRun(), onChange(view, changes), compile(source) -> result or null,
  *   breakpointLine(line) -> the line that gets a breakpoint clicked on `line` (or null),
  *   onBreakpoints(lines), onFields(fields): a change, an undo or a redo set the fields that
- *   go with the program (what `setDoc` was given) }
+ *   go with the program (what `setDoc` was given), tabIndents: Tab indents (else it moves
+ *   the focus on, the default) }
  */
 export function createEditor(host, hooks) {
   // The editor lives in a shadow root: CodeMirror then mounts its styles as constructed
@@ -155,6 +156,13 @@ export function createEditor(host, hooks) {
   const parent = host.attachShadow({ mode: 'open' });
   const language = new Compartment();
   const undoHistory = new Compartment();
+  // Tab: by default the browser's (the focus moves on, as everywhere on the page); Tab
+  // indents only when the person chose it (setTabIndents), and then Esc, Tab leaves.
+  const tabKeys = new Compartment();
+  const tabKeymap = (on) => [
+    keymap.of(on ? [indentWithTab] : []),
+    EditorView.contentAttributes.of({ 'aria-label': on ? 'Program (Ctrl+Enter runs it; Tab indents: Esc then Tab leaves the editor)' : 'Program (Ctrl+Enter runs it)' }),
+  ];
   let opsByName = new Map();
   let lastLabels = [];
 
@@ -252,11 +260,11 @@ export function createEditor(host, hooks) {
           ...searchKeymap,
           // F8 is the debugger's Continue here, not "next diagnostic".
           ...lintKeymap.filter((k) => k.key !== 'F8'),
-          indentWithTab,
         ]),
+        tabKeys.of(tabKeymap(Boolean(hooks.tabIndents))),
         // tabindex 0: still one tab stop, and focusable content of the scrolled editor for
         // checkers (axe counts contenteditable alone as not focusable).
-        EditorView.contentAttributes.of({ 'aria-label': 'Program (Ctrl+Enter runs it; Esc then Tab leaves the editor)', tabindex: '0' }),
+        EditorView.contentAttributes.of({ tabindex: '0' }),
         EditorView.updateListener.of((u) => {
           for (const tr of u.transactions) {
             for (const e of tr.effects) if (e.is(setFields)) hooks.onFields(e.value.after);
@@ -272,6 +280,10 @@ export function createEditor(host, hooks) {
 
   return {
     view,
+    /** Does Tab indent (true), or move the focus on as elsewhere (false, the default)? */
+    setTabIndents(on) {
+      view.dispatch({ effects: tabKeys.reconfigure(tabKeymap(on)) });
+    },
     /** Call once the op reference is known: highlights op names, enables hover help. */
     setOps(ops) {
       opsByName = new Map(ops.map((o) => [o.name, o]));

@@ -129,10 +129,12 @@ control = new RunControl({
 ui.run.addEventListener('click', () => control.start(RunKind.PLAIN));
 ui.stop.addEventListener('click', () => control.stop());
 document.addEventListener('keydown', (e) => {
-  if (!e.defaultPrevented && keyAction(e) === 'run') {
+  if (e.defaultPrevented) return;
+  const action = keyAction(e);
+  if (action === 'run') {
     e.preventDefault();
     control.start(RunKind.PLAIN);
-  }
+  } else if (action === 'stopRunning' && control.stopRunning()) e.preventDefault();
 });
 
 control.status('Loading…');

@@ -32,6 +32,7 @@ import { TourPanel } from './tour-panel.js';
 import { TourProgress } from './tour-progress.js';
 import { TimelinePanel } from './timeline-panel.js';
 import { WasmPanel } from './wasm-panel.js';
+import { attachShortcuts, attachTabOption, readTabOption } from './shortcuts.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -80,8 +81,10 @@ let control = null;
 let tour = null;
 let formatter = null;
 let wasmPanel = null;
+const tabIndents = readTabOption(saved.store.local);
 const editor = createEditor($('editor'), {
   doc: program.source,
+  tabIndents,
   onRun: () => control.run(),
   onChange: (view, changes) => {
     control.edit(changes);
@@ -164,9 +167,14 @@ saved.attach({
 performance.mark('editor-ready');
 fields.showArgs();
 
+attachTabOption({ checkbox: $('tab-indents'), hint: $('tab-escape') }, { on: tabIndents, storage: saved.store.local, apply: (on) => editor.setTabIndents(on) });
+const shortcuts = attachShortcuts({ dialog: $('shortcuts'), list: $('shortcuts-list'), open: $('shortcuts-open') });
+
 attachControls(controlsUi, {
   run: () => control.run(),
   stop: () => control.stop(),
+  stopRunning: () => control.stopRunning(),
+  shortcuts: () => shortcuts.show(),
   profile: () => control.start(RunKind.PROFILE),
   continue: () => control.continue(),
   pause: () => control.pause(),

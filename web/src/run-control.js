@@ -190,6 +190,16 @@ export class RunControl {
     this.runner.stop();
   }
 
+  /**
+   * Esc: stops a program that runs or waits for input (not a paused one: Esc is the
+   * editor's then, and Stop ends it). Says whether it stopped one.
+   */
+  stopRunning() {
+    if (!isGoing(this.state) && this.state.phase !== State.INPUT) return false;
+    this.stop();
+    return true;
+  }
+
   /** Sends a debugger command to the runner, if the state allows it; says whether it did. */
   command(type) {
     if (!can(this.state, { type })) return false;
