@@ -21,7 +21,7 @@ import { search, searchKeymap, highlightSelectionMatches } from '@codemirror/sea
 import { linter, lintGutter, lintKeymap, forceLinting } from '@codemirror/lint';
 import { syntaxTree } from '@codemirror/language';
 import { svmLanguage, svmHighlight } from './lang.js';
-import { completion, fixActions } from './completion.js';
+import { completion, fixActions, definedLabels } from './completion.js';
 import { h } from './dom.js';
 import { debugExtensions, debugTheme, breakpointLines, toggleBreakpointAt, clearAllBreakpoints, changesBreakpoints, resetDebugMarks, setBreakpointLines, showPaused, showHeat, tokenDecorations } from './debug-view.js';
 
@@ -76,9 +76,11 @@ const theme = EditorView.theme({
   '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700' },
   '.cm-tooltip.cm-completionInfo': { fontFamily: 'var(--sans)', maxWidth: '320px', padding: '4px 8px' },
   '.cm-diagnosticSource': { color: 'var(--muted)' },
+  // The wave is drawn clear of the descenders: an `_` stays visible above it.
   '.cm-runtime-error': {
-    textDecoration: 'underline wavy var(--error) 2px',
-    textUnderlineOffset: '3px',
+    textDecoration: 'underline wavy var(--error) 1.5px',
+    textUnderlineOffset: '0.45em',
+    textDecorationSkipInk: 'none',
     backgroundColor: 'var(--error-bg)',
   },
   '.cm-runtime-error-line': { backgroundColor: 'color-mix(in srgb, var(--error-bg) 60%, transparent)' },
@@ -199,14 +201,15 @@ export function createEditor(host, hooks) {
     } else if (/labelName/.test(tok.style)) {
       const name = tok.word.replace(/:$/, '');
       const label = lastLabels.find((l) => l.name === name);
-      if (label) {
-        dom = h(
-          'div',
-          { class: 'hover-op' },
-          h('div', { class: 'hover-head' }, 'label ', h('code', { class: 'hover-name' }, name)),
-          h('p', {}, `Defined on line ${label.span.line}; address ${label.address}.`),
-        );
-      }
+      // A program that does not compile (another label undefined, say) has no addresses
+      // yet: the label's line is read from the text as the lexer reads it.
+      const written = label ? null : view.state.doc.length <= LINT_MAX_CHARS ? definedLabels(view.state.doc.toString()).find((l) => l.name === name) : null;
+      const text = label
+        ? `Defined on line ${label.span.line}; address ${label.address}.`
+        : written
+          ? `Defined on line ${written.line}; its address is known once the program compiles.`
+          : null;
+      if (text) dom = h('div', { class: 'hover-op' }, h('div', { class: 'hover-head' }, 'label ', h('code', { class: 'hover-name' }, name)), h('p', {}, text));
     }
     if (!dom) return null;
     return { pos: tok.from, end: tok.to, above: true, create: () => ({ dom }) };

@@ -33,12 +33,15 @@ const LINK_DELAY_MS = 300;
 const $ = (id) => document.getElementById(id);
 const banner = new Banner({ el: $('banner'), msg: $('banner-msg'), close: $('banner-close') });
 
+/** What the banner says of a link without a program (it goes once one is typed). */
+const NO_PROGRAM = 'This link has no program: a share link of the playground with embed.html in place of the page gives one.';
+
 /** The program of the address's fragment ({ source, args, stdin }); an empty one, said why, when it has none. */
 async function programFromLink() {
   const fragment = location.hash.slice(1);
   const empty = { source: '', args: '', stdin: '' };
   if (!isShareFragment(fragment)) {
-    banner.show('This link has no program: a share link of the playground with embed.html in place of the page gives one.', 'info');
+    banner.show(NO_PROGRAM, 'info');
     return empty;
   }
   try {
@@ -66,6 +69,8 @@ const editor = createEditor($('editor'), {
   onRun: () => control.start(RunKind.PLAIN),
   onChange: (view, changes) => {
     control.edit(changes);
+    // A program is typed: "this link has no program" is no longer true.
+    if (!banner.el.hidden && banner.msg.textContent === NO_PROGRAM) banner.hide();
     clearTimeout(linkTimer);
     linkTimer = setTimeout(followEdits, LINK_DELAY_MS);
   },

@@ -40,7 +40,8 @@ const WORKER_URL = __WORKER_URL__;
 
 const WELCOME = `# Welcome to the simple-vm playground.
 # Write a program and press Run (Ctrl+Enter). Hover a word to see what it does;
-# the Examples menu and the Reference show more.
+# the Examples menu and the Reference show more. New to the language? The Tour
+# (in the toolbar) teaches it in short lessons, each checked when you run it.
 
 "Hello from the stack!" println
 2 3 + 4 * println                 # 20
