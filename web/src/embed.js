@@ -3,10 +3,9 @@
 // the playground. The program, with its arguments and input, comes from the address's
 // fragment, as in a share link (share.js). The rest is the playground's own modules: the
 // run (run-control.js, run-state.js) on the same runner (runner.js, worker.js), whose Stop
-// ends any program at once. Nothing is saved in the browser.
+// ends any program at once. Nothing is saved in the browser. Its entry is embed-boot.js,
+// which brings the style sheets and evaluates CodeMirror first.
 
-import './style.css';
-import './embed.css';
 import { createEditor } from './editor.js';
 import { RunKind } from './protocol.js';
 import { LivePositions } from './positions.js';
@@ -64,7 +63,7 @@ open.href = playgroundUrl(location.href, location.hash.slice(1));
 await new Promise((resolve) => setTimeout(resolve));
 let control = null;
 let linkTimer = 0;
-const editor = createEditor($('editor'), {
+const editor = await createEditor($('editor'), {
   doc: program.source,
   onRun: () => control.start(RunKind.PLAIN),
   onChange: (view, changes) => {

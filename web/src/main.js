@@ -1,7 +1,7 @@
 // The playground page: wiring. The editor, the panels (one module each), the saved
-// program, and the run (run-control.js, which keeps the run state of run-state.js).
+// program, and the run (run-control.js, which keeps the run state of run-state.js). Its
+// entry is boot.js, which brings the style sheet and evaluates CodeMirror first.
 
-import './style.css';
 import examples from 'virtual:examples';
 import lessons from 'virtual:tour';
 import languageReference from 'virtual:reference';
@@ -74,22 +74,25 @@ fields.set(program);
 // ---- the editor ------------------------------------------------------------------------
 
 // Start-up in tasks (the page must never block its main thread for more than 100 ms):
-// evaluating the bundle and building the editor each take 50–90 ms in headless Chromium
-// on the development machine; in one task they took 90–160 ms. The operations are
-// highlighted in a task of their own once the module is there (below).
-await new Promise((resolve) => setTimeout(resolve));
+// boot.js evaluates CodeMirror and this module in tasks of their own; here the editor is
+// built in a task, the panels and the run in the next, the rest of the page in a third;
+// the operations are highlighted in a task of their own once the module is there
+// (load-runner.js). Until a part is there, the editor's hooks do without it.
+const nextTask = () => new Promise((resolve) => setTimeout(resolve));
+await nextTask();
 let control = null;
+let profile = null;
 let tour = null;
 let formatter = null;
 let wasmPanel = null;
 const tabIndents = readTabOption(saved.store.local);
-const editor = createEditor($('editor'), {
+const editor = await createEditor($('editor'), {
   doc: program.source,
   tabIndents,
-  onRun: () => control.run(),
+  onRun: () => control?.run(),
   onChange: (view, changes) => {
-    control.edit(changes);
-    formatter.edit(changes);
+    control?.edit(changes);
+    formatter?.edit(changes);
     saved.saveSoon();
     tour?.edited();
     wasmPanel?.edited();
@@ -97,7 +100,7 @@ const editor = createEditor($('editor'), {
   compile: compileSource,
   breakpointLine: (line) => breakpointLine(editor.text(), line, editor.view.state.doc.lines),
   onBreakpoints: (lines) => {
-    control.breakpoints(lines);
+    control?.breakpoints(lines);
     saved.saveSoon();
   },
   onFields: (f) => {
@@ -106,6 +109,16 @@ const editor = createEditor($('editor'), {
     saved.saveSoon();
   },
 });
+
+editor.setBreakpoints(program.breakpoints);
+saved.attach({
+  current: () => ({ source: editor.text(), args: fields.args, stdin: fields.stdin, breakpoints: editor.breakpoints() }),
+  replace: loadProgram,
+  forget: () => editor.clearHistory(),
+  running: () => Boolean(control?.running()),
+});
+performance.mark('editor-ready');
+await nextTask();
 
 // ---- the panels and the run ------------------------------------------------------------------
 
@@ -117,7 +130,7 @@ const places = {
 // Line numbers of a run follow later edits.
 const positions = new LivePositions(() => editor.view.state.doc);
 const output = new OutputPanel($('output'));
-const profile = new ProfilePanel(
+profile = new ProfilePanel(
   { panel: $('profile-panel'), body: $('profile'), sum: $('profile-sum') },
   { editor, positions, labels: (source) => compileSource(source)?.labels || [] },
 );
@@ -155,17 +168,9 @@ function loadProgram(p) {
     fields: { args: p.args, stdin: p.stdin },
     current: { args: fields.args, stdin: fields.stdin },
   });
-  profile.clear();
+  profile?.clear();
 }
 
-editor.setBreakpoints(program.breakpoints);
-saved.attach({
-  current: () => ({ source: editor.text(), args: fields.args, stdin: fields.stdin, breakpoints: editor.breakpoints() }),
-  replace: loadProgram,
-  forget: () => editor.clearHistory(),
-  running: () => control.running(),
-});
-performance.mark('editor-ready');
 fields.showArgs();
 
 attachTabOption({ checkbox: $('tab-indents'), hint: $('tab-escape') }, { on: tabIndents, storage: saved.store.local, apply: (on) => editor.setTabIndents(on) });
@@ -187,6 +192,8 @@ attachControls(controlsUi, {
   format: () => formatter.format(),
   toggleBreakpoint: () => editor.toggleBreakpoint(editor.view.state.doc.lineAt(editor.view.state.selection.main.head).number),
 });
+
+await nextTask();
 
 // ---- examples, share, reference ---------------------------------------------------------
 

