@@ -305,7 +305,7 @@ test('timeline: each step\'s instruction is shown whole ("recur (address 22)" is
 
 // ---- 4. the Reference --------------------------------------------------------------------------
 
-test('the Reference is as wide as its panel: a long example scrolls in its box, no paragraph is cut (1280 px and 390 px)', async () => {
+test('the Reference is as wide as its panel: a long example wraps in its box, no paragraph is cut (1280 px and 390 px)', async () => {
   for (const [colorScheme, ctx] of [
     ['light', {}],
     ['dark', PHONE],
@@ -320,14 +320,15 @@ test('the Reference is as wide as its panel: a long example scrolls in its box, 
         .filter((e) => e.getBoundingClientRect().width > 0 && !e.closest('pre'))
         .filter((e) => e.getBoundingClientRect().right > box.right + 1)
         .map((e) => e.textContent.slice(0, 60));
-      const pres = [...list.querySelectorAll('pre')].filter((p) => p.getBoundingClientRect().right > box.right + 1).length;
+      // A code box neither sticks out nor scrolls (a box that scrolls must be focusable).
+      const pres = [...list.querySelectorAll('pre')].filter((p) => p.getBoundingClientRect().right > box.right + 1 || p.scrollWidth > p.clientWidth + 1).length;
       return { scroll: list.scrollWidth, client: list.clientWidth, cut, pres, page: document.documentElement.scrollWidth - document.documentElement.clientWidth };
     });
     assert.ok(m.scroll <= m.client, `the list is ${m.scroll} px wide in a box of ${m.client} px`);
     assert.deepEqual(m.cut, [], 'text cut at the right edge');
-    assert.equal(m.pres, 0, 'code boxes wider than the list');
+    assert.equal(m.pres, 0, 'code boxes wider than the list, or scrolling');
     assert.ok(m.page <= 0, `the page scrolls sideways by ${m.page} px`);
-    // The long example of "Addresses and labels" is whole, in a box that scrolls.
+    // The long example of "Addresses and labels" is whole, wrapped in its box.
     const entry = page.locator('[data-testid=ref-entry]', { hasText: 'Addresses and labels' });
     await entry.scrollIntoViewIfNeeded();
     await entry.screenshot({ path: path.join(SHOTS, `ui-reference-${colorScheme}.png`) });
@@ -495,6 +496,11 @@ test('accessibility: axe-core finds no violations in the new states, light and d
     await page.waitForFunction(() => document.querySelector('[data-testid=share-link]').value !== '');
     await axe.check('share box');
     await page.click('#share-close');
+    // The Reference, whose long examples wrap.
+    await page.click('#ref-toggle');
+    await page.locator('#ref-list .ref-entry').first().waitFor();
+    await axe.check('reference');
+    await page.click('#ref-toggle');
     // A compile error with the Timeline open: the list of steps has nothing to list.
     await page.click('[data-testid=timeline-toggle]');
     await setProgram(page, 'nope jmp\n');
@@ -538,7 +544,11 @@ test('the Stack panel does not say "Not run yet." while a program runs', async (
   assert.match(during, /Running/);
   await page.click('[data-testid=stop]');
   await waitState(page, 'stopped');
-  assert.deepEqual(await stackValues(page), ['1', '2']);
+  // The stack the stop left, or (a worker that did not answer the stop in 40 ms was
+  // replaced: a busy machine) the words for none.
+  const values = await stackValues(page);
+  if (values.length) assert.deepEqual(values, ['1', '2']);
+  else assert.equal(await shownText(stack), 'The run was stopped before its stack could be read.');
   // A program that does not start says so.
   await setProgram(page, 'nope jmp\n');
   await run(page, ['compile-error']);
