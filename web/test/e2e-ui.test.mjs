@@ -544,10 +544,11 @@ test('the Stack panel does not say "Not run yet." while a program runs', async (
   assert.match(during, /Running/);
   await page.click('[data-testid=stop]');
   await waitState(page, 'stopped');
-  // The stack the stop left, or (a worker that did not answer the stop in 40 ms was
-  // replaced: a busy machine) the words for none.
+  // The stack the stop left (1 2, and l's address when it came between `l` and `jmp`), or
+  // (a worker that did not answer the stop in 40 ms was replaced: a busy machine) the
+  // words for none.
   const values = await stackValues(page);
-  if (values.length) assert.deepEqual(values, ['1', '2']);
+  if (values.length) assert.deepEqual(values.slice(0, 2), ['1', '2']);
   else assert.equal(await shownText(stack), 'The run was stopped before its stack could be read.');
   // A program that does not start says so.
   await setProgram(page, 'nope jmp\n');
