@@ -142,13 +142,16 @@ async function buildPage() {
   const workerJs = outFile(worker, '.js');
   const workerName = `worker.${hash(workerJs)}.js`;
 
-  // A page's script and style sheet: `name.HASH.js` and `name.HASH.css`.
-  const page = async (name, plugins = []) => {
+  // A page's script and style sheet: `name.HASH.js` and `name.HASH.css`, from `entry`.
+  // `chunks`: the script is split at its dynamic imports (esbuild's `splitting`) into
+  // `name.chunk.HASH.js` files, which it imports by those names; they are fetched early
+  // (`modulepreload` links, %NAME_PRELOAD% in the page) and evaluated when imported.
+  const page = async (name, { entry = `src/${name}.js`, plugins = [], chunks = false } = {}) => {
     const out = await esbuild.build({
       ...common(),
-      entryPoints: [`src/${name}.js`],
+      entryPoints: { [name]: entry },
       format: 'esm',
-      outfile: `out/${name}.js`,
+      ...(chunks ? { splitting: true, outdir: 'out', entryNames: '[name]', chunkNames: `${name}.[name].[hash]` } : { outfile: `out/${name}.js` }),
       plugins,
       define: {
         ...common().define,
@@ -156,18 +159,22 @@ async function buildPage() {
         __WORKER_URL__: JSON.stringify(`./${workerName}`),
       },
     });
-    const js = outFile(out, '.js');
+    const entryJs = out.outputFiles.find((o) => path.basename(o.path) === `${name}.js`);
+    if (!entryJs) throw new Error(`esbuild produced no ${name}.js`);
+    const js = entryJs.contents;
     const css = outFile(out, '.css');
-    return { js, css, jsName: `${name}.${hash(js)}.js`, cssName: `${name}.${hash(css)}.css` };
+    const parts = out.outputFiles.filter((o) => o !== entryJs && o.path.endsWith('.js')).map((o) => ({ name: path.basename(o.path), contents: o.contents }));
+    return { js, css, jsName: `${name}.${hash(js)}.js`, cssName: `${name}.${hash(css)}.css`, chunks: parts };
   };
-  const main = await page('main', [examplesPlugin, tourPlugin, referencePlugin]);
+  const main = await page('main', { entry: 'src/boot.js', plugins: [examplesPlugin, tourPlugin, referencePlugin], chunks: true });
   // The embeddable page (embed.html): the editor and the run only, a bundle of its own.
-  const embed = await page('embed');
-  const html = (file, { jsName, cssName }, key) =>
+  const embed = await page('embed', { entry: 'src/embed-boot.js', chunks: true });
+  const html = (file, { jsName, cssName, chunks }, key) =>
     fs
       .readFileSync(path.join(WEB, file), 'utf8')
       .replaceAll(`%${key}_JS%`, `./${jsName}`)
       .replaceAll(`%${key}_CSS%`, `./${cssName}`)
+      .replaceAll(`%${key}_PRELOAD%`, chunks.map((c) => `<link rel="modulepreload" href="./${c.name}">`).join('\n  '))
       .replaceAll('%WASM%', `./${wasmName}`);
   // embed.html takes the Content-Security-Policy and the input prompt of index.html as they are.
   const index = fs.readFileSync(path.join(WEB, 'index.html'), 'utf8');
@@ -187,9 +194,11 @@ async function buildPage() {
     'index.html': html('index.html', main, 'MAIN'),
     [main.jsName]: main.js,
     [main.cssName]: main.css,
+    ...Object.fromEntries(main.chunks.map((c) => [c.name, c.contents])),
     'embed.html': embedHtml,
     [embed.jsName]: embed.js,
     [embed.cssName]: embed.css,
+    ...Object.fromEntries(embed.chunks.map((c) => [c.name, c.contents])),
     [workerName]: workerJs,
     [wasmName]: wasm,
     'favicon.svg': fs.readFileSync(path.join(WEB, 'favicon.svg')),

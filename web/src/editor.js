@@ -21,7 +21,7 @@ import { search, searchKeymap, highlightSelectionMatches } from '@codemirror/sea
 import { linter, lintGutter, lintKeymap, forceLinting } from '@codemirror/lint';
 import { syntaxTree } from '@codemirror/language';
 import { svmLanguage, svmHighlight } from './lang.js';
-import { completion, fixActions } from './completion.js';
+import { completion, fixActions, definedLabels } from './completion.js';
 import { h } from './dom.js';
 import { debugExtensions, debugTheme, breakpointLines, toggleBreakpointAt, clearAllBreakpoints, changesBreakpoints, resetDebugMarks, setBreakpointLines, showPaused, showHeat, tokenDecorations } from './debug-view.js';
 
@@ -76,9 +76,11 @@ const theme = EditorView.theme({
   '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700' },
   '.cm-tooltip.cm-completionInfo': { fontFamily: 'var(--sans)', maxWidth: '320px', padding: '4px 8px' },
   '.cm-diagnosticSource': { color: 'var(--muted)' },
+  // The wave is drawn clear of the descenders: an `_` stays visible above it.
   '.cm-runtime-error': {
-    textDecoration: 'underline wavy var(--error) 2px',
-    textUnderlineOffset: '3px',
+    textDecoration: 'underline wavy var(--error) 1.5px',
+    textUnderlineOffset: '0.45em',
+    textDecorationSkipInk: 'none',
     backgroundColor: 'var(--error-bg)',
   },
   '.cm-runtime-error-line': { backgroundColor: 'color-mix(in srgb, var(--error-bg) 60%, transparent)' },
@@ -142,19 +144,28 @@ function opTooltip(op) {
 }
 
 /**
- * Makes the editor in `host` (inside a shadow root of it).
+ * Makes the editor in `host` (inside a shadow root of it): its state, then, in a task of
+ * its own, its view; resolves to the editor.
  *
  * hooks: { doc, onRun(), onChange(view, changes), compile(source) -> result or null,
  *   breakpointLine(line) -> the line that gets a breakpoint clicked on `line` (or null),
  *   onBreakpoints(lines), onFields(fields): a change, an undo or a redo set the fields that
- *   go with the program (what `setDoc` was given) }
+ *   go with the program (what `setDoc` was given), tabIndents: Tab indents (else it moves
+ *   the focus on, the default) }
  */
-export function createEditor(host, hooks) {
+export async function createEditor(host, hooks) {
   // The editor lives in a shadow root: CodeMirror then mounts its styles as constructed
   // style sheets, which the page's Content-Security-Policy (no inline styles) allows.
   const parent = host.attachShadow({ mode: 'open' });
   const language = new Compartment();
   const undoHistory = new Compartment();
+  // Tab: by default the browser's (the focus moves on, as everywhere on the page); Tab
+  // indents only when the person chose it (setTabIndents), and then Esc, Tab leaves.
+  const tabKeys = new Compartment();
+  const tabKeymap = (on) => [
+    keymap.of(on ? [indentWithTab] : []),
+    EditorView.contentAttributes.of({ 'aria-label': on ? 'Program (Ctrl+Enter runs it; Tab indents: Esc then Tab leaves the editor)' : 'Program (Ctrl+Enter runs it)' }),
+  ];
   let opsByName = new Map();
   let lastLabels = [];
 
@@ -191,14 +202,15 @@ export function createEditor(host, hooks) {
     } else if (/labelName/.test(tok.style)) {
       const name = tok.word.replace(/:$/, '');
       const label = lastLabels.find((l) => l.name === name);
-      if (label) {
-        dom = h(
-          'div',
-          { class: 'hover-op' },
-          h('div', { class: 'hover-head' }, 'label ', h('code', { class: 'hover-name' }, name)),
-          h('p', {}, `Defined on line ${label.span.line}; address ${label.address}.`),
-        );
-      }
+      // A program that does not compile (another label undefined, say) has no addresses
+      // yet: the label's line is read from the text as the lexer reads it.
+      const written = label ? null : view.state.doc.length <= LINT_MAX_CHARS ? definedLabels(view.state.doc.toString()).find((l) => l.name === name) : null;
+      const text = label
+        ? `Defined on line ${label.span.line}; address ${label.address}.`
+        : written
+          ? `Defined on line ${written.line}; its address is known once the program compiles.`
+          : null;
+      if (text) dom = h('div', { class: 'hover-op' }, h('div', { class: 'hover-head' }, 'label ', h('code', { class: 'hover-name' }, name)), h('p', {}, text));
     }
     if (!dom) return null;
     return { pos: tok.from, end: tok.to, above: true, create: () => ({ dom }) };
@@ -207,9 +219,7 @@ export function createEditor(host, hooks) {
   const toggle = (view, number) => toggleBreakpointAt(view, number, hooks.breakpointLine);
   const debug = debugExtensions(toggle);
 
-  const view = new EditorView({
-    parent,
-    state: EditorState.create({
+  const state = EditorState.create({
       doc: hooks.doc,
       extensions: [
         theme,
@@ -252,11 +262,11 @@ export function createEditor(host, hooks) {
           ...searchKeymap,
           // F8 is the debugger's Continue here, not "next diagnostic".
           ...lintKeymap.filter((k) => k.key !== 'F8'),
-          indentWithTab,
         ]),
+        tabKeys.of(tabKeymap(Boolean(hooks.tabIndents))),
         // tabindex 0: still one tab stop, and focusable content of the scrolled editor for
         // checkers (axe counts contenteditable alone as not focusable).
-        EditorView.contentAttributes.of({ 'aria-label': 'Program (Ctrl+Enter runs it; Esc then Tab leaves the editor)', tabindex: '0' }),
+        EditorView.contentAttributes.of({ tabindex: '0' }),
         EditorView.updateListener.of((u) => {
           for (const tr of u.transactions) {
             for (const e of tr.effects) if (e.is(setFields)) hooks.onFields(e.value.after);
@@ -267,11 +277,18 @@ export function createEditor(host, hooks) {
           }
         }),
       ],
-    }),
-  });
+    });
+  // The view (its DOM, styles and first layout) is made in a task of its own: with the
+  // state, it took one task of 40–90 ms of thread time (start-up, web/README.md).
+  await new Promise((resolve) => setTimeout(resolve));
+  const view = new EditorView({ parent, state });
 
   return {
     view,
+    /** Does Tab indent (true), or move the focus on as elsewhere (false, the default)? */
+    setTabIndents(on) {
+      view.dispatch({ effects: tabKeys.reconfigure(tabKeymap(on)) });
+    },
     /** Call once the op reference is known: highlights op names, enables hover help. */
     setOps(ops) {
       opsByName = new Map(ops.map((o) => [o.name, o]));

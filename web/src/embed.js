@@ -3,10 +3,9 @@
 // the playground. The program, with its arguments and input, comes from the address's
 // fragment, as in a share link (share.js). The rest is the playground's own modules: the
 // run (run-control.js, run-state.js) on the same runner (runner.js, worker.js), whose Stop
-// ends any program at once. Nothing is saved in the browser.
+// ends any program at once. Nothing is saved in the browser. Its entry is embed-boot.js,
+// which brings the style sheets and evaluates CodeMirror first.
 
-import './style.css';
-import './embed.css';
 import { createEditor } from './editor.js';
 import { RunKind } from './protocol.js';
 import { LivePositions } from './positions.js';
@@ -33,12 +32,15 @@ const LINK_DELAY_MS = 300;
 const $ = (id) => document.getElementById(id);
 const banner = new Banner({ el: $('banner'), msg: $('banner-msg'), close: $('banner-close') });
 
+/** What the banner says of a link without a program (it goes once one is typed). */
+const NO_PROGRAM = 'This link has no program: a share link of the playground with embed.html in place of the page gives one.';
+
 /** The program of the address's fragment ({ source, args, stdin }); an empty one, said why, when it has none. */
 async function programFromLink() {
   const fragment = location.hash.slice(1);
   const empty = { source: '', args: '', stdin: '' };
   if (!isShareFragment(fragment)) {
-    banner.show('This link has no program: a share link of the playground with embed.html in place of the page gives one.', 'info');
+    banner.show(NO_PROGRAM, 'info');
     return empty;
   }
   try {
@@ -61,11 +63,13 @@ open.href = playgroundUrl(location.href, location.hash.slice(1));
 await new Promise((resolve) => setTimeout(resolve));
 let control = null;
 let linkTimer = 0;
-const editor = createEditor($('editor'), {
+const editor = await createEditor($('editor'), {
   doc: program.source,
   onRun: () => control.start(RunKind.PLAIN),
   onChange: (view, changes) => {
     control.edit(changes);
+    // A program is typed: "this link has no program" is no longer true.
+    if (!banner.el.hidden && banner.msg.textContent === NO_PROGRAM) banner.hide();
     clearTimeout(linkTimer);
     linkTimer = setTimeout(followEdits, LINK_DELAY_MS);
   },
@@ -129,10 +133,12 @@ control = new RunControl({
 ui.run.addEventListener('click', () => control.start(RunKind.PLAIN));
 ui.stop.addEventListener('click', () => control.stop());
 document.addEventListener('keydown', (e) => {
-  if (!e.defaultPrevented && keyAction(e) === 'run') {
+  if (e.defaultPrevented) return;
+  const action = keyAction(e);
+  if (action === 'run') {
     e.preventDefault();
     control.start(RunKind.PLAIN);
-  }
+  } else if (action === 'stopRunning' && control.stopRunning()) e.preventDefault();
 });
 
 control.status('Loading…');

@@ -1,7 +1,7 @@
 // The playground page: wiring. The editor, the panels (one module each), the saved
-// program, and the run (run-control.js, which keeps the run state of run-state.js).
+// program, and the run (run-control.js, which keeps the run state of run-state.js). Its
+// entry is boot.js, which brings the style sheet and evaluates CodeMirror first.
 
-import './style.css';
 import examples from 'virtual:examples';
 import lessons from 'virtual:tour';
 import languageReference from 'virtual:reference';
@@ -32,6 +32,7 @@ import { TourPanel } from './tour-panel.js';
 import { TourProgress } from './tour-progress.js';
 import { TimelinePanel } from './timeline-panel.js';
 import { WasmPanel } from './wasm-panel.js';
+import { attachShortcuts, attachTabOption, readTabOption } from './shortcuts.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -39,7 +40,8 @@ const WORKER_URL = __WORKER_URL__;
 
 const WELCOME = `# Welcome to the simple-vm playground.
 # Write a program and press Run (Ctrl+Enter). Hover a word to see what it does;
-# the Examples menu and the Reference show more.
+# the Examples menu and the Reference show more. New to the language? The Tour
+# (in the toolbar) teaches it in short lessons, each checked when you run it.
 
 "Hello from the stack!" println
 2 3 + 4 * println                 # 20
@@ -72,20 +74,25 @@ fields.set(program);
 // ---- the editor ------------------------------------------------------------------------
 
 // Start-up in tasks (the page must never block its main thread for more than 100 ms):
-// evaluating the bundle and building the editor each take 50–90 ms in headless Chromium
-// on the development machine; in one task they took 90–160 ms. The operations are
-// highlighted in a task of their own once the module is there (below).
-await new Promise((resolve) => setTimeout(resolve));
+// boot.js evaluates CodeMirror and this module in tasks of their own; here the editor is
+// built in a task, the panels and the run in the next, the rest of the page in a third;
+// the operations are highlighted in a task of their own once the module is there
+// (load-runner.js). Until a part is there, the editor's hooks do without it.
+const nextTask = () => new Promise((resolve) => setTimeout(resolve));
+await nextTask();
 let control = null;
+let profile = null;
 let tour = null;
 let formatter = null;
 let wasmPanel = null;
-const editor = createEditor($('editor'), {
+const tabIndents = readTabOption(saved.store.local);
+const editor = await createEditor($('editor'), {
   doc: program.source,
-  onRun: () => control.run(),
+  tabIndents,
+  onRun: () => control?.run(),
   onChange: (view, changes) => {
-    control.edit(changes);
-    formatter.edit(changes);
+    control?.edit(changes);
+    formatter?.edit(changes);
     saved.saveSoon();
     tour?.edited();
     wasmPanel?.edited();
@@ -93,7 +100,7 @@ const editor = createEditor($('editor'), {
   compile: compileSource,
   breakpointLine: (line) => breakpointLine(editor.text(), line, editor.view.state.doc.lines),
   onBreakpoints: (lines) => {
-    control.breakpoints(lines);
+    control?.breakpoints(lines);
     saved.saveSoon();
   },
   onFields: (f) => {
@@ -102,6 +109,16 @@ const editor = createEditor($('editor'), {
     saved.saveSoon();
   },
 });
+
+editor.setBreakpoints(program.breakpoints);
+saved.attach({
+  current: () => ({ source: editor.text(), args: fields.args, stdin: fields.stdin, breakpoints: editor.breakpoints() }),
+  replace: loadProgram,
+  forget: () => editor.clearHistory(),
+  running: () => Boolean(control?.running()),
+});
+performance.mark('editor-ready');
+await nextTask();
 
 // ---- the panels and the run ------------------------------------------------------------------
 
@@ -113,14 +130,14 @@ const places = {
 // Line numbers of a run follow later edits.
 const positions = new LivePositions(() => editor.view.state.doc);
 const output = new OutputPanel($('output'));
-const profile = new ProfilePanel(
+profile = new ProfilePanel(
   { panel: $('profile-panel'), body: $('profile'), sum: $('profile-sum') },
   { editor, positions, labels: (source) => compileSource(source)?.labels || [] },
 );
 const panels = {
   status: new StatusPanel($('status'), { edited: () => control.edited() }),
   output,
-  stack: { list: $('stack'), count: $('stack-count') },
+  stack: { list: $('stack'), count: $('stack-count'), peek: $('stack-peek') },
   errors: new ErrorsPanel($('error'), places),
   callstack: new CallStackPanel($('callstack'), places),
   profile,
@@ -151,22 +168,19 @@ function loadProgram(p) {
     fields: { args: p.args, stdin: p.stdin },
     current: { args: fields.args, stdin: fields.stdin },
   });
-  profile.clear();
+  profile?.clear();
 }
 
-editor.setBreakpoints(program.breakpoints);
-saved.attach({
-  current: () => ({ source: editor.text(), args: fields.args, stdin: fields.stdin, breakpoints: editor.breakpoints() }),
-  replace: loadProgram,
-  forget: () => editor.clearHistory(),
-  running: () => control.running(),
-});
-performance.mark('editor-ready');
 fields.showArgs();
+
+attachTabOption({ checkbox: $('tab-indents'), hint: $('tab-escape') }, { on: tabIndents, storage: saved.store.local, apply: (on) => editor.setTabIndents(on) });
+const shortcuts = attachShortcuts({ dialog: $('shortcuts'), list: $('shortcuts-list'), open: $('shortcuts-open') });
 
 attachControls(controlsUi, {
   run: () => control.run(),
   stop: () => control.stop(),
+  stopRunning: () => control.stopRunning(),
+  shortcuts: () => shortcuts.show(),
   profile: () => control.start(RunKind.PROFILE),
   continue: () => control.continue(),
   pause: () => control.pause(),
@@ -178,6 +192,8 @@ attachControls(controlsUi, {
   format: () => formatter.format(),
   toggleBreakpoint: () => editor.toggleBreakpoint(editor.view.state.doc.lineAt(editor.view.state.selection.main.head).number),
 });
+
+await nextTask();
 
 // ---- examples, share, reference ---------------------------------------------------------
 

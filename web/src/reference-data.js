@@ -135,15 +135,38 @@ export const opEntries = (ops) => ops.map((o) => ({ kind: 'operations', title: o
 export const searchText = (e) => [e.kind, e.title, e.effect || '', e.body, e.example || ''].join('\n').toLowerCase();
 
 /**
+ * Words a person may search for that the reference says otherwise (lower case): a word of
+ * the query also matches an entry that has one of these.
+ */
+export const SYNONYMS = Object.freeze({
+  modulo: ['remainder'],
+  modulus: ['remainder'],
+  mod: ['remainder'],
+  plus: ['adds'],
+  minus: ['subtract'],
+  times: ['multipl'],
+  goto: ['jmp'],
+  jump: ['jmp'],
+  function: ['call'],
+  subroutine: ['call'],
+  procedure: ['call'],
+  quit: ['ends the program'],
+  halt: ['ends the program'],
+  tostring: ['cast_str'],
+  parseint: ['cast_int'],
+});
+
+/**
  * The entries that match `query`: each of its words (split at whitespace) appears in the
- * entry's search text, in any order, case ignored; an empty query matches all. Order is
- * kept.
+ * entry's search text, or one of its SYNONYMS does, in any order, case ignored; an empty
+ * query matches all. Order is kept.
  */
 export function filterReference(entries, query) {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (!words.length) return entries.slice();
+  const alternatives = words.map((w) => [w, ...(Object.hasOwn(SYNONYMS, w) ? SYNONYMS[w] : [])]);
   return entries.filter((e) => {
     const text = searchText(e);
-    return words.every((w) => text.includes(w));
+    return alternatives.every((alts) => alts.some((a) => text.includes(a)));
   });
 }

@@ -7,7 +7,7 @@ import { Msg, State, Status, SetupError, RunKind } from './protocol.js';
 import { initialState, transition, can, isActive, isGoing, controls, ENDED, Event } from './run-state.js';
 import { renderControls, HISTORY } from './controls.js';
 import { stdinLines, argsLabel } from './fields.js';
-import { renderStack } from './stack-view.js';
+import { renderStack, renderStackNote, renderPeek } from './stack-view.js';
 import { pauseReason } from './pause-reason.js';
 import { Tracker } from './positions.js';
 import { revealPaused } from './follow.js';
@@ -190,6 +190,16 @@ export class RunControl {
     this.runner.stop();
   }
 
+  /**
+   * Esc: stops a program that runs or waits for input (not a paused one: Esc is the
+   * editor's then, and Stop ends it). Says whether it stopped one.
+   */
+  stopRunning() {
+    if (!isGoing(this.state) && this.state.phase !== State.INPUT) return false;
+    this.stop();
+    return true;
+  }
+
   /** Sends a debugger command to the runner, if the state allows it; says whether it did. */
   command(type) {
     if (!can(this.state, { type })) return false;
@@ -242,7 +252,7 @@ export class RunControl {
     const { output, errors, prompt, callstack } = this.panels;
     output.clear();
     errors.clear();
-    this.showStack([], undefined);
+    this.stackNote('Running: the stack is shown when the run pauses, asks for input or ends.');
     prompt.hide();
     this.editor.setRuntimeError(null);
     this.editor.showPaused(null);
@@ -255,6 +265,12 @@ export class RunControl {
     const runner = this.runner;
     const fetchValue = from && runner ? (q) => runner.value({ id: from.id, steps: from.steps, ...q }) : null;
     renderStack(this.panels.stack.list, this.panels.stack.count, stack, total, fetchValue);
+    if (this.panels.stack.peek) renderPeek(this.panels.stack.peek, stack, total);
+  }
+
+  /** A note in place of the Stack panel's values. */
+  stackNote(text) {
+    renderStackNote(this.panels.stack.list, this.panels.stack.count, text, this.panels.stack.peek);
   }
 
   /** Steps and time of a run's message, and the arguments it pushed (so that they never go unnoticed). */
@@ -324,6 +340,7 @@ export class RunControl {
           this.status('Bad arguments');
         }
         if (this.state.kind === RunKind.PROFILE) profile.note(null);
+        this.stackNote('The program did not start.');
         return;
       case Msg.PAUSED:
         return this.paused(m, ENDED.includes(before.phase));
@@ -363,6 +380,7 @@ export class RunControl {
     const { output, profile, errors } = this.panels;
     this.settle(m);
     if (m.stack) this.showStack(m.stack, m.stack_len, m);
+    else this.stackNote('The run was stopped before its stack could be read.');
     if (m.profile) {
       profile.show(m.profile);
       profile.reveal();
@@ -387,6 +405,7 @@ export class RunControl {
   died(m) {
     const { output, banner } = this.panels;
     this.settle(null);
+    if (m.id) this.stackNote('The runner stopped unexpectedly: the stack of the run is gone.');
     if (m.final) {
       this.status('Runner unavailable');
       banner.show(`The runner failed to start several times (${m.message}). Reload the page to try again; your program is kept.`);

@@ -28,6 +28,28 @@ export function renderStack(list, countEl, stack, total, fetchValue = null) {
   countEl.textContent = total ? `${count(total)} value${total === 1 ? '' : 's'}, top last` : '';
 }
 
+/** Says `text` in place of the stack (a run going on, or one that left none to show); `peek` as `renderPeek`'s. */
+export function renderStackNote(list, countEl, text, peek = null) {
+  fill(list, h('li', { class: 'more' }, text));
+  countEl.textContent = '';
+  if (peek) fill(peek, h('span', { class: 'peek-depth' }, 'Stack: not known while the program runs'));
+}
+
+/** The values the peek shows at most (fewer when they do not fit). */
+export const PEEK_VALUES = 8;
+
+/**
+ * The peek of the stack, for a phone's bar of debugger buttons (style.css): its depth and
+ * its top values, top on the right, each cut by the style to a few characters (its title
+ * has the 200 characters the panel has).
+ */
+export function renderPeek(peek, stack, total = stack.length) {
+  const top = stack.slice(-PEEK_VALUES);
+  const depth = total ? `Stack, ${count(total)} value${total === 1 ? '' : 's'}:` : 'Stack: empty';
+  const values = top.map((v, i) => h('code', { class: `val val-${v.type}${i === top.length - 1 ? ' top' : ''}`, title: v.literal }, v.literal));
+  fill(peek, h('span', { class: 'peek-depth' }, depth), total ? h('span', { class: 'peek-values' }, values) : null);
+}
+
 function valueItem(v, index, top, fetchValue) {
   const code = h('code', { class: `val val-${v.type}` }, v.literal);
   const body = h('div', { class: 'val-body' }, code);

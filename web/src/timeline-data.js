@@ -32,10 +32,15 @@ export function leftOutText(info) {
   return `Steps ${count(info.headEnd + 1)}–${count(info.tailStart - 1)} are left out (${counted(info.leftOut, 'step')}): the first and the last ${count(info.keep)} steps of a run are kept.`;
 }
 
-/** Where a value came from, in words: "pushed at step 4 by 3, line 1, column 7", or "an argument of the run". */
-export function originText(chip, tokenText) {
-  if (!chip.step || !chip.span) return 'an argument of the run, on the stack from the start';
-  return `pushed at step ${count(chip.step)} by ${tokenText}, line ${chip.span.line}, column ${chip.span.column}`;
+/**
+ * Where a value came from, in words: "pushed at step 4 by 3, line 1, column 7", or "an
+ * argument of the run". `kept`: whether the record kept that step (false: it says that the
+ * step is among those left out, which cannot be shown).
+ */
+export function originText(chip, tokenText, kept = true) {
+  if (!chip.step || !chip.span) return 'an argument of the run, on the stack from the start.';
+  const at = `pushed at step ${count(chip.step)} by ${tokenText}, line ${chip.span.line}, column ${chip.span.column}`;
+  return kept ? at : `${at}: a step left out of the record, so it cannot be shown.`;
 }
 
 /** The summary of a record: "77 steps", "1,234,567 steps, 20,000 kept". */

@@ -45,12 +45,15 @@ export class TimelinePanel {
     this.slider = h('input', { type: 'range', min: 0, max: 0, value: 0, step: 1, 'data-testid': 'timeline-slider', 'aria-label': 'Step of the run', disabled: true });
     this.stepEl = h('output', { class: 'timeline-at', 'aria-live': 'polite' });
     this.gapEl = h('p', { class: 'help timeline-gap' });
+    // What the panel says when it has no steps to show is beside the list, not in it (a
+    // list holds its steps only).
+    this.msgEl = h('p', { class: 'help timeline-msg', 'data-testid': 'timeline-msg' });
     this.columns = h('div', { class: 'timeline-steps', 'data-testid': 'timeline', role: 'list', 'aria-label': 'The stack after each step' });
     this.originEl = h('p', { class: 'timeline-origin', role: 'status', 'data-testid': 'timeline-origin' });
     this.slider.addEventListener('input', () => this.select(Number(this.slider.value), Number(this.slider.value) >= this.step ? 1 : -1));
     this.slider.addEventListener('keydown', (e) => this.key(e));
     this.columns.addEventListener('click', (e) => this.click(e));
-    fill(this.ui.body, h('div', { class: 'timeline-tools' }, this.slider, this.stepEl), this.gapEl, this.columns, this.originEl);
+    fill(this.ui.body, h('div', { class: 'timeline-tools' }, this.slider, this.stepEl), this.gapEl, this.msgEl, this.columns, this.originEl);
     this.empty('Run a program: its steps are shown here.');
   }
 
@@ -78,8 +81,16 @@ export class TimelinePanel {
     this.stepEl.textContent = '';
     this.gapEl.textContent = '';
     this.ui.sum.textContent = '';
-    fill(this.columns, h('p', { class: 'help' }, text));
+    this.say(text);
     this.originEl.textContent = '';
+  }
+
+  /** Shows a message (text and nodes, or nothing) in place of the steps. */
+  say(...message) {
+    fill(this.msgEl, ...message);
+    this.msgEl.hidden = !this.msgEl.firstChild;
+    this.columns.replaceChildren();
+    this.columns.hidden = true;
   }
 
   // ---- the runs (RunControl.watch) ----------------------------------------------------
@@ -112,7 +123,7 @@ export class TimelinePanel {
     if (!this.run || !(this.open() || this.notesOn)) return;
     if (!this.info && this.run.steps > REPLAY_ASK && !this.run.confirmed) return this.confirm();
     if (!this.info) {
-      fill(this.columns, h('p', { class: 'help', role: 'status' }, `Reading the steps: the run is replayed (${counted(this.run.steps, 'step')})…`));
+      this.say(h('span', { role: 'status' }, `Reading the steps: the run is replayed (${counted(this.run.steps, 'step')})…`));
     }
     const step = this.info ? this.step : this.run.steps;
     this.ask(step, this.notesOn);
@@ -125,7 +136,7 @@ export class TimelinePanel {
     this.ui.toggle.setAttribute('aria-expanded', 'true');
     const go = h('button', { type: 'button', onclick: () => ((run.confirmed = true), this.load()) }, 'Replay it');
     this.empty('');
-    fill(this.columns, h('p', { class: 'help' }, `The run took ${counted(run.steps, 'step')}. Its steps are read by replaying it with each one recorded, which takes about ${replaySeconds(run.steps)}. `, go));
+    this.say(`The run took ${counted(run.steps, 'step')}. Its steps are read by replaying it with each one recorded, which takes about ${replaySeconds(run.steps)}. `, go);
   }
 
   /** Asks for the window around `step` (and the lines' notes): one request at a time, the latest waiting. */
@@ -170,6 +181,8 @@ export class TimelinePanel {
     this.slider.setAttribute('aria-valuetext', `step ${count(step)} of ${count(info.steps)}`);
     const row = this.rows.find((x) => x.step === step);
     this.stepEl.textContent = row ? `Step ${count(step)} of ${count(info.steps)}: ${row.text}` : `Step ${count(step)}`;
+    this.say();
+    this.columns.hidden = false;
     fill(this.columns, this.rows.map((x) => this.column(x, x.step === step)));
     this.columns.querySelector('[aria-current="step"]')?.scrollIntoView({ block: 'nearest', inline: 'center' });
     this.originEl.textContent = '';
@@ -188,7 +201,7 @@ export class TimelinePanel {
     return h(
       'div',
       { class: 'timeline-step', role: 'listitem', 'data-step': row.step, 'aria-current': selected ? 'step' : null, 'aria-label': `step ${row.step}: ${row.text}, ${counted(row.depth, 'value')}` },
-      h('div', { class: 'timeline-head' }, h('span', { class: 'timeline-n' }, count(row.step)), h('code', { class: 'timeline-op' }, row.text)),
+      h('div', { class: 'timeline-head' }, h('span', { class: 'timeline-n' }, count(row.step)), opText(row.text)),
       h('div', { class: 'timeline-stack' }, more > 0 ? h('span', { class: 'chip-more' }, `+${count(more)} below`) : null, chips, row.depth ? null : h('span', { class: 'chip-empty' }, 'empty')),
     );
   }
@@ -226,11 +239,13 @@ export class TimelinePanel {
     }
     const v = row.values[Number(chip.dataset.index)];
     const token = v.span ? this.editor.text().slice(...this.spanRange(v.span, this.run.track)) : '';
-    this.originEl.replaceChildren(
+    // (An argument has no step; a value's step may be one the record left out.)
+    const kept = Boolean(v.step && v.span) && isKept(this.info, v.step);
+    fill(
+      this.originEl,
       h('code', { class: `val val-${v.type}` }, v.text),
-      ` ${originText(v, token ? `\`${token}\`` : 'its token')}`,
-      v.step ? ' ' : null,
-      v.step && isKept(this.info, v.step) ? h('button', { type: 'button', class: 'link', onclick: () => this.select(v.step) }, `Go to step ${count(v.step)}`) : null,
+      ` ${originText(v, token ? `\`${token}\`` : 'its token', kept || !v.step)}`,
+      kept ? [' ', h('button', { type: 'button', class: 'link', onclick: () => this.select(v.step) }, `Go to step ${count(v.step)}`)] : null,
     );
     this.markStep(this.rows.find((x) => x.step === this.step), v.span);
   }
@@ -278,6 +293,15 @@ export class TimelinePanel {
     const title = 'At the end of each line, the stack after that line last ran in the last run';
     this.ui.notesToggle.title = ran > lines.length ? `${title} (the first ${count(lines.length)} of the ${count(ran)} lines that ran)` : title;
   }
+}
+
+/**
+ * A step's instruction in the column's head, whole: a jump's or call's target on a line of
+ * its own ("recur" over "(address 22)"), long names wrapped, never cut.
+ */
+function opText(text) {
+  const m = /^(.*\S) (\(address \d+\))$/.exec(text);
+  return h('code', { class: 'timeline-op' }, m ? [m[1], h('small', { class: 'timeline-addr' }, m[2])] : text);
 }
 
 /** A Range over the first `units` units of the program's output (its text nodes, in order), or null. */

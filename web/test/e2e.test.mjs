@@ -2800,7 +2800,7 @@ test('timeline: a run longer than the record keeps its first and last steps and 
   // A run of more than 50,000,000 steps is replayed only when asked.
   await setProgram(page, '0 l: 1 + dup 6000000 < l end if jmp\nend: println\n');
   await run(page);
-  const long = page.locator('[data-testid=timeline]');
+  const long = page.locator('[data-testid=timeline-msg]');
   await long.getByRole('button', { name: 'Replay it' }).waitFor();
   assert.match(await long.textContent(), /^The run took 54,000,002 steps\. Its steps are read by replaying it with each one recorded, which takes about 11 s\./);
   noProblems(problems);

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initSync, ops } from '../pkg/vm_wasm.js';
-import { extractReference, filterReference, opEntries, anchor, KINDS } from '../src/reference-data.js';
+import { extractReference, filterReference, opEntries, anchor, KINDS, SYNONYMS, searchText } from '../src/reference-data.js';
 import { readReference } from '../build.mjs';
 
 const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -90,6 +90,21 @@ test('the search: every word, in any order, case ignored, in title, text, effect
   assert.deepEqual(titles('escape nothing'), []);
 });
 
+test('the search knows the words people use for what the language names otherwise: modulo finds %', () => {
+  const entries = [...extractReference(LANGUAGE), ...opEntries(ops())];
+  const titles = (q) => filterReference(entries, q).map((e) => e.title);
+  assert.ok(titles('modulo').includes('%'), titles('modulo').join(', '));
+  assert.ok(titles('MOD').includes('%'));
+  assert.ok(titles('goto').includes('jmp'));
+  assert.ok(titles('function').includes('call'));
+  // A word with no synonym matches as it is, and every word must match.
+  assert.deepEqual(titles('modulo dup'), []);
+  for (const [word, alternatives] of Object.entries(SYNONYMS)) {
+    assert.equal(word, word.toLowerCase());
+    assert.ok(alternatives.every((a) => entries.some((e) => searchText(e).includes(a))), `${word}: a synonym that no entry has`);
+  }
+});
+
 test('docs/language.md covers the syntax, the idioms, the limits and the errors', () => {
   const entries = extractReference(LANGUAGE);
   const kinds = new Set(entries.map((e) => e.kind));
@@ -128,8 +143,12 @@ test('the document and the page cannot drift: the bundle has the document\'s ent
   // The built page has them (when it is built).
   const dist = path.join(WEB, 'dist');
   if (fs.existsSync(dist)) {
-    const main = fs.readdirSync(dist).find((f) => /^main\..*\.js$/.test(f));
-    const js = fs.readFileSync(path.join(dist, main), 'utf8');
+    // (The page's script is split in chunks: main.HASH.js and main.*.HASH.js.)
+    const js = fs
+      .readdirSync(dist)
+      .filter((f) => /^main\..*\.js$/.test(f))
+      .map((f) => fs.readFileSync(path.join(dist, f), 'utf8'))
+      .join('\n');
     for (const e of bundled.entries) assert.ok(js.includes(JSON.stringify(e.title).slice(1, -1)), `the page lacks "${e.title}": rebuild it`);
   }
 });

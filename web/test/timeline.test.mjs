@@ -35,7 +35,9 @@ test('words', () => {
   assert.equal(summaryText(long), '100 steps, 20 kept');
   const span = { line: 2, column: 7 };
   assert.equal(originText({ step: 4, span }, '`3`'), 'pushed at step 4 by `3`, line 2, column 7');
-  assert.equal(originText({ step: 0, span: null }, ''), 'an argument of the run, on the stack from the start');
+  assert.equal(originText({ step: 4, span }, '`3`', false), 'pushed at step 4 by `3`, line 2, column 7: a step left out of the record, so it cannot be shown.');
+  assert.equal(originText({ step: 0, span: null }, ''), 'an argument of the run, on the stack from the start.');
+  assert.equal(originText({ step: 0, span: null }, '', false), 'an argument of the run, on the stack from the start.');
 });
 
 test('a line\'s note: the stack its last step left, top on the right', () => {
