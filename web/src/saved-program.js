@@ -428,7 +428,8 @@ export class SavedProgram {
   restoreVersion(id) {
     const v = takeReplaced(this.store.local, id);
     if (!v) return null;
-    const made = this.create(v.name, v);
+    // (An example's draft is named after the example, as Save as a new program does.)
+    const made = this.create(v.name.replace(/^Example /, ''), v);
     if (!made) keepReplaced(this.store.local, v, { name: v.name, why: v.why, now: v.when, id: v.id });
     this.onChange();
     return made;

@@ -383,6 +383,30 @@ test('recently replaced: an edited draft replaced by an example, and a deleted p
   await context.close();
 });
 
+test('an import over an edited example draft: the draft is among the recently replaced, after a reload too', async () => {
+  const { context, page, problems } = await open();
+  await page.selectOption('[data-testid=examples]', 'hello');
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('"my line" println\n');
+  await saved(page);
+  const draft = await editorText(page);
+  await programsPanel(page);
+  await page.locator('[data-testid=import-file]').setInputFiles({ name: 'chosen.svm', mimeType: 'text/plain', buffer: Buffer.from('"chosen" println\n') });
+  await page.waitForFunction(() => window.playground.editor.text() === '"chosen" println\n');
+  await page.reload();
+  await ready(page);
+  await programsPanel(page);
+  const items = replacedItems(page);
+  await items.first().waitFor({ timeout: 3000 });
+  assert.match(await items.first().textContent(), /Example hello.*left for the new program “chosen”/);
+  await items.first().getByRole('button', { name: /Restore/ }).click();
+  assert.equal(await editorText(page), draft);
+  assert.deepEqual((await programNames(page)).sort(), ['*hello', 'chosen']);
+  noProblems(problems);
+  await context.close();
+});
+
 test('Delete, then Undo: the program itself comes back, open in this tab, and no empty Untitled stays', async () => {
   const { context, page, problems } = await open();
   await typeProgram(page, '"precious" println');
