@@ -136,7 +136,7 @@ const profile = new ProfilePanel(
 // Which run Output, Stack, Timeline and Profile show, once it is not the editor's program.
 const notes = new RunNotes(
   { output: $('output-of'), stack: $('stack-of'), timeline: $('timeline-of'), profile: $('profile-of') },
-  { current: () => saved.title().name, runTrack: () => control.track, profileTrack: () => profile.track },
+  { current: () => saved.title(), runTrack: () => control.track, profileTrack: () => profile.track },
 );
 const panels = {
   notes,

@@ -7,20 +7,21 @@
 export const clock = (ms) => new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /**
- * The note of a panel that shows run `run` ({ at, name }: when it started, and the name
- * of the program it ran) while the editor has program `current` (its name), `edited`
- * since the run started: '' when the panel shows the editor's program.
+ * The note of a panel that shows run `run` ({ at, name, key }: when it started, the name
+ * of the program it ran and which program that was) while the editor has program
+ * `current` ({ key }), `edited` since the run started: '' when the panel shows the
+ * editor's program.
  */
 export function runNote(run, { edited, current }) {
   if (!run || !edited) return '';
-  if (current !== run.name) return `the run of “${run.name}” at ${clock(run.at)}: not the program in the editor`;
+  if (current.key !== run.key) return `the run of “${run.name}” at ${clock(run.at)}: not the program in the editor`;
   return `the run of ${clock(run.at)}: the program was edited since`;
 }
 
 export class RunNotes {
   /**
    * `els`: { output, stack, timeline, profile }, an element in each panel's heading;
-   * `current()`: the name of the program the editor shows; `runTrack()`: the last run's
+   * `current()`: the program the editor shows ({ name, key }, saved-program.js `title`); `runTrack()`: the last run's
    * Tracker (positions.js), `profileTrack()`: the last profiled run's.
    */
   constructor(els, { current, runTrack, profileTrack }) {
@@ -31,7 +32,8 @@ export class RunNotes {
 
   /** A run starts with the editor's text (its Tracker). */
   started(track) {
-    this.runs.set(track, { at: Date.now(), name: this.current() });
+    const { name, key } = this.current();
+    this.runs.set(track, { at: Date.now(), name, key });
     this.refresh();
   }
 

@@ -60,12 +60,15 @@ export class SavedProgram {
     return s.mode === 'draft' ? { kind: 'draft', name: s.draftName, origin: s.draftOrigin } : { kind: 'kept', id: s.id };
   }
 
-  /** What the tab shows is called: `{ name, saved }` (saved: kept in My programs). */
+  /**
+   * What the tab shows is called: `{ name, saved, key }` (saved: kept in My programs;
+   * key: the same for the same program of the list or draft, whatever its name).
+   */
   title() {
-    if (this.away) return { name: 'A lesson of the tour', saved: false, away: true };
+    if (this.away) return { name: 'A lesson of the tour', saved: false, away: true, key: 'tour' };
     const s = this.store;
-    if (s.mode === 'draft') return { name: s.draftName ?? 'Shared program', saved: false };
-    return { name: s.name() ?? 'My program', saved: s.id !== null && !s.pending };
+    if (s.mode === 'draft') return { name: s.draftName ?? 'Shared program', saved: false, key: `draft:${s.draftName}:${s.draftOrigin}` };
+    return { name: s.name() ?? 'My program', saved: s.id !== null && !s.pending, key: `kept:${s.id}` };
   }
 
   /**

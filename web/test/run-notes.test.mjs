@@ -11,11 +11,11 @@ import { onlyChooses } from '../src/examples-menu.js';
 test('a panel of the editor\'s program says nothing; of an edited or another program, which run it shows', () => {
   const at = new Date(2026, 11, 7, 19, 5, 12).getTime();
   assert.equal(clock(at), '19:05:12');
-  const run = { at, name: 'Square' };
-  assert.equal(runNote(run, { edited: false, current: 'Square' }), '');
-  assert.equal(runNote(null, { edited: true, current: 'Square' }), '');
-  assert.equal(runNote(run, { edited: true, current: 'Square' }), 'the run of 19:05:12: the program was edited since');
-  assert.equal(runNote(run, { edited: true, current: 'Example hello' }), 'the run of “Square” at 19:05:12: not the program in the editor');
+  const run = { at, name: 'Square', key: 'kept:p1' };
+  assert.equal(runNote(run, { edited: false, current: { key: 'kept:p1' } }), '');
+  assert.equal(runNote(null, { edited: true, current: { key: 'kept:p1' } }), '');
+  assert.equal(runNote(run, { edited: true, current: { key: 'kept:p1' } }), 'the run of 19:05:12: the program was edited since', 'renamed since, the same program');
+  assert.equal(runNote(run, { edited: true, current: { key: 'draft:Example hello:5:x' } }), 'the run of “Square” at 19:05:12: not the program in the editor');
 });
 
 test('on the closed Examples menu, arrows and letters only choose; Enter, Space and Alt+Down may load', () => {
