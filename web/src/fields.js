@@ -127,6 +127,19 @@ export class CommentSync {
 
   message() {}
 
+  /**
+   * A field was typed in: what was typed stays. A comment edited just before, not read
+   * yet, does not overwrite it: it counts as read, and the note says they differ.
+   */
+  fieldEdited() {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = 0;
+      this.before = commentFields(this.text());
+    }
+    this.check();
+  }
+
   /** Says which fields differ from the program's comments (or nothing). */
   check() {
     const c = this.before;

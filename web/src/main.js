@@ -70,7 +70,7 @@ const saved = new SavedProgram({ bar: $('program-bar'), banner, fallback: { sour
 const fields = new Fields({ args: $('args'), stdin: $('stdin'), chip: $('args-chip') }, {
   onInput: () => {
     saved.saveSoon();
-    comments?.check();
+    comments?.fieldEdited();
   },
 });
 const program = saved.load();

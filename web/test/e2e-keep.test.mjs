@@ -546,6 +546,12 @@ test('editing the # args: comment fills the Arguments field; a field that differ
   await page.waitForFunction(() => document.querySelector('[data-testid=stdin]').value.startsWith('11\n'));
   await run(page);
   assert.equal(await outputText(page), 'sum = 29\n');
+  // A field typed in just after a comment changed (before the comment is read) keeps what was typed.
+  await page.evaluate(() => window.playground.editor.setDoc('# args: 1 2\n"x" println\n'));
+  await page.fill('[data-testid=args]', '7');
+  await page.waitForTimeout(500);
+  assert.equal(await page.inputValue('[data-testid=args]'), '7');
+  assert.match(await note.textContent(), /Arguments differ from the program’s # args: 1 2 comment/);
   noProblems(problems);
   await context.close();
 });
