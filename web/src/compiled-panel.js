@@ -159,6 +159,10 @@ export class CompiledPanel {
     this.track?.edit(changes);
     this.pending?.edit(changes);
     if (!this.open()) return;
+    // Another program (an example, a link, a program of the list): its rows at once.
+    let whole = false;
+    changes.iterChangedRanges((fromA, toA) => (whole ||= fromA === 0 && toA === changes.length && toA > 0));
+    if (whole) return this.load();
     if (!this.frame) this.frame = requestAnimationFrame(() => ((this.frame = 0), this.relabel()));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.load(), EDIT_DELAY);
