@@ -1,14 +1,17 @@
 // The Compiled panel: the program as the machine sees it, what `svm --disasm` prints
-// (vm-wasm's `disasm`, from the core): addresses (the token indexes that `jmp` and `call`
-// use), labels with their addresses, instructions and their source positions. Hovering a
-// row marks its token in the editor and hovering a token (or moving the cursor onto it)
-// marks its row; while paused, the next instruction's row is marked; a jump target goes
-// to its row. Rows are fetched and drawn a page at a time, with the full size said.
+// (vm-wasm's `disasm`, from the core, asked of the worker): addresses (the token indexes
+// that `jmp` and `call` use), labels with their addresses, instructions and their source
+// positions. It follows the editor: an edit moves the positions shown at once, and the
+// program is compiled again once the typing pauses. Hovering a row marks its token in the
+// editor and hovering a token (or moving the cursor onto it) marks its row; while paused,
+// the next instruction's row is marked; a jump target goes to its row. Rows are fetched
+// and drawn a page at a time, with the full size said.
 
 import { StateEffect, StateField } from '@codemirror/state';
 import { EditorView, Decoration } from '@codemirror/view';
-import { Tracker } from './positions.js';
+import { Tracker, locate } from './positions.js';
 import { h, fill, count, counted, setPanelOpen } from './dom.js';
+import { Msg } from './protocol.js';
 
 /** Rows fetched and drawn at a time (a large program crosses in pieces). */
 export const PAGE_ROWS = 500;
@@ -16,6 +19,8 @@ export const PAGE_ROWS = 500;
 export const SEEK_ROWS = 10_000;
 /** The largest program compiled for the panel (characters), as for the diagnostics. */
 export const MAX_CHARS = 512 * 1024;
+/** An edit is followed by the rows of the new text after this long without another (ms). */
+export const EDIT_DELAY = 300;
 
 // ---- the pure part -----------------------------------------------------------------------
 
@@ -93,19 +98,23 @@ const linkedTheme = EditorView.baseTheme({
 export class CompiledPanel {
   /**
    * `ui`: { toggle (the toolbar's button), panel, body, sum }; `editor` (editor.js);
-   * `disasm(source, first, count)`: vm-wasm's, or null before the module is there;
-   * `go(span, track)`: selects a span of a run in the editor.
+   * `runner()`: the runner (runner.js; its `disasm`), or null before it is there;
+   * `go(span, track)`: selects a span of a text in the editor; `runRange(span)`: a span
+   * of the last run in the editor's text ([from, to]).
    */
-  constructor(ui, { editor, disasm, go }) {
-    Object.assign(this, { ui, editor, disasm, go });
-    /** The run (or the text) shown: its Tracker; its rows so far and their size. */
+  constructor(ui, { editor, runner, go, runRange }) {
+    Object.assign(this, { ui, editor, runner, go, runRange });
+    /** The text the rows were made of (a Tracker: edits since map its positions to the editor's text). */
     this.track = null;
-    this.own = false; // the track is the panel's (the editor's text, no run yet), not a run's
-    this.shown = null; // the track the rows were made for
+    this.shown = null; // the track the rows were made for (null: none drawn)
+    this.pending = null; // the track of the text asked for, until its rows come
+    this.asked = 0; // the latest request; older answers are dropped
+    this.timer = 0;
+    this.frame = 0;
     this.rows = [];
     this.info = null;
     this.rowEls = [];
-    this.pausedAt = null; // the position of a pause
+    this.pausedAt = null; // the position of a pause (a span of the run)
     this.linked = -1;
     ui.toggle.addEventListener('click', () => this.setOpen(ui.panel.hidden));
     ui.body.addEventListener('mouseover', (e) => this.hoverRow(e));
@@ -130,58 +139,113 @@ export class CompiledPanel {
     return !this.ui.panel.hidden;
   }
 
+  /** Are the rows shown those of the editor's text as it is? */
+  current() {
+    return Boolean(this.shown && this.shown === this.track && !this.track.edited);
+  }
+
   setOpen(open) {
     setPanelOpen(this.ui, open);
     if (!open) return this.link(-1, { editor: true });
-    // The panel's own text (no run yet) edited since: the text as it is now.
-    if (this.own && this.track.edited) this.track = null;
-    if (this.shown !== this.track || !this.track) this.render();
+    if (!this.current()) this.load();
     this.ui.panel.scrollIntoView({ block: 'nearest' });
   }
 
-  /** A run started with the text of `track` (positions.js Tracker): its program is shown. */
-  show(track) {
-    this.track = track;
-    this.own = false;
+  /**
+   * The editor's text changed (`changes`): the positions shown follow at the next frame,
+   * and the rows of the new text are asked for once the typing pauses.
+   */
+  edit(changes) {
+    this.track?.edit(changes);
+    this.pending?.edit(changes);
+    if (!this.open()) return;
+    // Another program (an example, a link, a program of the list): its rows at once.
+    let whole = false;
+    changes.iterChangedRanges((fromA, toA) => (whole ||= fromA === 0 && toA === changes.length && toA > 0));
+    if (whole) return this.load();
+    if (!this.frame) this.frame = requestAnimationFrame(() => ((this.frame = 0), this.relabel()));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.load(), EDIT_DELAY);
+  }
+
+  /** A run started (with the editor's text): the rows are of that text. */
+  show() {
     this.pausedAt = null;
-    if (this.open()) this.render();
+    if (this.open() && !this.current()) this.load();
+    else if (this.open()) this.markPaused({ scroll: false });
+  }
+
+  // The run control's watcher: a runner that is ready (again) makes the rows asked for before.
+  starting() {}
+
+  message(m) {
+    if ((m.type === Msg.READY || m.type === Msg.DIED) && this.open() && !this.shown) this.load();
   }
 
   /** A pause at `position` (a span of the run), or null: the run is not paused. */
   paused(position) {
     this.pausedAt = position || null;
-    if (this.open() && this.shown === this.track) this.markPaused({ scroll: true });
+    if (this.open() && this.shown) this.markPaused({ scroll: true });
+  }
+
+  /** The paused instruction, as a position of the rows' text (or null). */
+  pausedHere() {
+    if (!this.pausedAt || !this.shown) return null;
+    const [from] = this.runRange(this.pausedAt);
+    return { from: this.shown.changes.invertedDesc.mapPos(from, 1) };
   }
 
   // ---- drawing -----------------------------------------------------------------------
 
-  /** Compiles the text shown (the last run's, else the editor's) and draws its first rows. */
-  render() {
-    if (!this.track) {
-      this.track = new Tracker(this.editor.view.state.doc);
-      this.own = true;
+  note(text) {
+    this.ui.sum.textContent = '';
+    fill(this.ui.body, h('p', { class: 'help' }, text));
+  }
+
+  /** Asks the worker for the rows of the editor's text, and draws the first page when they come. */
+  async load() {
+    clearTimeout(this.timer);
+    const doc = this.editor.view.state.doc;
+    const track = new Tracker(doc);
+    const ask = ++this.asked;
+    const source = doc.toString();
+    if (source.length > MAX_CHARS) {
+      this.pending = null;
+      this.begin(track);
+      return this.note(`The program has ${count(source.length)} characters: too large to show here (svm --disasm shows it).`);
     }
+    const runner = this.runner();
+    if (!runner) {
+      // The runner is not there yet: asked again when it is ready.
+      this.shown = null;
+      return this.note('Loading…');
+    }
+    this.pending = track;
+    const d = await runner.disasm(source, 0, PAGE_ROWS);
+    if (ask !== this.asked) return;
+    this.pending = null;
+    if (d.error) {
+      this.shown = null;
+      return this.note(`The program could not be compiled here: ${d.error}`);
+    }
+    this.begin(track);
+    if (!d.ok) return this.note(`The program does not compile (${counted(d.diagnostics.length, 'error')}): see the editor's marks.`);
+    this.render(d);
+  }
+
+  /** The rows to come are of `track`'s text. */
+  begin(track) {
     if (this.shown) this.link(-1, { editor: true });
-    this.shown = this.track;
+    this.track = track;
+    this.shown = track;
     this.rows = [];
     this.rowEls = [];
     this.linked = -1;
+  }
+
+  /** Draws the first rows of a `disasm` answer. */
+  render(d) {
     const { body, sum } = this.ui;
-    const source = this.track.doc.toString();
-    if (source.length > MAX_CHARS) {
-      sum.textContent = '';
-      return fill(body, h('p', { class: 'help' }, `The program has ${count(source.length)} characters: too large to show here (svm --disasm shows it).`));
-    }
-    const d = this.disasm && this.disasm(source, 0, PAGE_ROWS);
-    if (!d) {
-      // The module is not there yet: drawn again when the panel is next opened.
-      this.shown = null;
-      return fill(body, h('p', { class: 'help' }, 'Loading…'));
-    }
-    if (!d.ok) {
-      sum.textContent = '';
-      return fill(body, h('p', { class: 'help' }, `The program does not compile (${counted(d.diagnostics.length, 'error')}): see the editor's marks.`));
-    }
     this.info = d;
     sum.textContent = summary(d);
     // A grid of rows rather than a table: rows out of view are not laid out
@@ -197,6 +261,24 @@ export class CompiledPanel {
     fill(body, table, this.more);
     this.append(d);
     this.markPaused({ scroll: true });
+  }
+
+  /** `line:col` of a row in the editor's text as it is now (the rows' text edited since). */
+  where(row) {
+    if (!row.span) return '';
+    if (!this.shown.edited) return place(row);
+    const p = locate(row.span, this.shown, this.editor.view.state.doc);
+    return `${p.line}:${p.column}`;
+  }
+
+  /** The positions drawn follow the edits made since the rows were made. */
+  relabel() {
+    if (!this.shown || !this.open()) return;
+    this.rowEls.forEach((el, i) => {
+      const cell = el && el.querySelector('.disasm-pos');
+      const text = this.where(this.rows[i]);
+      if (cell && cell.textContent !== text) cell.textContent = text;
+    });
   }
 
   /** Draws the rows of a `disasm` answer after those drawn, and says what is left. */
@@ -224,7 +306,7 @@ export class CompiledPanel {
         'div',
         { role: 'row', class: `disasm-row disasm-kind-${row.kind}`, 'data-row': i, 'data-address': row.address },
         h('span', { role: 'cell', class: 'disasm-addr' }, String(row.address)),
-        h('span', { role: 'cell', class: 'disasm-pos' }, place(row)),
+        h('span', { role: 'cell', class: 'disasm-pos' }, this.where(row)),
         h('span', { role: 'cell', class: 'disasm-text' }, text, row.block ? h('small', { class: 'disasm-block' }, ` ; block: ${row.block} instructions run as one`) : null),
       );
       trs.push(tr);
@@ -243,8 +325,12 @@ export class CompiledPanel {
   }
 
   /** Fetches and draws the next page of rows; `scroll`: to the paused row, if there. */
-  showMore(scroll = false) {
-    const d = this.disasm(this.track.doc.toString(), this.rows.length, PAGE_ROWS);
+  async showMore(scroll = false) {
+    const shown = this.shown;
+    const runner = this.runner();
+    if (!shown || !runner) return;
+    const d = await runner.disasm(shown.doc.toString(), this.rows.length, PAGE_ROWS);
+    if (shown !== this.shown) return;
     if (d && d.ok) this.append(d);
     this.markPaused({ scroll });
   }
@@ -254,16 +340,17 @@ export class CompiledPanel {
    * own (and so on, each page a task) up to SEEK_ROWS rows; beyond, says so.
    */
   seekPaused() {
-    const at = this.pausedAt;
+    const at = this.pausedHere();
     const last = this.rows[this.rows.length - 1];
     if (!at || !last || !last.span || last.span.from >= at.from || this.rows.length >= this.info.total) return;
     if (this.rows.length >= SEEK_ROWS) {
       this.more.prepend('The paused instruction is further down. ');
       return;
     }
+    const pausedAt = this.pausedAt;
     clearTimeout(this.seekTimer);
     this.seekTimer = setTimeout(() => {
-      if (this.pausedAt === at && this.shown === this.track && this.open()) this.showMore(true);
+      if (this.pausedAt === pausedAt && this.shown && this.open()) this.showMore(true);
     });
   }
 
@@ -273,7 +360,7 @@ export class CompiledPanel {
       el.classList.remove('disasm-paused');
       el.removeAttribute('aria-current');
     }
-    const i = rowOfPosition(this.rows, this.pausedAt);
+    const i = rowOfPosition(this.rows, this.pausedHere());
     if (i < 0) return this.seekPaused();
     this.rowEls[i].classList.add('disasm-paused');
     this.rowEls[i].setAttribute('aria-current', 'step');
@@ -303,7 +390,7 @@ export class CompiledPanel {
       if (scroll) this.reveal(i);
     }
     if (editor) {
-      const range = row && row.span ? this.shown.range(row.span) : null;
+      const range = row && row.span && this.shown ? this.shown.range(row.span) : null;
       this.editor.view.dispatch({ effects: setLinked.of(range) });
     }
   }
@@ -315,10 +402,10 @@ export class CompiledPanel {
 
   /** A position of the editor's text hovered (or the cursor's, or null): its row is marked. */
   hoverEditor(pos, { scroll = false } = {}) {
-    if (!this.open() || this.shown !== this.track || !this.shown) return;
+    if (!this.open() || !this.shown) return;
     if (pos === null || pos === undefined) return this.link(-1);
-    const runPos = this.shown.changes.invertedDesc.mapPos(pos, -1);
-    this.link(rowAtOffset(this.rows, runPos), { scroll });
+    const here = this.shown.changes.invertedDesc.mapPos(pos, -1);
+    this.link(rowAtOffset(this.rows, here), { scroll });
   }
 
   click(e) {

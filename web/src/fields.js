@@ -3,6 +3,7 @@
 // arguments unnoticed.
 
 import { h, fill } from './dom.js';
+import { commentFields, followComments, differences } from './comment-fields.js';
 
 /** The Input panel as lines; a final newline does not add an empty line. */
 export function stdinLines(text) {
@@ -72,5 +73,84 @@ export class Fields {
   selectArgs(d) {
     this.argsEl.focus();
     this.argsEl.setSelectionRange(d.from, Math.max(d.to, d.from + 1));
+  }
+}
+
+/** An edit of the comments is followed after this long without another (ms). */
+const COMMENT_DELAY = 250;
+
+/**
+ * The `# args:` / `# stdin:` comments and the fields (the model is comment-fields.js's):
+ * an edited comment fills its field again, and a field that differs from the program's
+ * comment is said in `note`, with a button that takes the comment's.
+ */
+export class CommentSync {
+  /** `fields` (Fields); `note`: the element under the fields; `text()`: the editor's text; `onFields()`: the fields were set. */
+  constructor({ fields, note, text, onFields }) {
+    Object.assign(this, { fields, note, text, onFields });
+    this.before = { args: null, stdin: null };
+    this.timer = 0;
+  }
+
+  /** Another program was loaded (or the text came back with an undo): its comments are the new start. */
+  reset() {
+    clearTimeout(this.timer);
+    this.timer = 0;
+    this.before = commentFields(this.text());
+    this.check();
+  }
+
+  /** The program was edited: its comments are read again once the typing pauses. */
+  edited() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.sync(), COMMENT_DELAY);
+  }
+
+  /** Reads the comments now: a changed one fills its field. */
+  sync() {
+    clearTimeout(this.timer);
+    this.timer = 0;
+    const after = commentFields(this.text());
+    const set = followComments(this.before, after);
+    this.before = after;
+    if ('args' in set || 'stdin' in set) {
+      this.fields.set({ args: set.args ?? this.fields.args, stdin: set.stdin ?? this.fields.stdin });
+      this.onFields();
+    }
+    this.check();
+  }
+
+  // The run control's watcher: a run reads the fields after a comment typed just before it.
+  starting() {
+    if (this.timer) this.sync();
+  }
+
+  message() {}
+
+  /**
+   * A field was typed in: what was typed stays. A comment edited just before, not read
+   * yet, does not overwrite it: it counts as read, and the note says they differ.
+   */
+  fieldEdited() {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = 0;
+      this.before = commentFields(this.text());
+    }
+    this.check();
+  }
+
+  /** Says which fields differ from the program's comments (or nothing). */
+  check() {
+    const c = this.before;
+    const d = differences(c, this.fields);
+    const take = (what) =>
+      h('button', { type: 'button', class: 'link', onclick: () => (this.fields.set({ args: what === 'args' ? c.args : this.fields.args, stdin: what === 'stdin' ? c.stdin : this.fields.stdin }), this.onFields(), this.check()) }, 'Use the comment’s');
+    fill(
+      this.note,
+      d.args ? h('span', {}, 'Arguments differ from the program’s ', h('code', {}, `# args: ${c.args.length > 60 ? `${c.args.slice(0, 59)}…` : c.args}`), ' comment: Run uses the field. ', take('args')) : null,
+      d.stdin ? h('span', {}, 'Input differs from the program’s ', h('code', {}, '# stdin:'), ' comments: Run uses the field. ', take('stdin')) : null,
+    );
+    this.note.hidden = !(d.args || d.stdin);
   }
 }

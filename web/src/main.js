@@ -8,7 +8,7 @@ import languageReference from 'virtual:reference';
 import { createEditor } from './editor.js';
 import { Msg, RunKind } from './protocol.js';
 import { LivePositions } from './positions.js';
-import { loadModule, compileSource, disasmSource, breakpointLine, version } from './vm.js';
+import { loadModule, compileSource, breakpointLine, version } from './vm.js';
 import { loadRunner } from './load-runner.js';
 import { RunControl } from './run-control.js';
 import { attachControls } from './controls.js';
@@ -19,7 +19,7 @@ import { CallStackPanel } from './callstack-panel.js';
 import { ProfilePanel } from './profile-panel.js';
 import { InputPrompt } from './prompt.js';
 import { Banner } from './banner.js';
-import { Fields } from './fields.js';
+import { Fields, CommentSync } from './fields.js';
 import { SavedProgram } from './saved-program.js';
 import { attachShareBox } from './share-box.js';
 import { ProgramsPanel } from './programs-panel.js';
@@ -33,6 +33,8 @@ import { TourProgress } from './tour-progress.js';
 import { TimelinePanel } from './timeline-panel.js';
 import { WasmPanel } from './wasm-panel.js';
 import { attachShortcuts, attachTabOption, readTabOption } from './shortcuts.js';
+import { RunNotes } from './run-notes.js';
+import { ProgramName } from './program-name.js';
 
 /* global __WASM_URL__, __WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
@@ -67,9 +69,15 @@ const controlsUi = {
 
 const banner = new Banner({ el: $('banner'), msg: $('banner-msg'), close: $('banner-close') });
 const saved = new SavedProgram({ bar: $('program-bar'), banner, fallback: { source: WELCOME, args: '', stdin: '' } });
-const fields = new Fields({ args: $('args'), stdin: $('stdin'), chip: $('args-chip') }, { onInput: () => saved.saveSoon() });
+const fields = new Fields({ args: $('args'), stdin: $('stdin'), chip: $('args-chip') }, {
+  onInput: () => {
+    saved.saveSoon();
+    comments?.fieldEdited();
+  },
+});
 const program = saved.load();
 fields.set(program);
+let comments = null;
 
 // ---- the editor ------------------------------------------------------------------------
 
@@ -82,6 +90,7 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve));
 await nextTask();
 let control = null;
 let profile = null;
+let notes = null;
 let tour = null;
 let formatter = null;
 let wasmPanel = null;
@@ -96,6 +105,7 @@ const editor = await createEditor($('editor'), {
     saved.saveSoon();
     tour?.edited();
     wasmPanel?.edited();
+    comments?.edited();
   },
   compile: compileSource,
   breakpointLine: (line) => breakpointLine(editor.text(), line, editor.view.state.doc.lines),
@@ -106,9 +116,16 @@ const editor = await createEditor($('editor'), {
   onFields: (f) => {
     if (!f) return;
     fields.set(f);
+    // A load (or its undo or redo) goes back or forward to its place too: the program
+    // of the list, or the draft, that it was in.
+    if (f.place) saved.follow(f.place);
+    comments?.reset();
     saved.saveSoon();
   },
 });
+// The `# args:` / `# stdin:` comments fill the fields when they are edited.
+comments = new CommentSync({ fields, note: $('fields-note'), text: () => editor.text(), onFields: () => saved.saveSoon() });
+comments.reset();
 
 editor.setBreakpoints(program.breakpoints);
 saved.attach({
@@ -134,8 +151,14 @@ profile = new ProfilePanel(
   { panel: $('profile-panel'), body: $('profile'), sum: $('profile-sum') },
   { editor, positions, labels: (source) => compileSource(source)?.labels || [] },
 );
+// Which run Output, Stack, Timeline and Profile show, once it is not the editor's program.
+notes = new RunNotes(
+  { output: $('output-of'), stack: $('stack-of'), timeline: $('timeline-of'), profile: $('profile-of') },
+  { current: () => saved.title(), runTrack: () => control.track, profileTrack: () => profile.track },
+);
 const panels = {
-  status: new StatusPanel($('status'), { edited: () => control.edited() }),
+  notes,
+  status: new StatusPanel($('status'), { edited: () => control.edited(), runNote: () => notes.note() }),
   output,
   stack: { list: $('stack'), count: $('stack-count'), peek: $('stack-peek') },
   errors: new ErrorsPanel($('error'), places),
@@ -148,7 +171,12 @@ const panels = {
   banner,
   compiled: new CompiledPanel(
     { toggle: $('compiled-toggle'), panel: $('compiled-panel'), body: $('compiled'), sum: $('compiled-sum') },
-    { editor, disasm: disasmSource, go: (span, track) => editor.select(...control.spanRange(span, track)) },
+    {
+      editor,
+      runner: () => control.runner,
+      go: (span, track) => editor.select(...control.spanRange(span, track)),
+      runRange: (span) => control.spanRange(span),
+    },
   ),
 };
 control = new RunControl({ editor, fields, saved, panels, positions, ui: { ...controlsUi, debugbar: $('debugbar'), status: $('status') } });
@@ -161,14 +189,19 @@ formatter = new Formatter({
 });
 $('format').addEventListener('click', () => formatter.format());
 
-/** Replaces the program, its arguments, input and breakpoints (one undoable change). */
-function loadProgram(p) {
+/**
+ * Replaces the program, its arguments, input and breakpoints (one undoable change).
+ * `places`: { before, after } (saved-program.js `place()`): undoing the change goes back to
+ * the program of the list or the draft it left, redoing it forward again.
+ */
+function loadProgram(p, places = null) {
   editor.setDoc(p.source, {
     breakpoints: p.breakpoints ?? [],
-    fields: { args: p.args, stdin: p.stdin },
-    current: { args: fields.args, stdin: fields.stdin },
+    fields: { args: p.args, stdin: p.stdin, place: places?.after },
+    current: { args: fields.args, stdin: fields.stdin, place: places?.before },
   });
   profile?.clear();
+  notes?.refresh();
 }
 
 fields.showArgs();
@@ -197,15 +230,19 @@ await nextTask();
 
 // ---- examples, share, reference ---------------------------------------------------------
 
-attachExamples($('examples'), examples, (ex) => {
-  tour.close();
-  // Its arguments and input come with it (none when it has none); Ctrl+Z brings back
-  // all three.
-  loadProgram(ex);
-  saved.saveNow();
-  editor.view.focus();
-  control.notice(`Example ${ex.name} loaded`, 'Ctrl+Z in the editor brings back the previous program, its arguments and input');
-});
+attachExamples(
+  $('examples'),
+  examples,
+  (ex) => {
+    tour.close();
+    // A draft of this tab, never over a program of the list. Its arguments and input
+    // come with it (none when it has none); Ctrl+Z brings back all three, and the place.
+    saved.openExample(ex);
+    editor.view.focus();
+    control.notice(`Example ${ex.name} loaded`, 'your program is kept as it was; Ctrl+Z in the editor brings back the previous program, its arguments and input');
+  },
+  $('examples-hint'),
+);
 const shareUi = { button: $('share'), box: $('share-box'), link: $('share-link'), msg: $('share-msg'), close: $('share-close') };
 attachShareBox({ ...shareUi, embed: $('share-embed'), copyEmbed: $('share-embed-copy') }, () => ({
   source: editor.text(),
@@ -226,6 +263,8 @@ const timeline = new TimelinePanel(
 control.watch(timeline);
 wasmPanel = new WasmPanel({ toggle: $('wasm-toggle'), panel: $('wasm-panel'), body: $('wasm'), sum: $('wasm-sum') }, { editor, runner: () => control.runner });
 control.watch(wasmPanel);
+control.watch(panels.compiled);
+control.watch(comments);
 addEventListener('hashchange', () => {
   if (tour.route(location.hash)) return;
   tour.close();
@@ -235,7 +274,8 @@ const shareLoaded = saved.openShareLink();
 tour.route(location.hash);
 // Opening or making a program of the list closes the tour first (it gives the editor back).
 saved.beforeSwitch = () => tour.close();
-new ProgramsPanel({ toggle: $('programs-toggle'), panel: $('programs'), editorHost: $('editor') }, { saved, banner });
+const programsPanel = new ProgramsPanel({ toggle: $('programs-toggle'), panel: $('programs'), editorHost: $('editor') }, { saved, banner });
+new ProgramName($('program-name'), { saved, openList: () => programsPanel.show(true) });
 const reference = attachReference(
   { toggle: $('ref-toggle'), panel: $('reference'), list: $('ref-list'), search: $('ref-search'), found: $('ref-found'), link: $('ref-link') },
   languageReference,

@@ -1,6 +1,7 @@
 // The My programs panel: the programs kept in this browser (store.js, through
 // saved-program.js), with open, rename (inline), duplicate, export and delete (with
-// Undo); a new program; import of a .svm file by choosing it or dropping it on the editor.
+// Undo); a new program; import of a .svm file by choosing it or dropping it on the editor;
+// the recently replaced texts (replaced.js), each with Restore.
 
 import { h, fill } from './dom.js';
 import { toSvm, fileName, readSvm, sizeError } from './svm-file.js';
@@ -36,6 +37,7 @@ export class ProgramsPanel {
     this.renaming = null;
     this.msg = h('p', { class: 'programs-msg', role: 'status', 'data-testid': 'programs-msg' });
     this.list = h('ol', { class: 'programs-list', 'aria-label': 'My programs' });
+    this.replaced = h('div', { class: 'programs-replaced', 'data-testid': 'replaced' });
     this.file = h('input', { type: 'file', accept: '.svm,.txt,text/plain', hidden: true, 'data-testid': 'import-file' });
     this.file.addEventListener('change', () => {
       if (this.file.files[0]) this.importFile(this.file.files[0]);
@@ -55,11 +57,12 @@ export class ProgramsPanel {
       ),
       this.msg,
       this.list,
+      this.replaced,
     );
     toggle.addEventListener('click', () => this.show(panel.hidden));
     // Escape closes the panel (a rename in progress takes its Escape first).
     panel.addEventListener('keydown', (e) => e.key === 'Escape' && (this.show(false), toggle.focus()));
-    saved.onChange = () => !panel.hidden && this.renaming === null && this.draw();
+    saved.listen(() => !panel.hidden && this.renaming === null && this.draw());
     attachDrop(editorHost, (f) => this.importFile(f));
   }
 
@@ -78,7 +81,40 @@ export class ProgramsPanel {
     fill(
       this.list,
       programs.length ? programs.map((p) => this.row(p)) : h('li', { class: 'help' }, 'No program kept yet: what you type is kept as “My program”.'),
+    );    this.drawReplaced();
+  }
+
+  /** The recently replaced texts, newest first, each with Restore (as a new program). */
+  drawReplaced() {
+    const versions = this.saved.replacedVersions();
+    if (!versions.length) return fill(this.replaced);
+    const peek = (source) => {
+      const line = source.split('\n').find((l) => l.trim() && !/^\s*#/.test(l)) ?? source.split('\n')[0];
+      return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+    };
+    fill(
+      this.replaced,
+      h('h3', { id: 'replaced-h' }, 'Recently replaced'),
+      h('p', { class: 'help' }, 'Texts that the page took out of the editor (an example or a link loaded over a draft, a draft left, a program deleted). Restore makes one a program of the list again.'),
+      h(
+        'div',
+        { role: 'list', class: 'replaced-list', 'aria-labelledby': 'replaced-h' },
+        versions.map((v) =>
+          h(
+            'div',
+            { role: 'listitem', class: 'replaced-item', 'data-version': v.id },
+            h('span', { class: 'replaced-name' }, v.name),
+            h('small', { class: 'program-when' }, `${v.why} · ${when(v.when)}`),
+            h('code', { class: 'replaced-peek' }, peek(v.source)),
+            h('button', { type: 'button', onclick: () => this.restore(v), 'aria-label': `Restore ${v.name} (${v.why})` }, 'Restore'),
+          ),
+        ),
+      ),
     );
+  }
+
+  restore(v) {
+    if (this.saved.restoreVersion(v.id)) this.say(`“${v.name}” is back, as the program “${this.saved.store.name() ?? v.name}”.`);
   }
 
   row(p) {
@@ -129,7 +165,7 @@ export class ProgramsPanel {
     if (!gone) return;
     this.say(
       `“${p.name}” deleted. `,
-      h('button', { type: 'button', class: 'link', onclick: () => this.saved.undoRemove(gone) && this.say(`“${p.name}” is back.`) }, 'Undo'),
+      h('button', { type: 'button', class: 'link', onclick: () => this.saved.undoRemove(gone) && this.say(`“${p.name}” is back${gone.mine ? ', open here' : ''}.`) }, 'Undo'),
     );
   }
 

@@ -5,7 +5,7 @@
 /**
  * The `type` of every message between page and worker (and of the runner's own event,
  * `died`). `value` and `breakpoints` go both ways: a request and its answer; `format` is
- * answered by `formatted`; `timeline` and `tier_module` go both ways too.
+ * answered by `formatted`; `timeline`, `tier_module` and `disasm` go both ways too.
  */
 export const Msg = Object.freeze({
   // page -> worker
@@ -27,6 +27,8 @@ export const Msg = Object.freeze({
   TIMELINE: 'timeline',
   /** the WebAssembly module the tier makes of a program, as text (the answer has the same type) */
   TIER_MODULE: 'tier_module',
+  /** the Compiled panel's rows of a program, as `disasm` gives them (the answer has the same type) */
+  DISASM: 'disasm',
   CRASH: 'crash',
   HANG: 'hang',
   // worker -> page

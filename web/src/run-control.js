@@ -19,7 +19,8 @@ export const OUTPUT_CAP = 1 << 20;
 export class RunControl {
   /**
    * `editor`; `fields` (fields.js); `saved` (saved-program.js); `panels`: { status,
-   * output, stack: { list, count }, errors, callstack, profile, prompt, banner, compiled };
+   * output, stack: { list, count }, errors, callstack, profile, prompt, banner, compiled,
+   * notes (run-notes.js) };
    * `positions` (LivePositions); `ui`: the controls (controls.js) and `debugbar`,
    * `status` (elements).
    */
@@ -89,11 +90,13 @@ export class RunControl {
 
   /** The program was edited (`changes`): the runs' positions follow, at the next frame. */
   edit(changes) {
-    for (const t of new Set([this.track, this.panels.profile.track, this.panels.compiled?.track])) if (t) t.edit(changes);
+    for (const t of new Set([this.track, this.panels.profile.track])) if (t) t.edit(changes);
+    this.panels.compiled?.edit(changes);
     if (this.positionsFrame) return;
     this.positionsFrame = requestAnimationFrame(() => {
       this.positionsFrame = 0;
       this.positions.refresh();
+      this.panels.notes?.refresh();
       this.panels.status.refresh();
     });
   }
@@ -153,6 +156,7 @@ export class RunControl {
     this.clearResults();
     fields.valid();
     this.track = new Tracker(editor.view.state.doc);
+    panels.notes?.started(this.track);
     panels.compiled?.show(this.track);
     const options = { maxOutput: OUTPUT_CAP };
     // A plain run runs the program's blocks in WebAssembly (the tier); the others run

@@ -83,7 +83,7 @@ export class Runner {
       this.replace(msg.message);
       return;
     }
-    if (msg.type === Msg.VALUE || msg.type === Msg.FORMATTED || msg.type === Msg.TIMELINE || msg.type === Msg.TIER_MODULE) {
+    if (msg.type === Msg.VALUE || msg.type === Msg.FORMATTED || msg.type === Msg.TIMELINE || msg.type === Msg.TIER_MODULE || msg.type === Msg.DISASM) {
       const resolve = this.requests.get(msg.req);
       this.requests.delete(msg.req);
       if (resolve) resolve(msg);
@@ -180,6 +180,14 @@ export class Runner {
    */
   tierModule(source, maxChars) {
     return this.request({ type: Msg.TIER_MODULE, source, maxChars });
+  }
+
+  /**
+   * The Compiled panel's rows of `source` (vm-wasm's `disasm`, rows `first..first +
+   * count`): resolves to `{ ok, diagnostics, total, rows, … }` or `{ error }`.
+   */
+  disasm(source, first, count) {
+    return this.request({ type: Msg.DISASM, source, first, count });
   }
 
   /** Sends `msg` with a new `req`; resolves to the worker's answer with that `req`. */

@@ -7,6 +7,7 @@
 import { h, fill } from './dom.js';
 import { ProgramStore, programKey, sameProgram } from './store.js';
 import { decodeState, isShareFragment } from './share.js';
+import { keepReplaced, takeReplaced, listReplaced, fingerprint } from './replaced.js';
 
 /** A storage of the browser, or null where it is disabled (reading it can throw). */
 function storage(name) {
@@ -34,10 +35,77 @@ export class SavedProgram {
     addEventListener('storage', (e) => this.changedElsewhere(e));
     // A program that could not be stored is lost with the page: the browser asks first.
     addEventListener('beforeunload', (e) => this.store.pending && e.preventDefault());
-    /** Called when the list or this tab's program changes (the panel redraws). */
-    this.onChange = () => {};
+    /** Called when the list or this tab's program changes (the panels redraw): `listen(fn)`. */
+    this.listeners = [];
     /** The failure last said in the banner (`quota`, `unavailable`), or null. */
     this.said = null;
+  }
+
+  /** `fn()` is called when the list, the recently replaced or this tab's program change. */
+  listen(fn) {
+    this.listeners.push(fn);
+  }
+
+  onChange() {
+    for (const fn of this.listeners) fn();
+  }
+
+  /**
+   * Where this tab's text goes: `{ kind: 'kept', id }` (a program of the list) or `{ kind:
+   * 'draft', name, origin }`. A load carries the place it left and the one it makes, in
+   * the editor's history: undoing it goes back there (`follow`).
+   */
+  place() {
+    const s = this.store;
+    return s.mode === 'draft' ? { kind: 'draft', name: s.draftName, origin: s.draftOrigin } : { kind: 'kept', id: s.id };
+  }
+
+  /**
+   * What the tab shows is called: `{ name, saved, key }` (saved: kept in My programs;
+   * key: the same for the same program of the list or draft, whatever its name).
+   */
+  title() {
+    if (this.away) return { name: 'A lesson of the tour', saved: false, away: true, key: 'tour' };
+    const s = this.store;
+    if (s.mode === 'draft') return { name: s.draftName ?? 'Shared program', saved: false, key: `draft:${s.draftName}:${s.draftOrigin}` };
+    return { name: s.name() ?? 'My program', saved: s.id !== null && !s.pending, key: `kept:${s.id}` };
+  }
+
+  /**
+   * The editor's text went back or forward to `place` (an undo or redo of a load): this
+   * tab saves there from now on. Nothing is written over another place.
+   */
+  follow(place) {
+    if (!place || this.away) return;
+    const s = this.store;
+    if (place.kind === 'kept') {
+      if (s.mode !== 'draft') return;
+      this.cancelSave();
+      s.leaveDraft();
+      this.hideBar();
+    } else {
+      if (s.mode === 'draft' && s.draftName === place.name && s.draftOrigin === place.origin) return;
+      this.cancelSave();
+      s.openDraft(this.current(), place);
+      this.showDraftBar();
+    }
+    this.onChange();
+  }
+
+  /** The versions the page took out of the editor, newest first (replaced.js). */
+  replacedVersions() {
+    return listReplaced(this.store.local);
+  }
+
+  /**
+   * The tab's draft is about to be left or replaced (`why`): if it was edited since it
+   * was opened, its text is kept among the recently replaced.
+   */
+  keepDraft(why) {
+    if (this.store.mode !== 'draft') return null;
+    const p = this.current();
+    if (fingerprint(p) === this.store.draftOrigin) return null;
+    return keepReplaced(this.store.local, p, { name: this.store.draftName ?? 'Shared program', why });
   }
 
   /** The program to show at start: the tab's draft or the kept program. */
@@ -104,6 +172,7 @@ export class SavedProgram {
     this.leftResult = this.store.save(this.left);
     this.away = true;
     this.hideBar();
+    this.onChange();
   }
 
   /**
@@ -114,6 +183,7 @@ export class SavedProgram {
   back() {
     if (!this.away) return this.current();
     this.away = false;
+    queueMicrotask(() => this.onChange());
     if (this.leftResult === 'conflict') {
       this.showConflict();
       return this.left;
@@ -143,13 +213,56 @@ export class SavedProgram {
     this.bar.hidden = true;
   }
 
-  /** This tab shows a shared program, saved apart from the kept one. */
+  /** This tab shows a shared program (or an example), saved apart from the kept one. */
   showDraftBar() {
-    this.showBar('draft', 'A shared program: your own program is kept apart, and edits here stay in this tab.', [
-      ['Keep this one instead', () => this.report(this.store.keepDraft(this.current()))],
-      ['Save as a new program', () => this.saveAsNew('Shared program')],
-      ['Back to my program', () => (this.replace(this.store.leaveDraft()), this.onChange())],
-    ]);
+    const name = this.store.draftName ?? 'Shared program';
+    const shared = name === 'Shared program';
+    const mine = this.store.name() ?? 'My program';
+    this.showBar(
+      'draft',
+      shared
+        ? 'A shared program: your own program is kept apart, and edits here stay in this tab.'
+        : `${name}, not saved: your program “${mine}” is kept as it was, and edits here stay in this tab.`,
+      [
+        shared ? ['Keep this one instead', () => this.keepInstead()] : null,
+        ['Save as a new program', () => this.saveAsNew(shared ? 'Shared program' : name.replace(/^Example /, ''))],
+        [shared ? 'Back to my program' : `Back to “${mine}”`, () => this.backToKept()],
+      ].filter(Boolean),
+    );
+  }
+
+  /** The draft replaces this tab's program of the list; the program it replaces is kept among the recently replaced. */
+  keepInstead() {
+    const old = this.store.stored();
+    if (old) keepReplaced(this.store.local, old, { name: this.store.name() ?? 'My program', why: `replaced by “${this.store.draftName ?? 'Shared program'}” (Keep this one instead)` });
+    this.report(this.store.keepDraft(this.current()));
+  }
+
+  /** Leaves the draft for this tab's program of the list (undoable: Ctrl+Z goes back to the draft). */
+  backToKept() {
+    this.keepDraft(`left for “${this.store.name() ?? 'My program'}”`);
+    const before = this.place();
+    const p = this.store.leaveDraft();
+    this.replace(p, { before, after: this.place() });
+    this.cancelSave();
+    this.onChange();
+  }
+
+  /**
+   * Opens an example as this tab's draft: the program of the list is left as it is
+   * (saved first), and a draft edited since it was opened is kept among the recently
+   * replaced. Ctrl+Z in the editor goes back to what was there, and to its place.
+   */
+  openExample(ex) {
+    this.flush();
+    this.keepDraft(`the example ${ex.name} was loaded over it`);
+    const before = this.place();
+    const p = { source: ex.source, args: ex.args ?? '', stdin: ex.stdin ?? '', breakpoints: [] };
+    this.store.openDraft(p, { name: `Example ${ex.name}`, origin: fingerprint(p) });
+    this.replace(p, { before, after: this.place() });
+    this.saveNow();
+    this.showDraftBar();
+    this.onChange();
   }
 
   /**
@@ -197,10 +310,13 @@ export class SavedProgram {
     try {
       const s = await decodeState(fragment);
       // The kept program is saved as it is, and stays: the shared one is this tab's draft
-      // until the person chooses to keep it.
+      // until the person chooses to keep it. A draft edited since it was opened is kept
+      // among the recently replaced.
       if (this.timer) this.saveNow();
-      this.store.openDraft(s);
-      this.replace(s);
+      this.keepDraft('a share link was opened over it');
+      const before = this.place();
+      this.store.openDraft(s, { name: 'Shared program', origin: fingerprint(s) });
+      this.replace(s, { before, after: this.place() });
       this.saveNow();
       this.showDraftBar();
       this.onChange();
@@ -221,6 +337,7 @@ export class SavedProgram {
   open(id) {
     this.beforeSwitch?.(); // whatever shows something else in the editor (the tour) closes first
     this.flush();
+    if (this.store.entry(id)) this.keepDraft(`left for “${this.store.name(id) ?? 'a program'}”`);
     const p = this.store.open(id);
     if (!p) return false;
     this.hideBar();
@@ -232,7 +349,12 @@ export class SavedProgram {
   create(name, p = { source: '', args: '', stdin: '', breakpoints: [] }) {
     this.beforeSwitch?.();
     this.flush();
+    // A draft edited since it was opened, left for another program, is kept among the
+    // recently replaced (not when it is the program made: Save as a new program).
+    const draft = this.store.mode === 'draft' ? this.current() : null;
+    const keep = draft && draft !== p && fingerprint(draft) !== this.store.draftOrigin ? { name: this.store.draftName ?? 'Shared program' } : null;
     const id = this.store.create(name, p);
+    if (id && keep) keepReplaced(this.store.local, draft, { ...keep, why: `left for the new program “${this.store.name(id)}”` });
     if (!id) {
       this.report('failed');
       return null;
@@ -270,23 +392,49 @@ export class SavedProgram {
     return copy;
   }
 
-  /** Deletes a program: returns what `undoRemove` takes. This tab, if it showed it, opens another (or a new one). */
+  /**
+   * Deletes a program: returns what `undoRemove` takes. It is kept among the recently
+   * replaced (Restore brings it back after a reload too). This tab, if it showed it,
+   * opens another (or a new one).
+   */
   remove(id) {
     this.flush();
-    const mine = id === this.store.id;
+    const mine = id === this.store.id && this.store.mode === 'kept';
     const gone = this.store.remove(id);
-    if (gone && mine) {
+    if (!gone) return null;
+    gone.version = keepReplaced(this.store.local, gone.entry, { name: gone.meta.name, why: 'deleted' });
+    gone.mine = mine;
+    if (mine) {
       const next = this.store.list()[0];
       if (next) this.open(next.id);
-      else this.create('Untitled');
+      else gone.made = this.create('Untitled');
     }
     this.onChange();
     return gone;
   }
 
+  /** Brings a deleted program back; if this tab showed it, this tab shows it again (the empty one made in its place goes). */
   undoRemove(gone) {
     const done = this.store.restore(gone);
+    if (!done) return (this.report('failed'), false);
+    if (gone.version) takeReplaced(this.store.local, gone.version);
+    if (gone.mine) {
+      const made = gone.made && this.store.id === gone.made ? this.store.entry(gone.made) : null;
+      this.open(gone.meta.id);
+      if (made && !made.source.trim() && !made.args && !made.stdin) this.store.remove(gone.made);
+    }
     this.onChange();
     return done;
+  }
+
+  /** Restores a recently replaced version as a new program of the list, shown in this tab. */
+  restoreVersion(id) {
+    const v = takeReplaced(this.store.local, id);
+    if (!v) return null;
+    // (An example's draft is named after the example, as Save as a new program does.)
+    const made = this.create(v.name.replace(/^Example /, ''), v);
+    if (!made) keepReplaced(this.store.local, v, { name: v.name, why: v.why, now: v.when, id: v.id });
+    this.onChange();
+    return made;
   }
 }

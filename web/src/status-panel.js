@@ -1,18 +1,24 @@
 // The Status panel: what the run is doing (its `data-state` is the run state, see
 // run-state.js `shownState`), with steps and time, and a note when the program was
-// edited since the run it describes.
+// edited since the run it describes (also under a notice of the page, "Example hello
+// loaded": then it says which run the panels below show).
 
 import { h, fill } from './dom.js';
 import { State } from './protocol.js';
 import { shownState } from './run-state.js';
 
 export class StatusPanel {
-  /** `edited()`: has the program been edited since the run the Status describes? */
-  constructor(el, { edited }) {
+  /**
+   * `edited()`: has the program been edited since the run the Status describes?
+   * `runNote()`: which run the result panels show, when it is not the editor's program
+   * (run-notes.js), or ''.
+   */
+  constructor(el, { edited, runNote = () => '' }) {
     this.el = el;
     this.edited = edited;
+    this.runNote = runNote;
     this.shown = null;
-    this.stale = h('span', { class: 'stale' }, 'the program was edited since this run: positions follow the edits');
+    this.stale = h('span', { class: 'stale' });
   }
 
   /** Shows `state` (the run state) with a label and a detail (text or nodes). */
@@ -25,7 +31,12 @@ export class StatusPanel {
 
   /** Adds or removes the note that the program was edited since the run. */
   refresh() {
-    if (this.edited() && this.shown && this.shown !== State.IDLE && this.shown !== State.LOADING) this.el.append(this.stale);
-    else this.stale.remove();
+    const note = this.edited() && this.shown && this.shown !== State.LOADING ? this.runNote() : '';
+    let text = '';
+    if (this.shown === State.IDLE) text = note ? `the program was edited since the last run: Output and Stack show ${note}` : '';
+    else if (this.edited() && this.shown && this.shown !== State.LOADING) text = 'the program was edited since this run: positions follow the edits';
+    if (!text) return this.stale.remove();
+    if (this.stale.textContent !== text) this.stale.textContent = text;
+    this.el.append(this.stale);
   }
 }

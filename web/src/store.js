@@ -49,6 +49,10 @@ export function parseEntry(text) {
     breakpoints,
     rev: typeof s.rev === 'string' ? s.rev : null,
     updated: Number.isFinite(s.updated) ? s.updated : 0,
+    // A draft's name ("Example hello", "Shared program") and the fingerprint of the
+    // program it was opened with (replaced.js), to tell whether it was edited since.
+    name: typeof s.name === 'string' && s.name ? s.name : null,
+    origin: typeof s.origin === 'string' ? s.origin : null,
   };
 }
 
@@ -134,6 +138,9 @@ export class ProgramStore {
     this.pending = null;
     /** The program of earlier versions is shown but could not be moved into the list yet. */
     this.legacy = false;
+    /** A draft's name ("Example hello", "Shared program"), and the fingerprint of what it was opened with. */
+    this.draftName = null;
+    this.draftOrigin = null;
   }
 
   // ---- the list ------------------------------------------------------------------------
@@ -219,6 +226,8 @@ export class ProgramStore {
     const draft = parseEntry(get(this.session, DRAFT_KEY));
     if (draft) {
       this.mode = 'draft';
+      this.draftName = draft.name ?? 'Shared program';
+      this.draftOrigin = draft.origin;
       this.kept(); // the revision, for when the draft is left
       return plain(draft);
     }
@@ -258,7 +267,7 @@ export class ProgramStore {
    * says why, `pending` holds the program).
    */
   save(state) {
-    if (this.mode === 'draft') return this.outcome(set(this.session, DRAFT_KEY, JSON.stringify(plain(state))), state);
+    if (this.mode === 'draft') return this.writeDraft(state);
     if (this.id === null) return this.create(FIRST_NAME, state) ? 'saved' : 'failed';
     const s = this.stored();
     if ((s ? s.rev : null) !== this.base) return 'conflict';
@@ -376,10 +385,21 @@ export class ProgramStore {
 
   // ---- a shared program: the tab's draft ---------------------------------------------------
 
-  /** A shared program becomes this tab's draft (the list is left as it is). */
-  openDraft(state) {
+  /**
+   * A shared program (or an example) becomes this tab's draft (the list is left as it
+   * is). `name`: what the page calls it; `origin`: the fingerprint of the program it was
+   * opened with (replaced.js), to tell whether it was edited since.
+   */
+  openDraft(state, { name = 'Shared program', origin = null } = {}) {
     this.mode = 'draft';
-    return this.outcome(set(this.session, DRAFT_KEY, JSON.stringify(plain(state))), state);
+    this.draftName = name;
+    this.draftOrigin = origin;
+    return this.writeDraft(state);
+  }
+
+  writeDraft(state) {
+    const entry = { ...plain(state), name: this.draftName, origin: this.draftOrigin };
+    return this.outcome(set(this.session, DRAFT_KEY, JSON.stringify(entry)), state);
   }
 
   /** The draft replaces this tab's program of the list (the person chose it). */

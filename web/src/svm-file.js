@@ -8,9 +8,11 @@ export const MAX_IMPORT_BYTES = 1 << 20;
 /** The values of the `# key:` comments of a source, in order. */
 export function directives(source, key) {
   const out = [];
+  const re = new RegExp(`#\\s*${key}:(.*)$`);
   for (const line of source.split('\n')) {
-    const m = line.match(new RegExp(`#\\s*${key}:(.*)$`));
-    if (m) out.push(m[1].replace(/^ /, '').replace(/\r$/, ''));
+    // (A line of a CRLF file: `.` does not take its `\r`, so it goes first.)
+    const m = line.replace(/\r$/, '').match(re);
+    if (m) out.push(m[1].replace(/^ /, ''));
   }
   return out;
 }

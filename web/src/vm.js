@@ -1,9 +1,9 @@
 // vm-wasm on the page's main thread: the module is compiled once (and posted to the
 // worker), and used here for diagnostics as you type (`compile`), the operations
-// (`ops`: highlighting, hover help, the Reference), where a breakpoint goes, and the
-// Compiled panel's rows (`disasm`).
+// (`ops`: highlighting, hover help, the Reference) and where a breakpoint goes. (The
+// Compiled panel's rows are made in the worker.)
 
-import { initSync, compile, disasm, ops, version, Session } from '../pkg/vm_wasm.js';
+import { initSync, compile, ops, version, Session } from '../pkg/vm_wasm.js';
 import { SetupError } from './protocol.js';
 
 /** The module at `url`, compiled (fetched once). */
@@ -31,9 +31,6 @@ export { ops, version };
 
 /** vm-wasm's `compile(source)` (diagnostics and labels), or null before the module is there. */
 export const compileSource = (source) => (ready ? compile(source) : null);
-
-/** vm-wasm's `disasm(source, first, count)` (the Compiled panel's rows), or null before the module is there. */
-export const disasmSource = (source, first, count) => (ready ? disasm(source, first, count) : null);
 
 /**
  * The line that gets a breakpoint clicked on `line` of `source` (which has `lines`

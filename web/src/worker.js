@@ -107,6 +107,8 @@ function handle(msg) {
       return timeline(msg);
     case Msg.TIER_MODULE:
       return post({ type: Msg.TIER_MODULE, req: msg.req, ...tierModule(msg.source, msg.maxChars) });
+    case Msg.DISASM:
+      return post({ type: Msg.DISASM, req: msg.req, ...disasm(msg.source, msg.first, msg.count) });
     case Msg.BREAKPOINTS:
       if (jobIn(msg, State.RUNNING, State.PAUSED, State.SLEEPING, State.INPUT, State.ENDED)) {
         job.breakpoints = Array.from(job.session.setBreakpoints(msg.lines || []));

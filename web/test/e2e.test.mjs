@@ -1966,12 +1966,15 @@ test('the Compiled panel of a large program draws a page of rows and says how ma
   assert.equal(await panel.locator('div.disasm-row').count(), 500);
   assert.match(await page.locator('.disasm-more').textContent(), /… 39,501 more rows \(40,001 in all\)\. Show 500 more/);
   await page.getByRole('button', { name: 'Show 500 more' }).click();
+  // (The rows are made by the worker: they come a moment later.)
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=disasm] div.disasm-row').length >= 1000);
   assert.equal(await panel.locator('div.disasm-row').count(), 1000);
   assert.equal(await page.locator('#compiled-sum').textContent(), '40,000 instructions, 40,000 tokens, 0 labels, 0 strings');
-  // With no run, the panel shows the editor's text as it is when opened.
+  // The panel shows the editor's text as it is when opened.
   await page.click('[data-testid=disasm-toggle]');
   await setProgram(page, '"a" "b" concat\n');
   await page.click('[data-testid=disasm-toggle]');
+  await page.waitForFunction(() => document.querySelector('#compiled-sum').textContent.startsWith('3 instructions'));
   assert.deepEqual(await disasmAddresses(page), ['0', '1', '2', '3']);
   assert.equal(await page.locator('#compiled-sum').textContent(), '3 instructions, 3 tokens, 0 labels, 2 strings');
   // Paused further down than the rows drawn: pages are drawn (a task each) down to it.
