@@ -69,7 +69,9 @@ pub fn run(mut machine: Machine, source: &str, name: &str, breakpoints: &[u32]) 
     let set = stopper.set_lines(machine.program(), breakpoints);
     machine.record_history(HISTORY);
     errln!("{HELP}");
-    let mut command = if set.is_empty() {
+    // With breakpoints it runs to the first one, unless the program starts on one.
+    let starts_on_one = machine.next_span().is_some_and(|s| set.contains(&s.line));
+    let mut command = if set.is_empty() || starts_on_one {
         None
     } else {
         Some(Command::Continue)

@@ -19,6 +19,15 @@ fn a_breakpoint_on_a_line_without_instructions_moves_to_the_next() {
 }
 
 #[test]
+fn a_breakpoint_on_the_first_instruction_stops_there() {
+    let p = program("brk-first", "\"hi\" println\n1 drop\n");
+    let out = run(&["--break", "1", p.to_str().unwrap()], "q\n");
+    let err = text(&out.stderr);
+    assert!(err.contains("brk-first.svm:1:1 · \"hi\""), "{err}");
+    assert!(out.stdout.is_empty(), "it ran past the breakpoint");
+}
+
+#[test]
 fn a_breakpoint_at_a_label() {
     let p = program(
         "brk-label",
