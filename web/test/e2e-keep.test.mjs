@@ -5,170 +5,21 @@
 // Timeline and Profile say when they show an earlier run; the Status after an example),
 // and the `# args:` / `# stdin:` comments. Headless Chromium (playwright-core), against
 // web/dist (or SVM_DIST) served by serve.mjs on a free port, with the long-task guard of
-// e2e.test.mjs (copied here: a test fails if the page blocked its main thread for more
-// than 100 ms once ready).
+// e2e-harness.mjs (a test fails if the page blocked its main thread for more than 100 ms
+// once ready).
 //
 //   npm --prefix web run build && node --test web/test/e2e-keep.test.mjs
 
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../serve.mjs';
 import { encodeState } from '../src/share.js';
+import { pageHarness, SHOTS, WEB } from './e2e-harness.mjs';
 
-const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const DIST = process.env.SVM_DIST || path.join(WEB, 'dist');
-const SHOTS = path.join(WEB, 'screenshots');
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const BUDGET = { longTaskMs: 100 };
-
-let browser;
-let server;
-
-before(async () => {
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'web/dist is not built: run `npm --prefix web run build` first');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await serve({ root: DIST, port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-// ---- the long-task guard -------------------------------------------------------------
-//
-// The page never blocks its main thread for more than 100 ms, whatever the program does.
-// Every context the tests open records the page's long tasks (a PerformanceObserver of
-// `longtask` entries, installed before any script of the page runs, reported to the test
-// process so that reloads and navigations lose nothing). After each test, a task over
-// BUDGET.longTaskMs once the page is ready fails it, and the offenders are printed.
-//
-// A long task is wall-clock time. On a shared machine (2 cores, load average 8-12) the
-// page's main thread waits for a core, and a task of 37 ms of its own took 150 ms of wall
-// time. So each test also traces the browser (CDP, category `toplevel`), and a long task
-// whose main-thread task had less than BUDGET.longTaskMs of thread (CPU) time is printed
-// as "the machine was busy" but does not fail the test; a long task not found in the trace
-// fails it.
-//
-// Start-up (evaluating the bundle, building the editor, highlighting the operations) is
-// measured, not asserted: its tasks take 50-95 ms each on the idle development machine,
-// so their wall time goes over 100 ms as soon as the machine is shared (see web/README.md,
-// "Budgets"). The longest of each phase is written to budgets.json.
-
-/** Long tasks of the current test: { duration, start, startUp, url }. */
-let longTasks = [];
-/** The longest tasks of the whole run (ms), for budgets.json; `…Cpu`: the longest thread
- * time of a task over 100 ms that was found in the trace. */
-const longest = { startUp: 0, startUpCpu: 0, ready: 0, readyCpu: 0 };
-let tracer = null;
-
-function recordLongTasks() {
-  new PerformanceObserver((list) => {
-    // The page is ready once the runner answered and the operations are highlighted.
-    const marks = ['runner-ready', 'ops-ready'].map((m) => performance.getEntriesByName(m)[0]);
-    const ready = marks.every(Boolean) ? Math.max(...marks.map((m) => m.startTime)) : Infinity;
-    for (const e of list.getEntries()) {
-      window.__svmLongTask({
-        duration: Math.round(e.duration),
-        start: Math.round(e.startTime),
-        startUp: e.startTime < ready,
-        url: location.href,
-      });
-    }
-  }).observe({ type: 'longtask', buffered: true });
-}
-
-/** A fresh browser context whose pages report their long tasks. */
-async function newContext(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-  await context.exposeFunction('__svmLongTask', (t) => {
-    longTasks.push(t);
-    const phase = t.startUp ? 'startUp' : 'ready';
-    longest[phase] = Math.max(longest[phase], t.duration);
-  });
-  await context.addInitScript(recordLongTasks);
-  return context;
-}
-
-/** The tasks of the pages' main threads over 50 ms in the trace: [{ wall, cpu }] in ms. */
-async function mainThreadTasks() {
-  const done = new Promise((resolve) => tracer.once('Tracing.tracingComplete', resolve));
-  await tracer.send('Tracing.end');
-  const { stream } = await done;
-  const chunks = [];
-  for (;;) {
-    const c = await tracer.send('IO.read', { handle: stream });
-    chunks.push(c.base64Encoded ? Buffer.from(c.data, 'base64').toString() : c.data);
-    if (c.eof) break;
-  }
-  await tracer.send('IO.close', { handle: stream });
-  const trace = JSON.parse(chunks.join(''));
-  const events = trace.traceEvents || trace;
-  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  return events
-    .filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.dur > 50_000 && main.has(`${e.pid}:${e.tid}`))
-    .map((e) => ({ wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
-}
-
-beforeEach(async () => {
-  longTasks = [];
-  tracer = await browser.newBrowserCDPSession();
-  await tracer.send('Tracing.start', { categories: 'toplevel', transferMode: 'ReturnAsStream' });
-});
-
-afterEach(async (t) => {
-  const tasks = await mainThreadTasks();
-  await tracer.detach();
-  const slow = longTasks.filter((l) => l.duration > BUDGET.longTaskMs);
-  for (const l of slow) {
-    // The task of the trace with this wall time (the observer rounds to 1 ms).
-    const match = tasks.filter((k) => Math.abs(k.wall - l.duration) <= 1.5).sort((a, b) => b.cpu - a.cpu)[0];
-    l.cpu = match ? Math.round(match.cpu) : null;
-    const phase = l.startUp ? 'startUpCpu' : 'readyCpu';
-    if (l.cpu !== null) longest[phase] = Math.max(longest[phase], l.cpu);
-  }
-  const startUp = slow.filter((l) => l.startUp);
-  if (startUp.length) console.log(`# start-up tasks over ${BUDGET.longTaskMs} ms in "${t.name}" (not asserted):`, JSON.stringify(startUp));
-  const over = [];
-  for (const l of slow.filter((x) => !x.startUp)) {
-    if (l.cpu !== null && l.cpu <= BUDGET.longTaskMs) console.log(`# a task of ${l.duration} ms in "${t.name}" ran ${l.cpu} ms on its thread: the machine was busy`);
-    else over.push(l);
-  }
-  if (over.length) {
-    console.log(`# long tasks in "${t.name}":`, JSON.stringify(over));
-    assert.fail(`the main thread was blocked for more than ${BUDGET.longTaskMs} ms: ${over.map((l) => `${l.duration} ms (${l.cpu ?? '?'} ms of CPU) at ${l.start} ms`).join(', ')}`);
-  }
-});
+const harness = pageHarness({ dist: process.env.SVM_DIST || path.join(WEB, 'dist') });
+const { open, ready } = harness;
 
 // ---- helpers --------------------------------------------------------------------------
-
-/** A fresh context (empty storage) and page; `problems` collects console errors. */
-async function open({ hash = '', context: ctxOptions = {}, wait = true } = {}) {
-  const context = await newContext(ctxOptions);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(server.url + hash);
-  if (wait) await ready(page);
-  return { context, page, problems };
-}
-
-async function ready(page) {
-  await page.waitForSelector('.cm-content');
-  await page.waitForFunction(() => window.playground?.runner?.ready === true);
-  await page.evaluate(() => window.playground.shareLoaded);
-}
 
 const status = (page) => page.locator('[data-testid=status]');
 
@@ -564,7 +415,7 @@ async function axeViolations(page) {
   const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   // axe-core's own work runs on the page's main thread: its long tasks are the test's.
   await page.waitForTimeout(300);
-  longTasks = longTasks.filter((l) => l.startUp);
+  harness.keepLongTasks((l) => l.startUp);
   return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
 }
 

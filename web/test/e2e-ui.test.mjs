@@ -7,134 +7,22 @@
 // SVM_WEB_DIST=DIR runs them against another build of the page (an older commit's, to see
 // them fail there). Screenshots go to web/screenshots/ (git-ignored).
 
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../serve.mjs';
+import { pageHarness, SHOTS, WEB } from './e2e-harness.mjs';
 
-const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const DIST = process.env.SVM_WEB_DIST || path.join(WEB, 'dist');
-const SHOTS = path.join(WEB, 'screenshots');
 const EXAMPLES = path.join(WEB, '..', 'examples');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const LONG_TASK_MS = 100;
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-let browser;
-let server;
-
-before(async () => {
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `${DIST} is not built: run \`npm --prefix web run build\` first`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await serve({ root: DIST, port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-// ---- the long-task guard (as e2e.test.mjs's) ----------------------------------------------
-//
-// Every page records its long tasks; after each test, a task over 100 ms once the page is
-// ready fails it, unless the browser's trace shows that its thread ran less than that (a
-// busy machine). Start-up tasks are checked by a test of their own (below).
-
-let longTasks = [];
-let tracer = null;
-
-function recordLongTasks() {
-  new PerformanceObserver((list) => {
-    const marks = ['runner-ready', 'ops-ready'].map((m) => performance.getEntriesByName(m)[0]);
-    const ready = marks.every(Boolean) ? Math.max(...marks.map((m) => m.startTime)) : Infinity;
-    for (const e of list.getEntries()) {
-      window.__svmLongTask({ duration: Math.round(e.duration), start: Math.round(e.startTime), startUp: e.startTime < ready, url: location.href });
-    }
-  }).observe({ type: 'longtask', buffered: true });
-}
-
-async function newContext(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-  await context.exposeFunction('__svmLongTask', (t) => longTasks.push(t));
-  await context.addInitScript(recordLongTasks);
-  return context;
-}
-
-/** The tasks of the pages' main threads over 50 ms in the trace: [{ wall, cpu }] in ms. */
-async function mainThreadTasks() {
-  const done = new Promise((resolve) => tracer.once('Tracing.tracingComplete', resolve));
-  await tracer.send('Tracing.end');
-  const { stream } = await done;
-  const chunks = [];
-  for (;;) {
-    const c = await tracer.send('IO.read', { handle: stream });
-    chunks.push(c.base64Encoded ? Buffer.from(c.data, 'base64').toString() : c.data);
-    if (c.eof) break;
-  }
-  await tracer.send('IO.close', { handle: stream });
-  const trace = JSON.parse(chunks.join(''));
-  const events = trace.traceEvents || trace;
-  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  return events
-    .filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.dur > 50_000 && main.has(`${e.pid}:${e.tid}`))
-    .map((e) => ({ wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
-}
-
-/** Long tasks of the test (over 50 ms), each with its thread time from the trace (`cpu`, null when not found). */
-let traced = null;
-
-beforeEach(async () => {
-  longTasks = [];
-  traced = null;
-  tracer = await browser.newBrowserCDPSession();
-  await tracer.send('Tracing.start', { categories: 'toplevel', transferMode: 'ReturnAsStream' });
-});
-
-/** Ends the trace (once) and gives each long task of the test its thread time. */
-async function traceLongTasks() {
-  if (traced) return traced;
-  const tasks = await mainThreadTasks();
-  await tracer.detach();
-  traced = longTasks.map((l) => {
-      const match = tasks.filter((k) => Math.abs(k.wall - l.duration) <= 1.5).sort((a, b) => b.cpu - a.cpu)[0];
-      return { ...l, cpu: match ? Math.round(match.cpu) : null };
-    });
-  return traced;
-}
-
-afterEach(async (t) => {
-  const slow = (await traceLongTasks()).filter((l) => l.duration > LONG_TASK_MS);
-  const over = slow.filter((l) => !l.startUp && (l.cpu === null || l.cpu > LONG_TASK_MS));
-  for (const l of slow.filter((x) => !x.startUp && !over.includes(x))) console.log(`# a task of ${l.duration} ms in "${t.name}" ran ${l.cpu} ms on its thread: the machine was busy`);
-  if (over.length) assert.fail(`the main thread was blocked for more than ${LONG_TASK_MS} ms: ${JSON.stringify(over)}`);
-});
+// The long-task guard of e2e-harness.mjs: after each test, a task over 100 ms once the
+// page is ready fails it, unless the browser's trace shows that its thread ran less than
+// that (a busy machine). Start-up tasks are checked by a test of their own (below).
+const harness = pageHarness({ dist: process.env.SVM_WEB_DIST || path.join(WEB, 'dist') });
+const { open, ready, traceLongTasks } = harness;
 
 // ---- helpers --------------------------------------------------------------------------------
-
-async function open({ path: where = '', context: ctxOptions = {}, wait = true } = {}) {
-  const context = await newContext(ctxOptions);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(server.url + where);
-  if (wait) await ready(page);
-  return { context, page, problems };
-}
-
-async function ready(page) {
-  await page.waitForSelector('.cm-content');
-  await page.waitForFunction(() => window.playground?.runner?.ready === true);
-  await page.evaluate(() => window.playground.shareLoaded);
-}
 
 const status = (page) => page.locator('[data-testid=status]');
 const stateOf = (page) => status(page).getAttribute('data-state');
@@ -224,7 +112,7 @@ async function axeOn(page, label) {
     async done() {
       await page.waitForTimeout(300);
       const outside = (l) => windows.every(([from, to]) => l.start + l.duration < from - 1 || l.start > to + 1);
-      longTasks = longTasks.filter((l) => !l.url.startsWith(server.url) || l.startUp || outside(l));
+      harness.keepLongTasks((l) => !l.url.startsWith(harness.url) || l.startUp || outside(l));
       assert.deepEqual(found, [], 'axe-core found violations');
     },
   };
@@ -599,7 +487,7 @@ test('hovering a label says where it is defined, also while another label is und
 });
 
 test('embed.html without a program: the banner goes once a program is typed, and the run shows', async () => {
-  const { context, page, problems } = await open({ path: 'embed.html' });
+  const { context, page, problems } = await open({ at: 'embed.html' });
   const banner = page.locator('#banner');
   assert.match(await banner.textContent(), /This link has no program/);
   await page.locator('.cm-content').focus();
