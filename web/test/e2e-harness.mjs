@@ -156,6 +156,8 @@ export function pageHarness({ dist }) {
     ready,
     newContext,
     traceLongTasks,
+    /** How many long tasks this test has recorded so far. */
+    longTaskCount: () => longTasks.length,
     /** The long tasks of this test that `keep` keeps (the others are not judged). */
     keepLongTasks(keep) {
       longTasks = longTasks.filter(keep);
