@@ -49,6 +49,21 @@ test('it loads with require and with import, and says its version', async () => 
   assert.ok(vm.ops().some((op) => op.name === 'concat' && op.effect));
 });
 
+test('its exports conditions: Node.js gets the Node.js build, bundlers and browsers the browser one', () => {
+  const entry = manifest.exports['.'];
+  assert.deepEqual(Object.keys(entry), ['types', 'node', 'browser', 'import', 'require', 'default']);
+  assert.equal(require.resolve(NAME), path.join(DIR, manifest.main));
+  for (const condition of ['browser', 'import']) {
+    assert.equal(entry[condition], './web/index.js', condition);
+  }
+  const web = fs.readFileSync(path.join(DIR, 'web', 'index.js'), 'utf8');
+  assert.match(web, /^await init\(/m, 'the browser entry is ready when imported');
+  assert.match(web, /^export \* from '\.\/vm_wasm\.js';$/m);
+  for (const file of ['vm_wasm.js', 'vm_wasm_bg.wasm', 'vm_wasm.d.ts', 'index.d.ts']) {
+    assert.ok(fs.existsSync(path.join(DIR, 'web', file)), `web/${file}`);
+  }
+});
+
 test('the license texts and the README are in the package', () => {
   assert.match(fs.readFileSync(path.join(DIR, 'LICENSE-MIT'), 'utf8'), /^MIT License/);
   assert.match(fs.readFileSync(path.join(DIR, 'LICENSE-APACHE'), 'utf8'), /Apache License\s+Version 2\.0/);
