@@ -70,7 +70,7 @@ timed "vm-wasm in headless Chromium" wasm_chromium
 npm_package() {
   scripts/package-test.sh
 }
-timed "vm-wasm as an npm package: pack, install into a new project, run in Node.js, compile a TypeScript user" npm_package
+timed "vm-wasm as an npm package: pack, install into a new project, run in Node.js, compile a TypeScript user, bundle it for Chromium" npm_package
 
 playground() {
   [[ -d web/node_modules ]] || npm --prefix web ci

@@ -227,25 +227,10 @@ fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
     let limit = (len / 3).max(1);
     candidates
         .filter(|c| c.chars().count() >= 2)
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (crate::text::edit_distance(word, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// Reads program arguments: literals with the language's token rules (numbers, booleans,
@@ -371,12 +356,5 @@ mod tests {
             "{}",
             e[0].message
         );
-    }
-
-    #[test]
-    fn edit_distances() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "ab"), 2);
-        assert_eq!(edit_distance("abc", "abc"), 0);
     }
 }

@@ -1,5 +1,6 @@
 //! Small helpers for the text every host shows: counts with thousands separators and
-//! nouns that agree with them.
+//! nouns that agree with them, escaped control characters, and how far apart two words
+//! are (for "did you mean" hints).
 
 use alloc::borrow::Cow;
 use alloc::format;
@@ -14,6 +15,24 @@ pub fn thousands(n: u64) -> String {
         s.insert(at, ',');
     }
     s
+}
+
+/// The Levenshtein distance of `a` and `b`, in characters: the fewest insertions,
+/// deletions and substitutions that make one the other. The compiler's "did you mean"
+/// hints and the WebAssembly bindings' hints for a mistyped option both use it.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: alloc::vec::Vec<char> = b.chars().collect();
+    let mut row: alloc::vec::Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// `""` for one, `"s"` for any other count: `1 step`, `2 steps`, `0 steps`.
@@ -75,6 +94,16 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(edit_distance("prnitln", "println"), 2);
+        assert_eq!(edit_distance("é", "e"), 1, "characters, not bytes");
+    }
 
     #[test]
     fn control_characters_are_escaped() {

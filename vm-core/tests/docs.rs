@@ -1,5 +1,5 @@
 //! The operation reference in `docs/language.md` is generated from the op table; this
-//! test fails when the two differ. `UPDATE_DOCS=1 cargo test -p vm-core --test docs`
+//! test fails when the two differ. `BLESS=1 cargo test -p vm-core --test docs`
 //! rewrites the document. The README's host loop is the crate docs' (a doc test).
 //! The README's layout table names every file of `vm-core/src/`.
 
@@ -35,13 +35,13 @@ fn language_reference_is_generated_from_the_op_table() {
         "{head}<!-- ops:start -->\n{}<!-- ops:end -->{tail}",
         reference()
     );
-    if std::env::var_os("UPDATE_DOCS").is_some() {
+    if std::env::var_os("BLESS").is_some() {
         std::fs::write(&path, &fresh).unwrap();
         return;
     }
     assert!(
         doc == fresh,
-        "docs/language.md is out of date: run UPDATE_DOCS=1 cargo test -p vm-core --test docs"
+        "docs/language.md is out of date: run BLESS=1 cargo test -p vm-core --test docs"
     );
 }
 

@@ -116,36 +116,21 @@ pub fn unknown_options<S: AsRef<str>>(keys: &[S]) -> Option<String> {
 /// The option name that `key` was probably meant to be: the same but for ASCII case,
 /// `_` and `-` (`max_steps`, `MAX-STEPS`), or at most two letters away (`histroy`).
 fn meant(key: &str) -> Option<&'static str> {
-    let bare = |s: &str| -> Vec<u8> {
-        s.bytes()
-            .filter(|b| *b != b'_' && *b != b'-')
-            .map(|b| b.to_ascii_lowercase())
+    let bare = |s: &str| -> String {
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .map(|c| c.to_ascii_lowercase())
             .collect()
     };
     let key = bare(key);
     let mut best = None;
     for name in OPTION_NAMES {
-        let d = edit_distance(&key, &bare(name));
+        let d = vm_core::text::edit_distance(&key, &bare(name));
         if d <= 2 && best.is_none_or(|(least, _)| d < least) {
             best = Some((d, name));
         }
     }
     best.map(|(_, name)| name)
-}
-
-/// The Levenshtein distance of `a` and `b` (bytes).
-fn edit_distance(a: &[u8], b: &[u8]) -> usize {
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// The largest budget a run takes: JavaScript's `Number.MAX_SAFE_INTEGER` (2^53 - 1),
@@ -806,7 +791,5 @@ mod tests {
         assert_eq!(meant("histroy"), Some("history"));
         assert_eq!(meant("max_stak"), Some("maxStack"));
         assert_eq!(meant("steps"), None);
-        assert_eq!(edit_distance(b"kitten", b"sitting"), 3);
-        assert_eq!(edit_distance(b"", b"abc"), 3);
     }
 }
