@@ -1,5 +1,6 @@
-//! Helpers shared by the benchmark targets: running a program to its end, and an
-//! output sink that throws the text away.
+//! Helpers shared by the benchmark targets: running a program to its end (the test
+//! kit's host loop, `vm-core/tests/common/host.rs`), and an output sink that throws the
+//! text away.
 
 // Each benchmark target uses only some of these helpers.
 #![allow(dead_code)]
@@ -8,6 +9,9 @@ use core::fmt;
 use std::hint::black_box;
 
 use vm_core::{compile, parse_args, Machine, Program, Status, Value};
+
+#[path = "../vm-core/tests/common/host.rs"]
+mod host;
 
 /// Compiles a benchmark program; panics with the diagnostics if it does not compile.
 pub fn compiled(source: &str) -> Program {
@@ -27,7 +31,8 @@ pub fn args(text: &str) -> Vec<Value> {
 /// Returns the machine so that the caller decides where it is dropped.
 pub fn run_to_end<O: fmt::Write>(program: Program, args: Vec<Value>, out: &mut O) -> Machine {
     let mut machine = Machine::new(program, args);
-    match machine.run(u64::MAX, out) {
+    let run = |m: &mut Machine, budget, out: &mut O| m.run(budget, out);
+    match host::run_to_end(&mut machine, u64::MAX, &[], out, run, |_, _| {}) {
         Status::Halted(0) => machine,
         other => panic!("benchmark program did not halt with exit code 0: {other:?}"),
     }

@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(parse_args(&again.join(" ")).as_ref(), Ok(&values), "round trip of {text:?}");
         }
         Err(diags) => {
-            for d in diags {
+            for d in &diags {
                 let _ = d.render(text, "<arguments>");
             }
         }

@@ -3,33 +3,17 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vm_core::{compile, Limits, Machine, Program, Status, Value};
+use vm_core::{compile, Limits, Machine, Program, Value};
 
-#[derive(Debug, PartialEq)]
-struct Observed {
-    output: String,
-    statuses: Vec<Status>,
-    stack: Vec<Value>,
-    pc: usize,
-    steps: u64,
-}
+#[path = "../../vm-core/tests/common/host.rs"]
+mod host;
+
+use host::Observed;
 
 fn observe(program: Program, budget: u64) -> Observed {
     let limits = Limits { max_steps: Some(5_000), max_stack: 64, max_calls: 32, max_string: 1 << 12, max_string_total: 1 << 20 };
-    let mut m = Machine::new(program, vec![Value::Num(3), Value::Bool(true)]).with_limits(limits);
-    let mut output = String::new();
-    let mut statuses = Vec::new();
-    let mut lines = ["7", "x"].into_iter();
-    loop {
-        let s = m.run(budget, &mut output);
-        statuses.push(s.clone());
-        match s {
-            Status::OutOfBudget | Status::Sleeping(_) => {}
-            Status::NeedsInput => m.provide_input(lines.next()),
-            _ => break,
-        }
-    }
-    Observed { output, statuses, stack: m.stack().to_vec(), pc: m.pc(), steps: m.steps() }
+    let m = Machine::new(program, vec![Value::Num(3), Value::Bool(true)]).with_limits(limits);
+    host::observe(m, budget, &["7", "x"]).0
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -3,6 +3,9 @@
 //! a status. Errors must render without panicking too.
 #![no_main]
 
+#[path = "../../vm-core/tests/common/host.rs"]
+mod host;
+
 use libfuzzer_sys::fuzz_target;
 use vm_core::{compile, Limits, Machine, Status};
 
@@ -11,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let program = match compile(source) {
         Ok(p) => p,
         Err(diags) => {
-            for d in diags {
+            for d in &diags {
                 let _ = d.render(source, "fuzz.svm");
             }
             return;
@@ -20,18 +23,9 @@ fuzz_target!(|data: &[u8]| {
     let limits = Limits { max_steps: Some(10_000), max_stack: 256, max_calls: 64, max_string: 1 << 16, max_string_total: 1 << 20 };
     let mut machine = Machine::new(program, Vec::new()).with_limits(limits);
     let mut out = String::new();
-    let mut lines = ["12", " x ", "-9223372036854775808"].into_iter();
-    loop {
-        match machine.run(1000, &mut out) {
-            Status::OutOfBudget | Status::Sleeping(_) => {}
-            Status::NeedsInput => machine.provide_input(lines.next()),
-            Status::Halted(_) => break,
-            Status::Failed(e) => {
-                let _ = e.render(source, "fuzz.svm");
-                break;
-            }
-            _ => break,
-        }
+    let lines = ["12", " x ", "-9223372036854775808"];
+    if let Status::Failed(e) = host::run_to_end(&mut machine, 1000, &lines, &mut out, |m, b, o| m.run(b, o), |_, _| {}) {
+        let _ = e.render(source, "fuzz.svm");
     }
     let _ = vm_core::disassemble(machine.program());
 });

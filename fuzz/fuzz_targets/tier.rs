@@ -16,40 +16,22 @@
 mod wasm_host;
 
 use libfuzzer_sys::fuzz_target;
-use vm_core::{compile, Limits, Machine, Program, Status, Value};
+use vm_core::{compile, Limits, Machine, Program, Value};
 use wasm_host::WasmiTier;
 
-#[derive(Debug, PartialEq)]
-struct Observed {
-    output: String,
-    statuses: Vec<String>,
-    end: Status,
-    stack: Vec<Value>,
-    frames: Vec<String>,
-    pc: usize,
-    steps: u64,
-}
+#[path = "../../vm-core/tests/common/host.rs"]
+mod host;
+
+use host::Observed;
 
 fn observe(program: Program, args: &[Value], limits: Limits, budget: u64, tier: Option<&mut WasmiTier>) -> Observed {
-    let mut m = Machine::new(program, args.to_vec()).with_limits(limits);
+    let m = Machine::new(program, args.to_vec()).with_limits(limits);
     let mut tier = tier;
-    let mut output = String::new();
-    let mut statuses = Vec::new();
-    let mut lines = ["7", "x"].into_iter();
-    let end = loop {
-        let s = match tier.as_deref_mut() {
-            Some(t) => m.run_tiered(budget, &mut output, t),
-            None => m.run(budget, &mut output),
-        };
-        statuses.push(format!("{s:?}@{}:{}", m.steps(), m.pc()));
-        match s {
-            Status::OutOfBudget | Status::Sleeping(_) => {}
-            Status::NeedsInput => m.provide_input(lines.next()),
-            end => break end,
-        }
+    let run = |m: &mut Machine, budget, out: &mut String| match tier.as_deref_mut() {
+        Some(t) => m.run_tiered(budget, out, t),
+        None => m.run(budget, out),
     };
-    let frames = m.frames().iter().map(|f| format!("{} {:?}", f.name(), f.call_span)).collect();
-    Observed { output, statuses, end, stack: m.stack().to_vec(), frames, pc: m.pc(), steps: m.steps() }
+    host::observe_with(m, budget, &["7", "x"], run).0
 }
 
 /// Numbers at the edges of the operations.

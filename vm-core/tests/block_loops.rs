@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::observe;
+use common::host::observe;
 use vm_core::{compile, Machine, Program, Status};
 
 /// Runs `src` both ways for budgets 1 to 60 and unlimited; returns the steps the
@@ -15,10 +15,10 @@ fn agree(src: &str) -> u64 {
     let p = compile(src).unwrap();
     let mut in_blocks = 0;
     for budget in (1..=60).chain([u64::MAX]) {
-        let (fast, blocks) = observe(Machine::new(p.clone(), Vec::new()), budget);
-        let (plain, _) = observe(Machine::new(p.unoptimized(), Vec::new()), budget);
+        let (fast, m) = observe(Machine::new(p.clone(), Vec::new()), budget, &[]);
+        let (plain, _) = observe(Machine::new(p.unoptimized(), Vec::new()), budget, &[]);
         assert_eq!(fast, plain, "{src}\nbudget {budget}");
-        in_blocks = blocks;
+        in_blocks = m.block_steps();
     }
     in_blocks
 }

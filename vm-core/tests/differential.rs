@@ -8,25 +8,13 @@ mod common;
 mod wasm_host;
 
 use common::directive;
-use vm_core::{compile, parse_args, Limits, Machine, Program, Status, Value};
+use common::host::{observe_with, Observed};
+use vm_core::{compile, parse_args, Limits, Machine, Program, Value};
 use wasm_host::WasmiTier;
 
-/// Everything a host can observe of a run.
-#[derive(Debug, PartialEq)]
-struct Observed {
-    output: String,
-    end: Status,
-    stack: Vec<Value>,
-    frames: Vec<String>,
-    pc: usize,
-    steps: u64,
-    /// The status sequence of a sliced run (which slices paused, where input was asked).
-    statuses: Vec<String>,
-}
-
 /// Runs `program` (in the module of `tier`, when given) in slices of `budget` steps:
-/// what a host can observe, and the steps that ran in blocks and, of those, in the
-/// module.
+/// what a host can observe (the test kit's host loop), and the steps that ran in blocks
+/// and, of those, in the module.
 fn observe(
     program: Program,
     args: &[Value],
@@ -35,37 +23,13 @@ fn observe(
     budget: u64,
     mut tier: Option<&mut WasmiTier>,
 ) -> (Observed, (u64, u64)) {
-    let mut m = Machine::new(program, args.to_vec()).with_limits(limits);
-    let mut output = String::new();
-    let mut input = stdin.iter();
-    let mut statuses = Vec::new();
-    let end = loop {
-        let status = match tier.as_deref_mut() {
-            Some(t) => m.run_tiered(budget, &mut output, t),
-            None => m.run(budget, &mut output),
-        };
-        statuses.push(format!("{status:?}@{}:{}", m.steps(), m.pc()));
-        match status {
-            Status::OutOfBudget | Status::Sleeping(_) => {}
-            Status::NeedsInput => m.provide_input(input.next().copied()),
-            end => break end,
+    let m = Machine::new(program, args.to_vec()).with_limits(limits);
+    let (seen, m) = observe_with(m, budget, stdin, |m, budget, out| {
+        match tier.as_deref_mut() {
+            Some(t) => m.run_tiered(budget, out, t),
+            None => m.run(budget, out),
         }
-        assert!(statuses.len() < 1_000_000, "runaway");
-    };
-    let frames = m
-        .frames()
-        .iter()
-        .map(|f| format!("{} {:?}", f.name(), f.call_span))
-        .collect();
-    let seen = Observed {
-        output,
-        end,
-        stack: m.stack().to_vec(),
-        frames,
-        pc: m.pc(),
-        steps: m.steps(),
-        statuses,
-    };
+    });
     (seen, (m.block_steps(), m.tier_steps()))
 }
 

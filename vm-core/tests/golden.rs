@@ -7,6 +7,7 @@ mod common;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use common::host::run_to_end;
 use common::{directive_in_line, svm_files};
 
 use vm_core::{compile, parse_args, Limits, Machine, Status, OPS};
@@ -90,10 +91,11 @@ fn parse_position(text: &str) -> (u32, u32, String) {
 }
 
 fn read_expectations(source: &str) -> Expect {
-    let mut e = Expect::default();
-    // A step limit unless the program sets one, so that a broken machine that loops
-    // fails instead of hanging (far more steps than any golden program takes).
-    e.limits.max_steps = Some(50_000_000);
+    // Its limits, with a step limit unless it sets one (`common::limits`).
+    let mut e = Expect {
+        limits: common::limits(source),
+        ..Expect::default()
+    };
     let mut tail = None;
     for line in source.lines() {
         if let Some(v) = directive_in_line(line, "expect") {
@@ -114,12 +116,6 @@ fn read_expectations(source: &str) -> Expect {
             e.args = v.to_string();
         } else if let Some(v) = directive_in_line(line, "stdin") {
             e.stdin.push(v.to_string());
-        } else if let Some(v) = directive_in_line(line, "max-steps") {
-            e.limits.max_steps = Some(v.trim().parse().expect("max-steps"));
-        } else if let Some(v) = directive_in_line(line, "max-stack") {
-            e.limits.max_stack = v.trim().parse().expect("max-stack");
-        } else if let Some(v) = directive_in_line(line, "max-calls") {
-            e.limits.max_calls = v.trim().parse().expect("max-calls");
         }
     }
     e.stdout.push_str(&tail.unwrap_or_default());
@@ -156,31 +152,32 @@ fn run(source: &str, args: &str, stdin: &[String], limits: Limits) -> Outcome {
     };
     let args = parse_args(args).expect("arguments should parse");
     let mut machine = Machine::new(program, args).with_limits(limits);
-    let mut input = stdin.iter();
-    loop {
-        match machine.run(100_000, &mut outcome.stdout) {
-            Status::OutOfBudget | Status::Sleeping(_) => {}
-            Status::NeedsInput => machine.provide_input(input.next().map(String::as_str)),
-            Status::Halted(code) => {
-                outcome.exit = code;
-                return outcome;
-            }
-            Status::Failed(e) => {
-                outcome.exit = 70;
-                outcome.errors = vec![(e.span.line, e.span.col, e.message())];
-                outcome.runtime = Some(e.kind.code());
-                let shown: Vec<String> = e.stack_top.iter().map(|v| v.literal()).collect();
-                outcome.stack = shown.join(" ");
-                outcome.frames = e
-                    .trace
-                    .calls()
-                    .map(|f| format!("{} {}:{}", f.name(), f.call_span.line, f.call_span.col))
-                    .collect();
-                return outcome;
-            }
-            other => panic!("unexpected {other:?}"),
+    let input: Vec<&str> = stdin.iter().map(String::as_str).collect();
+    let end = run_to_end(
+        &mut machine,
+        100_000,
+        &input,
+        &mut outcome.stdout,
+        |m, budget, out| m.run(budget, out),
+        |_, _| {},
+    );
+    match end {
+        Status::Halted(code) => outcome.exit = code,
+        Status::Failed(e) => {
+            outcome.exit = 70;
+            outcome.errors = vec![(e.span.line, e.span.col, e.message())];
+            outcome.runtime = Some(e.kind.code());
+            let shown: Vec<String> = e.stack_top.iter().map(|v| v.literal()).collect();
+            outcome.stack = shown.join(" ");
+            outcome.frames = e
+                .trace
+                .calls()
+                .map(|f| format!("{} {}:{}", f.name(), f.call_span.line, f.call_span.col))
+                .collect();
         }
+        other => panic!("unexpected {other:?}"),
     }
+    outcome
 }
 
 fn check(path: &Path) -> Result<(), String> {

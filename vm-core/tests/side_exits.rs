@@ -8,14 +8,16 @@
 
 mod common;
 
-use common::Seen;
+use common::host::Observed;
 use vm_core::{compile, disassemble_blocks, Limits, Machine, Program, Value};
 
 /// A run of `program` with `args` and `limits`, paused every `budget` steps (see
-/// `common::observe`).
-fn observe(program: Program, args: &[i64], limits: Limits, budget: u64) -> (Seen, u64) {
+/// `common::host::observe`), and the steps it ran in blocks.
+fn observe(program: Program, args: &[i64], limits: Limits, budget: u64) -> (Observed, u64) {
     let args = args.iter().map(|&n| Value::Num(n)).collect();
-    common::observe(Machine::new(program, args).with_limits(limits), budget)
+    let (seen, m) =
+        common::host::observe(Machine::new(program, args).with_limits(limits), budget, &[]);
+    (seen, m.block_steps())
 }
 
 /// The step limit of every run here: some of the programs loop for ever on some
@@ -31,7 +33,7 @@ fn agree_with(src: &str, args: &[i64], limits: Limits) -> (u64, String) {
         let (fast, blocks) = observe(p.clone(), args, limits, budget);
         let (plain, _) = observe(p.unoptimized(), args, limits, budget);
         assert_eq!(fast, plain, "{src}\nargs {args:?}, budget {budget}");
-        last = (blocks, fast.end);
+        last = (blocks, format!("{:?}", fast.end));
     }
     last
 }

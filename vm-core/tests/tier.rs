@@ -498,19 +498,16 @@ fn the_text_runs_as_the_module() {
             for tiered in [true, false] {
                 let program = if tiered { p.clone() } else { p.unoptimized() };
                 let mut m = Machine::new(program, args.clone()).with_limits(limits);
-                let (mut out, mut input) = (String::new(), stdin.iter());
-                let end = loop {
-                    let s = if tiered {
-                        m.run_tiered(budget, &mut out, &mut from_text)
+                let mut out = String::new();
+                let run = |m: &mut Machine, budget, out: &mut String| {
+                    if tiered {
+                        m.run_tiered(budget, out, &mut from_text)
                     } else {
-                        m.run(budget, &mut out)
-                    };
-                    match s {
-                        Status::OutOfBudget | Status::Sleeping(_) => {}
-                        Status::NeedsInput => m.provide_input(input.next().copied()),
-                        end => break end,
+                        m.run(budget, out)
                     }
                 };
+                let end =
+                    common::host::run_to_end(&mut m, budget, &stdin, &mut out, run, |_, _| {});
                 seen.push((out, end, m.steps(), m.pc(), m.stack().to_vec()));
             }
             assert_eq!(seen[0], seen[1], "{} with budget {budget}", path.display());

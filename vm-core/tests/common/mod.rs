@@ -1,11 +1,15 @@
-//! Shared by the test drivers: the golden programs and examples, and reading the
-//! expectation comments they carry (`tests/programs/README.md` has the format).
+//! The test kit, shared by the test drivers: the golden programs and examples, reading
+//! the expectation comments they carry (`tests/programs/README.md` has the format) and
+//! the limits they set, and the host loop with what a host observes of a run
+//! ([`host`], which the fuzz targets and the benchmarks use too).
 
 #![allow(dead_code)] // each test binary uses its own part
 
+pub mod host;
+
 use std::path::{Path, PathBuf};
 
-use vm_core::{Limits, Machine, Status};
+use vm_core::Limits;
 
 /// The value of `# KEY: VALUE` on one line, if the line has it (one leading space
 /// removed, a trailing CR dropped).
@@ -58,56 +62,31 @@ pub fn golden_sources() -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// The limits a golden program's `max-steps`, `max-stack` and `max-calls` lines set, and
-/// otherwise a step limit of 10,000,000 (so that a broken optimizer or tier cannot loop
-/// forever).
+/// The step limit of a test program that sets none: far more steps than any takes, so
+/// that a broken machine, optimizer or tier that loops fails instead of hanging.
+pub const TEST_MAX_STEPS: u64 = 50_000_000;
+
+/// The limits a program's `# max-steps:`, `# max-stack:` and `# max-calls:` lines set
+/// (the last of each), the defaults otherwise, with [`TEST_MAX_STEPS`] as the step
+/// limit. The golden programs' driver and every test that runs them read them here.
 pub fn limits(source: &str) -> Limits {
     let mut limits = Limits {
-        max_steps: Some(10_000_000),
+        max_steps: Some(TEST_MAX_STEPS),
         ..Limits::default()
     };
-    if let Some(n) = directive(source, "max-steps").first() {
-        limits.max_steps = n.trim().parse().ok();
+    let number = |key: &str, n: &str| -> u64 {
+        n.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("`# {key}:` needs a number, not {n:?}"))
+    };
+    if let Some(n) = directive(source, "max-steps").last() {
+        limits.max_steps = Some(number("max-steps", n));
     }
-    if let Some(n) = directive(source, "max-stack").first() {
-        limits.max_stack = n.trim().parse().unwrap();
+    if let Some(n) = directive(source, "max-stack").last() {
+        limits.max_stack = number("max-stack", n).try_into().expect("max-stack");
     }
-    if let Some(n) = directive(source, "max-calls").first() {
-        limits.max_calls = n.trim().parse().unwrap();
+    if let Some(n) = directive(source, "max-calls").last() {
+        limits.max_calls = number("max-calls", n).try_into().expect("max-calls");
     }
     limits
-}
-
-/// What a host sees of a run paused every `budget` steps: its output, each pause's step
-/// count, position and stack, how it ended, and the error and frames it ended with.
-#[derive(Debug, PartialEq)]
-pub struct Seen {
-    pub output: String,
-    pub pauses: Vec<String>,
-    pub end: String,
-    pub trace: String,
-}
-
-/// Runs `m` to its end `budget` steps at a time; what a host sees of it, and the steps it
-/// ran in the optimizer's blocks (the block runners' tests compare an optimized and a
-/// plain run with it).
-pub fn observe(mut m: Machine, budget: u64) -> (Seen, u64) {
-    let mut output = String::new();
-    let mut pauses = Vec::new();
-    let end = loop {
-        let status = m.run(budget, &mut output);
-        pauses.push(format!("{}@{} {:?}", m.steps(), m.pc(), m.stack()));
-        match status {
-            Status::OutOfBudget => assert!(pauses.len() < 100_000, "runaway"),
-            end => break end,
-        }
-    };
-    let trace = format!("{:?} {:?}", m.error_state(), m.frames());
-    let seen = Seen {
-        output,
-        pauses,
-        end: format!("{end:?}"),
-        trace,
-    };
-    (seen, m.block_steps())
 }
