@@ -40,8 +40,8 @@ import { serve } from '../serve.mjs';
 export const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** Where the tests put their screenshots (git-ignored). */
 export const SHOTS = path.join(WEB, 'screenshots');
-/** The page's build that the tests run against. */
-export const DIST = path.join(WEB, 'dist');
+/** The page's build that the tests run against: web/dist, or the directory SVM_DIST names (another commit's build, to see a test fail there). */
+export const DIST = process.env.SVM_DIST || path.join(WEB, 'dist');
 /** The budget of a main-thread task once the page is ready. */
 export const LONG_TASK_MS = 100;
 /** The budgets the tests assert (web/README.md, "Budgets"). */
