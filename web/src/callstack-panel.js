@@ -1,5 +1,6 @@
 // The Call stack panel: where a paused run is, and its active calls, innermost first,
-// folded as traces are. Each entry is a button that selects the call in the editor.
+// folded as traces are. Each entry is a button that selects the call in the editor. A view
+// of the paused position (`state.paused`, run-results.js): empty when the run is not paused.
 
 import { h, fill, count, counted } from './dom.js';
 
@@ -8,6 +9,13 @@ export class CallStackPanel {
   constructor(el, places) {
     this.el = el;
     this.places = places;
+    this.shown = null;
+  }
+
+  render({ paused }) {
+    if (paused === this.shown) return;
+    this.shown = paused;
+    this.show(paused);
   }
 
   clear() {

@@ -12,6 +12,7 @@ import { EditorView, Decoration } from '@codemirror/view';
 import { Tracker, locate } from './positions.js';
 import { h, fill, count, counted, setPanelOpen } from './dom.js';
 import { Msg } from './protocol.js';
+import { Channel } from './runner.js';
 
 /** Rows fetched and drawn at a time (a large program crosses in pieces). */
 export const PAGE_ROWS = 500;
@@ -108,7 +109,6 @@ export class CompiledPanel {
     this.track = null;
     this.shown = null; // the track the rows were made for (null: none drawn)
     this.pending = null; // the track of the text asked for, until its rows come
-    this.asked = 0; // the latest request; older answers are dropped
     this.timer = 0;
     this.frame = 0;
     this.rows = [];
@@ -207,22 +207,23 @@ export class CompiledPanel {
     clearTimeout(this.timer);
     const doc = this.editor.view.state.doc;
     const track = new Tracker(doc);
-    const ask = ++this.asked;
     const source = doc.toString();
+    const runner = this.runner();
+    // What the panel asked for before is stale (the runner's channel drops its answer).
+    runner?.cancel(Channel.DISASM);
     if (source.length > MAX_CHARS) {
       this.pending = null;
       this.begin(track);
       return this.note(`The program has ${count(source.length)} characters: too large to show here (svm --disasm shows it).`);
     }
-    const runner = this.runner();
     if (!runner) {
       // The runner is not there yet: asked again when it is ready.
       this.shown = null;
       return this.note('Loading…');
     }
     this.pending = track;
-    const d = await runner.disasm(source, 0, PAGE_ROWS);
-    if (ask !== this.asked) return;
+    const d = await runner.disasm(source, 0, PAGE_ROWS, { channel: Channel.DISASM });
+    if (d.stale) return;
     this.pending = null;
     if (d.error) {
       this.shown = null;

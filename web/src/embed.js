@@ -16,6 +16,7 @@ import { keyAction } from './controls.js';
 import { StatusPanel } from './status-panel.js';
 import { OutputPanel } from './output.js';
 import { ErrorsPanel } from './errors-panel.js';
+import { StackPanel } from './stack-view.js';
 import { InputPrompt } from './prompt.js';
 import { Banner } from './banner.js';
 import { decodeState, encodeState, isShareFragment } from './share.js';
@@ -88,19 +89,19 @@ async function followEdits() {
 
 // ---- the run -------------------------------------------------------------------------------
 
-/** The parts of the playground the embed does not have (debugger, profile, call stack, saving): they do nothing. */
-const absent = { clear() {}, show() {}, hide() {}, begin() {}, note() {}, reveal() {}, saveNow() {}, track: null };
+/** The parts of the playground the embed does not have (saving): they do nothing. */
+const absent = { saveNow() {} };
 /** The arguments and input of the link, as the run reads the playground's fields. */
 const fields = { args: program.args, stdin: program.stdin, valid() {}, invalid() {}, selectArgs() {} };
 /** The playground's buttons that are not here (the run enables them). */
 const noButton = () => ({ disabled: true, title: '' });
 
 const positions = new LivePositions(() => editor.view.state.doc);
-const places = {
-  go: (span) => control.go(span),
-  where: (span) => control.where(span),
-  link: (span, ...text) => h('button', { type: 'button', class: 'link', onclick: () => control.go(span) }, text),
-};
+/** The places of a run's text (its Tracker), for the Errors panel. */
+const placesOf = (track) => ({
+  where: (span) => positions.text(span, track),
+  link: (span, ...text) => h('button', { type: 'button', class: 'link', onclick: () => editor.select(...control.spanRange(span, track)) }, text),
+});
 const ui = {
   run: $('run'),
   stop: $('stop'),
@@ -109,26 +110,26 @@ const ui = {
   debugbar: null,
   status: $('status'),
 };
+const status = new StatusPanel($('status'), { edited: () => control.edited(), where: (span, options) => control.where(span, options) });
 control = new RunControl({
   editor,
   fields,
   saved: absent,
   positions,
   ui,
-  panels: {
-    status: new StatusPanel($('status'), { edited: () => control.edited() }),
-    output: new OutputPanel($('output')),
-    // The data stack is in the Errors panel of a failed run; a finished run's is not shown.
-    stack: { list: h('ol'), count: h('small') },
-    errors: new ErrorsPanel($('error'), places),
-    callstack: absent,
-    profile: absent,
-    prompt: new InputPrompt(
+  // No debugger, profile or call stack here.
+  views: [
+    new OutputPanel($('output')),
+    new InputPrompt(
       { form: $('prompt'), input: $('prompt-input'), eof: $('prompt-eof') },
       { onLine: (line) => control.input(line), onEof: () => control.input(null), focusEditor: () => editor.view.focus() },
     ),
-    banner,
-  },
+    new ErrorsPanel($('error'), { placesOf }),
+    // The data stack is in the Errors panel of a failed run; a finished run's is not shown.
+    new StackPanel({ list: h('ol'), count: h('small') }, { runner: () => control.runner }),
+    status,
+  ],
+  panels: { banner, status },
 });
 ui.run.addEventListener('click', () => control.start(RunKind.PLAIN));
 ui.stop.addEventListener('click', () => control.stop());

@@ -1,17 +1,34 @@
 // The Errors panel: compile errors with their positions, the arguments' errors, and a
-// runtime error with its position, stack trace and data stack. Every position is a button
-// that selects its token in the editor.
+// runtime error with its position, stack trace and data stack; also the lexical errors
+// Format found. Every position is a button that selects its token in the editor. A view
+// of the run's errors (`state.errors`, run-results.js): `render(state)`.
 
 import { h, fill, count, counted } from './dom.js';
 
 /**
- * `places`: { link(span, ...text): a button that selects `span` in the editor, where(span):
- * a live text node naming its line and column }.
+ * `placesOf(track)`: the places of a text (its Tracker, positions.js: a run's, or the
+ * text Format read): { link(span, ...text): a button that selects `span` in the editor,
+ * where(span): a live text node naming its line and column }. `onArgs(d)`: selects the
+ * place of an argument's error `d` in the Arguments field.
  */
 export class ErrorsPanel {
-  constructor(el, places) {
+  constructor(el, { placesOf, onArgs = () => {} }) {
     this.el = el;
-    this.places = places;
+    this.placesOf = placesOf;
+    this.onArgs = onArgs;
+    this.places = null;
+    this.shown = null;
+  }
+
+  /** Draws `state.errors`: none, a compile (or Format's) error list, the arguments' errors or a runtime error. */
+  render({ errors }) {
+    if (errors === this.shown) return;
+    this.shown = errors;
+    if (!errors) return this.clear();
+    this.places = this.placesOf(errors.track);
+    if (errors.kind === 'runtime') this.runtime(errors.error, errors.stackLen);
+    else if (errors.kind === 'args') this.args(errors.diagnostics, this.onArgs);
+    else this.compile(errors.diagnostics);
   }
 
   clear() {

@@ -3,40 +3,30 @@
 // change is one undoable step made of the whitespace edits of format-edits.js (Ctrl+Z
 // brings back the text as it was); the cursor stays at its token and the breakpoints on
 // their lines. A program with lexical
-// errors is left as it is, and its errors are shown in the Errors panel as a run shows them.
+// errors is left as it is, and its errors are shown in the Errors panel as a run shows them
+// (they go into the run state: run-control.js `formatErrors`).
 
 import { Transaction } from '@codemirror/state';
 import { isolateHistory } from '@codemirror/commands';
-import { h, counted } from './dom.js';
-import { ErrorsPanel } from './errors-panel.js';
+import { counted } from './dom.js';
 import { Tracker } from './positions.js';
 import { setBreakpointLines } from './debug-view.js';
 
 export class Formatter {
   /**
    * `editor` (editor.js); `runner()`: the runner, or null before the module is there;
-   * `errorsEl`: the Errors panel's element; `positions` (LivePositions); `notice(label,
-   * detail)`: a message in the Status.
+   * `errors(diagnostics, track)`: shows lexical errors of the text `track` (a Tracker) in
+   * the Errors panel; `notice(label, detail)`: a message in the Status.
    */
-  constructor({ editor, runner, errorsEl, positions, notice }) {
-    Object.assign(this, { editor, runner, positions, notice });
+  constructor({ editor, runner, errors, notice }) {
+    Object.assign(this, { editor, runner, errors, notice });
     /** The text whose errors the Errors panel shows (its positions follow later edits). */
     this.track = null;
-    this.errors = new ErrorsPanel(errorsEl, {
-      where: (span) => positions.text(span, this.track),
-      link: (span, ...text) => h('button', { type: 'button', class: 'link', onclick: () => this.go(span) }, text),
-    });
   }
 
   /** The program was edited: the positions of the errors shown follow. */
   edit(changes) {
     if (this.track) this.track.edit(changes);
-  }
-
-  /** Selects a span of the formatted text's errors in the editor. */
-  go(span) {
-    const { from, to } = this.track ? this.track.range(span) : span;
-    this.editor.select(from, to);
   }
 
   /** Formats the editor's program. */
@@ -54,7 +44,7 @@ export class Formatter {
     if (view.state.doc !== doc) return this.notice('Not formatted', 'the program changed while it was being formatted: format it again');
     if (answer.diagnostics) {
       this.track = new Tracker(doc);
-      this.errors.compile(answer.diagnostics);
+      this.errors(answer.diagnostics, this.track);
       this.notice('Not formatted', `${counted(answer.diagnostics.length, 'error')} in the program: see Errors`);
       return;
     }

@@ -14,7 +14,7 @@ export function loadRunner(control, module, { workerUrl, onReady = () => {}, onO
   return module
     .then(async (m) => {
       initVm(m);
-      control.loaded((onEvent, isGoing) => new Runner({ module: m, url: workerUrl, onEvent, isGoing }));
+      control.loaded((onEvent, isGoing, onRequests) => new Runner({ module: m, url: workerUrl, onEvent, isGoing, onRequests }));
       onReady();
       await new Promise((resolve) => setTimeout(resolve));
       onOps(ops());

@@ -15,6 +15,7 @@ import { attachControls } from './controls.js';
 import { StatusPanel } from './status-panel.js';
 import { OutputPanel } from './output.js';
 import { ErrorsPanel } from './errors-panel.js';
+import { StackPanel } from './stack-view.js';
 import { CallStackPanel } from './callstack-panel.js';
 import { ProfilePanel } from './profile-panel.js';
 import { InputPrompt } from './prompt.js';
@@ -146,6 +147,11 @@ const places = {
 };
 // Line numbers of a run follow later edits.
 const positions = new LivePositions(() => editor.view.state.doc);
+/** The places of a text (a run's, or the one Format read: its Tracker), for the Errors panel. */
+const placesOf = (track) => ({
+  where: (span) => positions.text(span, track),
+  link: (span, ...text) => h('button', { type: 'button', class: 'link', onclick: () => editor.select(...control.spanRange(span, track)) }, text),
+});
 const output = new OutputPanel($('output'));
 profile = new ProfilePanel(
   { panel: $('profile-panel'), body: $('profile'), sum: $('profile-sum') },
@@ -154,37 +160,46 @@ profile = new ProfilePanel(
 // Which run Output, Stack, Timeline and Profile show, once it is not the editor's program.
 notes = new RunNotes(
   { output: $('output-of'), stack: $('stack-of'), timeline: $('timeline-of'), profile: $('profile-of') },
-  { current: () => saved.title(), runTrack: () => control.track, profileTrack: () => profile.track },
+  { current: () => saved.title(), state: () => control.state },
 );
-const panels = {
-  notes,
-  status: new StatusPanel($('status'), { edited: () => control.edited(), runNote: () => notes.note() }),
+const status = new StatusPanel($('status'), { edited: () => control.edited(), runNote: () => notes.note(), where: (span, options) => control.where(span, options) });
+const compiled = new CompiledPanel(
+  { toggle: $('compiled-toggle'), panel: $('compiled-panel'), body: $('compiled'), sum: $('compiled-sum') },
+  {
+    editor,
+    runner: () => control.runner,
+    go: (span, track) => editor.select(...control.spanRange(span, track)),
+    runRange: (span) => control.spanRange(span),
+  },
+);
+// The views of the run state (run-state.js), each drawing its part when it changes.
+const views = [
   output,
-  stack: { list: $('stack'), count: $('stack-count'), peek: $('stack-peek') },
-  errors: new ErrorsPanel($('error'), places),
-  callstack: new CallStackPanel($('callstack'), places),
-  profile,
-  prompt: new InputPrompt(
+  new InputPrompt(
     { form: $('prompt'), input: $('prompt-input'), eof: $('prompt-eof') },
     { onLine: (line) => control.input(line), onEof: () => control.input(null), focusEditor: () => editor.view.focus() },
   ),
-  banner,
-  compiled: new CompiledPanel(
-    { toggle: $('compiled-toggle'), panel: $('compiled-panel'), body: $('compiled'), sum: $('compiled-sum') },
-    {
-      editor,
-      runner: () => control.runner,
-      go: (span, track) => editor.select(...control.spanRange(span, track)),
-      runRange: (span) => control.spanRange(span),
-    },
-  ),
-};
-control = new RunControl({ editor, fields, saved, panels, positions, ui: { ...controlsUi, debugbar: $('debugbar'), status: $('status') } });
+  new ErrorsPanel($('error'), { placesOf, onArgs: (d) => fields.selectArgs(d) }),
+  new StackPanel({ list: $('stack'), count: $('stack-count'), peek: $('stack-peek') }, { runner: () => control.runner }),
+  new CallStackPanel($('callstack'), places),
+  profile,
+  notes,
+  status,
+];
+control = new RunControl({
+  editor,
+  fields,
+  saved,
+  views,
+  panels: { banner, compiled, notes, status },
+  positions,
+  ui: { ...controlsUi, debugbar: $('debugbar'), status: $('status') },
+  current: () => saved.title(),
+});
 formatter = new Formatter({
   editor,
   runner: () => control.runner,
-  errorsEl: $('error'),
-  positions,
+  errors: (diagnostics, track) => control.formatErrors(diagnostics, track),
   notice: (label, detail) => control.notice(label, detail),
 });
 $('format').addEventListener('click', () => formatter.format());
@@ -200,7 +215,7 @@ function loadProgram(p, places = null) {
     fields: { args: p.args, stdin: p.stdin, place: places?.after },
     current: { args: fields.args, stdin: fields.stdin, place: places?.before },
   });
-  profile?.clear();
+  control?.programLoaded();
   notes?.refresh();
 }
 
@@ -258,12 +273,12 @@ tour = new TourPanel(
 control.watch(tour);
 const timeline = new TimelinePanel(
   { toggle: $('timeline-toggle'), notesToggle: $('notes-toggle'), panel: $('timeline-panel'), sum: $('timeline-sum'), body: $('timeline-body') },
-  { editor, runner: () => control.runner, spanRange: (span, track) => control.spanRange(span, track), output, track: () => control.track },
+  { editor, runner: () => control.runner, spanRange: (span, track) => control.spanRange(span, track), output },
 );
-control.watch(timeline);
+control.view(timeline);
 wasmPanel = new WasmPanel({ toggle: $('wasm-toggle'), panel: $('wasm-panel'), body: $('wasm'), sum: $('wasm-sum') }, { editor, runner: () => control.runner });
 control.watch(wasmPanel);
-control.watch(panels.compiled);
+control.watch(compiled);
 control.watch(comments);
 addEventListener('hashchange', () => {
   if (tour.route(location.hash)) return;

@@ -1,8 +1,11 @@
-// The Output panel: streams text in as it arrives (at most one DOM update per frame),
-// keeps the view pinned to the bottom while the reader is there, and shows notes and
-// echoed input apart from the program's own output. Everything is inserted as text.
+// The Output panel: a view of the run's output (run-results.js: a list of changes,
+// `render(state)` applies those it has not applied yet). Streams text in as it arrives (at
+// most one DOM update per frame), keeps the view pinned to the bottom while the reader is
+// there, and shows notes and echoed input apart from the program's own output. Everything
+// is inserted as text.
 
 import { h, count } from './dom.js';
+import { outputSince } from './run-results.js';
 
 /**
  * The most program output the panel keeps in the page (UTF-16 units): laying out a
@@ -36,6 +39,42 @@ export class OutputPanel {
     this.head = null;
     /** The blocks, first to last: { el, size (UTF-16 units shown in it), lines, endsLine }. */
     this.chunks = [];
+    /** The output drawn: its run (`epoch`) and the number of its last change applied. */
+    this.epoch = 0;
+    this.seq = 0;
+  }
+
+  /** Draws the run's output (`state.output`): the changes made since the last drawing; a new run's from an empty panel. */
+  render({ output }) {
+    if (output.epoch !== this.epoch) {
+      this.clear();
+      this.epoch = output.epoch;
+      this.seq = 0;
+    }
+    if (output.seq === this.seq) return;
+    const ops = outputSince(output, this.seq);
+    this.seq = output.seq;
+    for (const op of ops) this.apply(op);
+  }
+
+  /** Applies one change of the output (run-results.js). */
+  apply(op) {
+    switch (op.type) {
+      case 'append':
+        this.append(op.text);
+        if (op.flush) this.flush();
+        return;
+      case 'echo':
+        return this.echo(op.line);
+      case 'note':
+        return this.note(op.text);
+      case 'remove':
+        return this.removeLast(op.units);
+      case 'dropNotes':
+        return this.dropNotes();
+      default:
+        throw new Error(`unknown change of the output: ${op.type}`);
+    }
   }
 
   clear() {

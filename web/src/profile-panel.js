@@ -1,6 +1,7 @@
 // The Profile panel: the flame graph (flame.js) or the table by label (profile-table.js)
 // of a profiled run, its busiest lines, and the heat marks in the editor's gutter. It
-// stays folded away until the first profiled run of a program.
+// stays folded away until the first profiled run of a program. A view of the run's
+// profile (`state.profile`, run-results.js): `render(state)`.
 
 import { h, fill, count } from './dom.js';
 import { parseFolded, renderFlame } from './flame.js';
@@ -35,6 +36,22 @@ export class ProfilePanel {
     this.track = null;
     /** The view shown, the flame graph or the table by label, and the table's sort. */
     this.view = { by: 'flame', sort: { key: 'total', descending: true } };
+    this.shown = null;
+  }
+
+  /**
+   * Draws `state.profile`: folded away (null); a profiled run that starts (`start`); its
+   * profile (`data`, brought into view with `reveal`); or a note in place of it.
+   */
+  render({ profile }) {
+    if (profile === this.shown) return;
+    const before = this.shown;
+    this.shown = profile;
+    if (!profile) return before ? this.clear() : undefined;
+    if (profile.start) this.begin(profile.run.track);
+    else if (profile.data) this.show(profile.data);
+    else this.note(profile.note);
+    if (profile.reveal) this.reveal();
   }
 
   /** Empties the panel and folds it away until the next profiled run (a new program). */

@@ -24,6 +24,13 @@ export class InputPrompt {
     });
   }
 
+  /** Shown while the run waits for a line (`state.prompt`). */
+  render({ prompt }) {
+    if (prompt === !this.form.hidden) return;
+    if (prompt) this.show();
+    else this.hide();
+  }
+
   show() {
     this.form.hidden = false;
     this.input.value = '';

@@ -21,31 +21,33 @@ export function runNote(run, { edited, current }) {
 export class RunNotes {
   /**
    * `els`: { output, stack, timeline, profile }, an element in each panel's heading;
-   * `current()`: the program the editor shows ({ name, key }, saved-program.js `title`); `runTrack()`: the last run's
-   * Tracker (positions.js), `profileTrack()`: the last profiled run's.
+   * `current()`: the program the editor shows ({ name, key }, saved-program.js `title`);
+   * `state()`: the run state (run-state.js), whose `run` is the last run ({ track, at,
+   * name, key }) and whose `profile.run` the last profiled run.
    */
-  constructor(els, { current, runTrack, profileTrack }) {
-    Object.assign(this, { els, current, runTrack, profileTrack });
-    /** Tracker -> { at, name } of the run that started with it. */
-    this.runs = new WeakMap();
+  constructor(els, { current, state }) {
+    Object.assign(this, { els, current, state });
+    this.drawn = null;
   }
 
-  /** A run starts with the editor's text (its Tracker). */
-  started(track) {
-    const { name, key } = this.current();
-    this.runs.set(track, { at: Date.now(), name, key });
+  /** The notes follow the run state: a new run, or a new profiled run. */
+  render(state) {
+    const runs = [state.run, state.profile?.run];
+    if (this.drawn && runs.every((r, i) => r === this.drawn[i])) return;
+    this.drawn = runs;
     this.refresh();
   }
 
-  /** The note of the last run (or of `track`'s), '' when it shows the editor's program. */
-  note(track = this.runTrack()) {
-    return track ? runNote(this.runs.get(track), { edited: track.edited, current: this.current() }) : '';
+  /** The note of the last run (or of `run`), '' when it shows the editor's program. */
+  note(run = this.state().run) {
+    return run ? runNote(run, { edited: run.track.edited, current: this.current() }) : '';
   }
 
   /** Redraws the notes (the program was edited, or another was loaded). */
   refresh() {
-    const run = this.note();
-    const profile = this.note(this.profileTrack());
+    const state = this.state();
+    const run = this.note(state.run);
+    const profile = this.note(state.profile?.run ?? null);
     for (const [key, text] of [['output', run], ['stack', run], ['timeline', run], ['profile', profile]]) {
       const el = this.els[key];
       if (!el) continue;

@@ -1,22 +1,16 @@
 // The state of the page's run, in one object with explicit transitions. Pure: no DOM, no
 // runner. The page keeps one `RunState`, replaces it with `transition(state, event)` at
-// every message of the runner and every command of the person, and draws the Status,
-// the toolbar and the debugger's buttons from it (`controls`).
+// every message of the runner and every command of the person, and draws everything
+// about the run from it: the toolbar and the debugger's buttons (`controls`), and the
+// panels (each a view, `render(state)`, of its part of the run's results: run-results.js).
 //
 // An event is a message of the protocol (`{ type: Msg.PAUSED, ... }`, protocol.js), a
 // command the page sends (`Msg.RUN`, `Msg.CONTINUE`, `Msg.STEP`, …) or one of `Event`.
 
 import { Msg, State, Status, SetupError, RunKind } from './protocol.js';
+import { Event, initialResults, results, shownOf } from './run-results.js';
 
-/** The page's own events (the others are the protocol's messages). */
-export const Event = Object.freeze({
-  /** the module is compiled and the runner made (its worker may not be ready yet) */
-  LOADED: 'loaded',
-  /** the module could not be loaded: no run is possible */
-  LOAD_FAILED: 'load_failed',
-  /** the Status shows a notice of the page (an example was loaded) instead of the run */
-  NOTICE: 'notice',
-});
+export { Event };
 
 const {
   LOADING, IDLE, RUNNING, SLEEPING, STEPPING, INPUT, PAUSED, HALTED, ERROR, STOPPED, COMPILE_ERROR, ARGS_ERROR, CRASHED, UNAVAILABLE,
@@ -81,6 +75,13 @@ export const TRANSITIONS = Object.freeze({
   [Msg.STOP]: { from: ACTIVE, to: SAME, quiet: true },
   // A notice replaces the Status of a run that is not going on (shown as `idle`).
   [Event.NOTICE]: { from: PHASES.filter((p) => ![RUNNING, SLEEPING, INPUT].includes(p)), to: SAME },
+  // The page's own words in the Status ("Loading…").
+  [Event.STATUS]: { from: EVERY, to: SAME },
+  // Results that are not the run's, in any state: Format's errors, another program loaded
+  // (the Profile folds away), the requests waiting for the worker.
+  [Event.FORMAT_ERRORS]: { from: EVERY, to: SAME, quiet: true },
+  [Event.PROGRAM]: { from: EVERY, to: SAME, quiet: true },
+  [Event.REQUESTS]: { from: EVERY, to: SAME, quiet: true },
 });
 
 /** The state a `done` message's status leads to. */
@@ -90,10 +91,13 @@ const DONE_STATES = { [Status.HALTED]: HALTED, [Status.ERROR]: ERROR, [Status.ST
  * The state before anything is loaded. `kind`: of the current or last run; `resumable`:
  * the ended run can be stepped back into; `args`: the arguments it pushed; `pending`: a
  * run asked for before the runner was there ({ kind, paused }); `loaded`: the runner is
- * made; `notice`: the Status shows a notice instead of the run.
+ * made; `notice`: the Status shows a notice instead of the run; and the run's results
+ * (run-results.js `initialResults`: the run they belong to, the Status's words, output,
+ * stack, errors, the paused position, the prompt, the profile, what the Timeline reads,
+ * the requests waiting for the worker).
  */
 export const initialState = () =>
-  Object.freeze({ phase: LOADING, kind: RunKind.PLAIN, resumable: false, args: '', pending: null, loaded: false, notice: false });
+  Object.freeze({ phase: LOADING, kind: RunKind.PLAIN, resumable: false, args: '', pending: null, loaded: false, notice: false, ...initialResults() });
 
 /** An event that may not happen in the state it came in. */
 export class IllegalTransition extends Error {
@@ -145,15 +149,17 @@ function fields(state, event) {
 }
 
 /**
- * The state after `event` (a plain object with a `type`). Throws IllegalTransition for an
- * event that may not happen in `state`; never changes `state`.
+ * The state after `event` (a plain object with a `type`): its phase and fields by the
+ * table, then its results (run-results.js). Throws IllegalTransition for an event that
+ * may not happen in `state`; never changes `state`.
  */
 export function transition(state, event) {
   const r = rule(state, event);
   if (!r) throw new IllegalTransition(state, event);
   const to = typeof r.to === 'function' ? r.to(state, event) : r.to;
   const notice = state.notice && isQuiet(state, event);
-  return Object.freeze({ ...state, notice, ...fields(state, event), phase: to ?? state.phase });
+  const next = { ...state, notice, ...fields(state, event), phase: to ?? state.phase };
+  return Object.freeze({ ...next, ...results(next, event, state) });
 }
 
 /** Is a run going on in the worker? */
@@ -163,7 +169,7 @@ export const isActive = (state) => ACTIVE.includes(state.phase);
 export const isGoing = (state) => GOING.includes(state.phase);
 
 /** The Status panel's `data-state`: the state, `idle` for a notice, `crashed` for no runner. */
-export const shownState = (state) => (state.notice ? IDLE : state.phase === UNAVAILABLE ? CRASHED : state.phase);
+export const shownState = shownOf;
 
 /**
  * Which controls are enabled in `state`: Run, Stop, Profile and the debugger's buttons;

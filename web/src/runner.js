@@ -2,6 +2,14 @@
 // does not answer a stop, and turns its messages into events for the page. Which command
 // is allowed when is the page's run state's to say (run-state.js): the runner only
 // carries them, and drops the late messages of a run the page has moved on from.
+//
+// Every request of the page to the worker (a stack value, Format, the Timeline's steps,
+// the WebAssembly module, the Compiled panel's rows) goes through `request`: the one place
+// that sends it with its `req`, gives its answer to the one who asked, and cancels the
+// stale ones. A request may belong to a channel (`Channel`): a newer request of the
+// channel makes the older one stale (its answer is dropped, its promise resolves to
+// `{ stale: true }`), or, for a queued channel (the Timeline's: a replay must not be asked
+// twice at once), waits behind the one the worker has, in place of any older waiting one.
 
 import { Msg, Status } from './protocol.js';
 
@@ -12,18 +20,40 @@ const SILENCE_MS = 10_000;
 /** A worker that dies this many times in a row before it is ready is not restarted. */
 const MAX_EARLY_DEATHS = 3;
 
+/**
+ * The channels of requests: in each, only the latest request counts. `queue`: one at a
+ * time in the worker, the latest waiting behind it.
+ */
+export const Channel = Object.freeze({
+  /** the Timeline's steps of a run (queued: each may replay the run) */
+  TIMELINE: 'timeline',
+  /** the WebAssembly panel's module of the editor's program */
+  TIER_MODULE: 'tier_module',
+  /** the Compiled panel's first rows of the editor's program */
+  DISASM: 'disasm',
+});
+const QUEUED = new Set([Channel.TIMELINE]);
+
+/** The answer of a request that a newer one of its channel (or a `cancel`) made stale. */
+export const STALE = Object.freeze({ stale: true });
+
+/** The types of the worker's answers to requests (each with the request's `req`). */
+const ANSWERS = new Set([Msg.VALUE, Msg.FORMATTED, Msg.TIMELINE, Msg.TIER_MODULE, Msg.DISASM]);
+
 export class Runner {
   /**
    * module: the compiled WebAssembly.Module (sent to each worker, never fetched twice);
    * url: the worker script; onEvent(msg): every message of the protocol, plus
    * { type: Msg.DIED, id, message, final? } when a worker had to be replaced;
    * isGoing(): is the worker running the program (so that its silence means it is stuck)?
+   * onRequests(pending): the requests waiting for the worker changed (`pending()`).
    */
-  constructor({ module, url, onEvent, isGoing }) {
+  constructor({ module, url, onEvent, isGoing, onRequests = () => {} }) {
     this.module = module;
     this.url = url;
     this.onEvent = onEvent;
     this.isGoing = isGoing;
+    this.onRequests = onRequests;
     this.worker = null;
     this.ready = false;
     this.earlyDeaths = 0;
@@ -31,7 +61,8 @@ export class Runner {
     this.current = null; // { id, steps, time_ms, heardAt, sleepUntil, stopping }
     this.ended = null; // { id } of a finished run the worker keeps for stepping back
     this.stopTimer = 0;
-    this.requests = new Map(); // value requests waiting for the worker: req -> resolve
+    this.requests = new Map(); // requests sent, waiting for the worker: req -> { resolve, channel }
+    this.channels = new Map(); // channel -> { sent: req or 0, waiting: { msg, resolve } or null }
     this.nextReq = 1;
     this.watchdog = setInterval(() => this.checkSilence(), 1000);
     this.spawn();
@@ -57,8 +88,12 @@ export class Runner {
   /** Ends the current worker and starts a fresh one; tells the page when it died. */
   replace(reason, { quiet = false } = {}) {
     this.worker.terminate();
-    for (const resolve of this.requests.values()) resolve({ error: 'the runner was restarted: its values are gone' });
+    const gone = { error: 'the runner was restarted: its values are gone' };
+    for (const { resolve } of this.requests.values()) resolve(gone);
+    for (const ch of this.channels.values()) ch.waiting?.resolve(gone);
     this.requests.clear();
+    this.channels.clear();
+    this.requestsChanged();
     const run = this.current;
     this.current = null;
     this.ended = null;
@@ -83,10 +118,8 @@ export class Runner {
       this.replace(msg.message);
       return;
     }
-    if (msg.type === Msg.VALUE || msg.type === Msg.FORMATTED || msg.type === Msg.TIMELINE || msg.type === Msg.TIER_MODULE || msg.type === Msg.DISASM) {
-      const resolve = this.requests.get(msg.req);
-      this.requests.delete(msg.req);
-      if (resolve) resolve(msg);
+    if (ANSWERS.has(msg.type)) {
+      this.answer(msg);
       return;
     }
     const run = this.current;
@@ -168,36 +201,122 @@ export class Runner {
   /**
    * The stack over time of run `id` (ended or paused): the kept steps `first..first +
    * count` and, with `lines`, the stack each line last left; resolves to `{ info, steps,
-   * lines }` (vm-wasm's `timeline`, `timelineSteps`, `timelineLines`) or `{ error }`.
+   * lines }` (vm-wasm's `timeline`, `timelineSteps`, `timelineLines`), `{ error }`, or
+   * STALE. On the Timeline's channel (queued): `query` may be a function, called when the
+   * request is sent, giving `{ id, first, count, lines }`.
    */
-  timeline({ id, first, count, lines = false }) {
-    return this.request({ type: Msg.TIMELINE, id, first, count, lines });
+  timeline(query) {
+    const make = () => {
+      const { id, first, count, lines = false } = typeof query === 'function' ? query() : query;
+      return { type: Msg.TIMELINE, id, first, count, lines };
+    };
+    return this.request(make, { channel: Channel.TIMELINE });
   }
 
   /**
    * The WebAssembly module the tier makes of `source` (vm-wasm's `tierModule`, its text cut
-   * to `maxChars` characters): resolves to `{ ok, diagnostics, info, text }` or `{ error }`.
+   * to `maxChars` characters): resolves to `{ ok, diagnostics, info, text }`, `{ error }`,
+   * or STALE once another is asked for (the WebAssembly panel's channel).
    */
   tierModule(source, maxChars) {
-    return this.request({ type: Msg.TIER_MODULE, source, maxChars });
+    return this.request({ type: Msg.TIER_MODULE, source, maxChars }, { channel: Channel.TIER_MODULE });
   }
 
   /**
    * The Compiled panel's rows of `source` (vm-wasm's `disasm`, rows `first..first +
-   * count`): resolves to `{ ok, diagnostics, total, rows, … }` or `{ error }`.
+   * count`): resolves to `{ ok, diagnostics, total, rows, … }` or `{ error }`. On a
+   * `channel` (Channel.DISASM: a program's first rows), STALE once another is asked for.
    */
-  disasm(source, first, count) {
-    return this.request({ type: Msg.DISASM, source, first, count });
+  disasm(source, first, count, { channel = null } = {}) {
+    return this.request({ type: Msg.DISASM, source, first, count }, { channel });
   }
 
-  /** Sends `msg` with a new `req`; resolves to the worker's answer with that `req`. */
-  request(msg) {
+  /**
+   * Sends `msg` (or, for a request that waits in a queued channel, `msg()` when it is
+   * sent) with a new `req`; resolves to the worker's answer with that `req`, or to STALE
+   * when a newer request of its `channel` (or `cancel`) made it stale.
+   */
+  request(msg, { channel = null } = {}) {
     if (!this.worker) return Promise.resolve({ error: 'the runner is not available' });
-    const req = this.nextReq++;
     return new Promise((resolve) => {
-      this.requests.set(req, resolve);
-      this.worker.postMessage({ ...msg, req });
+      const ch = channel && this.channel(channel);
+      if (ch && QUEUED.has(channel) && ch.sent) {
+        // The worker has one: this one waits behind it, in place of an older one.
+        ch.waiting?.resolve(STALE);
+        ch.waiting = { msg, resolve };
+      } else {
+        if (ch) this.forget(ch);
+        this.send1(msg, resolve, channel);
+      }
+      this.requestsChanged();
     });
+  }
+
+  /** Sends a request now. */
+  send1(msg, resolve, channel) {
+    const req = this.nextReq++;
+    const m = typeof msg === 'function' ? msg() : msg;
+    this.requests.set(req, { resolve, channel, type: m.type });
+    if (channel) this.channel(channel).sent = req;
+    this.worker.postMessage({ ...m, req });
+  }
+
+  /** A request's answer: to the one who asked (none for a stale request); a request waiting behind it goes. */
+  answer(msg) {
+    const r = this.requests.get(msg.req);
+    this.requests.delete(msg.req);
+    if (!r) return;
+    const ch = r.channel && this.channels.get(r.channel);
+    if (ch && ch.sent === msg.req) {
+      ch.sent = 0;
+      const next = ch.waiting;
+      ch.waiting = null;
+      if (next && this.worker) this.send1(next.msg, next.resolve, r.channel);
+    }
+    this.requestsChanged();
+    r.resolve(msg);
+  }
+
+  channel(name) {
+    let ch = this.channels.get(name);
+    if (!ch) this.channels.set(name, (ch = { sent: 0, waiting: null }));
+    return ch;
+  }
+
+  /** The requests of channel `ch` become stale: resolved with STALE now, their answers dropped. */
+  forget(ch) {
+    if (ch.sent) {
+      this.requests.get(ch.sent)?.resolve(STALE);
+      this.requests.delete(ch.sent);
+      ch.sent = 0;
+    }
+    ch.waiting?.resolve(STALE);
+    ch.waiting = null;
+  }
+
+  /** Makes the requests of `channel` stale (the page moved on from what they were for). */
+  cancel(channel) {
+    const ch = this.channels.get(channel);
+    if (!ch || (!ch.sent && !ch.waiting)) return;
+    this.forget(ch);
+    this.requestsChanged();
+  }
+
+  /**
+   * The requests not answered yet, by their message's type: `{ sent, waiting }` (`sent`:
+   * the worker has them; `waiting`: behind one of their channel), e.g. `{ sent: { value:
+   * 1, timeline: 1 }, waiting: { timeline: 1 } }`.
+   */
+  pending() {
+    const sent = {};
+    for (const r of this.requests.values()) sent[r.type] = (sent[r.type] || 0) + 1;
+    const waiting = {};
+    for (const [name, ch] of this.channels) if (ch.waiting) waiting[name] = 1;
+    return { sent, waiting };
+  }
+
+  requestsChanged() {
+    this.onRequests(this.pending());
   }
 
   /** Sets the breakpoints (lines of the run's source) of the current or ended run. */

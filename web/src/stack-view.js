@@ -35,6 +35,30 @@ export function renderStackNote(list, countEl, text, peek = null) {
   if (peek) fill(peek, h('span', { class: 'peek-depth' }, 'Stack: not known while the program runs'));
 }
 
+/**
+ * The Stack panel as a view of the run's stack (`state.stack`, run-results.js): its
+ * values, or a note in their place. `els`: { list, count, peek (the phone's, or none) };
+ * `runner()`: the runner (runner.js), which gives the whole of a value, or null.
+ */
+export class StackPanel {
+  constructor({ list, count: countEl, peek = null }, { runner = () => null } = {}) {
+    Object.assign(this, { list, countEl, peek, runner });
+    this.shown = null;
+  }
+
+  render({ stack }) {
+    if (stack === this.shown) return;
+    this.shown = stack;
+    if (!stack) return;
+    if ('note' in stack) return renderStackNote(this.list, this.countEl, stack.note, this.peek);
+    const runner = this.runner();
+    const { id, steps } = stack.from;
+    const fetchValue = runner ? (q) => runner.value({ id, steps, ...q }) : null;
+    renderStack(this.list, this.countEl, stack.values, stack.total, fetchValue);
+    if (this.peek) renderPeek(this.peek, stack.values, stack.total);
+  }
+}
+
 /** The values the peek shows at most (fewer when they do not fit). */
 export const PEEK_VALUES = 8;
 

@@ -7,7 +7,7 @@
 // The toolbar's "Stack notes" shows, at the end of each line, the stack it last left.
 
 import { h, fill, count, counted } from './dom.js';
-import { Msg } from './protocol.js';
+import { Channel } from './runner.js';
 import { attachTimelineMarks } from './timeline-notes.js';
 import { WINDOW, isKept, nearestKept, windowStart, leftOutText, originText, summaryText } from './timeline-data.js';
 
@@ -24,17 +24,16 @@ export class TimelinePanel {
   /**
    * `ui`: { toggle, notesToggle (toolbar buttons), panel, sum, body }; `editor`;
    * `runner()`: the runner; `spanRange(span, track)`: a run's span in the editor's text;
-   * `output`: the Output panel (output.js); `track()`: the last run's Tracker (positions.js).
+   * `output`: the Output panel (output.js).
    */
-  constructor(ui, { editor, runner, spanRange, output, track }) {
-    Object.assign(this, { ui, editor, runner, spanRange, output, runTrack: track });
+  constructor(ui, { editor, runner, spanRange, output }) {
+    Object.assign(this, { ui, editor, runner, spanRange, output });
     this.marks = attachTimelineMarks(editor.view);
+    this.snapshot = null; // the run state's part drawn (run-results.js)
     this.run = null; // { id, steps, track } of the last run that stopped
     this.info = null;
     this.rows = [];
     this.step = 0;
-    this.asked = null; // a request waiting for its answer; the latest one waits behind it
-    this.next = null;
     this.notesOn = false;
     this.build();
     ui.toggle.addEventListener('click', () => this.setOpen(ui.panel.hidden));
@@ -93,28 +92,32 @@ export class TimelinePanel {
     this.columns.hidden = true;
   }
 
-  // ---- the runs (RunControl.watch) ----------------------------------------------------
+  // ---- the run (a view of `state.snapshot`, run-results.js) ------------------------------
+
+  /**
+   * Draws what the run state says of the steps to read: a run starting (`starting`), a
+   * run whose steps are gone (`gone`), or a run paused or ended (`{ id, steps, track }`),
+   * whose steps are asked for (if the panel or the notes are open).
+   */
+  render({ snapshot }) {
+    if (snapshot === this.snapshot) return;
+    this.snapshot = snapshot;
+    if (!snapshot) return;
+    if (snapshot.starting) return this.starting();
+    if (snapshot.gone) return this.empty(snapshot.gone);
+    this.run = { id: snapshot.id, steps: snapshot.steps, track: snapshot.track };
+    // A request for the run as it was is stale.
+    this.runner()?.cancel(Channel.TIMELINE);
+    this.info = null;
+    this.load();
+  }
 
   starting() {
     this.run = null;
-    this.asked = null;
-    this.next = null;
+    this.runner()?.cancel(Channel.TIMELINE);
     this.clearMarks();
     this.marks.notes(null);
     this.empty('Running… the steps are shown when the run ends or pauses.');
-  }
-
-  message(m) {
-    if (m.type === Msg.SETUP_ERROR) return this.empty('The program did not start: no steps to show.');
-    if (m.type === Msg.DIED) return this.empty('The runner stopped unexpectedly: the steps of the run are gone.');
-    if (m.type !== Msg.DONE && m.type !== Msg.PAUSED) return;
-    if (m.type === Msg.DONE && m.forced) return this.empty('The run was stopped before its steps could be read.');
-    this.run = { id: m.id, steps: m.steps, track: this.runTrack() };
-    // A request for the run as it was is left unanswered by the page.
-    this.asked = null;
-    this.next = null;
-    this.info = null;
-    this.load();
   }
 
   // ---- the worker's answers ------------------------------------------------------------
@@ -139,30 +142,21 @@ export class TimelinePanel {
     this.say(`The run took ${counted(run.steps, 'step')}. Its steps are read by replaying it with each one recorded, which takes about ${replaySeconds(run.steps)}. `, go);
   }
 
-  /** Asks for the window around `step` (and the lines' notes): one request at a time, the latest waiting. */
+  /**
+   * Asks for the window around `step` (and the lines' notes): on the runner's Timeline
+   * channel, one request at a time in the worker, the latest waiting behind it (its window
+   * is reckoned when it is sent, from the steps then known).
+   */
   ask(step, lines = false) {
-    const q = { step, lines };
-    if (this.asked) {
-      this.next = q;
-      return;
-    }
-    this.asked = q;
-    const first = this.info ? windowStart(this.info, step) : Math.max(0, step - WINDOW + 1);
     const run = this.run;
+    const query = () => ({ id: run.id, first: this.info ? windowStart(this.info, step) : Math.max(0, step - WINDOW + 1), count: WINDOW, lines });
     this.runner()
-      .timeline({ id: run.id, first, count: WINDOW, lines })
+      .timeline(query)
       .then((r) => {
-        // An answer for a run (or a step count) the panel has moved on from is dropped;
-        // the request waiting behind it goes.
-        if (this.asked !== q) return;
-        this.asked = null;
-        if (run === this.run) {
-          if (r.error) this.empty(`The steps cannot be shown: ${r.error}.`);
-          else this.show(r, step);
-        }
-        const next = this.next;
-        this.next = null;
-        if (next && this.run) this.ask(next.step, next.lines);
+        // An answer for a run (or a step count) the panel has moved on from is stale.
+        if (r.stale || run !== this.run) return;
+        if (r.error) this.empty(`The steps cannot be shown: ${r.error}.`);
+        else this.show(r, step);
       });
   }
 

@@ -6,6 +6,7 @@
 
 import { h, fill, count, counted, setPanelOpen } from './dom.js';
 import { Msg } from './protocol.js';
+import { Channel } from './runner.js';
 import { MAX_CHARS } from './compiled-panel.js';
 import { MAX_TEXT, moduleSummary, splitFunctions, cutNote } from './wasm-text.js';
 
@@ -23,7 +24,7 @@ export class WasmPanel {
    */
   constructor(ui, { editor, runner }) {
     Object.assign(this, { ui, editor, runner });
-    this.asked = 0; // the latest request; older answers are dropped
+    this.drawing = 0; // the latest module drawn (its text is drawn in tasks); older drawings stop
     this.shownText = null; // the program text shown, or null
     this.timer = 0;
     ui.toggle.addEventListener('click', () => this.setOpen(ui.panel.hidden));
@@ -62,17 +63,19 @@ export class WasmPanel {
   async load() {
     clearTimeout(this.timer);
     const source = this.editor.text();
-    const ask = ++this.asked;
+    const runner = this.runner();
+    // What the panel asked for before is stale (the runner's channel drops its answer), and so is what it draws.
+    this.drawing++;
+    runner?.cancel(Channel.TIER_MODULE);
     if (source.length > MAX_CHARS) {
       this.shownText = source;
       this.ui.sum.textContent = '';
       return fill(this.ui.body, h('p', { class: 'help' }, `The program has ${count(source.length)} characters: too large to show here.`));
     }
-    const runner = this.runner();
     if (!runner) return this.note('Loading…');
     if (!this.ui.body.firstChild) this.note('Compiling…');
     const m = await runner.tierModule(source, MAX_TEXT);
-    if (ask !== this.asked) return;
+    if (m.stale) return;
     if (m.error) return this.note(`The module could not be made: ${m.error}`);
     this.shownText = source;
     if (!m.ok) {
@@ -107,12 +110,12 @@ export class WasmPanel {
     const code = h('div', { class: 'wasm-text', 'data-testid': 'wasm-text', tabindex: '0', 'aria-label': 'The module as WebAssembly text' });
     const cut = cutNote(m.text);
     fill(this.ui.body, nav, code, cut ? h('p', { class: 'wasm-more' }, `${cut} (svm --disasm --blocks shows the blocks).`) : null);
-    this.draw(code, parts, 0, labels, this.asked);
+    this.draw(code, parts, 0, labels, ++this.drawing);
   }
 
   /** Draws the parts from `i` on, about DRAW_CHARS characters a task (a long text is laid out in pieces). */
   draw(code, parts, i, labels, ask) {
-    if (ask !== this.asked) return;
+    if (ask !== this.drawing) return;
     let chars = 0;
     const pres = [];
     for (; i < parts.length && chars < DRAW_CHARS; i++) {

@@ -1,6 +1,6 @@
 // End-to-end tests of the page's panels, phones and keyboard (issue 25: the Timeline's
 // words, the Reference's width, the stack on a phone, the keyboard, axe-core in every
-// state, and the smaller things), in Chromium as e2e.test.mjs runs it.
+// state, and the smaller things), in Chromium, with the harness of every e2e file (e2e-harness.mjs).
 //
 //   npm --prefix web run build && node --test web/test/e2e-ui.test.mjs
 //

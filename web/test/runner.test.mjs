@@ -7,7 +7,7 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Runner, STOP_GRACE_MS } from '../src/runner.js';
+import { Runner, STOP_GRACE_MS, Channel, STALE } from '../src/runner.js';
 import { Msg, Status } from '../src/protocol.js';
 
 /** A Worker that records what it is sent; `reply(msg)` is a message from it. */
@@ -39,9 +39,9 @@ afterEach(() => {
 });
 
 /** A runner whose worker is ready; `events`: what it told the page. */
-function ready({ going = () => true } = {}) {
+function ready({ going = () => true, onRequests } = {}) {
   const events = [];
-  const runner = new Runner({ module: 'the module', url: 'worker.js', onEvent: (m) => events.push(m), isGoing: going });
+  const runner = new Runner({ module: 'the module', url: 'worker.js', onEvent: (m) => events.push(m), isGoing: going, onRequests });
   runners.push(runner);
   runner.worker.reply({ type: Msg.READY, version: '1' });
   return { runner, events, worker: runner.worker };
@@ -203,4 +203,74 @@ test('format requests carry the selection and breakpoints, are answered by reque
   worker.reply({ type: Msg.FATAL, message: 'boom' });
   const failed = await Promise.race([b, sleep(1000).then(() => ({ error: 'no answer within 1 s' }))]);
   assert.match(failed.error, /restarted/);
+});
+
+/** Resolves to what `p` resolves to, or to 'pending' if it has not within a few ms. */
+const settled = (p) => Promise.race([p, sleep(5).then(() => 'pending')]);
+
+test('a channel keeps the latest request: an older one is stale at once and its answer is dropped', async () => {
+  const { runner, worker } = ready();
+  const a = runner.tierModule('1 println', 1000);
+  const qa = worker.sent.at(-1);
+  const b = runner.tierModule('2 println', 1000);
+  const qb = worker.sent.at(-1);
+  assert.deepEqual([qa.type, qa.source, qb.source], [Msg.TIER_MODULE, '1 println', '2 println']);
+  assert.equal(await settled(a), STALE, 'the older request is stale as soon as the newer one is sent');
+  worker.reply({ type: Msg.TIER_MODULE, req: qa.req, ok: true, text: 'old' });
+  worker.reply({ type: Msg.TIER_MODULE, req: qb.req, ok: true, text: 'new' });
+  assert.equal((await settled(b)).text, 'new');
+  // Other channels and plain requests are not touched by it.
+  const d = runner.disasm('x', 0, 10, { channel: Channel.DISASM });
+  const more = runner.disasm('x', 10, 10);
+  runner.tierModule('3 println', 1000);
+  const [qd, qm] = worker.sent.slice(-3, -1);
+  worker.reply({ type: Msg.DISASM, req: qd.req, ok: true, rows: [] });
+  worker.reply({ type: Msg.DISASM, req: qm.req, ok: true, rows: [1] });
+  assert.deepEqual([(await settled(d)).rows, (await settled(more)).rows], [[], [1]]);
+  // cancel: the channel's request is stale; a request after it is sent at once.
+  const e = runner.disasm('y', 0, 10, { channel: Channel.DISASM });
+  runner.cancel(Channel.DISASM);
+  assert.equal(await settled(e), STALE);
+});
+
+test("the Timeline's channel: one request in the worker, the latest waiting behind it, made when it is sent", async () => {
+  const { runner, worker } = ready();
+  let window = 0;
+  const sent = () => worker.sent.filter((m) => m.type === Msg.TIMELINE);
+  const a = runner.timeline({ id: 1, first: 0, count: 200, lines: true });
+  const b = runner.timeline(() => ({ id: 1, first: window, count: 200 }));
+  const c = runner.timeline(() => ({ id: 1, first: window, count: 200 }));
+  assert.equal(sent().length, 1, 'one at a time');
+  assert.equal(await settled(b), STALE, 'a waiting request is replaced by a newer one');
+  assert.equal(await settled(c), 'pending');
+  window = 400;
+  worker.reply({ type: Msg.TIMELINE, req: sent()[0].req, info: { steps: 9 }, steps: [] });
+  assert.deepEqual((await settled(a)).info, { steps: 9 });
+  assert.equal(sent().length, 2, 'the waiting one is sent when the answer comes');
+  assert.deepEqual({ ...sent()[1], req: 0 }, { type: Msg.TIMELINE, id: 1, first: 400, count: 200, lines: false, req: 0 });
+  worker.reply({ type: Msg.TIMELINE, req: sent()[1].req, info: { steps: 9 }, steps: [{ step: 400 }] });
+  assert.deepEqual((await settled(c)).steps, [{ step: 400 }]);
+  // Cancelled: the one in the worker and the one waiting are stale; the next goes at once.
+  const d = runner.timeline({ id: 2, first: 0, count: 1 });
+  const e = runner.timeline({ id: 2, first: 5, count: 1 });
+  runner.cancel(Channel.TIMELINE);
+  assert.deepEqual([await settled(d), await settled(e)], [STALE, STALE]);
+  runner.timeline({ id: 3, first: 0, count: 1 });
+  assert.equal(sent().at(-1).id, 3);
+  worker.reply({ type: Msg.TIMELINE, req: sent().at(-2).req, info: {} }); // the stale answer comes late: dropped
+  assert.equal(sent().length, 4);
+});
+
+test('the requests waiting for the worker are told as they change; a replaced worker fails them all', async () => {
+  const seen = [];
+  const { runner, worker } = ready({ onRequests: (p) => seen.push(p) });
+  const v = runner.value({ id: 1, index: 0, steps: 1 });
+  runner.timeline({ id: 1, first: 0, count: 1 });
+  const w = runner.timeline({ id: 1, first: 1, count: 1 });
+  assert.deepEqual(runner.pending(), { sent: { value: 1, timeline: 1 }, waiting: { timeline: 1 } });
+  assert.deepEqual(seen.at(-1), runner.pending());
+  worker.reply({ type: Msg.FATAL, message: 'boom' });
+  assert.match((await settled(v)).error, /restarted/);
+  assert.match((await settled(w)).error, /restarted/, 'a request waiting in its channel fails too');
+  assert.deepEqual(seen.at(-1), { sent: {}, waiting: {} });
 });
