@@ -93,6 +93,7 @@ pub mod asm;
 mod block;
 pub mod debug;
 pub mod disasm;
+pub mod effects;
 pub mod error;
 pub mod format;
 mod frame;
@@ -115,6 +116,7 @@ pub use asm::{compile, parse_args, MAX_SOURCE_BYTES};
 pub use debug::Watch;
 pub use debug::{Hit, Stopper};
 pub use disasm::{disassemble, disassemble_blocks};
+pub use effects::Effects;
 pub use error::{
     CompileError, Diagnostic, ErrorKind, LeftOut, Note, RuntimeError, Span, Trace, TraceFrame,
 };
