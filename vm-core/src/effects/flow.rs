@@ -151,6 +151,10 @@ pub(super) struct State {
     /// What is known of the top values, top last (at most [`TRACKED`]); values below
     /// them are [`Val::Any`].
     pub(super) vals: Vec<Val>,
+    /// At least the fewest values, over the paths to here, that a path took from below
+    /// the entry (`i64::MAX` when not known): a run entered with this many values or more
+    /// can reach here without an underflow on the way.
+    pub(super) low: i64,
 }
 
 impl State {
@@ -159,6 +163,7 @@ impl State {
         State {
             depth: Depth::Known(0),
             vals: Vec::new(),
+            low: 0,
         }
     }
 
@@ -169,9 +174,11 @@ impl State {
         let mine = &self.vals[self.vals.len() - n..];
         let theirs = &other.vals[other.vals.len() - n..];
         let vals: Vec<Val> = mine.iter().zip(theirs).map(|(a, b)| a.join(*b)).collect();
-        let changed = depth != self.depth || vals != self.vals;
+        let low = self.low.min(other.low);
+        let changed = depth != self.depth || vals != self.vals || low != self.low;
         self.depth = depth;
         self.vals = vals;
+        self.low = low;
         changed
     }
 
@@ -213,6 +220,9 @@ pub(super) struct CallSite {
     pub(super) depth: Option<i64>,
     /// The instruction called (`code().len()`: the end of the program).
     pub(super) target: usize,
+    /// How many values from below the entry a path needs to reach the call and take its
+    /// address (as [`State::low`]).
+    pub(super) low: i64,
 }
 
 /// The result of one routine's flow.
@@ -264,6 +274,12 @@ pub(super) fn flow(
         if let (Some(d), Some(n)) = (state.depth.known(), step.takes) {
             f.needs = f.needs.max(n - d);
         }
+        // What a path needs from below the entry to get past this instruction (a call:
+        // with what its callees take).
+        let low = match state.depth.known() {
+            Some(d) => state.low.max(step.takes.map_or(0, |n| n - d)),
+            None => i64::MAX,
+        };
         f.after.insert(pc, step.after);
         match step.control {
             Control::Return => {
@@ -274,10 +290,15 @@ pub(super) fn flow(
             }
             Control::Goes => {}
         }
-        for site in step.calls {
+        for mut site in step.calls {
+            site.low = match state.depth.known() {
+                Some(d) => state.low.max(1 - d),
+                None => i64::MAX,
+            };
             calls.insert((site.pc, site.target), site);
         }
-        for (to, next) in step.next {
+        for (to, mut next) in step.next {
+            next.low = low;
             if to >= len {
                 continue; // the end: the program stops there
             }
@@ -465,6 +486,7 @@ fn transfer(program: &Program, pc: usize, state: &State, main: bool, env: &dyn E
                             pc,
                             depth: s.depth.known(),
                             target: t,
+                            low: 0,
                         });
                         let mut r = s.clone();
                         match env.callee(t) {

@@ -44,7 +44,8 @@ pub use report::{Warning, WarningKind};
 use flow::{flow, Callee, Env, Flow};
 
 /// The most instructions the analysis processes in all (a routine counts each time it is
-/// analysed); past it, what is left is not analysed ([`Effects::complete`] is false).
+/// analysed in a round of the fixpoint); past it, nothing is claimed
+/// ([`Effects::complete`] is false).
 const BUDGET: u64 = 4_000_000;
 
 /// The rounds of the fixpoint over the routines' effects before those still changing are
@@ -148,6 +149,8 @@ pub struct Fact {
     /// The types of the top values before it, top last, as many as are tracked (`None`:
     /// not known). Values from below the routine's entry are not known.
     pub types: Vec<Option<Type>>,
+    /// A `jmp` or `call` whose address is computed: nothing is claimed past it.
+    pub computed: bool,
 }
 
 /// One instruction's depths as an editor shows them: counting the values its routine
@@ -186,8 +189,6 @@ struct Work {
     callee: Callee,
     frozen: bool,
     flow: Flow,
-    /// Its flow was not analysed (the budget ran out).
-    skipped: bool,
 }
 
 /// The callee effects, as the flows see them.
@@ -199,7 +200,7 @@ struct Known<'a> {
 impl Env for Known<'_> {
     fn callee(&self, pc: usize) -> Callee {
         match self.index.get(&pc) {
-            Some(&i) => self.routines[i].callee,
+            Some(&i) => self.routines.get(i).map_or(Callee::Never, |w| w.callee),
             None => Callee::Never,
         }
     }
@@ -245,18 +246,23 @@ impl Effects {
         let len = program.code().len();
         let mut routines = vec_of_main();
         let mut index: BTreeMap<usize, usize> = BTreeMap::new();
+        for label in program.labels() {
+            if let Some(pc) = program.pc_of(label.addr.into()) {
+                index.entry(pc).or_insert_with(|| {
+                    routines.push(routine(program, pc, false));
+                    routines.len() - 1
+                });
+            }
+        }
         let mut spent = 0u64;
-        // The program and the routines it calls: a fixpoint of their effects.
+        // A fixpoint of the routines' effects (the program's, every label's, and every
+        // address a call reaches).
         let mut round = 0;
         loop {
             let mut changed = false;
             let mut i = 0;
             while i < routines.len() {
                 let w = &routines[i];
-                if !(w.main || w.called) {
-                    i += 1;
-                    continue;
-                }
                 let env = Known {
                     routines: &routines,
                     index: &index,
@@ -268,10 +274,7 @@ impl Effects {
                 for site in &f.calls {
                     match index.get(&site.target) {
                         Some(&t) if routines[t].called => {}
-                        Some(&t) => {
-                            routines[t].called = true;
-                            changed = true;
-                        }
+                        Some(&t) => routines[t].called = true,
                         None => {
                             index.insert(site.target, routines.len());
                             routines.push(routine(program, site.target, true));
@@ -297,29 +300,6 @@ impl Effects {
             }
             round += 1;
         }
-        // Every label, for its effect, with the callees' effects as found.
-        for label in program.labels() {
-            let Some(pc) = program.pc_of(label.addr.into()) else {
-                continue;
-            };
-            if index.contains_key(&pc) {
-                continue;
-            }
-            index.insert(pc, routines.len());
-            let mut w = routine(program, pc, false);
-            let env = Known {
-                routines: &routines,
-                index: &index,
-            };
-            match flow(program, pc, false, &env, BUDGET.saturating_sub(spent)) {
-                Some(f) => {
-                    spent += f.work;
-                    w.flow = f;
-                }
-                None => w.skipped = true,
-            }
-            routines.push(w);
-        }
         let mut effects = Effects {
             routines: routines.iter().map(public).collect(),
             facts: routines.iter().map(facts).collect(),
@@ -327,15 +307,15 @@ impl Effects {
             index,
             warnings: Vec::new(),
             args,
-            complete: !routines.iter().any(|w| w.skipped),
+            complete: true,
         };
         effects.owner = owners(&routines, len);
         effects.warnings = report::warnings(program, &routines, &effects, &comments);
         effects
     }
 
-    /// The routines: the program first (index 0), then those a `call` reaches, then the
-    /// other labels'.
+    /// The routines: the program first (index 0), then each label's (labels at the same
+    /// address share one), then those of the other addresses a `call` reaches.
     pub fn routines(&self) -> &[Routine] {
         &self.routines
     }
@@ -385,8 +365,8 @@ impl Effects {
         self.args
     }
 
-    /// Whether the whole program was analysed (false when it was too large: then less,
-    /// or nothing, is claimed).
+    /// Whether the program was analysed (false when it was too large: then nothing is
+    /// claimed and there are no routines).
     pub fn complete(&self) -> bool {
         self.complete
     }
@@ -401,7 +381,6 @@ fn vec_of_main() -> Vec<Work> {
         callee: Callee::Never,
         frozen: false,
         flow: Flow::default(),
-        skipped: false,
     }]
 }
 
@@ -414,13 +393,12 @@ fn routine(program: &Program, pc: usize, called: bool) -> Work {
         callee: Callee::Never,
         frozen: false,
         flow: Flow::default(),
-        skipped: false,
     }
 }
 
 fn public(w: &Work) -> Routine {
     let takes = u32::try_from(w.flow.needs).unwrap_or(u32::MAX);
-    let effect = if w.skipped || !w.flow.computed.is_empty() {
+    let effect = if !w.flow.computed.is_empty() {
         Effect::Unknown
     } else if w.main {
         Effect::Ends { takes }
@@ -454,6 +432,7 @@ fn facts(w: &Work) -> BTreeMap<usize, Fact> {
                 before: s.depth.known(),
                 after: w.flow.after.get(&pc).copied().flatten(),
                 types: s.vals.iter().map(|v| v.ty()).collect(),
+                computed: w.flow.computed.contains(&pc),
             };
             (pc, fact)
         })

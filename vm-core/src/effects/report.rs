@@ -206,6 +206,9 @@ fn entries(routines: &[Work], effects: &Effects, args: i64) -> Vec<Option<(i64, 
                 let (Some(d), Some(&t)) = (site.depth, effects.index.get(&site.target)) else {
                     continue;
                 };
+                if e < site.low {
+                    continue; // every path to it has underflowed on the way
+                }
                 let v = e + d;
                 if v >= 0 && entry[t].is_none_or(|(old, _)| v < old) {
                     entry[t] = Some((v, Some(site.pc)));
@@ -233,7 +236,8 @@ fn underflows(program: &Program, routines: &[Work], effects: &Effects, out: &mut
                 continue;
             };
             let (have, need) = (e + d, pops(op));
-            if have < 0 || have >= need || !seen.insert(pc) {
+            // A path entered with `e` values reaches it (none has underflowed on the way).
+            if e < s.low || have < 0 || have >= need || !seen.insert(pc) {
                 continue;
             }
             let span = program.span(pc).unwrap_or_default();
