@@ -21,12 +21,12 @@ struct Frame {
 }
 
 fn matches(t: Type, v: &Value) -> bool {
-    match (t, v) {
-        (Type::Num | Type::Addr, Value::Num(_)) => true,
-        (Type::Bool, Value::Bool(_)) => true,
-        (Type::Str, Value::Str(_)) => true,
-        _ => false,
-    }
+    matches!(
+        (t, v),
+        (Type::Num | Type::Addr, Value::Num(_))
+            | (Type::Bool, Value::Bool(_))
+            | (Type::Str, Value::Str(_))
+    )
 }
 
 /// Runs `source` with `args` for at most `steps` instructions, checking each claim of the
