@@ -1,4 +1,4 @@
-//! Colours for diagnostics on a terminal: `error` in red, `note` in cyan, the carets
+//! Colours for diagnostics on a terminal: `error` in red, `warning` in yellow, `note` in cyan, the carets
 //! under the faulty text in red, the `-->` position in blue. Off when standard error is
 //! not a terminal, `NO_COLOR` is set (<https://no-color.org>) or `TERM=dumb`, unless
 //! `CLICOLOR_FORCE` is set or `--color=always` given.
@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 const RED: &str = "\x1b[1;31m";
 const CYAN: &str = "\x1b[1;36m";
 const BLUE: &str = "\x1b[1;34m";
+const YELLOW: &str = "\x1b[1;33m";
 const RESET: &str = "\x1b[0m";
 
 /// When to colour messages: `--color=auto|always|never`.
@@ -68,6 +69,9 @@ fn paint_line(line: &str) -> String {
         if !line.starts_with(' ') && kind.ends_with("error") && !kind.contains('|') {
             return format!("{RED}{kind}{RESET}: {rest}");
         }
+        if kind == "warning" {
+            return format!("{YELLOW}warning{RESET}: {rest}");
+        }
         if kind == "note" {
             return format!("{CYAN}note{RESET}: {rest}");
         }
@@ -124,6 +128,10 @@ mod tests {
             format!(
                 "{RED}error{RESET}: undefined label `x`\n {BLUE}-->{RESET} a.svm:1:3\n  |\n1 | 1 x\n  |   {RED}^{RESET}\n  = {CYAN}note{RESET}: did you mean `y`?\n{RED}type error{RESET}: bad\n{CYAN}note{RESET}: execution ran into `f:`\n"
             )
+        );
+        assert_eq!(
+            paint("warning: paths meet\n"),
+            format!("{YELLOW}warning{RESET}: paths meet\n")
         );
         // Source lines and stacks are left alone, whatever they hold.
         let other = "1 | \"error: x\" println\ndata stack (1 value, top last): 1\n";

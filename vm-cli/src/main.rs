@@ -106,7 +106,9 @@ struct Cli {
     )]
     eval: Option<String>,
 
-    /// Compile only and report errors; every FILE ARGS word is a file to check.
+    /// Compile only and report errors, and the warnings of the static stack effects
+    /// (paths that meet with different depths, certain underflows, stack comments that
+    /// disagree); every FILE ARGS word is a file to check.
     #[arg(long)]
     check: bool,
 
@@ -588,8 +590,17 @@ fn check_or_disassemble(cli: &Cli) -> u8 {
             }
         };
         if cli.check {
+            // The static stack effects' warnings: shown, and the file is still ok.
+            let effects = vm_core::Effects::analyze(&program, &src.text, None);
+            for warning in effects.warnings() {
+                err!("{}", warning.render(&src.text, name));
+            }
+            let warned = match effects.warnings().len() {
+                0 => String::new(),
+                n => format!(", {}", counted(n as u64, "warning")),
+            };
             outln!(
-                "{name}: ok ({}, {})",
+                "{name}: ok ({}, {}{warned})",
                 counted(program.code().len() as u64, "instruction"),
                 counted(program.labels().len() as u64, "label")
             );
