@@ -37,7 +37,16 @@
 //! One file a stage: `wasm.rs` is the instructions (their encoding and text, defined
 //! once), `gen.rs` makes the module's functions from the blocks.
 
+mod cache;
+mod driver;
+mod exits;
 mod gen;
+mod label;
+mod layout;
+mod lower;
+mod module;
+mod order;
+mod strings;
 mod wasm;
 
 use alloc::string::String;
