@@ -278,3 +278,109 @@ pub(super) fn run_function(groups: &[Group], names: &[String], text: bool) -> Fu
         text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::compile;
+    use crate::tier::layout::global;
+    use crate::tier::module::Module;
+
+    #[test]
+    fn runs_locals_are_named_by_their_indexes() {
+        for (i, name) in [(TAGS, "tags"), (BITS, "bits"), (FRAMES, "frames")] {
+            assert_eq!(RUN_LOCALS[i as usize], name);
+        }
+        assert_eq!(RUN_LOCALS[STATE as usize], "state");
+        assert_eq!(RUN_LOCALS[BLOCK as usize], "block");
+    }
+
+    #[test]
+    fn at_gives_each_blocks_index_and_the_returns() {
+        let p = compile("1 f call 2 + println stop\nf: 3 + return").unwrap();
+        let order = Order::new(&p);
+        let values = at_values(&p, &order);
+        assert_eq!(values.len(), p.dispatch.len() + 1);
+        assert_eq!(values.last(), Some(&-2));
+        for (pc, &v) in values.iter().enumerate().take(p.dispatch.len()) {
+            let ret = matches!(p.code.get(pc), Some(Instr::Op(Op::Return)));
+            assert_eq!(v & 1 == 1, ret, "{pc}");
+            assert_eq!(v >> 1, order.module_index(p.block_at(pc)), "{pc}");
+        }
+        assert!(values.iter().any(|&v| v & 1 == 1));
+        assert!(values.iter().any(|&v| v >= 0));
+    }
+
+    /// A module of one function: the index of the target that `br_table` picks for its
+    /// parameter among `targets` (each 0, 1 or 2), or -1 for the default.
+    fn table_module(targets: &[u8]) -> Vec<u8> {
+        let names: Vec<String> = vec!["pick".into()];
+        let mut f = Body::new(None);
+        let outside = f.label("outside");
+        let arms: Vec<Label> = (0..3).map(|k| f.label(&format!("arm{k}_"))).collect();
+        f.push(Ins::Block(outside));
+        for &a in arms.iter().rev() {
+            f.push(Ins::Block(a));
+        }
+        let table: Vec<Label> = targets.iter().map(|&t| arms[usize::from(t)]).collect();
+        br_table(&mut f, 0, &table, outside);
+        for k in 0..3 {
+            f.extend([Ins::End, Ins::I32Const(k), Ins::Return]);
+        }
+        f.extend([Ins::End, Ins::I32Const(-1)]);
+        let mut pick = pc_function(f, false);
+        pick.name = names[0].clone();
+        pick.export = Some("pick");
+        Module {
+            memory: ("env", "memory"),
+            globals: &global::ALL,
+            functions: vec![pick],
+        }
+        .bytes()
+    }
+
+    #[test]
+    fn a_table_of_tables_picks_each_target() {
+        let n = 2 * MAX_BR_TABLE + 100;
+        let targets: Vec<u8> = (0..n).map(|i| (i * 7 % 3) as u8).collect();
+        let bytes = table_module(&targets);
+        // No table of more than `MAX_BR_TABLE` targets.
+        let mut widest = 0;
+        for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+            if let wasmparser::Payload::CodeSectionEntry(b) = payload.unwrap() {
+                let mut ops = b.get_operators_reader().unwrap();
+                while !ops.eof() {
+                    if let wasmparser::Operator::BrTable { targets } = ops.read().unwrap() {
+                        widest = widest.max(targets.len() as usize);
+                    }
+                }
+            }
+        }
+        assert!(widest > 0 && widest <= MAX_BR_TABLE, "{widest}");
+        let engine = wasmi::Engine::default();
+        let module = wasmi::Module::new(&engine, &bytes[..]).unwrap();
+        let mut store = wasmi::Store::new(&engine, ());
+        let mut linker = wasmi::Linker::<()>::new(&engine);
+        let memory = wasmi::Memory::new(&mut store, wasmi::MemoryType::new(0, None)).unwrap();
+        linker.define("env", "memory", memory).unwrap();
+        let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
+        let pick = instance.get_typed_func::<i32, i32>(&store, "pick").unwrap();
+        let edges = [
+            0,
+            1,
+            MAX_BR_TABLE - 1,
+            MAX_BR_TABLE,
+            2 * MAX_BR_TABLE,
+            n - 1,
+        ];
+        for i in edges {
+            assert_eq!(
+                pick.call(&mut store, i as i32).unwrap(),
+                i32::from(targets[i])
+            );
+        }
+        for past in [n as i32, 3 * MAX_BR_TABLE as i32, i32::MAX, -1] {
+            assert_eq!(pick.call(&mut store, past).unwrap(), -1, "{past}");
+        }
+    }
+}

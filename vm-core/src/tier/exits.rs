@@ -312,3 +312,117 @@ pub(super) fn exit(f: &mut Body, scope: &Scope, cache: &Cache, b: &Block) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::compile;
+    use crate::block::NO_BLOCK;
+    use crate::block::WINDOW;
+    use crate::tier::layout::label_local_names;
+    use alloc::string::{String, ToString};
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// The text of what `write` writes in a scope running the module's first block
+    /// (of three), a line an instruction, after the scope's labels are opened
+    /// (`$leave0`, `$dispatch1`, `$stop2`, `$round3`).
+    fn written(write: impl FnOnce(&mut Body, &Scope)) -> Vec<String> {
+        let p = compile("1 2 + a: 3 + 4 + b: 5 + println").unwrap();
+        let order = Order::new(&p);
+        assert_eq!(order.len(), 3);
+        let names: Vec<String> = vec!["at".into(), "run".into()];
+        let mut f = Body::new(Some((label_local_names(WINDOW as u16), &names)));
+        let (leave, dispatch) = (f.label("leave"), f.label("dispatch"));
+        let (stop, round) = (f.label("stop"), f.label("round"));
+        f.extend([
+            Ins::Block(leave),
+            Ins::Loop(dispatch),
+            Ins::Block(stop),
+            Ins::Loop(round),
+        ]);
+        let scope = Scope {
+            order: &order,
+            index: order.block(0),
+            leave,
+            dispatch,
+            stop,
+            round,
+            blocks: 0..1,
+        };
+        write(&mut f, &scope);
+        let (_, text) = f.finish();
+        text.lines().skip(4).map(|l| l.trim().to_string()).collect()
+    }
+
+    #[test]
+    fn a_block_of_this_function_is_dispatched_another_returned() {
+        let code = written(|f, scope| {
+            let (here, there) = (scope.order.block(0), scope.order.block(2));
+            goto(f, scope, 0, here);
+            goto(f, scope, 9, there);
+            goto(f, scope, 12, NO_BLOCK);
+        });
+        let expected = [
+            "i32.const 0",
+            "local.set $block",
+            "br $dispatch1",
+            "i32.const 2",
+            "local.set $ret",
+            "br $leave0",
+            "i32.const 12",
+            "local.set $pc",
+            "i32.const -1",
+            "local.set $ret",
+            "br $leave0",
+        ];
+        assert_eq!(code, expected);
+    }
+
+    #[test]
+    fn frames_are_pushed_field_by_field() {
+        let code = written(|f, _| push_frames(f, &[Frame::of_call(3, 9), Frame::of_call(5, 1)]));
+        let expected = [
+            "local.get $nframes",
+            "i32.const 12",
+            "i32.mul",
+            "global.get $frames",
+            "i32.add",
+            "local.set $frame",
+            "local.get $frame",
+            "i32.const 4",
+            "i32.store",
+            "local.get $frame",
+            "i32.const 3",
+            "i32.store offset=4",
+            "local.get $frame",
+            "i32.const 9",
+            "i32.store offset=8",
+            "local.get $frame",
+            "i32.const 6",
+            "i32.store offset=12",
+            "local.get $frame",
+            "i32.const 5",
+            "i32.store offset=16",
+            "local.get $frame",
+            "i32.const 1",
+            "i32.store offset=20",
+            "local.get $nframes",
+            "i32.const 2",
+            "i32.add",
+            "local.set $nframes",
+        ];
+        assert_eq!(code, expected);
+        assert!(written(|f, _| push_frames(f, &[])).is_empty());
+    }
+
+    #[test]
+    fn a_popped_frame_gives_its_return_address() {
+        let code = written(|f, _| pop_frame(f));
+        let load = code.iter().position(|l| l.starts_with("i32.load")).unwrap();
+        // The first field: no offset.
+        assert_eq!(code[load], "i32.load");
+        assert_eq!(code[load + 1], "local.set $pc");
+        assert!(code.contains(&"local.tee $nframes".to_string()));
+    }
+}

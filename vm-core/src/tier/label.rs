@@ -243,3 +243,46 @@ fn block_code(f: &mut Body, scope: &mut Scope, b: &Block, start: u32, strings: &
     f.push(Ins::End); // stop
     stop_at(f, scope, start);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::compile;
+    use alloc::vec;
+
+    /// The function of all the blocks of `src`, with its text.
+    fn made(src: &str) -> LabelFunction {
+        let p = compile(src).unwrap();
+        let order = Order::new(&p);
+        let names: Vec<String> = vec!["at".into(), "run".into()];
+        label_function(&p, &order, 0..order.len() as u32, &names, true)
+    }
+
+    #[test]
+    fn a_block_comparing_its_inputs_checks_they_are_not_strings() {
+        let m = made("over over == swap drop swap drop println");
+        assert_eq!((m.compiled, m.checked), (1, 1));
+        let lines: Vec<&str> = m.function.text.lines().map(str::trim).collect();
+        let bit = format!("i32.const {}", tag::STRING_BIT);
+        for t in ["local.get $t0", "local.get $t1"] {
+            let check = [t, bit.as_str(), "i32.and", "br_if $stop3"];
+            assert!(lines.windows(4).any(|w| w == check), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_block_comparing_a_string_is_left_to_the_block_runner() {
+        let m = made("read dup \"\" == println");
+        assert_eq!((m.compiled, m.checked), (0, 0));
+        assert!(!m.function.text.contains("i64.eq"));
+    }
+
+    #[test]
+    fn the_locals_are_those_of_the_widest_window() {
+        let m = made("+ + + + println");
+        let window = (m.function.locals.len() - (local::ALL.len() - 1)) / 2;
+        assert!(window >= 5, "{window}");
+        assert_eq!(m.function.local_names.len(), m.function.locals.len() + 1);
+        assert_eq!(m.function.locals, label_local_types(window as u16));
+    }
+}

@@ -445,3 +445,144 @@ pub(super) fn op(f: &mut Body, scope: &Scope, cache: &mut Cache, b: &Block, m: M
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::compile;
+    use crate::block::{Exit, WINDOW};
+    use crate::tier::layout::label_local_names;
+    use crate::tier::order::Order;
+    use alloc::boxed::Box;
+    use alloc::format;
+    use alloc::string::{String, ToString};
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// The text of `ops` lowered in a block of `need` inputs (after its inputs are
+    /// loaded), a line an instruction. The block's start is label `$stop2`.
+    fn lowered(need: u16, ops: &[Micro]) -> Vec<String> {
+        let p = compile("1 2 +").unwrap();
+        let order = Order::new(&p);
+        let names: Vec<String> = vec!["at".into(), "run".into()];
+        let mut f = Body::new(Some((label_local_names(WINDOW as u16), &names)));
+        let (leave, dispatch) = (f.label("leave"), f.label("dispatch"));
+        let (stop, round) = (f.label("stop"), f.label("round"));
+        f.extend([
+            Ins::Block(leave),
+            Ins::Loop(dispatch),
+            Ins::Block(stop),
+            Ins::Loop(round),
+        ]);
+        let mut cache = Cache::new();
+        for s in 0..need {
+            cache.load(&mut f, s);
+        }
+        let scope = Scope {
+            order: &order,
+            index: 0,
+            leave,
+            dispatch,
+            stop,
+            round,
+            blocks: 0..1,
+        };
+        let b = Block {
+            steps: 1,
+            budget: 1,
+            need,
+            room: 8,
+            window: 8,
+            out: need,
+            frames_min: 0,
+            frames_room: 0,
+            ops: ops.into(),
+            pushes: Box::new([]),
+            exit: Exit::Return,
+            sides: Box::new([]),
+        };
+        for &m in ops {
+            op(&mut f, &scope, &mut cache, &b, m);
+        }
+        let (_, text) = f.finish();
+        let loads = 4 + 6 * usize::from(need);
+        text.lines()
+            .skip(loads)
+            .map(|l| l.trim().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn adding_zero_checks_the_type_only() {
+        assert_eq!(
+            lowered(1, &[Micro::AddI(1, 0, 0)]),
+            [
+                "local.get $t0",
+                "br_if $stop2",
+                "local.get $s0",
+                "local.set $z",
+                "local.get $z",
+                "local.set $s1"
+            ]
+        );
+    }
+
+    #[test]
+    fn adding_a_number_checks_one_bound() {
+        let code = lowered(1, &[Micro::AddI(1, 0, 5), Micro::SubI(2, 0, -5)]);
+        let bound = format!("i64.const {}", i64::MAX - 5);
+        let checks: Vec<&str> = code
+            .iter()
+            .skip_while(|l| **l != "local.get $s0")
+            .take(4)
+            .map(|l| l.as_str())
+            .collect();
+        assert_eq!(
+            checks,
+            ["local.get $s0", &bound, "i64.gt_s", "br_if $stop2"]
+        );
+        // `x - -5` is `x + 5`: the same bound.
+        assert_eq!(code.iter().filter(|l| **l == bound).count(), 2);
+    }
+
+    #[test]
+    fn subtracting_min_is_exact_only_below_zero() {
+        let code = lowered(1, &[Micro::SubI(1, 0, i64::MIN)]);
+        let at = code.iter().position(|l| l == "i64.ge_s").unwrap();
+        assert_eq!(code[at - 1], "i64.const 0");
+        assert_eq!(code[at + 1], "br_if $stop2");
+        assert!(code.contains(&format!("i64.const {}", i64::MIN)));
+    }
+
+    #[test]
+    fn dividing_by_zero_always_stops() {
+        let code = lowered(1, &[Micro::DivI(1, 0, 0), Micro::RemI(2, 0, 0)]);
+        assert_eq!(code.iter().filter(|l| *l == "br $stop2").count(), 2);
+        assert!(!code.iter().any(|l| l.starts_with("i64.div_s")));
+    }
+
+    #[test]
+    fn a_known_tag_is_not_checked_again() {
+        let code = lowered(2, &[Micro::Add(2, 0, 1), Micro::Add(3, 2, 0)]);
+        for tag in ["local.get $t0", "local.get $t1"] {
+            assert_eq!(code.iter().filter(|l| *l == tag).count(), 1, "{tag}");
+        }
+        assert!(!code.contains(&"local.get $t2".to_string()));
+    }
+
+    #[test]
+    fn a_check_that_cannot_pass_always_stops() {
+        let code = lowered(0, &[Micro::Num(0, 5), Micro::Not(1, 0)]);
+        assert!(code.contains(&"br $stop2".to_string()), "{code:?}");
+        assert!(!code.contains(&"br_if $stop2".to_string()));
+    }
+
+    #[test]
+    fn a_guard_without_its_side_exit_stops() {
+        let code = lowered(1, &[Micro::Guard(0, true, 0)]);
+        assert_eq!(
+            code,
+            ["local.get $s0", "i64.eqz", "if $side4", "br $stop2", "end"]
+        );
+    }
+}
