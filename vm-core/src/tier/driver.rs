@@ -21,10 +21,15 @@ use crate::program::{Instr, Program};
 /// `run`'s parameters (the addresses of the stack's tags and bits, of the frames, and
 /// of the state words) and its local (the next block), by index.
 const RUN_LOCALS: [&str; 5] = ["tags", "bits", "frames", "state", "block"];
+/// `run`'s parameter `tags`.
 const TAGS: u32 = 0;
+/// `run`'s parameter `bits`.
 const BITS: u32 = 1;
+/// `run`'s parameter `frames`.
 const FRAMES: u32 = 2;
+/// `run`'s parameter `state`.
 const STATE: u32 = 3;
+/// `run`'s local `block`: the next block's index, or a status when negative.
 const BLOCK: u32 = 4;
 
 /// A function of one parameter, `pc`, made by `f`.

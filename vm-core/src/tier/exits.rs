@@ -66,7 +66,7 @@ pub(super) fn goto(f: &mut Body, scope: &Scope, pc: u32, block: u32) {
     }
 }
 
-/// Goes to the instruction in `PC`: runs the `return`s there while there are frames and
+/// Goes to the instruction in `local::PC`: runs the `return`s there while there are frames and
 /// budget (as `Regs::ret_chain`), then goes to the block where that leads, if any.
 pub(super) fn return_chain(f: &mut Body, scope: &Scope) {
     let chain = f.label("returns");
@@ -115,7 +115,7 @@ pub(super) fn return_chain(f: &mut Body, scope: &Scope) {
     ]);
 }
 
-/// Pops a frame: `PC` is where it returns to.
+/// Pops a frame: `local::PC` is where it returns to.
 pub(super) fn pop_frame(f: &mut Body) {
     f.extend([
         local::FRAME_COUNT.get(),

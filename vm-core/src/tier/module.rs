@@ -62,6 +62,7 @@ impl Function {
         out.push(0x0b);
     }
 
+    /// Its locals' declaration, encoded.
     fn locals_declaration(&self) -> Vec<u8> {
         let runs = self.local_runs();
         let mut out = Vec::new();
@@ -73,7 +74,8 @@ impl Function {
         out
     }
 
-    /// The bytes of its entry of the code section.
+    /// How many bytes its entry of the code section takes (as [`Function::write_body`]
+    /// writes it, without writing it).
     pub(super) fn body_size(&self) -> usize {
         let inner = self.locals_declaration().len() + self.code.len() + 1;
         let mut size = Vec::new();
