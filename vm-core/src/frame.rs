@@ -2,7 +2,7 @@
 //! blocks for the calls they followed.
 
 /// A return-stack entry: where a `call` returns to. Laid out as three `u32`s in this
-/// order, which the WebAssembly tier reads and writes (`tier/gen.rs`).
+/// order, which the WebAssembly tier reads and writes (`tier/layout.rs`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[repr(C)]
 pub(crate) struct Frame {

@@ -75,7 +75,7 @@
 //! | tokens to a program | [`asm`] (labels resolved) makes a [`Program`] ([`program`]: instructions, side tables, the dispatch form `Code`) |
 //! | the program's block form | `block` (the format: `Block`, `Micro`, `Exit`, `Target`; `frame` is a call frame), made by `opt` (the optimizer: `opt/build.rs` runs a trace on an abstract stack, `opt/place.rs` places it in a window) |
 //! | running it | [`machine`]: the public face (`mod.rs`), the run loops (`run.rs`), the plain interpreter's instructions (`instr.rs`, which uses neither `opt` nor `block`), the block runner (`blocks.rs`), the [`Tier`] hook (`tier.rs`), the undo history (`history.rs`), and the [`Observer`] hook (`observer.rs`); `slot` is how it holds values |
-//! | compiling the blocks | [`tier`]: a WebAssembly module made of the blocks (`tier/gen.rs`; `tier/wasm.rs` is the instructions it writes, as bytes and as text), for a host that runs it with [`Machine::run_tiered`] (the playground's worker does) |
+//! | compiling the blocks | [`tier`]: a WebAssembly module made of the blocks (`tier/gen.rs` and the layers under it; `tier/wasm.rs` is the instructions it writes, as bytes and as text), for a host that runs it with [`Machine::run_tiered`] (the playground's worker does) |
 //! | analysing a program | [`effects`] (static stack effects: the depth before and after every instruction, each label's effect `( n -- m )`, and warnings) |
 //! | watching and showing a run | [`debug`] (breakpoints, step over and out), [`profile`], [`record`] (the stack at every step, for a timeline), [`disasm`] (a program, or its blocks, back to text) |
 //!

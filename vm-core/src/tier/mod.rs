@@ -34,10 +34,39 @@
 //! compares a value that may be a string otherwise is not compiled (the module stops
 //! there, and the block runner runs it).
 //!
-//! One file a stage: `wasm.rs` is the instructions (their encoding and text, defined
-//! once), `gen.rs` makes the module's functions from the blocks.
+//! One file a layer, each using only layers after it in this list:
+//!
+//! - `gen.rs` makes the module: the labels' functions (split where too large), named,
+//!   with `at` and `run`;
+//! - `label.rs` writes a label's function: its dispatch, and each block's checks before
+//!   it runs, its inputs, its operations, its results and its exit;
+//! - `strings.rs` finds the inputs a block's `==` compares (checked not to be strings),
+//!   or that it compares a value that may be a string (the block is not compiled);
+//! - `lower.rs` writes each operation, with the block runner's checks;
+//! - `exits.rs` writes how a block leaves: to another block, round a loop, by a side
+//!   exit, a call or a return (frames pushed and popped), the budget spent;
+//! - `cache.rs` keeps the slots in locals while a block's code is written: what is
+//!   loaded, which tags are known, what is stored when it leaves;
+//! - `driver.rs` writes `run` and `at`, and `br_table`s of at most [`MAX_BR_TABLE`]
+//!   targets;
+//! - `order.rs` puts the blocks in order and makes each label's blocks a function's;
+//! - `layout.rs` lists the globals and a label's function's locals (index, name, type),
+//!   the functions' indexes, the tags (from the machine's) and the frame's layout (from
+//!   `Frame`'s);
+//! - `module.rs` describes the module once (memory, globals, functions) and writes it
+//!   as bytes and as text;
+//! - `wasm.rs` is the instructions (their encoding and text, defined once).
 
+mod cache;
+mod driver;
+mod exits;
 mod gen;
+mod label;
+mod layout;
+mod lower;
+mod module;
+mod order;
+mod strings;
 mod wasm;
 
 use alloc::string::String;

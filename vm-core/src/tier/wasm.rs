@@ -33,6 +33,30 @@ impl Ty {
 /// A structured label's name, for branches.
 pub(crate) type Label = u32;
 
+/// A global of the module: its index, its name in the text, its type. The module's
+/// globals are listed once, in `layout.rs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Global {
+    /// Its index in the module.
+    pub(crate) index: u32,
+    /// Its name in the text.
+    pub(crate) name: &'static str,
+    /// Its type (every global is mutable, and starts at 0).
+    pub(crate) ty: Ty,
+}
+
+impl Global {
+    /// `global.get` of it.
+    pub(crate) fn get(self) -> Ins {
+        Ins::GlobalGet(self)
+    }
+
+    /// `global.set` of it.
+    pub(crate) fn set(self) -> Ins {
+        Ins::GlobalSet(self)
+    }
+}
+
 /// One instruction. Branches name a [`Label`]; [`Body`] turns it into a depth.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(missing_docs)]
@@ -54,8 +78,8 @@ pub(crate) enum Ins {
     LocalGet(u32),
     LocalSet(u32),
     LocalTee(u32),
-    GlobalGet(u32),
-    GlobalSet(u32),
+    GlobalGet(Global),
+    GlobalSet(Global),
     /// Memory access with a constant offset.
     I32Load8U(u32),
     I32Load(u32),
@@ -325,8 +349,8 @@ impl<'a> Body<'a> {
                 let local = self.local_names.get(i as usize).map_or("", |s| s.as_str());
                 format!("{name} ${local}")
             }
-            GlobalGet(i) => format!("global.get ${}", GLOBAL_NAMES[i as usize]),
-            GlobalSet(i) => format!("global.set ${}", GLOBAL_NAMES[i as usize]),
+            GlobalGet(g) => format!("global.get ${}", g.name),
+            GlobalSet(g) => format!("global.set ${}", g.name),
             I32Const(n) => format!("i32.const {n}"),
             I64Const(n) => format!("i64.const {n}"),
             _ => unreachable!("every instruction has its text above"),
@@ -370,17 +394,23 @@ impl<'a> Body<'a> {
                     uleb(&mut self.code, u64::from(d));
                 }
             }
-            Call(f) | LocalGet(f) | LocalSet(f) | LocalTee(f) | GlobalGet(f) | GlobalSet(f) => {
+            Call(i) | LocalGet(i) | LocalSet(i) | LocalTee(i) => {
                 let op = match ins {
                     Call(_) => 0x10,
                     LocalGet(_) => 0x20,
                     LocalSet(_) => 0x21,
-                    LocalTee(_) => 0x22,
-                    GlobalGet(_) => 0x23,
-                    _ => 0x24,
+                    _ => 0x22,
                 };
                 self.code.push(op);
-                uleb(&mut self.code, u64::from(f));
+                uleb(&mut self.code, u64::from(i));
+            }
+            GlobalGet(g) | GlobalSet(g) => {
+                self.code.push(if matches!(ins, GlobalGet(_)) {
+                    0x23
+                } else {
+                    0x24
+                });
+                uleb(&mut self.code, u64::from(g.index));
             }
             I32Const(n) => {
                 self.code.push(0x41);
@@ -401,36 +431,9 @@ impl<'a> Body<'a> {
         }
     }
 
-    /// The encoded body (locals declared as `locals`, after the parameters) and its
-    /// text.
-    pub(crate) fn finish(self, locals: &[(u32, Ty)]) -> (Vec<u8>, String) {
-        let mut body = Vec::new();
-        uleb(&mut body, locals.len() as u64);
-        for &(n, t) in locals {
-            uleb(&mut body, u64::from(n));
-            body.push(t.byte());
-        }
-        body.extend(self.code);
-        body.push(0x0b);
-        let mut out = Vec::new();
-        uleb(&mut out, body.len() as u64);
-        out.extend(body);
-        (out, self.text.unwrap_or_default())
+    /// The instructions encoded (without the final `end`: see `module.rs`, which
+    /// writes the function around them), and their text.
+    pub(crate) fn finish(self) -> (Vec<u8>, String) {
+        (self.code, self.text.unwrap_or_default())
     }
 }
-
-/// The module's globals, by index: the machine's registers while compiled code runs.
-/// All are `i32` but the last, `left`.
-pub(crate) const GLOBAL_NAMES: [&str; 11] = [
-    "tags",
-    "bits",
-    "frames",
-    "stack_len",
-    "frames_cap",
-    "max_stack",
-    "max_calls",
-    "sp",
-    "nframes",
-    "pc",
-    "left",
-];

@@ -1,0 +1,428 @@
+//! How a block's code leaves: to another block (in its function, or by returning its
+//! index to `run`), for another round of a loop block, by a side exit, by a call or a
+//! return (pushing and popping frames, going through `at` to where a return leads),
+//! or stopped at the block's start for the block runner; and the budget spent on the
+//! way.
+
+use core::ops::Range;
+
+use super::cache::Cache;
+use super::layout::{frame_fields, function, global, local, WindowSlot, FRAME_RET, FRAME_SIZE};
+use super::order::Order;
+use super::wasm::{Body, Ins, Label};
+use super::STOPPED;
+use crate::block::{Block, Exit, Put, Side, Target};
+use crate::frame::Frame;
+
+/// Where a block's code may branch: the labels of the function and of the block, and
+/// the block itself.
+pub(super) struct Scope<'a> {
+    /// The module's order of blocks.
+    pub(super) order: &'a Order,
+    /// The program's index of the block.
+    pub(super) index: u32,
+    /// Leaves the function, returning `local::NEXT`.
+    pub(super) leave: Label,
+    /// Runs the block whose index is in `local::BLOCK`.
+    pub(super) dispatch: Label,
+    /// Stops at the block's start (a check failed).
+    pub(super) stop: Label,
+    /// Goes round a loop block again, without the entry checks.
+    pub(super) round: Label,
+    /// The module's indexes of the blocks this function runs.
+    pub(super) blocks: Range<u32>,
+}
+
+/// Leaves the function stopped at instruction `pc`.
+pub(super) fn stop_at(f: &mut Body, scope: &Scope, pc: u32) {
+    leave_at(f, scope, pc, STOPPED);
+}
+
+/// Leaves the function at instruction `pc` with `status` (stopped, or asking the host
+/// for more room).
+pub(super) fn leave_at(f: &mut Body, scope: &Scope, pc: u32, status: i32) {
+    f.extend([
+        Ins::I32Const(pc as i32),
+        local::PC.set(),
+        Ins::I32Const(status),
+        local::NEXT.set(),
+        Ins::Br(scope.leave),
+    ]);
+}
+
+/// Goes to instruction `pc`, where block `block` starts (or none).
+pub(super) fn goto(f: &mut Body, scope: &Scope, pc: u32, block: u32) {
+    let g = scope.order.module_index(block);
+    if g < 0 {
+        stop_at(f, scope, pc);
+    } else if scope.blocks.contains(&(g as u32)) {
+        f.extend([
+            Ins::I32Const(g),
+            local::BLOCK.set(),
+            Ins::Br(scope.dispatch),
+        ]);
+    } else {
+        f.extend([Ins::I32Const(g), local::NEXT.set(), Ins::Br(scope.leave)]);
+    }
+}
+
+/// Goes to the instruction in `local::PC`: runs the `return`s there while there are frames and
+/// budget (as `Regs::ret_chain`), then goes to the block where that leads, if any.
+pub(super) fn return_chain(f: &mut Body, scope: &Scope) {
+    let chain = f.label("returns");
+    let is_ret = f.label("is_return");
+    let can = f.label("can_return");
+    f.extend([
+        Ins::Loop(chain),
+        local::PC.get(),
+        Ins::Call(function::AT),
+        local::AT_VALUE.tee(),
+        Ins::I32Const(1),
+        Ins::I32And,
+        Ins::If(is_ret),
+        local::LEFT.get(),
+        Ins::I64Eqz,
+        Ins::I32Eqz,
+        local::FRAME_COUNT.get(),
+        Ins::I32Eqz,
+        Ins::I32Eqz,
+        Ins::I32And,
+        Ins::If(can),
+    ]);
+    pop_frame(f);
+    f.extend([
+        local::LEFT.get(),
+        Ins::I64Const(1),
+        Ins::I64Sub,
+        local::LEFT.set(),
+        Ins::Br(chain),
+        Ins::End,
+        Ins::End,
+        Ins::End,
+        // The block there, in this function or another, or none (-1: stopped there).
+        local::AT_VALUE.get(),
+        Ins::I32Const(1),
+        Ins::I32ShrS,
+        local::BLOCK.tee(),
+        Ins::I32Const(scope.blocks.start as i32),
+        Ins::I32Sub,
+        Ins::I32Const(scope.blocks.len() as i32),
+        Ins::I32LtU,
+        Ins::BrIf(scope.dispatch),
+        local::BLOCK.get(),
+        local::NEXT.set(),
+        Ins::Br(scope.leave),
+    ]);
+}
+
+/// Pops a frame: `local::PC` is where it returns to.
+pub(super) fn pop_frame(f: &mut Body) {
+    f.extend([
+        local::FRAME_COUNT.get(),
+        Ins::I32Const(1),
+        Ins::I32Sub,
+        local::FRAME_COUNT.tee(),
+        Ins::I32Const(FRAME_SIZE as i32),
+        Ins::I32Mul,
+        global::FRAMES.get(),
+        Ins::I32Add,
+        Ins::I32Load(FRAME_RET),
+        local::PC.set(),
+    ]);
+}
+
+/// Pushes these frames.
+pub(super) fn push_frames(f: &mut Body, frames: &[Frame]) {
+    if frames.is_empty() {
+        return;
+    }
+    f.extend([
+        local::FRAME_COUNT.get(),
+        Ins::I32Const(FRAME_SIZE as i32),
+        Ins::I32Mul,
+        global::FRAMES.get(),
+        Ins::I32Add,
+        local::FRAME_ADDRESS.set(),
+    ]);
+    for (j, frame) in frames.iter().enumerate() {
+        let at = j as u32 * FRAME_SIZE;
+        for (offset, value) in frame_fields(frame) {
+            f.extend([
+                local::FRAME_ADDRESS.get(),
+                Ins::I32Const(value as i32),
+                Ins::I32Store(at + offset),
+            ]);
+        }
+    }
+    f.extend([
+        local::FRAME_COUNT.get(),
+        Ins::I32Const(frames.len() as i32),
+        Ins::I32Add,
+        local::FRAME_COUNT.set(),
+    ]);
+}
+
+/// Spends `steps` of the budget.
+pub(super) fn spend(f: &mut Body, steps: u64) {
+    f.extend([
+        local::LEFT.get(),
+        Ins::I64Const(steps as i64),
+        Ins::I64Sub,
+        local::LEFT.set(),
+    ]);
+}
+
+/// Sets the depth to `out` slots above the window's base.
+pub(super) fn set_depth(f: &mut Body, out: u16) {
+    f.extend([
+        local::BASE.get(),
+        Ins::I32Const(i32::from(out)),
+        Ins::I32Add,
+        local::SP.set(),
+    ]);
+}
+
+/// Branches to `stop` when the budget has less left than `steps`.
+pub(super) fn stop_short_of(f: &mut Body, steps: u16, stop: Label) {
+    f.extend([
+        local::LEFT.get(),
+        Ins::I64Const(i64::from(steps)),
+        Ins::I64LtU,
+        Ins::BrIf(stop),
+    ]);
+}
+
+/// Leaves by side exit `side` (from the guard whose cache is `cache`).
+pub(super) fn side_exit(f: &mut Body, scope: &Scope, cache: &Cache, side: &Side) {
+    let mut c = cache.clone();
+    for &p in side.puts.iter() {
+        match p {
+            Put::Move(d, s) => c.copy(f, d, s),
+            Put::Lit(d, l) => c.literal(f, d, l),
+        }
+    }
+    c.flush(f, side.out);
+    spend(f, u64::from(side.steps));
+    set_depth(f, side.out);
+    goto(f, scope, side.pc, side.block);
+}
+
+/// Calls `to` from the `call` at `call`: pushes the block's frames and the call's, and
+/// goes there (as the block runner's `call`).
+pub(super) fn call_to(f: &mut Body, scope: &Scope, b: &Block, call: u32, to: Target) {
+    let mut frames = b.pushes.to_vec();
+    frames.push(Frame::of_call(call, to.addr));
+    push_frames(f, &frames);
+    goto(f, scope, to.pc, to.block);
+}
+
+/// Goes where a target of the block's exit says (with the block's frames pushed
+/// first, and the call's frame for a call).
+pub(super) fn go(
+    f: &mut Body,
+    scope: &Scope,
+    cache: &Cache,
+    b: &Block,
+    to: Target,
+    call: Option<u32>,
+) {
+    if let Some(call) = call {
+        if to.returns_at_once {
+            // As `Regs::run` for a conditional call to a bare `return` (only those
+            // know where the machine is after it: `after`).
+            spend(f, 1 + u64::from(to.pops));
+            let keep = b.pushes.len().saturating_sub(to.pops as usize);
+            push_frames(f, b.pushes.get(..keep).unwrap_or_default());
+            if to.after_returns {
+                f.extend([Ins::I32Const(to.after as i32), local::PC.set()]);
+                return_chain(f, scope);
+            } else {
+                goto(f, scope, to.after, to.after_block);
+            }
+            return;
+        }
+        call_to(f, scope, b, call, to);
+        return;
+    }
+    push_frames(f, &b.pushes);
+    let same_window = to.block == scope.index && b.out == b.need && b.pushes.is_empty();
+    if same_window {
+        // Another round of the same block, on the same window: only the budget is
+        // checked (the other checks passed for this round and hold again). Its inputs
+        // are in their locals, as for the first round.
+        cache.round_inputs(f, b.need);
+        stop_short_of(f, b.budget, scope.stop);
+        f.push(Ins::Br(scope.round));
+    } else {
+        goto(f, scope, to.pc, to.block);
+    }
+}
+
+/// Branches on the boolean in slot `c`: `t` when true, `e` when false.
+pub(super) fn branch(
+    f: &mut Body,
+    cache: &Cache,
+    c: WindowSlot,
+    mut t: impl FnMut(&mut Body),
+    mut e: impl FnMut(&mut Body),
+) {
+    let l = f.label("cond");
+    f.push(Ins::LocalGet(cache.bits(c)));
+    f.extend([Ins::I64Eqz, Ins::I32Eqz, Ins::If(l)]);
+    t(f);
+    f.push(Ins::Else);
+    e(f);
+    f.push(Ins::End);
+}
+
+/// Leaves by the block's exit, with its results stored (as `cache` says).
+pub(super) fn exit(f: &mut Body, scope: &Scope, cache: &Cache, b: &Block) {
+    match b.exit {
+        Exit::Next { pc, block } => {
+            push_frames(f, &b.pushes);
+            goto(f, scope, pc, block);
+        }
+        Exit::JumpIf { c, t, f: e } => branch(
+            f,
+            cache,
+            c,
+            |f| go(f, scope, cache, b, t, None),
+            |f| go(f, scope, cache, b, e, None),
+        ),
+        Exit::Loop(l) => branch(
+            f,
+            cache,
+            l.c,
+            |f| go(f, scope, cache, b, l.t, None),
+            |f| go(f, scope, cache, b, l.f, None),
+        ),
+        // An unconditional call always pushes its frame, even to a bare `return`
+        // (only a conditional call knows where the machine is after one: `after`).
+        Exit::Call { call, to } => call_to(f, scope, b, call, to),
+        Exit::CallIf { call, c, t, f: e } => branch(
+            f,
+            cache,
+            c,
+            |f| go(f, scope, cache, b, t, Some(call)),
+            |f| go(f, scope, cache, b, e, Some(call)),
+        ),
+        Exit::Return => {
+            pop_frame(f);
+            return_chain(f, scope);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::compile;
+    use crate::block::NO_BLOCK;
+    use crate::block::WINDOW;
+    use crate::tier::layout::label_local_names;
+    use alloc::string::{String, ToString};
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// The text of what `write` writes in a scope running the module's first block
+    /// (of three), a line an instruction, after the scope's labels are opened
+    /// (`$leave0`, `$dispatch1`, `$stop2`, `$round3`).
+    fn written(write: impl FnOnce(&mut Body, &Scope)) -> Vec<String> {
+        let p = compile("1 2 + a: 3 + 4 + b: 5 + println").unwrap();
+        let order = Order::new(&p);
+        assert_eq!(order.len(), 3);
+        let names: Vec<String> = vec!["at".into(), "run".into()];
+        let mut f = Body::new(Some((label_local_names(WINDOW as u16), &names)));
+        let (leave, dispatch) = (f.label("leave"), f.label("dispatch"));
+        let (stop, round) = (f.label("stop"), f.label("round"));
+        f.extend([
+            Ins::Block(leave),
+            Ins::Loop(dispatch),
+            Ins::Block(stop),
+            Ins::Loop(round),
+        ]);
+        let scope = Scope {
+            order: &order,
+            index: order.block(0),
+            leave,
+            dispatch,
+            stop,
+            round,
+            blocks: 0..1,
+        };
+        write(&mut f, &scope);
+        let (_, text) = f.finish();
+        text.lines().skip(4).map(|l| l.trim().to_string()).collect()
+    }
+
+    #[test]
+    fn a_block_of_this_function_is_dispatched_another_returned() {
+        let code = written(|f, scope| {
+            let (here, there) = (scope.order.block(0), scope.order.block(2));
+            goto(f, scope, 0, here);
+            goto(f, scope, 9, there);
+            goto(f, scope, 12, NO_BLOCK);
+        });
+        let expected = [
+            "i32.const 0",
+            "local.set $block",
+            "br $dispatch1",
+            "i32.const 2",
+            "local.set $ret",
+            "br $leave0",
+            "i32.const 12",
+            "local.set $pc",
+            "i32.const -1",
+            "local.set $ret",
+            "br $leave0",
+        ];
+        assert_eq!(code, expected);
+    }
+
+    #[test]
+    fn frames_are_pushed_field_by_field() {
+        let code = written(|f, _| push_frames(f, &[Frame::of_call(3, 9), Frame::of_call(5, 1)]));
+        let expected = [
+            "local.get $nframes",
+            "i32.const 12",
+            "i32.mul",
+            "global.get $frames",
+            "i32.add",
+            "local.set $frame",
+            "local.get $frame",
+            "i32.const 4",
+            "i32.store",
+            "local.get $frame",
+            "i32.const 3",
+            "i32.store offset=4",
+            "local.get $frame",
+            "i32.const 9",
+            "i32.store offset=8",
+            "local.get $frame",
+            "i32.const 6",
+            "i32.store offset=12",
+            "local.get $frame",
+            "i32.const 5",
+            "i32.store offset=16",
+            "local.get $frame",
+            "i32.const 1",
+            "i32.store offset=20",
+            "local.get $nframes",
+            "i32.const 2",
+            "i32.add",
+            "local.set $nframes",
+        ];
+        assert_eq!(code, expected);
+        assert!(written(|f, _| push_frames(f, &[])).is_empty());
+    }
+
+    #[test]
+    fn a_popped_frame_gives_its_return_address() {
+        let code = written(|f, _| pop_frame(f));
+        let load = code.iter().position(|l| l.starts_with("i32.load")).unwrap();
+        // The first field: no offset.
+        assert_eq!(code[load], "i32.load");
+        assert_eq!(code[load + 1], "local.set $pc");
+        assert!(code.contains(&"local.tee $nframes".to_string()));
+    }
+}
