@@ -1,9 +1,10 @@
 //! The rewrite rules: what each pure operation (arithmetic, comparisons, logic, `if`,
 //! the stack shuffles) becomes on the abstract stack (`stack.rs`) while a trace is
-//! built. Each rule is a small function with a name in [`RULES`]; they are tried in
-//! order, and the first that matches rewrites the operation, so the earlier, more
-//! particular rules (folding, immediate operands, negations not computed) win over
-//! [`compute`], the last, which makes one micro operation on slots.
+//! built. Each rule is a small function, named in the list of rules of each form of
+//! operation it applies to (see [`rewrite`]); they are tried in order, and the first that
+//! matches rewrites the operation, so the earlier, more particular rules (folding,
+//! immediate operands, negations not computed) win over [`compute`], the last, which
+//! makes one micro operation on slots.
 //!
 //! A rule either makes the operation part of the block ([`Rewrite::Done`]) or finds
 //! that the block must end before it ([`Rewrite::Leave`]): the plain instruction then
@@ -131,32 +132,58 @@ macro_rules! named {
     };
 }
 
-/// The rules, in the order they are tried.
-pub(super) const RULES: [Rule; 13] = named![
+/// The rules of `+ - * / %` and the comparisons, in the order they are tried.
+const BINARY: [Rule; 6] = named![
     type_error,
     fold,
     zero_divisor,
     literal_right,
     literal_left,
-    double_negation,
-    negated_choice,
-    deferred_not,
-    known_condition,
-    negated_condition,
-    choice,
-    rename,
     compute,
 ];
 
-/// Rewrites `form` by the first rule of [`RULES`] that matches.
+/// The rules of `and` and `or`, in order.
+const AND_OR: [Rule; 3] = named![type_error, fold, compute];
+
+/// The rules of `not`, in order.
+const NOT: [Rule; 6] = named![
+    type_error,
+    fold,
+    double_negation,
+    negated_choice,
+    deferred_not,
+    compute,
+];
+
+/// The rules of `if`, in order.
+const IF: [Rule; 4] = named![type_error, known_condition, negated_condition, choice];
+
+/// The rules of the stack shuffles.
+const SHUFFLE: [Rule; 1] = named![rename];
+
+/// Rewrites `form` by the first of the rules of its form that matches. (Each form has
+/// its own list, so that building a block tries no rule of another form; each list is
+/// a constant, so that the compiler calls its rules directly.)
 #[inline(never)]
 pub(super) fn rewrite(b: &mut Builder<'_>, form: Form) -> Rewrite {
-    for rule in &RULES {
+    match form {
+        Form::Binary(..) => first(&BINARY, b, form),
+        Form::And(..) | Form::Or(..) => first(&AND_OR, b, form),
+        Form::Not(_) => first(&NOT, b, form),
+        Form::If(..) => first(&IF, b, form),
+        Form::Shuffle(_) => first(&SHUFFLE, b, form),
+    }
+}
+
+/// Rewrites `form` by the first of `rules` that matches.
+#[inline(always)]
+fn first<const N: usize>(rules: &[Rule; N], b: &mut Builder<'_>, form: Form) -> Rewrite {
+    for rule in rules {
         if let Some(done) = (rule.apply)(b, form) {
             return done;
         }
     }
-    // `compute`, `choice` and `rename` match every form they are for.
+    // The last rule of each form matches every operation of that form.
     Rewrite::Leave
 }
 
@@ -441,7 +468,7 @@ mod tests {
     //! What each rule makes of small programs: the operations of the program's first
     //! block and how it ends, as `svm --disasm --blocks` prints them (`; ` between
     //! lines), so that the cases do not depend on how [`Micro`] spells an operation.
-    use super::RULES;
+    use super::{Rule, AND_OR, BINARY, IF, NOT, SHUFFLE};
     use crate::asm::compile;
     use crate::disasm::disassemble_blocks;
     use alloc::string::String;
@@ -562,7 +589,15 @@ mod tests {
 
     #[test]
     fn every_rule_has_a_test() {
-        let names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
-        assert_eq!(names, TESTED);
+        let lists: [&[Rule]; 5] = [&BINARY, &AND_OR, &NOT, &IF, &SHUFFLE];
+        let mut names: Vec<&str> = lists
+            .iter()
+            .flat_map(|l| l.iter().map(|r| r.name))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut tested = TESTED.to_vec();
+        tested.sort_unstable();
+        assert_eq!(names, tested);
     }
 }
