@@ -70,11 +70,11 @@
 //!
 //! | stage | modules |
 //! | --- | --- |
-//! | the language's definitions | [`ops`] (the instruction set: one row per operation, its class and, for the pure ones, its meaning), [`value`], [`text`] (counts as people read them), [`error`] (spans, diagnostics, runtime errors and their rendering) |
+//! | the language's definitions | [`ops`] (the instruction set: one row per operation, its class and, for the pure ones, its meaning), [`value`], [`text`] (counts as people read them), [`error`] (spans, diagnostics, runtime errors; `error/render.rs` their rendering as text) |
 //! | source to tokens | [`lexer`] |
 //! | tokens to a program | [`asm`] (labels resolved) makes a [`Program`] ([`program`]: instructions, side tables, the dispatch form `Code`) |
-//! | the program's block form | `block` (the format: `Block`, `Micro`, `Exit`, `Target`; `frame` is a call frame), made by `opt` (the optimizer: `opt/build.rs` runs a trace on an abstract stack, `opt/place.rs` places it in a window) |
-//! | running it | [`machine`]: the public face (`mod.rs`), the run loops (`run.rs`), the plain interpreter's instructions (`instr.rs`, which uses neither `opt` nor `block`), the block runner (`blocks.rs`), the [`Tier`] hook (`tier.rs`), the undo history (`history.rs`), and the [`Observer`] hook (`observer.rs`); `slot` is how it holds values |
+//! | the program's block form | `block` (the format: `Block`, `Micro`, `Exit`, `Target`; `frame` is a call frame), made by `opt` (the optimizer: `opt/trace.rs` selects a trace and runs it on the abstract stack of `opt/stack.rs`, rewriting it by the rules of `opt/rules.rs`, `opt/place.rs` places it in a window) |
+//! | running it | [`machine`]: the public face (`mod.rs`), the run loops (`run.rs`), the plain interpreter's instructions (`instr.rs`, which uses neither `opt` nor `block`), the block runner (`blocks.rs`), the [`Tier`] hook (`tier.rs`), the step budget they share (`fuel.rs`), the undo history (`history.rs`), and the [`Observer`] hook (`observer.rs`); `slot` is how it holds values |
 //! | compiling the blocks | [`tier`]: a WebAssembly module made of the blocks (`tier/gen.rs` and the layers under it; `tier/wasm.rs` is the instructions it writes, as bytes and as text), for a host that runs it with [`Machine::run_tiered`] (the playground's worker does) |
 //! | analysing a program | [`effects`] (static stack effects: the depth before and after every instruction, each label's effect `( n -- m )`, and warnings) |
 //! | watching and showing a run | [`debug`] (breakpoints, step over and out), [`profile`], [`record`] (the stack at every step, for a timeline), [`disasm`] (a program, or its blocks, back to text) |

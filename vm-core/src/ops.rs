@@ -27,9 +27,9 @@
 //! Then `cargo build` names every other place, because every match over operations is
 //! exhaustive: `Code::from` (`program.rs`), the plain interpreter's dispatch
 //! (`machine/run.rs`) and, for an operation of a new shape, its method
-//! (`machine/instr.rs`); the optimizer's `Builder::op` (`opt/build.rs`), which either
-//! compiles it into blocks or leaves it to the plain instruction (`Step::Reject`), and
-//! `compiled` (`opt/mod.rs`). To run it inside blocks too: a `Micro` variant
+//! (`machine/instr.rs`); the optimizer's `Builder::op` (`opt/trace.rs`) and `Form::of`
+//! (`opt/rules.rs`), which either compile it into blocks (by the rewrite rules there)
+//! or leave it to the plain instruction (`Step::Reject`), and `compiled` (`opt/mod.rs`). To run it inside blocks too: a `Micro` variant
 //! (`block.rs`); the compiler then names `Micro::map` (`block.rs`), its text in
 //! `micro_text` (`disasm.rs`), its case in the block runner's `exec`
 //! (`machine/blocks.rs`) and what `home_below_top` (`opt/place.rs`) knows of it. `vm-core/tests/oracle/mod.rs` checks every operation

@@ -2,9 +2,10 @@
 //! how they are made: [`crate::opt`]).
 //!
 //! A block runs only when it can run whole exactly as its plain instructions would. All
-//! that can be checked up front is checked before anything happens: the step budget,
-//! the values it reads, room on the stack for what its instructions push, room for the
-//! call frames, a frame to return to. Then its operations run on a window of the stack.
+//! that can be checked up front is checked before anything happens: the step budget
+//! (the `Fuel` left), the values it reads, room on the stack for what its instructions
+//! push, room for the call frames, a frame to return to. Then its operations run on a
+//! window of the stack.
 //! Up to the last one that checks something, they write only above the stack's top; an
 //! operation whose operands have the wrong type or whose result would not be exact
 //! abandons the block, and the machine runs the plain instruction at its start instead
@@ -26,6 +27,7 @@
 
 use alloc::vec::Vec;
 
+use super::fuel::Fuel;
 use super::Machine;
 use crate::block::{Block, Exit, Lit, Loop, Micro, Put, Side, Target, W, WINDOW};
 use crate::frame::Frame;
@@ -81,7 +83,7 @@ impl Window<'_> {
 }
 
 impl Machine {
-    /// Runs blocks, one after another, from `pc` for at most `budget` steps, as long as
+    /// Runs blocks, one after another, from `pc` for at most the steps `fuel` allows, as long as
     /// the next instruction starts a block that can run whole. Returns where it
     /// stopped and the steps taken (0 when the block at `pc` cannot run: the caller
     /// then runs its first instruction on its own).
@@ -89,7 +91,7 @@ impl Machine {
     /// The stack, its depth and the frames are moved into locals for the loop, so
     /// that the compiler can keep them in registers.
     #[inline(never)]
-    pub(super) fn run_blocks(&mut self, p: &Program, pc: usize, budget: u64) -> (usize, u64) {
+    pub(super) fn run_blocks(&mut self, p: &Program, pc: usize, fuel: Fuel) -> (usize, u64) {
         let mut regs = Regs {
             stack: core::mem::take(&mut self.stack),
             frames: core::mem::take(&mut self.frames),
@@ -97,7 +99,7 @@ impl Machine {
         };
         let view = View::new(&self.strings, p);
         let limits = (self.limits.max_stack, self.limits.max_calls);
-        let (pc, done) = regs.run(p, view, limits, pc, budget);
+        let (pc, done) = regs.run(p, view, limits, pc, fuel);
         self.stack = regs.stack;
         self.frames = regs.frames;
         self.sp = regs.sp;
@@ -147,14 +149,15 @@ impl Regs {
         view: View<'_>,
         (max_stack, max_calls): (usize, usize),
         mut pc: usize,
-        budget: u64,
+        fuel: Fuel,
     ) -> (usize, u64) {
-        let mut done = 0u64;
+        let start = fuel;
+        let mut fuel = fuel;
         let mut index = p.block_at(pc);
         while let Some(b) = p.blocks.get(index as usize) {
             let sp = self.sp;
             let frames = self.frames.len();
-            if u64::from(b.budget) > budget - done
+            if !fuel.allows(u64::from(b.budget))
                 || sp < b.need as usize
                 || sp + b.room as usize > max_stack
                 || frames < b.frames_min as usize
@@ -177,7 +180,7 @@ impl Regs {
                 let Some(side) = side_taken(b, left) else {
                     break;
                 };
-                (pc, index) = side_exit(&mut c, side, &mut done);
+                (pc, index) = side_exit(&mut c, side, &mut fuel);
                 self.sp = base + side.out as usize;
                 continue;
             }
@@ -185,7 +188,7 @@ impl Regs {
             // Every operation ran and the results are in place: the frames, the depth
             // and the position change.
             self.sp = base + b.out as usize;
-            done += u64::from(b.steps);
+            fuel.spend(u64::from(b.steps));
             (pc, index) = match b.exit {
                 Exit::Next { pc, block } => {
                     self.push_frames(&b.pushes);
@@ -197,21 +200,21 @@ impl Regs {
                     (to.pc as usize, to.block)
                 }
                 // (A loop block pushes no frames.)
-                Exit::Loop(ref l) => match go_round(w, view, &p.blocks, l, b.out, budget, done) {
+                Exit::Loop(ref l) => match go_round(w, view, &p.blocks, l, b.out, fuel) {
                     Round::Left {
                         now,
                         pc,
                         block,
                         out,
                     } => {
-                        done = now;
+                        fuel = now;
                         self.sp = base + out as usize;
                         (pc, block)
                     }
                     Round::Abandoned { now, at, out } => {
                         // A round was abandoned: the machine stays at the start of that
                         // block, after the rounds that completed.
-                        done = now;
+                        fuel = now;
                         self.sp = base + out as usize;
                         pc = at;
                         break;
@@ -227,11 +230,11 @@ impl Regs {
                         // The callee returns at once, and the returns known to follow
                         // pop frames this block would push: no frame for the call and
                         // none for those, a step for each return.
-                        done += 1 + u64::from(to.pops);
+                        fuel.spend(1 + u64::from(to.pops));
                         let keep = b.pushes.len().saturating_sub(to.pops as usize);
                         self.push_frames(b.pushes.get(..keep).unwrap_or_default());
                         if to.after_returns {
-                            let pc = self.ret_chain(p, to.after as usize, budget, &mut done);
+                            let pc = self.ret_chain(p, to.after as usize, &mut fuel);
                             (pc, p.block_at(pc))
                         } else {
                             (to.after as usize, to.after_block)
@@ -245,7 +248,7 @@ impl Regs {
                     // (A block that returns has followed no call it did not return from.)
                     match self.frames.pop() {
                         Some(f) => {
-                            let pc = self.ret_chain(p, f.ret as usize, budget, &mut done);
+                            let pc = self.ret_chain(p, f.ret as usize, &mut fuel);
                             (pc, p.block_at(pc))
                         }
                         None => unreachable!("checked before the block ran"),
@@ -253,7 +256,7 @@ impl Regs {
                 }
             };
         }
-        (pc, done)
+        (pc, start.used(fuel))
     }
 
     /// Pushes the frames of calls a block followed.
@@ -273,24 +276,24 @@ impl Regs {
     }
 
     /// Runs the `return`s that follow at `pc` (as after `call return` at the end of a
-    /// subroutine), while there are frames and budget; returns where it stopped.
+    /// subroutine), while there are frames and fuel; returns where it stopped.
     #[inline(always)]
-    fn ret_chain(&mut self, p: &Program, mut pc: usize, budget: u64, done: &mut u64) -> usize {
-        while *done < budget && matches!(p.dispatch.get(pc), Some(Code::Return)) {
+    fn ret_chain(&mut self, p: &Program, mut pc: usize, fuel: &mut Fuel) -> usize {
+        while !fuel.is_empty() && matches!(p.dispatch.get(pc), Some(Code::Return)) {
             let Some(f) = self.frames.pop() else { break };
             pc = f.ret as usize;
-            *done += 1;
+            fuel.spend(1);
         }
         pc
     }
 }
 
 /// Leaves a block by a side exit: puts the values where the plain instructions leave
-/// them at the jump (the depth is then `base + side.out`), counts its steps in `done`;
+/// them at the jump (the depth is then `base + side.out`), spends its steps from `fuel`;
 /// returns where it goes. (Out of line in WebAssembly, for the module's size.)
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 #[cfg_attr(target_arch = "wasm32", inline(never))]
-fn side_exit(cx: &mut Ctx<'_>, side: &Side, done: &mut u64) -> (usize, u32) {
+fn side_exit(cx: &mut Ctx<'_>, side: &Side, fuel: &mut Fuel) -> (usize, u32) {
     for &p in side.puts.iter() {
         match p {
             Put::Move(d, s) => cx.w.set(d, cx.w.get(s)),
@@ -299,7 +302,7 @@ fn side_exit(cx: &mut Ctx<'_>, side: &Side, done: &mut u64) -> (usize, u32) {
             Put::Lit(d, Lit::Str(i)) => cx.w.set(d, Slot::constant(i)),
         }
     }
-    *done += u64::from(side.steps);
+    fuel.spend(u64::from(side.steps));
     (side.pc as usize, side.block)
 }
 
@@ -316,32 +319,33 @@ fn side_taken(b: &Block, left: usize) -> Option<&Side> {
 /// How the rounds of loop blocks ended ([`go_round`]).
 enum Round {
     /// A condition said to leave, or a guard took a side exit, to a block that is not
-    /// one to go on with at once, or the budget did not allow another round: the steps
-    /// up to there, where it goes (the instruction and its block), and the depth it
+    /// one to go on with at once, or the fuel did not allow another round: the fuel
+    /// left there, where it goes (the instruction and its block), and the depth it
     /// leaves above the window's base.
     Left {
-        now: u64,
+        now: Fuel,
         pc: usize,
         block: u32,
         out: u16,
     },
-    /// A round was abandoned (an operation's check failed), with the steps up to the
+    /// A round was abandoned (an operation's check failed), with the fuel left at the
     /// end of the last round that completed: the machine is then at the start `at` of
     /// that block, with `out` values above the window's base, as the caller leaves it
     /// when a block cannot run.
-    Abandoned { now: u64, at: usize, out: u16 },
+    Abandoned { now: Fuel, at: usize, out: u16 },
 }
 
 /// Runs loop blocks ([`Exit::Loop`]) after the first round of one, whose exit is
 /// `first`, as long as they go where a [`Target::chain`] says (another round, or
-/// another loop block to go on with): each block's rounds, as long as its condition says to go round and the budget
-/// allows a round, then where its condition or a side exit says, as long as that is a
-/// loop block to go on with. Such blocks start with the depth, the frames and the
-/// window as they are and need no more room (see [`Block::chain`]), so only the budget
-/// is checked again. `out` is the depth after the first round (above the window's
-/// base), `done` the steps up to its end; the result adds the rounds that followed.
+/// another loop block to go on with): each block's rounds, as long as its condition
+/// says to go round and the fuel allows a round, then where its condition or a side
+/// exit says, as long as that is a loop block to go on with. Such blocks start with the
+/// depth, the frames and the window as they are and need no more room (see
+/// [`Block::chain`]), so only the fuel is checked again. `out` is the depth after the
+/// first round (above the window's base), `fuel` what is left at its end; the result
+/// has what is left after the rounds that followed.
 ///
-/// Kept out of line, and given its window and count by value: inlined into
+/// Kept out of line, and given its window and fuel by value: inlined into
 /// `Regs::run`, or given references to the caller's locals, it made the main loop's
 /// registers worse, and fib and Collatz, which have no such loop, 3 to 30% slower
 /// (callgrind).
@@ -352,18 +356,17 @@ fn go_round(
     blocks: &[Block],
     first: &Loop,
     mut out: u16,
-    budget: u64,
-    mut done: u64,
+    mut fuel: Fuel,
 ) -> Round {
     let mut cx = Ctx { w, view };
     let to = first.to(cx.w.bits(first.c));
     let (mut at, mut index, mut chain) = (to.pc as usize, to.block, to.chain);
     loop {
         let b = match blocks.get(index as usize) {
-            Some(b) if chain && u64::from(b.budget) <= budget - done => b,
+            Some(b) if chain && fuel.allows(u64::from(b.budget)) => b,
             _ => {
                 return Round::Left {
-                    now: done,
+                    now: fuel,
                     pc: at,
                     block: index,
                     out,
@@ -372,46 +375,45 @@ fn go_round(
         };
         let Exit::Loop(ref l) = b.exit else {
             return Round::Left {
-                now: done,
+                now: fuel,
                 pc: at,
                 block: index,
                 out,
             };
         };
-        match rounds(&mut cx, b, l.c, l.on, budget, &mut done) {
+        match rounds(&mut cx, b, l.c, l.on, &mut fuel) {
             Ok(()) => {
                 let to = l.to(cx.w.bits(l.c));
                 (at, index, chain, out) = (to.pc as usize, to.block, to.chain, b.out);
             }
             Err(Some(side)) => {
-                (at, index) = side_exit(&mut cx, side, &mut done);
+                (at, index) = side_exit(&mut cx, side, &mut fuel);
                 (chain, out) = (side.chain, side.out);
             }
-            Err(None) => return Round::Abandoned { now: done, at, out },
+            Err(None) => return Round::Abandoned { now: fuel, at, out },
         }
     }
 }
 
 /// The rounds of loop block `b` (its condition `c`, going round while it is `on`): at
-/// least one, then more while the condition and the budget allow. `Err` when a guard
-/// took a side exit (`Some`), or a round was abandoned (`None`); `done` counts the
-/// rounds that completed.
+/// least one, then more while the condition and the fuel allow. `Err` when a guard
+/// took a side exit (`Some`), or a round was abandoned (`None`); the rounds that
+/// completed are spent from `fuel`.
 #[inline(always)]
 fn rounds<'b>(
     cx: &mut Ctx<'_>,
     b: &'b Block,
     c: W,
     on: bool,
-    budget: u64,
-    done: &mut u64,
+    fuel: &mut Fuel,
 ) -> Result<(), Option<&'b Side>> {
     let round = u64::from(b.budget);
     loop {
         if let Some(left) = run_ops!(cx, b) {
             return Err(side_taken(b, left));
         }
-        *done += round;
-        if (cx.w.bits(c) != 0) != on || round > budget - *done {
+        fuel.spend(round);
+        if (cx.w.bits(c) != 0) != on || !fuel.allows(round) {
             return Ok(());
         }
     }

@@ -18,10 +18,12 @@
 //! | `instr.rs` | the plain interpreter's instructions, one small method each |
 //! | `tier.rs` | the [`Tier`] hook: blocks run by a compiled WebAssembly module ([`crate::tier`]) |
 //! | `blocks.rs` | the block runner: the optimizer's blocks, behind one call in the loop; whenever a block cannot run exactly as its instructions would, the plain instructions run instead |
+//! | `fuel.rs` | `Fuel`, the step budget the run loops, the block runner and the tier hook spend |
 //! | `history.rs` | the undo history, for stepping back |
 //! | `observer.rs` | the [`Observer`] hook that debuggers and profilers implement |
 
 mod blocks;
+mod fuel;
 mod history;
 mod instr;
 mod observer;
@@ -31,6 +33,7 @@ mod tier;
 pub use observer::{Observer, Quiet};
 pub use tier::{Tier, TierCall};
 
+use fuel::Fuel;
 use history::History;
 use instr::Trap;
 use run::Stop;
@@ -256,29 +259,29 @@ impl Machine {
             State::Failed(e) => return Status::Failed(e.clone()),
         }
         self.slept_at = None;
-        let mut budget = budget;
+        let mut fuel = Fuel::new(budget);
         let mut at_limit = false;
         if let Some(max) = self.limits.max_steps {
             let left = max.saturating_sub(self.steps);
             if left <= budget {
-                budget = left;
+                fuel = Fuel::new(left);
                 at_limit = true;
             }
         }
         let program = Arc::clone(&self.program);
         let (stop, done) = if self.history.is_some() {
-            self.execute_watched::<O, B, true>(&program, budget, out, observer)
+            self.execute_watched::<O, B, true>(&program, fuel, out, observer)
         } else if B::ACTIVE {
-            self.execute_watched::<O, B, false>(&program, budget, out, observer)
+            self.execute_watched::<O, B, false>(&program, fuel, out, observer)
         } else {
-            self.execute(&program, budget, out, tier)
+            self.execute(&program, fuel, out, tier)
         };
         if !B::ACTIVE {
             self.steps += done;
         }
         match stop {
             Stop::Observer => Status::Paused,
-            Stop::Budget if at_limit && done == budget && self.pc < program.code.len() => {
+            Stop::Budget if at_limit && done == fuel.left() && self.pc < program.code.len() => {
                 let limit = self.limits.max_steps.unwrap_or(0);
                 let error = Box::new(self.error(ErrorKind::StepLimit { limit }));
                 self.finish(State::Failed(error))

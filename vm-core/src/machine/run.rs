@@ -4,6 +4,7 @@
 
 use core::fmt::Write;
 
+use super::fuel::Fuel;
 use super::instr::Trap;
 use super::{Machine, Observer, Tier};
 use crate::ops::{self, Arith, Compare, Op};
@@ -21,47 +22,48 @@ pub(super) enum Stop {
 }
 
 impl Machine {
-    /// The interpreter loop: runs at most `budget` steps from `self.pc`, a block at a
-    /// time where the program has one that can run whole (in the compiled module of
-    /// `tier` first, when there is one), else an instruction at a time. Returns why it stopped and the number of steps done; leaves `self.pc` at
-    /// the next instruction (at the failing one after an error, or at a `read` waiting
-    /// for input).
+    /// The interpreter loop: runs at most the steps `fuel` allows from `self.pc`, a
+    /// block at a time where the program has one that can run whole (in the compiled
+    /// module of `tier` first, when there is one), else an instruction at a time.
+    /// Returns why it stopped and the number of steps done; leaves `self.pc` at the
+    /// next instruction (at the failing one after an error, or at a `read` waiting for
+    /// input).
     #[inline(never)]
     pub(super) fn execute<O: Write + ?Sized>(
         &mut self,
         p: &Program,
-        budget: u64,
+        fuel: Fuel,
         out: &mut O,
         mut tier: Option<&mut dyn Tier>,
     ) -> (Stop, u64) {
         let mut pc = self.pc;
-        let mut done = 0u64;
+        let start = fuel;
+        let mut fuel = fuel;
         let stop = loop {
             let Some(&code) = p.dispatch.get(pc) else {
                 break Stop::Budget;
             };
-            let left = budget - done;
-            if left == 0 {
+            if fuel.is_empty() {
                 break Stop::Budget;
             }
             let code = match code {
                 Code::Block(_) => {
-                    let mut runner_budget = left;
+                    let mut runner_fuel = fuel;
                     if let Some(t) = tier.as_deref_mut() {
-                        let (next, steps) = self.enter_tier(p, pc, left, t);
+                        let (next, steps) = self.enter_tier(p, pc, fuel, t);
                         if steps > 0 {
                             pc = next;
-                            done += steps;
+                            fuel.spend(steps);
                             self.block_steps += steps;
                             self.tier_steps += steps;
                             continue;
                         }
-                        runner_budget = self.runner_budget(left);
+                        runner_fuel = self.runner_fuel(fuel);
                     }
-                    let (next, steps) = self.run_blocks(p, pc, runner_budget);
+                    let (next, steps) = self.run_blocks(p, pc, runner_fuel);
                     if steps > 0 {
                         pc = next;
-                        done += steps;
+                        fuel.spend(steps);
                         self.block_steps += steps;
                         continue;
                     }
@@ -73,35 +75,37 @@ impl Machine {
             match self.step(p, code, pc, out) {
                 Ok(next) => {
                     pc = next;
-                    done += 1;
+                    fuel.spend(1);
                 }
                 Err(trap @ (Trap::Halt(_) | Trap::Sleep(_))) => {
                     pc += 1;
-                    done += 1;
+                    fuel.spend(1);
                     break Stop::Trap(trap);
                 }
                 Err(trap) => break Stop::Trap(trap),
             }
         };
         self.pc = pc;
-        (stop, done)
+        (stop, start.used(fuel))
     }
 
-    /// The loop of a watched or recorded run: plain instructions only. With an active
+    /// The loop of a watched or recorded run: plain instructions only, as many as
+    /// `fuel` allows; returns why it stopped and the number of steps done. With an active
     /// observer, `self.pc` and `self.steps` are kept up to date at every step so that
     /// the observer sees them; with `RECORD`, each step's undo record is kept.
     #[inline(never)]
     pub(super) fn execute_watched<O: Write + ?Sized, B: Observer, const RECORD: bool>(
         &mut self,
         p: &Program,
-        budget: u64,
+        fuel: Fuel,
         out: &mut O,
         observer: &mut B,
     ) -> (Stop, u64) {
         let mut pc = self.pc;
-        let mut done = 0u64;
+        let start = fuel;
+        let mut fuel = fuel;
         let stop = loop {
-            if pc >= p.code.len() || done == budget {
+            if pc >= p.code.len() || fuel.is_empty() {
                 break Stop::Budget;
             }
             let undo = RECORD.then(|| self.undo_record(pc));
@@ -117,7 +121,7 @@ impl Machine {
             }
             let ran = pc;
             pc = next;
-            done += 1;
+            fuel.spend(1);
             if B::ACTIVE {
                 self.pc = pc;
                 self.steps += 1;
@@ -130,7 +134,7 @@ impl Machine {
             }
         };
         self.pc = pc;
-        (stop, done)
+        (stop, start.used(fuel))
     }
 
     /// Runs the plain instruction `code` at `pc`; returns the next `pc`.

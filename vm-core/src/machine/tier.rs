@@ -4,6 +4,7 @@
 
 use alloc::vec::Vec;
 
+use super::fuel::Fuel;
 use super::Machine;
 use crate::block::WINDOW;
 use crate::frame::Frame;
@@ -41,8 +42,8 @@ pub trait Tier {
 const SHORT_CALL: u64 = 64;
 const BACK_OFF_MIN: u64 = 64;
 const BACK_OFF_MAX: u64 = 1 << 16;
-/// A call that leaves less of the budget than this may have stopped for the budget (a
-/// block's budget is at most a few hundred steps).
+/// A call that leaves less fuel than this may have stopped for want of fuel (a block's
+/// budget is at most a few hundred steps).
 const SPENT: u64 = 1024;
 
 /// The registers and storage the compiled module works on, for one call of its `run`.
@@ -128,17 +129,19 @@ impl Machine {
         &mut self,
         p: &Program,
         pc: usize,
-        budget: u64,
+        fuel: Fuel,
         tier: &mut dyn Tier,
     ) -> (usize, u64) {
         if self.leaving_tier_alone() {
             return (pc, 0);
         }
-        let (next, steps) = self.run_tier(p, pc, budget, tier);
+        let (next, steps) = self.run_tier(p, pc, fuel, tier);
         if tier.backs_off() {
-            // (A call that stopped because the budget ran out is not short: the next
-            // call is the next slice's.)
-            if steps < SHORT_CALL && budget - steps >= SPENT {
+            // (A call that stopped because the fuel ran out is not short: the next call
+            // is the next slice's.)
+            let mut rest = fuel;
+            rest.spend(steps);
+            if steps < SHORT_CALL && rest.allows(SPENT) {
                 self.tier_wait = (self.tier_wait * 2).clamp(BACK_OFF_MIN, BACK_OFF_MAX);
                 self.tier_retry_at = self.block_steps + self.tier_wait;
             } else {
@@ -153,30 +156,31 @@ impl Machine {
         self.block_steps < self.tier_retry_at
     }
 
-    /// The budget for the block runner at a block the module did not run: while the
+    /// The fuel for the block runner at a block the module did not run: while the
     /// machine leaves the module alone, at most `BACK_OFF_MAX` steps, so that a long
     /// loop comes back to the module soon.
-    pub(super) fn runner_budget(&self, left: u64) -> u64 {
+    pub(super) fn runner_fuel(&self, fuel: Fuel) -> Fuel {
         if self.leaving_tier_alone() {
-            left.min(BACK_OFF_MAX)
+            fuel.at_most(BACK_OFF_MAX)
         } else {
-            left
+            fuel
         }
     }
 
     /// Runs blocks in the compiled module from `pc` (where a block starts) for at most
-    /// `budget` steps; returns where it stopped and the steps taken, as
-    /// `run_blocks`.
+    /// the steps `fuel` allows; returns where it stopped and the steps taken, as
+    /// `run_blocks`. The module gets the fuel as its `LEFT` state word and gives back
+    /// what is left of it there.
     fn run_tier(
         &mut self,
         p: &Program,
         pc: usize,
-        budget: u64,
+        fuel: Fuel,
         tier: &mut dyn Tier,
     ) -> (usize, u64) {
         let clamp = |n: usize| n.min(u32::MAX as usize) as u64;
         let mut pc = pc;
-        let mut left = budget;
+        let mut left = fuel;
         // Room for 64 more frames to start with (what the module writes there is cut
         // off again after the call, so a bigger start would cost every call), twice as
         // much room whenever the module asks for more.
@@ -197,7 +201,7 @@ impl Machine {
             state[state::MAX_STACK] = clamp(self.limits.max_stack);
             state[state::MAX_CALLS] = clamp(self.limits.max_calls);
             state[state::PC] = pc as u64;
-            state[state::LEFT] = left;
+            state[state::LEFT] = left.left();
             let mut call = TierCall {
                 tags,
                 bits,
@@ -211,7 +215,7 @@ impl Machine {
             self.frames.truncate((s[state::FRAMES] as usize).min(cap));
             self.sp = (s[state::SP] as usize).min(stored);
             pc = (s[state::PC] as usize).min(p.code.len());
-            left = s[state::LEFT].min(left);
+            left = left.at_most(s[state::LEFT]);
             match status {
                 STATUS_NEEDS_STACK => self.stack.grow_to(stored + 1),
                 STATUS_NEEDS_FRAMES if cap < self.limits.max_calls => {
@@ -221,6 +225,6 @@ impl Machine {
                 _ => break,
             }
         }
-        (pc, budget - left)
+        (pc, fuel.used(left))
     }
 }

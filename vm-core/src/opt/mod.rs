@@ -24,7 +24,7 @@
 //! next.
 //!
 //! A trace that ends at a conditional jump goes on past it when that makes such a loop
-//! (`build.rs`, `go_on`): along a branch that stays inside the loops around the jump
+//! (`trace.rs`, `go_on`): along a branch that stays inside the loops around the jump
 //! (static ranges from a target to a jump back to it), up to four jumps deep, until it
 //! comes back to its start with the depth and the frames as it found them. Each jump
 //! gone past is a guard ([`Micro::Guard`](crate::block::Micro), or `GuardEq` for an
@@ -52,14 +52,20 @@
 //! so a jump into the middle of a block (a numeric address) and the fallback both land
 //! on plain instructions.
 //!
-//! The optimizer, one phase a file: `build.rs` runs a trace on an abstract stack
-//! (symbolic execution: literals, renamings, folding, the operations that remain, the
-//! calls followed); `place.rs` lays the result out in the block's window (where each
-//! result and temporary lives, and the parallel moves that put results in place). The
-//! format of what they make is [`crate::block`]; `svm --disasm --blocks` prints it.
+//! The optimizer, one idea a file: `stack.rs` is the abstract stack a trace runs on
+//! (symbolic execution: what is known of each value, the symbolic slots, the micro
+//! operations made so far); `rules.rs` the named rewrite rules of the pure operations
+//! (folding, immediate operands, negations and choices not computed yet, renamings),
+//! each with its unit test; `trace.rs` trace selection (which instructions a block
+//! stands for, the calls followed, going on past a conditional jump to make a loop);
+//! `place.rs` lays the result out in the block's window (where each result and
+//! temporary lives, and the parallel moves that put results in place). The format of
+//! what they make is [`crate::block`]; `svm --disasm --blocks` prints it.
 
-mod build;
 mod place;
+mod rules;
+mod stack;
+mod trace;
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -67,7 +73,7 @@ use alloc::vec::Vec;
 use crate::block::{Block, Exit, Loop, NO_BLOCK};
 use crate::ops::{Class, Control, Op};
 use crate::program::{Code, Instr, Program};
-use build::build;
+use trace::build;
 
 /// The longest run of instructions one block stands for.
 const MAX_BLOCK: usize = 64;
@@ -99,7 +105,7 @@ pub(crate) fn optimize(p: &mut Program) {
             }
         }
     }
-    let loops = build::loops(p);
+    let loops = trace::loops(p);
     let mut blocks = Vec::new();
     let mut work: Vec<usize> = (0..n).rev().filter(|&pc| entry[pc]).collect();
     let mut seen = vec![false; n];

@@ -6,7 +6,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::build::{Av, Builder, Lit, Sym, Ty};
+use super::stack::{Av, Builder, Lit, Sym, Ty};
 use crate::block::{Block, Exit, Loop, Micro, Put, Side, NO_BLOCK, W, WINDOW};
 
 impl Builder<'_> {
@@ -115,7 +115,7 @@ impl Builder<'_> {
     }
 
     /// `a n == then else if jmp` (or `!=`) where nothing else reads the comparison's
-    /// result ([`SideAt::alone`](super::build::SideAt)): one operation
+    /// result ([`SideAt::alone`](super::stack::SideAt)): one operation
     /// ([`Micro::GuardEq`]) instead of the comparison and its guard.
     #[inline(never)]
     fn fuse_guards(&mut self) {
