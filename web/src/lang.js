@@ -37,6 +37,8 @@ export function svmParser(opNames) {
     token(stream, state) {
       if (state.inString) {
         if (stream.match(/^\\./)) return 'escape';
+        // A backslash with nothing after it on its line: string text (a token must move on).
+        if (stream.match(/^\\$/)) return 'string';
         while (!stream.eol()) {
           const c = stream.peek();
           if (c === '"') {

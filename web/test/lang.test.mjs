@@ -88,6 +88,18 @@ test('strings with escapes, across lines; # inside a string is text', () => {
   ]);
 });
 
+test('a backslash at the end of a line inside a string: the tokenizer moves on (it stalled, and the editor lost the key)', () => {
+  // As typed, one character at a time: `"C:\` is a string with a lone backslash at its end.
+  assert.deepEqual(tokens('"C:\\'), [['"C:\\', 'string']]);
+  assert.deepEqual(tokens('"\\'), [['"\\', 'string']]);
+  // A string whose line ends in a backslash goes on at the next line.
+  assert.deepEqual(tokens('"one \\\ntwo" println'), [
+    ['"one \\', 'string'],
+    ['two"', 'string'],
+    ['println', 'operatorKeyword'],
+  ]);
+});
+
 test('a word ends at a quote: "x"y is a string and a word', () => {
   assert.deepEqual(tokens('dup"x"y'), [
     ['dup', 'operatorKeyword'],
