@@ -8,19 +8,13 @@ use alloc::vec::Vec;
 
 use super::MAX_BLOCK;
 pub(super) use crate::block::Lit;
-use crate::block::{Block, Exit, Micro, Target, NO_BLOCK};
+use crate::block::{Block, Exit, Micro, Operand, Target, NO_BLOCK};
 use crate::frame::Frame;
-use crate::ops::{self, Arith, Class, Compare, Control, Logic, Op, Shuffle};
+use crate::ops::{Arith, BinOp, Class, Compare, Control, Fails, Logic, Op, Shuffle};
 use crate::program::{Instr, Program};
 
-/// What the optimizer knows of a value's type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Ty {
-    Num,
-    Bool,
-    Str,
-    Any,
-}
+/// What the optimizer knows of a value's type (in the operation table's terms).
+pub(super) use crate::ops::Type as Ty;
 
 impl Lit {
     fn ty(self) -> Ty {
@@ -295,12 +289,11 @@ impl<'p> Builder<'p> {
     fn op(&mut self, pc: usize, op: Op) -> Step {
         match op.class() {
             Class::Arithmetic(a) => return self.arith(a),
-            Class::Comparison(c @ (Compare::Eq | Compare::Ne)) => self.equal(c),
+            Class::Comparison(c @ (Compare::Eq | Compare::Ne)) => return self.equal(c),
             Class::Comparison(c @ (Compare::Lt | Compare::Le | Compare::Gt | Compare::Ge)) => {
                 return self.compare(c)
             }
-            Class::Logic(Logic::And) => return self.logic(ops::and, Micro::And),
-            Class::Logic(Logic::Or) => return self.logic(ops::or, Micro::Or),
+            Class::Logic(l @ (Logic::And | Logic::Or)) => return self.logic(l),
             Class::Logic(Logic::Not) => return self.not(),
             Class::Logic(Logic::If) => return self.select(),
             Class::Stack(s) => self.shuffle(s),
@@ -357,6 +350,9 @@ impl<'p> Builder<'p> {
     /// one is (the left one only when the operation commutes).
     #[inline(never)]
     fn arith(&mut self, op: Arith) -> Step {
+        let Some(bin_op) = BinOp::of(op.op()) else {
+            return Step::Reject;
+        };
         let [a, b] = self.peek();
         if !self.may_be(a, Ty::Num) || !self.may_be(b, Ty::Num) {
             return Step::Reject; // always a type error: let the plain instruction say so
@@ -369,24 +365,25 @@ impl<'p> Builder<'p> {
                 }
                 Err(_) => return Step::Reject,
             },
-            (_, Av::Lit(Lit::Num(0))) if matches!(op, Arith::Div | Arith::Rem) => {
+            // (By 0 it always fails: the plain instruction says so.)
+            (_, Av::Lit(Lit::Num(0))) if bin_op.sig().fails == Fails::Divisor => {
                 return Step::Reject
             }
             (_, Av::Lit(Lit::Num(y))) => {
                 let sa = self.slot(a);
                 self.learn(a, Ty::Num);
-                self.result(2, Ty::Num, |d| arith_imm(op, d, sa, y));
+                self.result(2, Ty::Num, |d| bin(bin_op, d, sa, Operand::Imm(y)));
             }
             (Av::Lit(Lit::Num(x)), _) if op.commutes() => {
                 let sb = self.slot(b);
                 self.learn(b, Ty::Num);
-                self.result(2, Ty::Num, |d| arith_imm(op, d, sb, x));
+                self.result(2, Ty::Num, |d| bin(bin_op, d, sb, Operand::Imm(x)));
             }
             _ => {
                 let (sa, sb) = (self.slot(a), self.slot(b));
                 self.learn(a, Ty::Num);
                 self.learn(b, Ty::Num);
-                self.result(2, Ty::Num, |d| arith_reg(op, d, sa, sb));
+                self.result(2, Ty::Num, |d| bin(bin_op, d, sa, Operand::Slot(sb)));
             }
         }
         Step::Go
@@ -395,6 +392,10 @@ impl<'p> Builder<'p> {
     /// `< <= > >=`: folded, or an immediate form (flipped for a literal on the left).
     #[inline(never)]
     fn compare(&mut self, op: Compare) -> Step {
+        let (Some(bin_op), Some(flipped)) = (BinOp::of(op.op()), BinOp::of(op.flipped().op()))
+        else {
+            return Step::Reject;
+        };
         let [a, b] = self.peek();
         if !self.may_be(a, Ty::Num) || !self.may_be(b, Ty::Num) {
             return Step::Reject;
@@ -407,18 +408,18 @@ impl<'p> Builder<'p> {
             (_, Av::Lit(Lit::Num(y))) => {
                 let sa = self.slot(a);
                 self.learn(a, Ty::Num);
-                self.result(2, Ty::Bool, |d| compare_imm(op, d, sa, y));
+                self.result(2, Ty::Bool, |d| bin(bin_op, d, sa, Operand::Imm(y)));
             }
             (Av::Lit(Lit::Num(x)), _) => {
                 let sb = self.slot(b);
                 self.learn(b, Ty::Num);
-                self.result(2, Ty::Bool, |d| compare_imm(op.flipped(), d, sb, x));
+                self.result(2, Ty::Bool, |d| bin(flipped, d, sb, Operand::Imm(x)));
             }
             _ => {
                 let (sa, sb) = (self.slot(a), self.slot(b));
                 self.learn(a, Ty::Num);
                 self.learn(b, Ty::Num);
-                self.result(2, Ty::Bool, |d| compare_reg(op, d, sa, sb));
+                self.result(2, Ty::Bool, |d| bin(bin_op, d, sa, Operand::Slot(sb)));
             }
         }
         Step::Go
@@ -426,7 +427,10 @@ impl<'p> Builder<'p> {
 
     /// `==`, `!=`: any two values.
     #[inline(never)]
-    fn equal(&mut self, op: Compare) {
+    fn equal(&mut self, op: Compare) -> Step {
+        let Some(bin_op) = BinOp::of(op.op()) else {
+            return Step::Reject;
+        };
         let [a, b] = self.peek();
         match (a, b) {
             (Av::Lit(x), Av::Lit(y)) => {
@@ -440,31 +444,38 @@ impl<'p> Builder<'p> {
             }
             (v, Av::Lit(Lit::Num(n))) | (Av::Lit(Lit::Num(n)), v) => {
                 let s = self.slot(v);
-                self.result(2, Ty::Bool, |d| compare_imm(op, d, s, n));
+                self.result(2, Ty::Bool, |d| bin(bin_op, d, s, Operand::Imm(n)));
             }
             _ => {
                 let (sa, sb) = (self.slot(a), self.slot(b));
-                self.result(2, Ty::Bool, |d| compare_reg(op, d, sa, sb));
+                self.result(2, Ty::Bool, |d| bin(bin_op, d, sa, Operand::Slot(sb)));
             }
         }
+        Step::Go
     }
 
-    /// `and`, `or` (`f` is the meaning, `micro` the block's operation).
+    /// `and`, `or`.
     #[inline(never)]
-    fn logic(&mut self, f: fn(bool, bool) -> bool, micro: fn(Sym, Sym, Sym) -> Micro<Sym>) -> Step {
+    fn logic(&mut self, op: Logic) -> Step {
+        let Some(bin_op) = BinOp::of(op.op()) else {
+            return Step::Reject;
+        };
         let [a, b] = self.peek();
         if !self.may_be(a, Ty::Bool) || !self.may_be(b, Ty::Bool) {
             return Step::Reject;
         }
         if let (Av::Lit(Lit::Bool(x)), Av::Lit(Lit::Bool(y))) = (a, b) {
+            let Some(r) = op.both(x, y) else {
+                return Step::Reject;
+            };
             self.pop(2);
-            self.push(Av::Lit(Lit::Bool(f(x, y))), false);
+            self.push(Av::Lit(Lit::Bool(r)), false);
             return Step::Go;
         }
         let (sa, sb) = (self.slot(a), self.slot(b));
         self.learn(a, Ty::Bool);
         self.learn(b, Ty::Bool);
-        self.result(2, Ty::Bool, |d| micro(d, sa, sb));
+        self.result(2, Ty::Bool, |d| bin(bin_op, d, sa, Operand::Slot(sb)));
         Step::Go
     }
 
@@ -761,7 +772,7 @@ impl Builder<'_> {
         // A comparison just made, that nothing else reads (what reads a value of the
         // trace has it on the abstract stack): the guard can test it itself.
         let alone = matches!(self.ops.last(),
-            Some(&(Micro::EqI(d, ..) | Micro::NeI(d, ..))) if d == c)
+            Some(&Micro::Bin { op: BinOp::Eq | BinOp::Ne, dst, b: Operand::Imm(_), .. }) if dst == c)
             && !stack.iter().any(|v| matches!(*v, Ok(s) if s == c));
         self.ops.push(Micro::Guard(c, on, self.sides.len() as u16));
         self.sides.push(SideAt {
@@ -774,44 +785,7 @@ impl Builder<'_> {
     }
 }
 
-fn arith_reg<S>(op: Arith, d: S, a: S, b: S) -> Micro<S> {
-    match op {
-        Arith::Add => Micro::Add(d, a, b),
-        Arith::Sub => Micro::Sub(d, a, b),
-        Arith::Mul => Micro::Mul(d, a, b),
-        Arith::Div => Micro::Div(d, a, b),
-        Arith::Rem => Micro::Rem(d, a, b),
-    }
-}
-
-fn arith_imm<S>(op: Arith, d: S, a: S, n: i64) -> Micro<S> {
-    match op {
-        Arith::Add => Micro::AddI(d, a, n),
-        Arith::Sub => Micro::SubI(d, a, n),
-        Arith::Mul => Micro::MulI(d, a, n),
-        Arith::Div => Micro::DivI(d, a, n),
-        Arith::Rem => Micro::RemI(d, a, n),
-    }
-}
-
-fn compare_reg<S>(op: Compare, d: S, a: S, b: S) -> Micro<S> {
-    match op {
-        Compare::Eq => Micro::Eq(d, a, b),
-        Compare::Ne => Micro::Ne(d, a, b),
-        Compare::Lt => Micro::Lt(d, a, b),
-        Compare::Le => Micro::Le(d, a, b),
-        Compare::Gt => Micro::Gt(d, a, b),
-        Compare::Ge => Micro::Ge(d, a, b),
-    }
-}
-
-fn compare_imm<S>(op: Compare, d: S, a: S, n: i64) -> Micro<S> {
-    match op {
-        Compare::Eq => Micro::EqI(d, a, n),
-        Compare::Ne => Micro::NeI(d, a, n),
-        Compare::Lt => Micro::LtI(d, a, n),
-        Compare::Le => Micro::LeI(d, a, n),
-        Compare::Gt => Micro::GtI(d, a, n),
-        Compare::Ge => Micro::GeI(d, a, n),
-    }
+/// The block's operation `dst = a op b`.
+fn bin<S>(op: BinOp, dst: S, a: S, b: Operand<S>) -> Micro<S> {
+    Micro::Bin { op, dst, a, b }
 }
