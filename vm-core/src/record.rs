@@ -255,7 +255,7 @@ impl Record {
         let after = machine.stack_len();
         // What it took and where what it put came from (no operation puts more than
         // three values). `pops` is checked against each operation's stack effect
-        // (`ops.rs`), and the tests below compare every step with a plain run.
+        // (`ops/`), and the tests below compare every step with a plain run.
         let top = |i: usize| {
             let (s, p, _) = self.live[n - i];
             (s, p)
