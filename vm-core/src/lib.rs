@@ -72,7 +72,7 @@
 //! | stage | modules |
 //! | --- | --- |
 //! | the language's definitions | [`ops`] (the instruction set: one row per operation with its class and, for the pure ones, its signature and its meaning; the rest of the crate takes its operations from it), [`text`] (counts as people read them), [`value`], [`error`] (spans, diagnostics, runtime errors and their rendering), `frame` (a call frame) |
-//! | source to tokens | [`lexer`], [`format`] (the canonical layout) |
+//! | source to tokens | [`lexer`], [`format`](mod@format) (the canonical layout) |
 //! | the block form | `block` (the format: `Block`, `Micro`, `MicroCode`, `Exit`, `Target`) |
 //! | the program | [`program`] (instructions, side tables, the dispatch form `Code`, the blocks) |
 //! | the optimizer | `opt` (`opt/build.rs` runs a trace on an abstract stack, `opt/place.rs` places it in a window) |

@@ -33,30 +33,44 @@
 //! # Adding an operation
 //!
 //! 1. A row in the table below: its name, pops, class, signature for a pure one (`[]`
-//!    for the others), effect, doc and example. Then regenerate the language reference
+//!    for the others), effect, doc and example (its place in the table is its place in
+//!    `svm --ops` and the reference). Then regenerate the language reference
 //!    (`UPDATE_DOCS=1 cargo test -p vm-core --test docs`); the hover help and `--ops`
 //!    follow by themselves.
-//! 2. For a pure operation: a variant of [`Arith`], [`Compare`] or [`Logic`] and its
-//!    function here, with a unit test. The interpreter, the block runner, the
-//!    optimizer (which folds it, gives it an immediate operand, and knows from its
-//!    [`Sig`] whether it can fail) and the disassembler take it from there.
-//! 3. Its lowering to WebAssembly in the tier (`tier/gen.rs`, which the compiler
-//!    points at: its matches over the classes are exhaustive).
+//! 2. For a pure operation: a variant of [`Arith`] (here) or of [`Compare`] or
+//!    [`Logic`] (`logic.rs`), its arms in their methods and its function beside them,
+//!    with a unit test. The interpreter, the block runner (through `BinOp` and
+//!    `MicroCode`, generated), the optimizer (which folds it, gives it an immediate
+//!    operand, puts a literal left operand on the right when it commutes, and knows
+//!    from its [`Sig`] whether it can fail) and the disassembler take it from there.
+//! 3. Its lowering to WebAssembly in the tier (`tier/gen.rs`; its matches over the
+//!    classes are exhaustive, so the compiler points at it).
 //! 4. Its model in the edge oracle (`vm-core/tests/oracle/mod.rs`: exact math computed
-//!    independently of the machine, which the compiler points at too). The oracle and
-//!    the other tests that run every operation (`tests/properties.rs`, `tests/tier.rs`,
-//!    `tests/differential.rs`, `fuzz/fuzz_targets/tier.rs`) take their operations from
-//!    [`Op::ALL`], so the new one is in them at once.
+//!    independently of the machine, in matches the compiler points at too). The
+//!    oracle and the other tests that run every operation (`tests/properties.rs`,
+//!    `tests/tier.rs`, `tests/differential.rs`, `fuzz/fuzz_targets/tier.rs`) take
+//!    their operations from [`Op::ALL`], so the new one is in them at once.
 //!
 //! An operation of a new shape (not a pure function of its operands) also needs its
-//! method in `machine/instr.rs` and its case in the plain interpreter's
-//! `Machine::step` (`machine/run.rs`, by class), and the optimizer's `Builder::op`
-//! (`opt/build.rs`) and `compiled` (`opt/mod.rs`) say whether blocks take it; every
-//! match over classes is exhaustive, so `cargo build` names each place.
+//! method in `machine/instr.rs` and its case in the plain interpreter's `op`
+//! (`machine/run.rs`, by class); the optimizer's `Builder::op` (`opt/build.rs`) and
+//! `compiled` (`opt/mod.rs`) say whether blocks take it. Every match over classes is
+//! exhaustive, so `cargo build` names each place.
 //!
-//! Adding `min` (`Arith::Min`, its row, `ops::min`, its unit test, its lowering and its
-//! model) was done this way to check the count: `ops.rs`, `tier/gen.rs`,
-//! `tests/oracle/mod.rs` and the regenerated `docs/language.md`, 4 files.
+//! Adding `min` this way (its row, `Arith::Min` with its arms in `apply` and
+//! `commutes`, `ops::min` and its unit test, its lowering with `select`, its model in
+//! `exact`) was tried on the commit that wrote this: the compiler pointed at the
+//! tier's `arith`, then at the oracle's `exact`, and every test of `vm-core` and
+//! `vm-cli` passed, the edge oracle running `min` in every form (`5 dup 3 min`
+//! became the block operation `s2 = s0 min 3`):
+//!
+//! ```text
+//!  docs/language.md            |  1 +
+//!  vm-core/src/ops/mod.rs      | 15 ++++++++++++++-
+//!  vm-core/src/tier/gen.rs     |  8 ++++++++
+//!  vm-core/tests/oracle/mod.rs |  1 +
+//!  4 files changed, 24 insertions(+), 1 deletion(-)
+//! ```
 
 #[macro_use]
 mod define;

@@ -14,7 +14,7 @@ pub enum Type {
     Any,
 }
 
-/// When a pure operation given operands of its types has no result (see [`Exact`]).
+/// When a pure operation given operands of its types has no result (see [`Exact`](super::Exact)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fails {
     /// Never.
