@@ -163,9 +163,10 @@ macro_rules! define_micro_code {
         /// is finished; [`MicroCode::run`] gives the operation back.
         ///
         /// (Matched as it is, a `Micro::Bin` takes a jump on the variant, then one on
-        /// the operation: the benchmark suite's workloads ran 26 to 45% more machine
-        /// instructions that way, by callgrind, and 10 to 23% more with a variant per
-        /// operation that still tested the kind of its right operand.)
+        /// the operation: fib, Ackermann and the loops of the benchmark suite ran 26
+        /// to 45% more machine instructions that way, by callgrind, and 10 to 29%
+        /// more with a variant per operation that still tested the kind of its right
+        /// operand.)
         #[derive(Clone, Copy, PartialEq, Eq)]
         pub(crate) enum MicroCode {
             $(
