@@ -3,8 +3,7 @@
 use alloc::string::String;
 use core::fmt::Write;
 
-use crate::block::{Exit, Loop, Micro, Target, W};
-use crate::ops::Op;
+use crate::block::{Exit, Loop, Micro, Operand, Target};
 use crate::program::{Instr, Program};
 use crate::text::counted;
 use crate::value::Value;
@@ -153,33 +152,11 @@ pub fn disassemble_blocks(program: &Program) -> String {
 /// One operation of a block.
 fn micro_text(program: &Program, m: Micro) -> String {
     use Micro::*;
-    let two = |d: W, a: W, op: Op, b: W| alloc::format!("s{d} = s{a} {op} s{b}");
-    let imm = |d: W, a: W, op: Op, n: i64| alloc::format!("s{d} = s{a} {op} {n}");
     match m {
-        Add(d, a, b) => two(d, a, Op::Add, b),
-        Sub(d, a, b) => two(d, a, Op::Sub, b),
-        Mul(d, a, b) => two(d, a, Op::Mul, b),
-        Div(d, a, b) => two(d, a, Op::Div, b),
-        Rem(d, a, b) => two(d, a, Op::Rem, b),
-        AddI(d, a, n) => imm(d, a, Op::Add, n),
-        SubI(d, a, n) => imm(d, a, Op::Sub, n),
-        MulI(d, a, n) => imm(d, a, Op::Mul, n),
-        DivI(d, a, n) => imm(d, a, Op::Div, n),
-        RemI(d, a, n) => imm(d, a, Op::Rem, n),
-        Lt(d, a, b) => two(d, a, Op::Lt, b),
-        Le(d, a, b) => two(d, a, Op::Le, b),
-        Gt(d, a, b) => two(d, a, Op::Gt, b),
-        Ge(d, a, b) => two(d, a, Op::Ge, b),
-        LtI(d, a, n) => imm(d, a, Op::Lt, n),
-        LeI(d, a, n) => imm(d, a, Op::Le, n),
-        GtI(d, a, n) => imm(d, a, Op::Gt, n),
-        GeI(d, a, n) => imm(d, a, Op::Ge, n),
-        Eq(d, a, b) => two(d, a, Op::Eq, b),
-        Ne(d, a, b) => two(d, a, Op::Ne, b),
-        EqI(d, a, n) => imm(d, a, Op::Eq, n),
-        NeI(d, a, n) => imm(d, a, Op::Ne, n),
-        And(d, a, b) => two(d, a, Op::And, b),
-        Or(d, a, b) => two(d, a, Op::Or, b),
+        Bin { op, dst, a, b } => match b {
+            Operand::Slot(b) => alloc::format!("s{dst} = s{a} {op} s{b}"),
+            Operand::Imm(n) => alloc::format!("s{dst} = s{a} {op} {n}"),
+        },
         Not(d, a) => alloc::format!("s{d} = not s{a}"),
         Select(d, c, t, f) => alloc::format!("s{d} = if s{c} then s{t} else s{f}"),
         IsBool(a) => alloc::format!("check s{a} is a boolean"),

@@ -66,22 +66,25 @@
 //!
 //! # How it is built
 //!
-//! The crate is a one-way pipeline; each module uses only those before it:
+//! The crate is a pipeline; in the order below, each module uses only those before it
+//! (`vm-core/tests/modules.rs` fails if a module comes to use one that uses it back):
 //!
 //! | stage | modules |
 //! | --- | --- |
-//! | the language's definitions | [`ops`] (the instruction set: one row per operation, its class and, for the pure ones, its meaning), [`value`], [`text`] (counts as people read them), [`error`] (spans, diagnostics, runtime errors; `error/render.rs` their rendering as text) |
-//! | source to tokens | [`lexer`] |
-//! | tokens to a program | [`asm`] (labels resolved) makes a [`Program`] ([`program`]: instructions, side tables, the dispatch form `Code`) |
-//! | the program's block form | `block` (the format: `Block`, `Micro`, `Exit`, `Target`; `frame` is a call frame), made by `opt` (the optimizer: `opt/trace.rs` selects a trace and runs it on the abstract stack of `opt/stack.rs`, rewriting it by the rules of `opt/rules.rs`, `opt/place.rs` places it in a window) |
-//! | running it | [`machine`]: the public face (`mod.rs`), the run loops (`run.rs`), the plain interpreter's instructions (`instr.rs`, which uses neither `opt` nor `block`), the block runner (`blocks.rs`), the [`Tier`] hook (`tier.rs`), the step budget they share (`fuel.rs`), the undo history (`history.rs`), and the [`Observer`] hook (`observer.rs`); `slot` is how it holds values |
-//! | compiling the blocks | [`tier`]: a WebAssembly module made of the blocks (`tier/gen.rs` and the layers under it; `tier/wasm.rs` is the instructions it writes, as bytes and as text), for a host that runs it with [`Machine::run_tiered`] (the playground's worker does) |
+//! | the language's definitions | [`ops`] (the instruction set: one row per operation with its class and, for the pure ones, its signature and its meaning; the rest of the crate takes its operations from it), [`text`] (counts as people read them), [`value`], [`error`] (spans, diagnostics, runtime errors and their messages; `error/render.rs` their rendering as text), `frame` (a call frame) |
+//! | source to tokens | [`lexer`], [`format`](mod@format) (the canonical layout) |
+//! | the block form | `block` (the format: `Block`, `Micro`, `MicroCode`, `Exit`, `Target`) |
+//! | the program | [`program`] (instructions, side tables, the dispatch form `Code`, the blocks) |
+//! | the optimizer | `opt` (`opt/trace.rs` selects a trace and runs it on the abstract stack of `opt/stack.rs`, rewriting it by the rules of `opt/rules.rs`; `opt/place.rs` places it in a window) |
+//! | tokens to a program | [`asm`] (labels resolved, then the optimizer's blocks) |
 //! | analysing a program | [`effects`] (static stack effects: the depth before and after every instruction, each label's effect `( n -- m )`, and warnings) |
-//! | watching and showing a run | [`debug`] (breakpoints, step over and out), [`profile`], [`record`] (the stack at every step, for a timeline), [`disasm`] (a program, or its blocks, back to text) |
+//! | compiling the blocks | `slot` (how the machine holds values, whose tags the module uses too), [`tier`]: a WebAssembly module made of the blocks (`tier/gen.rs` and the layers under it; `tier/wasm.rs` is the instructions it writes, as bytes and as text), for a host that runs it with [`Machine::run_tiered`] (the playground's worker does) |
+//! | running it | [`machine`]: the public face (`mod.rs`), the run loops (`run.rs`), the plain interpreter's instructions (`instr.rs`, which uses neither `opt` nor `block`), the block runner (`blocks.rs`), the [`Tier`] hook (`tier.rs`), the step budget they share (`fuel.rs`), the undo history (`history.rs`), and the [`Observer`] hook (`observer.rs`); `sink` ([`IoSink`], with the `std` feature) |
+//! | watching and showing a run | [`profile`], [`record`] (the stack at every step, for a timeline), [`debug`] (breakpoints, step over and out), [`disasm`] (a program, or its blocks, back to text) |
 //!
-//! `vm-core/tests/modules.rs` fails if a module comes to use one that uses it back.
 //! To add an operation, see [the list in `ops`](ops#adding-an-operation): a row, and
-//! for a pure operation a function; the compiler names the rest.
+//! for a pure operation its function, its lowering to WebAssembly and its model in the
+//! edge oracle; the compiler names each of them.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -7,7 +7,8 @@
 //! consulted only to build an error or show a position, never in the hot loop.
 //!
 //! The program also holds what the machine dispatches on: its instructions in the flat
-//! form `Code`, with a `Code::Block` where one of its blocks starts. The blocks
+//! form `Code` (made from the operation table, `ops`), with a `Code::Block` where one
+//! of its blocks starts. The blocks
 //! (their format is `block.rs`) are made by the optimizer (`opt/`) once the assembler
 //! has made the program; [`Program::unoptimized`] is the same program without them.
 
@@ -17,6 +18,7 @@ use alloc::vec::Vec;
 
 use crate::block::{Block, NO_BLOCK};
 use crate::error::Span;
+pub(crate) use crate::ops::Code;
 use crate::ops::Op;
 
 /// One compiled instruction: one per executable token of the source.
@@ -35,52 +37,6 @@ pub enum Instr {
     Op(Op),
 }
 
-/// The form of an instruction that the machine dispatches on: the literals, one variant
-/// per operation (so that dispatch is a single jump), and [`Code::Block`] where a block
-/// of the program's block form starts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)] // the operations are documented in the op table
-pub(crate) enum Code {
-    Num(i64),
-    Bool(bool),
-    Str(u32),
-    Addr(u32),
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Rem,
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    And,
-    Or,
-    Not,
-    If,
-    Dup,
-    Drop,
-    Swap,
-    Over,
-    Rot,
-    CastStr,
-    CastInt,
-    Println,
-    Print,
-    Concat,
-    Read,
-    SleepMs,
-    Jmp,
-    Call,
-    Return,
-    Stop,
-    Exit,
-    /// The start of the block with this index in the program's blocks.
-    Block(u32),
-}
-
 impl From<Instr> for Code {
     fn from(i: Instr) -> Code {
         match i {
@@ -88,40 +44,7 @@ impl From<Instr> for Code {
             Instr::Bool(b) => Code::Bool(b),
             Instr::Str(s) => Code::Str(s),
             Instr::Addr(a) => Code::Addr(a),
-            Instr::Op(op) => match op {
-                Op::Add => Code::Add,
-                Op::Sub => Code::Sub,
-                Op::Mul => Code::Mul,
-                Op::Div => Code::Div,
-                Op::Rem => Code::Rem,
-                Op::Eq => Code::Eq,
-                Op::Ne => Code::Ne,
-                Op::Lt => Code::Lt,
-                Op::Le => Code::Le,
-                Op::Gt => Code::Gt,
-                Op::Ge => Code::Ge,
-                Op::And => Code::And,
-                Op::Or => Code::Or,
-                Op::Not => Code::Not,
-                Op::If => Code::If,
-                Op::Dup => Code::Dup,
-                Op::Drop => Code::Drop,
-                Op::Swap => Code::Swap,
-                Op::Over => Code::Over,
-                Op::Rot => Code::Rot,
-                Op::CastStr => Code::CastStr,
-                Op::CastInt => Code::CastInt,
-                Op::Println => Code::Println,
-                Op::Print => Code::Print,
-                Op::Concat => Code::Concat,
-                Op::Read => Code::Read,
-                Op::SleepMs => Code::SleepMs,
-                Op::Jmp => Code::Jmp,
-                Op::Call => Code::Call,
-                Op::Return => Code::Return,
-                Op::Stop => Code::Stop,
-                Op::Exit => Code::Exit,
-            },
+            Instr::Op(op) => Code::of(op),
         }
     }
 }

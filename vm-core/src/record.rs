@@ -16,7 +16,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::machine::{Machine, Observer};
-use crate::ops::Op;
+use crate::ops::{Class, Io, Op, Shuffle};
 use crate::program::Instr;
 use crate::value::Value;
 
@@ -248,34 +248,58 @@ impl Record {
     fn delta(&mut self, machine: &Machine, pc: usize, step: u64) -> Row {
         let op = match machine.program().code().get(pc) {
             Some(Instr::Op(op)) => Some(*op),
-            _ => None,
+            Some(Instr::Num(_) | Instr::Bool(_) | Instr::Str(_) | Instr::Addr(_)) | None => None,
         };
         let n = self.live.len();
         let here = (step, Some(pc));
         let after = machine.stack_len();
         // What it took and where what it put came from (no operation puts more than
         // three values). `pops` is checked against each operation's stack effect
-        // (`ops.rs`), and the tests below compare every step with a plain run.
+        // (`ops/`), and the tests below compare every step with a plain run.
         let top = |i: usize| {
             let (s, p, _) = self.live[n - i];
             (s, p)
         };
-        let (popped, origins, k): (usize, [(u64, Option<usize>); 3], usize) = match op {
+        let class = op.map(Op::class);
+        let (popped, origins, k): (usize, [(u64, Option<usize>); 3], usize) = match class {
             // A copy on top, pushed by the operation.
-            Some(Op::Dup | Op::Over) => (0, [here; 3], 1),
+            Some(Class::Stack(Shuffle::Dup | Shuffle::Over)) => (0, [here; 3], 1),
             // The values moved keep their origins: ( a b -- b a ), ( a b c -- b c a ).
-            Some(Op::Swap) if n >= 2 => (2, [top(1), top(2), here], 2),
-            Some(Op::Rot) if n >= 3 => (3, [top(2), top(1), top(3)], 3),
-            _ => {
+            Some(Class::Stack(Shuffle::Swap)) if n >= 2 => (2, [top(1), top(2), here], 2),
+            Some(Class::Stack(Shuffle::Rot)) if n >= 3 => (3, [top(2), top(1), top(3)], 3),
+            // The others take their operands and push what they make.
+            Some(
+                Class::Stack(Shuffle::Drop | Shuffle::Swap | Shuffle::Rot)
+                | Class::Arithmetic(_)
+                | Class::Comparison(_)
+                | Class::Logic(_)
+                | Class::Text(_)
+                | Class::Io(_)
+                | Class::Control(_),
+            )
+            | None => {
                 let pops = op.map_or(0, |op| op.info().pops as usize).min(n);
                 (pops, [here; 3], (after + pops).saturating_sub(n))
             }
         };
         // What `print` and `println` write: the value they took, and a newline.
-        self.output += match (op, self.live.last()) {
-            (Some(Op::Print), Some(&(_, _, len))) => len,
-            (Some(Op::Println), Some(&(_, _, len))) => len + 1,
-            _ => 0,
+        self.output += match (class, self.live.last()) {
+            (Some(Class::Io(Io::Print)), Some(&(_, _, len))) => len,
+            (Some(Class::Io(Io::Println)), Some(&(_, _, len))) => len + 1,
+            (Some(Class::Io(Io::Print | Io::Println)), None) => 0,
+            (
+                Some(
+                    Class::Io(Io::Read | Io::SleepMs)
+                    | Class::Arithmetic(_)
+                    | Class::Comparison(_)
+                    | Class::Logic(_)
+                    | Class::Stack(_)
+                    | Class::Text(_)
+                    | Class::Control(_),
+                )
+                | None,
+                _,
+            ) => 0,
         };
         self.live.truncate(n - popped);
         Row {

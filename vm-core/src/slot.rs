@@ -17,6 +17,7 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::ops::Type;
 use crate::program::Program;
 use crate::value::Value;
 
@@ -81,6 +82,17 @@ impl Slot {
     #[inline(always)]
     pub(crate) fn as_bool(self) -> Option<bool> {
         (self.tag == Tag::Bool).then_some(self.bits != 0)
+    }
+
+    /// Is this a value of type `ty`?
+    #[inline(always)]
+    pub(crate) fn is(self, ty: Type) -> bool {
+        match ty {
+            Type::Num => self.tag == Tag::Num,
+            Type::Bool => self.tag == Tag::Bool,
+            Type::Str => self.is_str(),
+            Type::Any => true,
+        }
     }
 
     /// Is this a string (made while running or a constant)?

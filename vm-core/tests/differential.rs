@@ -9,7 +9,10 @@ mod wasm_host;
 
 use common::directive;
 use common::host::{observe_with, Observed};
-use vm_core::{compile, parse_args, Limits, Machine, Program, Value};
+use std::sync::OnceLock;
+
+use vm_core::ops::{Class, Control, Io};
+use vm_core::{compile, parse_args, Limits, Machine, Op, Program, Value};
 use wasm_host::WasmiTier;
 
 /// Runs `program` (in the module of `tier`, when given) in slices of `budget` steps:
@@ -133,35 +136,26 @@ impl Rng {
 /// and whole loops that become loop blocks with side exits, and recursion and stacks as
 /// deep as the number on top, so that most steps run in the WebAssembly tier.
 fn generate(rng: &mut Rng) -> String {
-    const WORDS: &[&str] = &[
-        "dup",
-        "drop",
-        "swap",
-        "over",
-        "rot",
-        "+",
-        "-",
-        "*",
-        "/",
-        "%",
-        "==",
-        "!=",
-        "<",
-        "<=",
-        ">",
-        ">=",
-        "and",
-        "or",
-        "not",
-        "if",
-        "call",
-        "jmp",
-        "return",
-        "println",
-        "print",
-        "concat",
-        "cast_str",
-        "cast_int",
+    // Every operation of the table on its own (but `sleep_ms` and `exit`: the programs
+    // pause and end with `read` and `stop`), then pieces of programs.
+    static WORDS: OnceLock<Vec<String>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let alone = |op: &&Op| match op.class() {
+            Class::Io(Io::SleepMs) | Class::Control(Control::Exit) => false,
+            Class::Io(Io::Println | Io::Print | Io::Read)
+            | Class::Control(Control::Jmp | Control::Call | Control::Return | Control::Stop)
+            | Class::Arithmetic(_)
+            | Class::Comparison(_)
+            | Class::Logic(_)
+            | Class::Stack(_)
+            | Class::Text(_) => true,
+        };
+        let ops = Op::ALL.iter().filter(alone).map(|op| op.name());
+        ops.chain(PIECES.iter().copied())
+            .map(String::from)
+            .collect()
+    });
+    const PIECES: &[&str] = &[
         "true",
         "false",
         "\"s\"",
@@ -185,8 +179,6 @@ fn generate(rng: &mut Rng) -> String {
         "b jmp",
         "a b if call",
         "b c if jmp",
-        "read",
-        "stop",
         "dup 1 -",
         "dup 2 +",
         "or not",
@@ -264,7 +256,7 @@ fn generate(rng: &mut Rng) -> String {
                 src.push(' ');
             }
         }
-        src.push_str(&WORDS[rng.below(WORDS.len())].replace('@', &format!("p{i}")));
+        src.push_str(&words[rng.below(words.len())].replace('@', &format!("p{i}")));
         src.push(if i % 8 == 7 { '\n' } else { ' ' });
     }
     for (l, d) in defined.iter().enumerate() {

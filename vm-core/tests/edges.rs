@@ -121,18 +121,19 @@ fn the_oracle_covers_every_operation_of_the_pure_classes() {
     use vm_core::ops::Class;
     let mut checked = 0;
     for info in vm_core::OPS {
-        let pure = matches!(
-            info.class,
-            Class::Arithmetic(_) | Class::Comparison(_) | Class::Logic(_) | Class::Text(_)
-        );
+        let pure = match info.class {
+            Class::Arithmetic(_) | Class::Comparison(_) | Class::Logic(_) | Class::Text(_) => true,
+            Class::Stack(_) | Class::Io(_) | Class::Control(_) => false,
+        };
         if pure {
             // `if` has forms of its own (see the oracle's module documentation).
-            let covered = oracle::BINARY.contains(&info.name)
-                || oracle::UNARY.contains(&info.name)
+            let covered = oracle::with_operands(2).contains(&info.name)
+                || oracle::with_operands(1).contains(&info.name)
                 || info.name == "if";
             assert!(covered, "`{}` is not in the edge oracle", info.name);
             checked += 1;
         }
     }
-    assert_eq!(checked, 18);
+    // The 18 of these classes when the oracle was written, and any added since.
+    assert!(checked >= 18, "{checked}");
 }

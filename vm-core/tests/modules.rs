@@ -130,6 +130,46 @@ fn a_cycle_is_found() {
     assert_eq!(cycle(&graph), None);
 }
 
+/// The crate docs ("How it is built", in `lib.rs`) list the modules in an order in which
+/// each uses only those before it, and name every one: the order is that of the first
+/// mention of each, in backticks.
+#[test]
+fn the_crate_docs_list_the_modules_in_an_order_they_keep() {
+    let lib = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    let from = lib.find("//! # How it is built").expect("the section");
+    let section: String = lib[from..]
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let graph = graph();
+    let modules: BTreeSet<String> = sources()
+        .into_iter()
+        .map(|(_, module, _)| module)
+        .filter(|m| m != "lib")
+        .collect();
+    let mut order: Vec<&str> = Vec::new();
+    for word in section.split('`').skip(1).step_by(2) {
+        if modules.contains(word) && !order.contains(&word) {
+            order.push(word);
+        }
+    }
+    let missing: Vec<&String> = modules
+        .iter()
+        .filter(|m| !order.contains(&m.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "lib.rs does not name {missing:?}");
+    let at = |m: &str| order.iter().position(|&o| o == m).unwrap();
+    for (module, used) in &graph {
+        for u in used.iter().filter(|u| modules.contains(*u)) {
+            assert!(
+                at(u) < at(module),
+                "`{module}` uses `{u}`, which lib.rs lists after it: {order:?}"
+            );
+        }
+    }
+}
+
 /// The plain interpreter (its loops and its instructions) uses neither the optimizer
 /// nor the block form: it runs a program as the assembler made it.
 #[test]

@@ -8,7 +8,7 @@
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 
-use crate::ops::Op;
+use crate::ops::{self, Op};
 use crate::program::{Instr, Program};
 
 use super::Type;
@@ -341,22 +341,20 @@ struct Step {
     calls: Vec<CallSite>,
 }
 
-/// How many values `op` takes from the stack (its underflow check).
+/// How many values `op` takes from the stack (its underflow check), as its row says.
 pub(super) fn pops(op: Op) -> i64 {
-    match op {
-        Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Rem => 2,
-        Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::And | Op::Or => 2,
-        Op::Not => 1,
-        Op::If | Op::Rot => 3,
-        Op::Dup | Op::Drop => 1,
-        Op::Swap | Op::Over => 2,
-        Op::CastStr | Op::CastInt => 1,
-        Op::Println | Op::Print | Op::SleepMs => 1,
-        Op::Concat => 2,
-        Op::Read => 0,
-        Op::Jmp | Op::Call | Op::Exit => 1,
-        Op::Return | Op::Stop => 0,
-    }
+    i64::from(op.info().pops)
+}
+
+/// What a pure operation's result is, as its row's signature says (`None` for the
+/// others, whose results are given below).
+fn gives(op: Op) -> Option<Val> {
+    Some(match op.sig()?.gives {
+        ops::Type::Num => Val::Num,
+        ops::Type::Bool => Val::Bool,
+        ops::Type::Str => Val::Str,
+        ops::Type::Any => Val::Any,
+    })
 }
 
 /// The addresses a value can be, as instructions (`code().len()`: the end), when they
@@ -425,13 +423,28 @@ fn transfer(program: &Program, pc: usize, state: &State, main: bool, env: &dyn E
     };
     let mut goes_on = true;
     match op {
-        Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Rem | Op::CastInt => {
+        // Arithmetic, comparisons and logic but `if`: their result's type is their
+        // row's.
+        Op::Add
+        | Op::Sub
+        | Op::Mul
+        | Op::Div
+        | Op::Rem
+        | Op::Eq
+        | Op::Ne
+        | Op::Lt
+        | Op::Le
+        | Op::Gt
+        | Op::Ge
+        | Op::And
+        | Op::Or
+        | Op::Not => {
+            take(&mut s, pops(op));
+            push(&mut s, gives(op).unwrap_or(Val::Any));
+        }
+        Op::CastInt => {
             take(&mut s, pops(op));
             push(&mut s, Val::Num);
-        }
-        Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::And | Op::Or | Op::Not => {
-            take(&mut s, pops(op));
-            push(&mut s, Val::Bool);
         }
         Op::CastStr | Op::Concat | Op::Read => {
             take(&mut s, pops(op));

@@ -29,9 +29,11 @@ use alloc::vec::Vec;
 
 use super::fuel::Fuel;
 use super::Machine;
-use crate::block::{Block, Exit, Lit, Loop, Micro, Put, Side, Target, W, WINDOW};
+use crate::block::{
+    Block, Exit, Lit, Loop, Micro, MicroCode, Operand, Put, Side, Target, W, WINDOW,
+};
 use crate::frame::Frame;
-use crate::ops::{self, Compare, Exact};
+use crate::ops::{self, BinOp, Class};
 use crate::program::{Code, Program};
 use crate::slot::{Slot, Stack, Tag, View};
 
@@ -112,7 +114,12 @@ impl Machine {
 macro_rules! ops_left {
     ($cx:expr, $ops:expr) => {{
         let mut ops = $ops.iter();
-        if ops.all(|&m| exec($cx, m)) {
+        if ops.all(|m: &MicroCode| {
+            m.run(
+                #[inline(always)]
+                |m| exec($cx, m),
+            )
+        }) {
             None
         } else {
             Some(ops.len())
@@ -127,9 +134,9 @@ macro_rules! ops_left {
 macro_rules! run_ops {
     ($cx:expr, $b:expr) => {{
         #[cfg(not(target_arch = "wasm32"))]
-        let left = ops_left!($cx, $b.ops);
+        let left = ops_left!($cx, $b.code);
         #[cfg(target_arch = "wasm32")]
-        let left = run_ops($cx, &$b.ops);
+        let left = run_ops($cx, &$b.code);
         left
     }};
 }
@@ -423,7 +430,7 @@ fn rounds<'b>(
 /// of line, for the WebAssembly module's size.
 #[cfg(target_arch = "wasm32")]
 #[inline(never)]
-fn run_ops(cx: &mut Ctx<'_>, ops: &[Micro]) -> Option<usize> {
+fn run_ops(cx: &mut Ctx<'_>, ops: &[MicroCode]) -> Option<usize> {
     ops_left!(cx, ops)
 }
 
@@ -433,44 +440,19 @@ fn run_ops(cx: &mut Ctx<'_>, ops: &[Micro]) -> Option<usize> {
 fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
     let w = &mut cx.w;
     match m {
-        Micro::Add(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::add),
-        Micro::Sub(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::sub),
-        Micro::Mul(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::mul),
-        Micro::Div(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::div),
-        Micro::Rem(d, a, b) => arith(w, d, w.get(a), w.get(b), ops::rem),
-        Micro::AddI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::add),
-        Micro::SubI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::sub),
-        Micro::MulI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::mul),
-        Micro::DivI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::div),
-        Micro::RemI(d, a, n) => arith(w, d, w.get(a), Slot::num(n), ops::rem),
-        Micro::Lt(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Lt),
-        Micro::Le(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Le),
-        Micro::Gt(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Gt),
-        Micro::Ge(d, a, b) => compare(w, d, w.get(a), w.get(b), Compare::Ge),
-        Micro::LtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Lt),
-        Micro::LeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Le),
-        Micro::GtI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Gt),
-        Micro::GeI(d, a, n) => compare(w, d, w.get(a), Slot::num(n), Compare::Ge),
-        Micro::Eq(d, a, b) => {
-            let same = cx.view.equal(w.get(a), w.get(b));
-            w.set(d, Slot::bool(same));
-            true
-        }
-        Micro::Ne(d, a, b) => {
-            let same = cx.view.equal(w.get(a), w.get(b));
-            w.set(d, Slot::bool(!same));
-            true
-        }
-        Micro::EqI(d, a, n) => {
-            w.set(d, Slot::bool(equal_num(w.get(a), n)));
-            true
-        }
-        Micro::NeI(d, a, n) => {
-            w.set(d, Slot::bool(!equal_num(w.get(a), n)));
-            true
-        }
-        Micro::And(d, a, b) => logic(w, d, w.get(a), w.get(b), ops::and),
-        Micro::Or(d, a, b) => logic(w, d, w.get(a), w.get(b), ops::or),
+        // (Two arms, so that each knows what kind its right operand is.)
+        Micro::Bin {
+            op,
+            dst,
+            a,
+            b: Operand::Slot(b),
+        } => bin(w, cx.view, op, dst, w.get(a), w.get(b)),
+        Micro::Bin {
+            op,
+            dst,
+            a,
+            b: Operand::Imm(n),
+        } => bin(w, cx.view, op, dst, w.get(a), Slot::num(n)),
         Micro::Not(d, a) => {
             let x = w.get(a);
             w.set(d, Slot::bool(ops::not(x.bits != 0)));
@@ -503,36 +485,56 @@ fn exec(cx: &mut Ctx<'_>, m: Micro) -> bool {
     }
 }
 
+/// `d = x op y`, a pure operation of two operands ([`Micro::Bin`]), from the
+/// operation table: the operands must have the types of its signature, its class's
+/// function computes the result. An operation that can fail writes only when it
+/// succeeds (`opt/place.rs` counts on that); the others write, then say whether
+/// their operands had the right types. (`op` is a constant where this is inlined, in
+/// each arm of [`MicroCode::run`]: its row and its function are that arm's code.)
+#[inline(always)]
+fn bin(w: &mut Window<'_>, view: View<'_>, op: BinOp, d: W, x: Slot, y: Slot) -> bool {
+    let &[tx, ty] = op.sig().takes else {
+        return false; // (every `BinOp` takes two)
+    };
+    let types = x.is(tx) && y.is(ty);
+    match op.class() {
+        Class::Arithmetic(f) => {
+            if !types {
+                return false;
+            }
+            match f.apply(x.bits as i64, y.bits as i64) {
+                Ok(r) => {
+                    w.set(d, Slot::num(r));
+                    true
+                }
+                Err(_) => false,
+            }
+        }
+        Class::Comparison(c) => {
+            // `==` and `!=` take any two values (strings by their text), the orders
+            // two numbers.
+            let r = match c.values(true) {
+                Some(_) => c.values(view.equal(x, y)) == Some(true),
+                None => c.numbers(x.bits as i64, y.bits as i64),
+            };
+            w.set(d, Slot::bool(r));
+            types
+        }
+        Class::Logic(l) => match l.both(x.bits != 0, y.bits != 0) {
+            Some(r) => {
+                w.set(d, Slot::bool(r));
+                types
+            }
+            None => false,
+        },
+        Class::Stack(_) | Class::Text(_) | Class::Io(_) | Class::Control(_) => false,
+    }
+}
+
 /// `==` of a value and the number `n` (a value of another type is not equal).
 #[inline(always)]
 fn equal_num(x: Slot, n: i64) -> bool {
     x.tag == Tag::Num && x.bits == n as u64
-}
-
-#[inline(always)]
-fn arith(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(i64, i64) -> Exact) -> bool {
-    if a.tag != Tag::Num || b.tag != Tag::Num {
-        return false;
-    }
-    match f(a.bits as i64, b.bits as i64) {
-        Ok(r) => {
-            w.set(d, Slot::num(r));
-            true
-        }
-        Err(_) => false,
-    }
-}
-
-#[inline(always)]
-fn compare(w: &mut Window<'_>, d: W, a: Slot, b: Slot, c: Compare) -> bool {
-    w.set(d, Slot::bool(c.numbers(a.bits as i64, b.bits as i64)));
-    a.tag == Tag::Num && b.tag == Tag::Num
-}
-
-#[inline(always)]
-fn logic(w: &mut Window<'_>, d: W, a: Slot, b: Slot, f: fn(bool, bool) -> bool) -> bool {
-    w.set(d, Slot::bool(f(a.bits != 0, b.bits != 0)));
-    a.tag == Tag::Bool && b.tag == Tag::Bool
 }
 
 #[cfg(test)]
@@ -543,7 +545,7 @@ mod tests {
 
     /// Runs `ops` on a window holding `values`; returns whether all ran, and the
     /// window.
-    fn run_with(ops: &[Micro], values: &[Slot], view: View<'_>) -> (bool, Vec<Slot>) {
+    fn run_with(ops: &[MicroCode], values: &[Slot], view: View<'_>) -> (bool, Vec<Slot>) {
         let mut stack = Stack::default();
         stack.resize(WINDOW);
         for (i, &v) in values.iter().enumerate() {
@@ -554,7 +556,7 @@ mod tests {
             w: Window { tags, bits },
             view,
         };
-        let ok = ops.iter().all(|&m| exec(&mut c, m));
+        let ok = ops.iter().all(|m| m.run(|m| exec(&mut c, m)));
         (ok, stack.iter(0..8).collect())
     }
 
@@ -564,21 +566,28 @@ mod tests {
         let strings = Strings::default();
         let view = View::new(&strings, &p);
         let two = [Slot::num(i64::MAX), Slot::num(1)];
+        let bin = |op, dst, a, b| MicroCode::from(Micro::Bin { op, dst, a, b });
+        let (slot, imm) = (Operand::Slot, Operand::Imm);
         // Overflow abandons the block, and nothing is written.
-        let (ok, w) = run_with(&[Micro::Add(2, 0, 1)], &two, view);
+        let (ok, w) = run_with(&[bin(BinOp::Add, 2, 0, slot(1))], &two, view);
         assert!(!ok);
         assert_eq!(w[2], Slot::num(0));
-        let (ok, w) = run_with(&[Micro::Sub(2, 0, 1)], &two, view);
+        let (ok, w) = run_with(&[bin(BinOp::Sub, 2, 0, slot(1))], &two, view);
         assert!(ok);
         assert_eq!(w[2], Slot::num(i64::MAX - 1));
         // A boolean is not a number, a number not a boolean.
         let mixed = [Slot::bool(true), Slot::num(1)];
-        assert!(!run_with(&[Micro::AddI(2, 0, 1)], &mixed, view).0);
-        assert!(!run_with(&[Micro::Not(2, 1)], &mixed, view).0);
-        assert!(run_with(&[Micro::Not(2, 0)], &mixed, view).0);
+        assert!(!run_with(&[bin(BinOp::Add, 2, 0, imm(1))], &mixed, view).0);
+        let not = |d, a| MicroCode::from(Micro::Not(d, a));
+        assert!(!run_with(&[not(2, 1)], &mixed, view).0);
+        assert!(run_with(&[not(2, 0)], &mixed, view).0);
         // Division by zero; `MIN % -1` is 0.
-        assert!(!run_with(&[Micro::DivI(2, 1, 0)], &mixed, view).0);
-        let (ok, w) = run_with(&[Micro::RemI(2, 0, -1)], &[Slot::num(i64::MIN)], view);
+        assert!(!run_with(&[bin(BinOp::Div, 2, 1, imm(0))], &mixed, view).0);
+        let (ok, w) = run_with(
+            &[bin(BinOp::Rem, 2, 0, imm(-1))],
+            &[Slot::num(i64::MIN)],
+            view,
+        );
         assert!(ok);
         assert_eq!(w[2], Slot::num(0));
     }
@@ -591,10 +600,18 @@ mod tests {
         let made = strings.insert(alloc::sync::Arc::from("ab"));
         let view = View::new(&strings, &p);
         let values = [Slot::constant(0), made, Slot::constant(1)];
+        let equal = |op, dst, a, b| {
+            MicroCode::from(Micro::Bin {
+                op,
+                dst,
+                a,
+                b: Operand::Slot(b),
+            })
+        };
         let ops = [
-            Micro::Eq(3, 0, 1),
-            Micro::Ne(4, 0, 2),
-            Micro::Select(5, 3, 2, 0),
+            equal(BinOp::Eq, 3, 0, 1),
+            equal(BinOp::Ne, 4, 0, 2),
+            MicroCode::from(Micro::Select(5, 3, 2, 0)),
         ];
         let (ok, w) = run_with(&ops, &values, view);
         assert!(ok);

@@ -10,7 +10,7 @@ use core::fmt::{self, Write};
 use super::{Machine, FIRST_COLLECTION};
 use crate::error::ErrorKind;
 use crate::frame::Frame;
-use crate::ops::{self, Arith, ArithError, Compare, Op};
+use crate::ops::{self, Arith, ArithError, Compare, Logic, Op};
 use crate::program::Program;
 use crate::slot::{Slot, Tag, View};
 
@@ -166,15 +166,21 @@ impl Machine {
         self.replace(2, Slot::bool(r))
     }
 
+    /// `and`, `or`, on two booleans.
     #[inline(always)]
-    pub(super) fn logic(&mut self, op: Op, f: fn(bool, bool) -> bool) -> Step {
+    pub(super) fn logic(&mut self, logic: Logic) -> Step {
+        let op = logic.op();
         let Some([a, b]) = self.top() else {
             return Err(self.operand_error(op, "two booleans"));
         };
         let (Some(a), Some(b)) = (a.as_bool(), b.as_bool()) else {
             return Err(self.operand_error(op, "two booleans"));
         };
-        self.replace(2, Slot::bool(f(a, b)))
+        match logic.both(a, b) {
+            Some(r) => self.replace(2, Slot::bool(r)),
+            // (`not` and `if` have methods of their own.)
+            None => Err(self.operand_error(op, "two booleans")),
+        }
     }
 
     #[inline(always)]

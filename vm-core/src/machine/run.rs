@@ -7,7 +7,7 @@ use core::fmt::Write;
 use super::fuel::Fuel;
 use super::instr::Trap;
 use super::{Machine, Observer, Tier};
-use crate::ops::{self, Arith, Compare, Op};
+use crate::ops::{self, Class, Control, Io, Logic, Op, Shuffle, Text};
 use crate::program::{Code, Program};
 use crate::slot::Slot;
 
@@ -146,45 +146,64 @@ impl Machine {
         pc: usize,
         out: &mut O,
     ) -> Result<usize, Trap> {
-        let r = match code {
+        let r = ops::match_code!(code, |class| return self.op(p, class, pc, out);
             Code::Num(n) => self.push(Slot::num(n)),
             Code::Bool(b) => self.push(Slot::bool(b)),
             Code::Str(i) => self.push(Slot::constant(i)),
             Code::Addr(a) => self.push(Slot::num(i64::from(a))),
-            Code::Add => self.arith(Arith::Add),
-            Code::Sub => self.arith(Arith::Sub),
-            Code::Mul => self.arith(Arith::Mul),
-            Code::Div => self.arith(Arith::Div),
-            Code::Rem => self.arith(Arith::Rem),
-            Code::Eq => self.equal(p, Compare::Eq),
-            Code::Ne => self.equal(p, Compare::Ne),
-            Code::Lt => self.compare(Compare::Lt),
-            Code::Le => self.compare(Compare::Le),
-            Code::Gt => self.compare(Compare::Gt),
-            Code::Ge => self.compare(Compare::Ge),
-            Code::And => self.logic(Op::And, ops::and),
-            Code::Or => self.logic(Op::Or, ops::or),
-            Code::Not => self.not(),
-            Code::If => self.select(),
-            Code::Dup => self.dup(),
-            Code::Drop => self.drop_top(),
-            Code::Swap => self.swap(),
-            Code::Over => self.over(),
-            Code::Rot => self.rot(),
-            Code::CastStr => self.cast_str(p),
-            Code::CastInt => self.cast_int(p),
-            Code::Println => self.print(p, Op::Println, out, true, pc),
-            Code::Print => self.print(p, Op::Print, out, false, pc),
-            Code::Concat => self.concat(p),
-            Code::Read => self.read(),
-            Code::SleepMs => self.sleep(),
-            Code::Jmp => return self.jump(p),
-            Code::Call => return self.call(p, pc),
-            Code::Return => return self.ret(),
-            Code::Stop => Err(Trap::Halt(0)),
-            Code::Exit => self.exit(),
             // Blocks are dispatched before plain instructions; this is the plain form.
             Code::Block(_) => return self.step_plain(p, pc, out),
+        );
+        r.map(|()| pc + 1)
+    }
+
+    /// Runs the plain operation of class `class` at `pc` (each arm of `step` has its
+    /// own, a constant); returns the next `pc`.
+    #[inline(always)]
+    fn op<O: Write + ?Sized>(
+        &mut self,
+        p: &Program,
+        class: Class,
+        pc: usize,
+        out: &mut O,
+    ) -> Result<usize, Trap> {
+        let r = match class {
+            Class::Arithmetic(a) => self.arith(a),
+            // `==` and `!=` are defined on any two values, the orders on numbers.
+            Class::Comparison(c) => match c.values(true) {
+                Some(_) => self.equal(p, c),
+                None => self.compare(c),
+            },
+            Class::Logic(l) => match l {
+                Logic::Not => self.not(),
+                Logic::If => self.select(),
+                Logic::And | Logic::Or => self.logic(l),
+            },
+            Class::Stack(s) => match s {
+                Shuffle::Dup => self.dup(),
+                Shuffle::Drop => self.drop_top(),
+                Shuffle::Swap => self.swap(),
+                Shuffle::Over => self.over(),
+                Shuffle::Rot => self.rot(),
+            },
+            Class::Text(t) => match t {
+                Text::CastStr => self.cast_str(p),
+                Text::CastInt => self.cast_int(p),
+                Text::Concat => self.concat(p),
+            },
+            Class::Io(io) => match io {
+                Io::Println => self.print(p, Op::Println, out, true, pc),
+                Io::Print => self.print(p, Op::Print, out, false, pc),
+                Io::Read => self.read(),
+                Io::SleepMs => self.sleep(),
+            },
+            Class::Control(c) => match c {
+                Control::Jmp => return self.jump(p),
+                Control::Call => return self.call(p, pc),
+                Control::Return => return self.ret(),
+                Control::Stop => Err(Trap::Halt(0)),
+                Control::Exit => self.exit(),
+            },
         };
         r.map(|()| pc + 1)
     }

@@ -7,7 +7,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::stack::{Av, Builder, Lit, Sym, Ty};
-use crate::block::{Block, Exit, Loop, Micro, Put, Side, NO_BLOCK, W, WINDOW};
+use crate::block::{Block, Exit, Loop, Micro, Operand, Put, Side, NO_BLOCK, W, WINDOW};
+use crate::ops::{BinOp, Fails};
 
 impl Builder<'_> {
     /// Lets results computed after the block's last operation that can fail live
@@ -36,52 +37,55 @@ impl Builder<'_> {
                 Sym::Input(k) => known[usize::from(k)],
             };
             use Micro::*;
-            let (checks, want): (&[Sym], Ty) = match op {
-                Add(_, a, b) | Sub(_, a, b) | Mul(_, a, b) | Div(_, a, b) | Rem(_, a, b) => {
-                    last_failing = Some(k);
-                    (&[*a, *b], Ty::Num)
+            // The slots it checks, each with the type it wants.
+            let checks: [Option<(Sym, Ty)>; 2] = match *op {
+                Bin { op, a, b, .. } => {
+                    let sig = op.sig();
+                    let right = match b {
+                        Operand::Slot(_) => None,
+                        Operand::Imm(n) => Some(n),
+                    };
+                    // (Dividing a number by a number other than 0 and -1 is exact.)
+                    if sig.fails.may_fail(right) {
+                        last_failing = Some(k);
+                    }
+                    let b = match b {
+                        Operand::Slot(b) => sig.takes.get(1).map(|&t| (b, t)),
+                        Operand::Imm(_) => None,
+                    };
+                    [sig.takes.first().map(|&t| (a, t)), b]
                 }
-                // Dividing a number by a number other than 0 and -1 is exact.
-                DivI(_, a, n) | RemI(_, a, n) if *n != 0 && *n != -1 => {
-                    (core::slice::from_ref(a), Ty::Num)
+                Not(_, a) | IsBool(a) => [Some((a, Ty::Bool)), None],
+                Select(..) | Num(..) | Bool(..) | Str(..) | Move(..) | Guard(..) | GuardEq(..) => {
+                    [None, None]
                 }
-                AddI(_, a, _) | SubI(_, a, _) | MulI(_, a, _) | DivI(_, a, _) | RemI(_, a, _) => {
-                    last_failing = Some(k);
-                    (core::slice::from_ref(a), Ty::Num)
-                }
-                Lt(_, a, b) | Le(_, a, b) | Gt(_, a, b) | Ge(_, a, b) => (&[*a, *b], Ty::Num),
-                LtI(_, a, _) | LeI(_, a, _) | GtI(_, a, _) | GeI(_, a, _) => {
-                    (core::slice::from_ref(a), Ty::Num)
-                }
-                And(_, a, b) | Or(_, a, b) => (&[*a, *b], Ty::Bool),
-                Not(_, a) | IsBool(a) => (core::slice::from_ref(a), Ty::Bool),
-                Eq(..) | Ne(..) | EqI(..) | NeI(..) | Select(..) | Num(..) | Bool(..) | Str(..)
-                | Move(..) | Guard(..) | GuardEq(..) => (&[], Ty::Any),
             };
-            if checks.iter().any(|&s| ty(s, &known) != want) {
-                last_failing = Some(k);
-            }
-            for &s in checks {
+            let checks = checks
+                .into_iter()
+                .flatten()
+                .filter(|&(_, want)| want != Ty::Any);
+            for (s, want) in checks {
+                if ty(s, &known) != want {
+                    last_failing = Some(k);
+                }
                 if let Sym::Input(k) = s {
                     known[usize::from(k)] = want;
                 }
             }
         }
-        let writes_on_success = |op: &Micro<Sym>| {
-            use Micro::*;
-            matches!(
-                op,
-                Add(..)
-                    | Sub(..)
-                    | Mul(..)
-                    | Div(..)
-                    | Rem(..)
-                    | AddI(..)
-                    | SubI(..)
-                    | MulI(..)
-                    | DivI(..)
-                    | RemI(..)
-            )
+        // (The block runner writes the result of an operation that can fail only when
+        // it succeeds.)
+        let writes_on_success = |op: &Micro<Sym>| match *op {
+            Micro::Bin { op, .. } => op.sig().fails != Fails::Never,
+            Micro::Not(..)
+            | Micro::Select(..)
+            | Micro::IsBool(_)
+            | Micro::Num(..)
+            | Micro::Bool(..)
+            | Micro::Str(..)
+            | Micro::Move(..)
+            | Micro::Guard(..)
+            | Micro::GuardEq(..) => false,
         };
         for (q, o) in outs.iter().enumerate().take(need) {
             let Ok(t) = *o else { continue };
@@ -124,8 +128,12 @@ impl Builder<'_> {
             if let Micro::Guard(_, on, k) = self.ops[i] {
                 let alone = self.sides.get(usize::from(k)).is_some_and(|s| s.alone);
                 let fused = match self.ops[i - 1] {
-                    Micro::EqI(_, a, n) if alone => Some(Micro::GuardEq(a, n, on, k)),
-                    Micro::NeI(_, a, n) if alone => Some(Micro::GuardEq(a, n, !on, k)),
+                    Micro::Bin {
+                        op: op @ (BinOp::Eq | BinOp::Ne),
+                        a,
+                        b: Operand::Imm(n),
+                        ..
+                    } if alone => Some(Micro::GuardEq(a, n, on == (op == BinOp::Eq), k)),
                     _ => None,
                 };
                 if let Some(op) = fused {
@@ -250,6 +258,7 @@ impl Builder<'_> {
             out: outs.len() as u16,
             frames_min: u16::from(exit == Exit::Return),
             frames_room: self.frames_room as u16,
+            code: ops.iter().map(|&m| m.into()).collect(),
             ops: ops.into(),
             pushes: self.frames.into(),
             exit,

@@ -13,8 +13,8 @@
 //! small program, as `svm --disasm --blocks` prints it.
 
 use super::stack::{Av, Builder, Lit, Sym, Ty};
-use crate::block::Micro;
-use crate::ops::{self, Arith, Class, Compare, Logic, Shuffle};
+use crate::block::{Micro, Operand};
+use crate::ops::{Arith, BinOp, Class, Compare, Fails, Logic, Shuffle, Type};
 
 /// An operation with two operands that has a micro operation of its own, on two slots
 /// or on a slot and an immediate number ([`binary`]).
@@ -27,23 +27,33 @@ pub(super) enum Binary {
 }
 
 impl Binary {
-    /// The type its operands must have, if any (`==` and `!=` take any two values).
+    /// The block's operation for it: every arithmetic operation and comparison is a
+    /// [`BinOp`] of the table ([`Form::of`] makes a `Binary` of no other).
+    fn bin_op(self) -> Option<BinOp> {
+        BinOp::of(match self {
+            Binary::Arith(a) => a.op(),
+            Binary::Compare(c) => c.op(),
+        })
+    }
+
+    /// Its row's operation, which [`Form::of`] checked there is.
+    fn row(self) -> BinOp {
+        self.bin_op()
+            .expect("`Form::of` makes a `Binary` only of a `BinOp`")
+    }
+
+    /// The type its operands must have, if any (`==` and `!=` take any two values), as
+    /// its row says.
     fn needs(self) -> Option<Ty> {
-        match self {
-            Binary::Arith(_) => Some(Ty::Num),
-            Binary::Compare(c) => match c.values(true) {
-                Some(_) => None,
-                None => Some(Ty::Num),
-            },
+        match self.row().sig().takes {
+            [Type::Any, ..] | [] => None,
+            [t, ..] => Some(*t),
         }
     }
 
-    /// The type of its result.
+    /// The type of its result, as its row says.
     fn gives(self) -> Ty {
-        match self {
-            Binary::Arith(_) => Ty::Num,
-            Binary::Compare(_) => Ty::Bool,
-        }
+        self.row().sig().gives
     }
 }
 
@@ -76,12 +86,17 @@ impl Form {
         };
         Some(match class {
             Class::Arithmetic(a) => {
+                Binary::Arith(a).bin_op()?;
                 let (x, y) = two(b);
                 Form::Binary(Binary::Arith(a), x, y)
             }
             Class::Comparison(c) => {
+                Binary::Compare(c).bin_op()?;
                 let (x, y) = two(b);
                 Form::Binary(Binary::Compare(c), x, y)
+            }
+            Class::Logic(l @ (Logic::And | Logic::Or)) if BinOp::of(l.op()).is_none() => {
+                return None
             }
             Class::Logic(Logic::And) => {
                 let (x, y) = two(b);
@@ -218,8 +233,12 @@ fn fold(b: &mut Builder<'_>, form: Form) -> Option<Rewrite> {
             };
             (2, Lit::Bool(r))
         }
-        Form::And(Av::Lit(Lit::Bool(x)), Av::Lit(Lit::Bool(y))) => (2, Lit::Bool(ops::and(x, y))),
-        Form::Or(Av::Lit(Lit::Bool(x)), Av::Lit(Lit::Bool(y))) => (2, Lit::Bool(ops::or(x, y))),
+        Form::And(Av::Lit(Lit::Bool(x)), Av::Lit(Lit::Bool(y))) => {
+            (2, Lit::Bool(Logic::And.both(x, y)?))
+        }
+        Form::Or(Av::Lit(Lit::Bool(x)), Av::Lit(Lit::Bool(y))) => {
+            (2, Lit::Bool(Logic::Or.both(x, y)?))
+        }
         Form::Not(Av::Lit(Lit::Bool(x))) => (1, Lit::Bool(!x)),
         Form::Binary(..)
         | Form::And(..)
@@ -235,9 +254,12 @@ fn fold(b: &mut Builder<'_>, form: Form) -> Option<Rewrite> {
 /// `x 0 /`, `x 0 %`: a division by a literal zero always fails; the plain instruction
 /// reports it.
 fn zero_divisor(_: &mut Builder<'_>, form: Form) -> Option<Rewrite> {
-    let Form::Binary(Binary::Arith(Arith::Div | Arith::Rem), _, Av::Lit(Lit::Num(0))) = form else {
+    let Form::Binary(op, _, Av::Lit(Lit::Num(0))) = form else {
         return None;
     };
+    if op.row().sig().fails != Fails::Divisor {
+        return None;
+    }
     Some(Rewrite::Leave)
 }
 
@@ -373,16 +395,8 @@ fn compute(b: &mut Builder<'_>, form: Form) -> Option<Rewrite> {
             }
             b.result(2, op.gives(), |d| binary(op, d, sx, Operand::Slot(sy)));
         }
-        Form::And(x, y) | Form::Or(x, y) => {
-            let (sx, sy) = (b.slot(x), b.slot(y));
-            b.learn(x, Ty::Bool);
-            b.learn(y, Ty::Bool);
-            let and = matches!(form, Form::And(..));
-            b.result(2, Ty::Bool, |d| match and {
-                true => Micro::And(d, sx, sy),
-                false => Micro::Or(d, sx, sy),
-            });
-        }
+        Form::And(x, y) => logic(b, Logic::And, x, y)?,
+        Form::Or(x, y) => logic(b, Logic::Or, x, y)?,
         Form::Not(x) => {
             let s = b.slot(x);
             b.learn(x, Ty::Bool);
@@ -391,6 +405,22 @@ fn compute(b: &mut Builder<'_>, form: Form) -> Option<Rewrite> {
         Form::If(..) | Form::Shuffle(_) => return None,
     }
     Some(Rewrite::Done)
+}
+
+/// `and`, `or` of `x` and `y` on slots, by the row's operation; both are then known to
+/// be booleans.
+fn logic(b: &mut Builder<'_>, l: Logic, x: Av, y: Av) -> Option<()> {
+    let op = BinOp::of(l.op())?;
+    let (sx, sy) = (b.slot(x), b.slot(y));
+    b.learn(x, Ty::Bool);
+    b.learn(y, Ty::Bool);
+    b.result(2, Ty::Bool, |d| Micro::Bin {
+        op,
+        dst: d,
+        a: sx,
+        b: Operand::Slot(sy),
+    });
+    Some(())
 }
 
 /// `op` of `x` and the number `n` into a new temporary, `x` known to have the type the
@@ -424,42 +454,14 @@ fn choose(b: &mut Builder<'_>, c: Sym, t: Av, f: Av) {
     b.replace(3, v);
 }
 
-/// The right operand of a [`binary`] operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Operand {
-    /// A slot.
-    Slot(Sym),
-    /// An immediate number.
-    Imm(i64),
-}
-
 /// The micro operation computing `a op b` into `d`: the one place where an arithmetic
 /// operation or a comparison becomes a [`Micro`].
-pub(super) fn binary(op: Binary, d: Sym, a: Sym, b: Operand) -> Micro<Sym> {
-    use Operand::{Imm, Slot};
-    match (op, b) {
-        (Binary::Arith(Arith::Add), Slot(b)) => Micro::Add(d, a, b),
-        (Binary::Arith(Arith::Sub), Slot(b)) => Micro::Sub(d, a, b),
-        (Binary::Arith(Arith::Mul), Slot(b)) => Micro::Mul(d, a, b),
-        (Binary::Arith(Arith::Div), Slot(b)) => Micro::Div(d, a, b),
-        (Binary::Arith(Arith::Rem), Slot(b)) => Micro::Rem(d, a, b),
-        (Binary::Arith(Arith::Add), Imm(n)) => Micro::AddI(d, a, n),
-        (Binary::Arith(Arith::Sub), Imm(n)) => Micro::SubI(d, a, n),
-        (Binary::Arith(Arith::Mul), Imm(n)) => Micro::MulI(d, a, n),
-        (Binary::Arith(Arith::Div), Imm(n)) => Micro::DivI(d, a, n),
-        (Binary::Arith(Arith::Rem), Imm(n)) => Micro::RemI(d, a, n),
-        (Binary::Compare(Compare::Eq), Slot(b)) => Micro::Eq(d, a, b),
-        (Binary::Compare(Compare::Ne), Slot(b)) => Micro::Ne(d, a, b),
-        (Binary::Compare(Compare::Lt), Slot(b)) => Micro::Lt(d, a, b),
-        (Binary::Compare(Compare::Le), Slot(b)) => Micro::Le(d, a, b),
-        (Binary::Compare(Compare::Gt), Slot(b)) => Micro::Gt(d, a, b),
-        (Binary::Compare(Compare::Ge), Slot(b)) => Micro::Ge(d, a, b),
-        (Binary::Compare(Compare::Eq), Imm(n)) => Micro::EqI(d, a, n),
-        (Binary::Compare(Compare::Ne), Imm(n)) => Micro::NeI(d, a, n),
-        (Binary::Compare(Compare::Lt), Imm(n)) => Micro::LtI(d, a, n),
-        (Binary::Compare(Compare::Le), Imm(n)) => Micro::LeI(d, a, n),
-        (Binary::Compare(Compare::Gt), Imm(n)) => Micro::GtI(d, a, n),
-        (Binary::Compare(Compare::Ge), Imm(n)) => Micro::GeI(d, a, n),
+pub(super) fn binary(op: Binary, d: Sym, a: Sym, b: Operand<Sym>) -> Micro<Sym> {
+    Micro::Bin {
+        op: op.row(),
+        dst: d,
+        a,
+        b,
     }
 }
 

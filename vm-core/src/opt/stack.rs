@@ -12,14 +12,8 @@ use crate::block::{Micro, Target};
 use crate::frame::Frame;
 use crate::program::Program;
 
-/// What the optimizer knows of a value's type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Ty {
-    Num,
-    Bool,
-    Str,
-    Any,
-}
+/// What the optimizer knows of a value's type (in the operation table's terms).
+pub(super) use crate::ops::Type as Ty;
 
 impl Lit {
     /// The type of the literal.

@@ -13,9 +13,9 @@ use alloc::vec::Vec;
 use super::rules::{self, Form, Rewrite};
 use super::stack::{Av, Builder, Lit, SideAt, Sym};
 use super::MAX_BLOCK;
-use crate::block::{Block, Exit, Micro, Target, NO_BLOCK};
+use crate::block::{Block, Exit, Micro, Operand, Target, NO_BLOCK};
 use crate::frame::Frame;
-use crate::ops::{Class, Control, Op};
+use crate::ops::{BinOp, Class, Control, Op};
 use crate::program::{Instr, Program};
 
 /// What an instruction did to the block being built.
@@ -304,7 +304,7 @@ impl Builder<'_> {
         // A comparison just made, that nothing else reads (what reads a value of the
         // trace has it on the abstract stack): the guard can test it itself.
         let alone = matches!(self.ops.last(),
-            Some(&(Micro::EqI(d, ..) | Micro::NeI(d, ..))) if d == c)
+            Some(&Micro::Bin { op: BinOp::Eq | BinOp::Ne, dst, b: Operand::Imm(_), .. }) if dst == c)
             && !stack.iter().any(|v| matches!(*v, Ok(s) if s == c));
         self.ops.push(Micro::Guard(c, on, self.sides.len() as u16));
         self.sides.push(SideAt {

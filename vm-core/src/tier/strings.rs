@@ -5,7 +5,8 @@
 use alloc::vec::Vec;
 
 use super::layout::{tag, WindowSlot};
-use crate::block::{Block, Micro, WINDOW};
+use crate::block::{Block, Micro, Operand, WINDOW};
+use crate::ops::Type;
 
 /// What a slot holds while a block's operations run, as far as is known before it
 /// runs: one of its inputs as the round found it, or a value of a known tag.
@@ -33,8 +34,16 @@ pub(super) fn string_checks(b: &Block) -> Option<Vec<WindowSlot>> {
     let at = |s: WindowSlot| usize::from(s) % WINDOW;
     let mut inputs: Vec<WindowSlot> = Vec::new();
     for &m in b.ops.iter() {
-        if let Micro::Eq(_, a, x) | Micro::Ne(_, a, x) = m {
-            for s in [a, x] {
+        // An operation that takes any values (`==`, `!=`) of two slots.
+        if let Micro::Bin {
+            op,
+            a,
+            b: Operand::Slot(x),
+            ..
+        } = m
+        {
+            let any = op.sig().takes.contains(&Type::Any);
+            for s in [a, x].into_iter().filter(|_| any) {
                 match origin[at(s)] {
                     Origin::Input(i) => {
                         if !inputs.contains(&i) {
@@ -51,33 +60,14 @@ pub(super) fn string_checks(b: &Block) -> Option<Vec<WindowSlot>> {
             Micro::Select(d, _, t, e) if origin[at(t)] == origin[at(e)] => (d, origin[at(t)]),
             Micro::Select(d, ..) => (d, Origin::Unknown),
             Micro::Str(d, _) => (d, Origin::Tag(tag::CONST)),
-            Micro::Add(d, ..)
-            | Micro::Sub(d, ..)
-            | Micro::Mul(d, ..)
-            | Micro::Div(d, ..)
-            | Micro::Rem(d, ..)
-            | Micro::AddI(d, ..)
-            | Micro::SubI(d, ..)
-            | Micro::MulI(d, ..)
-            | Micro::DivI(d, ..)
-            | Micro::RemI(d, ..)
-            | Micro::Num(d, _) => (d, Origin::Tag(tag::NUM)),
-            Micro::Lt(d, ..)
-            | Micro::Le(d, ..)
-            | Micro::Gt(d, ..)
-            | Micro::Ge(d, ..)
-            | Micro::LtI(d, ..)
-            | Micro::LeI(d, ..)
-            | Micro::GtI(d, ..)
-            | Micro::GeI(d, ..)
-            | Micro::Eq(d, ..)
-            | Micro::Ne(d, ..)
-            | Micro::EqI(d, ..)
-            | Micro::NeI(d, ..)
-            | Micro::And(d, ..)
-            | Micro::Or(d, ..)
-            | Micro::Not(d, _)
-            | Micro::Bool(d, _) => (d, Origin::Tag(tag::BOOL)),
+            // What the operation gives, from its row: a string it makes may be compared.
+            Micro::Bin { op, dst, .. } => match op.sig().gives {
+                Type::Num => (dst, Origin::Tag(tag::NUM)),
+                Type::Bool => (dst, Origin::Tag(tag::BOOL)),
+                Type::Str | Type::Any => (dst, Origin::Unknown),
+            },
+            Micro::Num(d, _) => (d, Origin::Tag(tag::NUM)),
+            Micro::Not(d, _) | Micro::Bool(d, _) => (d, Origin::Tag(tag::BOOL)),
             // (No result.)
             Micro::IsBool(_) | Micro::Guard(..) | Micro::GuardEq(..) => continue,
         };
@@ -90,8 +80,15 @@ pub(super) fn string_checks(b: &Block) -> Option<Vec<WindowSlot>> {
 mod tests {
     use super::*;
     use crate::block::Exit;
+    use crate::ops::BinOp;
     use alloc::boxed::Box;
     use alloc::vec;
+    use Operand::{Imm, Slot};
+
+    /// `dst = a op b`.
+    fn bin(op: BinOp, dst: u16, a: u16, b: Operand) -> Micro {
+        Micro::Bin { op, dst, a, b }
+    }
 
     /// A block reading `need` inputs that runs `ops` and returns.
     fn block(need: u16, ops: &[Micro]) -> Block {
@@ -105,6 +102,7 @@ mod tests {
             frames_min: 1,
             frames_room: 0,
             ops: ops.into(),
+            code: ops.iter().map(|&m| m.into()).collect(),
             pushes: Box::new([]),
             exit: Exit::Return,
             sides: Box::new([]),
@@ -113,10 +111,13 @@ mod tests {
 
     #[test]
     fn inputs_compared_are_checked() {
-        let b = block(2, &[Micro::Eq(2, 0, 1), Micro::Ne(3, 1, 0)]);
+        let b = block(
+            2,
+            &[bin(BinOp::Eq, 2, 0, Slot(1)), bin(BinOp::Ne, 3, 1, Slot(0))],
+        );
         assert_eq!(string_checks(&b), Some(vec![0, 1]));
         // Moved first: still the input.
-        let b = block(2, &[Micro::Move(5, 1), Micro::Eq(2, 5, 0)]);
+        let b = block(2, &[Micro::Move(5, 1), bin(BinOp::Eq, 2, 5, Slot(0))]);
         assert_eq!(string_checks(&b), Some(vec![1, 0]));
     }
 
@@ -124,17 +125,21 @@ mod tests {
     fn numbers_and_booleans_made_need_no_check() {
         let b = block(
             1,
-            &[Micro::AddI(1, 0, 1), Micro::Lt(2, 0, 1), Micro::Eq(3, 1, 2)],
+            &[
+                bin(BinOp::Add, 1, 0, Imm(1)),
+                bin(BinOp::Lt, 2, 0, Slot(1)),
+                bin(BinOp::Eq, 3, 1, Slot(2)),
+            ],
         );
         assert_eq!(string_checks(&b), Some(vec![]));
     }
 
     #[test]
     fn a_string_or_an_unknown_value_compared_is_not_compiled() {
-        let b = block(1, &[Micro::Str(1, 0), Micro::Eq(2, 0, 1)]);
+        let b = block(1, &[Micro::Str(1, 0), bin(BinOp::Eq, 2, 0, Slot(1))]);
         assert_eq!(string_checks(&b), None);
         // Slot 3 is above the inputs, never written.
-        let b = block(1, &[Micro::Eq(2, 0, 3)]);
+        let b = block(1, &[bin(BinOp::Eq, 2, 0, Slot(3))]);
         assert_eq!(string_checks(&b), None);
         // A select of an input or a number may be either.
         let b = block(
@@ -142,7 +147,7 @@ mod tests {
             &[
                 Micro::Num(2, 1),
                 Micro::Select(3, 0, 1, 2),
-                Micro::Eq(4, 3, 0),
+                bin(BinOp::Eq, 4, 3, Slot(0)),
             ],
         );
         assert_eq!(string_checks(&b), None);

@@ -21,6 +21,11 @@
 //! | `shifted` | `1 - swap 1 + swap OP` | operands changed by earlier operations that can fail (a result must not be written over an input before the last check passed) |
 //! | `reread` | `over over + drop over over OP rot rot ==` | the inputs read again (by `==`) after the result of `OP` is computed: it must not be written over them |
 //!
+//! The operations come from the table ([`vm_core::Op::ALL`], by class: [`operands`]), and
+//! each is modelled by its class ([`apply`], [`exact`]), in matches that name every
+//! operation of the class: one added to the table runs in every form at once, and its
+//! model is a compile error until it is written.
+//!
 //! The operations with one operand run as `dup drop OP`, `dup OP`, `OP OP` and folded;
 //! `if` with its condition from the arguments chooses between literals (`1 2 if`, after
 //! `not`, and `true false if not`), between values (`dup dup if`), and between a number
@@ -43,7 +48,8 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use vm_core::{compile, Limits, Machine, Program, Status, Value};
+use vm_core::ops::{Arith, Class, Compare, Io, Logic, Shuffle, Text};
+use vm_core::{compile, Limits, Machine, Op, Program, Status, Value};
 
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,14 +209,39 @@ pub fn literal(v: &Value) -> String {
     }
 }
 
-/// The operations with two operands, and with one.
-pub const BINARY: [&str; 14] = [
-    "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or", "concat",
-];
-pub const UNARY: [&str; 3] = ["not", "cast_str", "cast_int"];
+/// How many operands the oracle gives operation `op`, by its class: two or one, or
+/// `None` for `if` (which has forms of its own, see the module's documentation) and the
+/// operations it does not run on their own (the stack's, I/O, control).
+pub fn operands(op: Op) -> Option<usize> {
+    match op.class() {
+        Class::Arithmetic(_) | Class::Comparison(_) => Some(2),
+        Class::Logic(Logic::And | Logic::Or) | Class::Text(Text::Concat) => Some(2),
+        Class::Logic(Logic::Not) | Class::Text(Text::CastStr | Text::CastInt) => Some(1),
+        Class::Logic(Logic::If) | Class::Stack(_) | Class::Io(_) | Class::Control(_) => None,
+    }
+}
 
-/// Operations the optimizer leaves to the plain instructions.
-const PLAIN_ONLY: [&str; 4] = ["cast_str", "cast_int", "concat", "println"];
+/// The operations of the table the oracle runs with `n` operands, in table order.
+pub fn with_operands(n: usize) -> Vec<&'static str> {
+    Op::ALL
+        .iter()
+        .filter(|&&op| operands(op) == Some(n))
+        .map(|op| op.name())
+        .collect()
+}
+
+/// Does the optimizer compile `op` into blocks? (It leaves text and I/O to the plain
+/// instructions.)
+fn compiled(op: Op) -> bool {
+    match op.class() {
+        Class::Arithmetic(_)
+        | Class::Comparison(_)
+        | Class::Logic(_)
+        | Class::Stack(_)
+        | Class::Control(_) => true,
+        Class::Text(_) | Class::Io(_) => false,
+    }
+}
 
 /// One program of the oracle.
 #[derive(Clone, Debug)]
@@ -240,7 +271,7 @@ impl Case {
     fn all_compiled(&self) -> bool {
         self.tokens
             .iter()
-            .all(|t| !PLAIN_ONLY.contains(&t.as_str()))
+            .all(|t| Op::from_name(t).is_none_or(compiled))
     }
 }
 
@@ -256,7 +287,7 @@ fn case(form: &'static str, tokens: &[&str], args: &[Value]) -> Case {
 pub fn cases() -> Vec<Case> {
     let values = values();
     let mut out = Vec::new();
-    for op in BINARY {
+    for op in with_operands(2) {
         for a in &values {
             for b in &values {
                 let (la, lb) = (literal(a), literal(b));
@@ -292,7 +323,7 @@ pub fn cases() -> Vec<Case> {
     }
     let mut unary_values = values.clone();
     unary_values.extend(cast_strings());
-    for op in UNARY {
+    for op in with_operands(1) {
         for a in &unary_values {
             let one = [a.clone()];
             out.push(case("renamed", &["dup", "drop", op], &one));
@@ -364,15 +395,57 @@ fn parse_int(s: &str) -> Option<i64> {
 
 /// The exact result of arithmetic, in `i128`: `/` truncates toward zero and `%` takes
 /// the sign of `a`, as Rust's integer operators do; `None` for division by zero.
-fn exact(op: &str, a: i64, b: i64) -> Option<i128> {
+pub fn exact(op: Arith, a: i64, b: i64) -> Option<i128> {
     let (a, b) = (i128::from(a), i128::from(b));
     match op {
-        "+" => Some(a + b),
-        "-" => Some(a - b),
-        "*" => Some(a * b),
-        "/" | "%" if b == 0 => None,
-        "/" => Some(a / b),
-        _ => Some(a % b),
+        Arith::Add => Some(a + b),
+        Arith::Sub => Some(a - b),
+        Arith::Mul => Some(a * b),
+        Arith::Div => (b != 0).then(|| a / b),
+        Arith::Rem => (b != 0).then(|| a % b),
+    }
+}
+
+/// What the operation `op` of the arithmetic, comparison, logic or text class gives for
+/// `args` (its operands, the deepest first), or the kind of its error: the model of
+/// each, by its class, computed here.
+fn apply(op: Op, args: &[Value]) -> Result<Value, &'static str> {
+    use Value::{Bool, Num, Str};
+    match (op.class(), args) {
+        (Class::Arithmetic(f), [Num(x), Num(y)]) => match exact(f, *x, *y) {
+            None => Err("division_by_zero"),
+            Some(r) => i64::try_from(r).map(Num).map_err(|_| "overflow"),
+        },
+        (Class::Comparison(Compare::Eq), [a, b]) => Ok(Bool(a == b)),
+        (Class::Comparison(Compare::Ne), [a, b]) => Ok(Bool(a != b)),
+        (Class::Comparison(c), [Num(x), Num(y)]) => Ok(Bool(match c {
+            Compare::Lt => x < y,
+            Compare::Le => x <= y,
+            Compare::Gt => x > y,
+            Compare::Ge => x >= y,
+            Compare::Eq => x == y,
+            Compare::Ne => x != y,
+        })),
+        (Class::Logic(l), [Bool(x), Bool(y)]) => match l {
+            Logic::And => Ok(Bool(*x && *y)),
+            Logic::Or => Ok(Bool(*x || *y)),
+            Logic::Not | Logic::If => panic!("`{op}` does not take two booleans"),
+        },
+        (Class::Logic(Logic::Not), [Bool(b)]) => Ok(Bool(!b)),
+        (Class::Text(t), args) => match (t, args) {
+            (Text::Concat, [a, b]) => Ok(Str(Arc::from(printed(a) + &printed(b)))),
+            (Text::CastStr, [a]) => Ok(Str(Arc::from(printed(a)))),
+            (Text::CastInt, [Str(s)]) => parse_int(s).map(Num).ok_or("cast_int"),
+            (Text::CastInt, [_]) => Err("type_error"),
+            (Text::Concat | Text::CastStr | Text::CastInt, _) => {
+                panic!("`{op}` takes another number of operands")
+            }
+        },
+        // Operands of another type than the class takes.
+        (Class::Arithmetic(_) | Class::Comparison(_) | Class::Logic(_), _) => Err("type_error"),
+        (Class::Stack(_) | Class::Io(_) | Class::Control(_), _) => {
+            panic!("`{op}` is not computed from its operands")
+        }
     }
 }
 
@@ -401,36 +474,27 @@ pub fn model(case: &Case) -> Expected {
             stack.push(v);
             continue;
         }
+        let op = Op::from_name(t).unwrap_or_else(|| panic!("the model does not know `{t}`"));
         let n = stack.len();
-        match t {
-            "dup" => stack.push(stack[n - 1].clone()),
-            "drop" => {
-                stack.pop();
-            }
-            "swap" => stack.swap(n - 1, n - 2),
-            "over" => stack.push(stack[n - 2].clone()),
-            "rot" => {
-                let a = stack.remove(n - 3);
-                stack.push(a);
-            }
-            "println" => {
+        match op.class() {
+            Class::Stack(s) => match s {
+                Shuffle::Dup => stack.push(stack[n - 1].clone()),
+                Shuffle::Drop => {
+                    stack.pop();
+                }
+                Shuffle::Swap => stack.swap(n - 1, n - 2),
+                Shuffle::Over => stack.push(stack[n - 2].clone()),
+                Shuffle::Rot => {
+                    let a = stack.remove(n - 3);
+                    stack.push(a);
+                }
+            },
+            Class::Io(Io::Println) => {
                 let v = stack.pop().expect("a value to print");
                 output.push_str(&printed(&v));
                 output.push('\n');
             }
-            "not" | "cast_str" | "cast_int" => {
-                let v = match (t, &stack[n - 1]) {
-                    ("not", Value::Bool(b)) => Value::Bool(!b),
-                    ("cast_str", v) => Value::Str(Arc::from(printed(v))),
-                    ("cast_int", Value::Str(s)) => match parse_int(s) {
-                        Some(n) => Value::Num(n),
-                        None => return Err(fault("cast_int", &stack)),
-                    },
-                    _ => return Err(fault("type_error", &stack)),
-                };
-                stack[n - 1] = v;
-            }
-            "if" => {
+            Class::Logic(Logic::If) => {
                 let Value::Bool(c) = stack[n - 3] else {
                     return Err(fault("type_error", &stack));
                 };
@@ -438,36 +502,18 @@ pub fn model(case: &Case) -> Expected {
                 stack.truncate(n - 3);
                 stack.push(v);
             }
-            op => {
-                let (a, b) = (&stack[n - 2], &stack[n - 1]);
-                let r = match (op, a, b) {
-                    ("==", a, b) => Value::Bool(a == b),
-                    ("!=", a, b) => Value::Bool(a != b),
-                    ("concat", a, b) => Value::Str(Arc::from(printed(a) + &printed(b))),
-                    ("and", Value::Bool(x), Value::Bool(y)) => Value::Bool(*x && *y),
-                    ("or", Value::Bool(x), Value::Bool(y)) => Value::Bool(*x || *y),
-                    ("<", Value::Num(x), Value::Num(y)) => Value::Bool(x < y),
-                    ("<=", Value::Num(x), Value::Num(y)) => Value::Bool(x <= y),
-                    (">", Value::Num(x), Value::Num(y)) => Value::Bool(x > y),
-                    (">=", Value::Num(x), Value::Num(y)) => Value::Bool(x >= y),
-                    ("+" | "-" | "*" | "/" | "%", Value::Num(x), Value::Num(y)) => {
-                        match exact(op, *x, *y) {
-                            None => return Err(fault("division_by_zero", &stack)),
-                            Some(r) => match i64::try_from(r) {
-                                Ok(r) => Value::Num(r),
-                                Err(_) => return Err(fault("overflow", &stack)),
-                            },
-                        }
+            Class::Arithmetic(_) | Class::Comparison(_) | Class::Logic(_) | Class::Text(_) => {
+                let k = operands(op).expect("an operation the oracle runs");
+                match apply(op, &stack[n - k..]) {
+                    Ok(v) => {
+                        stack.truncate(n - k);
+                        stack.push(v);
                     }
-                    (
-                        "+" | "-" | "*" | "/" | "%" | "<" | "<=" | ">" | ">=" | "and" | "or",
-                        _,
-                        _,
-                    ) => return Err(fault("type_error", &stack)),
-                    (other, ..) => panic!("the model does not know `{other}`"),
-                };
-                stack.truncate(n - 2);
-                stack.push(r);
+                    Err(code) => return Err(fault(code, &stack)),
+                }
+            }
+            Class::Io(Io::Print | Io::Read | Io::SleepMs) | Class::Control(_) => {
+                panic!("the oracle does not run `{t}`")
             }
         }
     }
