@@ -422,7 +422,7 @@ mod tests {
                 TokenKind::Str("a b".into()),
                 TokenKind::LabelDef,
                 TokenKind::Word,
-                TokenKind::Op(Op::Add),
+                TokenKind::Op(Op::from_name("+").unwrap()),
                 TokenKind::Op(Op::Dup),
             ]
         );

@@ -422,64 +422,60 @@ fn transfer(program: &Program, pc: usize, state: &State, main: bool, env: &dyn E
         vals
     };
     let mut goes_on = true;
-    match op {
+    match op.class() {
         // Arithmetic, comparisons and logic but `if`: their result's type is their
         // row's.
-        Op::Add
-        | Op::Sub
-        | Op::Mul
-        | Op::Div
-        | Op::Rem
-        | Op::Eq
-        | Op::Ne
-        | Op::Lt
-        | Op::Le
-        | Op::Gt
-        | Op::Ge
-        | Op::And
-        | Op::Or
-        | Op::Not => {
+        ops::Class::Arithmetic(_)
+        | ops::Class::Comparison(_)
+        | ops::Class::Logic(ops::Logic::And)
+        | ops::Class::Logic(ops::Logic::Or)
+        | ops::Class::Logic(ops::Logic::Not) => {
             take(&mut s, pops(op));
             push(&mut s, gives(op).unwrap_or(Val::Any));
         }
-        Op::CastInt => {
+        ops::Class::Text(ops::Text::CastInt) => {
             take(&mut s, pops(op));
             push(&mut s, Val::Num);
         }
-        Op::CastStr | Op::Concat | Op::Read => {
+        ops::Class::Text(ops::Text::CastStr)
+        | ops::Class::Text(ops::Text::Concat)
+        | ops::Class::Io(ops::Io::Read) => {
             take(&mut s, pops(op));
             push(&mut s, Val::Str);
         }
-        Op::Println | Op::Print | Op::SleepMs | Op::Drop => {
+        ops::Class::Io(ops::Io::Println)
+        | ops::Class::Io(ops::Io::Print)
+        | ops::Class::Io(ops::Io::SleepMs)
+        | ops::Class::Stack(ops::Shuffle::Drop) => {
             take(&mut s, 1);
         }
-        Op::If => {
+        ops::Class::Logic(ops::Logic::If) => {
             let v = take(&mut s, 3);
             push(&mut s, v[1].join(v[2]));
         }
-        Op::Dup => {
+        ops::Class::Stack(ops::Shuffle::Dup) => {
             let v = take(&mut s, 1);
             push(&mut s, v[0]);
             push(&mut s, v[0]);
         }
-        Op::Swap => {
+        ops::Class::Stack(ops::Shuffle::Swap) => {
             let v = take(&mut s, 2);
             push(&mut s, v[1]);
             push(&mut s, v[0]);
         }
-        Op::Over => {
+        ops::Class::Stack(ops::Shuffle::Over) => {
             let v = take(&mut s, 2);
             for x in [v[0], v[1], v[0]] {
                 push(&mut s, x);
             }
         }
-        Op::Rot => {
+        ops::Class::Stack(ops::Shuffle::Rot) => {
             let v = take(&mut s, 3);
             for x in [v[1], v[2], v[0]] {
                 push(&mut s, x);
             }
         }
-        Op::Jmp => {
+        ops::Class::Control(ops::Control::Jmp) => {
             goes_on = false;
             let v = take(&mut s, 1);
             step.after = s.depth.known();
@@ -488,7 +484,7 @@ fn transfer(program: &Program, pc: usize, state: &State, main: bool, env: &dyn E
                 Err(()) => step.control = Control::Computed,
             }
         }
-        Op::Call => {
+        ops::Class::Control(ops::Control::Call) => {
             goes_on = false;
             let v = take(&mut s, 1);
             match targets(program, v[0]) {
@@ -533,18 +529,18 @@ fn transfer(program: &Program, pc: usize, state: &State, main: bool, env: &dyn E
                 Err(()) => step.control = Control::Computed,
             }
         }
-        Op::Return => {
+        ops::Class::Control(ops::Control::Return) => {
             goes_on = false;
             step.after = s.depth.known();
             if !main {
                 step.control = Control::Return;
             }
         }
-        Op::Stop => {
+        ops::Class::Control(ops::Control::Stop) => {
             goes_on = false;
             step.after = s.depth.known();
         }
-        Op::Exit => {
+        ops::Class::Control(ops::Control::Exit) => {
             goes_on = false;
             take(&mut s, 1);
             step.after = s.depth.known();

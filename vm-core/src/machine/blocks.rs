@@ -543,6 +543,11 @@ mod tests {
     use crate::asm::compile;
     use crate::slot::Strings;
 
+    /// The operation written `name`, of two operands.
+    fn named(name: &str) -> BinOp {
+        BinOp::of(crate::ops::Op::from_name(name).unwrap()).unwrap()
+    }
+
     /// Runs `ops` on a window holding `values`; returns whether all ran, and the
     /// window.
     fn run_with(ops: &[MicroCode], values: &[Slot], view: View<'_>) -> (bool, Vec<Slot>) {
@@ -569,22 +574,22 @@ mod tests {
         let bin = |op, dst, a, b| MicroCode::from(Micro::Bin { op, dst, a, b });
         let (slot, imm) = (Operand::Slot, Operand::Imm);
         // Overflow abandons the block, and nothing is written.
-        let (ok, w) = run_with(&[bin(BinOp::Add, 2, 0, slot(1))], &two, view);
+        let (ok, w) = run_with(&[bin(named("+"), 2, 0, slot(1))], &two, view);
         assert!(!ok);
         assert_eq!(w[2], Slot::num(0));
-        let (ok, w) = run_with(&[bin(BinOp::Sub, 2, 0, slot(1))], &two, view);
+        let (ok, w) = run_with(&[bin(named("-"), 2, 0, slot(1))], &two, view);
         assert!(ok);
         assert_eq!(w[2], Slot::num(i64::MAX - 1));
         // A boolean is not a number, a number not a boolean.
         let mixed = [Slot::bool(true), Slot::num(1)];
-        assert!(!run_with(&[bin(BinOp::Add, 2, 0, imm(1))], &mixed, view).0);
+        assert!(!run_with(&[bin(named("+"), 2, 0, imm(1))], &mixed, view).0);
         let not = |d, a| MicroCode::from(Micro::Not(d, a));
         assert!(!run_with(&[not(2, 1)], &mixed, view).0);
         assert!(run_with(&[not(2, 0)], &mixed, view).0);
         // Division by zero; `MIN % -1` is 0.
-        assert!(!run_with(&[bin(BinOp::Div, 2, 1, imm(0))], &mixed, view).0);
+        assert!(!run_with(&[bin(named("/"), 2, 1, imm(0))], &mixed, view).0);
         let (ok, w) = run_with(
-            &[bin(BinOp::Rem, 2, 0, imm(-1))],
+            &[bin(named("%"), 2, 0, imm(-1))],
             &[Slot::num(i64::MIN)],
             view,
         );

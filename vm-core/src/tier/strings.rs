@@ -85,6 +85,11 @@ mod tests {
     use alloc::vec;
     use Operand::{Imm, Slot};
 
+    /// The operation written `name`, of two operands.
+    fn named(name: &str) -> BinOp {
+        BinOp::of(crate::ops::Op::from_name(name).unwrap()).unwrap()
+    }
+
     /// `dst = a op b`.
     fn bin(op: BinOp, dst: u16, a: u16, b: Operand) -> Micro {
         Micro::Bin { op, dst, a, b }
@@ -126,7 +131,7 @@ mod tests {
         let b = block(
             1,
             &[
-                bin(BinOp::Add, 1, 0, Imm(1)),
+                bin(named("+"), 1, 0, Imm(1)),
                 bin(BinOp::Lt, 2, 0, Slot(1)),
                 bin(BinOp::Eq, 3, 1, Slot(2)),
             ],
