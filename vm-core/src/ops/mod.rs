@@ -58,19 +58,19 @@
 //! exhaustive, so `cargo build` names each place.
 //!
 //! Adding `min` this way (its row, `Arith::Min` with its arms in `apply` and
-//! `commutes`, `ops::min` and its unit test, its lowering with `select`, its model in
-//! `exact`) was tried on the commit that wrote this, before the tier was split into
-//! layers (its `arith` is now in `tier/lower.rs`): the compiler pointed at the
-//! tier's `arith`, then at the oracle's `exact`, and every test of `vm-core` and
-//! `vm-cli` passed, the edge oracle running `min` in every form (`5 dup 3 min`
-//! became the block operation `s2 = s0 min 3`):
+//! `commutes`, `ops::min` and its unit test, its lowering with `select` in
+//! `tier/lower.rs`, its model in the oracle's `exact`) was tried on the commit after
+//! the one that wrote this, with the tier in layers: the compiler pointed at the
+//! tier's `arith`, then at the oracle's `exact`; every test of `vm-core` passed, the
+//! edge oracle running `min` in every form, and `svm -e '3 -5 min println'` printed
+//! `-5`:
 //!
 //! ```text
 //!  docs/language.md            |  1 +
 //!  vm-core/src/ops/mod.rs      | 15 ++++++++++++++-
-//!  vm-core/src/tier/gen.rs     |  8 ++++++++
+//!  vm-core/src/tier/lower.rs   |  7 +++++++
 //!  vm-core/tests/oracle/mod.rs |  1 +
-//!  4 files changed, 24 insertions(+), 1 deletion(-)
+//!  4 files changed, 23 insertions(+), 1 deletion(-)
 //! ```
 
 #[macro_use]
