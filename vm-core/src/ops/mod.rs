@@ -59,8 +59,8 @@
 //!
 //! Adding `min` this way (its row, `Arith::Min` with its arms in `apply` and
 //! `commutes`, `ops::min` and its unit test, its lowering with `select` in
-//! `tier/lower.rs`, its model in the oracle's `exact`) was tried on the commit after
-//! the one that wrote this, with the tier in layers: the compiler pointed at the
+//! `tier/lower.rs`, its model in the oracle's `exact`) was tried on commit dbe20f6
+//! (the tier in layers) and reverted: the compiler pointed at the
 //! tier's `arith`, then at the oracle's `exact`; every test of `vm-core` passed, the
 //! edge oracle running `min` in every form, and `svm -e '3 -5 min println'` printed
 //! `-5`:
