@@ -366,6 +366,26 @@ test('Output, Stack, Timeline and Profile say when they show an earlier run, and
 
 // ---- 7. the `# args:` and `# stdin:` comments ------------------------------------------------
 
+test('no stack notes of an earlier run are drawn in a program typed over it', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '1\n2\n3\n4 + + + println\n');
+  await page.click('[data-testid=notes-toggle]');
+  await run(page);
+  const notes = page.locator('[data-testid=stack-note]');
+  await notes.nth(3).waitFor();
+  // All selected and typed over: the notes go, and the Timeline opened with the notes on
+  // draws none in the new program.
+  await typeProgram(page, '"new program" println');
+  assert.equal(await notes.count(), 0);
+  await page.click('[data-testid=timeline-toggle]');
+  await page.locator('[data-testid=timeline] [aria-current=step]').waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await notes.count(), 0, `notes drawn: ${await notes.allTextContents()}`);
+  assert.equal(await editorText(page), '"new program" println');
+  noProblems(problems);
+  await context.close();
+});
+
 test('editing the # args: comment fills the Arguments field; a field that differs from it is said', async () => {
   const { context, page, problems } = await open();
   await page.selectOption('[data-testid=examples]', 'gcd');
