@@ -6,17 +6,20 @@
 
 import { h, fill } from './dom.js';
 import { State } from './protocol.js';
+import { statusNote } from './run-notes.js';
 
 export class StatusPanel {
   /**
    * `edited()`: has the program been edited since the run the Status describes?
    * `runNote()`: which run the result panels show, when it is not the editor's program
-   * (run-notes.js), or ''. `where(span, options)`: a live position of the run ("line 3").
+   * (run-notes.js), or ''; `errorsOfRun()`: the Errors panel shows that run's errors.
+   * `where(span, options)`: a live position of the run ("line 3").
    */
-  constructor(el, { edited, runNote = () => '', where = () => '' }) {
+  constructor(el, { edited, runNote = () => '', errorsOfRun = () => false, where = () => '' }) {
     this.el = el;
     this.edited = edited;
     this.runNote = runNote;
+    this.errorsOfRun = errorsOfRun;
     this.where = where;
     this.shown = null;
     this.drawn = null;
@@ -43,7 +46,7 @@ export class StatusPanel {
   refresh() {
     const note = this.edited() && this.shown && this.shown !== State.LOADING ? this.runNote() : '';
     let text = '';
-    if (this.shown === State.IDLE) text = note ? `the program was edited since the last run: Output and Stack show ${note}` : '';
+    if (this.shown === State.IDLE) text = statusNote(note, { errors: this.errorsOfRun() });
     else if (this.edited() && this.shown && this.shown !== State.LOADING) text = 'the program was edited since this run: positions follow the edits';
     if (!text) return this.stale.remove();
     if (this.stale.textContent !== text) this.stale.textContent = text;

@@ -386,6 +386,32 @@ test('no stack notes of an earlier run are drawn in a program typed over it', as
   await context.close();
 });
 
+test('the Errors panel says when its runtime error is of another program, and its positions do not go into the new one', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '1 2 +\n"a" 1 +\nprintln\n');
+  await run(page);
+  const errors = page.locator('[data-testid=error]');
+  assert.match(await errors.textContent(), /type error/);
+  const errorOf = page.locator('[data-testid=error-of]');
+  assert.equal(await errorOf.isVisible(), false);
+  await page.selectOption('[data-testid=examples]', 'fib');
+  await errorOf.waitFor({ timeout: 3000 });
+  assert.match(await errorOf.textContent(), /^the run of “My program” at \d\d:\d\d:\d\d: not the program in the editor$/);
+  const stale = page.locator('[data-testid=status] .stale');
+  await stale.waitFor({ timeout: 3000 });
+  assert.match(await stale.textContent(), /Output, Stack and Errors show the run of “My program”/);
+  // A click on the error's position leaves the editor's selection where it was.
+  const selection = () => page.evaluate(() => ({ ...window.playground.editor.view.state.selection.main.toJSON() }));
+  const before = await selection();
+  await errors.locator('button.link').first().click();
+  assert.deepEqual(await selection(), before);
+  // A new run of the editor's program: the note goes.
+  await run(page);
+  assert.equal(await errorOf.isVisible(), false);
+  noProblems(problems);
+  await context.close();
+});
+
 test('editing the # args: comment fills the Arguments field; a field that differs from it is said', async () => {
   const { context, page, problems } = await open();
   await page.selectOption('[data-testid=examples]', 'gcd');
