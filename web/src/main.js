@@ -167,6 +167,7 @@ const status = new StatusPanel($('status'), {
   edited: () => control.edited(),
   runNote: () => notes.note(),
   errorsOfRun: () => notes.errorsOfRun(),
+  otherProgram: () => notes.other(control.track),
   where: (span, options) => control.where(span, options),
 });
 const compiled = new CompiledPanel(

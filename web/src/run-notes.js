@@ -22,11 +22,16 @@ export function runNote(run, { edited, current, replaced = false }) {
 export const otherProgram = (run, { edited, current, replaced = false }) => Boolean(run && edited && (current.key !== run.key || replaced));
 
 /**
- * The Status's note when no run goes on and the panels show an earlier run (`note`, of
- * `runNote`); `errors`: the Errors panel shows that run's errors too.
+ * The Status's note on the run it describes, once the program was edited since (`note`:
+ * that run's `runNote`, '' on a page without the headings' notes). Under a notice of the
+ * page (`idle`): which run the panels show (`errors`: the Errors panel shows its errors
+ * too). Otherwise: a run of another program (`other`) in the headings' words, and a run
+ * of the same program that its positions follow the edits.
  */
-export const statusNote = (note, { errors = false } = {}) =>
-  note ? `the program was edited since the last run: ${errors ? 'Output, Stack and Errors show' : 'Output and Stack show'} ${note}` : '';
+export function statusNote(note, { idle = true, errors = false, other = false } = {}) {
+  if (idle) return note ? `the program was edited since the last run: ${errors ? 'Output, Stack and Errors show' : 'Output and Stack show'} ${note}` : '';
+  return other && note ? note : 'the program was edited since this run: positions follow the edits';
+}
 
 export class RunNotes {
   /**

@@ -412,6 +412,25 @@ test('the Errors panel says when its runtime error is of another program, and it
   await context.close();
 });
 
+test('a run stopped after another program was loaded: the Status says why as the Output heading does', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, 'l: l jmp\n');
+  await page.click('[data-testid=run]');
+  await waitState(page, ['running']);
+  await page.selectOption('[data-testid=examples]', 'hello');
+  await page.click('[data-testid=stop]');
+  await waitState(page, ['stopped']);
+  const outputOf = page.locator('[data-testid=output-of]');
+  await outputOf.waitFor({ timeout: 3000 });
+  const note = await outputOf.textContent();
+  assert.match(note, /^the run of “My program” at \d\d:\d\d:\d\d: not the program in the editor$/);
+  const stale = page.locator('[data-testid=status] .stale');
+  await stale.waitFor({ timeout: 3000 });
+  assert.equal(await stale.textContent(), note);
+  noProblems(problems);
+  await context.close();
+});
+
 test('editing the # args: comment fills the Arguments field; a field that differs from it is said', async () => {
   const { context, page, problems } = await open();
   await page.selectOption('[data-testid=examples]', 'gcd');

@@ -52,6 +52,16 @@ test('the Errors panel says whose run its errors are of, its links go nowhere in
   assert.deepEqual([els.errors.textContent, notes.other(small)], ['the run of 19:05:12: the program was edited since', false]);
 });
 
+test('the Status of a run that ended says why its results are stale as the headings do', () => {
+  const note = 'the run of “My program” at 19:05:12: not the program in the editor';
+  // Stopped after another program was loaded: the headings' words, not "edited since".
+  assert.equal(statusNote(note, { idle: false, other: true }), note);
+  // The same program, edited: its positions follow the edits.
+  assert.equal(statusNote('the run of 19:05:12: the program was edited since', { idle: false }), 'the program was edited since this run: positions follow the edits');
+  assert.equal(statusNote('', { idle: false }), 'the program was edited since this run: positions follow the edits', 'a page without the headings\' notes');
+  assert.equal(statusNote('', { idle: true }), '');
+});
+
 test('on the closed Examples menu, arrows and letters only choose; Enter, Space and Alt+Down may load', () => {
   const key = (k, mods = {}) => ({ key: k, altKey: false, ctrlKey: false, metaKey: false, ...mods });
   for (const k of ['ArrowDown', 'ArrowUp', 'Home', 'End', 'PageDown', 'f']) assert.equal(onlyChooses(key(k)), true, k);
