@@ -4,7 +4,7 @@
 // brings back the text as it was); the cursor stays at its token and the breakpoints on
 // their lines. A program with lexical
 // errors is left as it is, and its errors are shown in the Errors panel as a run shows them
-// (they go into the run state: run-control.js `formatErrors`).
+// (they go into the run state: run-control.js `formatErrors`), until a Format succeeds.
 
 import { Transaction } from '@codemirror/state';
 import { isolateHistory } from '@codemirror/commands';
@@ -16,7 +16,7 @@ export class Formatter {
   /**
    * `editor` (editor.js); `runner()`: the runner, or null before the module is there;
    * `errors(diagnostics, track)`: shows lexical errors of the text `track` (a Tracker) in
-   * the Errors panel; `notice(label, detail)`: a message in the Status.
+   * the Errors panel (none: takes Format's errors away); `notice(label, detail)`: a message in the Status.
    */
   constructor({ editor, runner, errors, notice }) {
     Object.assign(this, { editor, runner, errors, notice });
@@ -48,6 +48,9 @@ export class Formatter {
       this.notice('Not formatted', `${counted(answer.diagnostics.length, 'error')} in the program: see Errors`);
       return;
     }
+    // Formatted (or nothing to do): the errors of an earlier Format go.
+    this.track = null;
+    this.errors([], null);
     if (!answer.changes.length) return this.notice('Already formatted');
     view.dispatch({
       changes: answer.changes,

@@ -150,19 +150,26 @@ const positions = new LivePositions(() => editor.view.state.doc);
 /** The places of a text (a run's, or the one Format read: its Tracker), for the Errors panel. */
 const placesOf = (track) => ({
   where: (span) => positions.text(span, track),
-  link: (span, ...text) => h('button', { type: 'button', class: 'link', onclick: () => editor.select(...control.spanRange(span, track)) }, text),
+  // Not into another program: the panel's heading says whose the positions are.
+  link: (span, ...text) => h('button', { type: 'button', class: 'link', onclick: () => notes.other(track) || editor.select(...control.spanRange(span, track)) }, text),
 });
 const output = new OutputPanel($('output'));
 profile = new ProfilePanel(
   { panel: $('profile-panel'), body: $('profile'), sum: $('profile-sum') },
   { editor, positions, labels: (source) => compileSource(source)?.labels || [] },
 );
-// Which run Output, Stack, Timeline and Profile show, once it is not the editor's program.
+// Which run Output, Stack, Timeline, Profile and Errors show, once it is not the editor's program.
 notes = new RunNotes(
-  { output: $('output-of'), stack: $('stack-of'), timeline: $('timeline-of'), profile: $('profile-of') },
+  { output: $('output-of'), stack: $('stack-of'), timeline: $('timeline-of'), profile: $('profile-of'), errors: $('error-of') },
   { current: () => saved.title(), state: () => control.state },
 );
-const status = new StatusPanel($('status'), { edited: () => control.edited(), runNote: () => notes.note(), where: (span, options) => control.where(span, options) });
+const status = new StatusPanel($('status'), {
+  edited: () => control.edited(),
+  runNote: () => notes.note(),
+  errorsOfRun: () => notes.errorsOfRun(),
+  otherProgram: () => notes.other(control.track),
+  where: (span, options) => control.where(span, options),
+});
 const compiled = new CompiledPanel(
   { toggle: $('compiled-toggle'), panel: $('compiled-panel'), body: $('compiled'), sum: $('compiled-sum') },
   {

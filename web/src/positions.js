@@ -27,6 +27,18 @@ export class Tracker {
     return !this.changes.empty;
   }
 
+  /**
+   * Is none of the run's text left in the editor's (all of it selected and typed over,
+   * or another program loaded)? Its positions then point into a different program.
+   */
+  get replaced() {
+    let kept = false;
+    this.changes.iterGaps((fromA, fromB, length) => {
+      if (length > 0) kept = true;
+    });
+    return this.edited && !kept;
+  }
+
   /** A position of the run's text in the editor's text. */
   map(pos, assoc = 1) {
     return this.changes.mapPos(Math.min(pos, this.doc.length), assoc);

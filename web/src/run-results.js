@@ -22,7 +22,7 @@ export const Event = Object.freeze({
   NOTICE: 'notice',
   /** the Status says what the page does (`{ label, detail }`: "Loading…") */
   STATUS: 'status',
-  /** Format found lexical errors: `{ diagnostics, track }` (the text formatted), shown in the Errors panel */
+  /** Format found lexical errors: `{ diagnostics, track }` (the text formatted), shown in the Errors panel; none: it formatted the program, and its errors go */
   FORMAT_ERRORS: 'format_errors',
   /** another program was loaded into the editor: the Profile of the last one folds away */
   PROGRAM: 'program',
@@ -245,6 +245,8 @@ export function results(state, event, before) {
     case Event.STATUS:
       return { status: status(m.label, m.detail ?? '') };
     case Event.FORMAT_ERRORS:
+      // None (the program was formatted): Format's errors go, a run's stay.
+      if (!m.diagnostics.length) return before.errors?.kind === 'format' ? { errors: null } : {};
       return { errors: Object.freeze({ kind: 'format', diagnostics: m.diagnostics, track: m.track ?? null }) };
     case Event.PROGRAM:
       return { profile: null };

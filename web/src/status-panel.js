@@ -6,17 +6,22 @@
 
 import { h, fill } from './dom.js';
 import { State } from './protocol.js';
+import { statusNote } from './run-notes.js';
 
 export class StatusPanel {
   /**
    * `edited()`: has the program been edited since the run the Status describes?
    * `runNote()`: which run the result panels show, when it is not the editor's program
-   * (run-notes.js), or ''. `where(span, options)`: a live position of the run ("line 3").
+   * (run-notes.js), or ''; `errorsOfRun()`: the Errors panel shows that run's errors;
+   * `otherProgram()`: that run is of another program than the editor's.
+   * `where(span, options)`: a live position of the run ("line 3").
    */
-  constructor(el, { edited, runNote = () => '', where = () => '' }) {
+  constructor(el, { edited, runNote = () => '', errorsOfRun = () => false, otherProgram = () => false, where = () => '' }) {
     this.el = el;
     this.edited = edited;
     this.runNote = runNote;
+    this.errorsOfRun = errorsOfRun;
+    this.otherProgram = otherProgram;
     this.where = where;
     this.shown = null;
     this.drawn = null;
@@ -41,10 +46,8 @@ export class StatusPanel {
 
   /** Adds or removes the note that the program was edited since the run. */
   refresh() {
-    const note = this.edited() && this.shown && this.shown !== State.LOADING ? this.runNote() : '';
-    let text = '';
-    if (this.shown === State.IDLE) text = note ? `the program was edited since the last run: Output and Stack show ${note}` : '';
-    else if (this.edited() && this.shown && this.shown !== State.LOADING) text = 'the program was edited since this run: positions follow the edits';
+    const edited = this.edited() && this.shown && this.shown !== State.LOADING;
+    const text = edited ? statusNote(this.runNote(), { idle: this.shown === State.IDLE, errors: this.errorsOfRun(), other: this.otherProgram() }) : '';
     if (!text) return this.stale.remove();
     if (this.stale.textContent !== text) this.stale.textContent = text;
     this.el.append(this.stale);

@@ -276,8 +276,9 @@ export class TimelinePanel {
     const doc = this.editor.view.state.doc;
     const track = this.run && this.run.track;
     const notes = [];
-    for (const n of lines) {
-      if (!track || n.line > track.doc.lines) continue;
+    // No notes for a text replaced since the run: they would be drawn in another program.
+    for (const n of track && !track.replaced ? lines : []) {
+      if (n.line > track.doc.lines) continue;
       const end = track.map(track.doc.line(n.line).to, -1);
       const text = n.text === null ? `→ step ${count(n.step)}, left out` : `→ ${n.text}`;
       const title = n.text === null ? 'The stack after this line last ran is in the steps left out' : `The stack after this line last ran (step ${count(n.step)}, ${counted(n.depth, 'value')}), top on the right`;

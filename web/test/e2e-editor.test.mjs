@@ -179,3 +179,33 @@ test('Format: the layout of svm fmt, one undoable change; lexical errors leave t
   noProblems(problems);
   await context.close();
 });
+
+test('Format: a Format that succeeds takes away the errors of an earlier one that failed', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '1 2 + println\n"oops\n');
+  await page.click('[data-testid=format]');
+  await page.waitForFunction(() => /Not formatted/.test(document.querySelector('[data-testid=status]').textContent));
+  const errors = page.locator('[data-testid=error]');
+  assert.match(await errors.textContent(), /line 2, column 1.*unterminated string/s);
+  // The closing quote typed: formatted, and the error is gone.
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('End');
+  await page.keyboard.type('"');
+  assert.equal(await editorText(page), '1 2 + println\n"oops"\n');
+  await page.click('[data-testid=format]');
+  await page.waitForFunction(() => /Formatted|Already formatted/.test(document.querySelector('[data-testid=status]').textContent));
+  assert.equal(await errors.textContent(), '');
+  // Again after "Already formatted".
+  await setProgram(page, '"oops\n');
+  await page.click('[data-testid=format]');
+  await page.waitForFunction(() => /Not formatted/.test(document.querySelector('[data-testid=status]').textContent));
+  assert.match(await errors.textContent(), /unterminated string/);
+  await setProgram(page, '1 println\n');
+  await page.click('[data-testid=format]');
+  await page.waitForFunction(() => /Already formatted/.test(document.querySelector('[data-testid=status]').textContent));
+  assert.equal(await errors.textContent(), '');
+  noProblems(problems);
+  await context.close();
+});

@@ -366,6 +366,71 @@ test('Output, Stack, Timeline and Profile say when they show an earlier run, and
 
 // ---- 7. the `# args:` and `# stdin:` comments ------------------------------------------------
 
+test('no stack notes of an earlier run are drawn in a program typed over it', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '1\n2\n3\n4 + + + println\n');
+  await page.click('[data-testid=notes-toggle]');
+  await run(page);
+  const notes = page.locator('[data-testid=stack-note]');
+  await notes.nth(3).waitFor();
+  // All selected and typed over: the notes go, and the Timeline opened with the notes on
+  // draws none in the new program.
+  await typeProgram(page, '"new program" println');
+  assert.equal(await notes.count(), 0);
+  await page.click('[data-testid=timeline-toggle]');
+  await page.locator('[data-testid=timeline] [aria-current=step]').waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await notes.count(), 0, `notes drawn: ${await notes.allTextContents()}`);
+  assert.equal(await editorText(page), '"new program" println');
+  noProblems(problems);
+  await context.close();
+});
+
+test('the Errors panel says when its runtime error is of another program, and its positions do not go into the new one', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, '1 2 +\n"a" 1 +\nprintln\n');
+  await run(page);
+  const errors = page.locator('[data-testid=error]');
+  assert.match(await errors.textContent(), /type error/);
+  const errorOf = page.locator('[data-testid=error-of]');
+  assert.equal(await errorOf.isVisible(), false);
+  await page.selectOption('[data-testid=examples]', 'fib');
+  await errorOf.waitFor({ timeout: 3000 });
+  assert.match(await errorOf.textContent(), /^the run of “My program” at \d\d:\d\d:\d\d: not the program in the editor$/);
+  const stale = page.locator('[data-testid=status] .stale');
+  await stale.waitFor({ timeout: 3000 });
+  assert.match(await stale.textContent(), /Output, Stack and Errors show the run of “My program”/);
+  // A click on the error's position leaves the editor's selection where it was.
+  const selection = () => page.evaluate(() => ({ ...window.playground.editor.view.state.selection.main.toJSON() }));
+  const before = await selection();
+  await errors.locator('button.link').first().click();
+  assert.deepEqual(await selection(), before);
+  // A new run of the editor's program: the note goes.
+  await run(page);
+  assert.equal(await errorOf.isVisible(), false);
+  noProblems(problems);
+  await context.close();
+});
+
+test('a run stopped after another program was loaded: the Status says why as the Output heading does', async () => {
+  const { context, page, problems } = await open();
+  await setProgram(page, 'l: l jmp\n');
+  await page.click('[data-testid=run]');
+  await waitState(page, ['running']);
+  await page.selectOption('[data-testid=examples]', 'hello');
+  await page.click('[data-testid=stop]');
+  await waitState(page, ['stopped']);
+  const outputOf = page.locator('[data-testid=output-of]');
+  await outputOf.waitFor({ timeout: 3000 });
+  const note = await outputOf.textContent();
+  assert.match(note, /^the run of “My program” at \d\d:\d\d:\d\d: not the program in the editor$/);
+  const stale = page.locator('[data-testid=status] .stale');
+  await stale.waitFor({ timeout: 3000 });
+  assert.equal(await stale.textContent(), note);
+  noProblems(problems);
+  await context.close();
+});
+
 test('editing the # args: comment fills the Arguments field; a field that differs from it is said', async () => {
   const { context, page, problems } = await open();
   await page.selectOption('[data-testid=examples]', 'gcd');

@@ -69,3 +69,11 @@ test('a deleted line: the position goes to where its text was', () => {
   const dup = locate(spanOf(RUN, 'dup'), track, doc);
   assert.deepEqual([dup.line, dup.changed, doc.sliceString(dup.from, dup.to)], [2, false, 'dup']);
 });
+
+test('a text replaced whole (all selected and typed over, another program loaded) is replaced; a small edit is not', () => {
+  assert.equal(edited().track.replaced, false);
+  assert.equal(edited({ from: 0, insert: '# a note\n' }).track.replaced, false);
+  assert.equal(edited({ from: 0, to: RUN.length - 2, insert: 'x' }).track.replaced, false, 'a character of the run kept');
+  assert.equal(edited({ from: 0, to: RUN.length, insert: '"' }, { from: 1, insert: 'new program" println' }).track.replaced, true);
+  assert.equal(edited({ from: 0, to: RUN.length, insert: RUN }).track.replaced, true, 'an example loaded over it, even the same text');
+});

@@ -126,6 +126,10 @@ test('setup errors, Format\'s errors, the Profile and what the Timeline reads', 
   const fmtTrack = { edited: false };
   const fmt = transition(args, { type: Event.FORMAT_ERRORS, diagnostics: [{ message: 'unterminated string' }], track: fmtTrack });
   assert.deepEqual([fmt.errors.kind, fmt.errors.track, fmt.phase, fmt.status], ['format', fmtTrack, State.ARGS_ERROR, args.status]);
+  // A Format that succeeds (or finds nothing to do) takes its errors away, and only its own.
+  const cleared = transition(fmt, { type: Event.FORMAT_ERRORS, diagnostics: [], track: null });
+  assert.deepEqual([cleared.errors, cleared.phase, cleared.status], [null, State.ARGS_ERROR, args.status]);
+  assert.equal(transition(args, { type: Event.FORMAT_ERRORS, diagnostics: [], track: null }).errors, args.errors, 'the run\'s errors stay');
   // A profiled run: begun, shown at a pause, shown and brought into view at the end.
   const begun = after(runEvent(RunKind.PROFILE));
   assert.deepEqual([begun.profile.start, begun.profile.run.track], [true, track]);
