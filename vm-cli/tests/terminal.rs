@@ -67,6 +67,19 @@ fn ctrl_c_stops_a_shell_loop_and_names_where_it_waited() {
     );
     let mut c = std::process::Command::new("sh");
     c.args(["-c", &script]).env("NO_COLOR", "1");
+    // The shell as a terminal's shell has it: Ctrl+C not ignored. A test run started in
+    // the background by a shell without job control inherits SIGINT ignored, and a
+    // shell that starts with SIGINT ignored cannot be stopped by it (POSIX), whatever
+    // svm does.
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec only `signal`, which is async-signal-safe, runs.
+    unsafe {
+        c.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
     let mut s = rexpect::session::spawn_command(c, Some(10_000)).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
     s.send_control('c').unwrap();
