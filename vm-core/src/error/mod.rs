@@ -494,7 +494,8 @@ impl std::error::Error for CompileError {}
 mod tests {
     use super::*;
 
-    fn span(line: u32, col: u32, end_col: u32) -> Span {
+    /// A span on one line (also used by `render.rs`'s tests).
+    pub(super) fn span(line: u32, col: u32, end_col: u32) -> Span {
         Span {
             start: 0,
             end: 0,

@@ -268,19 +268,9 @@ fn caret_line(text: &str, s: Span) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::span;
     use super::*;
     use alloc::format;
-
-    fn span(line: u32, col: u32, end_col: u32) -> Span {
-        Span {
-            start: 0,
-            end: 0,
-            line,
-            col,
-            end_line: line,
-            end_col,
-        }
-    }
 
     #[test]
     fn renders_caret_under_the_token() {
