@@ -4,16 +4,18 @@
 # Usage: benches/compare.sh [--rounds N] [--only NAME,...] [--csv FILE] [--wall] [--no-hyperfine]
 #        benches/compare.sh --check
 #
-# 1. The suite (benches/suite.tsv): each workload's svm program against the same
-#    algorithm, written the same way, in gforth-fast, lua5.4, luajit and python3
-#    (benches/compare/NAME.fs, NAME.lua, NAME.py), at the size the table gives. Every
-#    program must print the table's answer, or it is left out with a note. One table, a
-#    row per workload: the median time of each implementation, and the ratios
-#    svm / gforth-fast and svm / lua5.4 (above 1: svm is slower); then the geometric
-#    means of the ratios. The same figures go to a CSV file for benches/chart.py
+# 1. The suite (benches/suite.tsv): each workload's svm program (run by `svm`, which
+#    moves a hot run into the WebAssembly tier compiled by wasmtime, and by
+#    `svm --no-tier`, the interpreter alone) against the same algorithm, written the same
+#    way, in gforth-fast, lua5.4, luajit and python3 (benches/compare/NAME.fs, NAME.lua,
+#    NAME.py), at the size the table gives. Every program must print the table's answer,
+#    or it is left out with a note. One table, a row per workload: the median time of
+#    each implementation, and the ratios svm / gforth-fast, svm / lua5.4, svm / luajit
+#    and svm / svm --no-tier (above 1: svm is slower); then the geometric means of the
+#    ratios. The same figures go to a CSV file for benches/chart.py
 #    (target/compare/suite.csv, or --csv FILE).
-# 2. fib(30), recursive, the seed's algorithm (`svm examples/fib 30`), against the same
-#    in the other languages and natively in Rust (benches/compare/fib.rs, built here with
+# 2. fib(30), recursive, the seed's algorithm (`svm examples/fib 30`, and with
+#    --no-tier), against the same in the other languages and natively in Rust (benches/compare/fib.rs, built here with
 #    `rustc -O`), with the peak memory (maximum resident set size) of each.
 # 3. Printing the numbers 1 to 1,000,000 with println into a file:
 #    `svm benches/programs/print_numbers.svm 1000000 > FILE`, against a native program
@@ -105,6 +107,7 @@ impl_command() {
   local impl="$1" name="$2" program="$3" args="$4"
   case "$impl" in
     svm) echo "$SVM $program $args" ;;
+    "svm --no-tier") echo "$SVM --no-tier $program $args" ;;
     gforth-fast) echo "gforth-fast -d 1M -r 1M benches/compare/$name.fs $args" ;;
     lua5.4 | luajit) echo "$impl benches/compare/$name.lua $args" ;;
     python3) echo "$PY benches/compare/$name.py $args" ;;
@@ -287,8 +290,8 @@ add_checked() {
   cmds+=("$cmd")
 }
 
-IMPLS=(svm "${OTHERS[@]}")
-echo "workload,args,svm,gforth-fast,lua5.4,luajit,python3,svm/gforth-fast,svm/lua5.4" >"$csv"
+IMPLS=(svm "${OTHERS[@]}" "svm --no-tier")
+echo "workload,args,svm,gforth-fast,lua5.4,luajit,python3,svm --no-tier,svm/gforth-fast,svm/lua5.4,svm/luajit,svm/svm --no-tier" >"$csv"
 rows=()
 for line in "${SUITE[@]}"; do
   IFS=$'\t' read -r name program args answer _ _ _ _ <<<"$line"
@@ -298,7 +301,7 @@ for line in "${SUITE[@]}"; do
   cmds=()
   for impl in "${IMPLS[@]}"; do
     tool="$impl"
-    [[ "$impl" == svm ]] && tool="$SVM"
+    [[ "$impl" == svm* ]] && tool="$SVM"
     add_checked "$name: $impl" "$tool" "$answer" "$args" "$(impl_command "$impl" "$name" "$program" "$args")"
   done
   [[ "${names[0]:-}" == "$name: svm" ]] || { echo "compare: svm does not print $answer for $program $args" >&2; exit 1; }
@@ -313,7 +316,7 @@ for line in "${SUITE[@]}"; do
     medians+=("$m")
   done
   row="$name,$args,$(IFS=,; echo "${medians[*]}")"
-  row="$(awk -F, -v OFS=, '{ print $0, ($4 == "" ? "" : $3 / $4), ($5 == "" ? "" : $3 / $5) }' <<<"$row")"
+  row="$(awk -F, -v OFS=, '{ print $0, ($4 == "" ? "" : $3 / $4), ($5 == "" ? "" : $3 / $5), ($6 == "" ? "" : $3 / $6), ($8 == "" ? "" : $3 / $8) }' <<<"$row")"
   echo "$row" >>"$csv"
   rows+=("$row")
 done
@@ -326,16 +329,17 @@ printf '%s\n' "${rows[@]}" | awk -F, '
   function time(v) { return v == "" ? "–" : sprintf("%.3f", v) }
   function ratio(v) { return v == "" ? "–" : sprintf("%.2f", v) }
   BEGIN {
-    print "| workload | args | svm | gforth-fast | lua5.4 | luajit | python3 | svm / gforth-fast | svm / lua5.4 |"
-    print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    print "| workload | args | svm | svm --no-tier | gforth-fast | lua5.4 | luajit | python3 | svm / gforth-fast | svm / lua5.4 | svm / luajit | svm / svm --no-tier |"
+    print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   }
   {
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, time($3), time($4), time($5), time($6), time($7), ratio($8), ratio($9)
-    if ($8 != "") { lg += log($8); ng++ }
-    if ($9 != "") { ll += log($9); nl++ }
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, time($3), time($8), time($4), time($5), time($6), time($7), ratio($9), ratio($10), ratio($11), ratio($12)
+    for (k = 9; k <= 12; k++) if ($k != "") { lg[k] += log($k); ng[k]++ }
   }
   END {
-    printf "| **geometric mean** | | | | | | | **%s** | **%s** |\n", (ng ? ratio(exp(lg / ng)) : "–"), (nl ? ratio(exp(ll / nl)) : "–")
+    printf "| **geometric mean** | | | | | | | |"
+    for (k = 9; k <= 12; k++) printf " **%s** |", (ng[k] ? ratio(exp(lg[k] / ng[k])) : "–")
+    printf "\n"
   }'
 echo
 echo "(The figures as CSV: $csv.)"
@@ -352,6 +356,7 @@ cmds=()
 echo "running fib(30) ($rounds rounds)..." >&2
 add_checked "svm examples/fib 30 (seed algorithm)" "$SVM" 832040 30 "$SVM examples/fib 30"
 [[ ${#cmds[@]} == 1 ]] || { echo "compare: svm does not print 832040 for fib 30" >&2; exit 1; }
+add_checked "svm --no-tier examples/fib 30" "$SVM" 832040 30 "$SVM --no-tier examples/fib 30"
 add_checked "gforth-fast ($(version_of gforth-fast 2>/dev/null))" gforth-fast 832040 30 gforth-fast benches/compare/fib.fs 30
 add_checked "lua5.4 ($(version_of lua5.4 2>/dev/null))" lua5.4 832040 30 lua5.4 benches/compare/fib.lua 30
 add_checked "luajit ($(version_of luajit 2>/dev/null))" luajit 832040 30 luajit benches/compare/fib.lua 30
@@ -370,6 +375,7 @@ cmds=()
 echo "running the printing test ($rounds rounds)..." >&2
 add_checked "svm benches/programs/print_numbers.svm $PRINT_N" "$SVM" seq "$PRINT_N" "$SVM" benches/programs/print_numbers.svm "$PRINT_N"
 [[ ${#cmds[@]} == 1 ]] || { echo "compare: svm does not print 1..$PRINT_N" >&2; exit 1; }
+add_checked "svm --no-tier benches/programs/print_numbers.svm $PRINT_N" "$SVM" seq "$PRINT_N" "$SVM" --no-tier benches/programs/print_numbers.svm "$PRINT_N"
 add_checked "native Rust, one write(2) per line" "$WORK/print_lines" seq "$PRINT_N" "$WORK/print_lines" "$PRINT_N"
 add_checked "native Rust, 64 KiB BufWriter" "$WORK/print_lines" seq "$PRINT_N" "$WORK/print_lines" "$PRINT_N" --buffered
 time_all "$OUT_FILE"

@@ -4,7 +4,8 @@
 #   scripts/test.sh
 #
 # Formatting, clippy (warnings are errors), the unit, golden-program, documentation and
-# CLI tests of the whole workspace, the no_std build of vm-core for a bare-metal target,
+# CLI tests of the whole workspace, the WebAssembly tier's tests in wasmtime as well as
+# wasmi, the no_std build of vm-core for a bare-metal target,
 # the WebAssembly bindings in headless Firefox and Chromium, the npm package of the
 # bindings (packed, installed into a new project and run in Node.js), the playground
 # (web/): its build and its end-to-end tests in headless Chromium; and first, the lint of
@@ -45,6 +46,12 @@ cargo_tests() {
   RUSTDOCFLAGS="-D warnings" cargo doc -p vm-core --no-deps
 }
 timed "cargo test (the doc examples included), and vm-core's docs without warnings" cargo_tests
+
+tier_in_wasmtime() {
+  SVM_TEST_ENGINE=wasmtime cargo test -p vm-core --test tier --test tier_edges --test differential --test tier_large
+  cargo check -p vm-cli --no-default-features
+}
+timed "the WebAssembly tier's tests again, its modules run in wasmtime; svm without the tier builds" tier_in_wasmtime
 
 benchmarks() {
   cargo test -p vm-core --benches

@@ -20,14 +20,14 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use vm_core::ops::Class;
 use vm_core::{compile, Limits, Machine, Op, Program, Value};
-use wasm_host::WasmiTier;
+use wasm_host::TestTier;
 
 #[path = "../../vm-core/tests/common/host.rs"]
 mod host;
 
 use host::Observed;
 
-fn observe(program: Program, args: &[Value], limits: Limits, budget: u64, tier: Option<&mut WasmiTier>) -> Observed {
+fn observe(program: Program, args: &[Value], limits: Limits, budget: u64, tier: Option<&mut TestTier>) -> Observed {
     let m = Machine::new(program, args.to_vec()).with_limits(limits);
     let mut tier = tier;
     let run = |m: &mut Machine, budget, out: &mut String| match tier.as_deref_mut() {
@@ -205,7 +205,7 @@ fuzz_target!(|data: &[u8]| {
     // the top down), and a boolean.
     let top = if y & 0x10 != 0 { EDGES[usize::from(y % 16)] } else { i64::from(y % 8) };
     let args = [Value::Num(EDGES[usize::from(x % 16)]), Value::Num(top), Value::Bool(x & 0x10 != 0)];
-    let mut tier = WasmiTier::new(&optimized);
+    let mut tier = TestTier::new(&optimized);
     // In one go, and in slices of 1 to 9,999 steps (a slice of one step a time for
     // 20,000 steps makes an input slow to run: the small slices come with all limits).
     for budget in [u64::MAX, [1, 2, 3, 7, 16, 100, 1000, 9999][usize::from(mode & 7)]] {

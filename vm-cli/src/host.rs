@@ -14,6 +14,8 @@ use vm_core::{
     Status,
 };
 
+use crate::engine::Runner;
+
 /// Exit code of a process that wrote into a closed pipe (128 + SIGPIPE), as `yes | head -1`.
 pub const EXIT_BROKEN_PIPE: u8 = 141;
 /// Exit code of a run stopped by Ctrl+C (128 + SIGINT), as shells report it.
@@ -25,7 +27,7 @@ const SLICE: u64 = 1 << 20;
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Makes Ctrl+C stop the running program instead of killing the process: the handler
-/// sets a flag that [`drive`] looks at between slices of steps, and that a wait for a
+/// sets a flag that [`drive_on`] looks at between slices of steps, and that a wait for a
 /// line of input ([`read_line`]) looks at every 20 ms.
 pub fn catch_interrupts() {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
@@ -334,12 +336,8 @@ pub enum End {
     InputFailed(io::Error),
 }
 
-/// Runs at most `budget` steps, answering `read` from stdin and sleeping for real.
-pub fn drive(machine: &mut Machine, sink: &mut Sink, budget: u64) -> End {
-    drive_with(machine, sink, budget, &mut Quiet)
-}
-
-/// Like [`drive`], telling `observer` about every step; it may pause the run.
+/// Runs at most `budget` steps, answering `read` from stdin and sleeping for real,
+/// telling `observer` about every step; it may pause the run.
 pub fn drive_with<B: Observer>(
     machine: &mut Machine,
     sink: &mut Sink,
@@ -357,6 +355,19 @@ pub fn drive_reading<B: Observer>(
     observer: &mut B,
     input: &mut dyn FnMut() -> Read,
 ) -> End {
+    let mut runner = Runner::interpreter("a watched run");
+    drive_on(machine, sink, budget, observer, input, &mut runner)
+}
+
+/// Like [`drive_reading`], each slice run by `runner` (with the tier, say).
+pub fn drive_on<B: Observer>(
+    machine: &mut Machine,
+    sink: &mut Sink,
+    budget: u64,
+    observer: &mut B,
+    input: &mut dyn FnMut() -> Read,
+    runner: &mut Runner,
+) -> End {
     let start = machine.steps();
     loop {
         if take_interrupt() {
@@ -369,7 +380,7 @@ pub fn drive_reading<B: Observer>(
         if left == 0 {
             return End::Paused;
         }
-        let status = machine.run_with(left.min(SLICE), sink, &mut *observer);
+        let status = runner.slice(machine, left.min(SLICE), sink, &mut *observer);
         // What the program printed is written out after every slice and before it waits,
         // so that a failed write is found and blamed on the instruction that printed.
         if let Status::Failed(e) = &status {
@@ -548,6 +559,8 @@ pub struct Options<'a> {
     pub profile: Option<&'a Path>,
     /// Write a flamegraph of the run here (SVG).
     pub flamegraph: Option<&'a Path>,
+    /// Run with the WebAssembly tier (unless the run is traced or profiled).
+    pub tier: bool,
 }
 
 /// Runs the program to its end; returns the process exit code.
@@ -563,6 +576,13 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
     if let Some(t) = &mut tracer {
         trace_header(t);
     }
+    let mut runner = if !opts.tier {
+        Runner::interpreter("--no-tier")
+    } else if opts.trace || profiling {
+        Runner::interpreter("a traced or profiled run")
+    } else {
+        Runner::tiered()
+    };
     let end = loop {
         if let Some(t) = &mut tracer {
             end_the_output_line(&mut sink);
@@ -570,7 +590,14 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
         }
         let end = match &mut profile {
             Some(p) => drive_with(&mut machine, &mut sink, budget, p),
-            None => drive(&mut machine, &mut sink, budget),
+            None => drive_on(
+                &mut machine,
+                &mut sink,
+                budget,
+                &mut Quiet,
+                &mut stdin_line,
+                &mut runner,
+            ),
         };
         if let Some(t) = &mut tracer {
             // The step printed: the trace so far goes first, then its output.
@@ -601,11 +628,13 @@ pub fn run_to_end(mut machine: Machine, source: &str, name: &str, opts: Options)
         let t = started.elapsed();
         let rate = machine.steps() as f64 / t.as_secs_f64().max(1e-9) / 1e6;
         errln!(
-            "steps: {}  in blocks: {}  time: {:.3} ms  ({rate:.1} M steps/s)",
+            "steps: {}  in blocks: {}  compiled: {}  time: {:.3} ms  ({rate:.1} M steps/s)",
             vm_core::text::thousands(machine.steps()),
             vm_core::text::thousands(machine.block_steps()),
+            vm_core::text::thousands(machine.tier_steps()),
             t.as_secs_f64() * 1e3
         );
+        errln!("{}", runner.report());
     }
     match end {
         End::Halted(_) | End::Paused if sink.pipe_closed() => EXIT_BROKEN_PIPE,

@@ -21,6 +21,7 @@ macro_rules! errln {
 
 mod colour;
 mod editor;
+mod engine;
 mod fmt;
 mod host;
 mod repl;
@@ -174,9 +175,15 @@ struct Cli {
     max_calls: Option<usize>,
 
     /// Run without the optimizer's blocks (every instruction dispatched on its own).
-    /// Slower; behaviour is identical.
+    /// Slower; behaviour is identical. Implies --no-tier.
     #[arg(long)]
     no_opt: bool,
+
+    /// Run without the WebAssembly tier: the interpreter and its blocks only. (With
+    /// it, a run still going after 100,000 steps has its blocks compiled to machine
+    /// code, meanwhile, and goes on in them.) Slower; behaviour is identical.
+    #[arg(long)]
+    no_tier: bool,
 
     /// Run FILE, then start the REPL with its stack and labels.
     #[arg(short = 'i', long, conflicts_with_all = ["check", "disasm", "step", "trace"])]
@@ -453,6 +460,7 @@ fn real_main(cli: &Cli) -> u8 {
         stats: cli.stats,
         profile: cli.profile.as_deref(),
         flamegraph: cli.flamegraph.as_deref(),
+        tier: !cli.no_tier && !cli.no_opt,
     };
     host::run_to_end(machine, &src.text, name, opts)
 }

@@ -297,6 +297,68 @@ fn closed_pipe_ends_quietly() {
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
 }
 
+/// The number after `key` in `--stats` output.
+fn stat(stderr: &str, key: &str) -> u64 {
+    let after = stderr
+        .split(key)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {key:?} in {stderr}"));
+    let n = after.split_whitespace().next().unwrap();
+    n.replace(',', "").parse().unwrap()
+}
+
+#[test]
+fn a_hot_run_moves_into_the_tier_and_runs_the_same() {
+    // fib 25 is about 4.5 million steps: hot after 100,000.
+    let a = run(&["--stats", "examples/fib", "25"], "");
+    let b = run(&["--stats", "--no-tier", "examples/fib", "25"], "");
+    assert_eq!(text(&a.stdout), "75025\n");
+    assert_eq!(a.stdout, b.stdout);
+    let (ea, eb) = (text(&a.stderr), text(&b.stderr));
+    assert_eq!(stat(&ea, "steps: "), stat(&eb, "steps: "));
+    assert!(stat(&eb, "steps: ") > 4_000_000, "{eb}");
+    // With the tier, the module is compiled and most steps run in it; the run waits
+    // for nothing, so a slow compile may leave more to the interpreter.
+    if cfg!(feature = "tier") {
+        assert!(
+            ea.contains("\ntier: ") && ea.contains(" blocks compiled"),
+            "{ea}"
+        );
+        assert!(stat(&ea, "compiled: ") > 0, "{ea}");
+    } else {
+        assert!(ea.contains("tier: off (not in this build of svm)"), "{ea}");
+    }
+    assert_eq!(stat(&eb, "compiled: "), 0);
+    assert!(eb.contains("tier: off (--no-tier)"), "{eb}");
+    // A short run compiles nothing.
+    let c = text(&run(&["--stats", "examples/hello.svm"], "").stderr);
+    assert!(
+        c.contains("tier: nothing compiled") || !cfg!(feature = "tier"),
+        "{c}"
+    );
+    // Nor does a traced or profiled one (they watch every step).
+    let d = run(&["--stats", "--profile", "-", "examples/fib", "20"], "");
+    assert!(
+        text(&d.stderr).contains("tier: off (a traced or profiled run)"),
+        "{}",
+        text(&d.stderr)
+    );
+    // Errors and exit codes are the interpreter's, at the same position and step.
+    let src = TempFile::new(
+        "deep.svm",
+        b"0 loop: 1 + dup 2000000 < loop end if jmp\nend: dup 0 swap - 9223372036854775807 swap - println\n",
+    );
+    let tiered = run(&["--stats", src.path()], "");
+    let plain = run(&["--stats", "--no-tier", src.path()], "");
+    assert_eq!(tiered.status.code(), Some(70));
+    assert_eq!(tiered.status.code(), plain.status.code());
+    let (et, ep) = (text(&tiered.stderr), text(&plain.stderr));
+    assert!(et.contains("overflow"), "{et}");
+    let message = |e: &str| e.split("steps: ").next().unwrap().to_string();
+    assert_eq!(message(&et), message(&ep));
+    assert_eq!(stat(&et, "steps: "), stat(&ep, "steps: "));
+}
+
 #[test]
 fn no_opt_runs_the_same() {
     let a = run(&["--stats", "examples/fib", "12"], "");

@@ -125,7 +125,7 @@ pub use error::{
     CompileError, Diagnostic, ErrorKind, LeftOut, Note, RuntimeError, Span, Trace, TraceFrame,
 };
 pub use format::format;
-pub use machine::{Limits, Machine, Observer, Quiet, Status, Tier, TierCall};
+pub use machine::{Image, Limits, Machine, Observer, Quiet, Status, Tier, TierCall};
 pub use ops::{Op, OpInfo, OPS};
 pub use profile::Profile;
 pub use program::{Instr, Label, Program};

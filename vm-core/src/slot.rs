@@ -36,6 +36,19 @@ pub(crate) enum Tag {
     Const = 3,
 }
 
+impl Tag {
+    /// The tag whose byte (its `repr(u8)`) is `b`, if any.
+    pub(crate) fn from_byte(b: u8) -> Option<Tag> {
+        match b {
+            0 => Some(Tag::Num),
+            1 => Some(Tag::Bool),
+            2 => Some(Tag::Str),
+            3 => Some(Tag::Const),
+            _ => None,
+        }
+    }
+}
+
 /// One value on the machine's stack. `==` on slots compares their bits (the language's
 /// `==` is [`View::equal`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

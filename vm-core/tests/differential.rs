@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use vm_core::ops::{Class, Control, Io};
 use vm_core::{compile, parse_args, Limits, Machine, Op, Program, Value};
-use wasm_host::WasmiTier;
+use wasm_host::TestTier;
 
 /// Runs `program` (in the module of `tier`, when given) in slices of `budget` steps:
 /// what a host can observe (the test kit's host loop), and the steps that ran in blocks
@@ -24,7 +24,7 @@ fn observe(
     stdin: &[&str],
     limits: Limits,
     budget: u64,
-    mut tier: Option<&mut WasmiTier>,
+    mut tier: Option<&mut TestTier>,
 ) -> (Observed, (u64, u64)) {
     let m = Machine::new(program, args.to_vec()).with_limits(limits);
     let (seen, m) = observe_with(m, budget, stdin, |m, budget, out| {
@@ -57,10 +57,10 @@ fn check_same(
         return TierShare::default();
     };
     let plain = optimized.unoptimized();
-    let mut tier = WasmiTier::new(&optimized);
+    let mut tier = TestTier::new(&optimized);
     let mut share = TierShare::default();
     for budget in [u64::MAX, 1, 2, 3, 5, 7] {
-        let seen = |program: &Program, tier: Option<&mut WasmiTier>| {
+        let seen = |program: &Program, tier: Option<&mut TestTier>| {
             observe(program.clone(), args, stdin, limits, budget, tier)
         };
         let (a, runner) = seen(&optimized, None);

@@ -8,11 +8,11 @@ mod wasm_host;
 
 use common::directive;
 use vm_core::{compile, parse_args, tier, Limits, Machine, Status, Tier, TierCall, Value};
-use wasm_host::WasmiTier;
+use wasm_host::TestTier;
 
 fn run_both(src: &str, args: Vec<Value>, budget: u64) -> (String, String, u64, u64) {
     let p = compile(src).unwrap();
-    let mut tier = WasmiTier::new(&p);
+    let mut tier = TestTier::new(&p);
     let mut a = Machine::new(p.clone(), args.clone());
     let mut b = Machine::new(p, args);
     let (mut out_a, mut out_b) = (String::new(), String::new());
@@ -51,7 +51,7 @@ fn fib_runs_in_the_module() {
 fn each_label_is_a_function() {
     let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fib.svm"))
         .unwrap();
-    let tier = WasmiTier::new(&compile(&src).unwrap());
+    let tier = TestTier::new(&compile(&src).unwrap());
     let names: Vec<&str> = tier
         .compiled
         .functions
@@ -95,7 +95,7 @@ fn deep_recursion_grows_storage_and_meets_the_limits() {
         },
     ] {
         let p = compile(src).unwrap();
-        let mut tier = WasmiTier::new(&p);
+        let mut tier = TestTier::new(&p);
         let mut a = Machine::new(p.clone(), vec![Value::Num(10_000)]).with_limits(limits);
         let mut b = Machine::new(p, vec![Value::Num(10_000)]).with_limits(limits);
         let s = a.run_tiered(u64::MAX, &mut String::new(), &mut tier);
@@ -130,7 +130,7 @@ const EDGES: [i64; 13] = [
 /// status and stack. Returns the steps run in the module.
 fn same_as_plain(src: &str, args: &[Value]) -> u64 {
     let p = compile(src).unwrap();
-    let mut tier = WasmiTier::new(&p);
+    let mut tier = TestTier::new(&p);
     // (A step limit, so that a module that goes round forever fails the test.)
     let limits = Limits {
         max_steps: Some(10_000_000),
@@ -287,7 +287,7 @@ fn short_calls_back_off() {
         (m.run(u64::MAX, &mut out), out, m.steps())
     };
     for backs_off in [false, true] {
-        let mut tier = WasmiTier::new(&p);
+        let mut tier = TestTier::new(&p);
         tier.backs_off = backs_off;
         let mut m = Machine::new(p.clone(), vec![]);
         let mut out = String::new();
@@ -340,7 +340,7 @@ fn slices_do_not_back_off() {
     let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fib.svm"))
         .unwrap();
     let p = compile(&src).unwrap();
-    let mut tier = WasmiTier::new(&p);
+    let mut tier = TestTier::new(&p);
     tier.backs_off = true;
     let mut m = Machine::new(p, vec![Value::Num(18)]);
     let mut out = String::new();
@@ -417,7 +417,7 @@ fn hosts_get_the_storage_and_bad_tags_are_refused() {
 
 /// A host that runs the module and keeps count of what the machine hands it.
 struct Watch {
-    tier: WasmiTier,
+    tier: TestTier,
     enters: u32,
     most_slots: usize,
     most_frames: usize,
@@ -443,7 +443,7 @@ fn storage_grows_by_doubling_and_no_more() {
         let n = (slots - 1) as i64;
         let p = compile(src).unwrap();
         let mut watch = Watch {
-            tier: WasmiTier::new(&p),
+            tier: TestTier::new(&p),
             enters: 0,
             most_slots: 0,
             most_frames: 0,
@@ -495,7 +495,7 @@ fn the_text_runs_as_the_module() {
         let compiled = tier::compile(&p);
         let bytes = wat::parse_str(&compiled.text)
             .unwrap_or_else(|e| panic!("{}: {e}\n{}", path.display(), compiled.text));
-        let mut from_text = WasmiTier::with_bytes(compiled, &bytes);
+        let mut from_text = TestTier::with_bytes(compiled, &bytes);
         let args = parse_args(directive(&source, "args").first().copied().unwrap_or(""))
             .unwrap_or_default();
         let stdin = directive(&source, "stdin");

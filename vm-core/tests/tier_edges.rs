@@ -6,7 +6,7 @@ mod oracle;
 mod wasm_host;
 
 use vm_core::{compile, Value};
-use wasm_host::WasmiTier;
+use wasm_host::TestTier;
 
 /// The machine with its blocks in the WebAssembly tier (blocks the tier declines run in
 /// the block runner: they count as blocks too).
@@ -23,7 +23,7 @@ impl oracle::Tier for Wasm {
 
     fn run(&mut self, source: &str, args: &[Value]) -> oracle::Run {
         let program = compile(source).expect("oracle programs compile");
-        let mut tier = WasmiTier::new(&program);
+        let mut tier = TestTier::new(&program);
         self.blocks_compiled += u64::from(tier.compiled.blocks);
         let (run, in_module) = oracle::run_program_in(program, args, Some(&mut tier));
         self.steps_in_module += in_module;

@@ -8,7 +8,7 @@
 mod wasm_host;
 
 use vm_core::{compile, tier, Machine, Program, Status};
-use wasm_host::WasmiTier;
+use wasm_host::TestTier;
 use wasmparser::{Operator, Parser, Payload};
 
 /// The most targets of a `br_table` in `bytes` (the default not counted), the largest
@@ -55,7 +55,7 @@ fn large(name: &str, src: &str, instructions: usize) -> (usize, u64) {
         tier::MAX_BODY
     );
     assert!(functions >= module.functions.len() + 2, "{name}");
-    let mut tier = WasmiTier::new(&p);
+    let mut tier = TestTier::new(&p);
     // (The module run is the one measured.)
     assert!(tier.compiled.bytes == module.bytes, "{name}");
     let mut in_module = 0;
@@ -76,7 +76,7 @@ fn large(name: &str, src: &str, instructions: usize) -> (usize, u64) {
 fn run(
     p: &Program,
     budget: u64,
-    mut tier: Option<&mut WasmiTier>,
+    mut tier: Option<&mut TestTier>,
 ) -> (Vec<(Status, String, u64, usize, String)>, u64) {
     let mut m = Machine::new(p.clone(), vec![]);
     let mut seen = Vec::new();

@@ -31,7 +31,7 @@ mod run;
 mod tier;
 
 pub use observer::{Observer, Quiet};
-pub use tier::{Tier, TierCall};
+pub use tier::{Image, Tier, TierCall};
 
 use fuel::Fuel;
 use history::History;

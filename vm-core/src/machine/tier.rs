@@ -80,13 +80,7 @@ impl TierCall<'_> {
     /// Sets the tags from bytes (as [`TierCall::tag_bytes`] gives them); `false`, and
     /// nothing changed, if one is not a tag.
     pub fn set_tag_bytes(&mut self, bytes: &[u8]) -> bool {
-        let tag = |b: u8| match b {
-            0 => Some(Tag::Num),
-            1 => Some(Tag::Bool),
-            2 => Some(Tag::Str),
-            3 => Some(Tag::Const),
-            _ => None,
-        };
+        let tag = Tag::from_byte;
         if bytes.len() != self.tags.len() || bytes.iter().any(|&b| tag(b).is_none()) {
             return false;
         }
@@ -119,6 +113,133 @@ impl TierCall<'_> {
             };
         }
     }
+}
+
+/// Where a host whose memory is not the machine's puts a [`TierCall`] in its memory:
+/// the byte offsets of the state words, the tags, the bits and the frames (the
+/// arguments of the module's `run`), and the bytes the memory must have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Image {
+    /// The state words' offset (8-aligned).
+    pub state: usize,
+    /// The tags' offset.
+    pub tags: usize,
+    /// The bits' offset (8-aligned).
+    pub bits: usize,
+    /// The frames' offset (4-aligned).
+    pub frames: usize,
+    /// The end of the frames' room: the memory's least size.
+    pub end: usize,
+}
+
+impl Image {
+    /// The arguments of the module's `run` for this image: tags, bits, frames, state.
+    pub fn arguments(&self) -> [usize; 4] {
+        [self.tags, self.bits, self.frames, self.state]
+    }
+}
+
+impl TierCall<'_> {
+    /// Where this call's parts go in a memory from offset `base` on: the state words,
+    /// then the tags, the bits and the frames, with room for all the stack storage and
+    /// frames the module may use ([`state::STACK_LEN`], [`state::FRAMES_CAP`]).
+    pub fn image(&self, base: usize) -> Image {
+        let state = base.next_multiple_of(8);
+        let tags = state + 8 * state::LEN;
+        let bits = (tags + self.tags.len()).next_multiple_of(8);
+        let frames = bits + 8 * self.bits.len();
+        let end = frames + FRAME_BYTES * self.frames.len();
+        Image {
+            state,
+            tags,
+            bits,
+            frames,
+            end,
+        }
+    }
+
+    /// Writes the state words and the parts of the storage in use (the stack's `SP`
+    /// slots, the `FRAMES` frames) into `memory` at `image` (from [`TierCall::image`];
+    /// `memory` at least `image.end` bytes). Slots and frames above those are free
+    /// space, which the module writes before it reads.
+    pub fn write_image(&self, image: &Image, memory: &mut [u8]) {
+        let sp = self.used(state::SP, self.tags.len());
+        let frames = self.used(state::FRAMES, self.frames.len());
+        for (i, w) in self.state.iter().enumerate() {
+            put(memory, image.state + 8 * i, &w.to_le_bytes());
+        }
+        for (i, &t) in self.tags[..sp].iter().enumerate() {
+            memory[image.tags + i] = t as u8;
+        }
+        for (i, b) in self.bits[..sp].iter().enumerate() {
+            put(memory, image.bits + 8 * i, &b.to_le_bytes());
+        }
+        for (i, f) in self.frames[..frames].iter().enumerate() {
+            let at = image.frames + FRAME_BYTES * i;
+            put(memory, at, &f.ret.to_le_bytes());
+            put(memory, at + 4, &f.call.to_le_bytes());
+            put(memory, at + 8, &f.target.to_le_bytes());
+        }
+    }
+
+    /// Reads back what the module left in `memory` at `image`: the state words, then
+    /// the stack's `SP` slots and the `FRAMES` frames they now say (at most the room
+    /// there is). `false`, and nothing changed, if a tag there is not a tag.
+    pub fn read_image(&mut self, image: &Image, memory: &[u8]) -> bool {
+        let mut words = [0; state::LEN];
+        for (i, w) in words.iter_mut().enumerate() {
+            *w = u64::from_le_bytes(word(memory, image.state + 8 * i));
+        }
+        let sp =
+            usize::try_from(words[state::SP]).map_or(self.tags.len(), |n| n.min(self.tags.len()));
+        let tags = &memory[image.tags..image.tags + sp];
+        if tags.iter().any(|&b| Tag::from_byte(b).is_none()) {
+            return false;
+        }
+        self.state = words;
+        let frames = self.used(state::FRAMES, self.frames.len());
+        for (t, &b) in self.tags.iter_mut().zip(tags) {
+            *t = Tag::from_byte(b).unwrap_or_default();
+        }
+        for (i, b) in self.bits[..sp].iter_mut().enumerate() {
+            *b = u64::from_le_bytes(word(memory, image.bits + 8 * i));
+        }
+        for (i, f) in self.frames[..frames].iter_mut().enumerate() {
+            let at = image.frames + FRAME_BYTES * i;
+            let w = |k: usize| u32::from_le_bytes(half(memory, at + 4 * k));
+            *f = Frame {
+                ret: w(0),
+                call: w(1),
+                target: w(2),
+            };
+        }
+        true
+    }
+
+    /// The state word `i` as a count of at most `room`.
+    fn used(&self, i: usize, room: usize) -> usize {
+        usize::try_from(self.state[i]).map_or(room, |n| n.min(room))
+    }
+}
+
+/// A frame's bytes in a module's memory: three `u32`s.
+const FRAME_BYTES: usize = 12;
+const _: () = assert!(core::mem::size_of::<Frame>() == FRAME_BYTES);
+
+fn put(memory: &mut [u8], at: usize, bytes: &[u8]) {
+    memory[at..at + bytes.len()].copy_from_slice(bytes);
+}
+
+fn word(memory: &[u8], at: usize) -> [u8; 8] {
+    let mut w = [0; 8];
+    w.copy_from_slice(&memory[at..at + 8]);
+    w
+}
+
+fn half(memory: &[u8], at: usize) -> [u8; 4] {
+    let mut w = [0; 4];
+    w.copy_from_slice(&memory[at..at + 4]);
+    w
 }
 
 impl Machine {

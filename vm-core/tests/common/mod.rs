@@ -45,7 +45,8 @@ pub fn svm_files(dir: &Path) -> Vec<PathBuf> {
 
 /// `vm-core/tests/programs`.
 pub fn programs_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs")
+    // (From vm-core or a crate beside it that includes this file: vm-wasmtime's tests.)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../vm-core/tests/programs")
 }
 
 /// The repository's `examples`.
