@@ -11,7 +11,7 @@ use std::hint::black_box;
 use vm_core::{compile, parse_args, Machine, Program, Status, Value};
 
 #[path = "../vm-core/tests/common/host.rs"]
-mod host;
+pub mod host;
 
 /// Compiles a benchmark program; panics with the diagnostics if it does not compile.
 pub fn compiled(source: &str) -> Program {

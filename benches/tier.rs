@@ -17,11 +17,8 @@ use vm_wasmtime::WasmtimeTier;
 
 mod common;
 mod suite;
-use common::{args, compiled, Discard};
+use common::{args, compiled, host, Discard};
 use suite::Workload;
-
-#[path = "../vm-core/tests/common/host.rs"]
-mod host;
 
 /// Runs `program` with `args` to its end in `tier`'s module, into `out`.
 fn run_in<O: core::fmt::Write>(

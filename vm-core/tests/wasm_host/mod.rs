@@ -30,12 +30,14 @@ pub struct TestTier {
 }
 
 enum Engine {
-    Wasmi {
-        store: Store<()>,
-        memory: Memory,
-        run: TypedFunc<(i32, i32, i32, i32), i32>,
-    },
+    Wasmi(Box<Wasmi>),
     Wasmtime(Box<WasmtimeTier>),
+}
+
+struct Wasmi {
+    store: Store<()>,
+    memory: Memory,
+    run: TypedFunc<(i32, i32, i32, i32), i32>,
 }
 
 /// Which engine runs the modules: `wasmi` or `wasmtime`, from `SVM_TEST_ENGINE`.
@@ -85,7 +87,7 @@ impl TestTier {
                 let run = instance
                     .get_typed_func::<(i32, i32, i32, i32), i32>(&store, "run")
                     .expect("run");
-                Engine::Wasmi { store, memory, run }
+                Engine::Wasmi(Box::new(Wasmi { store, memory, run }))
             }
         };
         TestTier {
@@ -112,7 +114,8 @@ impl Tier for TestTier {
                 }
                 status
             }
-            Engine::Wasmi { store, memory, run } => {
+            Engine::Wasmi(w) => {
+                let Wasmi { store, memory, run } = &mut **w;
                 let image = call.image(8);
                 let size = memory.size(&*store) as usize * PAGE;
                 if image.end > size {
