@@ -56,7 +56,8 @@ tier_in_wasmtime() {
 timed "the WebAssembly tier's tests again, its modules run in wasmtime; svm without the tier builds" tier_in_wasmtime
 
 benchmarks() {
-  cargo test -p vm-core --benches
+  # (--workspace: the build of the tests above; only vm-core has benchmarks.)
+  cargo test --workspace --benches
   benches/compare.sh --check
 }
 timed "the benchmarks, once each (test mode), and the suite's Forth, Lua and Python versions" benchmarks
