@@ -211,6 +211,8 @@ pub(super) fn run_function(groups: &[Group], names: &[String], text: bool) -> Fu
         ]);
     }
     f.extend([
+        Ins::I32Const(0),
+        global::DEPTH.set(),
         Ins::LocalGet(STATE),
         Ins::I64Load(word(state::LEFT)),
         global::LEFT.set(),
@@ -244,6 +246,8 @@ pub(super) fn run_function(groups: &[Group], names: &[String], text: bool) -> Fu
         f.extend([
             Ins::End,
             Ins::LocalGet(BLOCK),
+            // (Not called by a direct call: no frame to return to it at.)
+            Ins::I32Const(0),
             Ins::Call(function::FIRST_LABEL + k as u32),
             Ins::LocalSet(BLOCK),
             Ins::Br(again),

@@ -10,9 +10,11 @@ use super::cache::Cache;
 use super::layout::{frame_fields, function, global, local, WindowSlot, FRAME_RET, FRAME_SIZE};
 use super::order::Order;
 use super::wasm::{Body, Ins, Label};
-use super::STOPPED;
+use super::{MAX_DIRECT_DEPTH, RETURNED, STOPPED};
 use crate::block::{Block, Exit, Put, Side, Target};
 use crate::frame::Frame;
+use crate::ops::Op;
+use crate::program::{Instr, Program};
 
 /// Where a block's code may branch: the labels of the function and of the block, and
 /// the block itself.
@@ -31,6 +33,19 @@ pub(super) struct Scope<'a> {
     pub(super) round: Label,
     /// The module's indexes of the blocks this function runs.
     pub(super) blocks: Range<u32>,
+    /// The program.
+    pub(super) program: &'a Program,
+    /// The module's index of the first block of each label's function, in order (the
+    /// function that runs a block, for a direct call).
+    pub(super) functions: &'a [u32],
+}
+
+impl Scope<'_> {
+    /// The module's index of the function that runs the module's block `g`.
+    fn function_of(&self, g: u32) -> u32 {
+        let k = self.functions.partition_point(|&first| first <= g);
+        function::FIRST_LABEL + k.saturating_sub(1) as u32
+    }
 }
 
 /// Leaves the function stopped at instruction `pc`.
@@ -68,12 +83,25 @@ pub(super) fn goto(f: &mut Body, scope: &Scope, pc: u32, block: u32) {
 
 /// Goes to the instruction in `local::PC`: runs the `return`s there while there are frames and
 /// budget (as `Regs::ret_chain`), then goes to the block where that leads, if any.
+///
+/// In a function called by a direct call, once the call's frame is popped (fewer frames
+/// than `local::RETURN_BELOW`) it returns [`RETURNED`] to its caller instead, the
+/// machine at the instruction that frame returned to: the caller goes on from there.
 pub(super) fn return_chain(f: &mut Body, scope: &Scope) {
     let chain = f.label("returns");
+    let returned = f.label("returned");
     let is_ret = f.label("is_return");
     let can = f.label("can_return");
     f.extend([
         Ins::Loop(chain),
+        local::FRAME_COUNT.get(),
+        local::RETURN_BELOW.get(),
+        Ins::I32LtU,
+        Ins::If(returned),
+        Ins::I32Const(RETURNED),
+        local::NEXT.set(),
+        Ins::Br(scope.leave),
+        Ins::End,
         local::PC.get(),
         Ins::Call(function::AT),
         local::AT_VALUE.tee(),
@@ -208,12 +236,88 @@ pub(super) fn side_exit(f: &mut Body, scope: &Scope, cache: &Cache, side: &Side)
 }
 
 /// Calls `to` from the `call` at `call`: pushes the block's frames and the call's, and
-/// goes there (as the block runner's `call`).
+/// goes there (as the block runner's `call`): by a direct call of the function that
+/// runs that block while fewer than [`MAX_DIRECT_DEPTH`] are under way, else as
+/// [`goto`].
 pub(super) fn call_to(f: &mut Body, scope: &Scope, b: &Block, call: u32, to: Target) {
     let mut frames = b.pushes.to_vec();
-    frames.push(Frame::of_call(call, to.addr));
+    let frame = Frame::of_call(call, to.addr);
+    frames.push(frame);
     push_frames(f, &frames);
+    let g = scope.order.module_index(to.block);
+    if g < 0 {
+        stop_at(f, scope, to.pc);
+        return;
+    }
+    let direct = f.label("direct");
+    f.extend([
+        global::DEPTH.get(),
+        Ins::I32Const(MAX_DIRECT_DEPTH as i32),
+        Ins::I32LtU,
+        Ins::If(direct),
+    ]);
+    direct_call(f, scope, g as u32, frame.ret);
+    f.push(Ins::Else);
     goto(f, scope, to.pc, to.block);
+    f.push(Ins::End);
+}
+
+/// Calls the function of the module's block `g` (the frames pushed): with the
+/// registers in the globals, it runs from that block until the call's frame is popped
+/// (it returns [`RETURNED`]), and this function goes on from where the frame returned
+/// to (`ret`, its block, when it is there; else as [`return_chain`]). Anything else it
+/// returns (a block of another function, a status) is returned on to `run`, the
+/// registers as it left them.
+fn direct_call(f: &mut Body, scope: &Scope, g: u32, ret: u32) {
+    let registers = [
+        (local::SP, global::SP),
+        (local::FRAME_COUNT, global::FRAME_COUNT),
+        (local::LEFT, global::LEFT),
+        (local::PC, global::PC),
+    ];
+    for (l, g) in registers {
+        f.extend([l.get(), g.set()]);
+    }
+    let unwind = f.label("unwind");
+    f.extend([
+        global::DEPTH.get(),
+        Ins::I32Const(1),
+        Ins::I32Add,
+        global::DEPTH.set(),
+        Ins::I32Const(g as i32),
+        local::FRAME_COUNT.get(),
+        Ins::Call(scope.function_of(g)),
+        global::DEPTH.get(),
+        Ins::I32Const(1),
+        Ins::I32Sub,
+        global::DEPTH.set(),
+        local::NEXT.tee(),
+        Ins::I32Const(RETURNED),
+        Ins::I32Ne,
+        Ins::If(unwind),
+        local::NEXT.get(),
+        Ins::Return,
+        Ins::End,
+    ]);
+    for (l, g) in registers {
+        f.extend([g.get(), l.set()]);
+    }
+    let p = scope.program;
+    let plain = (ret as usize) < p.dispatch.len()
+        && !matches!(p.code.get(ret as usize), Some(Instr::Op(Op::Return)));
+    if plain {
+        let expected = f.label("expected");
+        f.extend([
+            local::PC.get(),
+            Ins::I32Const(ret as i32),
+            Ins::I32Sub,
+            Ins::I32Eqz,
+            Ins::If(expected),
+        ]);
+        goto(f, scope, ret, p.block_at(ret as usize));
+        f.push(Ins::End);
+    }
+    return_chain(f, scope);
 }
 
 /// Goes where a target of the block's exit says (with the block's frames pushed
@@ -349,6 +453,8 @@ mod tests {
             stop,
             round,
             blocks: 0..1,
+            program: &p,
+            functions: &[0, 1, 2],
         };
         write(&mut f, &scope);
         let (_, text) = f.finish();

@@ -11,6 +11,7 @@ use super::cache::Cache;
 use super::exits::{exit, leave_at, set_depth, spend, stop_at, stop_short_of, Scope};
 use super::layout::{
     global, label_local_names, label_local_types, local, tag, tag_local, Local, WindowSlot,
+    LABEL_PARAMS,
 };
 use super::lower::op;
 use super::module::Function;
@@ -35,12 +36,14 @@ pub(super) struct LabelFunction {
 /// A label's function: runs its blocks from the one in its parameter while the next is
 /// one of them; returns the next block's index, or a status (negative).
 ///
-/// `blocks` are the module's indexes of its blocks; `names` the module's functions'
-/// (it calls only `at`); with `text`, its text is made too. Its name is left empty.
+/// `blocks` are the module's indexes of its blocks; `functions` the first block of each
+/// label's function (for the direct calls it makes); `names` the module's functions';
+/// with `text`, its text is made too. Its name is left empty.
 pub(super) fn label_function(
     p: &Program,
     order: &Order,
     blocks: Range<u32>,
+    functions: &[u32],
     names: &[String],
     text: bool,
 ) -> LabelFunction {
@@ -102,6 +105,8 @@ pub(super) fn label_function(
             stop: 0,
             round: 0,
             blocks: blocks.clone(),
+            program: p,
+            functions,
         };
         match string_checks(b) {
             Some(inputs) => {
@@ -129,7 +134,7 @@ pub(super) fn label_function(
         function: Function {
             name: String::new(),
             export: None,
-            params: &[Ty::I32],
+            params: &LABEL_PARAMS,
             result: Ty::I32,
             locals: label_local_types(window),
             local_names,
@@ -255,7 +260,7 @@ mod tests {
         let p = compile(src).unwrap();
         let order = Order::new(&p);
         let names: Vec<String> = vec!["at".into(), "run".into()];
-        label_function(&p, &order, 0..order.len() as u32, &names, true)
+        label_function(&p, &order, 0..order.len() as u32, &[0], &names, true)
     }
 
     #[test]
@@ -280,9 +285,9 @@ mod tests {
     #[test]
     fn the_locals_are_those_of_the_widest_window() {
         let m = made("+ + + + println");
-        let window = (m.function.locals.len() - (local::ALL.len() - 1)) / 2;
+        let window = (m.function.locals.len() - (local::ALL.len() - LABEL_PARAMS.len())) / 2;
         assert!(window >= 5, "{window}");
-        assert_eq!(m.function.local_names.len(), m.function.locals.len() + 1);
+        assert_eq!(m.function.local_names.len(), m.function.locals.len() + LABEL_PARAMS.len());
         assert_eq!(m.function.locals, label_local_types(window as u16));
     }
 }

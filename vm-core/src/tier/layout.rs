@@ -89,9 +89,17 @@ pub(super) mod global {
         name: "left",
         ty: Ty::I64,
     };
+    /// How many direct calls are under way (labels' functions called by a label's
+    /// function, not by `run`): past [`MAX_DIRECT_DEPTH`](crate::tier::MAX_DIRECT_DEPTH)
+    /// a call goes the indirect way. Set to 0 by `run`.
+    pub(crate) const DEPTH: Global = Global {
+        index: 11,
+        name: "depth",
+        ty: Ty::I32,
+    };
 
     /// Every global, in the order of their indexes (checked when compiled).
-    pub(crate) const ALL: [Global; 11] = [
+    pub(crate) const ALL: [Global; 12] = [
         TAGS,
         BITS,
         FRAMES,
@@ -103,6 +111,7 @@ pub(super) mod global {
         FRAME_COUNT,
         PC,
         LEFT,
+        DEPTH,
     ];
 
     const _: () = {
@@ -143,7 +152,8 @@ impl Local {
     }
 }
 
-/// The locals of a label's function: its parameter (the block to run first), then the
+/// The locals of a label's function: its parameters (the block to run first, and where
+/// it returns to a direct caller), then the
 /// machine's registers (kept in locals while the function runs), then scratch; the
 /// slots' locals follow them ([`tag_local`], [`bits_local`]).
 pub(super) mod local {
@@ -156,83 +166,93 @@ pub(super) mod local {
         name: "block",
         ty: Ty::I32,
     };
+    /// The second parameter: the count of frames below which the frame of the direct
+    /// call that called this function is popped (the frames there were with it pushed),
+    /// where the function returns [`RETURNED`](crate::tier::RETURNED) to its caller; 0
+    /// when `run` called it.
+    pub(crate) const RETURN_BELOW: Local = Local {
+        index: 1,
+        name: "ret_below",
+        ty: Ty::I32,
+    };
     /// What the function returns: the index of the next block, in another function, or
     /// a status (negative).
     pub(crate) const NEXT: Local = Local {
-        index: 1,
+        index: 2,
         name: "ret",
         ty: Ty::I32,
     };
     /// The stack's depth.
     pub(crate) const SP: Local = Local {
-        index: 2,
+        index: 3,
         name: "sp",
         ty: Ty::I32,
     };
     /// The call frames there are.
     pub(crate) const FRAME_COUNT: Local = Local {
-        index: 3,
+        index: 4,
         name: "nframes",
         ty: Ty::I32,
     };
     /// The instruction the machine is at, when it leaves.
     pub(crate) const PC: Local = Local {
-        index: 4,
+        index: 5,
         name: "pc",
         ty: Ty::I32,
     };
     /// The depth where the block's window starts.
     pub(crate) const BASE: Local = Local {
-        index: 5,
+        index: 6,
         name: "base",
         ty: Ty::I32,
     };
     /// The address of the window's tags.
     pub(crate) const WINDOW_TAGS: Local = Local {
-        index: 6,
+        index: 7,
         name: "tags",
         ty: Ty::I32,
     };
     /// The address of the window's bits.
     pub(crate) const WINDOW_BITS: Local = Local {
-        index: 7,
+        index: 8,
         name: "bits",
         ty: Ty::I32,
     };
     /// What `at` gave for the instruction a `return` goes to.
     pub(crate) const AT_VALUE: Local = Local {
-        index: 8,
+        index: 9,
         name: "r",
         ty: Ty::I32,
     };
     /// The address of the first frame a block pushes.
     pub(crate) const FRAME_ADDRESS: Local = Local {
-        index: 9,
+        index: 10,
         name: "frame",
         ty: Ty::I32,
     };
     /// A tag, chosen by `select`.
     pub(crate) const TAG: Local = Local {
-        index: 10,
+        index: 11,
         name: "tag",
         ty: Ty::I32,
     };
     /// The steps the budget has left.
     pub(crate) const LEFT: Local = Local {
-        index: 11,
+        index: 12,
         name: "left",
         ty: Ty::I64,
     };
     /// The result of an arithmetic operation.
     pub(crate) const RESULT: Local = Local {
-        index: 12,
+        index: 13,
         name: "z",
         ty: Ty::I64,
     };
 
     /// Every one of them, in the order of their indexes (checked when compiled).
-    pub(crate) const ALL: [Local; 13] = [
+    pub(crate) const ALL: [Local; 14] = [
         BLOCK,
+        RETURN_BELOW,
         NEXT,
         SP,
         FRAME_COUNT,
@@ -270,15 +290,18 @@ pub(super) fn bits_local(s: WindowSlot) -> u32 {
     FIRST_SLOT_LOCAL + 2 * u32::from(s) + 1
 }
 
-/// The types of a label's function's locals after its parameter: the registers and
+/// A label's function's parameters: the first block, and [`local::RETURN_BELOW`].
+pub(super) const LABEL_PARAMS: [Ty; 2] = [Ty::I32, Ty::I32];
+
+/// The types of a label's function's locals after its parameters: the registers and
 /// scratch, then a tag and bits for each of `window` slots.
 pub(super) fn label_local_types(window: u16) -> Vec<Ty> {
-    let registers = local::ALL[1..].iter().map(|l| l.ty);
+    let registers = local::ALL[LABEL_PARAMS.len()..].iter().map(|l| l.ty);
     let slots = (0..window).flat_map(|_| [Ty::I32, Ty::I64]);
     registers.chain(slots).collect()
 }
 
-/// The names of a label's function's locals, parameter first (as
+/// The names of a label's function's locals, parameters first (as
 /// [`label_local_types`]).
 pub(super) fn label_local_names(window: u16) -> Vec<String> {
     let registers = local::ALL.iter().map(|l| l.name.to_string());
@@ -365,18 +388,19 @@ mod tests {
         }
         let names = label_local_names(3);
         let types = label_local_types(3);
-        // The parameter has a name, not a declaration.
-        assert_eq!(names.len(), types.len() + 1);
+        // The parameters have a name, not a declaration.
+        let params = LABEL_PARAMS.len();
+        assert_eq!(names.len(), types.len() + params);
         assert_eq!(names[local::SP.index as usize], "sp");
         assert_eq!(names[tag_local(0) as usize], "t0");
         assert_eq!(names[bits_local(2) as usize], "s2");
         assert_eq!(bits_local(2) as usize, names.len() - 1);
         for s in 0..3 {
-            assert_eq!(types[tag_local(s) as usize - 1], Ty::I32);
-            assert_eq!(types[bits_local(s) as usize - 1], Ty::I64);
+            assert_eq!(types[tag_local(s) as usize - params], Ty::I32);
+            assert_eq!(types[bits_local(s) as usize - params], Ty::I64);
         }
-        for l in &local::ALL[1..] {
-            assert_eq!(types[l.index as usize - 1], l.ty, "{}", l.name);
+        for l in &local::ALL[params..] {
+            assert_eq!(types[l.index as usize - params], l.ty, "{}", l.name);
         }
     }
 

@@ -181,3 +181,14 @@ pub const STATUS_NEEDS_FRAMES: u32 = 2;
 pub(crate) const STOPPED: i32 = -1 - STATUS_STOPPED as i32;
 pub(crate) const NEEDS_STACK: i32 = -1 - STATUS_NEEDS_STACK as i32;
 pub(crate) const NEEDS_FRAMES: i32 = -1 - STATUS_NEEDS_FRAMES as i32;
+/// What a label's function called by a direct call returns to its caller when the
+/// call's frame is popped (the machine at the instruction it returned to); `run`
+/// never sees it.
+pub(crate) const RETURNED: i32 = -4;
+
+/// The most direct calls under way at once (WebAssembly calls of a label's function
+/// by a label's function, each for a call of the program): a call past them goes the
+/// indirect way (through `run`, or its function's dispatch), so the program's deep
+/// recursion (up to [`Limits::max_calls`](crate::Limits::max_calls) frames) never
+/// nests the engine's calls deeper than this.
+pub const MAX_DIRECT_DEPTH: u32 = 256;
