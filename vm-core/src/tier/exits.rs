@@ -236,19 +236,24 @@ pub(super) fn side_exit(f: &mut Body, scope: &Scope, cache: &Cache, side: &Side)
 }
 
 /// Calls `to` from the `call` at `call`: pushes the block's frames and the call's, and
-/// goes there (as the block runner's `call`): by a direct call of the function that
-/// runs that block while fewer than [`MAX_DIRECT_DEPTH`] are under way, else as
-/// [`goto`].
+/// goes there (as the block runner's `call`), as [`push_and_go`].
 pub(super) fn call_to(f: &mut Body, scope: &Scope, b: &Block, call: u32, to: Target) {
     let mut frames = b.pushes.to_vec();
-    let frame = Frame::of_call(call, to.addr);
-    frames.push(frame);
-    push_frames(f, &frames);
-    let g = scope.order.module_index(to.block);
-    if g < 0 {
-        stop_at(f, scope, to.pc);
+    frames.push(Frame::of_call(call, to.addr));
+    push_and_go(f, scope, &frames, to.pc, to.block);
+}
+
+/// Pushes `frames` and goes to instruction `pc`, where block `block` starts (or none):
+/// when there are frames and a block, by a direct call of the function that runs it
+/// while fewer than [`MAX_DIRECT_DEPTH`] are under way (it comes back when the last
+/// frame is popped), else as [`goto`].
+pub(super) fn push_and_go(f: &mut Body, scope: &Scope, frames: &[Frame], pc: u32, block: u32) {
+    push_frames(f, frames);
+    let g = scope.order.module_index(block);
+    let Some(last) = frames.last().filter(|_| g >= 0) else {
+        goto(f, scope, pc, block);
         return;
-    }
+    };
     let direct = f.label("direct");
     f.extend([
         global::DEPTH.get(),
@@ -256,9 +261,9 @@ pub(super) fn call_to(f: &mut Body, scope: &Scope, b: &Block, call: u32, to: Tar
         Ins::I32LtU,
         Ins::If(direct),
     ]);
-    direct_call(f, scope, g as u32, frame.ret);
+    direct_call(f, scope, g as u32, last.ret);
     f.push(Ins::Else);
-    goto(f, scope, to.pc, to.block);
+    goto(f, scope, pc, block);
     f.push(Ins::End);
 }
 
@@ -348,7 +353,6 @@ pub(super) fn go(
         call_to(f, scope, b, call, to);
         return;
     }
-    push_frames(f, &b.pushes);
     let same_window = to.block == scope.index && b.out == b.need && b.pushes.is_empty();
     if same_window {
         // Another round of the same block, on the same window: only the budget is
@@ -358,7 +362,7 @@ pub(super) fn go(
         stop_short_of(f, b.budget, scope.stop);
         f.push(Ins::Br(scope.round));
     } else {
-        goto(f, scope, to.pc, to.block);
+        push_and_go(f, scope, &b.pushes, to.pc, to.block);
     }
 }
 
@@ -382,10 +386,7 @@ pub(super) fn branch(
 /// Leaves by the block's exit, with its results stored (as `cache` says).
 pub(super) fn exit(f: &mut Body, scope: &Scope, cache: &Cache, b: &Block) {
     match b.exit {
-        Exit::Next { pc, block } => {
-            push_frames(f, &b.pushes);
-            goto(f, scope, pc, block);
-        }
+        Exit::Next { pc, block } => push_and_go(f, scope, &b.pushes, pc, block),
         Exit::JumpIf { c, t, f: e } => branch(
             f,
             cache,
