@@ -38,6 +38,12 @@ pub(super) struct Scope<'a> {
     /// The module's index of the first block of each label's function, in order (the
     /// function that runs a block, for a direct call).
     pub(super) functions: &'a [u32],
+    /// The labels of the `block`s that end just before each block's code, by the
+    /// module's index less `blocks.start`: a branch to one from an earlier block's code
+    /// goes straight to that block, without the dispatch (empty: always the dispatch).
+    pub(super) arms: &'a [Label],
+    /// The module's index of the block.
+    pub(super) at: u32,
 }
 
 impl Scope<'_> {
@@ -70,6 +76,10 @@ pub(super) fn goto(f: &mut Body, scope: &Scope, pc: u32, block: u32) {
     let g = scope.order.module_index(block);
     if g < 0 {
         stop_at(f, scope, pc);
+    } else if scope.blocks.contains(&(g as u32)) && g as u32 > scope.at && !scope.arms.is_empty() {
+        // A later block of this function: its code follows the end of its `block`, which
+        // is around this one's.
+        f.push(Ins::Br(scope.arms[(g as u32 - scope.blocks.start) as usize]));
     } else if scope.blocks.contains(&(g as u32)) {
         f.extend([
             Ins::I32Const(g),
@@ -456,6 +466,8 @@ mod tests {
             blocks: 0..1,
             program: &p,
             functions: &[0, 1, 2],
+            arms: &[],
+            at: 0,
         };
         write(&mut f, &scope);
         let (_, text) = f.finish();

@@ -107,6 +107,8 @@ pub(super) fn label_function(
             blocks: blocks.clone(),
             program: p,
             functions,
+            arms: &arms,
+            at: g,
         };
         match string_checks(b) {
             Some(inputs) => {

@@ -479,6 +479,8 @@ mod tests {
             blocks: 0..1,
             program: &p,
             functions: &[0],
+            arms: &[],
+            at: 0,
         };
         let b = Block {
             steps: 1,
