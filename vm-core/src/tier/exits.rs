@@ -1,8 +1,9 @@
-//! How a block's code leaves: to another block (in its function, or by returning its
-//! index to `run`), for another round of a loop block, by a side exit, by a call or a
-//! return (pushing and popping frames, going through `at` to where a return leads),
-//! or stopped at the block's start for the block runner; and the budget spent on the
-//! way.
+//! How a block's code leaves: to another block (in its function, straight to a later
+//! one, or by returning its index to `run`), for another round of a loop block, by a
+//! side exit, by a call (pushing frames: a direct call of the function of the block it
+//! goes to, which comes back when those frames are popped) or a return (popping frames,
+//! back to a direct caller or through `at` to where a return leads), or stopped at the
+//! block's start for the block runner; and the budget spent on the way.
 
 use core::ops::Range;
 
