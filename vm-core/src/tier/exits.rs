@@ -261,10 +261,10 @@ pub(super) fn call_to(f: &mut Body, scope: &Scope, b: &Block, call: u32, to: Tar
 pub(super) fn push_and_go(f: &mut Body, scope: &Scope, frames: &[Frame], pc: u32, block: u32) {
     push_frames(f, frames);
     let g = scope.order.module_index(block);
-    let Some(last) = frames.last().filter(|_| g >= 0) else {
+    if frames.is_empty() || g < 0 {
         goto(f, scope, pc, block);
         return;
-    };
+    }
     let direct = f.label("direct");
     f.extend([
         global::DEPTH.get(),
@@ -272,19 +272,18 @@ pub(super) fn push_and_go(f: &mut Body, scope: &Scope, frames: &[Frame], pc: u32
         Ins::I32LtU,
         Ins::If(direct),
     ]);
-    direct_call(f, scope, g as u32, last.ret);
+    direct_call(f, scope, g as u32, frames);
     f.push(Ins::Else);
     goto(f, scope, pc, block);
     f.push(Ins::End);
 }
 
-/// Calls the function of the module's block `g` (the frames pushed): with the
-/// registers in the globals, it runs from that block until the call's frame is popped
-/// (it returns [`RETURNED`]), and this function goes on from where the frame returned
-/// to (`ret`, its block, when it is there; else as [`return_chain`]). Anything else it
-/// returns (a block of another function, a status) is returned on to `run`, the
-/// registers as it left them.
-fn direct_call(f: &mut Body, scope: &Scope, g: u32, ret: u32) {
+/// Calls the function of the module's block `g`, `frames` pushed: with the registers
+/// in the globals, it runs from that block until the last frame is popped (it returns
+/// [`RETURNED`]), and this function goes on from where the frame returned to (see
+/// [`returned_to`]). Anything else it returns (a block of another function, a status)
+/// is returned on to `run`, the registers as it left them.
+fn direct_call(f: &mut Body, scope: &Scope, g: u32, frames: &[Frame]) {
     let registers = [
         (local::SP, global::SP),
         (local::FRAME_COUNT, global::FRAME_COUNT),
@@ -318,22 +317,59 @@ fn direct_call(f: &mut Body, scope: &Scope, g: u32, ret: u32) {
     for (l, g) in registers {
         f.extend([g.get(), l.set()]);
     }
+    returned_to(f, scope, frames);
+    return_chain(f, scope);
+}
+
+/// Where a direct call's last frame (of `frames`, pushed for it) returned: when it is
+/// the address that frame holds (it always is: only this function pushed it, but it
+/// is checked), straight on to the block there, or (a `return` there, and a frame of
+/// `frames` under it) that `return` run as [`return_chain`] runs one, when the budget
+/// has a step for it, and on again from where it leads; falls through otherwise.
+fn returned_to(f: &mut Body, scope: &Scope, frames: &[Frame]) {
+    let Some((last, under)) = frames.split_last() else {
+        return;
+    };
     let p = scope.program;
-    let plain = (ret as usize) < p.dispatch.len()
-        && !matches!(p.code.get(ret as usize), Some(Instr::Op(Op::Return)));
+    let ret = last.ret;
+    let returns = matches!(p.code.get(ret as usize), Some(Instr::Op(Op::Return)));
+    let plain = (ret as usize) < p.dispatch.len() && !returns;
+    if !plain && !(returns && !under.is_empty()) {
+        return;
+    }
+    let expected = f.label("expected");
+    f.extend([
+        local::PC.get(),
+        Ins::I32Const(ret as i32),
+        Ins::I32Sub,
+        Ins::I32Eqz,
+    ]);
     if plain {
-        let expected = f.label("expected");
-        f.extend([
-            local::PC.get(),
-            Ins::I32Const(ret as i32),
-            Ins::I32Sub,
-            Ins::I32Eqz,
-            Ins::If(expected),
-        ]);
+        f.push(Ins::If(expected));
         goto(f, scope, ret, p.block_at(ret as usize));
         f.push(Ins::End);
+        return;
     }
-    return_chain(f, scope);
+    // A `return` there: it pops the frame under (pushed here, untouched since).
+    f.extend([
+        local::LEFT.get(),
+        Ins::I64Eqz,
+        Ins::I32Eqz,
+        Ins::I32And,
+        Ins::If(expected),
+        local::FRAME_COUNT.get(),
+        Ins::I32Const(1),
+        Ins::I32Sub,
+        local::FRAME_COUNT.set(),
+        local::LEFT.get(),
+        Ins::I64Const(1),
+        Ins::I64Sub,
+        local::LEFT.set(),
+        Ins::I32Const(under[under.len() - 1].ret as i32),
+        local::PC.set(),
+    ]);
+    returned_to(f, scope, under);
+    f.push(Ins::End);
 }
 
 /// Goes where a target of the block's exit says (with the block's frames pushed

@@ -38,8 +38,10 @@
 //! calls) until a `return` leaves fewer frames than `ret_below`: the last frame pushed
 //! for it is popped, and it returns `RETURNED` (-4) to its caller, the machine at the
 //! address that frame returned to. The caller reloads the registers and goes on there:
-//! straight to the block there, when it is the address it pushed, or as any `return`
-//! does (through `at`). Anything else the called function returns (a status: stopped, for
+//! straight to the block there, when it is the address it pushed (and when a `return`
+//! is there and the caller pushed a frame under that one, it runs that `return` itself,
+//! budget permitting, as `at`'s chain of returns would, and goes on from where it leads),
+//! or as any `return` does (through `at`). Anything else the called function returns (a status: stopped, for
 //! the block runner or the budget, more room asked; or a block of another function) is
 //! returned on by each caller, untouched, to `run`, with the registers as the innermost
 //! left them: the machine's state is exactly as without direct calls, its frames in
