@@ -267,7 +267,7 @@ pub(super) fn push_and_go(f: &mut Body, scope: &Scope, frames: &[Frame], pc: u32
     }
     let direct = f.label("direct");
     f.extend([
-        global::DEPTH.get(),
+        local::DEPTH.get(),
         Ins::I32Const(MAX_DIRECT_DEPTH as i32),
         Ins::I32LtU,
         Ins::If(direct),
@@ -278,45 +278,32 @@ pub(super) fn push_and_go(f: &mut Body, scope: &Scope, frames: &[Frame], pc: u32
     f.push(Ins::End);
 }
 
-/// Calls the function of the module's block `g`, `frames` pushed: with the registers
-/// in the globals, it runs from that block until the last frame is popped (it returns
-/// [`RETURNED`]), and this function goes on from where the frame returned to (see
-/// [`returned_to`]). Anything else it returns (a block of another function, a status)
-/// is returned on to `run`, the registers as it left them.
+/// Calls the function of the module's block `g`, `frames` pushed, with the registers:
+/// it runs from that block until the last frame is popped (it returns [`RETURNED`]),
+/// and this function goes on, with the registers it returned, from where the frame
+/// returned to (see [`returned_to`]). Anything else it returns (a block of another
+/// function, a status) this function returns too, with the registers as it left them.
 fn direct_call(f: &mut Body, scope: &Scope, g: u32, frames: &[Frame]) {
-    let registers = [
-        (local::SP, global::SP),
-        (local::FRAME_COUNT, global::FRAME_COUNT),
-        (local::LEFT, global::LEFT),
-        (local::PC, global::PC),
-    ];
-    for (l, g) in registers {
-        f.extend([l.get(), g.set()]);
-    }
-    let unwind = f.label("unwind");
     f.extend([
-        global::DEPTH.get(),
-        Ins::I32Const(1),
-        Ins::I32Add,
-        global::DEPTH.set(),
         Ins::I32Const(g as i32),
         local::FRAME_COUNT.get(),
-        Ins::Call(scope.function_of(g)),
-        global::DEPTH.get(),
+        local::DEPTH.get(),
         Ins::I32Const(1),
-        Ins::I32Sub,
-        global::DEPTH.set(),
+        Ins::I32Add,
+        local::SP.get(),
+        local::FRAME_COUNT.get(),
+        local::LEFT.get(),
+        local::PC.get(),
+        Ins::Call(scope.function_of(g)),
+        local::PC.set(),
+        local::LEFT.set(),
+        local::FRAME_COUNT.set(),
+        local::SP.set(),
         local::NEXT.tee(),
         Ins::I32Const(RETURNED),
         Ins::I32Ne,
-        Ins::If(unwind),
-        local::NEXT.get(),
-        Ins::Return,
-        Ins::End,
+        Ins::BrIf(scope.leave),
     ]);
-    for (l, g) in registers {
-        f.extend([g.get(), l.set()]);
-    }
     returned_to(f, scope, frames);
     return_chain(f, scope);
 }

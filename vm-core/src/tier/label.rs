@@ -11,13 +11,13 @@ use super::cache::Cache;
 use super::exits::{exit, leave_at, set_depth, spend, stop_at, stop_short_of, Scope};
 use super::layout::{
     global, label_local_names, label_local_types, local, tag, tag_local, Local, WindowSlot,
-    LABEL_PARAMS,
+    LABEL_PARAMS, LABEL_RESULTS,
 };
 use super::lower::op;
 use super::module::Function;
 use super::order::Order;
 use super::strings::string_checks;
-use super::wasm::{Body, Global, Ins, Label, Ty};
+use super::wasm::{Body, Global, Ins, Label};
 use super::{MAX_BR_TABLE, NEEDS_FRAMES, NEEDS_STACK, STOPPED};
 use crate::block::{Block, WINDOW};
 use crate::program::Program;
@@ -33,8 +33,9 @@ pub(super) struct LabelFunction {
     pub(super) checked: u32,
 }
 
-/// A label's function: runs its blocks from the one in its parameter while the next is
-/// one of them; returns the next block's index, or a status (negative).
+/// A label's function: runs its blocks from the one in its first parameter while the
+/// next is one of them, the machine's registers in its parameters; returns the next
+/// block's index, or a status (negative), and the registers.
 ///
 /// `blocks` are the module's indexes of its blocks; `functions` the first block of each
 /// label's function (for the direct calls it makes); `names` the module's functions';
@@ -60,18 +61,7 @@ pub(super) fn label_function(
         Vec::new()
     };
     let mut f = Body::new(text.then(|| (local_names.clone(), names)));
-    f.extend([
-        global::SP.get(),
-        local::SP.set(),
-        global::FRAME_COUNT.get(),
-        local::FRAME_COUNT.set(),
-        global::LEFT.get(),
-        local::LEFT.set(),
-        global::PC.get(),
-        local::PC.set(),
-        Ins::I32Const(STOPPED),
-        local::NEXT.set(),
-    ]);
+    f.extend([Ins::I32Const(STOPPED), local::NEXT.set()]);
     let leave = f.label("leave");
     let dispatch = f.label("dispatch");
     f.push(Ins::Block(leave));
@@ -121,15 +111,11 @@ pub(super) fn label_function(
     }
     f.extend([Ins::End, Ins::End]);
     f.extend([
-        local::SP.get(),
-        global::SP.set(),
-        local::FRAME_COUNT.get(),
-        global::FRAME_COUNT.set(),
-        local::LEFT.get(),
-        global::LEFT.set(),
-        local::PC.get(),
-        global::PC.set(),
         local::NEXT.get(),
+        local::SP.get(),
+        local::FRAME_COUNT.get(),
+        local::LEFT.get(),
+        local::PC.get(),
     ]);
     let (code, text) = f.finish();
     LabelFunction {
@@ -137,7 +123,7 @@ pub(super) fn label_function(
             name: String::new(),
             export: None,
             params: &LABEL_PARAMS,
-            result: Ty::I32,
+            results: &LABEL_RESULTS,
             locals: label_local_types(window),
             local_names,
             code,

@@ -89,17 +89,9 @@ pub(super) mod global {
         name: "left",
         ty: Ty::I64,
     };
-    /// How many direct calls are under way (labels' functions called by a label's
-    /// function, not by `run`): past [`MAX_DIRECT_DEPTH`](crate::tier::MAX_DIRECT_DEPTH)
-    /// a call goes the indirect way. Set to 0 by `run`.
-    pub(crate) const DEPTH: Global = Global {
-        index: 11,
-        name: "depth",
-        ty: Ty::I32,
-    };
 
     /// Every global, in the order of their indexes (checked when compiled).
-    pub(crate) const ALL: [Global; 12] = [
+    pub(crate) const ALL: [Global; 11] = [
         TAGS,
         BITS,
         FRAMES,
@@ -111,7 +103,6 @@ pub(super) mod global {
         FRAME_COUNT,
         PC,
         LEFT,
-        DEPTH,
     ];
 
     const _: () = {
@@ -152,118 +143,126 @@ impl Local {
     }
 }
 
-/// The locals of a label's function: its parameters (the block to run first, and where
-/// it returns to a direct caller), then the
-/// machine's registers (kept in locals while the function runs), then scratch; the
-/// slots' locals follow them ([`tag_local`], [`bits_local`]).
+/// The locals of a label's function: its parameters (the block to run first, where it
+/// returns to a direct caller, the direct calls under way, and the machine's registers,
+/// kept in locals while the function runs and returned with its result), then scratch;
+/// the slots' locals follow them ([`tag_local`], [`bits_local`]).
 pub(super) mod local {
     use super::{Local, Ty};
 
-    /// The parameter: the module's index of the block to run (then of the next one, in
-    /// this function).
+    /// The first parameter: the module's index of the block to run (then of the next one,
+    /// in this function).
     pub(crate) const BLOCK: Local = Local {
         index: 0,
         name: "block",
         ty: Ty::I32,
     };
-    /// The second parameter: the count of frames below which the frame of the direct
-    /// call that called this function is popped (the frames there were with it pushed),
-    /// where the function returns [`RETURNED`](crate::tier::RETURNED) to its caller; 0
-    /// when `run` called it.
+    /// The count of frames below which the last frame of the direct call that called this
+    /// function is popped (the frames there were with it pushed): there the function
+    /// returns [`RETURNED`](crate::tier::RETURNED) to its caller; 0 when `run` called it.
     pub(crate) const RETURN_BELOW: Local = Local {
         index: 1,
         name: "ret_below",
         ty: Ty::I32,
     };
-    /// What the function returns: the index of the next block, in another function, or
-    /// a status (negative).
-    pub(crate) const NEXT: Local = Local {
+    /// The direct calls under way, this function's among them: past
+    /// [`MAX_DIRECT_DEPTH`](crate::tier::MAX_DIRECT_DEPTH) its calls go the indirect way
+    /// (0 when `run` called it).
+    pub(crate) const DEPTH: Local = Local {
         index: 2,
-        name: "ret",
+        name: "depth",
         ty: Ty::I32,
     };
-    /// The stack's depth.
+    /// The stack's depth (a parameter, and returned).
     pub(crate) const SP: Local = Local {
         index: 3,
         name: "sp",
         ty: Ty::I32,
     };
-    /// The call frames there are.
+    /// The call frames there are (a parameter, and returned).
     pub(crate) const FRAME_COUNT: Local = Local {
         index: 4,
         name: "nframes",
         ty: Ty::I32,
     };
-    /// The instruction the machine is at, when it leaves.
-    pub(crate) const PC: Local = Local {
+    /// The steps the budget has left (a parameter, and returned).
+    pub(crate) const LEFT: Local = Local {
         index: 5,
+        name: "left",
+        ty: Ty::I64,
+    };
+    /// The instruction the machine is at, when it leaves (a parameter, and returned).
+    pub(crate) const PC: Local = Local {
+        index: 6,
         name: "pc",
+        ty: Ty::I32,
+    };
+    /// What the function returns first: the index of the next block, in another
+    /// function, or a status (negative).
+    pub(crate) const NEXT: Local = Local {
+        index: 7,
+        name: "ret",
         ty: Ty::I32,
     };
     /// The depth where the block's window starts.
     pub(crate) const BASE: Local = Local {
-        index: 6,
+        index: 8,
         name: "base",
         ty: Ty::I32,
     };
     /// The address of the window's tags.
     pub(crate) const WINDOW_TAGS: Local = Local {
-        index: 7,
+        index: 9,
         name: "tags",
         ty: Ty::I32,
     };
     /// The address of the window's bits.
     pub(crate) const WINDOW_BITS: Local = Local {
-        index: 8,
+        index: 10,
         name: "bits",
         ty: Ty::I32,
     };
     /// What `at` gave for the instruction a `return` goes to.
     pub(crate) const AT_VALUE: Local = Local {
-        index: 9,
+        index: 11,
         name: "r",
         ty: Ty::I32,
     };
     /// The address of the first frame a block pushes.
     pub(crate) const FRAME_ADDRESS: Local = Local {
-        index: 10,
+        index: 12,
         name: "frame",
         ty: Ty::I32,
     };
     /// A tag, chosen by `select`.
     pub(crate) const TAG: Local = Local {
-        index: 11,
+        index: 13,
         name: "tag",
         ty: Ty::I32,
     };
-    /// The steps the budget has left.
-    pub(crate) const LEFT: Local = Local {
-        index: 12,
-        name: "left",
-        ty: Ty::I64,
-    };
     /// The result of an arithmetic operation.
     pub(crate) const RESULT: Local = Local {
-        index: 13,
+        index: 14,
         name: "z",
         ty: Ty::I64,
     };
 
     /// Every one of them, in the order of their indexes (checked when compiled).
-    pub(crate) const ALL: [Local; 14] = [
+    pub(crate) const ALL: [Local; 15] = [
         BLOCK,
         RETURN_BELOW,
-        NEXT,
+        DEPTH,
         SP,
         FRAME_COUNT,
+        LEFT,
         PC,
+        NEXT,
         BASE,
         WINDOW_TAGS,
         WINDOW_BITS,
         AT_VALUE,
         FRAME_ADDRESS,
         TAG,
-        LEFT,
         RESULT,
     ];
 
@@ -290,8 +289,14 @@ pub(super) fn bits_local(s: WindowSlot) -> u32 {
     FIRST_SLOT_LOCAL + 2 * u32::from(s) + 1
 }
 
-/// A label's function's parameters: the first block, and [`local::RETURN_BELOW`].
-pub(super) const LABEL_PARAMS: [Ty; 2] = [Ty::I32, Ty::I32];
+/// A label's function's parameters: [`local::BLOCK`] to [`local::PC`].
+pub(super) const LABEL_PARAMS: [Ty; 7] = [Ty::I32, Ty::I32, Ty::I32, Ty::I32, Ty::I32, Ty::I64, Ty::I32];
+
+/// What a label's function returns: [`local::NEXT`], then the registers ([`local::SP`],
+/// [`local::FRAME_COUNT`], [`local::LEFT`], [`local::PC`]).
+pub(super) const LABEL_RESULTS: [Ty; 5] = [Ty::I32, Ty::I32, Ty::I32, Ty::I64, Ty::I32];
+
+const _: () = assert!(local::PC.index as usize + 1 == LABEL_PARAMS.len());
 
 /// The types of a label's function's locals after its parameters: the registers and
 /// scratch, then a tag and bits for each of `window` slots.

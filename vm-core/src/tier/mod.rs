@@ -30,25 +30,29 @@
 //! table of what starts at each instruction (in parts of 65,536 instructions, functions
 //! `at_0` and on, in a larger program).
 //!
+//! A label's function takes the machine's registers (depth, frames, budget, position)
+//! as parameters, keeps them in locals, and returns them with its result (the next
+//! block, or a status); `run` keeps them in globals between calls.
+//!
 //! Calls are direct: a block that pushes frames (a `call` of a label known when the
-//! module is made, or calls it followed, then a jump) and goes to a block stores the
-//! registers in the globals and calls the function of that block with it and the count
-//! of frames (`ret_below`, a second parameter), the frames pushed in the machine's frame
-//! memory exactly as before. That function runs as any (its own blocks, its own direct
-//! calls) until a `return` leaves fewer frames than `ret_below`: the last frame pushed
-//! for it is popped, and it returns `RETURNED` (-4) to its caller, the machine at the
-//! address that frame returned to. The caller reloads the registers and goes on there:
-//! straight to the block there, when it is the address it pushed (and when a `return`
-//! is there and the caller pushed a frame under that one, it runs that `return` itself,
-//! budget permitting, as `at`'s chain of returns would, and goes on from where it leads),
-//! or as any `return` does (through `at`). Anything else the called function returns (a status: stopped, for
-//! the block runner or the budget, more room asked; or a block of another function) is
-//! returned on by each caller, untouched, to `run`, with the registers as the innermost
-//! left them: the machine's state is exactly as without direct calls, its frames in
-//! memory, and `run` goes on (or stops) from there as it always did, the frames left to
-//! be returned to through `at`. `run` calls a function with `ret_below` 0 (it never
-//! returns `RETURNED`). A global counts the direct calls under way (0 when `run`
-//! starts): past [`MAX_DIRECT_DEPTH`] a call goes the indirect way (as a jump), so that
+//! module is made, or calls it followed, then a jump) and goes to a block calls the
+//! function of that block with it, the registers, and the count of frames
+//! (`ret_below`), the frames pushed in the machine's frame memory exactly as before.
+//! That function runs as any (its own blocks, its own direct calls) until a `return`
+//! leaves fewer frames than `ret_below`: the last frame pushed for it is popped, and it
+//! returns `RETURNED` (-4) to its caller, the machine at the address that frame returned
+//! to. The caller goes on there: straight to the block there, when it is the address it
+//! pushed (and when a `return` is there and the caller pushed a frame under that one, it
+//! runs that `return` itself, budget permitting, as `at`'s chain of returns would, and
+//! goes on from where it leads), or as any `return` does (through `at`). Anything else
+//! the called function returns (a status: stopped, for the block runner or the budget,
+//! more room asked; or a block of another function) each caller returns on, untouched,
+//! to `run`, with the registers as the innermost left them: the machine's state is
+//! exactly as without direct calls, its frames in memory, and `run` goes on (or stops)
+//! from there as it always did, the frames left to be returned to through `at`. `run`
+//! calls a function with `ret_below` 0 (it never returns `RETURNED`). A parameter
+//! counts the direct calls under way (0 from `run`): past [`MAX_DIRECT_DEPTH`] a call
+//! goes the indirect way (as a jump), so that
 //! deep recursion (as deep as `max_calls` allows) never nests the engine's calls deeper. No `br_table` has more than
 //! [`MAX_BR_TABLE`] targets (engines cap them): a larger dispatch is a table of tables.
 //! Strings are only moved: their texts are the host's. A block whose `==` or `!=`
