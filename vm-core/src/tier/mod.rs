@@ -52,10 +52,11 @@
 //! from there as it always did, the frames left to be returned to through `at`. `run`
 //! calls a function with `ret_below` 0 (it never returns `RETURNED`). A parameter
 //! counts the direct calls under way (0 from `run`): past [`MAX_DIRECT_DEPTH`] a call
-//! goes the indirect way (as a jump), so that
-//! deep recursion (as deep as `max_calls` allows) never nests the engine's calls deeper. No `br_table` has more than
-//! [`MAX_BR_TABLE`] targets (engines cap them): a larger dispatch is a table of tables.
-//! Strings are only moved: their texts are the host's. A block whose `==` or `!=`
+//! goes the indirect way (as a jump), so that deep recursion (as deep as `max_calls`
+//! allows) never nests the engine's calls deeper.
+//!
+//! No `br_table` has more than [`MAX_BR_TABLE`] targets (engines cap them): a larger
+//! dispatch is a table of tables. Strings are only moved: their texts are the host's. A block whose `==` or `!=`
 //! compares two of its inputs checks at the start of each round that they are not
 //! strings, and stops there for the block runner when one is; a block whose `==`
 //! compares a value that may be a string otherwise is not compiled (the module stops
