@@ -314,6 +314,12 @@ fn direct_call(f: &mut Body, scope: &Scope, g: u32, frames: &[Frame]) {
 /// `frames` under it) that `return` run as [`return_chain`] runs one, when the budget
 /// has a step for it, and on again from where it leads; falls through otherwise.
 fn returned_to(f: &mut Body, scope: &Scope, frames: &[Frame]) {
+    returned_to_from(f, scope, frames, false);
+}
+
+/// [`returned_to`], `known` when the position is known to be the last frame's return
+/// address (set by the `return` just run in place).
+fn returned_to_from(f: &mut Body, scope: &Scope, frames: &[Frame], known: bool) {
     let Some((last, under)) = frames.split_last() else {
         return;
     };
@@ -325,24 +331,31 @@ fn returned_to(f: &mut Body, scope: &Scope, frames: &[Frame]) {
         return;
     }
     let expected = f.label("expected");
-    f.extend([
+    let there = [
         local::PC.get(),
         Ins::I32Const(ret as i32),
         Ins::I32Sub,
         Ins::I32Eqz,
-    ]);
+    ];
     if plain {
+        if known {
+            goto(f, scope, ret, p.block_at(ret as usize));
+            return;
+        }
+        f.extend(there);
         f.push(Ins::If(expected));
         goto(f, scope, ret, p.block_at(ret as usize));
         f.push(Ins::End);
         return;
     }
-    // A `return` there: it pops the frame under (pushed here, untouched since).
+    // A `return` there: it pops the frame under (pushed here, untouched since), when
+    // the budget has a step for it.
+    f.extend([local::LEFT.get(), Ins::I64Eqz, Ins::I32Eqz]);
+    if !known {
+        f.extend(there);
+        f.push(Ins::I32And);
+    }
     f.extend([
-        local::LEFT.get(),
-        Ins::I64Eqz,
-        Ins::I32Eqz,
-        Ins::I32And,
         Ins::If(expected),
         local::FRAME_COUNT.get(),
         Ins::I32Const(1),
@@ -355,7 +368,7 @@ fn returned_to(f: &mut Body, scope: &Scope, frames: &[Frame]) {
         Ins::I32Const(under[under.len() - 1].ret as i32),
         local::PC.set(),
     ]);
-    returned_to(f, scope, under);
+    returned_to_from(f, scope, under, true);
     f.push(Ins::End);
 }
 
