@@ -23,11 +23,9 @@ fn observe(
 ) -> (Observed, u64) {
     let m = Machine::new(program.clone(), args.to_vec()).with_limits(limits);
     let mut tier = tier;
-    let (seen, m) = observe_with(m, budget, &[], |m, budget, out| {
-        match tier.as_deref_mut() {
-            Some(t) => m.run_tiered(budget, out, t),
-            None => m.run(budget, out),
-        }
+    let (seen, m) = observe_with(m, budget, &[], |m, budget, out| match tier.as_deref_mut() {
+        Some(t) => m.run_tiered(budget, out, t),
+        None => m.run(budget, out),
     });
     (seen, m.tier_steps())
 }
@@ -98,7 +96,11 @@ fn recursion_past_the_direct_depth_runs_the_same() {
         let (seen, in_module) = same(DOWN, &[Value::Num(n)], Limits::default(), []);
         assert_eq!(seen.output, format!("{}\n", n * (n + 1) / 2), "{n}");
         if n >= 5 {
-            assert!(in_module * 10 > seen.steps * 9, "{n}: {in_module} of {}", seen.steps);
+            assert!(
+                in_module * 10 > seen.steps * 9,
+                "{n}: {in_module} of {}",
+                seen.steps
+            );
         }
     }
 }
@@ -109,7 +111,11 @@ fn max_calls_is_met_inside_direct_calls_and_past_them() {
     for max_calls in [1, 2, 10, deep - 1, deep, deep + 1, deep + 2, 2 * deep, 5000] {
         let n = 6000;
         let (seen, _) = same(DOWN, &[Value::Num(n)], limits(max_calls), [1000, 7]);
-        assert!(format!("{:?}", seen.end).contains("Error"), "{:?}", seen.end);
+        assert!(
+            format!("{:?}", seen.end).contains("Error"),
+            "{:?}",
+            seen.end
+        );
         assert_eq!(seen.frames.len(), max_calls, "{max_calls}");
     }
     // A large limit, met far past the direct depth, and one the recursion stays within.
@@ -141,13 +147,21 @@ fn a_budget_running_out_at_every_step_of_direct_calls() {
             "budget {budget}"
         );
         let frames = |m: &Machine| -> Vec<String> {
-            m.frames().iter().map(|f| format!("{} {:?}", f.name(), f.call_span)).collect()
+            m.frames()
+                .iter()
+                .map(|f| format!("{} {:?}", f.name(), f.call_span))
+                .collect()
         };
         assert_eq!(frames(&a), frames(&b), "budget {budget}");
     }
     same(DOWN, &[Value::Num(4)], Limits::default(), every(steps + 1));
     let deep = u64::from(tier::MAX_DIRECT_DEPTH);
-    same(DOWN, &[Value::Num(deep as i64 + 3)], Limits::default(), [1, 2, 3, 5, 7, 11, 64, 999]);
+    same(
+        DOWN,
+        &[Value::Num(deep as i64 + 3)],
+        Limits::default(),
+        [1, 2, 3, 5, 7, 11, 64, 999],
+    );
 }
 
 #[test]
@@ -156,8 +170,18 @@ fn fib_in_slices_of_every_budget() {
         .unwrap();
     let (seen, _) = same(&src, &[Value::Num(6)], Limits::default(), []);
     assert_eq!(seen.output, "8\n");
-    same(&src, &[Value::Num(6)], Limits::default(), every(seen.steps + 1));
-    same(&src, &[Value::Num(18)], Limits::default(), [1, 2, 3, 10, 100]);
+    same(
+        &src,
+        &[Value::Num(6)],
+        Limits::default(),
+        every(seen.steps + 1),
+    );
+    same(
+        &src,
+        &[Value::Num(18)],
+        Limits::default(),
+        [1, 2, 3, 10, 100],
+    );
 }
 
 #[test]
@@ -174,7 +198,12 @@ odd_no: 1 - even call return";
         assert_eq!(seen.output, format!("{}\n", i64::from(n % 2 == 0)), "{n}");
     }
     let (seen, _) = same(src, &[Value::Num(5)], Limits::default(), []);
-    same(src, &[Value::Num(5)], Limits::default(), every(seen.steps + 1));
+    same(
+        src,
+        &[Value::Num(5)],
+        Limits::default(),
+        every(seen.steps + 1),
+    );
     // And the limit met on the way.
     for max_calls in [3, 300, 1000] {
         let (seen, _) = same(src, &[Value::Num(3001)], limits(max_calls), [1, 7]);
@@ -195,7 +224,11 @@ done: {bottom} return"
         let deep = tier::MAX_DIRECT_DEPTH as i64;
         for n in [0, 3, deep + 2, 1000] {
             let (seen, _) = same(&src, &[Value::Num(n)], Limits::default(), [1, 5]);
-            assert!(format!("{:?}", seen.end).contains("Error"), "{:?}", seen.end);
+            assert!(
+                format!("{:?}", seen.end).contains("Error"),
+                "{:?}",
+                seen.end
+            );
             assert_eq!(seen.frames.len() as i64, n + 1);
         }
     }
@@ -218,7 +251,12 @@ sq: dup * return";
     }
     let (seen, _) = same(src, &[Value::Num(0)], Limits::default(), []);
     assert_eq!(seen.output, "9\n16\n25\n10\n20\n");
-    same(src, &[Value::Num(0)], Limits::default(), every(seen.steps + 1));
+    same(
+        src,
+        &[Value::Num(0)],
+        Limits::default(),
+        every(seen.steps + 1),
+    );
 }
 
 #[test]

@@ -80,7 +80,9 @@ pub(super) fn goto(f: &mut Body, scope: &Scope, pc: u32, block: u32) {
     } else if scope.blocks.contains(&(g as u32)) && g as u32 > scope.at && !scope.arms.is_empty() {
         // A later block of this function: its code follows the end of its `block`, which
         // is around this one's.
-        f.push(Ins::Br(scope.arms[(g as u32 - scope.blocks.start) as usize]));
+        f.push(Ins::Br(
+            scope.arms[(g as u32 - scope.blocks.start) as usize],
+        ));
     } else if scope.blocks.contains(&(g as u32)) {
         f.extend([
             Ins::I32Const(g),
@@ -327,7 +329,7 @@ fn returned_to_from(f: &mut Body, scope: &Scope, frames: &[Frame], known: bool) 
     let ret = last.ret;
     let returns = matches!(p.code.get(ret as usize), Some(Instr::Op(Op::Return)));
     let plain = (ret as usize) < p.dispatch.len() && !returns;
-    if !plain && !(returns && !under.is_empty()) {
+    if !plain && (!returns || under.is_empty()) {
         return;
     }
     let expected = f.label("expected");

@@ -275,7 +275,10 @@ mod tests {
         let m = made("+ + + + println");
         let window = (m.function.locals.len() - (local::ALL.len() - LABEL_PARAMS.len())) / 2;
         assert!(window >= 5, "{window}");
-        assert_eq!(m.function.local_names.len(), m.function.locals.len() + LABEL_PARAMS.len());
+        assert_eq!(
+            m.function.local_names.len(),
+            m.function.locals.len() + LABEL_PARAMS.len()
+        );
         assert_eq!(m.function.locals, label_local_types(window as u16));
     }
 }

@@ -290,7 +290,15 @@ pub(super) fn bits_local(s: WindowSlot) -> u32 {
 }
 
 /// A label's function's parameters: [`local::BLOCK`] to [`local::PC`].
-pub(super) const LABEL_PARAMS: [Ty; 7] = [Ty::I32, Ty::I32, Ty::I32, Ty::I32, Ty::I32, Ty::I64, Ty::I32];
+pub(super) const LABEL_PARAMS: [Ty; 7] = [
+    Ty::I32,
+    Ty::I32,
+    Ty::I32,
+    Ty::I32,
+    Ty::I32,
+    Ty::I64,
+    Ty::I32,
+];
 
 /// What a label's function returns: [`local::NEXT`], then the registers ([`local::SP`],
 /// [`local::FRAME_COUNT`], [`local::LEFT`], [`local::PC`]).

@@ -10,6 +10,9 @@ use alloc::vec::Vec;
 
 use super::wasm::{uleb, Global, Ty};
 
+/// A function's signature: its parameters' types and its results'.
+type Signature = (&'static [Ty], &'static [Ty]);
+
 /// A module: what both its forms are written from.
 pub(super) struct Module {
     /// The memory it imports: module and name.
@@ -117,8 +120,8 @@ impl Function {
 impl Module {
     /// The signatures of its functions, each once, in the order they first appear: the
     /// type section, and each function's index in it.
-    fn types(&self) -> (Vec<(&'static [Ty], &'static [Ty])>, Vec<u32>) {
-        let mut types: Vec<(&'static [Ty], &'static [Ty])> = Vec::new();
+    fn types(&self) -> (Vec<Signature>, Vec<u32>) {
+        let mut types: Vec<Signature> = Vec::new();
         let mut of = Vec::new();
         for f in &self.functions {
             let signature = (f.params, f.results);
