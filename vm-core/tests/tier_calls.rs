@@ -295,3 +295,30 @@ d: 9 println return";
         same(src, &[], limits(max_calls), every(seen.steps + 1));
     }
 }
+
+/// A label of many blocks is made as several functions: calls into it, and from each
+/// piece of it to a label after it, are direct calls between functions whose indexes
+/// depend on how the label was split, and run the same.
+#[test]
+fn direct_calls_into_a_label_split_for_its_size() {
+    let line: String = (0..40)
+        .map(|i| format!("{} + {} - ", i % 7, i % 5))
+        .collect();
+    let mut src = String::from("big call 1 after call println stop\n");
+    src.push_str("big:\n");
+    for k in 0..1000 {
+        src.push_str(&format!("{line} 1000003 % {k} + after call\n"));
+    }
+    src.push_str("return\nafter: 7 + return\n");
+    let p = compile(&src).unwrap();
+    let m = tier::compile_module(&p);
+    let big = m.functions.iter().filter(|f| f.name.starts_with("big"));
+    let (pieces, blocks) = big.fold((0, 0), |(n, b), f| (n + 1, b + f.blocks));
+    assert!(pieces >= 2, "{pieces} functions for `big`, {blocks} blocks");
+    let (seen, in_module) = same(&src, &[Value::Num(3)], Limits::default(), [10_007]);
+    assert!(
+        in_module * 10 > seen.steps * 9,
+        "{in_module} of {}",
+        seen.steps
+    );
+}
