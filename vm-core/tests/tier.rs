@@ -65,7 +65,7 @@ fn each_label_is_a_function() {
     assert!(tier
         .compiled
         .text
-        .contains("(func $recur (param $block i32) (result i32)"));
+        .contains("(func $recur (param $block i32) (param $ret_below i32) (param $depth i32) (param $sp i32) (param $nframes i32) (param $left i64) (param $pc i32) (result i32 i32 i32 i64 i32)"));
 }
 
 /// Deep recursion: the module asks for more frames and stack storage, and the machine
@@ -330,7 +330,7 @@ fn the_text_of_a_large_program_is_not_quadratic() {
     );
     assert!(compiled
         .text
-        .contains("(func $l1999 (param $block i32) (result i32)"));
+        .contains("(func $l1999 (param $block i32) (param $ret_below i32) (param $depth i32) (param $sp i32) (param $nframes i32) (param $left i64) (param $pc i32) (result i32 i32 i32 i64 i32)"));
 }
 
 /// Run in slices (as the page runs a program), a program that stays in the module

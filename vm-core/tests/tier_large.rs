@@ -121,8 +121,8 @@ fn twenty_five_thousand_labels() {
     assert!(in_module > 50_000, "{in_module} steps in the module");
 }
 
-/// 40,000 calls to one function: every return goes back through `at(pc)`, at addresses
-/// up to 100,000.
+/// 40,000 calls to one function, from 40 functions (`main`'s pieces): each a direct
+/// call, returning to its caller at addresses up to 100,000.
 #[test]
 fn forty_thousand_calls() {
     let src: String = core::iter::once("0\n")

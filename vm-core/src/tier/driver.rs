@@ -39,7 +39,7 @@ fn pc_function(f: Body, text: bool) -> Function {
         name: String::new(),
         export: None,
         params: &[Ty::I32],
-        result: Ty::I32,
+        results: &[Ty::I32],
         locals: Vec::new(),
         local_names: if text { vec!["pc".into()] } else { Vec::new() },
         code,
@@ -244,7 +244,19 @@ pub(super) fn run_function(groups: &[Group], names: &[String], text: bool) -> Fu
         f.extend([
             Ins::End,
             Ins::LocalGet(BLOCK),
+            // (Not called by a direct call: no frame to return to it at, and no direct
+            // call under way.)
+            Ins::I32Const(0),
+            Ins::I32Const(0),
+            global::SP.get(),
+            global::FRAME_COUNT.get(),
+            global::LEFT.get(),
+            global::PC.get(),
             Ins::Call(function::FIRST_LABEL + k as u32),
+            global::PC.set(),
+            global::LEFT.set(),
+            global::FRAME_COUNT.set(),
+            global::SP.set(),
             Ins::LocalSet(BLOCK),
             Ins::Br(again),
         ]);
@@ -276,7 +288,7 @@ pub(super) fn run_function(groups: &[Group], names: &[String], text: bool) -> Fu
         name: String::new(),
         export: Some("run"),
         params: &[Ty::I32; 4],
-        result: Ty::I32,
+        results: &[Ty::I32],
         locals: vec![Ty::I32],
         local_names,
         code,

@@ -1,8 +1,9 @@
-//! How a block's code leaves: to another block (in its function, or by returning its
-//! index to `run`), for another round of a loop block, by a side exit, by a call or a
-//! return (pushing and popping frames, going through `at` to where a return leads),
-//! or stopped at the block's start for the block runner; and the budget spent on the
-//! way.
+//! How a block's code leaves: to another block (in its function, straight to a later
+//! one, or by returning its index to `run`), for another round of a loop block, by a
+//! side exit, by a call (pushing frames: a direct call of the function of the block it
+//! goes to, which comes back when those frames are popped) or a return (popping frames,
+//! back to a direct caller or through `at` to where a return leads), or stopped at the
+//! block's start for the block runner; and the budget spent on the way.
 
 use core::ops::Range;
 
@@ -10,9 +11,11 @@ use super::cache::Cache;
 use super::layout::{frame_fields, function, global, local, WindowSlot, FRAME_RET, FRAME_SIZE};
 use super::order::Order;
 use super::wasm::{Body, Ins, Label};
-use super::STOPPED;
+use super::{MAX_DIRECT_DEPTH, RETURNED, STOPPED};
 use crate::block::{Block, Exit, Put, Side, Target};
 use crate::frame::Frame;
+use crate::ops::Op;
+use crate::program::{Instr, Program};
 
 /// Where a block's code may branch: the labels of the function and of the block, and
 /// the block itself.
@@ -31,6 +34,25 @@ pub(super) struct Scope<'a> {
     pub(super) round: Label,
     /// The module's indexes of the blocks this function runs.
     pub(super) blocks: Range<u32>,
+    /// The program.
+    pub(super) program: &'a Program,
+    /// The module's index of the first block of each label's function, in order (the
+    /// function that runs a block, for a direct call).
+    pub(super) functions: &'a [u32],
+    /// The labels of the `block`s that end just before each block's code, by the
+    /// module's index less `blocks.start`: a branch to one from an earlier block's code
+    /// goes straight to that block, without the dispatch (empty: always the dispatch).
+    pub(super) arms: &'a [Label],
+    /// The module's index of the block.
+    pub(super) at: u32,
+}
+
+impl Scope<'_> {
+    /// The module's index of the function that runs the module's block `g`.
+    fn function_of(&self, g: u32) -> u32 {
+        let k = self.functions.partition_point(|&first| first <= g);
+        function::FIRST_LABEL + k.saturating_sub(1) as u32
+    }
 }
 
 /// Leaves the function stopped at instruction `pc`.
@@ -55,6 +77,12 @@ pub(super) fn goto(f: &mut Body, scope: &Scope, pc: u32, block: u32) {
     let g = scope.order.module_index(block);
     if g < 0 {
         stop_at(f, scope, pc);
+    } else if scope.blocks.contains(&(g as u32)) && g as u32 > scope.at && !scope.arms.is_empty() {
+        // A later block of this function: its code follows the end of its `block`, which
+        // is around this one's.
+        f.push(Ins::Br(
+            scope.arms[(g as u32 - scope.blocks.start) as usize],
+        ));
     } else if scope.blocks.contains(&(g as u32)) {
         f.extend([
             Ins::I32Const(g),
@@ -68,12 +96,25 @@ pub(super) fn goto(f: &mut Body, scope: &Scope, pc: u32, block: u32) {
 
 /// Goes to the instruction in `local::PC`: runs the `return`s there while there are frames and
 /// budget (as `Regs::ret_chain`), then goes to the block where that leads, if any.
+///
+/// In a function called by a direct call, once the call's frame is popped (fewer frames
+/// than `local::RETURN_BELOW`) it returns [`RETURNED`] to its caller instead, the
+/// machine at the instruction that frame returned to: the caller goes on from there.
 pub(super) fn return_chain(f: &mut Body, scope: &Scope) {
     let chain = f.label("returns");
+    let returned = f.label("returned");
     let is_ret = f.label("is_return");
     let can = f.label("can_return");
     f.extend([
         Ins::Loop(chain),
+        local::FRAME_COUNT.get(),
+        local::RETURN_BELOW.get(),
+        Ins::I32LtU,
+        Ins::If(returned),
+        Ins::I32Const(RETURNED),
+        local::NEXT.set(),
+        Ins::Br(scope.leave),
+        Ins::End,
         local::PC.get(),
         Ins::Call(function::AT),
         local::AT_VALUE.tee(),
@@ -208,12 +249,129 @@ pub(super) fn side_exit(f: &mut Body, scope: &Scope, cache: &Cache, side: &Side)
 }
 
 /// Calls `to` from the `call` at `call`: pushes the block's frames and the call's, and
-/// goes there (as the block runner's `call`).
+/// goes there (as the block runner's `call`), as [`push_and_go`].
 pub(super) fn call_to(f: &mut Body, scope: &Scope, b: &Block, call: u32, to: Target) {
     let mut frames = b.pushes.to_vec();
     frames.push(Frame::of_call(call, to.addr));
-    push_frames(f, &frames);
-    goto(f, scope, to.pc, to.block);
+    push_and_go(f, scope, &frames, to.pc, to.block);
+}
+
+/// Pushes `frames` and goes to instruction `pc`, where block `block` starts (or none):
+/// when there are frames and a block, by a direct call of the function that runs it
+/// while fewer than [`MAX_DIRECT_DEPTH`] are under way (it comes back when the last
+/// frame is popped), else as [`goto`].
+pub(super) fn push_and_go(f: &mut Body, scope: &Scope, frames: &[Frame], pc: u32, block: u32) {
+    push_frames(f, frames);
+    let g = scope.order.module_index(block);
+    if frames.is_empty() || g < 0 {
+        goto(f, scope, pc, block);
+        return;
+    }
+    let direct = f.label("direct");
+    f.extend([
+        local::DEPTH.get(),
+        Ins::I32Const(MAX_DIRECT_DEPTH as i32),
+        Ins::I32LtU,
+        Ins::If(direct),
+    ]);
+    direct_call(f, scope, g as u32, frames);
+    f.push(Ins::Else);
+    goto(f, scope, pc, block);
+    f.push(Ins::End);
+}
+
+/// Calls the function of the module's block `g`, `frames` pushed, with the registers:
+/// it runs from that block until the last frame is popped (it returns [`RETURNED`]),
+/// and this function goes on, with the registers it returned, from where the frame
+/// returned to (see [`returned_to`]). Anything else it returns (a block of another
+/// function, a status) this function returns too, with the registers as it left them.
+fn direct_call(f: &mut Body, scope: &Scope, g: u32, frames: &[Frame]) {
+    f.extend([
+        Ins::I32Const(g as i32),
+        local::FRAME_COUNT.get(),
+        local::DEPTH.get(),
+        Ins::I32Const(1),
+        Ins::I32Add,
+        local::SP.get(),
+        local::FRAME_COUNT.get(),
+        local::LEFT.get(),
+        local::PC.get(),
+        Ins::Call(scope.function_of(g)),
+        local::PC.set(),
+        local::LEFT.set(),
+        local::FRAME_COUNT.set(),
+        local::SP.set(),
+        local::NEXT.tee(),
+        Ins::I32Const(RETURNED),
+        Ins::I32Ne,
+        Ins::BrIf(scope.leave),
+    ]);
+    returned_to(f, scope, frames);
+    return_chain(f, scope);
+}
+
+/// Where a direct call's last frame (of `frames`, pushed for it) returned: when it is
+/// the address that frame holds (it always is: only this function pushed it, but it
+/// is checked), straight on to the block there, or (a `return` there, and a frame of
+/// `frames` under it) that `return` run as [`return_chain`] runs one, when the budget
+/// has a step for it, and on again from where it leads; falls through otherwise.
+fn returned_to(f: &mut Body, scope: &Scope, frames: &[Frame]) {
+    returned_to_from(f, scope, frames, false);
+}
+
+/// [`returned_to`], `known` when the position is known to be the last frame's return
+/// address (set by the `return` just run in place).
+fn returned_to_from(f: &mut Body, scope: &Scope, frames: &[Frame], known: bool) {
+    let Some((last, under)) = frames.split_last() else {
+        return;
+    };
+    let p = scope.program;
+    let ret = last.ret;
+    let returns = matches!(p.code.get(ret as usize), Some(Instr::Op(Op::Return)));
+    let plain = (ret as usize) < p.dispatch.len() && !returns;
+    if !plain && (!returns || under.is_empty()) {
+        return;
+    }
+    let expected = f.label("expected");
+    let there = [
+        local::PC.get(),
+        Ins::I32Const(ret as i32),
+        Ins::I32Sub,
+        Ins::I32Eqz,
+    ];
+    if plain {
+        if known {
+            goto(f, scope, ret, p.block_at(ret as usize));
+            return;
+        }
+        f.extend(there);
+        f.push(Ins::If(expected));
+        goto(f, scope, ret, p.block_at(ret as usize));
+        f.push(Ins::End);
+        return;
+    }
+    // A `return` there: it pops the frame under (pushed here, untouched since), when
+    // the budget has a step for it.
+    f.extend([local::LEFT.get(), Ins::I64Eqz, Ins::I32Eqz]);
+    if !known {
+        f.extend(there);
+        f.push(Ins::I32And);
+    }
+    f.extend([
+        Ins::If(expected),
+        local::FRAME_COUNT.get(),
+        Ins::I32Const(1),
+        Ins::I32Sub,
+        local::FRAME_COUNT.set(),
+        local::LEFT.get(),
+        Ins::I64Const(1),
+        Ins::I64Sub,
+        local::LEFT.set(),
+        Ins::I32Const(under[under.len() - 1].ret as i32),
+        local::PC.set(),
+    ]);
+    returned_to_from(f, scope, under, true);
+    f.push(Ins::End);
 }
 
 /// Goes where a target of the block's exit says (with the block's frames pushed
@@ -244,7 +402,6 @@ pub(super) fn go(
         call_to(f, scope, b, call, to);
         return;
     }
-    push_frames(f, &b.pushes);
     let same_window = to.block == scope.index && b.out == b.need && b.pushes.is_empty();
     if same_window {
         // Another round of the same block, on the same window: only the budget is
@@ -254,7 +411,7 @@ pub(super) fn go(
         stop_short_of(f, b.budget, scope.stop);
         f.push(Ins::Br(scope.round));
     } else {
-        goto(f, scope, to.pc, to.block);
+        push_and_go(f, scope, &b.pushes, to.pc, to.block);
     }
 }
 
@@ -278,10 +435,7 @@ pub(super) fn branch(
 /// Leaves by the block's exit, with its results stored (as `cache` says).
 pub(super) fn exit(f: &mut Body, scope: &Scope, cache: &Cache, b: &Block) {
     match b.exit {
-        Exit::Next { pc, block } => {
-            push_frames(f, &b.pushes);
-            goto(f, scope, pc, block);
-        }
+        Exit::Next { pc, block } => push_and_go(f, scope, &b.pushes, pc, block),
         Exit::JumpIf { c, t, f: e } => branch(
             f,
             cache,
@@ -349,6 +503,10 @@ mod tests {
             stop,
             round,
             blocks: 0..1,
+            program: &p,
+            functions: &[0, 1, 2],
+            arms: &[],
+            at: 0,
         };
         write(&mut f, &scope);
         let (_, text) = f.finish();

@@ -20,53 +20,55 @@ use crate::program::Program;
 /// Builds the module for `p`, and its text when `text` says so.
 pub(crate) fn module(p: &Program, text: bool) -> Compiled {
     let order = Order::new(p);
-    // Each label's function made; one larger than `MAX_BODY` is made again as two
-    // halves (a function of one block is far smaller). A label's function calls only
-    // `at`.
-    let fixed: Vec<String> = vec!["at".into(), "run".into()];
-    let mut made: Vec<(Group, LabelFunction)> = Vec::new();
-    let mut groups = groups(p, &order);
-    groups.reverse();
-    while let Some(group) = groups.pop() {
-        let blocks = group.blocks.clone();
-        let m = label_function(p, &order, blocks.clone(), &fixed, text);
-        if m.function.body_size() > MAX_BODY && blocks.len() > 1 {
-            let mid = blocks.start + (blocks.end - blocks.start) / 2;
-            groups.push(Group {
-                label: group.label.clone(),
-                blocks: mid..blocks.end,
-            });
-            groups.push(Group {
-                label: group.label,
-                blocks: blocks.start..mid,
-            });
-        } else {
-            made.push((group, m));
-        }
-    }
-    let groups: Vec<Group> = made.iter().map(|(g, _)| g.clone()).collect();
-    debug_assert_eq!(
-        groups.last().map_or(0, |g| g.blocks.end as usize),
-        order.len()
-    );
-    // Function names, unique (a label may be called `run`, or differ from another
-    // only in characters the text replaces, and a label may have several functions).
-    let mut names = Names::new(fixed);
-    for g in &groups {
-        names.add(sanitize(&g.label));
-    }
-    // `at`, and its parts after the labels' functions in a large program.
+    // `at`'s parts, after the labels' functions in a large program.
     let at_values = at_values(p, &order);
     let parts = if at_values.len() > AT_PART {
         at_values.len().div_ceil(AT_PART)
     } else {
         0
     };
+    // Each label's function made; one larger than `MAX_BODY` is made again as two
+    // halves (a function of one block is far smaller). A label's function calls `at` and
+    // (by direct calls) the labels' functions, by their indexes: when a function is
+    // split, those after it move, so the functions are all made again with the new
+    // groups (until none is split: only in a program with a label of more than
+    // `MAX_BODY` bytes of code).
+    let mut planned = groups(p, &order);
+    let (made, names) = loop {
+        let names = names_of(&planned, parts);
+        let firsts: Vec<u32> = planned.iter().map(|g| g.blocks.start).collect();
+        let mut made: Vec<(Group, LabelFunction)> = Vec::new();
+        let mut todo = planned.clone();
+        todo.reverse();
+        while let Some(group) = todo.pop() {
+            let blocks = group.blocks.clone();
+            let m = label_function(p, &order, blocks.clone(), &firsts, &names, text);
+            if m.function.body_size() > MAX_BODY && blocks.len() > 1 {
+                let mid = blocks.start + (blocks.end - blocks.start) / 2;
+                todo.push(Group {
+                    label: group.label.clone(),
+                    blocks: mid..blocks.end,
+                });
+                todo.push(Group {
+                    label: group.label,
+                    blocks: blocks.start..mid,
+                });
+            } else {
+                made.push((group, m));
+            }
+        }
+        let now: Vec<Group> = made.iter().map(|(g, _)| g.clone()).collect();
+        if now == planned {
+            break (made, names);
+        }
+        planned = now;
+    };
+    let groups = planned;
+    debug_assert_eq!(
+        groups.last().map_or(0, |g| g.blocks.end as usize),
+        order.len()
+    );
     let first_part = function::FIRST_LABEL + groups.len() as u32;
-    for k in 0..parts {
-        names.add(format!("at_{k}"));
-    }
-    let names = names.list;
 
     let mut functions = Vec::with_capacity(names.len());
     debug_assert_eq!(function::AT, 0);
@@ -107,6 +109,21 @@ pub(crate) fn module(p: &Program, text: bool) -> Compiled {
         declined: p.blocks.len() as u32 - compiled_blocks,
         string_checked,
     }
+}
+
+/// The module's function names, in the order of their indexes: `at`, `run`, the labels'
+/// functions (`groups`), then `parts` parts of `at`. Unique (a label may be called
+/// `run`, or differ from another only in characters the text replaces, and a label may
+/// have several functions).
+fn names_of(groups: &[Group], parts: usize) -> Vec<String> {
+    let mut names = Names::new(vec!["at".into(), "run".into()]);
+    for g in groups {
+        names.add(sanitize(&g.label));
+    }
+    for k in 0..parts {
+        names.add(format!("at_{k}"));
+    }
+    names.list
 }
 
 /// The module's function names, in the order of their indexes, each unique.

@@ -11,12 +11,13 @@ use super::cache::Cache;
 use super::exits::{exit, leave_at, set_depth, spend, stop_at, stop_short_of, Scope};
 use super::layout::{
     global, label_local_names, label_local_types, local, tag, tag_local, Local, WindowSlot,
+    LABEL_PARAMS, LABEL_RESULTS,
 };
 use super::lower::op;
 use super::module::Function;
 use super::order::Order;
 use super::strings::string_checks;
-use super::wasm::{Body, Global, Ins, Label, Ty};
+use super::wasm::{Body, Global, Ins, Label};
 use super::{MAX_BR_TABLE, NEEDS_FRAMES, NEEDS_STACK, STOPPED};
 use crate::block::{Block, WINDOW};
 use crate::program::Program;
@@ -32,15 +33,18 @@ pub(super) struct LabelFunction {
     pub(super) checked: u32,
 }
 
-/// A label's function: runs its blocks from the one in its parameter while the next is
-/// one of them; returns the next block's index, or a status (negative).
+/// A label's function: runs its blocks from the one in its first parameter while the
+/// next is one of them, the machine's registers in its parameters; returns the next
+/// block's index, or a status (negative), and the registers.
 ///
-/// `blocks` are the module's indexes of its blocks; `names` the module's functions'
-/// (it calls only `at`); with `text`, its text is made too. Its name is left empty.
+/// `blocks` are the module's indexes of its blocks; `functions` the first block of each
+/// label's function (for the direct calls it makes); `names` the module's functions';
+/// with `text`, its text is made too. Its name is left empty.
 pub(super) fn label_function(
     p: &Program,
     order: &Order,
     blocks: Range<u32>,
+    functions: &[u32],
     names: &[String],
     text: bool,
 ) -> LabelFunction {
@@ -57,18 +61,7 @@ pub(super) fn label_function(
         Vec::new()
     };
     let mut f = Body::new(text.then(|| (local_names.clone(), names)));
-    f.extend([
-        global::SP.get(),
-        local::SP.set(),
-        global::FRAME_COUNT.get(),
-        local::FRAME_COUNT.set(),
-        global::LEFT.get(),
-        local::LEFT.set(),
-        global::PC.get(),
-        local::PC.set(),
-        Ins::I32Const(STOPPED),
-        local::NEXT.set(),
-    ]);
+    f.extend([Ins::I32Const(STOPPED), local::NEXT.set()]);
     let leave = f.label("leave");
     let dispatch = f.label("dispatch");
     f.push(Ins::Block(leave));
@@ -102,6 +95,10 @@ pub(super) fn label_function(
             stop: 0,
             round: 0,
             blocks: blocks.clone(),
+            program: p,
+            functions,
+            arms: &arms,
+            at: g,
         };
         match string_checks(b) {
             Some(inputs) => {
@@ -114,23 +111,19 @@ pub(super) fn label_function(
     }
     f.extend([Ins::End, Ins::End]);
     f.extend([
-        local::SP.get(),
-        global::SP.set(),
-        local::FRAME_COUNT.get(),
-        global::FRAME_COUNT.set(),
-        local::LEFT.get(),
-        global::LEFT.set(),
-        local::PC.get(),
-        global::PC.set(),
         local::NEXT.get(),
+        local::SP.get(),
+        local::FRAME_COUNT.get(),
+        local::LEFT.get(),
+        local::PC.get(),
     ]);
     let (code, text) = f.finish();
     LabelFunction {
         function: Function {
             name: String::new(),
             export: None,
-            params: &[Ty::I32],
-            result: Ty::I32,
+            params: &LABEL_PARAMS,
+            results: &LABEL_RESULTS,
             locals: label_local_types(window),
             local_names,
             code,
@@ -255,7 +248,7 @@ mod tests {
         let p = compile(src).unwrap();
         let order = Order::new(&p);
         let names: Vec<String> = vec!["at".into(), "run".into()];
-        label_function(&p, &order, 0..order.len() as u32, &names, true)
+        label_function(&p, &order, 0..order.len() as u32, &[0], &names, true)
     }
 
     #[test]
@@ -280,9 +273,12 @@ mod tests {
     #[test]
     fn the_locals_are_those_of_the_widest_window() {
         let m = made("+ + + + println");
-        let window = (m.function.locals.len() - (local::ALL.len() - 1)) / 2;
+        let window = (m.function.locals.len() - (local::ALL.len() - LABEL_PARAMS.len())) / 2;
         assert!(window >= 5, "{window}");
-        assert_eq!(m.function.local_names.len(), m.function.locals.len() + 1);
+        assert_eq!(
+            m.function.local_names.len(),
+            m.function.locals.len() + LABEL_PARAMS.len()
+        );
         assert_eq!(m.function.locals, label_local_types(window as u16));
     }
 }

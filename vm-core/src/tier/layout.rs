@@ -143,107 +143,126 @@ impl Local {
     }
 }
 
-/// The locals of a label's function: its parameter (the block to run first), then the
-/// machine's registers (kept in locals while the function runs), then scratch; the
-/// slots' locals follow them ([`tag_local`], [`bits_local`]).
+/// The locals of a label's function: its parameters (the block to run first, where it
+/// returns to a direct caller, the direct calls under way, and the machine's registers,
+/// kept in locals while the function runs and returned with its result), then scratch;
+/// the slots' locals follow them ([`tag_local`], [`bits_local`]).
 pub(super) mod local {
     use super::{Local, Ty};
 
-    /// The parameter: the module's index of the block to run (then of the next one, in
-    /// this function).
+    /// The first parameter: the module's index of the block to run (then of the next one,
+    /// in this function).
     pub(crate) const BLOCK: Local = Local {
         index: 0,
         name: "block",
         ty: Ty::I32,
     };
-    /// What the function returns: the index of the next block, in another function, or
-    /// a status (negative).
-    pub(crate) const NEXT: Local = Local {
+    /// The count of frames below which the last frame of the direct call that called this
+    /// function is popped (the frames there were with it pushed): there the function
+    /// returns [`RETURNED`](crate::tier::RETURNED) to its caller; 0 when `run` called it.
+    pub(crate) const RETURN_BELOW: Local = Local {
         index: 1,
-        name: "ret",
+        name: "ret_below",
         ty: Ty::I32,
     };
-    /// The stack's depth.
-    pub(crate) const SP: Local = Local {
+    /// The direct calls under way, this function's among them: past
+    /// [`MAX_DIRECT_DEPTH`](crate::tier::MAX_DIRECT_DEPTH) its calls go the indirect way
+    /// (0 when `run` called it).
+    pub(crate) const DEPTH: Local = Local {
         index: 2,
+        name: "depth",
+        ty: Ty::I32,
+    };
+    /// The stack's depth (a parameter, and returned).
+    pub(crate) const SP: Local = Local {
+        index: 3,
         name: "sp",
         ty: Ty::I32,
     };
-    /// The call frames there are.
+    /// The call frames there are (a parameter, and returned).
     pub(crate) const FRAME_COUNT: Local = Local {
-        index: 3,
+        index: 4,
         name: "nframes",
         ty: Ty::I32,
     };
-    /// The instruction the machine is at, when it leaves.
+    /// The steps the budget has left (a parameter, and returned).
+    pub(crate) const LEFT: Local = Local {
+        index: 5,
+        name: "left",
+        ty: Ty::I64,
+    };
+    /// The instruction the machine is at, when it leaves (a parameter, and returned).
     pub(crate) const PC: Local = Local {
-        index: 4,
+        index: 6,
         name: "pc",
+        ty: Ty::I32,
+    };
+    /// What the function returns first: the index of the next block, in another
+    /// function, or a status (negative).
+    pub(crate) const NEXT: Local = Local {
+        index: 7,
+        name: "ret",
         ty: Ty::I32,
     };
     /// The depth where the block's window starts.
     pub(crate) const BASE: Local = Local {
-        index: 5,
+        index: 8,
         name: "base",
         ty: Ty::I32,
     };
     /// The address of the window's tags.
     pub(crate) const WINDOW_TAGS: Local = Local {
-        index: 6,
+        index: 9,
         name: "tags",
         ty: Ty::I32,
     };
     /// The address of the window's bits.
     pub(crate) const WINDOW_BITS: Local = Local {
-        index: 7,
+        index: 10,
         name: "bits",
         ty: Ty::I32,
     };
     /// What `at` gave for the instruction a `return` goes to.
     pub(crate) const AT_VALUE: Local = Local {
-        index: 8,
+        index: 11,
         name: "r",
         ty: Ty::I32,
     };
     /// The address of the first frame a block pushes.
     pub(crate) const FRAME_ADDRESS: Local = Local {
-        index: 9,
+        index: 12,
         name: "frame",
         ty: Ty::I32,
     };
     /// A tag, chosen by `select`.
     pub(crate) const TAG: Local = Local {
-        index: 10,
+        index: 13,
         name: "tag",
         ty: Ty::I32,
     };
-    /// The steps the budget has left.
-    pub(crate) const LEFT: Local = Local {
-        index: 11,
-        name: "left",
-        ty: Ty::I64,
-    };
     /// The result of an arithmetic operation.
     pub(crate) const RESULT: Local = Local {
-        index: 12,
+        index: 14,
         name: "z",
         ty: Ty::I64,
     };
 
     /// Every one of them, in the order of their indexes (checked when compiled).
-    pub(crate) const ALL: [Local; 13] = [
+    pub(crate) const ALL: [Local; 15] = [
         BLOCK,
-        NEXT,
+        RETURN_BELOW,
+        DEPTH,
         SP,
         FRAME_COUNT,
+        LEFT,
         PC,
+        NEXT,
         BASE,
         WINDOW_TAGS,
         WINDOW_BITS,
         AT_VALUE,
         FRAME_ADDRESS,
         TAG,
-        LEFT,
         RESULT,
     ];
 
@@ -270,15 +289,32 @@ pub(super) fn bits_local(s: WindowSlot) -> u32 {
     FIRST_SLOT_LOCAL + 2 * u32::from(s) + 1
 }
 
-/// The types of a label's function's locals after its parameter: the registers and
+/// A label's function's parameters: [`local::BLOCK`] to [`local::PC`].
+pub(super) const LABEL_PARAMS: [Ty; 7] = [
+    Ty::I32,
+    Ty::I32,
+    Ty::I32,
+    Ty::I32,
+    Ty::I32,
+    Ty::I64,
+    Ty::I32,
+];
+
+/// What a label's function returns: [`local::NEXT`], then the registers ([`local::SP`],
+/// [`local::FRAME_COUNT`], [`local::LEFT`], [`local::PC`]).
+pub(super) const LABEL_RESULTS: [Ty; 5] = [Ty::I32, Ty::I32, Ty::I32, Ty::I64, Ty::I32];
+
+const _: () = assert!(local::PC.index as usize + 1 == LABEL_PARAMS.len());
+
+/// The types of a label's function's locals after its parameters: the registers and
 /// scratch, then a tag and bits for each of `window` slots.
 pub(super) fn label_local_types(window: u16) -> Vec<Ty> {
-    let registers = local::ALL[1..].iter().map(|l| l.ty);
+    let registers = local::ALL[LABEL_PARAMS.len()..].iter().map(|l| l.ty);
     let slots = (0..window).flat_map(|_| [Ty::I32, Ty::I64]);
     registers.chain(slots).collect()
 }
 
-/// The names of a label's function's locals, parameter first (as
+/// The names of a label's function's locals, parameters first (as
 /// [`label_local_types`]).
 pub(super) fn label_local_names(window: u16) -> Vec<String> {
     let registers = local::ALL.iter().map(|l| l.name.to_string());
@@ -365,18 +401,19 @@ mod tests {
         }
         let names = label_local_names(3);
         let types = label_local_types(3);
-        // The parameter has a name, not a declaration.
-        assert_eq!(names.len(), types.len() + 1);
+        // The parameters have a name, not a declaration.
+        let params = LABEL_PARAMS.len();
+        assert_eq!(names.len(), types.len() + params);
         assert_eq!(names[local::SP.index as usize], "sp");
         assert_eq!(names[tag_local(0) as usize], "t0");
         assert_eq!(names[bits_local(2) as usize], "s2");
         assert_eq!(bits_local(2) as usize, names.len() - 1);
         for s in 0..3 {
-            assert_eq!(types[tag_local(s) as usize - 1], Ty::I32);
-            assert_eq!(types[bits_local(s) as usize - 1], Ty::I64);
+            assert_eq!(types[tag_local(s) as usize - params], Ty::I32);
+            assert_eq!(types[bits_local(s) as usize - params], Ty::I64);
         }
-        for l in &local::ALL[1..] {
-            assert_eq!(types[l.index as usize - 1], l.ty, "{}", l.name);
+        for l in &local::ALL[params..] {
+            assert_eq!(types[l.index as usize - params], l.ty, "{}", l.name);
         }
     }
 

@@ -477,6 +477,10 @@ mod tests {
             stop,
             round,
             blocks: 0..1,
+            program: &p,
+            functions: &[0],
+            arms: &[],
+            at: 0,
         };
         let b = Block {
             steps: 1,

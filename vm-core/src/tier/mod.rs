@@ -23,12 +23,40 @@
 //! Inside, each label's blocks are one function named after the label (blocks before the
 //! first label are `main`; a label of more than [`MAX_FUNCTION_BLOCKS`] blocks, or whose
 //! function would pass [`MAX_BODY`] bytes, is several), a `loop` around a `br_table`
-//! over its blocks; a block going to another function's block returns that block's index
+//! over its blocks; a block going to a later block of its function branches straight to
+//! that block's code (the end of its arm of the table), to an earlier one through the
+//! table; a block going to another function's block returns that block's index
 //! to `run`, which calls the function that has it. A `return` goes through `at(pc)`, a
 //! table of what starts at each instruction (in parts of 65,536 instructions, functions
-//! `at_0` and on, in a larger program). No `br_table` has more than
-//! [`MAX_BR_TABLE`] targets (engines cap them): a larger dispatch is a table of tables.
-//! Strings are only moved: their texts are the host's. A block whose `==` or `!=`
+//! `at_0` and on, in a larger program).
+//!
+//! A label's function takes the machine's registers (depth, frames, budget, position)
+//! as parameters, keeps them in locals, and returns them with its result (the next
+//! block, or a status); `run` keeps them in globals between calls.
+//!
+//! Calls are direct: a block that pushes frames (a `call` of a label known when the
+//! module is made, or calls it followed, then a jump) and goes to a block calls the
+//! function of that block with it, the registers, and the count of frames
+//! (`ret_below`), the frames pushed in the machine's frame memory exactly as before.
+//! That function runs as any (its own blocks, its own direct calls) until a `return`
+//! leaves fewer frames than `ret_below`: the last frame pushed for it is popped, and it
+//! returns `RETURNED` (-4) to its caller, the machine at the address that frame returned
+//! to. The caller goes on there: straight to the block there, when it is the address it
+//! pushed (and when a `return` is there and the caller pushed a frame under that one, it
+//! runs that `return` itself, budget permitting, as `at`'s chain of returns would, and
+//! goes on from where it leads), or as any `return` does (through `at`). Anything else
+//! the called function returns (a status: stopped, for the block runner or the budget,
+//! more room asked; or a block of another function) each caller returns on, untouched,
+//! to `run`, with the registers as the innermost left them: the machine's state is
+//! exactly as without direct calls, its frames in memory, and `run` goes on (or stops)
+//! from there as it always did, the frames left to be returned to through `at`. `run`
+//! calls a function with `ret_below` 0 (it never returns `RETURNED`). A parameter
+//! counts the direct calls under way (0 from `run`): past [`MAX_DIRECT_DEPTH`] a call
+//! goes the indirect way (as a jump), so that deep recursion (as deep as `max_calls`
+//! allows) never nests the engine's calls deeper.
+//!
+//! No `br_table` has more than [`MAX_BR_TABLE`] targets (engines cap them): a larger
+//! dispatch is a table of tables. Strings are only moved: their texts are the host's. A block whose `==` or `!=`
 //! compares two of its inputs checks at the start of each round that they are not
 //! strings, and stops there for the block runner when one is; a block whose `==`
 //! compares a value that may be a string otherwise is not compiled (the module stops
@@ -36,15 +64,17 @@
 //!
 //! One file a layer, each using only layers after it in this list:
 //!
-//! - `gen.rs` makes the module: the labels' functions (split where too large), named,
-//!   with `at` and `run`;
+//! - `gen.rs` makes the module: the labels' functions (split where too large, and then
+//!   made again, the indexes their direct calls use having moved), named, with `at` and
+//!   `run`;
 //! - `label.rs` writes a label's function: its dispatch, and each block's checks before
 //!   it runs, its inputs, its operations, its results and its exit;
 //! - `strings.rs` finds the inputs a block's `==` compares (checked not to be strings),
 //!   or that it compares a value that may be a string (the block is not compiled);
 //! - `lower.rs` writes each operation, with the block runner's checks;
 //! - `exits.rs` writes how a block leaves: to another block, round a loop, by a side
-//!   exit, a call or a return (frames pushed and popped), the budget spent;
+//!   exit, a call (a direct call, or as a jump) or a return (frames pushed and popped,
+//!   back to a direct caller), the budget spent;
 //! - `cache.rs` keeps the slots in locals while a block's code is written: what is
 //!   loaded, which tags are known, what is stored when it leaves;
 //! - `driver.rs` writes `run` and `at`, and `br_table`s of at most [`MAX_BR_TABLE`]
@@ -181,3 +211,14 @@ pub const STATUS_NEEDS_FRAMES: u32 = 2;
 pub(crate) const STOPPED: i32 = -1 - STATUS_STOPPED as i32;
 pub(crate) const NEEDS_STACK: i32 = -1 - STATUS_NEEDS_STACK as i32;
 pub(crate) const NEEDS_FRAMES: i32 = -1 - STATUS_NEEDS_FRAMES as i32;
+/// What a label's function called by a direct call returns to its caller when the
+/// call's frame is popped (the machine at the instruction it returned to); `run`
+/// never sees it.
+pub(crate) const RETURNED: i32 = -4;
+
+/// The most direct calls under way at once (WebAssembly calls of a label's function
+/// by a label's function, each for a call of the program): a call past them goes the
+/// indirect way (through `run`, or its function's dispatch), so the program's deep
+/// recursion (up to [`Limits::max_calls`](crate::Limits::max_calls) frames) never
+/// nests the engine's calls deeper than this.
+pub const MAX_DIRECT_DEPTH: u32 = 256;

@@ -10,6 +10,9 @@ use alloc::vec::Vec;
 
 use super::wasm::{uleb, Global, Ty};
 
+/// A function's signature: its parameters' types and its results'.
+type Signature = (&'static [Ty], &'static [Ty]);
+
 /// A module: what both its forms are written from.
 pub(super) struct Module {
     /// The memory it imports: module and name.
@@ -28,8 +31,8 @@ pub(super) struct Function {
     pub(super) export: Option<&'static str>,
     /// Its parameters' types.
     pub(super) params: &'static [Ty],
-    /// Its result's type.
-    pub(super) result: Ty,
+    /// Its results' types.
+    pub(super) results: &'static [Ty],
     /// The types of the locals it declares after its parameters.
     pub(super) locals: Vec<Ty>,
     /// The names of its parameters then its locals, for the text (empty without it).
@@ -93,7 +96,11 @@ impl Function {
         for (i, ty) in self.params.iter().enumerate() {
             out.push_str(&format!(" (param ${} {})", name(i), ty.name()));
         }
-        out.push_str(&format!(" (result {})\n", self.result.name()));
+        out.push_str(" (result");
+        for ty in self.results {
+            out.push_str(&format!(" {}", ty.name()));
+        }
+        out.push_str(")\n");
         if !self.locals.is_empty() {
             out.push_str("    ");
             for (i, ty) in self.locals.iter().enumerate() {
@@ -113,11 +120,11 @@ impl Function {
 impl Module {
     /// The signatures of its functions, each once, in the order they first appear: the
     /// type section, and each function's index in it.
-    fn types(&self) -> (Vec<(&'static [Ty], Ty)>, Vec<u32>) {
-        let mut types: Vec<(&'static [Ty], Ty)> = Vec::new();
+    fn types(&self) -> (Vec<Signature>, Vec<u32>) {
+        let mut types: Vec<Signature> = Vec::new();
         let mut of = Vec::new();
         for f in &self.functions {
-            let signature = (f.params, f.result);
+            let signature = (f.params, f.results);
             let index = match types.iter().position(|&t| t == signature) {
                 Some(i) => i,
                 None => {
@@ -146,11 +153,12 @@ impl Module {
         let (types, type_of) = self.types();
         let mut type_section = Vec::new();
         uleb(&mut type_section, types.len() as u64);
-        for (params, result) in types {
+        for (params, results) in types {
             type_section.push(0x60);
             uleb(&mut type_section, params.len() as u64);
             type_section.extend(params.iter().map(|t| t.byte()));
-            type_section.extend([1, result.byte()]);
+            uleb(&mut type_section, results.len() as u64);
+            type_section.extend(results.iter().map(|t| t.byte()));
         }
         section(&mut m, 1, type_section);
         let mut imports = vec![1];
@@ -277,7 +285,7 @@ mod tests {
                     name: "twice".into(),
                     export: None,
                     params: &[Ty::I32],
-                    result: Ty::I32,
+                    results: &[Ty::I32],
                     locals: vec![],
                     local_names: vec!["x".into()],
                     code: twice_code,
@@ -287,7 +295,7 @@ mod tests {
                     name: "add".into(),
                     export: Some("go"),
                     params: &[Ty::I32],
-                    result: Ty::I32,
+                    results: &[Ty::I32],
                     locals: vec![Ty::I32, Ty::I64],
                     local_names: locals,
                     code: add_code,
