@@ -50,7 +50,7 @@ timed "cargo test (the doc examples included), and vm-core's docs without warnin
 tier_in_wasmtime() {
   # (--workspace, as above, so that the build is the one above: with -p vm-core alone
   # cargo would unify other features and build wasmtime again.)
-  SVM_TEST_ENGINE=wasmtime cargo test --workspace --test tier --test tier_edges --test differential --test tier_large
+  SVM_TEST_ENGINE=wasmtime cargo test --workspace --test tier --test tier_calls --test tier_edges --test differential --test tier_large
   cargo check -p vm-cli --no-default-features
 }
 timed "the WebAssembly tier's tests again, its modules run in wasmtime; svm without the tier builds" tier_in_wasmtime

@@ -26,10 +26,20 @@ impl Runner {
 
     /// The interpreter, and the tier once the run is hot (the interpreter only in a
     /// build without the tier).
+    /// `SVM_TIER_AT=N` moves the run into the module at step N, compiled on this thread
+    /// meanwhile (for tests and measurements that must not depend on timing).
     pub fn tiered() -> Runner {
+        #[cfg(feature = "tier")]
+        let tier = match std::env::var("SVM_TIER_AT")
+            .ok()
+            .and_then(|n| n.parse().ok())
+        {
+            Some(step) => vm_wasmtime::TierUp::at_step(step),
+            None => vm_wasmtime::TierUp::new(),
+        };
         Runner {
             #[cfg(feature = "tier")]
-            tier: Some(vm_wasmtime::TierUp::new()),
+            tier: Some(tier),
             without: "not in this build of svm",
         }
     }

@@ -79,7 +79,8 @@ Ctrl+C; 141 when the reader of the output went away.
 
 Environment: NO_COLOR (set and not empty: no colours), CLICOLOR_FORCE (set and not
 0: colours even when not on a terminal), TERM=dumb (no colours unless forced),
-XDG_DATA_HOME (where the REPL keeps its history)."
+XDG_DATA_HOME (where the REPL keeps its history), SVM_TIER_AT=N (a run moves into
+the WebAssembly tier at step N, compiled meanwhile, not when another thread is done)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -536,6 +537,10 @@ set and not 0: colours even when standard error is not a terminal
 .TP
 \fBXDG_DATA_HOME\fR
 where the REPL keeps its history (\fBsvm/history\fR; else ~/.local/share)
+.TP
+\fBSVM_TIER_AT\fR
+N: a run moves into the WebAssembly tier at step N, its module compiled meanwhile (by
+default after 100,000 steps, when another thread has compiled it)
 "#,
     );
     man.render_version_section(&mut page)?;

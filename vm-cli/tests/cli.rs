@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{run, svm, text};
+use common::{run, run_env, svm, text};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
@@ -309,22 +309,29 @@ fn stat(stderr: &str, key: &str) -> u64 {
 
 #[test]
 fn a_hot_run_moves_into_the_tier_and_runs_the_same() {
-    // fib 25 is about 4.5 million steps: hot after 100,000.
-    let a = run(&["--stats", "examples/fib", "25"], "");
+    // fib 25 is about 4.5 million steps: hot after 100,000. (SVM_TIER_AT makes the
+    // move at a set step, not when the compiling thread is done.)
+    let a = run_env(
+        &["--stats", "examples/fib", "25"],
+        "",
+        &[("SVM_TIER_AT", "100000")],
+    );
     let b = run(&["--stats", "--no-tier", "examples/fib", "25"], "");
     assert_eq!(text(&a.stdout), "75025\n");
     assert_eq!(a.stdout, b.stdout);
     let (ea, eb) = (text(&a.stderr), text(&b.stderr));
     assert_eq!(stat(&ea, "steps: "), stat(&eb, "steps: "));
     assert!(stat(&eb, "steps: ") > 4_000_000, "{eb}");
-    // With the tier, the module is compiled and most steps run in it; the run waits
-    // for nothing, so a slow compile may leave more to the interpreter.
+    // With the tier, the module is compiled and most steps run in it.
     if cfg!(feature = "tier") {
         assert!(
             ea.contains("\ntier: ") && ea.contains(" blocks compiled"),
             "{ea}"
         );
-        assert!(stat(&ea, "compiled: ") > 0, "{ea}");
+        assert!(
+            stat(&ea, "compiled: ") * 10 > stat(&ea, "steps: ") * 9,
+            "{ea}"
+        );
     } else {
         assert!(ea.contains("tier: off (not in this build of svm)"), "{ea}");
     }
@@ -348,12 +355,16 @@ fn a_hot_run_moves_into_the_tier_and_runs_the_same() {
         "deep.svm",
         b"0 loop: 1 + dup 2000000 < loop end if jmp\nend: dup 0 swap - 9223372036854775807 swap - println\n",
     );
-    let tiered = run(&["--stats", src.path()], "");
+    let tiered = run_env(&["--stats", src.path()], "", &[("SVM_TIER_AT", "1000")]);
     let plain = run(&["--stats", "--no-tier", src.path()], "");
     assert_eq!(tiered.status.code(), Some(70));
     assert_eq!(tiered.status.code(), plain.status.code());
     let (et, ep) = (text(&tiered.stderr), text(&plain.stderr));
     assert!(et.contains("overflow"), "{et}");
+    assert!(
+        cfg!(not(feature = "tier")) || stat(&et, "compiled: ") > 1_000_000,
+        "{et}"
+    );
     let message = |e: &str| e.split("steps: ").next().unwrap().to_string();
     assert_eq!(message(&et), message(&ep));
     assert_eq!(stat(&et, "steps: "), stat(&ep, "steps: "));

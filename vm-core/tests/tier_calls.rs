@@ -11,7 +11,7 @@ mod wasm_host;
 
 use common::host::{observe_with, Observed};
 use vm_core::{compile, tier, Limits, Machine, Program, Value};
-use wasm_host::WasmiTier;
+use wasm_host::TestTier;
 
 /// Runs `program` in slices of `budget` steps, in the module of `tier` when given.
 fn observe(
@@ -19,7 +19,7 @@ fn observe(
     args: &[Value],
     limits: Limits,
     budget: u64,
-    tier: Option<&mut WasmiTier>,
+    tier: Option<&mut TestTier>,
 ) -> (Observed, u64) {
     let m = Machine::new(program.clone(), args.to_vec()).with_limits(limits);
     let mut tier = tier;
@@ -41,7 +41,7 @@ fn same(
 ) -> (Observed, u64) {
     let optimized = compile(src).unwrap();
     let plain = optimized.unoptimized();
-    let mut tier = WasmiTier::new(&optimized);
+    let mut tier = TestTier::new(&optimized);
     let mut first = None;
     for budget in [u64::MAX].into_iter().chain(budgets) {
         let (want, _) = observe(&plain, args, limits, budget, None);
@@ -133,7 +133,7 @@ fn a_budget_running_out_at_every_step_of_direct_calls() {
     let src = DOWN;
     let optimized = compile(src).unwrap();
     let plain = optimized.unoptimized();
-    let mut tier = WasmiTier::new(&optimized);
+    let mut tier = TestTier::new(&optimized);
     for budget in 1..=steps + 1 {
         let mut a = Machine::new(plain.clone(), vec![Value::Num(4)]);
         let mut b = Machine::new(optimized.clone(), vec![Value::Num(4)]);

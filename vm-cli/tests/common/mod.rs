@@ -15,7 +15,13 @@ pub fn svm() -> Command {
 
 /// Runs svm with `args`, `stdin` as its input (which it may not read whole).
 pub fn run(args: &[&str], stdin: &str) -> Output {
+    run_env(args, stdin, &[])
+}
+
+/// [`run`] with environment variables set.
+pub fn run_env(args: &[&str], stdin: &str, vars: &[(&str, &str)]) -> Output {
     let mut child = svm()
+        .envs(vars.iter().copied())
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
