@@ -87,13 +87,15 @@ fn tier_report(report: vm_wasmtime::TierUpReport) -> String {
         TierUpReport::Off(why) => format!("tier: off ({why})"),
         TierUpReport::Ran(f) => format!(
             "tier: {} blocks compiled ({} left to the interpreter), {} bytes in {} functions; \
-             made in {:.3} ms, compiled in {:.3} ms; entered {} times",
+             made in {:.3} ms, compiled in {:.3} ms ({:.3} ms of it starting wasmtime); \
+             entered {} times",
             thousands(u64::from(f.blocks)),
             thousands(u64::from(f.declined)),
             thousands(f.bytes as u64),
             thousands(f.functions as u64),
             ms(f.generate),
             ms(f.compile),
+            ms(f.engine),
             thousands(f.entries)
         ),
     }

@@ -36,8 +36,10 @@ pub struct Figures {
     pub bytes: usize,
     /// Time to make the module (vm-core's code generator).
     pub generate: Duration,
-    /// Time for wasmtime to compile and instantiate it.
+    /// Time for wasmtime to compile and instantiate it (with `engine`).
     pub compile: Duration,
+    /// Of `compile`, the time to set up wasmtime's engine (once a process).
+    pub engine: Duration,
     /// Calls into the module.
     pub entries: u64,
     /// Why the module stopped being called, if it did: it trapped or wrote a value
@@ -63,6 +65,7 @@ impl WasmtimeTier {
     pub fn with_bytes(compiled: &Compiled, bytes: &[u8]) -> Result<WasmtimeTier, String> {
         let started = Instant::now();
         let engine = engine()?;
+        let engine_time = started.elapsed();
         let module = Module::new(engine, bytes).map_err(|e| format!("{e:#}"))?;
         let mut store = Store::new(engine, ());
         let memory =
@@ -83,6 +86,7 @@ impl WasmtimeTier {
                 functions: compiled.functions.len(),
                 bytes: bytes.len(),
                 compile: started.elapsed(),
+                engine: engine_time,
                 ..Figures::default()
             },
         })
