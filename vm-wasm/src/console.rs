@@ -33,6 +33,9 @@ pub struct JsEntry {
     pub message: String,
     /// The line of the session's typed lines the entry starts on (`<repl>:LINE`).
     pub line: u32,
+    /// The part of it that runs (all of it, or the code after a definition), when
+    /// code of it runs.
+    pub code: String,
 }
 
 /// A label an entry defined.
@@ -132,6 +135,7 @@ impl ConsoleCore {
             errors: Vec::new(),
             message: String::new(),
             line,
+            code: String::new(),
         };
         if let Some((name, _)) = repl::command(text) {
             match name {
@@ -200,6 +204,8 @@ impl ConsoleCore {
                     })
                     .collect();
                 if runs {
+                    let from = repl::run_from(text).map_or(0, |(_, byte)| byte);
+                    entry.code = text[from..].trim().to_string();
                     let lines = text.matches('\n').count() as u32 + 1;
                     let steps = self.session.machine().steps();
                     self.entry = Some((line, start, steps, lines));
@@ -347,7 +353,8 @@ mod tests {
         c.enter("sq call");
         run_all(&mut c);
         assert_eq!(c.stack_line(), "[10]");
-        assert_eq!(c.definitions(), "sq: 1 + return\n");
+        assert_eq!(c.enter("sq: 2 * return 4 sq call").code, "4 sq call");
+        assert_eq!(c.definitions(), "sq: 2 * return\n");
     }
 
     #[test]

@@ -84,7 +84,7 @@ export interface Profile { folded: string; lines: { line: number; count: number 
 /** What became of a console entry (`Console.enter`); positions of `errors` are the entry's own. */
 export interface ConsoleEntry {
   kind: "accepted" | "rejected" | "hint" | "command" | "unknown";
-  defined: { name: string; again: boolean }[]; runs: boolean; errors: Diagnostic[]; message: string; line: number;
+  defined: { name: string; again: boolean }[]; runs: boolean; errors: Diagnostic[]; message: string; line: number; code: string;
 }
 /** A slice of a console entry's run (`Console.run`). */
 export interface ConsoleStatus {
