@@ -2,13 +2,12 @@
 //! `svm`'s REPL follows) run in slices of steps, its results as plain data for the page.
 //! Positions are the entry's own: line 1 is the entry's first line.
 
-use std::fmt;
-
 use serde::Serialize;
 use vm_core::repl::{self, Entered, Session};
 use vm_core::{Limits, Status};
 
 use crate::convert::{JsDiagnostic, JsError, JsSpan, JsValueView, LineIndex};
+use crate::session::CappedSink;
 
 /// The most output of one entry kept for the page, in bytes; the rest is counted.
 pub const OUTPUT_KEPT: usize = 64 << 10;
@@ -77,34 +76,12 @@ pub struct JsStackTop {
     pub total: usize,
 }
 
-/// Keeps the first [`OUTPUT_KEPT`] bytes of an entry's output, counting all of it.
-struct Kept<'a> {
-    buf: &'a mut String,
-    bytes: &'a mut usize,
-}
-
-impl fmt::Write for Kept<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let room = OUTPUT_KEPT.saturating_sub(*self.bytes);
-        if room > 0 {
-            let mut end = room.min(s.len());
-            while !s.is_char_boundary(end) {
-                end -= 1;
-            }
-            self.buf.push_str(&s[..end]);
-        }
-        *self.bytes += s.len();
-        Ok(())
-    }
-}
-
 /// A console session.
 pub struct ConsoleCore {
     session: Session,
     /// The entry running: its first typed line, its byte offset in the typed lines,
     /// the step count it started at, and its lines.
     entry: Option<(u32, usize, u64, u32)>,
-    output: String,
     output_bytes: usize,
 }
 
@@ -117,7 +94,6 @@ impl ConsoleCore {
                 ..Limits::default()
             }),
             entry: None,
-            output: String::new(),
             output_bytes: 0,
         }
     }
@@ -125,7 +101,6 @@ impl ConsoleCore {
     /// Takes an entry: a command (`:reset`, `:clear`, `:words`) or code.
     pub fn enter(&mut self, text: &str) -> JsEntry {
         self.entry = None;
-        self.output.clear();
         self.output_bytes = 0;
         let line = self.session.next_line();
         let mut entry = JsEntry {
@@ -229,9 +204,15 @@ impl ConsoleCore {
         let Some((line, start, first_step, lines)) = self.entry else {
             return status;
         };
-        let mut out = Kept {
-            buf: &mut self.output,
-            bytes: &mut self.output_bytes,
+        // The session's sink (one copy of the run loop in the module), then the entry's
+        // output past OUTPUT_KEPT bytes dropped, and counted.
+        let mut text = String::new();
+        let mut emitted = 0;
+        let mut out = CappedSink {
+            buf: &mut text,
+            transcript: None,
+            emitted: &mut emitted,
+            max: usize::MAX,
         };
         let machine = self.session.machine_mut();
         let result = match machine.run(budget, &mut out) {
@@ -243,8 +224,15 @@ impl ConsoleCore {
             Status::Failed(e) => Some(Some(e)),
             _ => None,
         };
+        let room = OUTPUT_KEPT.saturating_sub(self.output_bytes);
+        let mut end = room.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        self.output_bytes += emitted;
         status.steps = (self.session.machine().steps() - first_step) as f64;
-        status.output = std::mem::take(&mut self.output);
+        status.output = text;
         status.output_bytes = self.output_bytes;
         match result {
             None => status.status = "running",
