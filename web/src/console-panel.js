@@ -222,7 +222,10 @@ export class ConsolePanel {
         this.line(h('p', { class: 'console-note' }, 'Session reset: no labels, an empty stack.'));
       } else if (command.startsWith(':clear')) this.code = [];
     } else {
-      for (const d of entry.defined) this.line(h('p', { class: 'console-note' }, `${d.again ? 'redefined' : 'defined'} ${d.name}`));
+      // As the REPL: an entry that starts with a label definition says what it defined.
+      if (/^\s*[^\s"#]+:(\s|$)/.test(this.running.text)) {
+        for (const d of entry.defined) this.line(h('p', { class: 'console-note' }, `${d.again ? 'redefined' : 'defined'} ${d.name}`));
+      }
     }
   }
 
