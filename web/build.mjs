@@ -141,6 +141,10 @@ async function buildPage() {
   const worker = await esbuild.build({ ...common(), entryPoints: ['src/worker.js'], format: 'iife', outfile: 'out/worker.js' });
   const workerJs = outFile(worker, '.js');
   const workerName = `worker.${hash(workerJs)}.js`;
+  // The console's worker (console-worker.js): a REPL session of its own, beside the runner's.
+  const consoleWorker = await esbuild.build({ ...common(), entryPoints: ['src/console-worker.js'], format: 'iife', outfile: 'out/console-worker.js' });
+  const consoleWorkerJs = outFile(consoleWorker, '.js');
+  const consoleWorkerName = `console-worker.${hash(consoleWorkerJs)}.js`;
 
   // A page's script and style sheet: `name.HASH.js` and `name.HASH.css`, from `entry`.
   // `chunks`: the script is split at its dynamic imports (esbuild's `splitting`) into
@@ -157,6 +161,7 @@ async function buildPage() {
         ...common().define,
         __WASM_URL__: JSON.stringify(`./${wasmName}`),
         __WORKER_URL__: JSON.stringify(`./${workerName}`),
+        __CONSOLE_WORKER_URL__: JSON.stringify(`./${consoleWorkerName}`),
       },
     });
     const entryJs = out.outputFiles.find((o) => path.basename(o.path) === `${name}.js`);
@@ -200,6 +205,7 @@ async function buildPage() {
     [embed.cssName]: embed.css,
     ...Object.fromEntries(embed.chunks.map((c) => [c.name, c.contents])),
     [workerName]: workerJs,
+    [consoleWorkerName]: consoleWorkerJs,
     [wasmName]: wasm,
     'favicon.svg': fs.readFileSync(path.join(WEB, 'favicon.svg')),
   };

@@ -81,6 +81,7 @@
 //! | compiling the blocks | `slot` (how the machine holds values, whose tags the module uses too), [`tier`]: a WebAssembly module made of the blocks (`tier/gen.rs` and the layers under it; `tier/wasm.rs` is the instructions it writes, as bytes and as text), for a host that runs it with [`Machine::run_tiered`] (the playground's worker does) |
 //! | running it | [`machine`]: the public face (`mod.rs`), the run loops (`run.rs`), the plain interpreter's instructions (`instr.rs`, which uses neither `opt` nor `block`), the block runner (`blocks.rs`), the [`Tier`] hook (`tier.rs`), the step budget they share (`fuel.rs`), the undo history (`history.rs`), and the [`Observer`] hook (`observer.rs`); `sink` ([`IoSink`], with the `std` feature) |
 //! | watching and showing a run | [`profile`], [`record`] (the stack at every step, for a timeline), [`debug`] (breakpoints, step over and out), [`disasm`] (a program, or its blocks, back to text) |
+//! | a session of entries | [`repl`] (the REPL's rules: entries compiled after the ones kept and run on one live machine, labels defined again, `:reset`, the per-entry budget; `svm`'s REPL and the playground's console both use it) |
 //!
 //! To add an operation, see [the list in `ops`](ops#adding-an-operation): a row, and
 //! for a pure operation its function, its lowering to WebAssembly and its model in the
@@ -108,6 +109,7 @@ mod opt;
 pub mod profile;
 pub mod program;
 pub mod record;
+pub mod repl;
 #[cfg(feature = "std")]
 mod sink;
 mod slot;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::console::ConsoleCore;
 use crate::convert::{self, JsCompiled, JsDiagnostic, LineIndex};
 use crate::session::{read_budget, unknown_options, Core, Options, SetupError};
 use crate::tier::{JsTier, TierModule};
@@ -383,5 +384,66 @@ impl Session {
     /// The number of steps executed so far.
     pub fn steps(&self) -> f64 {
         self.core.steps()
+    }
+}
+
+/// Does `text` go on over another line as a console (or `svm` REPL) entry: a string left
+/// open, or a definition not ended by `return`, `jmp`, `stop` or `exit`?
+#[wasm_bindgen(js_name = entryOpen)]
+pub fn entry_open(text: &str) -> bool {
+    vm_core::repl::entry_open(text)
+}
+
+/// The playground's console: a session of entries on one live machine, by the rules of
+/// `svm`'s REPL (vm-core's `repl`). `enter` takes an entry; when it runs, `run` runs it
+/// in slices until it is `done`.
+#[wasm_bindgen]
+pub struct Console {
+    core: ConsoleCore,
+}
+
+#[wasm_bindgen]
+impl Console {
+    /// A new session; each entry may take `maxSteps` steps (0: no limit).
+    #[wasm_bindgen(constructor)]
+    pub fn new(max_steps: f64) -> Result<Console, JsValue> {
+        let max = read_budget(max_steps).map_err(|m| JsValue::from(error("budget", m)))?;
+        Ok(Console {
+            core: ConsoleCore::new((max > 0).then_some(max)),
+        })
+    }
+
+    /// Takes an entry (code, or `:reset`, `:clear`, `:words`).
+    #[wasm_bindgen(unchecked_return_type = "ConsoleEntry")]
+    pub fn enter(&mut self, text: &str) -> JsValue {
+        to_js(&self.core.enter(text))
+    }
+
+    /// Runs the entry at most `budget` more steps.
+    #[wasm_bindgen(unchecked_return_type = "ConsoleStatus")]
+    pub fn run(&mut self, budget: f64) -> Result<JsValue, JsValue> {
+        let budget = read_budget(budget).map_err(|m| JsValue::from(error("budget", m)))?;
+        Ok(to_js(&self.core.run(budget)))
+    }
+
+    /// Stops the entry running; the stack stays as it is.
+    pub fn stop(&mut self) {
+        self.core.stop();
+    }
+
+    /// The top `n` values of the stack, and its depth.
+    #[wasm_bindgen(unchecked_return_type = "StackTop")]
+    pub fn stack(&self, n: u32) -> JsValue {
+        to_js(&self.core.stack(n as usize))
+    }
+
+    /// The labels defined.
+    pub fn labels(&self) -> Vec<String> {
+        self.core.labels()
+    }
+
+    /// The definitions in effect, as text.
+    pub fn definitions(&self) -> String {
+        self.core.definitions()
     }
 }

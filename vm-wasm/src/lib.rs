@@ -1,10 +1,11 @@
 //! WebAssembly bindings of vm-core for the simple-vm playground.
 //!
 //! Thin by design: no language logic lives here, only conversion to plain JavaScript
-//! data ([`convert`]), the compiled program as rows ([`disasm`]), session state ([`session`]), the WebAssembly tier in the browser ([`tier`]), the stack over time ([`timeline`]), the TypeScript declarations of the results ([`types`]) and the exported functions and class
+//! data ([`convert`]), the compiled program as rows ([`disasm`]), session state ([`session`]), the console's REPL session ([`console`]), the WebAssembly tier in the browser ([`tier`]), the stack over time ([`timeline`]), the TypeScript declarations of the results ([`types`]) and the exported functions and class
 //! ([`api`]). Numbers of the language cross as decimal strings, exactly.
 
 pub mod api;
+pub mod console;
 pub mod convert;
 pub mod disasm;
 pub mod session;
@@ -12,5 +13,5 @@ pub mod tier;
 pub mod timeline;
 pub mod types;
 
-pub use api::{compile, format, ops, tier_module, version, Session};
+pub use api::{compile, entry_open, format, ops, tier_module, version, Console, Session};
 pub use disasm::disasm;

@@ -179,11 +179,13 @@ pub struct Core {
 }
 
 /// Collects output up to the limit; refuses (a runtime error of the program) beyond it.
-struct CappedSink<'a> {
-    buf: &'a mut String,
-    transcript: Option<&'a mut String>,
-    emitted: &'a mut usize,
-    max: usize,
+/// (The console writes through it too: the machine's run loop is generic over its sink,
+/// and one sink type keeps one copy of it in the module.)
+pub(crate) struct CappedSink<'a> {
+    pub(crate) buf: &'a mut String,
+    pub(crate) transcript: Option<&'a mut String>,
+    pub(crate) emitted: &'a mut usize,
+    pub(crate) max: usize,
 }
 
 impl fmt::Write for CappedSink<'_> {

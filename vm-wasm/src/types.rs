@@ -81,4 +81,16 @@ export interface Disasm {
 export type TimelineStep = [numbers: Float64Array, values: ValueView[], last: BigUint64Array | null];
 /** The profile of a session made with `profile: true`. */
 export interface Profile { folded: string; lines: { line: number; count: number }[]; total: number; }
+/** What became of a console entry (`Console.enter`); positions of `errors` are the entry's own. */
+export interface ConsoleEntry {
+  kind: "accepted" | "rejected" | "hint" | "command" | "unknown";
+  defined: { name: string; again: boolean }[]; runs: boolean; errors: Diagnostic[]; message: string; line: number; code: string;
+}
+/** A slice of a console entry's run (`Console.run`). */
+export interface ConsoleStatus {
+  status: "running" | "done"; output: string; outputBytes: number; steps: number;
+  error: RuntimeError | null; inEntry: boolean;
+}
+/** The top of the console's stack and its depth (`Console.stack`). */
+export interface StackTop { values: ValueView[]; total: number; }
 "#;

@@ -8,7 +8,7 @@ import languageReference from 'virtual:reference';
 import { createEditor } from './editor.js';
 import { Msg, RunKind } from './protocol.js';
 import { LivePositions } from './positions.js';
-import { loadModule, compileSource, breakpointLine, version } from './vm.js';
+import { loadModule, compileSource, breakpointLine, version, consoleEntryOpen } from './vm.js';
 import { loadRunner } from './load-runner.js';
 import { RunControl } from './run-control.js';
 import { attachControls } from './controls.js';
@@ -36,10 +36,12 @@ import { WasmPanel } from './wasm-panel.js';
 import { attachShortcuts, attachTabOption, readTabOption } from './shortcuts.js';
 import { RunNotes } from './run-notes.js';
 import { ProgramName } from './program-name.js';
+import { ConsolePanel } from './console-panel.js';
 
-/* global __WASM_URL__, __WORKER_URL__ */
+/* global __WASM_URL__, __WORKER_URL__, __CONSOLE_WORKER_URL__ */
 const WASM_URL = __WASM_URL__;
 const WORKER_URL = __WORKER_URL__;
+const CONSOLE_WORKER_URL = __CONSOLE_WORKER_URL__;
 
 const WELCOME = `# Welcome to the simple-vm playground.
 # Write a program and press Run (Ctrl+Enter). Hover a word to see what it does;
@@ -306,8 +308,15 @@ const reference = attachReference(
 // ---- the WebAssembly module ------------------------------------------------------------
 
 control.status('Loading…');
+const consolePanel = new ConsolePanel(
+  { panel: $('console'), log: $('console-log'), form: $('console-form'), input: $('console-input'), prompt: $('console-prompt'), stop: $('console-stop'), copy: $('console-copy'), stack: $('console-stack'), stackCount: $('console-stack-count'), status: $('console-status') },
+  { editor, storage: saved.store.local, entryOpen: consoleEntryOpen, notice: (label, detail) => control.notice(label, detail) },
+);
+const wasmModule = loadModule(WASM_URL);
+// The console's worker starts once the module is there, after the runner's.
+wasmModule.then((m) => setTimeout(() => consolePanel.start(m, CONSOLE_WORKER_URL))).catch(() => {});
 // The Reference is drawn when it is first opened.
-loadRunner(control, loadModule(WASM_URL), {
+loadRunner(control, wasmModule, {
   workerUrl: WORKER_URL,
   onReady: () => ($('version').textContent = `v${version()}`),
   onOps: (all) => {
@@ -325,4 +334,5 @@ window.playground = {
   shareLoaded,
   tour,
   saved,
+  console: consolePanel,
 };

@@ -3,7 +3,7 @@
 // (`ops`: highlighting, hover help, the Reference) and where a breakpoint goes. (The
 // Compiled panel's rows are made in the worker.)
 
-import { initSync, compile, ops, version, Session } from '../pkg/vm_wasm.js';
+import { initSync, compile, ops, version, Session, entryOpen } from '../pkg/vm_wasm.js';
 import { SetupError } from './protocol.js';
 
 /** The module at `url`, compiled (fetched once). */
@@ -28,6 +28,9 @@ export function initVm(module) {
 }
 
 export { ops, version };
+
+/** Does a console entry go on over another line (a string or a definition left open)? false before the module is there. */
+export const consoleEntryOpen = (text) => ready && entryOpen(text);
 
 /** vm-wasm's `compile(source)` (diagnostics and labels), or null before the module is there. */
 export const compileSource = (source) => (ready ? compile(source) : null);

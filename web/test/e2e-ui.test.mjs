@@ -454,7 +454,12 @@ async function hoverWord(page, word, n = 0) {
       const text = view.state.doc.toString();
       let pos = -1;
       for (let k = 0; k <= i; k++) pos = text.indexOf(w, pos + 1);
-      const c = view.coordsAtPos(pos + 1);
+      // The word on screen (filling the fields below the editor may have scrolled the page).
+      let c = view.coordsAtPos(pos + 1);
+      if (c.top < 0 || c.bottom > innerHeight) {
+        scrollBy(0, c.top - innerHeight / 3);
+        c = view.coordsAtPos(pos + 1);
+      }
       return { x: c.left + 1, y: (c.top + c.bottom) / 2 };
     },
     [word, n],
