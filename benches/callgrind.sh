@@ -6,8 +6,10 @@
 #   benches/callgrind.sh [SVM] [-- EXTRA-SVM-OPTIONS]
 #
 # SVM defaults to target/release/svm (build it with `cargo build --release -p vm-cli`).
-# Prints one line per workload: name, instructions with the optimizer, instructions with
-# `--no-opt` (the plain interpreter), and a total line. Needs valgrind.
+# Prints one line per workload: name, instructions with the optimizer (`--no-tier`: the
+# interpreter and its blocks; the WebAssembly tier's machine code is wasmtime's, compiled
+# on another thread), instructions with `--no-opt` (the plain interpreter), and a total
+# line. Needs valgrind.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -25,7 +27,7 @@ total=0 total_plain=0
 while IFS=$'\t' read -r name program _args _answer _bench bench_args _rest; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   # shellcheck disable=SC2086
-  opt=$(count "$program" $bench_args)
+  opt=$(count --no-tier "$program" $bench_args)
   # shellcheck disable=SC2086
   plain=$(count --no-opt "$program" $bench_args)
   printf '%-14s %16s %16s\n' "$name" "$opt" "$plain"
