@@ -34,6 +34,8 @@ import { TourProgress } from './tour-progress.js';
 import { TimelinePanel } from './timeline-panel.js';
 import { WasmPanel } from './wasm-panel.js';
 import { attachShortcuts, attachTabOption, readTabOption } from './shortcuts.js';
+import { readSettings, applyToRoot } from './settings.js';
+import { attachSettings } from './settings-panel.js';
 import { RunNotes } from './run-notes.js';
 import { ProgramName } from './program-name.js';
 
@@ -96,9 +98,12 @@ let tour = null;
 let formatter = null;
 let wasmPanel = null;
 const tabIndents = readTabOption(saved.store.local);
+// The Settings (boot.js has applied the theme and the font size already).
+const settings = readSettings(saved.store.local);
 const editor = await createEditor($('editor'), {
   doc: program.source,
   tabIndents,
+  lineWrap: settings.lineWrap,
   onRun: () => control?.run(),
   onChange: (view, changes) => {
     control?.edit(changes);
@@ -229,7 +234,27 @@ function loadProgram(p, places = null) {
 fields.showArgs();
 
 attachTabOption({ checkbox: $('tab-indents'), hint: $('tab-escape') }, { on: tabIndents, storage: saved.store.local, apply: (on) => editor.setTabIndents(on) });
-const shortcuts = attachShortcuts({ dialog: $('shortcuts'), list: $('shortcuts-list'), open: $('shortcuts-open') });
+const settingsPanel = attachSettings(
+  { dialog: $('settings'), body: $('settings-body'), open: $('settings-open'), note: $('settings-note') },
+  {
+    settings,
+    storage: saved.store.local,
+    apply: async (next, previous) => {
+      applyToRoot(document.documentElement, next);
+      if (next.fontSize !== previous.fontSize) editor.fontSizeChanged();
+      if (next.lineWrap !== previous.lineWrap) editor.setLineWrap(next.lineWrap);
+      if (next.keyBindings !== previous.keyBindings) await editor.setKeyBindings(next.keyBindings);
+    },
+  },
+);
+// Key bindings other than the default: their chunk is fetched now, not with the page.
+if (settings.keyBindings !== 'default') {
+  editor.setKeyBindings(settings.keyBindings).catch((e) => banner.show(`The ${settings.keyBindings} key bindings could not be loaded (${e.message}): the default ones are in force.`));
+}
+const shortcuts = attachShortcuts(
+  { dialog: $('shortcuts'), list: $('shortcuts-list'), open: $('shortcuts-open') },
+  { keyBindings: () => settingsPanel.settings().keyBindings },
+);
 
 attachControls(controlsUi, {
   run: () => control.run(),
@@ -325,4 +350,5 @@ window.playground = {
   shareLoaded,
   tour,
   saved,
+  settings: settingsPanel,
 };
