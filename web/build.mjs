@@ -157,6 +157,25 @@ function outFile(result, ext) {
   return f.contents;
 }
 
+/**
+ * The service worker (src/sw.js) of a build whose files are `files` (name: contents): its
+ * list is exactly those files, its cache named by their hash (offline-cache.js), so that a
+ * new deployment is a new worker with a new cache, and the same build the same worker.
+ */
+export async function serviceWorker(files) {
+  const names = Object.keys(files).sort();
+  const all = crypto.createHash('sha256');
+  for (const n of names) all.update(n).update('\0').update(files[n]).update('\0');
+  const out = await esbuild.build({
+    ...common(),
+    entryPoints: ['src/sw.js'],
+    format: 'iife',
+    outfile: 'out/sw.js',
+    define: { __SW_VERSION__: JSON.stringify(all.digest('hex').slice(0, 10)), __SW_FILES__: JSON.stringify(names) },
+  });
+  return outFile(out, '.js');
+}
+
 async function buildPage() {
   const t0 = Date.now();
   const wasmSrc = path.join(PKG, 'vm_wasm_bg.wasm');
@@ -185,6 +204,8 @@ async function buildPage() {
         ...common().define,
         __WASM_URL__: JSON.stringify(`./${wasmName}`),
         __WORKER_URL__: JSON.stringify(`./${workerName}`),
+        // No service worker in a development build (live reload must see every change).
+        __SW_URL__: JSON.stringify(dev ? null : './sw.js'),
       },
     });
     const entryJs = out.outputFiles.find((o) => path.basename(o.path) === `${name}.js`);
@@ -233,7 +254,10 @@ async function buildPage() {
     [workerName]: workerJs,
     [wasmName]: wasm,
     'favicon.svg': fs.readFileSync(path.join(WEB, 'favicon.svg')),
+    'manifest.webmanifest': fs.readFileSync(path.join(WEB, 'manifest.webmanifest')),
   };
+  // The service worker: every file above in its cache, named by the hash of them all.
+  if (!dev) files['sw.js'] = await serviceWorker(files);
   for (const [name, body] of Object.entries(files)) fs.writeFileSync(path.join(tmp, name), body);
   fs.rmSync(DIST, { recursive: true, force: true });
   fs.renameSync(tmp, DIST);

@@ -22,10 +22,12 @@ import { Banner } from './banner.js';
 import { decodeState, encodeState, isShareFragment } from './share.js';
 import { playgroundUrl } from './embed-link.js';
 import { h } from './dom.js';
+import { registerOffline } from './offline.js';
 
-/* global __WASM_URL__, __WORKER_URL__ */
+/* global __WASM_URL__, __WORKER_URL__, __SW_URL__ */
 const WASM_URL = __WASM_URL__;
 const WORKER_URL = __WORKER_URL__;
+const SW_URL = __SW_URL__;
 
 /** The "Open in the playground" link follows edits this long after the last one (ms). */
 const LINK_DELAY_MS = 300;
@@ -145,8 +147,18 @@ document.addEventListener('keydown', (e) => {
 control.status('Loading…');
 loadRunner(control, module, { workerUrl: WORKER_URL, onOps: (all) => editor.setOps(all) });
 
+// Offline as the playground (the same worker and cache). Nothing is saved here: before a
+// reload to a new version, the program as edited goes into the address's fragment, which
+// the page reads again.
+const offline = registerOffline({
+  url: SW_URL,
+  prompt: $('update'),
+  beforeReload: async () => history.replaceState(null, '', `#${await encodeState({ ...program, source: editor.text() })}`),
+});
+
 // For the end-to-end tests.
 window.playground = {
+  offline,
   editor,
   get runner() {
     return control.runner;

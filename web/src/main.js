@@ -36,12 +36,15 @@ import { WasmPanel } from './wasm-panel.js';
 import { attachShortcuts, attachTabOption, readTabOption } from './shortcuts.js';
 import { readSettings, applyToRoot } from './settings.js';
 import { attachSettings } from './settings-panel.js';
+import { registerOffline } from './offline.js';
 import { RunNotes } from './run-notes.js';
 import { ProgramName } from './program-name.js';
 
-/* global __WASM_URL__, __WORKER_URL__ */
+/* global __WASM_URL__, __WORKER_URL__, __SW_URL__ */
 const WASM_URL = __WASM_URL__;
 const WORKER_URL = __WORKER_URL__;
+/** The service worker (offline.js), null in a development build. */
+const SW_URL = __SW_URL__;
 
 const WELCOME = `# Welcome to the simple-vm playground.
 # Write a program and press Run (Ctrl+Enter). Hover a word to see what it does;
@@ -341,8 +344,13 @@ loadRunner(control, loadModule(WASM_URL), {
   },
 });
 
+// Offline: the page's files cached after this visit; a new deployment offers a reload,
+// the program saved first (it is saved as one types anyway).
+const offline = registerOffline({ url: SW_URL, prompt: $('update'), beforeReload: () => saved.saveNow() });
+
 // For the end-to-end tests and for poking around in the console.
 window.playground = {
+  offline,
   editor,
   get runner() {
     return control.runner;

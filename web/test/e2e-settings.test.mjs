@@ -34,11 +34,14 @@ const editorFontSize = (page) => page.evaluate(() => getComputedStyle(document.g
 const wraps = (page) => page.evaluate(() => document.getElementById('editor').shadowRoot.querySelector('.cm-content').classList.contains('cm-lineWrapping'));
 const stored = (page) => page.evaluate((k) => localStorage.getItem(k), SETTINGS_KEY);
 /** Puts the editor's cursor at `pos` and focuses it. */
-const cursorAt = (page, pos) => page.evaluate((p) => {
-  const { view } = window.playground.editor;
-  view.dispatch({ selection: { anchor: p } });
-  view.focus();
-}, pos);
+async function cursorAt(page, pos) {
+  await page.evaluate((p) => {
+    const { view } = window.playground.editor;
+    view.dispatch({ selection: { anchor: p } });
+    view.focus();
+  }, pos);
+  await page.waitForFunction(() => window.playground.editor.view.hasFocus);
+}
 
 test('settings: from the toolbar by keyboard; theme, font size and wrap take effect, are kept across a reload, and never go into a share link', async () => {
   const { context, page, problems } = await open({ context: { colorScheme: 'light' } });
