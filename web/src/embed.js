@@ -147,14 +147,11 @@ document.addEventListener('keydown', (e) => {
 control.status('Loading…');
 loadRunner(control, module, { workerUrl: WORKER_URL, onOps: (all) => editor.setOps(all) });
 
-// Offline as the playground (the same worker and cache). Nothing is saved here: before a
-// reload to a new version, the program as edited goes into the address's fragment, which
-// the page reads again.
-const offline = registerOffline({
-  url: SW_URL,
-  prompt: $('update'),
-  beforeReload: async () => history.replaceState(null, '', `#${await encodeState({ ...program, source: editor.text() })}`),
-});
+// Offline as the playground (the same worker and cache), with no prompt of a new
+// version: a frame in someone else's page is not the place for it (and in Chromium the
+// embed's new worker did not take over when asked, web/README.md). A new deployment is
+// taken once no page of the old one is open.
+const offline = registerOffline({ url: SW_URL, prompt: null });
 
 // For the end-to-end tests.
 window.playground = {

@@ -12,7 +12,8 @@ const CHECK_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * `url`: the worker's script ("./sw.js"), or null in a development build; `prompt`: where
- * the prompt goes (an element, empty and hidden); `beforeReload()`: what to keep first.
+ * the prompt goes (an element, empty and hidden), or null for none; `beforeReload()`: what
+ * to keep first.
  * Returns a promise of the registration (or null).
  */
 export async function registerOffline({ url, prompt, beforeReload = () => {} }) {
@@ -30,7 +31,7 @@ export async function registerOffline({ url, prompt, beforeReload = () => {} }) 
   }
   let asked = false;
   const show = (worker) => {
-    if (!sw.controller) return; // The first worker of this browser: nothing to replace.
+    if (!sw.controller || !prompt) return; // The first worker of this browser: nothing to replace.
     const reload = h('button', { type: 'button', 'data-testid': 'update-reload', onclick: async () => {
       asked = true;
       reload.disabled = true;

@@ -132,7 +132,7 @@ test('a new deployment: the page says "A new version is ready — Reload", reloa
   }
 });
 
-test('embed.html: a new deployment keeps the program as edited (in the address), reloading only when asked', async () => {
+test('embed.html: a new deployment shows no prompt in the frame and reloads nothing: the program as edited stays', async () => {
   const site = await deployment();
   const context = await newContext();
   const page = await context.newPage();
@@ -146,10 +146,16 @@ test('embed.html: a new deployment keeps the program as edited (in the address),
   await page.keyboard.press('Control+End');
   await page.keyboard.type('2 println\n');
   site.redeploy();
-  await page.evaluate(() => window.playground.offline.then((r) => r.update()));
-  await page.locator('[data-testid=update]').waitFor({ timeout: 15_000 });
-  await Promise.all([page.waitForEvent('load'), page.click('[data-testid=update-reload]')]);
-  await ready(page);
+  await page.evaluate(() => (window.sameDocument = true));
+  // The new worker installs and waits.
+  await page.evaluate(() => window.playground.offline.then(async (r) => {
+    await r.update();
+    const w = r.installing ?? r.waiting;
+    if (w && w.state !== 'installed') await new Promise((resolve) => w.addEventListener('statechange', () => w.state === 'installed' && resolve()));
+  }));
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('[data-testid=update]').count(), 0);
+  assert.equal(await page.evaluate(() => window.sameDocument), true);
   assert.equal(await editorText(page), '1 println\n2 println\n');
   await run(page);
   assert.equal(await outputText(page), '1\n2\n');
