@@ -106,7 +106,33 @@ export function readTour(dir = TOUR) {
 
 const tourPlugin = virtualModule('tour', () => readTour(), { watchDirs: [TOUR] });
 
+// ---- @replit/codemirror-emacs, whose set-up calls are marked pure -------------------------
+
+/**
+ * @replit/codemirror-emacs registers its key bindings and commands with top-level calls
+ * marked `/*@__PURE__*\/`, whose results are unused: a minifier drops them, and Emacs then
+ * has no keys. The marks are taken off those two calls (the rest of the package as is).
+ */
+export const EMACS_SETUP = /\/\*@__PURE__\*\/(EmacsHandler\.(?:bindKey|addCommands)\()/g;
+const emacsSetupPlugin = {
+  name: 'emacs-setup',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@replit[\\/]codemirror-emacs[\\/]dist[\\/]index\.js$/ }, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      const contents = text.replace(EMACS_SETUP, '$1');
+      if (contents === text) throw new Error(`${args.path}: the set-up calls marked pure were not found (a new version of the package?)`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 // ---- the page -----------------------------------------------------------------------------
+
+/**
+ * A chunk fetched only when the page asks for it (src/lazy-*.js, e.g. the Vim and Emacs
+ * key bindings): no `modulepreload` link, and not in the page's initial size.
+ */
+export const isLazy = (name) => /\.lazy-[\w-]+\.[\w]+\.js$/.test(name);
 
 const hash = (buf) => crypto.createHash('sha256').update(buf).digest('hex').slice(0, 10);
 
@@ -131,6 +157,25 @@ function outFile(result, ext) {
   return f.contents;
 }
 
+/**
+ * The service worker (src/sw.js) of a build whose files are `files` (name: contents): its
+ * list is exactly those files, its cache named by their hash (offline-cache.js), so that a
+ * new deployment is a new worker with a new cache, and the same build the same worker.
+ */
+export async function serviceWorker(files) {
+  const names = Object.keys(files).sort();
+  const all = crypto.createHash('sha256');
+  for (const n of names) all.update(n).update('\0').update(files[n]).update('\0');
+  const out = await esbuild.build({
+    ...common(),
+    entryPoints: ['src/sw.js'],
+    format: 'iife',
+    outfile: 'out/sw.js',
+    define: { __SW_VERSION__: JSON.stringify(all.digest('hex').slice(0, 10)), __SW_FILES__: JSON.stringify(names) },
+  });
+  return outFile(out, '.js');
+}
+
 async function buildPage() {
   const t0 = Date.now();
   const wasmSrc = path.join(PKG, 'vm_wasm_bg.wasm');
@@ -150,7 +195,9 @@ async function buildPage() {
   // `chunks`: the script is split at its dynamic imports (esbuild's `splitting`) into
   // `name.chunk.HASH.js` files, which it imports by those names; they are fetched early
   // (`modulepreload` links, %NAME_PRELOAD% in the page) and evaluated when imported.
-  const page = async (name, { entry = `src/${name}.js`, plugins = [], chunks = false } = {}) => {
+  // `lazy`: the lazy chunks (src/lazy-*.js) are written; the embeddable page, which has no
+  // Settings, never asks for them.
+  const page = async (name, { entry = `src/${name}.js`, plugins = [], chunks = false, lazy = true } = {}) => {
     const out = await esbuild.build({
       ...common(),
       entryPoints: { [name]: entry },
@@ -162,24 +209,29 @@ async function buildPage() {
         __WASM_URL__: JSON.stringify(`./${wasmName}`),
         __WORKER_URL__: JSON.stringify(`./${workerName}`),
         __CONSOLE_WORKER_URL__: JSON.stringify(`./${consoleWorkerName}`),
+        // No service worker in a development build (live reload must see every change).
+        __SW_URL__: JSON.stringify(dev ? null : './sw.js'),
       },
     });
     const entryJs = out.outputFiles.find((o) => path.basename(o.path) === `${name}.js`);
     if (!entryJs) throw new Error(`esbuild produced no ${name}.js`);
     const js = entryJs.contents;
     const css = outFile(out, '.css');
-    const parts = out.outputFiles.filter((o) => o !== entryJs && o.path.endsWith('.js')).map((o) => ({ name: path.basename(o.path), contents: o.contents }));
+    const parts = out.outputFiles
+      .filter((o) => o !== entryJs && o.path.endsWith('.js'))
+      .map((o) => ({ name: path.basename(o.path), contents: o.contents }))
+      .filter((c) => lazy || !isLazy(c.name));
     return { js, css, jsName: `${name}.${hash(js)}.js`, cssName: `${name}.${hash(css)}.css`, chunks: parts };
   };
-  const main = await page('main', { entry: 'src/boot.js', plugins: [examplesPlugin, tourPlugin, referencePlugin], chunks: true });
+  const main = await page('main', { entry: 'src/boot.js', plugins: [examplesPlugin, tourPlugin, referencePlugin, emacsSetupPlugin], chunks: true });
   // The embeddable page (embed.html): the editor and the run only, a bundle of its own.
-  const embed = await page('embed', { entry: 'src/embed-boot.js', chunks: true });
+  const embed = await page('embed', { entry: 'src/embed-boot.js', chunks: true, lazy: false });
   const html = (file, { jsName, cssName, chunks }, key) =>
     fs
       .readFileSync(path.join(WEB, file), 'utf8')
       .replaceAll(`%${key}_JS%`, `./${jsName}`)
       .replaceAll(`%${key}_CSS%`, `./${cssName}`)
-      .replaceAll(`%${key}_PRELOAD%`, chunks.map((c) => `<link rel="modulepreload" href="./${c.name}">`).join('\n  '))
+      .replaceAll(`%${key}_PRELOAD%`, chunks.filter((c) => !isLazy(c.name)).map((c) => `<link rel="modulepreload" href="./${c.name}">`).join('\n  '))
       .replaceAll('%WASM%', `./${wasmName}`);
   // embed.html takes the Content-Security-Policy and the input prompt of index.html as they are.
   const index = fs.readFileSync(path.join(WEB, 'index.html'), 'utf8');
@@ -208,7 +260,10 @@ async function buildPage() {
     [consoleWorkerName]: consoleWorkerJs,
     [wasmName]: wasm,
     'favicon.svg': fs.readFileSync(path.join(WEB, 'favicon.svg')),
+    'manifest.webmanifest': fs.readFileSync(path.join(WEB, 'manifest.webmanifest')),
   };
+  // The service worker: every file above in its cache, named by the hash of them all.
+  if (!dev) files['sw.js'] = await serviceWorker(files);
   for (const [name, body] of Object.entries(files)) fs.writeFileSync(path.join(tmp, name), body);
   fs.rmSync(DIST, { recursive: true, force: true });
   fs.renameSync(tmp, DIST);

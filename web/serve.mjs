@@ -22,6 +22,7 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
   '.svm': 'text/plain; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
 };
 
 const RELOAD_PATH = '/__livereload';

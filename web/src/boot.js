@@ -8,6 +8,10 @@
 // are fetched at once (`modulepreload` links in index.html), and only evaluated here.
 
 import './style.css';
+import { readSettings, applyToRoot, localStore } from './settings.js';
+
+// The theme and the editor's font size of the Settings, before anything is drawn.
+applyToRoot(document.documentElement, readSettings(localStore()));
 
 await import('./codemirror.js');
 await import('./main.js');

@@ -3,7 +3,7 @@
 // the runtime error mark, Ctrl/Cmd+Enter, and the debugger's breakpoints, paused mark and
 // heat marks (debug-view.js).
 
-import { EditorState, Compartment, StateEffect, StateField } from '@codemirror/state';
+import { EditorState, Compartment, Prec, StateEffect, StateField } from '@codemirror/state';
 import {
   EditorView,
   Decoration,
@@ -42,9 +42,12 @@ const invertFields = invertedEffects.of((tr) =>
   tr.effects.filter((e) => e.is(setFields)).map((e) => setFields.of({ before: e.value.after, after: e.value.before })),
 );
 
-/** Colours come from the page's CSS variables, so light and dark follow the system. */
+/**
+ * Colours come from the page's CSS variables, so the editor follows the page's theme
+ * (the system's, or the one chosen in Settings); the font size is the Settings' too.
+ */
 const theme = EditorView.theme({
-  '&': { height: '100%', backgroundColor: 'var(--panel)', color: 'var(--text)', fontSize: '14px' },
+  '&': { height: '100%', backgroundColor: 'var(--panel)', color: 'var(--text)', fontSize: 'var(--editor-font-size, 14px)' },
   '&.cm-focused': { outline: 'none' },
   '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.5' },
   '.cm-content': { caretColor: 'var(--text)' },
@@ -117,6 +120,15 @@ const runtimeErrorField = StateField.define({
   provide: (f) => EditorView.decorations.from(f),
 });
 
+/**
+ * The key bindings other than the default, each a chunk of its own (lazy-vim.js,
+ * lazy-emacs.js) fetched only when chosen: the page's first load does not carry them.
+ */
+const KEY_BINDING_MODULES = {
+  vim: () => import('./lazy-vim.js').then((m) => m.vim()),
+  emacs: () => import('./lazy-emacs.js').then((m) => m.emacs()),
+};
+
 /** The word (a token that is not a string or comment) at `pos`, with its style. */
 function tokenAt(state, pos, side) {
   const node = syntaxTree(state).resolveInner(pos, side);
@@ -166,6 +178,10 @@ export async function createEditor(host, hooks) {
     keymap.of(on ? [indentWithTab] : []),
     EditorView.contentAttributes.of({ 'aria-label': on ? 'Program (Ctrl+Enter runs it; Tab indents: Esc then Tab leaves the editor)' : 'Program (Ctrl+Enter runs it)' }),
   ];
+  // The Settings: line wrap, and the key bindings (default, Vim or Emacs).
+  const wrap = new Compartment();
+  const keyBindings = new Compartment();
+  let keyBindingsAsked = 'default';
   let opsByName = new Map();
   let lastLabels = [];
 
@@ -222,6 +238,9 @@ export async function createEditor(host, hooks) {
   const state = EditorState.create({
       doc: hooks.doc,
       extensions: [
+        // Before every other keymap: Vim's and Emacs' keys come first.
+        Prec.highest(keyBindings.of([])),
+        wrap.of(hooks.lineWrap ? EditorView.lineWrapping : []),
         theme,
         debug.breakpointGutter,
         lineNumbers({ domEventHandlers: { mousedown: debug.click } }),
@@ -285,6 +304,25 @@ export async function createEditor(host, hooks) {
 
   return {
     view,
+    /** Are long lines wrapped (true), or scrolled sideways (false, the default)? */
+    setLineWrap(on) {
+      view.dispatch({ effects: wrap.reconfigure(on ? EditorView.lineWrapping : []) });
+    },
+    /** The font size changed (the page's --editor-font-size): the editor measures its lines again. */
+    fontSizeChanged() {
+      view.requestMeasure();
+    },
+    /**
+     * The key bindings: "default", "vim" or "emacs" (its chunk fetched the first time).
+     * Resolves once they are in force; rejects when the chunk cannot be fetched (the
+     * bindings in force are kept). Of two calls close together, the later one wins.
+     */
+    async setKeyBindings(name) {
+      keyBindingsAsked = name;
+      const ext = KEY_BINDING_MODULES[name] ? await KEY_BINDING_MODULES[name]() : [];
+      if (keyBindingsAsked !== name) return;
+      view.dispatch({ effects: keyBindings.reconfigure(ext) });
+    },
     /** Does Tab indent (true), or move the focus on as elsewhere (false, the default)? */
     setTabIndents(on) {
       view.dispatch({ effects: tabKeys.reconfigure(tabKeymap(on)) });

@@ -22,10 +22,12 @@ import { Banner } from './banner.js';
 import { decodeState, encodeState, isShareFragment } from './share.js';
 import { playgroundUrl } from './embed-link.js';
 import { h } from './dom.js';
+import { registerOffline } from './offline.js';
 
-/* global __WASM_URL__, __WORKER_URL__ */
+/* global __WASM_URL__, __WORKER_URL__, __SW_URL__ */
 const WASM_URL = __WASM_URL__;
 const WORKER_URL = __WORKER_URL__;
+const SW_URL = __SW_URL__;
 
 /** The "Open in the playground" link follows edits this long after the last one (ms). */
 const LINK_DELAY_MS = 300;
@@ -145,8 +147,15 @@ document.addEventListener('keydown', (e) => {
 control.status('Loading…');
 loadRunner(control, module, { workerUrl: WORKER_URL, onOps: (all) => editor.setOps(all) });
 
+// Offline as the playground (the same worker and cache), with no prompt of a new
+// version: a frame in someone else's page is not the place for it (and in Chromium the
+// embed's new worker did not take over when asked, web/README.md). A new deployment is
+// taken once no page of the old one is open.
+const offline = registerOffline({ url: SW_URL, prompt: null });
+
 // For the end-to-end tests.
 window.playground = {
+  offline,
   editor,
   get runner() {
     return control.runner;

@@ -34,14 +34,19 @@ import { TourProgress } from './tour-progress.js';
 import { TimelinePanel } from './timeline-panel.js';
 import { WasmPanel } from './wasm-panel.js';
 import { attachShortcuts, attachTabOption, readTabOption } from './shortcuts.js';
+import { readSettings, applyToRoot } from './settings.js';
+import { attachSettings } from './settings-panel.js';
+import { registerOffline } from './offline.js';
 import { RunNotes } from './run-notes.js';
 import { ProgramName } from './program-name.js';
 import { ConsolePanel } from './console-panel.js';
 
-/* global __WASM_URL__, __WORKER_URL__, __CONSOLE_WORKER_URL__ */
+/* global __WASM_URL__, __WORKER_URL__, __CONSOLE_WORKER_URL__, __SW_URL__ */
 const WASM_URL = __WASM_URL__;
 const WORKER_URL = __WORKER_URL__;
 const CONSOLE_WORKER_URL = __CONSOLE_WORKER_URL__;
+/** The service worker (offline.js), null in a development build. */
+const SW_URL = __SW_URL__;
 
 const WELCOME = `# Welcome to the simple-vm playground.
 # Write a program and press Run (Ctrl+Enter). Hover a word to see what it does;
@@ -98,9 +103,12 @@ let tour = null;
 let formatter = null;
 let wasmPanel = null;
 const tabIndents = readTabOption(saved.store.local);
+// The Settings (boot.js has applied the theme and the font size already).
+const settings = readSettings(saved.store.local);
 const editor = await createEditor($('editor'), {
   doc: program.source,
   tabIndents,
+  lineWrap: settings.lineWrap,
   onRun: () => control?.run(),
   onChange: (view, changes) => {
     control?.edit(changes);
@@ -231,7 +239,27 @@ function loadProgram(p, places = null) {
 fields.showArgs();
 
 attachTabOption({ checkbox: $('tab-indents'), hint: $('tab-escape') }, { on: tabIndents, storage: saved.store.local, apply: (on) => editor.setTabIndents(on) });
-const shortcuts = attachShortcuts({ dialog: $('shortcuts'), list: $('shortcuts-list'), open: $('shortcuts-open') });
+const settingsPanel = attachSettings(
+  { dialog: $('settings'), body: $('settings-body'), open: $('settings-open'), note: $('settings-note') },
+  {
+    settings,
+    storage: saved.store.local,
+    apply: async (next, previous) => {
+      applyToRoot(document.documentElement, next);
+      if (next.fontSize !== previous.fontSize) editor.fontSizeChanged();
+      if (next.lineWrap !== previous.lineWrap) editor.setLineWrap(next.lineWrap);
+      if (next.keyBindings !== previous.keyBindings) await editor.setKeyBindings(next.keyBindings);
+    },
+  },
+);
+// Key bindings other than the default: their chunk is fetched now, not with the page.
+if (settings.keyBindings !== 'default') {
+  editor.setKeyBindings(settings.keyBindings).catch((e) => banner.show(`The ${settings.keyBindings} key bindings could not be loaded (${e.message}): the default ones are in force.`));
+}
+const shortcuts = attachShortcuts(
+  { dialog: $('shortcuts'), list: $('shortcuts-list'), open: $('shortcuts-open') },
+  { keyBindings: () => settingsPanel.settings().keyBindings },
+);
 
 attachControls(controlsUi, {
   run: () => control.run(),
@@ -325,8 +353,13 @@ loadRunner(control, wasmModule, {
   },
 });
 
+// Offline: the page's files cached after this visit; a new deployment offers a reload,
+// the program saved first (it is saved as one types anyway).
+const offline = registerOffline({ url: SW_URL, prompt: $('update'), beforeReload: () => saved.saveNow() });
+
 // For the end-to-end tests and for poking around in the console.
 window.playground = {
+  offline,
   editor,
   get runner() {
     return control.runner;
@@ -335,4 +368,5 @@ window.playground = {
   tour,
   saved,
   console: consolePanel,
+  settings: settingsPanel,
 };

@@ -6,6 +6,7 @@
 
 import { h, fill } from './dom.js';
 import { DEBUG_KEYS } from './controls.js';
+import { KEY_BINDING_NAMES } from './settings.js';
 
 /** Key codes as they are written on the keys. */
 const KEY_NAMES = { Backslash: '\\', Quote: "'", Semicolon: ';' };
@@ -26,11 +27,8 @@ const DEBUG_WORDS = {
   toggleBreakpoint: 'A breakpoint on the line of the cursor, or none',
 };
 
-/**
- * The shortcuts, in groups: `[{ title, rows: [{ keys: [alternatives], what }] }]`; each
- * alternative is a key combination ("Ctrl+Enter").
- */
-export const SHORTCUTS = Object.freeze([
+/** The groups of the page's own keys; the editor's (EDITOR_KEYS) go between the debugger's and the page's. */
+const PAGE_GROUPS = Object.freeze([
   {
     title: 'The program',
     rows: [
@@ -45,16 +43,6 @@ export const SHORTCUTS = Object.freeze([
     rows: Object.keys(DEBUG_WORDS).map((action) => ({ keys: debugKeys(action), what: DEBUG_WORDS[action] })),
   },
   {
-    title: 'The editor',
-    rows: [
-      { keys: ['Tab', 'Shift+Tab'], what: 'Move to the next (or previous) control, as everywhere on the page; with "Tab indents in the editor" on, indent (or unindent) the lines, and Esc then Tab leaves the editor' },
-      { keys: ['Ctrl+Space'], what: 'Complete the word: the operations and the labels' },
-      { keys: ['Ctrl+Z', 'Ctrl+Y', 'Ctrl+Shift+Z'], what: 'Undo; redo' },
-      { keys: ['Ctrl+F'], what: 'Search (and replace)' },
-      { keys: ['Ctrl+Shift+M'], what: 'The list of the program\'s errors' },
-    ],
-  },
-  {
     title: 'The page',
     rows: [
       { keys: ['?'], what: 'This list (outside the editor and the text fields)' },
@@ -64,11 +52,62 @@ export const SHORTCUTS = Object.freeze([
   },
 ]);
 
+/**
+ * The editor's keys, by the key bindings in force (the Settings panel's): the default
+ * ones, or those of CodeMirror's Vim and Emacs modes that matter most here.
+ */
+export const EDITOR_KEYS = Object.freeze({
+  default: [
+    { keys: ['Tab', 'Shift+Tab'], what: 'Move to the next (or previous) control, as everywhere on the page; with "Tab indents in the editor" on, indent (or unindent) the lines, and Esc then Tab leaves the editor' },
+    { keys: ['Ctrl+Space'], what: 'Complete the word: the operations and the labels' },
+    { keys: ['Ctrl+Z', 'Ctrl+Y', 'Ctrl+Shift+Z'], what: 'Undo; redo' },
+    { keys: ['Ctrl+F'], what: 'Search (and replace)' },
+    { keys: ['Ctrl+Shift+M'], what: 'The list of the program\'s errors' },
+  ],
+  vim: [
+    { keys: ['Esc', 'Ctrl+['], what: 'Normal mode (Esc also stops a running program, as everywhere on the page)' },
+    { keys: ['i', 'a', 'o'], what: 'Insert mode: before the cursor, after it, on a new line below' },
+    { keys: ['h', 'j', 'k', 'l'], what: 'Left, down, up, right (in Normal mode)' },
+    { keys: ['dd', 'yy', 'p'], what: 'Delete the line; copy it; paste' },
+    { keys: ['u', 'Ctrl+R'], what: 'Undo; redo' },
+    { keys: ['/', 'n'], what: 'Search; the next match' },
+    { keys: ['v', 'V'], what: 'Visual mode, by characters or by lines' },
+    { keys: ['Ctrl+Space'], what: 'Complete the word (in Insert mode)' },
+    { keys: ['Tab', 'Shift+Tab'], what: 'Move to the next (or previous) control, unless "Tab indents in the editor" is on' },
+  ],
+  emacs: [
+    { keys: ['Ctrl+A', 'Ctrl+E'], what: 'The start; the end of the line' },
+    { keys: ['Ctrl+F', 'Ctrl+B', 'Ctrl+N', 'Ctrl+P'], what: 'Forward, back a character; the next, the previous line' },
+    { keys: ['Alt+F', 'Alt+B'], what: 'Forward, back a word' },
+    { keys: ['Ctrl+K', 'Ctrl+Y'], what: 'Kill to the end of the line; yank it back' },
+    { keys: ['Ctrl+Space', 'Ctrl+W', 'Alt+W'], what: 'Set the mark; kill the region; copy it' },
+    { keys: ['Ctrl+/', 'Ctrl+Shift+/'], what: 'Undo; redo' },
+    { keys: ['Ctrl+S'], what: 'Search' },
+    { keys: ['Alt+/'], what: 'Complete the word: the operations and the labels' },
+    { keys: ['Ctrl+G'], what: 'Quit (drop the mark)' },
+    { keys: ['Tab', 'Shift+Tab'], what: 'Move to the next (or previous) control, unless "Tab indents in the editor" is on' },
+  ],
+});
+
+/** The groups of the list with the editor's keys of `keyBindings` in force ("default", "vim" or "emacs"). */
+export function shortcutsFor(keyBindings = 'default') {
+  const rows = EDITOR_KEYS[keyBindings] ?? EDITOR_KEYS.default;
+  const name = KEY_BINDING_NAMES[keyBindings] ?? KEY_BINDING_NAMES.default;
+  const editor = { title: `The editor (key bindings: ${name}, chosen in Settings)`, rows };
+  return [...PAGE_GROUPS.slice(0, 2), editor, ...PAGE_GROUPS.slice(2)];
+}
+
+/**
+ * The shortcuts with the default key bindings, in groups: `[{ title, rows: [{ keys:
+ * [alternatives], what }] }]`; each alternative is a key combination ("Ctrl+Enter").
+ */
+export const SHORTCUTS = Object.freeze(shortcutsFor('default'));
+
 /** The list drawn in `list`: a table per group, each key in a <kbd>. */
-function render(list) {
+function render(list, keyBindings) {
   fill(
     list,
-    SHORTCUTS.map((g) =>
+    shortcutsFor(keyBindings).map((g) =>
       h(
         'section',
         { 'aria-label': g.title },
@@ -84,16 +123,15 @@ function render(list) {
 }
 
 /**
- * The dialog `{ dialog, list, open }` (its button); returns `{ show() }`. Drawn when first
- * opened; the focus goes back to what had it when it closes.
+ * The dialog `{ dialog, list, open }` (its button); returns `{ show() }`. Drawn when
+ * opened, with the editor's keys of `keyBindings()` (the key bindings in force); the focus
+ * goes back to what had it when it closes.
  */
-export function attachShortcuts({ dialog, list, open }) {
-  let drawn = false;
+export function attachShortcuts({ dialog, list, open }, { keyBindings = () => 'default' } = {}) {
   let back = null;
   const show = () => {
     if (dialog.open) return;
-    if (!drawn) render(list);
-    drawn = true;
+    render(list, keyBindings());
     back = document.activeElement;
     dialog.showModal();
   };

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { directives } from '../src/svm-file.js';
+import { isLazy } from '../build.mjs';
 import { pageHarness, DIST, SHOTS, BUDGET } from './e2e-harness.mjs';
 import { status, stateOf, waitState, measureStop, setProgram, run, editorText, outputText, selectedText, noProblems, EXAMPLES } from './e2e-page.mjs';
 
@@ -22,7 +23,11 @@ test('budgets: gzipped size, time to a ready editor, only own files', async () =
   const requests = [];
   const problems = [];
   const context = await newContext();
-  context.on('request', (r) => requests.push(r.url()));
+  const pageRequests = [];
+  context.on('request', (r) => {
+    requests.push(r.url());
+    if (!r.serviceWorker()) pageRequests.push(r.url());
+  });
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
@@ -37,15 +42,22 @@ test('budgets: gzipped size, time to a ready editor, only own files', async () =
   assert.deepEqual(foreign, [], 'requests beyond the page’s own files');
 
   // Everything the page can load is in dist: count all of it, gzipped, but the embeddable
-  // page's own files (embed.*), which are counted for that page (with the files it shares).
+  // page's own files (embed.*), which are counted for that page (with the files it shares),
+  // and the chunks fetched only when asked for (the Vim and Emacs key bindings, `*.lazy-*`:
+  // build.mjs), counted apart.
   let gzip = 0;
   let raw = 0;
   let embedGzip = 0;
+  let lazyGzip = 0;
   const files = {};
   for (const f of fs.readdirSync(DIST)) {
     const body = fs.readFileSync(path.join(DIST, f));
     const gz = zlib.gzipSync(body, { level: 9 }).length;
     files[f] = gz;
+    if (isLazy(f)) {
+      lazyGzip += gz;
+      continue;
+    }
     const own = /^(index|main)\./.test(f);
     const embedOwn = f.startsWith('embed.');
     if (!embedOwn) {
@@ -55,6 +67,9 @@ test('budgets: gzipped size, time to a ready editor, only own files', async () =
     if (!own) embedGzip += gz;
   }
   const paths = new Set(requests.map((u) => new URL(u).pathname));
+  // (The service worker caches every file of the build, the lazy chunks too, after the page: not the page's load.)
+  const pagePaths = pageRequests.map((u) => new URL(u).pathname);
+  assert.deepEqual(pagePaths.filter((p) => isLazy(p.slice(1))), [], 'a lazy chunk was fetched with the page');
   for (const f of ['main.', 'vm_wasm.']) {
     assert.ok([...paths].some((p) => p.startsWith('/' + f)), `${f}* was not loaded: ${[...paths]}`);
   }
@@ -63,6 +78,7 @@ test('budgets: gzipped size, time to a ready editor, only own files', async () =
     gzip_total_bytes: gzip,
     raw_total_bytes: raw,
     gzip_by_file: files,
+    lazy_gzip_bytes: lazyGzip,
     editor_ready_ms: Math.round(marks['editor-ready']),
     runner_ready_ms: Math.round(marks['runner-ready']),
   });
