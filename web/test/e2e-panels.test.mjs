@@ -238,7 +238,7 @@ test('the WebAssembly tier: Run says it compiled fib and its share of the steps;
   assert.match(await page.locator('#wasm-sum').textContent(), /^3 functions, 5 blocks, [\d,]+ bytes$/);
   const code = await wasm.textContent();
   assert.match(code, /^\(module\n {2}\(import "env" "memory"/);
-  for (const label of ['main', 'fib', 'recur']) assert.ok(code.includes(`(func $${label} (param $block i32) (result i32)`), label);
+  for (const label of ['main', 'fib', 'recur']) assert.ok(code.includes(`(func $${label} (param $block i32) (param $ret_below i32)`), label);
   assert.deepEqual(await page.locator('.wasm-functions button').allTextContents(), ['main', 'fib', 'recur']);
   await page.locator('.wasm-functions button', { hasText: 'recur' }).click();
   const shown = await page.evaluate(() => {
