@@ -28,6 +28,9 @@ async function openSettings(page) {
 const closeSettings = async (page) => {
   await page.keyboard.press('Escape');
   await panel(page).waitFor({ state: 'hidden' });
+  // The dialog's close event (a task after it is hidden) gives the focus back to the
+  // button; a test that focuses the editor before that loses its first key to the button.
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'settings-open');
 };
 const bodyBackground = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 const editorFontSize = (page) => page.evaluate(() => getComputedStyle(document.getElementById('editor').shadowRoot.querySelector('.cm-content')).fontSize);
