@@ -437,15 +437,7 @@ pub fn exit_code(code: i64) -> u8 {
 
 /// The stack as literals, bottom first, top on the right; only the top `max` values.
 pub fn format_stack(m: &Machine, max: usize) -> String {
-    let shown = m.stack_top(max);
-    let mut s = String::from("[");
-    if shown.len() < m.stack_len() {
-        s.push_str(&format!("… {} more, ", m.stack_len() - shown.len()));
-    }
-    let items: Vec<String> = shown.iter().map(|v| v.shown()).collect();
-    s.push_str(&items.join(" "));
-    s.push(']');
-    s
+    vm_core::repl::stack_line(m, max)
 }
 
 /// Prints a runtime error of `program` (after the program's own output) and gives its

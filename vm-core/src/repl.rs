@@ -483,6 +483,19 @@ fn lines_of(text: &str) -> u32 {
     text.matches('\n').count() as u32
 }
 
+/// The stack as the REPL prints it: literals, bottom first, top on the right; only the
+/// top `max` values, with how many more there are (`[… 4 more, 5 "a b"]`).
+pub fn stack_line(m: &Machine, max: usize) -> String {
+    let shown = m.stack_top(max);
+    let mut s = String::from("[");
+    if shown.len() < m.stack_len() {
+        s.push_str(&format!("… {} more, ", m.stack_len() - shown.len()));
+    }
+    let items: Vec<String> = shown.iter().map(|v| v.shown()).collect();
+    s.push_str(&items.join(" "));
+    s.push(']');
+    s
+}
 /// The labels `text` defines, in order.
 pub fn defined_labels(text: &str) -> Vec<String> {
     let (tokens, _) = lex(text);

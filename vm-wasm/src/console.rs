@@ -272,16 +272,7 @@ impl ConsoleCore {
 
     /// The stack as `svm`'s REPL prints it, its top 32 values (`[1 2 "a"]`).
     pub fn stack_line(&self) -> String {
-        let m = self.session.machine();
-        let shown = m.stack_top(32);
-        let mut s = String::from("[");
-        if shown.len() < m.stack_len() {
-            s.push_str(&format!("… {} more, ", m.stack_len() - shown.len()));
-        }
-        let items: Vec<String> = shown.iter().map(|v| v.shown()).collect();
-        s.push_str(&items.join(" "));
-        s.push(']');
-        s
+        vm_core::repl::stack_line(self.session.machine(), 32)
     }
 
     /// The labels defined.
