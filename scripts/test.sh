@@ -22,6 +22,11 @@ timing_start
 trap 'status=$?; printf "\n"; timing_table target/test-times.txt; exit $status' EXIT
 
 timed "set-up (scripts/setup.sh)" scripts/setup.sh
+# On CI every build starts from nothing: cargo's incremental state would only cost time
+# and disk there.
+if [[ -n "${CI:-}" ]]; then
+  export CARGO_INCREMENTAL=0
+fi
 export PATH="$ROOT/web/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 formatting() {
