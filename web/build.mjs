@@ -190,6 +190,10 @@ async function buildPage() {
   const consoleWorker = await esbuild.build({ ...common(), entryPoints: ['src/console-worker.js'], format: 'iife', outfile: 'out/console-worker.js' });
   const consoleWorkerJs = outFile(consoleWorker, '.js');
   const consoleWorkerName = `console-worker.${hash(consoleWorkerJs)}.js`;
+  // The editor's checker (check-worker.js): diagnostics and stack effects as you type.
+  const checkWorker = await esbuild.build({ ...common(), entryPoints: ['src/check-worker.js'], format: 'iife', outfile: 'out/check-worker.js' });
+  const checkWorkerJs = outFile(checkWorker, '.js');
+  const checkWorkerName = `check-worker.${hash(checkWorkerJs)}.js`;
 
   // A page's script and style sheet: `name.HASH.js` and `name.HASH.css`, from `entry`.
   // `chunks`: the script is split at its dynamic imports (esbuild's `splitting`) into
@@ -209,6 +213,7 @@ async function buildPage() {
         __WASM_URL__: JSON.stringify(`./${wasmName}`),
         __WORKER_URL__: JSON.stringify(`./${workerName}`),
         __CONSOLE_WORKER_URL__: JSON.stringify(`./${consoleWorkerName}`),
+        __CHECK_WORKER_URL__: JSON.stringify(`./${checkWorkerName}`),
         // No service worker in a development build (live reload must see every change).
         __SW_URL__: JSON.stringify(dev ? null : './sw.js'),
       },
@@ -258,6 +263,7 @@ async function buildPage() {
     ...Object.fromEntries(embed.chunks.map((c) => [c.name, c.contents])),
     [workerName]: workerJs,
     [consoleWorkerName]: consoleWorkerJs,
+    [checkWorkerName]: checkWorkerJs,
     [wasmName]: wasm,
     'favicon.svg': fs.readFileSync(path.join(WEB, 'favicon.svg')),
     'manifest.webmanifest': fs.readFileSync(path.join(WEB, 'manifest.webmanifest')),

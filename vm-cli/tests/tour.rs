@@ -14,7 +14,12 @@ use std::path::{Path, PathBuf};
 const LESSONS: std::ops::RangeInclusive<usize> = 10..=15;
 
 /// The fields a check may have (`web/src/tour-data.js` reads the same).
-const CHECK_FIELDS: [&str; 6] = ["args", "input", "output", "stack", "error", "starter"];
+const CHECK_FIELDS: [&str; 7] = [
+    "args", "input", "output", "stack", "error", "starter", "predict",
+];
+
+/// The most steps a lesson may ask to predict.
+const PREDICT_MAX: u64 = 20;
 
 /// The fields of a check's `starter`, which runs with the check's arguments and input.
 const STARTER_FIELDS: [&str; 3] = ["output", "stack", "error"];
@@ -91,6 +96,8 @@ struct Check {
     /// What the starter does, as the lesson's text says: a check of the starter, with the
     /// same arguments and input.
     starter: Option<Box<Check>>,
+    /// How many steps of the starter the lesson asks to predict (the page's Predict).
+    predict: Option<u64>,
 }
 
 impl Check {
@@ -143,7 +150,14 @@ impl Check {
                 Check::from_json(s, &STARTER_FIELDS).map_err(|e| format!("starter: {e}"))?,
             )),
         };
+        let predict = match fields.get("predict") {
+            None => None,
+            Some(n) => Some(n.as_u64().filter(|n| (1..=PREDICT_MAX).contains(n)).ok_or(
+                format!("`predict` is how many steps to predict, 1 to {PREDICT_MAX}"),
+            )?),
+        };
         Ok(Check {
+            predict,
             args: string("args")?,
             input,
             output: string("output")?.ok_or("`output` (a string) is required")?,
@@ -396,6 +410,50 @@ fn a_check_feeds_input_and_arguments_and_fails_a_runtime_error() {
     assert!(Check::parse(r#"{"output": "", "input": ["a\nb"]}"#).is_err());
     assert!(Check::parse(r#"{"output": "", "stack": [1.5]}"#).is_err());
     assert!(Check::parse(r#"{"stack": []}"#).is_err());
+}
+
+#[test]
+fn at_least_four_lessons_ask_to_predict_steps_their_starter_takes() {
+    let mut asking = 0;
+    for lesson in lessons() {
+        let Some(steps) = lesson.check().predict else {
+            continue;
+        };
+        asking += 1;
+        // The starter takes more steps than that before it ends: every prediction is of
+        // a step the run takes (one fewer allowed must be a step limit).
+        let starter = lesson.file("starter.svm");
+        let check = lesson.check();
+        let mut argv = vec![
+            "--max-steps".to_string(),
+            (steps - 1).to_string(),
+            starter.clone(),
+        ];
+        argv.extend(check.args.clone());
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        let stdin: String = check.input.iter().map(|l| format!("{l}\n")).collect();
+        let out = run(&argv, &stdin);
+        assert!(
+            text(&out.stderr).contains("step limit"),
+            "{starter}: it ends within {steps} steps, the ones to predict: {}",
+            text(&out.stderr)
+        );
+    }
+    assert!(asking >= 4, "{asking} lessons ask to predict steps");
+    for bad in [
+        r#"{"output": "", "predict": 0}"#,
+        r#"{"output": "", "predict": 21}"#,
+        r#"{"output": "", "predict": "3"}"#,
+        r#"{"output": "", "starter": {"output": "", "predict": 3}}"#,
+    ] {
+        assert!(Check::parse(bad).is_err(), "{bad}");
+    }
+    assert_eq!(
+        Check::parse(r#"{"output": "", "predict": 4}"#)
+            .unwrap()
+            .predict,
+        Some(4)
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::console::ConsoleCore;
 use crate::convert::{self, JsCompiled, JsDiagnostic, LineIndex};
+use crate::effects::JsEffects;
 use crate::session::{read_budget, unknown_options, Core, Options, SetupError};
 use crate::tier::{JsTier, TierModule};
 
@@ -70,6 +71,22 @@ pub fn format(source: &str) -> Result<String, JsValue> {
             diagnostics: ds.iter().map(|d| JsDiagnostic::new(d, &index)).collect(),
         })
     })
+}
+
+/// The static stack effects of `source`, as an editor shows them: `{ ok, complete, args,
+/// program, lines: [{ line, to, before, after, routine }], labels: [{ name, effect,
+/// called }], warnings }` (see [`crate::effects`]). The analysis processes at most
+/// `budget` instructions (a whole number; past it `complete` is false and nothing is
+/// claimed), so that its time stays short on a page's main thread.
+#[wasm_bindgen(unchecked_return_type = "StackEffects")]
+pub fn effects(source: &str, budget: f64) -> JsValue {
+    // (A budget that is not a whole number from 0 up is taken as none: nothing claimed.)
+    let budget = if budget.is_finite() && budget >= 0.0 {
+        budget as u64
+    } else {
+        0
+    };
+    to_js(&JsEffects::new(source, budget))
 }
 
 /// The operation reference: `[{ name, effect, doc, example }]`, from vm-core's op table.

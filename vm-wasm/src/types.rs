@@ -27,6 +27,14 @@ export interface SetupError extends Error { kind: "compile" | "args"; diagnostic
 export interface UsageError extends Error { kind: "options" | "budget"; }
 /** Everything the package throws: an `Error` with a `kind`. */
 export type VmError = SetupError | UsageError;
+/** One line's stack depths before its first instruction and after its last, counted in the program or in a label's routine (`effects()`); null: not known. */
+export interface LineHint { line: number; to: number; before: number | null; after: number | null; routine: string | null; }
+/** A label's inferred stack effect: `( 1 -- 1 )`, `( 2 -- ) never returns` or `unknown`. */
+export interface LabelEffect { name: string; effect: string; called: boolean; }
+/** A warning of the stack-effect analysis. */
+export interface StackWarning extends Span { kind: "depths-differ" | "underflow" | "stack-comment"; message: string; notes: Note[]; }
+/** The result of `effects(source, budget)`: nothing is claimed unless `ok` (it compiles) and `complete` (within the budget). */
+export interface StackEffects { ok: boolean; complete: boolean; args: number | null; program: string; lines: LineHint[]; labels: LabelEffect[]; warnings: StackWarning[]; }
 /** An operation of the reference (`ops()`). */
 export interface Op { name: string; effect: string; doc: string; example: string; }
 /** A value of the data stack; numbers as exact decimal strings, long strings cut. */

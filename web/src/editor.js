@@ -1,5 +1,7 @@
 // The program editor: CodeMirror 6 with the language mode, diagnostics as you type (with
-// one-click fixes) and completion (completion.js), hover help for operations and labels,
+// one-click fixes) and completion (completion.js), the static stack effects as you type
+// (stack-hints.js: a hint per line, warnings, a label's effect on hover), hover help for
+// operations and labels,
 // the runtime error mark, Ctrl/Cmd+Enter, and the debugger's breakpoints, paused mark and
 // heat marks (debug-view.js).
 
@@ -23,6 +25,7 @@ import { syntaxTree } from '@codemirror/language';
 import { svmLanguage, svmHighlight } from './lang.js';
 import { completion, fixActions, definedLabels } from './completion.js';
 import { h } from './dom.js';
+import { stackHints, setStackHints, hintMarks, labelEffect } from './stack-hints.js';
 import { debugExtensions, debugTheme, breakpointLines, toggleBreakpointAt, clearAllBreakpoints, changesBreakpoints, resetDebugMarks, setBreakpointLines, showPaused, showHeat, tokenDecorations } from './debug-view.js';
 
 /** Programs longer than this are checked when run, not as you type. */
@@ -31,6 +34,8 @@ const LINT_MAX_CHARS = 512 * 1024;
 const COMPLETION_LABELS_CHARS = 256 * 1024;
 
 const setRuntimeError = StateEffect.define();
+/** Checks the text again, though it has not changed (the checker is ready). */
+const recheck = StateEffect.define();
 
 /**
  * The fields that go with the program (the page's arguments and input), changed in the
@@ -159,7 +164,9 @@ function opTooltip(op) {
  * Makes the editor in `host` (inside a shadow root of it): its state, then, in a task of
  * its own, its view; resolves to the editor.
  *
- * hooks: { doc, onRun(), onChange(view, changes), compile(source) -> result or null,
+ * hooks: { doc, onRun(), onChange(view, changes), check(source) -> a promise of
+ *   { compiled, effects } (vm-wasm's compile() and effects()) or of null; or, without
+ *   check, compile(source) -> compile()'s result or null (no stack effects then),
  *   breakpointLine(line) -> the line that gets a breakpoint clicked on `line` (or null),
  *   onBreakpoints(lines), onFields(fields): a change, an undo or a redo set the fields that
  *   go with the program (what `setDoc` was given), tabIndents: Tab indents (else it moves
@@ -185,14 +192,23 @@ export async function createEditor(host, hooks) {
   let opsByName = new Map();
   let lastLabels = [];
 
-  const lintSource = (view) => {
+  let lastEffects = null;
+
+  const lintSource = async (view) => {
     const doc = view.state.doc;
     if (doc.length > LINT_MAX_CHARS) return [];
-    const result = hooks.compile(doc.toString());
-    if (!result) return [];
+    const source = doc.toString();
+    // In the checker's worker (the page's editor), or here (the embeddable page's).
+    const checked = hooks.check ? await hooks.check(source) : { compiled: hooks.compile(source), effects: null };
+    // Nothing to say yet, or the text changed meanwhile (the linter drops what is returned then).
+    if (!checked?.compiled || view.state.doc !== doc) return [];
+    const result = checked.compiled;
     lastLabels = result.labels || [];
+    // The stack effects of a program that compiles (else none: they would be of an older text).
+    lastEffects = result.ok ? checked.effects : null;
+    view.dispatch({ effects: setStackHints.of(hintMarks(lastEffects, doc.length)) });
     const len = doc.length;
-    return result.diagnostics.map((d) => {
+    const diagnostic = (d, severity) => {
       const from = Math.min(d.from, len);
       let to = Math.min(Math.max(d.to, from), len);
       if (to === from && to < len) to = from + 1;
@@ -200,12 +216,14 @@ export async function createEditor(host, hooks) {
       return {
         from,
         to,
-        severity: 'error',
+        severity,
         source: `line ${d.line}, column ${d.column}`,
         message: d.message + notes.join(''),
-        actions: fixActions(d),
+        actions: severity === 'error' ? fixActions(d) : [],
       };
-    });
+    };
+    const warnings = lastEffects?.complete ? lastEffects.warnings : [];
+    return [...result.diagnostics.map((d) => diagnostic(d, 'error')), ...warnings.map((w) => diagnostic(w, 'warning'))];
   };
 
   const hover = hoverTooltip((view, pos, side) => {
@@ -221,8 +239,9 @@ export async function createEditor(host, hooks) {
       // A program that does not compile (another label undefined, say) has no addresses
       // yet: the label's line is read from the text as the lexer reads it.
       const written = label ? null : view.state.doc.length <= LINT_MAX_CHARS ? definedLabels(view.state.doc.toString()).find((l) => l.name === name) : null;
+      const effect = label ? labelEffect(lastEffects, name) : null;
       const text = label
-        ? `Defined on line ${label.span.line}; address ${label.address}.`
+        ? `Defined on line ${label.span.line}; address ${label.address}.${effect ? ` Stack effect ${effect} (found without running).` : ''}`
         : written
           ? `Defined on line ${written.line}; its address is known once the program compiles.`
           : null;
@@ -257,7 +276,9 @@ export async function createEditor(host, hooks) {
         search({ top: true }),
         language.of(svmLanguage(new Set())),
         svmHighlight,
-        linter(lintSource, { delay: 300 }),
+        // (A recheck: forceLinting alone does nothing once the text has been linted.)
+        linter(lintSource, { delay: 300, needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(recheck))) }),
+        stackHints,
         lintGutter(),
         hover,
         completion({ ops: () => [...opsByName.values()], maxChars: COMPLETION_LABELS_CHARS }),
@@ -327,6 +348,8 @@ export async function createEditor(host, hooks) {
     setTabIndents(on) {
       view.dispatch({ effects: tabKeys.reconfigure(tabKeymap(on)) });
     },
+    /** Checks the text again (the checker has just started). */
+    recheck: () => view.dispatch({ effects: recheck.of(null) }),
     /** Call once the op reference is known: highlights op names, enables hover help. */
     setOps(ops) {
       opsByName = new Map(ops.map((o) => [o.name, o]));

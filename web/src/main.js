@@ -9,6 +9,8 @@ import { createEditor } from './editor.js';
 import { Msg, RunKind } from './protocol.js';
 import { LivePositions } from './positions.js';
 import { loadModule, compileSource, breakpointLine, version, consoleEntryOpen } from './vm.js';
+import { Checker } from './checker.js';
+import { PredictPanel } from './predict-panel.js';
 import { loadRunner } from './load-runner.js';
 import { RunControl } from './run-control.js';
 import { attachControls } from './controls.js';
@@ -41,10 +43,11 @@ import { RunNotes } from './run-notes.js';
 import { ProgramName } from './program-name.js';
 import { ConsolePanel } from './console-panel.js';
 
-/* global __WASM_URL__, __WORKER_URL__, __CONSOLE_WORKER_URL__, __SW_URL__ */
+/* global __WASM_URL__, __WORKER_URL__, __CONSOLE_WORKER_URL__, __CHECK_WORKER_URL__, __SW_URL__ */
 const WASM_URL = __WASM_URL__;
 const WORKER_URL = __WORKER_URL__;
 const CONSOLE_WORKER_URL = __CONSOLE_WORKER_URL__;
+const CHECK_WORKER_URL = __CHECK_WORKER_URL__;
 /** The service worker (offline.js), null in a development build. */
 const SW_URL = __SW_URL__;
 
@@ -105,6 +108,8 @@ let wasmPanel = null;
 const tabIndents = readTabOption(saved.store.local);
 // The Settings (boot.js has applied the theme and the font size already).
 const settings = readSettings(saved.store.local);
+// The diagnostics and stack effects as you type, in a worker of their own.
+const checker = new Checker({ onReady: () => editor.recheck() });
 const editor = await createEditor($('editor'), {
   doc: program.source,
   tabIndents,
@@ -118,7 +123,7 @@ const editor = await createEditor($('editor'), {
     wasmPanel?.edited();
     comments?.edited();
   },
-  compile: compileSource,
+  check: (source) => checker.check(source),
   breakpointLine: (line) => breakpointLine(editor.text(), line, editor.view.state.doc.lines),
   onBreakpoints: (lines) => {
     control?.breakpoints(lines);
@@ -261,6 +266,8 @@ const shortcuts = attachShortcuts(
   { keyBindings: () => settingsPanel.settings().keyBindings },
 );
 
+// Predict the next step: Step and Step over ask first while it is on.
+const predict = new PredictPanel({ toggle: $('predict-toggle'), panel: $('predict') }, { control, editor });
 attachControls(controlsUi, {
   run: () => control.run(),
   stop: () => control.stop(),
@@ -270,8 +277,8 @@ attachControls(controlsUi, {
   continue: () => control.continue(),
   pause: () => control.pause(),
   pauseOrContinue: () => control.pauseOrContinue(),
-  step: () => control.step(Msg.STEP),
-  stepOver: () => control.step(Msg.STEP_OVER),
+  step: () => predict.intercept(Msg.STEP) || control.step(Msg.STEP),
+  stepOver: () => predict.intercept(Msg.STEP_OVER) || control.step(Msg.STEP_OVER),
   stepOut: () => control.step(Msg.STEP_OUT),
   stepBack: () => control.stepBack(),
   format: () => formatter.format(),
@@ -305,7 +312,7 @@ attachShareBox({ ...shareUi, embed: $('share-embed'), copyEmbed: $('share-embed-
 
 tour = new TourPanel(
   { toggle: $('tour-toggle'), panel: $('tour') },
-  { lessons, progress: new TourProgress(saved.store.local), saved, editor, fields, loadProgram, endInput: () => control.input(null), run: () => control.run() },
+  { lessons, progress: new TourProgress(saved.store.local), saved, editor, fields, loadProgram, endInput: () => control.input(null), run: () => control.run(), predict: (steps, done) => predict.begin(steps, done) },
 );
 control.watch(tour);
 const timeline = new TimelinePanel(
@@ -341,8 +348,15 @@ const consolePanel = new ConsolePanel(
   { editor, storage: saved.store.local, entryOpen: consoleEntryOpen, notice: (label, detail) => control.notice(label, detail) },
 );
 const wasmModule = loadModule(WASM_URL);
-// The console's worker starts once the module is there, after the runner's.
-wasmModule.then((m) => setTimeout(() => consolePanel.start(m, CONSOLE_WORKER_URL))).catch(() => {});
+// The console's and the checker's workers start once the module is there, after the runner's.
+wasmModule
+  .then((m) =>
+    setTimeout(() => {
+      checker.start(m, CHECK_WORKER_URL);
+      consolePanel.start(m, CONSOLE_WORKER_URL);
+    }),
+  )
+  .catch(() => {});
 // The Reference is drawn when it is first opened.
 loadRunner(control, wasmModule, {
   workerUrl: WORKER_URL,
@@ -369,4 +383,5 @@ window.playground = {
   saved,
   console: consolePanel,
   settings: settingsPanel,
+  predict,
 };

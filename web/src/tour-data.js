@@ -3,7 +3,9 @@
 // are read by whoever calls it (the build, a test). The format is in web/tour/README.md.
 
 /** The fields a check may have (vm-cli/tests/tour.rs reads the same). */
-const CHECK_FIELDS = ['args', 'input', 'output', 'stack', 'error', 'starter'];
+const CHECK_FIELDS = ['args', 'input', 'output', 'stack', 'error', 'starter', 'predict'];
+/** The most steps a lesson may ask to predict (vm-cli/tests/tour.rs has the same). */
+export const PREDICT_MAX = 20;
 /** The fields of a check's `starter`, which runs with the check's arguments and input. */
 const STARTER_FIELDS = ['output', 'stack', 'error'];
 /** At most this many differing lines are described; the rest are counted. */
@@ -67,12 +69,13 @@ export function parseLesson({ dir, markdown, starter, solution, check }) {
 }
 
 /**
- * Reads the text of a check.json: `{ args, input, output, stack, error, starter }` with
+ * Reads the text of a check.json: `{ args, input, output, stack, error, starter, predict }` with
  * `args` a string ('' when absent), `input` a list of lines, `output` the exact expected
  * output, `stack` null (not checked) or the expected final stack, bottom first, as
  * `{ type, value }` (`Num` with a decimal string, `Bool`, `Str`), `error` null or the kind
  * of runtime error the run must end with (`type_error`), and `starter` null or what the
- * starter does: a check of the same shape, with the same `args` and `input`. Throws an
+ * starter does: a check of the same shape, with the same `args` and `input`, and
+ * `predict` null or how many steps of the starter the lesson asks to predict. Throws an
  * Error saying what is wrong.
  */
 export function parseCheck(text) {
@@ -113,7 +116,10 @@ function checkFrom(c, known) {
     throw new Error('"error" is the kind of a runtime error, such as "type_error"');
   }
   if ('error' in c && stack) throw new Error('a run that ends with an error has no final stack to check');
-  return { args: c.args ?? '', input, output: c.output, stack, error: c.error ?? null, starter: null };
+  if ('predict' in c && !(Number.isInteger(c.predict) && c.predict >= 1 && c.predict <= PREDICT_MAX)) {
+    throw new Error(`"predict" is how many steps of the starter to predict, 1 to ${PREDICT_MAX}`);
+  }
+  return { args: c.args ?? '', input, output: c.output, stack, error: c.error ?? null, starter: null, predict: c.predict ?? null };
 }
 
 /** A JSON value of a check's stack as a value of the language. */

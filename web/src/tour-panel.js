@@ -20,8 +20,10 @@ export class TourPanel {
    * `loadProgram(p)`: shows a program in the editor (one undoable change); `endInput()`:
    * answers a run's `read` with the end of input; `run()`: runs the program (Run).
    */
-  constructor({ toggle, panel }, { lessons, progress, saved, editor, fields, loadProgram, endInput, run }) {
-    Object.assign(this, { toggle, panel, lessons, progress, saved, editor, fields, loadProgram, endInput, runProgram: run });
+  constructor({ toggle, panel }, { lessons, progress, saved, editor, fields, loadProgram, endInput, run, predict = null }) {
+    Object.assign(this, { toggle, panel, lessons, progress, saved, editor, fields, loadProgram, endInput, runProgram: run, predictSteps: predict });
+    /** The next run is a predict session's (predict-panel.js), not one to check. */
+    this.predicting = false;
     /** The panel's parts that change (drawn with the lesson). */
     this.els = null;
     /** The number of the lesson shown, or null when the tour is closed. */
@@ -133,6 +135,8 @@ export class TourPanel {
   /** A run is asked for: while a lesson is open, it gets the lesson's arguments and input. */
   starting() {
     this.run = null;
+    const predicting = this.predicting;
+    this.predicting = false;
     if (this.current === null) return;
     const lesson = this.lesson();
     let note = null;
@@ -140,6 +144,7 @@ export class TourPanel {
       this.fields.set({ args: lesson.check.args, stdin: inputText(lesson.check.input) });
       note = 'The lesson’s arguments and input were put back: the check runs with them.';
     }
+    if (predicting) return;
     this.run = { lesson: lesson.number, output: '' };
     this.result({ checking: true, note });
   }
@@ -171,6 +176,32 @@ export class TourPanel {
     }
   }
 
+  /** Predict the lesson's steps: a new run, paused, whose next steps ask first. */
+  predict() {
+    const lesson = this.lesson();
+    const steps = lesson.check.predict;
+    if (!steps || !this.predictSteps) return;
+    this.predicting = true;
+    fill(this.els.predicted, h('p', {}, `Step (F11) and type the stack you expect after each instruction: ${steps} steps.`));
+    this.els.predicted.dataset.result = 'going';
+    this.predictSteps(steps, (score) => this.predicted(lesson.number, score));
+  }
+
+  /** A predict session of lesson `n` ended: all right passes its predict part. */
+  predicted(n, { right, asked }) {
+    if (n !== this.current) return;
+    const all = right === asked;
+    if (all && !this.progress.markPredicted(n)) this.storageNote();
+    this.els.predicted.dataset.result = all ? 'passed' : 'failed';
+    fill(
+      this.els.predicted,
+      all
+        ? h('p', { class: 'tour-verdict' }, `✓ You predicted all ${asked} steps.`)
+        : h('p', { class: 'tour-verdict' }, `✗ ${right} of ${asked} right. The Predict panel shows each step beside what you expected; press “Predict ${asked} steps” to start again.`),
+    );
+    this.renderList();
+  }
+
   judge({ passed, differences }) {
     if (passed && !this.progress.markPassed(this.current)) this.storageNote();
     this.result({ passed, differences });
@@ -192,6 +223,7 @@ export class TourPanel {
       list: h('ol', { class: 'tour-list' }),
       summary: h('summary', {}),
       result: h('div', { class: 'tour-result', 'data-testid': 'tour-result', role: 'status' }),
+      predicted: h('div', { class: 'tour-result', 'data-testid': 'tour-predict-result', role: 'status' }),
       note: h('p', { class: 'tour-note', hidden: true }, 'This browser does not keep the tour’s progress (its storage is unavailable or full).'),
     };
     fill(
@@ -208,9 +240,13 @@ export class TourPanel {
       h(
         'div',
         { class: 'tour-actions' },
+        lesson.check.predict &&
+          this.predictSteps &&
+          h('button', { type: 'button', 'data-testid': 'tour-predict', title: 'A debug run of the program, paused: each Step first asks for the stack you expect after it', onclick: () => this.predict() }, `Predict ${lesson.check.predict} steps`),
         h('button', { type: 'button', class: 'primary', onclick: () => this.runProgram() }, 'Run and check'),
         h('button', { type: 'button', 'data-testid': 'tour-reset', onclick: () => this.reset() }, 'Reset to starter'),
       ),
+      this.els.predicted,
       this.els.result,
       this.els.note,
       h(
@@ -227,7 +263,7 @@ export class TourPanel {
   /** The list of lessons, each with its link and whether it was passed. */
   renderList() {
     if (!this.els) return;
-    const { passed } = this.progress.read();
+    const { passed, predicted } = this.progress.read();
     this.els.summary.textContent = `Lessons · ${passed.length} of ${this.lessons.length} passed`;
     fill(
       this.els.list,
@@ -242,6 +278,7 @@ export class TourPanel {
             h('span', { class: 'tour-mark', 'aria-hidden': 'true' }, done ? '✓' : '○'),
             ` ${l.number}. ${l.title}`,
             done ? h('span', { class: 'visually-hidden' }, ' (passed)') : null,
+            l.check.predict ? h('span', { class: 'tour-predicted' }, predicted.includes(l.number) ? ' · steps predicted' : ' · predict') : null,
           ),
         );
       }),

@@ -52,7 +52,7 @@ export function sameRequest(lesson, fields) {
   return fields.args === lesson.check.args && fields.stdin === inputText(lesson.check.input);
 }
 
-/** The stored progress: `{ passed: [numbers], code: { n: text }, last }`, read leniently. */
+/** The stored progress: `{ passed: [numbers], predicted: [numbers], code: { n: text }, last }`, read leniently. */
 export function parseProgress(text) {
   let p = null;
   try {
@@ -61,13 +61,15 @@ export function parseProgress(text) {
     // nothing kept, or something else: start afresh
   }
   if (!p || typeof p !== 'object') p = {};
-  const passed = Array.isArray(p.passed) ? [...new Set(p.passed.filter((n) => Number.isInteger(n) && n > 0))].sort((a, b) => a - b) : [];
+  const numbers = (list) => (Array.isArray(list) ? [...new Set(list.filter((n) => Number.isInteger(n) && n > 0))].sort((a, b) => a - b) : []);
+  const passed = numbers(p.passed);
+  const predicted = numbers(p.predicted);
   const code = {};
   if (p.code && typeof p.code === 'object') {
     for (const [k, v] of Object.entries(p.code)) if (/^\d+$/.test(k) && typeof v === 'string') code[k] = v;
   }
   const last = Number.isInteger(p.last) && p.last > 0 ? p.last : null;
-  return { passed, code, last };
+  return { passed, predicted, code, last };
 }
 
 /**
@@ -99,6 +101,13 @@ export class TourProgress {
   markPassed(n) {
     return this.update((p) => {
       if (!p.passed.includes(n)) p.passed = [...p.passed, n].sort((a, b) => a - b);
+    });
+  }
+
+  /** Lesson `n`'s steps were all predicted right (its predict part, predict-panel.js). */
+  markPredicted(n) {
+    return this.update((p) => {
+      if (!p.predicted.includes(n)) p.predicted = [...p.predicted, n].sort((a, b) => a - b);
     });
   }
 

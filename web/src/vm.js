@@ -1,7 +1,8 @@
 // vm-wasm on the page's main thread: the module is compiled once (and posted to the
-// worker), and used here for diagnostics as you type (`compile`), the operations
-// (`ops`: highlighting, hover help, the Reference) and where a breakpoint goes. (The
-// Compiled panel's rows are made in the worker.)
+// workers), and used here for the embeddable page's diagnostics as you type (`compile`;
+// the page's own are checker.js's, in a worker), the operations (`ops`: highlighting,
+// hover help, the Reference) and where a breakpoint goes. (The Compiled panel's rows are
+// made in the runner's worker.)
 
 import { initSync, compile, ops, version, Session, entryOpen } from '../pkg/vm_wasm.js';
 import { SetupError } from './protocol.js';

@@ -66,14 +66,16 @@ test('a lesson shows its code or its starter, with the check\'s arguments and in
 test('progress: passed lessons and the code of each, kept across instances', () => {
   const local = memoryStorage();
   const p = new TourProgress(local);
-  assert.deepEqual(p.read(), { passed: [], code: {}, last: null });
+  assert.deepEqual(p.read(), { passed: [], predicted: [], code: {}, last: null });
   assert.ok(p.markPassed(3));
   assert.ok(p.markPassed(1));
   assert.ok(p.markPassed(3));
   assert.ok(p.setCode(2, 'mine', 'starter'));
   assert.ok(p.setLast(2));
+  assert.ok(p.markPredicted(3));
+  assert.ok(p.markPredicted(3));
   const again = new TourProgress(local);
-  assert.deepEqual(again.read(), { passed: [1, 3], code: { 2: 'mine' }, last: 2 });
+  assert.deepEqual(again.read(), { passed: [1, 3], predicted: [3], code: { 2: 'mine' }, last: 2 });
   assert.ok(again.passed(3));
   assert.ok(!again.passed(2));
   assert.equal(again.code(2), 'mine');
@@ -94,9 +96,10 @@ test('progress: passed lessons and the code of each, kept across instances', () 
 test('progress: damaged, full or missing storage', () => {
   const local = memoryStorage();
   local.setItem(TOUR_KEY, '{not json');
-  assert.deepEqual(new TourProgress(local).read(), { passed: [], code: {}, last: null });
-  assert.deepEqual(parseProgress(JSON.stringify({ passed: [2, 'x', -1, 2.5, 2, 1], code: { 3: 'a', x: 'b', 4: 5 }, last: 'no' })), {
+  assert.deepEqual(new TourProgress(local).read(), { passed: [], predicted: [], code: {}, last: null });
+  assert.deepEqual(parseProgress(JSON.stringify({ passed: [2, 'x', -1, 2.5, 2, 1], predicted: [4, 'y', 0], code: { 3: 'a', x: 'b', 4: 5 }, last: 'no' })), {
     passed: [1, 2],
+    predicted: [4],
     code: { 3: 'a' },
     last: null,
   });

@@ -29,8 +29,10 @@ test('parseCheck reads every field and fills the defaults', () => {
     ],
     error: null,
     starter: null,
+    predict: null,
   });
-  assert.deepEqual(parseCheck('{"output": ""}'), { args: '', input: [], output: '', stack: null, error: null, starter: null });
+  assert.deepEqual(parseCheck('{"output": ""}'), { args: '', input: [], output: '', stack: null, error: null, starter: null, predict: null });
+  assert.equal(parseCheck('{"output": "", "predict": 4}').predict, 4);
   assert.deepEqual(runRequest(c), { args: '10 "a b"', stdin: ['3', ''] });
 });
 
@@ -54,6 +56,10 @@ test('parseCheck says what is wrong with a check', () => {
     ['{"output": "", "starter": {"output": "", "starter": {"output": ""}}}', /"starter": unknown field "starter"/],
     ['{"output": "", "starter": {"stack": []}}', /"starter": "output" .* is required/],
     ['{"output": "", "starter": []}', /"starter": a check is a JSON object/],
+    ['{"output": "", "predict": 0}', /"predict" is how many steps/],
+    ['{"output": "", "predict": 21}', /"predict" is how many steps/],
+    ['{"output": "", "predict": 2.5}', /"predict" is how many steps/],
+    ['{"output": "", "starter": {"output": "", "predict": 3}}', /"starter": unknown field "predict"/],
   ];
   for (const [text, message] of cases) assert.throws(() => parseCheck(text), message, text);
 });
@@ -216,7 +222,7 @@ test('a check may expect a runtime error of a given kind', () => {
 
 test('a check says what the starter does, run with the same arguments and input', () => {
   const check = parseCheck('{"args": "1", "input": ["x"], "output": "2\\n", "starter": {"output": "", "error": "type_error"}}');
-  assert.deepEqual(check.starter, { args: '1', input: ['x'], output: '', stack: null, error: 'type_error', starter: null });
+  assert.deepEqual(check.starter, { args: '1', input: ['x'], output: '', stack: null, error: 'type_error', starter: null, predict: null });
   assert.deepEqual(runRequest(check.starter), runRequest(check));
 });
 

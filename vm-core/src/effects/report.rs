@@ -189,8 +189,37 @@ pub(super) fn warnings(
     }
     underflows(program, routines, effects, &mut out);
     stack_comments(program, effects, comments, &mut out);
-    out.sort_by_key(|w| (w.span.start, w.kind.name()));
-    out
+    by_position(out)
+}
+
+/// The warnings in source order (by position, then kind, then as found). A stable sort,
+/// made of the unstable sort of numbers this module already has: a sort of the warnings
+/// themselves is 10 KB more of the page's WebAssembly.
+fn by_position(out: Vec<Warning>) -> Vec<Warning> {
+    let rank = |k: WarningKind| match k {
+        WarningKind::DepthsDiffer => 0,
+        WarningKind::StackComment => 1,
+        WarningKind::Underflow => 2,
+    };
+    // Position (a u32) in the high bits, then the kind (2 bits), then the index (29 bits:
+    // more warnings than that would not fit in memory).
+    let mut keys: Vec<i64> = out
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let i = i64::try_from(i).unwrap_or(0) & ((1 << 29) - 1);
+            (i64::from(w.span.start) << 31) | (rank(w.kind) << 29) | i
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<Warning>> = out.into_iter().map(Some).collect();
+    keys.iter()
+        .filter_map(|k| {
+            slots
+                .get_mut(usize::try_from(k & ((1 << 29) - 1)).ok()?)?
+                .take()
+        })
+        .collect()
 }
 
 /// The least depth each routine is certainly entered with on some path from the
@@ -271,7 +300,11 @@ fn stack_comments(
     comments: &Comments,
     out: &mut Vec<Warning>,
 ) {
-    let by_start: BTreeMap<u32, _> = comments.labels.iter().map(|(s, c)| (*s, c)).collect();
+    // (Inserted, not collected: see `facts` in mod.rs.)
+    let mut by_start: BTreeMap<u32, _> = BTreeMap::new();
+    for (s, c) in &comments.labels {
+        by_start.insert(*s, c);
+    }
     for label in program.labels() {
         let Some(c) = by_start.get(&label.span.start) else {
             continue;
