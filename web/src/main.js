@@ -3,8 +3,6 @@
 // entry is boot.js, which brings the style sheet and evaluates CodeMirror first.
 
 import examples from 'virtual:examples';
-import lessons from 'virtual:tour';
-import languageReference from 'virtual:reference';
 import { createEditor } from './editor.js';
 import { Msg, RunKind } from './protocol.js';
 import { LivePositions } from './positions.js';
@@ -31,7 +29,7 @@ import { attachReference } from './reference-panel.js';
 import { CompiledPanel } from './compiled-panel.js';
 import { Formatter } from './format-action.js';
 import { h } from './dom.js';
-import { TourPanel } from './tour-panel.js';
+import { TourLoader } from './tour-loader.js';
 import { TourProgress } from './tour-progress.js';
 import { TimelinePanel } from './timeline-panel.js';
 import { WasmPanel } from './wasm-panel.js';
@@ -310,10 +308,15 @@ attachShareBox({ ...shareUi, embed: $('share-embed'), copyEmbed: $('share-embed-
 }));
 // ---- the tour: its lessons' links (#tour/5) open them --------------------------------------
 
-tour = new TourPanel(
-  { toggle: $('tour-toggle'), panel: $('tour') },
-  { lessons, progress: new TourProgress(saved.store.local), saved, editor, fields, loadProgram, endInput: () => control.input(null), run: () => control.run(), predict: (steps, done) => predict.begin(steps, done) },
-);
+tour = new TourLoader($('tour-toggle'), {
+  load: () => import('./lazy-tour.js'),
+  make: ({ TourPanel, lessons }) =>
+    new TourPanel(
+      { toggle: $('tour-toggle'), panel: $('tour') },
+      { lessons, progress: new TourProgress(saved.store.local), saved, editor, fields, loadProgram, endInput: () => control.input(null), run: () => control.run(), predict: (steps, done) => predict.begin(steps, done) },
+    ),
+  failed: (e) => banner.show(`The tour could not be loaded (${e.message}): try again once the page is back online.`),
+});
 control.watch(tour);
 const timeline = new TimelinePanel(
   { toggle: $('timeline-toggle'), notesToggle: $('notes-toggle'), panel: $('timeline-panel'), sum: $('timeline-sum'), body: $('timeline-body') },
@@ -337,7 +340,7 @@ const programsPanel = new ProgramsPanel({ toggle: $('programs-toggle'), panel: $
 new ProgramName($('program-name'), { saved, openList: () => programsPanel.show(true) });
 const reference = attachReference(
   { toggle: $('ref-toggle'), panel: $('reference'), list: $('ref-list'), search: $('ref-search'), found: $('ref-found'), link: $('ref-link') },
-  languageReference,
+  () => import('./lazy-reference.js').then((m) => m.reference),
 );
 
 // ---- the WebAssembly module ------------------------------------------------------------

@@ -9,13 +9,14 @@ import { parseInline, parseMarkdown, renderMarkdown } from './markdown.js';
 import { KINDS, opEntries, filterReference } from './reference-data.js';
 
 /**
- * Wires the Reference button and search. `doc`: `{ entries, url }` (`virtual:reference`);
- * returns { setOps(ops) } to call once the operations are known.
+ * Wires the Reference button and search. `loadDoc()`: resolves to `{ entries, url }`
+ * (`virtual:reference`, a chunk of its own: lazy-reference.js, fetched when the Reference
+ * is first opened); returns { setOps(ops) } to call once the operations are known.
  */
-export function attachReference({ toggle, panel, list, search, found, link }, doc) {
+export function attachReference({ toggle, panel, list, search, found, link }, loadDoc) {
   let ops = null;
+  let doc = null;
   let drawn = null; // [{ entry, el }] once drawn
-  link.href = doc.url;
   const apply = () => {
     if (!drawn) return;
     const shown = new Set(filterReference(drawn.map((d) => d.entry), search.value));
@@ -24,9 +25,17 @@ export function attachReference({ toggle, panel, list, search, found, link }, do
     found.textContent = search.value.trim() ? (shown.size ? `${count(shown.size)} ${shown.size === 1 ? 'entry' : 'entries'} found` : 'Nothing found') : '';
   };
   search.addEventListener('input', apply);
-  toggle.addEventListener('click', () => {
+  toggle.addEventListener('click', async () => {
     const open = panel.hidden;
-    if (open && ops && !drawn) {
+    if (open && !doc) {
+      try {
+        doc = await loadDoc();
+        link.href = doc.url;
+      } catch (e) {
+        fill(list, h('p', { class: 'ref-failed' }, `The Reference could not be loaded (${e.message}): try again once the page is back online.`));
+      }
+    }
+    if (open && doc && ops && !drawn) {
       drawn = renderReference(list, [...doc.entries, ...opEntries(ops)]);
       apply();
     }

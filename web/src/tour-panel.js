@@ -32,8 +32,13 @@ export class TourPanel {
     this.run = null;
     this.loading = false;
     this.timer = 0;
-    toggle.addEventListener('click', () => (this.current ? this.close() : this.go(this.resumeAt())));
     addEventListener('pagehide', () => this.timer && this.saveCode());
+  }
+
+  /** The Tour button: closes the tour, or opens it where the learner left it. */
+  toggleClicked() {
+    if (this.current) this.close();
+    else this.go(this.resumeAt());
   }
 
   /** The lesson to resume the tour at: the last one opened, else the first not passed. */
