@@ -194,7 +194,10 @@ fn line_hints(program: &Program, effects: &Effects, index: &LineIndex) -> Vec<Js
 mod tests {
     use super::*;
 
-    fn hints(source: &str) -> Vec<(u32, Option<u32>, Option<u32>, Option<String>)> {
+    /// A hint as a tuple: line, before, after, routine.
+    type Row = (u32, Option<u32>, Option<u32>, Option<String>);
+
+    fn hints(source: &str) -> Vec<Row> {
         JsEffects::new(source, Effects::BUDGET)
             .lines
             .into_iter()
