@@ -121,7 +121,8 @@ const editor = await createEditor($('editor'), {
     wasmPanel?.edited();
     comments?.edited();
   },
-  check: (source) => checker.check(source),
+  // (Should the checker's worker fail, the diagnostics are found here, without the stack effects.)
+  check: (source) => (checker.broken ? { compiled: compileSource(source), effects: null } : checker.check(source)),
   breakpointLine: (line) => breakpointLine(editor.text(), line, editor.view.state.doc.lines),
   onBreakpoints: (lines) => {
     control?.breakpoints(lines);

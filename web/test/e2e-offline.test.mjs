@@ -47,6 +47,13 @@ test('offline: after one visit the playground loads and runs a program with no n
   await setProgram(page, '"offline" println 6 7 * println\n');
   await run(page);
   assert.equal(await outputText(page), 'offline\n42\n');
+  // The tour and the Reference, fetched only when first opened, come from the cache too.
+  await page.click('#tour-toggle');
+  await page.locator('[data-testid=tour] h3').waitFor();
+  assert.match(await page.locator('[data-testid=tour] h3').textContent(), /^1\. /);
+  await page.click('[data-testid=tour-back]');
+  await page.click('#ref-toggle');
+  await page.locator('#ref-list .ref-entry').first().waitFor();
   // A share link's program in the embeddable page, with no network either.
   const fragment = await encodeState({ source: '1 2 + println\n', args: '', stdin: '' });
   await page.goto(`${harness.url}embed.html#${fragment}`);
