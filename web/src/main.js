@@ -388,4 +388,5 @@ window.playground = {
   console: consolePanel,
   settings: settingsPanel,
   predict,
+  checker,
 };

@@ -173,3 +173,15 @@ test('a page opened with a program shows its hints without an edit', async () =>
   noProblems(problems);
   await context.close();
 });
+
+test('should the checker’s worker fail, errors are still found as you type (without hints)', async () => {
+  const { context, page, problems } = await open();
+  await page.evaluate(() => window.playground.checker.fail('a test stopped it'));
+  await typeProgram(page, '1 2 + nope println');
+  const range = page.locator('.cm-lintRange-error');
+  await range.waitFor({ timeout: 5000 });
+  assert.equal(await range.textContent(), 'nope');
+  assert.equal(await page.locator('.cm-stack-hint').count(), 0);
+  noProblems(problems);
+  await context.close();
+});
