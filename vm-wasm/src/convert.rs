@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 use vm_core::{
-    CompileError, Diagnostic, Program, RuntimeError, Span, Trace, TraceFrame, Value, OPS,
+    CompileError, Diagnostic, Note, Program, RuntimeError, Span, Trace, TraceFrame, Value, OPS,
 };
 
 /// Maps byte offsets of a source text to UTF-16 offsets, line by line.
@@ -113,15 +113,21 @@ impl JsDiagnostic {
         JsDiagnostic {
             message: d.message.clone(),
             span: index.span(d.span),
-            notes: d
-                .notes
-                .iter()
-                .map(|n| JsNote {
-                    message: n.message.clone(),
-                    span: n.span.map(|s| index.span(s)),
-                })
-                .collect(),
+            notes: JsNote::all(&d.notes, index),
         }
+    }
+}
+
+impl JsNote {
+    /// Converts the notes of a diagnostic or a warning of `index`'s source.
+    pub fn all(notes: &[Note], index: &LineIndex) -> Vec<JsNote> {
+        notes
+            .iter()
+            .map(|n| JsNote {
+                message: n.message.clone(),
+                span: n.span.map(|s| index.span(s)),
+            })
+            .collect()
     }
 }
 

@@ -118,14 +118,7 @@ impl JsEffects {
                     kind: w.kind.name(),
                     message: w.message.clone(),
                     span: index.span(w.span),
-                    notes: w
-                        .notes
-                        .iter()
-                        .map(|n| JsNote {
-                            message: n.message.clone(),
-                            span: n.span.map(|s| index.span(s)),
-                        })
-                        .collect(),
+                    notes: JsNote::all(&w.notes, &index),
                 })
                 .collect(),
         }
