@@ -3,8 +3,8 @@
 // vm-wasm's `effects()` (vm-core's analysis; nothing is run). The hints follow the text
 // as it is edited until the next analysis replaces them.
 
-import { StateEffect, StateField } from '@codemirror/state';
-import { EditorView, Decoration, WidgetType } from '@codemirror/view';
+import { EditorView } from '@codemirror/view';
+import { textWidgets } from './text-widgets.js';
 
 /** A depth as shown: the number, or `?` when the analysis does not know it. */
 const depth = (d) => (d === null || d === undefined ? '?' : String(d));
@@ -46,47 +46,10 @@ export function labelEffect(result, name) {
   return result.labels.find((l) => l.name === name)?.effect ?? null;
 }
 
-class HintWidget extends WidgetType {
-  constructor(text, title) {
-    super();
-    this.text = text;
-    this.title = title;
-  }
-  eq(other) {
-    return other.text === this.text && other.title === this.title;
-  }
-  toDOM() {
-    const span = document.createElement('span');
-    span.className = 'cm-stack-hint';
-    span.textContent = this.text;
-    span.title = this.title;
-    span.setAttribute('aria-label', this.title);
-    return span;
-  }
-  ignoreEvent() {
-    return false;
-  }
-}
+const hints = textWidgets({ className: 'cm-stack-hint', labelled: true, ignoreEvent: false });
 
 /** Replaces the hints: `[{ pos, text, title }]` (hintMarks). */
-export const setStackHints = StateEffect.define();
-
-const hintField = StateField.define({
-  create: () => Decoration.none,
-  update(set, tr) {
-    set = set.map(tr.changes);
-    for (const e of tr.effects) {
-      if (e.is(setStackHints)) {
-        set = Decoration.set(
-          e.value.map((m) => Decoration.widget({ widget: new HintWidget(m.text, m.title), side: 1 }).range(m.pos)),
-          true,
-        );
-      }
-    }
-    return set;
-  },
-  provide: (f) => EditorView.decorations.from(f),
-});
+export const setStackHints = hints.set;
 
 const hintTheme = EditorView.baseTheme({
   '.cm-stack-hint': {
@@ -100,4 +63,4 @@ const hintTheme = EditorView.baseTheme({
 });
 
 /** The editor extension that draws the hints given by `setStackHints`. */
-export const stackHints = [hintField, hintTheme];
+export const stackHints = [hints.field, hintTheme];

@@ -4,49 +4,13 @@
 // (the caller maps a run's spans through later edits), and follow edits.
 
 import { StateEffect, StateField } from '@codemirror/state';
-import { EditorView, Decoration, WidgetType } from '@codemirror/view';
+import { EditorView, Decoration } from '@codemirror/view';
+import { textWidgets } from './text-widgets.js';
 
-/** [{ pos, text, title }] (pos: the end of a line in the editor's text), or null. */
-const setNotes = StateEffect.define();
+/** The stack notes: [{ pos, text, title }] (pos: the end of a line in the editor's text), or null. */
+const { set: setNotes, field: notesField } = textWidgets({ className: 'cm-stack-note', testid: 'stack-note', ignoreEvent: true });
 /** { step: { from, to } | null, origin: { from, to } | null } */
 const setMarks = StateEffect.define();
-
-class NoteWidget extends WidgetType {
-  constructor(text, title) {
-    super();
-    this.text = text;
-    this.title = title;
-  }
-  eq(other) {
-    return other.text === this.text && other.title === this.title;
-  }
-  toDOM() {
-    const el = document.createElement('span');
-    el.className = 'cm-stack-note';
-    el.setAttribute('data-testid', 'stack-note');
-    el.title = this.title;
-    el.textContent = this.text;
-    return el;
-  }
-  ignoreEvent() {
-    return true;
-  }
-}
-
-const notesField = StateField.define({
-  create: () => Decoration.none,
-  update(deco, tr) {
-    deco = deco.map(tr.changes);
-    for (const e of tr.effects) {
-      if (!e.is(setNotes)) continue;
-      const len = tr.state.doc.length;
-      const notes = (e.value || []).filter((n) => n.pos <= len).sort((a, b) => a.pos - b.pos);
-      deco = Decoration.set(notes.map((n) => Decoration.widget({ widget: new NoteWidget(n.text, n.title), side: 1 }).range(n.pos)));
-    }
-    return deco;
-  },
-  provide: (f) => EditorView.decorations.from(f),
-});
 
 const mark = (cls, r, len) => {
   const from = Math.min(r.from, len);
