@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::console::ConsoleCore;
 use crate::convert::{self, JsCompiled, JsDiagnostic, LineIndex};
-use crate::effects::JsEffects;
+use crate::effects::{JsCheck, JsEffects};
 use crate::session::{read_budget, unknown_options, Core, Options, SetupError};
 use crate::tier::{JsTier, TierModule};
 
@@ -80,13 +80,24 @@ pub fn format(source: &str) -> Result<String, JsValue> {
 /// claimed), so that its time stays short on a page's main thread.
 #[wasm_bindgen(unchecked_return_type = "StackEffects")]
 pub fn effects(source: &str, budget: f64) -> JsValue {
-    // (A budget that is not a whole number from 0 up is taken as none: nothing claimed.)
-    let budget = if budget.is_finite() && budget >= 0.0 {
+    to_js(&JsEffects::new(source, analysis_budget(budget)))
+}
+
+/// `{ compiled, effects }`: what `compile(source)` and `effects(source, budget)` give
+/// (`effects` null when the program does not compile), from one compilation.
+#[wasm_bindgen(unchecked_return_type = "Checked")]
+pub fn check(source: &str, budget: f64) -> JsValue {
+    to_js(&JsCheck::new(source, analysis_budget(budget)))
+}
+
+/// An analysis budget from JavaScript: a budget that is not a whole number from 0 up is
+/// taken as none (nothing claimed).
+fn analysis_budget(budget: f64) -> u64 {
+    if budget.is_finite() && budget >= 0.0 {
         budget as u64
     } else {
         0
-    };
-    to_js(&JsEffects::new(source, budget))
+    }
 }
 
 /// The operation reference: `[{ name, effect, doc, example }]`, from vm-core's op table.

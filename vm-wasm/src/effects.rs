@@ -8,7 +8,7 @@ use serde::Serialize;
 use vm_core::effects::{Effect, Effects};
 use vm_core::Program;
 
-use crate::convert::{JsNote, JsSpan, LineIndex};
+use crate::convert::{JsCompiled, JsNote, JsSpan, LineIndex};
 
 /// The depths of one run of a line's instructions that belong to one routine (a line
 /// usually has one; `stop  helper: dup` has two: the program's and the label's).
@@ -80,14 +80,18 @@ impl JsEffects {
     /// Analyses `source` (processing at most `budget` instructions; see
     /// [`Effects::analyze_within`]).
     pub fn new(source: &str, budget: u64) -> JsEffects {
-        let Ok(program) = vm_core::compile(source) else {
-            return JsEffects::empty(false, false);
-        };
-        let effects = Effects::analyze_within(&program, source, None, budget);
+        match vm_core::compile(source) {
+            Ok(program) => JsEffects::of(&program, source, &LineIndex::new(source), budget),
+            Err(_) => JsEffects::empty(false, false),
+        }
+    }
+
+    /// Analyses `program`, compiled from `source` (indexed by `index`).
+    pub fn of(program: &Program, source: &str, index: &LineIndex, budget: u64) -> JsEffects {
+        let effects = Effects::analyze_within(program, source, None, budget);
         if !effects.complete() {
             return JsEffects::empty(true, false);
         }
-        let index = LineIndex::new(source);
         let program_effect = effects
             .routines()
             .first()
@@ -97,7 +101,7 @@ impl JsEffects {
             complete: true,
             args: effects.args(),
             program: program_effect,
-            lines: line_hints(&program, &effects, &index),
+            lines: line_hints(program, &effects, index),
             labels: program
                 .labels()
                 .iter()
@@ -118,7 +122,7 @@ impl JsEffects {
                     kind: w.kind.name(),
                     message: w.message.clone(),
                     span: index.span(w.span),
-                    notes: JsNote::all(&w.notes, &index),
+                    notes: JsNote::all(&w.notes, index),
                 })
                 .collect(),
         }
@@ -133,6 +137,31 @@ impl JsEffects {
             lines: Vec::new(),
             labels: Vec::new(),
             warnings: Vec::new(),
+        }
+    }
+}
+
+/// The result of `check(source, budget)`: what `compile` and `effects` give, from one
+/// compilation (the page's checker asks for both as the text changes).
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct JsCheck {
+    /// As `compile(source)` gives it.
+    pub compiled: JsCompiled,
+    /// As `effects(source, budget)` gives it, when the program compiles.
+    pub effects: Option<JsEffects>,
+}
+
+impl JsCheck {
+    /// Compiles `source` once, and analyses it when it compiles.
+    pub fn new(source: &str, budget: u64) -> JsCheck {
+        let result = vm_core::compile(source);
+        let index = LineIndex::new(source);
+        JsCheck {
+            compiled: JsCompiled::new(&result, &index),
+            effects: result
+                .as_ref()
+                .ok()
+                .map(|p| JsEffects::of(p, source, &index, budget)),
         }
     }
 }
@@ -262,6 +291,17 @@ mod tests {
         assert_eq!(e.warnings[0].kind, "stack-comment");
         let e = JsEffects::new("# ( -- )\n+ println", Effects::BUDGET);
         assert_eq!(e.warnings[0].kind, "underflow");
+    }
+
+    #[test]
+    fn check_gives_the_compile_result_and_the_effects_of_one_compilation() {
+        let c = JsCheck::new("1 nope call", Effects::BUDGET);
+        assert!(!c.compiled.ok && c.compiled.diagnostics.len() == 1 && c.effects.is_none());
+        let source = "5 square call println stop\nsquare: dup * return";
+        let c = JsCheck::new(source, Effects::BUDGET);
+        assert!(c.compiled.ok);
+        assert_eq!(c.compiled.labels[0].name, "square");
+        assert_eq!(c.effects, Some(JsEffects::new(source, Effects::BUDGET)));
     }
 
     #[test]

@@ -14,5 +14,7 @@ pub mod tier;
 pub mod timeline;
 pub mod types;
 
-pub use api::{compile, effects, entry_open, format, ops, tier_module, version, Console, Session};
+pub use api::{
+    check, compile, effects, entry_open, format, ops, tier_module, version, Console, Session,
+};
 pub use disasm::disasm;

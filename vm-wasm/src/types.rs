@@ -35,6 +35,8 @@ export interface LabelEffect { name: string; effect: string; called: boolean; }
 export interface StackWarning extends Span { kind: "depths-differ" | "underflow" | "stack-comment"; message: string; notes: Note[]; }
 /** The result of `effects(source, budget)`: nothing is claimed unless `ok` (it compiles) and `complete` (within the budget). */
 export interface StackEffects { ok: boolean; complete: boolean; args: number | null; program: string; lines: LineHint[]; labels: LabelEffect[]; warnings: StackWarning[]; }
+/** The result of `check(source, budget)`: `compile` and `effects` from one compilation. */
+export interface Checked { compiled: Compiled; effects: StackEffects | null; }
 /** An operation of the reference (`ops()`). */
 export interface Op { name: string; effect: string; doc: string; example: string; }
 /** A value of the data stack; numbers as exact decimal strings, long strings cut. */

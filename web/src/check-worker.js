@@ -1,12 +1,13 @@
 // The editor's checker: compiles the program and finds its static stack effects
-// (vm-wasm's `compile` and `effects`) off the page's main thread, where a large program
-// took hundreds of milliseconds. One request at a time; checker.js sends only the latest.
+// (vm-wasm's `check`: `compile` and `effects` from one compilation) off the page's main
+// thread, where a large program took hundreds of milliseconds. One request at a time;
+// checker.js sends only the latest.
 //
 // page -> worker: { type: 'init', module }, { type: 'check', id, source }
 // worker -> page: { type: 'ready' }, { type: 'checked', id, compiled, effects },
 //   { type: 'fatal', message }
 
-import { initSync, compile, effects } from '../pkg/vm_wasm.js';
+import { initSync, check } from '../pkg/vm_wasm.js';
 
 /**
  * How many instructions the stack-effect analysis may process for one text (each
@@ -24,8 +25,8 @@ self.onmessage = (e) => {
       initSync({ module: msg.module });
       post({ type: 'ready' });
     } else if (msg.type === 'check') {
-      const compiled = compile(msg.source);
-      post({ type: 'checked', id: msg.id, compiled, effects: compiled.ok ? effects(msg.source, EFFECTS_BUDGET) : null });
+      const { compiled, effects } = check(msg.source, EFFECTS_BUDGET);
+      post({ type: 'checked', id: msg.id, compiled, effects });
     }
   } catch (err) {
     post({ type: 'fatal', message: String((err && err.message) || err) });
