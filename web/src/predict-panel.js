@@ -24,6 +24,8 @@ export class PredictPanel {
     this.pending = null;
     /** This run's predictions. */
     this.score = { right: 0, asked: 0 };
+    /** The last step's comparison (predict.js), or `{ instruction, note }`, or null. */
+    this.last = null;
     /** A tour's predict session: `{ steps, done({ right, asked }) }`, or null. */
     this.session = null;
     this.els = null;
